@@ -1,10 +1,38 @@
-import { Command } from "@commander-js/extra-typings";
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { EXIT, err, flush, UsageError } from "./io.js";
 
 const program = new Command()
   .name("ovspath")
   .description(
     "Where did my packet go? Offline Open vSwitch path tracing, pcap decoding and drop explanation.",
   )
-  .version("0.1.0");
+  .version("0.1.0")
+  .showHelpAfterError("(run with --help for usage)")
+  .exitOverride();
 
-await program.parseAsync(process.argv);
+function exitCodeOf(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // --help and --version are successes; every other commander error is a usage error.
+    if (
+      e.code === "commander.helpDisplayed" ||
+      e.code === "commander.version" ||
+      e.code === "commander.help"
+    ) {
+      return EXIT.ok;
+    }
+    return EXIT.usage;
+  }
+  if (e instanceof UsageError) {
+    err(`ovspath: ${e.message}`);
+    return EXIT.usage;
+  }
+  throw e;
+}
+
+try {
+  await program.parseAsync(process.argv);
+  flush();
+} catch (e) {
+  flush();
+  process.exitCode = exitCodeOf(e);
+}
