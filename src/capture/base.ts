@@ -1,0 +1,89 @@
+import type { Diagnostic } from "../util/diagnostic.js";
+import type { CaptureFormat, CaptureInterface, CaptureReader, CaptureRecord, CaptureStats } from "./types.js";
+import type { ByteWindow } from "./window.js";
+
+/** State and bookkeeping shared by the pcap and pcapng readers. */
+export abstract class BaseReader implements CaptureReader {
+  abstract readonly format: CaptureFormat;
+  readonly interfaces: CaptureInterface[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  readonly stats: CaptureStats = { frames: 0, skippedBlocks: {} };
+  protected pos = 0;
+  protected frame = 0;
+  protected done = false;
+  protected readonly rec: CaptureRecord;
+
+  constructor(
+    readonly file: string,
+    protected readonly win: ByteWindow,
+    private readonly onClose: () => void,
+  ) {
+    this.rec = {
+      frame: 0,
+      bytes: win.buf,
+      offset: 0,
+      caplen: 0,
+      len: 0,
+      truncated: false,
+      hasTimestamp: true,
+      tsSec: 0,
+      tsNsec: 0,
+      linktype: 0,
+      interfaceId: 0,
+      comment: undefined,
+      fileOffset: 0,
+    };
+  }
+
+  abstract next(): CaptureRecord | null;
+
+  seek(fileOffset: number, frame: number): void {
+    this.pos = fileOffset;
+    this.frame = frame - 1;
+    this.done = false;
+  }
+
+  close(): void {
+    this.onClose();
+  }
+
+  /** Stops reading with an error naming the frame and byte offset. */
+  protected fail(message: string, offset: number, field?: string): null {
+    const d: Diagnostic = {
+      severity: "error",
+      file: this.file,
+      line: 0,
+      column: 0,
+      frame: this.frame + 1,
+      byteOffset: offset,
+      message,
+    };
+    if (field !== undefined) d.field = field;
+    this.diagnostics.push(d);
+    this.done = true;
+    return null;
+  }
+
+  protected countSkipped(name: string): void {
+    this.stats.skippedBlocks[name] = (this.stats.skippedBlocks[name] ?? 0) + 1;
+  }
+
+  /** Fills the shared record; `at` is the index of the frame bytes in the window buffer. */
+  protected emit(at: number, caplen: number, len: number, start: number, ifIndex: number): CaptureRecord {
+    const r = this.rec;
+    this.frame++;
+    this.stats.frames = Math.max(this.stats.frames, this.frame);
+    r.frame = this.frame;
+    r.bytes = this.win.buf;
+    r.offset = at;
+    r.caplen = caplen;
+    r.len = len;
+    r.truncated = caplen < len;
+    r.fileOffset = start;
+    r.interfaceId = ifIndex;
+    r.linktype = this.interfaces[ifIndex]?.linktype ?? 0;
+    r.comment = undefined;
+    r.hasTimestamp = true;
+    return r;
+  }
+}

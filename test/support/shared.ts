@@ -1,0 +1,48 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root, and `../shared` beside it (the lab data CI provides). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const SHARED = resolve(REPO_ROOT, "../shared");
+export const HAVE_SHARED = existsSync(join(SHARED, "captures", "golden"));
+export const SKIP_SHARED_REASON = `../shared not found at ${SHARED}: the conformance suites need it`;
+
+export interface GoldenFrame {
+  frame: number;
+  caplen: number;
+  len: number;
+  ts: string | null;
+  layers: Array<Record<string, unknown>>;
+}
+
+export interface CorpusCapture {
+  name: string;
+  path: string;
+  golden: GoldenFrame[];
+  /** Extra tshark arguments the golden was made with (decode-as), if any. */
+  tsharkArgs: string[];
+}
+
+/** Every capture of the shared corpus that has a tshark golden. */
+export function corpusCaptures(): CorpusCapture[] {
+  if (!HAVE_SHARED) return [];
+  const out: CorpusCapture[] = [];
+  for (const dir of ["synthetic", "real", "ovs-lab"]) {
+    const full = join(SHARED, "captures", dir);
+    if (!existsSync(full)) continue;
+    for (const name of readdirSync(full).sort()) {
+      if (!/\.(pcap|pcapng)$/.test(name)) continue;
+      const goldenPath = join(SHARED, "captures", "golden", `${basename(name)}.jsonl`);
+      if (!existsSync(goldenPath)) continue;
+      const golden = readFileSync(goldenPath, "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l) as GoldenFrame);
+      const argsPath = join(full, `${name}.tshark-args`);
+      const tsharkArgs = existsSync(argsPath) ? readFileSync(argsPath, "utf8").trim().split(/\s+/) : [];
+      out.push({ name: `${dir}/${name}`, path: join(full, name), golden, tsharkArgs });
+    }
+  }
+  return out;
+}
