@@ -1,4 +1,6 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
+import { registerDecode } from "./commands/decode.js";
+import { registerDemo } from "./commands/demo.js";
 import { EXIT, err, flush, UsageError } from "./io.js";
 
 const program = new Command()
@@ -6,9 +8,13 @@ const program = new Command()
   .description(
     "Where did my packet go? Offline Open vSwitch path tracing, pcap decoding and drop explanation.",
   )
-  .version("0.1.0")
+  .version("0.1.0", "--version", "output the version number")
+  .enablePositionalOptions()
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
+
+registerDecode(program);
+registerDemo(program);
 
 function exitCodeOf(e: unknown): number {
   if (e instanceof CommanderError) {

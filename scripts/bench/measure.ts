@@ -1,0 +1,37 @@
+/**
+ * One measurement in its own process, so its peak RSS is its own:
+ *   tsx scripts/bench/measure.ts walk|flowkey|full CAPTURE
+ * prints {"mode","frames","bytes","seconds","maxRssMB"} as JSON.
+ */
+import { openCapture } from "../../src/capture/index.js";
+import { decodeFrame, extractFlowKey } from "../../src/decode/index.js";
+import { newFlowKey } from "../../src/model/layout.js";
+
+const [mode, file] = process.argv.slice(2);
+if (!file || !["walk", "flowkey", "full"].includes(mode)) {
+  process.stderr.write("usage: measure.ts walk|flowkey|full CAPTURE\n");
+  process.exit(2);
+}
+const opened = openCapture(file);
+if (!opened.ok) throw new Error(opened.error.message);
+const reader = opened.value;
+const key = newFlowKey();
+let frames = 0;
+let bytes = 0;
+let sink = 0;
+const t0 = process.hrtime.bigint();
+for (let r = reader.next(); r; r = reader.next()) {
+  frames++;
+  bytes += r.caplen;
+  if (mode === "flowkey") {
+    extractFlowKey(r.bytes.subarray(r.offset, r.offset + r.caplen), r.linktype, key);
+    sink ^= key[0];
+  } else if (mode === "full") {
+    sink ^= decodeFrame(r.bytes.subarray(r.offset, r.offset + r.caplen), r.linktype).layers.length;
+  }
+}
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+reader.close();
+process.stdout.write(
+  `${JSON.stringify({ mode, frames, bytes, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, sink })}\n`,
+);

@@ -1,0 +1,104 @@
+import type { Command } from "@commander-js/extra-typings";
+import { type CaptureRecord, formatTimestamp, openCapture } from "../../capture/index.js";
+import {
+  decodeFrame,
+  formatLayerTree,
+  registerUdpPort,
+  schemaLayers,
+  summarizeFrame,
+} from "../../decode/index.js";
+import { escapeText } from "../../util/escape.js";
+import { formatDiagnostic } from "../../util/format-diagnostic.js";
+import { EXIT, err, out, UsageError } from "../io.js";
+import { parseCount, parsePort } from "./options.js";
+
+/** Seconds relative to the first frame, as tshark's default time column. */
+function relativeTime(rec: CaptureRecord, first: { sec: number; nsec: number } | null): string {
+  if (!rec.hasTimestamp || !first) return "-";
+  const ns = (rec.tsSec - first.sec) * 1e9 + (rec.tsNsec - first.nsec);
+  return (ns / 1e9).toFixed(6);
+}
+
+export function registerDecode(program: Command): void {
+  program
+    .command("decode")
+    .description("decode every frame of a pcap/pcapng capture, tunnels included (outer → inner)")
+    .argument("<capture>", "pcap or pcapng file (format sniffed from its magic number)")
+    .option("-V, --verbose", "a layer tree per frame, like tshark -V")
+    .option("--jsonl", "JSON Lines in the capture corpus schema (one object per frame)")
+    .option("--count <n>", "stop after N frames", parseCount)
+    .option("--from <n>", "start at frame N (1-based)", parseCount)
+    .option(
+      "--vxlan-port <port...>",
+      "also decode UDP PORT as VXLAN (4789 and 8472 are VXLAN by default)",
+      parsePort,
+    )
+    .option("--geneve-port <port...>", "also decode UDP PORT as Geneve (6081 by default)", parsePort)
+    .action((capture, opts) => {
+      for (const p of opts.vxlanPort ?? []) registerUdpPort(p, "vxlan");
+      for (const p of opts.genevePort ?? []) registerUdpPort(p, "geneve");
+      const status = runDecode(capture, opts);
+      if (status !== EXIT.ok) process.exitCode = status;
+    });
+}
+
+export interface DecodeRunOptions {
+  verbose?: boolean;
+  jsonl?: boolean;
+  count?: number;
+  from?: number;
+}
+
+/** Decodes one capture to stdout; returns the exit status (1 when the capture is damaged). */
+export function runDecode(capture: string, opts: DecodeRunOptions): number {
+  const opened = openCapture(capture);
+  if (!opened.ok) throw new UsageError(formatDiagnostic(opened.error));
+  const reader = opened.value;
+  const from = opts.from ?? 1;
+  const last = opts.count === undefined ? Number.POSITIVE_INFINITY : from + opts.count - 1;
+  let first: { sec: number; nsec: number } | null = null;
+  try {
+    for (let rec = reader.next(); rec && rec.frame <= last; rec = reader.next()) {
+      if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
+      if (rec.frame < from) continue;
+      const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
+      const frame = decodeFrame(data, rec.linktype);
+      if (opts.jsonl) {
+        out(
+          JSON.stringify({
+            frame: rec.frame,
+            caplen: rec.caplen,
+            len: rec.len,
+            ts: formatTimestamp(rec),
+            layers: schemaLayers(frame),
+            ...(frame.stop ? { stop: frame.stop } : {}),
+            ...(rec.truncated ? { truncated: true } : {}),
+            ...(reader.interfaces[rec.interfaceId]?.name !== undefined
+              ? { ifName: reader.interfaces[rec.interfaceId].name }
+              : {}),
+            ...(rec.comment !== undefined ? { comment: rec.comment } : {}),
+          }),
+        );
+        continue;
+      }
+      const stop = frame.stop ? ` [${escapeText(frame.stop)}]` : "";
+      const cut = rec.truncated ? " [truncated]" : "";
+      out(
+        `${String(rec.frame).padStart(6)} ${relativeTime(rec, first).padStart(11)} ${summarizeFrame(frame)}${stop}${cut}`,
+      );
+      if (opts.verbose) {
+        const iface = reader.interfaces[rec.interfaceId];
+        out(
+          `Frame ${rec.frame}: ${rec.len} bytes on wire, ${rec.caplen} bytes captured${iface?.name ? ` on ${escapeText(iface.name)}` : ""}`,
+        );
+        if (rec.comment !== undefined) out(`    Comment: ${escapeText(rec.comment)}`);
+        for (const line of formatLayerTree(frame)) out(line);
+        out("");
+      }
+    }
+  } finally {
+    reader.close();
+  }
+  for (const d of reader.diagnostics) err(formatDiagnostic(d));
+  return reader.diagnostics.some((d) => d.severity === "error") ? EXIT.failure : EXIT.ok;
+}

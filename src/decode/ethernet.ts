@@ -1,0 +1,19 @@
+import { cutShort, has, hex16, macStr, pushLayer, u16 } from "./bytes.js";
+import { dispatch, ethertypes } from "./registry.js";
+import type { DecodeCtx } from "./types.js";
+
+/** Ethernet II, or IEEE 802.3 with a length in place of the type (LLC is not decoded further). */
+export function decodeEthernet(ctx: DecodeCtx, off: number, end: number): void {
+  const l = pushLayer(ctx, "eth", off, 14);
+  const d = ctx.data;
+  if (has(ctx, off, 6, end)) l.fields.dst = macStr(d, off);
+  if (has(ctx, off + 6, 6, end)) l.fields.src = macStr(d, off + 6);
+  if (!has(ctx, off + 12, 2, end)) return cutShort(ctx, "eth", end);
+  const type = u16(d, off + 12);
+  if (type < 0x0600) {
+    l.detail = { length: type };
+    return;
+  }
+  l.fields.type = hex16(type);
+  dispatch(ethertypes, type, ctx, off + 14, end);
+}

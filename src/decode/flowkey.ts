@@ -1,0 +1,333 @@
+/**
+ * The fast path: the OVS flow key of a frame, as OVS's flow extraction (lib/flow.c) sets it, written
+ * into a reused Uint32Array with no allocation per frame. Replay and the benchmarks run on this; the
+ * layer objects of frame.ts are for display.
+ */
+import { type FlowKey, FRAG_ANY, FRAG_LATER, K, setBe32Words, setMac, VLAN_CFI } from "../model/layout.js";
+import { LINKTYPE } from "./protocols.js";
+
+const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
+const u32 = (d: Uint8Array, o: number): number =>
+  ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
+
+/** OVS's dl_type for 802.3 frames without a SNAP header (FLOW_DL_TYPE_NONE). */
+export const DL_TYPE_NONE = 0x05ff;
+const MAX_VLAN_HEADERS = 2;
+
+function l4(d: Uint8Array, p: number, end: number, proto: number, key: FlowKey): void {
+  const avail = end - p;
+  switch (proto) {
+    case 6:
+      if (avail >= 20) {
+        key[K.tpSrc] = u16(d, p);
+        key[K.tpDst] = u16(d, p + 2);
+        key[K.tcpFlags] = u16(d, p + 12) & 0x0fff;
+      }
+      return;
+    case 17:
+      if (avail >= 8) {
+        key[K.tpSrc] = u16(d, p);
+        key[K.tpDst] = u16(d, p + 2);
+      }
+      return;
+    case 132:
+      if (avail >= 12) {
+        key[K.tpSrc] = u16(d, p);
+        key[K.tpDst] = u16(d, p + 2);
+      }
+      return;
+    case 1:
+      if (avail >= 4) {
+        key[K.tpSrc] = d[p];
+        key[K.tpDst] = d[p + 1];
+      }
+      return;
+    case 58: {
+      if (avail < 4) return;
+      const type = d[p];
+      key[K.tpSrc] = type;
+      key[K.tpDst] = d[p + 1];
+      if ((type !== 135 && type !== 136) || d[p + 1] !== 0 || avail < 24) return;
+      setBe32Words(key, K.ndTarget, 4, d, p + 8);
+      for (let o = p + 24; o + 8 <= end; ) {
+        const len = d[o + 1] * 8;
+        if (len === 0 || o + len > end) {
+          // A malformed option: OVS discards the ND fields it had gathered.
+          key.fill(0, K.ndTarget, K.ndTarget + 4);
+          key.fill(0, K.arpSha, K.arpSha + 4);
+          return;
+        }
+        if (len === 8 && d[o] === 1 && type === 135) setMac(key, K.arpSha, d, o + 2);
+        if (len === 8 && d[o] === 2 && type === 136) setMac(key, K.arpTha, d, o + 2);
+        o += len;
+      }
+      return;
+    }
+  }
+}
+
+function ipv4(d: Uint8Array, p: number, end: number, key: FlowKey): void {
+  if (end - p < 20 || d[p] >> 4 !== 4) return;
+  const ihl = (d[p] & 0x0f) * 4;
+  if (ihl < 20 || end - p < ihl) return;
+  // A total length of 0 is segmentation offload (TSO, BIG TCP): the length is the captured one.
+  const total = u16(d, p + 2) || end - p;
+  if (total < ihl) return;
+  key[K.nwSrc] = u32(d, p + 12);
+  key[K.nwDst] = u32(d, p + 16);
+  const proto = d[p + 9];
+  key[K.nwProto] = proto;
+  key[K.nwTos] = d[p + 1];
+  key[K.nwTtl] = d[p + 8];
+  const frag = u16(d, p + 6);
+  if (frag & 0x3fff) {
+    key[K.nwFrag] = FRAG_ANY | (frag & 0x1fff ? FRAG_LATER : 0);
+    if (frag & 0x1fff) return;
+  }
+  l4(d, p + ihl, Math.min(end, p + total), proto, key);
+}
+
+function ipv6(d: Uint8Array, p: number, end: number, key: FlowKey): void {
+  if (end - p < 40) return;
+  const first = u32(d, p);
+  setBe32Words(key, K.ipv6Src, 4, d, p + 8);
+  setBe32Words(key, K.ipv6Dst, 4, d, p + 24);
+  key[K.ipv6Label] = first & 0xfffff;
+  key[K.nwTos] = (first >>> 20) & 0xff;
+  key[K.nwTtl] = d[p + 7];
+  const plen = u16(d, p + 4);
+  const limit = plen === 0 ? end : Math.min(end, p + 40 + plen);
+  let next = d[p + 6];
+  let o = p + 40;
+  for (let i = 0; i < 16; i++) {
+    if (next === 0 || next === 43 || next === 60 || next === 51) {
+      if (limit - o < 8) return;
+      const len = next === 51 ? (d[o + 1] + 2) * 4 : (d[o + 1] + 1) * 8;
+      next = d[o];
+      o += len;
+    } else if (next === 44) {
+      if (limit - o < 8) return;
+      const offset = u16(d, o + 2) >> 3;
+      key[K.nwFrag] = FRAG_ANY | (offset ? FRAG_LATER : 0);
+      next = d[o];
+      o += 8;
+      if (offset) {
+        key[K.nwProto] = next;
+        return;
+      }
+    } else {
+      break;
+    }
+  }
+  key[K.nwProto] = next;
+  l4(d, o, limit, next, key);
+}
+
+function arp(d: Uint8Array, p: number, end: number, key: FlowKey): void {
+  if (end - p < 28) return;
+  if (u16(d, p) !== 1 || u16(d, p + 2) !== 0x0800 || d[p + 4] !== 6 || d[p + 5] !== 4) return;
+  const op = u16(d, p + 6);
+  if (op <= 0xff) key[K.nwProto] = op;
+  key[K.nwSrc] = u32(d, p + 14);
+  key[K.nwDst] = u32(d, p + 24);
+  setMac(key, K.arpSha, d, p + 8);
+  setMac(key, K.arpTha, d, p + 18);
+}
+
+function l3(d: Uint8Array, p: number, end: number, type: number, key: FlowKey): void {
+  key[K.dlType] = type;
+  switch (type) {
+    case 0x0800:
+      return ipv4(d, p, end, key);
+    case 0x86dd:
+      return ipv6(d, p, end, key);
+    case 0x0806:
+    case 0x8035:
+      return arp(d, p, end, key);
+    case 0x8847:
+    case 0x8848:
+      if (end - p >= 4) key[K.mplsLse] = u32(d, p);
+      return;
+  }
+}
+
+/** An Ethernet frame at `p`; false when it is too short to be one. */
+function ethernetAt(d: Uint8Array, p: number, end: number, key: FlowKey): boolean {
+  if (end - p < 14) return false;
+  setMac(key, K.dlDst, d, p);
+  setMac(key, K.dlSrc, d, p + 6);
+  let type = u16(d, p + 12);
+  let o = p + 14;
+  for (
+    let tags = 0;
+    tags < MAX_VLAN_HEADERS && (type === 0x8100 || type === 0x88a8 || type === 0x9100);
+    tags++
+  ) {
+    if (end - o < 4) break;
+    const tci = u16(d, o) | VLAN_CFI;
+    if (tags === 0) {
+      key[K.vlanTci] = tci;
+      key[K.vlanTpid] = type;
+    } else {
+      key[K.vlanTci1] = tci;
+      key[K.vlanTpid1] = type;
+    }
+    type = u16(d, o + 2);
+    o += 4;
+  }
+  if (type < 0x0600) {
+    key[K.dlType] = DL_TYPE_NONE;
+    return true;
+  }
+  l3(d, o, end, type, key);
+  return true;
+}
+
+/** Fills `key` from the frame; false when the frame has no decodable link layer. */
+export function extractFlowKey(data: Uint8Array, linktype: number, key: FlowKey): boolean {
+  key.fill(0);
+  const end = data.length;
+  switch (linktype) {
+    case LINKTYPE.ethernet:
+      return ethernetAt(data, 0, end, key);
+    case LINKTYPE.sll:
+      if (end < 16) return false;
+      l3(data, 16, end, u16(data, 14), key);
+      return true;
+    case LINKTYPE.sll2:
+      if (end < 20) return false;
+      l3(data, 20, end, u16(data, 0), key);
+      return true;
+    case LINKTYPE.raw:
+    case LINKTYPE.ipv4:
+    case LINKTYPE.ipv6:
+    case 12:
+    case 14: {
+      if (end < 1) return false;
+      const v = data[0] >> 4;
+      if (v !== 4 && v !== 6) return false;
+      l3(data, 0, end, v === 4 ? 0x0800 : 0x86dd, key);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** What an underlay frame says about its tunnel. Reused between calls: copy what you keep. */
+export interface TunnelInfo {
+  kind: "vxlan" | "geneve" | "gre";
+  /** VNI or GRE key (0 when the GRE key bit is clear). */
+  id: number;
+  hasKey: boolean;
+  /** Outer IPv4 source and destination as unsigned 32-bit numbers. */
+  src: number;
+  dst: number;
+  tos: number;
+  ttl: number;
+  /** Offset of the inner Ethernet frame. */
+  innerOffset: number;
+}
+
+const tunnel: TunnelInfo = {
+  kind: "vxlan",
+  id: 0,
+  hasKey: false,
+  src: 0,
+  dst: 0,
+  tos: 0,
+  ttl: 0,
+  innerOffset: 0,
+};
+
+/** Recognises an IPv4 underlay frame carrying VXLAN, Geneve or GRE-encapsulated Ethernet. */
+export function tunnelOf(
+  data: Uint8Array,
+  linktype: number,
+  isVxlanPort: (port: number) => boolean = (p) => p === 4789 || p === 8472,
+  isGenevePort: (port: number) => boolean = (p) => p === 6081,
+): TunnelInfo | null {
+  let p = 0;
+  let type: number;
+  if (linktype === LINKTYPE.ethernet) {
+    if (data.length < 14) return null;
+    type = u16(data, 12);
+    p = 14;
+    while ((type === 0x8100 || type === 0x88a8) && data.length >= p + 4) {
+      type = u16(data, p + 2);
+      p += 4;
+    }
+  } else if (linktype === LINKTYPE.sll) {
+    if (data.length < 16) return null;
+    type = u16(data, 14);
+    p = 16;
+  } else {
+    return null;
+  }
+  if (type !== 0x0800 || data.length < p + 20 || data[p] >> 4 !== 4) return null;
+  const ihl = (data[p] & 0x0f) * 4;
+  if (ihl < 20 || u16(data, p + 6) & 0x3fff) return null;
+  tunnel.src = u32(data, p + 12);
+  tunnel.dst = u32(data, p + 16);
+  tunnel.tos = data[p + 1];
+  tunnel.ttl = data[p + 8];
+  const proto = data[p + 9];
+  const l4 = p + ihl;
+  if (proto === 17) {
+    if (data.length < l4 + 16) return null;
+    const dport = u16(data, l4 + 2);
+    if (isVxlanPort(dport)) {
+      tunnel.kind = "vxlan";
+      tunnel.id = (u32(data, l4 + 12) >>> 8) & 0xffffff;
+      tunnel.hasKey = true;
+      tunnel.innerOffset = l4 + 16;
+      return tunnel;
+    }
+    if (isGenevePort(dport) && u16(data, l4 + 10) === 0x6558) {
+      tunnel.kind = "geneve";
+      tunnel.id = (u32(data, l4 + 12) >>> 8) & 0xffffff;
+      tunnel.hasKey = true;
+      tunnel.innerOffset = l4 + 16 + (data[l4 + 8] & 0x3f) * 4;
+      return tunnel;
+    }
+    return null;
+  }
+  if (proto === 47) {
+    if (data.length < l4 + 4) return null;
+    const flags = u16(data, l4);
+    if (u16(data, l4 + 2) !== 0x6558) return null;
+    let o = l4 + 4;
+    if (flags & 0xc000) o += 4;
+    tunnel.hasKey = (flags & 0x2000) !== 0;
+    tunnel.id = 0;
+    if (tunnel.hasKey) {
+      if (data.length < o + 4) return null;
+      tunnel.id = u32(data, o);
+      o += 4;
+    }
+    if (flags & 0x1000) o += 4;
+    tunnel.kind = "gre";
+    tunnel.innerOffset = o;
+    return tunnel;
+  }
+  return null;
+}
+
+/**
+ * The key of a frame as the pipeline sees it when it arrives from a tunnel port: the inner frame's
+ * fields plus tun_id, tun_src, tun_dst, tun_tos and tun_ttl from the outer headers. Null when the
+ * frame is not a recognised tunnel frame.
+ */
+export function extractTunnelFlowKey(data: Uint8Array, linktype: number, key: FlowKey): TunnelInfo | null {
+  const t = tunnelOf(data, linktype);
+  if (!t) return null;
+  key.fill(0);
+  ethernetAt(data, t.innerOffset, data.length, key);
+  key[K.tunId] = 0;
+  key[K.tunId + 1] = t.id;
+  key[K.tunSrc] = t.src;
+  key[K.tunDst] = t.dst;
+  key[K.tunTos] = t.tos;
+  key[K.tunTtl] = t.ttl;
+  return t;
+}

@@ -1,0 +1,38 @@
+import { cutShort, has, ipv6Str, macStr, pushLayer, setDetail } from "./bytes.js";
+import type { DecodeCtx } from "./types.js";
+
+/** ICMP: type and code. An error's quoted datagram is not decoded (tshark's golden lists none). */
+export function decodeIcmp(ctx: DecodeCtx, off: number, end: number): void {
+  const l = pushLayer(ctx, "icmp", off, 8);
+  if (has(ctx, off, 1, end)) l.fields.type = ctx.data[off];
+  if (has(ctx, off + 1, 1, end)) l.fields.code = ctx.data[off + 1];
+  if (!has(ctx, off, 4, end)) cutShort(ctx, "icmp", end);
+}
+
+const ND_SOLICIT = 135;
+const ND_ADVERT = 136;
+
+/** ICMPv6, with the neighbour discovery target and source/target link-layer address options. */
+export function decodeIcmpv6(ctx: DecodeCtx, off: number, end: number): void {
+  const d = ctx.data;
+  const l = pushLayer(ctx, "icmpv6", off, 8);
+  if (has(ctx, off, 1, end)) l.fields.type = d[off];
+  if (has(ctx, off + 1, 1, end)) l.fields.code = d[off + 1];
+  if (!has(ctx, off, 4, end)) return cutShort(ctx, "icmpv6", end);
+  const type = d[off];
+  if (type !== ND_SOLICIT && type !== ND_ADVERT) return;
+  if (!has(ctx, off + 8, 16, end)) return cutShort(ctx, "icmpv6 nd", end);
+  setDetail(l, "ndTarget", ipv6Str(d, off + 8));
+  let p = off + 24;
+  while (has(ctx, p, 2, end)) {
+    const optType = d[p];
+    const optLen = d[p + 1] * 8;
+    if (optLen === 0 || !has(ctx, p, optLen, end)) {
+      setDetail(l, "ndBadOption", optType);
+      return;
+    }
+    if (optLen === 8 && optType === 1) setDetail(l, "ndSll", macStr(d, p + 2));
+    if (optLen === 8 && optType === 2) setDetail(l, "ndTll", macStr(d, p + 2));
+    p += optLen;
+  }
+}

@@ -1,0 +1,32 @@
+import { cutShort, has, ipv4Str, malformed, pushLayer, u16 } from "./bytes.js";
+import { dispatch, ipProtocols } from "./registry.js";
+import type { DecodeCtx } from "./types.js";
+
+/** IPv4. Only a first fragment (offset 0) carries the L4 header; later fragments end at this layer. */
+export function decodeIpv4(ctx: DecodeCtx, off: number, end: number): void {
+  const d = ctx.data;
+  const l = pushLayer(ctx, "ipv4", off, 20);
+  if (!has(ctx, off, 1, end)) return cutShort(ctx, "ipv4", end);
+  const ihl = (d[off] & 0x0f) * 4;
+  const version = d[off] >> 4;
+  l.length = ihl;
+  if (has(ctx, off + 8, 1, end)) l.fields.ttl = d[off + 8];
+  if (has(ctx, off + 9, 1, end)) l.fields.ipProto = d[off + 9];
+  if (has(ctx, off + 6, 2, end)) {
+    const frag = u16(d, off + 6);
+    l.fields.mf = (frag & 0x2000) !== 0;
+    l.fields.fragOffset = frag & 0x1fff;
+  }
+  if (has(ctx, off + 12, 4, end)) l.fields.src = ipv4Str(d, off + 12);
+  if (has(ctx, off + 16, 4, end)) l.fields.dst = ipv4Str(d, off + 16);
+  if (version !== 4) return malformed(ctx, "ipv4", `version ${version}`);
+  if (ihl < 20) return malformed(ctx, "ipv4", `header length ${ihl} < 20`);
+  if (!has(ctx, off, ihl, end)) return cutShort(ctx, "ipv4", end);
+  // A total length of 0 is segmentation offload (TSO, BIG TCP): the length is the captured one.
+  const totalField = u16(d, off + 2);
+  const total = totalField === 0 ? end - off : totalField;
+  if (total < ihl) return malformed(ctx, "ipv4", `total length ${total} < header length ${ihl}`);
+  l.detail = { tos: d[off + 1], totalLength: totalField, id: u16(d, off + 4), df: (d[off + 6] & 0x40) !== 0 };
+  if ((u16(d, off + 6) & 0x1fff) !== 0) return;
+  dispatch(ipProtocols, d[off + 9], ctx, off + ihl, Math.min(end, off + total));
+}

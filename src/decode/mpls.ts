@@ -1,0 +1,29 @@
+import { cutShort, has, pushLayer, u32 } from "./bytes.js";
+import { dispatch, ethertypes } from "./registry.js";
+import type { DecodeCtx } from "./types.js";
+
+const MAX_LABELS = 16;
+
+/** An MPLS label stack; after bottom of stack, IPv4 or IPv6 by the first nibble, as tshark guesses. */
+export function decodeMpls(ctx: DecodeCtx, off: number, end: number): void {
+  const d = ctx.data;
+  let p = off;
+  for (let i = 0; i < MAX_LABELS; i++) {
+    const l = pushLayer(ctx, "mpls", p, 4);
+    if (!has(ctx, p, 4, end)) return cutShort(ctx, "mpls", end);
+    const lse = u32(d, p);
+    const bos = (lse >>> 8) & 1;
+    l.fields.label = lse >>> 12;
+    l.fields.bos = bos;
+    l.detail = { tc: (lse >>> 9) & 7, ttl: lse & 0xff };
+    p += 4;
+    if (bos) {
+      if (!has(ctx, p, 1, end)) return;
+      const nibble = d[p] >> 4;
+      if (nibble === 4) dispatch(ethertypes, 0x0800, ctx, p, end);
+      else if (nibble === 6) dispatch(ethertypes, 0x86dd, ctx, p, end);
+      return;
+    }
+  }
+  ctx.stop = `MPLS label stack deeper than ${MAX_LABELS}`;
+}

@@ -1,0 +1,90 @@
+/** Every decoder, registered into the dispatch tables in this one place. */
+import { decodeArp } from "./arp.js";
+import { decodeEthernet } from "./ethernet.js";
+import { decodeIcmp, decodeIcmpv6 } from "./icmp.js";
+import { decodeIpv4 } from "./ipv4.js";
+import { decodeIpv6 } from "./ipv6.js";
+import { decodeNull, decodeRawIp, decodeSll, decodeSll2 } from "./linktype.js";
+import { decodeMpls } from "./mpls.js";
+import {
+  ethertypes,
+  greProtocols,
+  ipProtocols,
+  linktypes,
+  udpPorts,
+  udpProtocolsByName,
+} from "./registry.js";
+import { decodeSctp, decodeTcp, decodeUdp } from "./transport.js";
+import {
+  decodeErspan,
+  decodeGeneve,
+  decodeGre,
+  decodeMplsOverUdp,
+  decodeVxlan,
+  greInner,
+} from "./tunnels.js";
+import { decodeDot1ad, decodeDot1q } from "./vlan.js";
+
+export const ETH_TYPE = {
+  ipv4: 0x0800,
+  arp: 0x0806,
+  rarp: 0x8035,
+  dot1q: 0x8100,
+  dot1ad: 0x88a8,
+  qinq9100: 0x9100,
+  ipv6: 0x86dd,
+  mpls: 0x8847,
+  mplsMulticast: 0x8848,
+  transparentEthernet: 0x6558,
+  erspan2: 0x88be,
+  erspan3: 0x22eb,
+} as const;
+
+ethertypes.set(ETH_TYPE.ipv4, decodeIpv4);
+ethertypes.set(ETH_TYPE.ipv6, decodeIpv6);
+ethertypes.set(ETH_TYPE.arp, decodeArp);
+ethertypes.set(ETH_TYPE.rarp, decodeArp);
+ethertypes.set(ETH_TYPE.dot1q, decodeDot1q);
+ethertypes.set(ETH_TYPE.qinq9100, decodeDot1q);
+ethertypes.set(ETH_TYPE.dot1ad, decodeDot1ad);
+ethertypes.set(ETH_TYPE.mpls, decodeMpls);
+ethertypes.set(ETH_TYPE.mplsMulticast, decodeMpls);
+// Reached only from tunnels: an inner Ethernet frame.
+ethertypes.set(ETH_TYPE.transparentEthernet, decodeEthernet);
+
+ipProtocols.set(1, decodeIcmp);
+ipProtocols.set(6, decodeTcp);
+ipProtocols.set(17, decodeUdp);
+ipProtocols.set(47, decodeGre);
+ipProtocols.set(58, decodeIcmpv6);
+ipProtocols.set(132, decodeSctp);
+ipProtocols.set(4, decodeIpv4);
+ipProtocols.set(41, decodeIpv6);
+
+for (const t of [ETH_TYPE.transparentEthernet, ETH_TYPE.ipv4, ETH_TYPE.ipv6, ETH_TYPE.mpls])
+  greProtocols.set(t, greInner(t));
+greProtocols.set(ETH_TYPE.erspan2, decodeErspan);
+greProtocols.set(ETH_TYPE.erspan3, decodeErspan);
+
+udpProtocolsByName.set("vxlan", decodeVxlan);
+udpProtocolsByName.set("geneve", decodeGeneve);
+udpPorts.set(4789, decodeVxlan);
+udpPorts.set(8472, decodeVxlan);
+udpPorts.set(6081, decodeGeneve);
+udpPorts.set(6635, decodeMplsOverUdp);
+
+export const LINKTYPE = {
+  null: 0,
+  ethernet: 1,
+  raw: 101,
+  sll: 113,
+  ipv4: 228,
+  ipv6: 229,
+  sll2: 276,
+} as const;
+
+linktypes.set(LINKTYPE.ethernet, decodeEthernet);
+linktypes.set(LINKTYPE.sll, decodeSll);
+linktypes.set(LINKTYPE.sll2, decodeSll2);
+linktypes.set(LINKTYPE.null, decodeNull);
+for (const raw of [LINKTYPE.raw, LINKTYPE.ipv4, LINKTYPE.ipv6, 12, 14]) linktypes.set(raw, decodeRawIp);

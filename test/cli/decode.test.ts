@@ -1,0 +1,78 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { corpusCaptures, HAVE_SHARED, REPO_ROOT } from "../support/shared.js";
+
+/** Runs the built CLI (npm test builds it first) as a user would. */
+function ovspath(...args: string[]) {
+  const res = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "ovspath.js"), ...args], {
+    encoding: "utf8",
+  });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+const fixture = (name: string) => join(REPO_ROOT, "fixtures", "captures", name);
+
+describe("ovspath decode: exit codes and errors", () => {
+  it("exits 0 on a sound capture, one line per frame", () => {
+    const r = ovspath("decode", fixture("pcap-le-usec.pcap"));
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(3);
+    expect(r.stderr).toBe("");
+  });
+
+  it("exits 1 on a damaged capture after printing what could be read, naming file, frame and offset", () => {
+    const r = ovspath("decode", fixture("pcap-truncated-tail.pcap"));
+    expect(r.status).toBe(1);
+    expect(r.stdout.trim().split("\n")).toHaveLength(2);
+    expect(r.stderr).toMatch(/pcap-truncated-tail\.pcap: frame 3 \(byte offset 216\): error: record cut off/);
+  });
+
+  it.each([
+    ["a missing file", ["decode", "/nonexistent.pcap"], /no such file/],
+    [
+      "a file that is not a capture",
+      ["decode", fixture("not-a-capture.txt")],
+      /not a pcap or pcapng capture/,
+    ],
+    ["a bad option value", ["decode", fixture("pcap-le-usec.pcap"), "--count", "zero"], /whole number/],
+    ["a bad port", ["decode", fixture("pcap-le-usec.pcap"), "--vxlan-port", "70000"], /UDP port/],
+    ["an unknown option", ["decode", "--bogus"], /unknown option/],
+    ["a missing argument", ["decode"], /missing required argument/],
+  ])("exits 2 on %s", (_what, args, message) => {
+    const r = ovspath(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it("--from and --count select frames", () => {
+    const r = ovspath("decode", fixture("pcap-le-usec.pcap"), "--from", "2", "--count", "1");
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
+    expect(r.stdout.trim()).toMatch(/^\s*2 /);
+  });
+
+  it("never prints control characters from interface names or comments", () => {
+    const r = ovspath("decode", "-V", fixture("pcapng-control-chars.pcapng"));
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(r.stdout).toContain("tap\\e[31mevil");
+    expect(r.stdout).toContain("\\e]0;pwned\\x07");
+  });
+});
+
+describe.skipIf(!HAVE_SHARED)("ovspath decode --jsonl matches the tshark goldens", () => {
+  const pick = corpusCaptures().filter((c) => /vxlan-underlay|multi-interface|gre-underlay/.test(c.name));
+  it.each(pick.map((c) => [c.name, c] as const))("%s", (_n, c) => {
+    const r = ovspath("decode", "--jsonl", c.path, ...c.tsharkArgs.flatMap(() => []));
+    expect(r.status).toBe(0);
+    const ours = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { frame: number; layers: Array<Record<string, unknown>> });
+    expect(ours).toHaveLength(c.golden.length);
+    for (const [i, g] of c.golden.entries()) {
+      expect(ours[i].frame).toBe(g.frame);
+      for (const [j, layer] of g.layers.entries()) expect(ours[i].layers[j]).toMatchObject(layer);
+    }
+  });
+});
