@@ -70,9 +70,10 @@ function ipv4(d: Uint8Array, p: number, end: number, key: FlowKey): void {
   if (end - p < 20 || d[p] >> 4 !== 4) return;
   const ihl = (d[p] & 0x0f) * 4;
   if (ihl < 20 || end - p < ihl) return;
-  // A total length of 0 is segmentation offload (TSO, BIG TCP): the length is the captured one.
-  const total = u16(d, p + 2) || end - p;
-  if (total < ihl) return;
+  // Like OVS's ipv4_sanity_check: a header claiming more bytes than the packet has (a capture cut by
+  // its snaplen) yields no L3 fields at all.
+  const total = u16(d, p + 2);
+  if (total < ihl || total > end - p) return;
   key[K.nwSrc] = u32(d, p + 12);
   key[K.nwDst] = u32(d, p + 16);
   const proto = d[p + 9];
@@ -90,13 +91,15 @@ function ipv4(d: Uint8Array, p: number, end: number, key: FlowKey): void {
 function ipv6(d: Uint8Array, p: number, end: number, key: FlowKey): void {
   if (end - p < 40) return;
   const first = u32(d, p);
+  // Like OVS's ipv6_sanity_check: a payload length beyond the packet yields no L3 fields.
+  const plen = u16(d, p + 4);
+  if (plen > end - p - 40) return;
   setBe32Words(key, K.ipv6Src, 4, d, p + 8);
   setBe32Words(key, K.ipv6Dst, 4, d, p + 24);
   key[K.ipv6Label] = first & 0xfffff;
   key[K.nwTos] = (first >>> 20) & 0xff;
   key[K.nwTtl] = d[p + 7];
-  const plen = u16(d, p + 4);
-  const limit = plen === 0 ? end : Math.min(end, p + 40 + plen);
+  const limit = p + 40 + plen;
   let next = d[p + 6];
   let o = p + 40;
   for (let i = 0; i < 16; i++) {
@@ -107,8 +110,10 @@ function ipv6(d: Uint8Array, p: number, end: number, key: FlowKey): void {
       o += len;
     } else if (next === 44) {
       if (limit - o < 8) return;
+      // Like OVS: an atomic fragment (offset 0, no more fragments) is no fragment at all.
       const offset = u16(d, o + 2) >> 3;
-      key[K.nwFrag] = FRAG_ANY | (offset ? FRAG_LATER : 0);
+      const more = d[o + 3] & 1;
+      if (offset || more) key[K.nwFrag] = FRAG_ANY | (offset ? FRAG_LATER : 0);
       next = d[o];
       o += 8;
       if (offset) {
@@ -146,7 +151,11 @@ function l3(d: Uint8Array, p: number, end: number, type: number, key: FlowKey): 
       return arp(d, p, end, key);
     case 0x8847:
     case 0x8848:
-      if (end - p >= 4) key[K.mplsLse] = u32(d, p);
+      for (let i = 0; i < 3 && end - p >= 4 * (i + 1); i++) {
+        const lse = u32(d, p + 4 * i);
+        key[K.mplsLse + i] = lse;
+        if (lse & 0x100) break;
+      }
       return;
   }
 }
@@ -158,11 +167,8 @@ function ethernetAt(d: Uint8Array, p: number, end: number, key: FlowKey): boolea
   setMac(key, K.dlSrc, d, p + 6);
   let type = u16(d, p + 12);
   let o = p + 14;
-  for (
-    let tags = 0;
-    tags < MAX_VLAN_HEADERS && (type === 0x8100 || type === 0x88a8 || type === 0x9100);
-    tags++
-  ) {
+  // OVS recognises 0x8100 and 0x88a8 as VLAN TPIDs (not 0x9100), at most two tags deep.
+  for (let tags = 0; tags < MAX_VLAN_HEADERS && (type === 0x8100 || type === 0x88a8); tags++) {
     if (end - o < 4) break;
     const tci = u16(d, o) | VLAN_CFI;
     if (tags === 0) {

@@ -105,10 +105,7 @@ export function decodeGeneve(ctx: DecodeCtx, off: number, end: number): void {
   const options: string[] = [];
   for (let p = off + 8; p + 4 <= optEnd; ) {
     const len = (d[p + 3] & 0x1f) * 4;
-    if (p + 4 + len > optEnd) {
-      malformed(ctx, "geneve", "option overruns the option area");
-      break;
-    }
+    if (p + 4 + len > optEnd) return malformed(ctx, "geneve", "option overruns the option area");
     const data = Array.from(d.subarray(p + 4, p + 4 + len), (b) => b.toString(16).padStart(2, "0")).join("");
     options.push(`class=${hex16(u16(d, p))},type=0x${d[p + 2].toString(16).padStart(2, "0")},data=0x${data}`);
     p += 4 + len;

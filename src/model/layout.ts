@@ -72,8 +72,9 @@ const LAYOUT_SPEC = [
   // TPID of each tag (0x8100, 0x88a8, 0x9100); not matchable, needed for datapath push_vlan.
   ["vlanTpid", 1],
   ["vlanTpid1", 1],
-  // Top MPLS label stack entry as on the wire (label << 12 | tc << 9 | bos << 8 | ttl).
-  ["mplsLse", 1],
+  // The top three MPLS label stack entries as on the wire (label << 12 | tc << 9 | bos << 8 | ttl),
+  // as many as OVS keeps (FLOW_MAX_MPLS_LABELS); mpls_label/tc/bos/ttl are bits of the first.
+  ["mplsLse", 3],
   // L3
   ["nwSrc", 1],
   ["nwDst", 1],
