@@ -10,7 +10,8 @@ export function decodeEthernet(ctx: DecodeCtx, off: number, end: number): void {
   if (has(ctx, off + 6, 6, end)) l.fields.src = macStr(d, off + 6);
   if (!has(ctx, off + 12, 2, end)) return cutShort(ctx, "eth", end);
   const type = u16(d, off + 12);
-  if (type < 0x0600) {
+  // As Wireshark: a type below 0x0600 is an 802.3 length, except 0x0000, taken as Ethernet II.
+  if (type < 0x0600 && type !== 0) {
     l.detail = { length: type };
     return;
   }

@@ -1,12 +1,19 @@
 import { cutShort, has, ipv6Str, macStr, pushLayer, setDetail } from "./bytes.js";
+import { dispatch, ethertypes } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
-/** ICMP: type and code. An error's quoted datagram is not decoded (tshark's golden lists none). */
+/** ICMP error types that quote the offending datagram, which tshark decodes as further layers. */
+const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
+const ICMPV6_ERRORS = new Set([1, 2, 3, 4]);
+
+/** ICMP: type and code; an error's quoted IP datagram follows as layers, as tshark shows it. */
 export function decodeIcmp(ctx: DecodeCtx, off: number, end: number): void {
   const l = pushLayer(ctx, "icmp", off, 8);
   if (has(ctx, off, 1, end)) l.fields.type = ctx.data[off];
   if (has(ctx, off + 1, 1, end)) l.fields.code = ctx.data[off + 1];
-  if (!has(ctx, off, 4, end)) cutShort(ctx, "icmp", end);
+  if (!has(ctx, off, 4, end)) return cutShort(ctx, "icmp", end);
+  if (ICMP_ERRORS.has(ctx.data[off]) && has(ctx, off + 8, 20, end))
+    dispatch(ethertypes, 0x0800, ctx, off + 8, end);
 }
 
 const ND_SOLICIT = 135;
@@ -20,6 +27,8 @@ export function decodeIcmpv6(ctx: DecodeCtx, off: number, end: number): void {
   if (has(ctx, off + 1, 1, end)) l.fields.code = d[off + 1];
   if (!has(ctx, off, 4, end)) return cutShort(ctx, "icmpv6", end);
   const type = d[off];
+  if (ICMPV6_ERRORS.has(type) && has(ctx, off + 8, 40, end))
+    return void dispatch(ethertypes, 0x86dd, ctx, off + 8, end);
   if (type !== ND_SOLICIT && type !== ND_ADVERT) return;
   if (!has(ctx, off + 8, 16, end)) return cutShort(ctx, "icmpv6 nd", end);
   setDetail(l, "ndTarget", ipv6Str(d, off + 8));

@@ -34,6 +34,7 @@ export function decodeGre(ctx: DecodeCtx, off: number, end: number): void {
   let p = off + 4;
   if (flags & (GRE_C | GRE_R)) p += 4;
   let key: number | null = null;
+  l.fields.key = key;
   if (flags & GRE_K) {
     if (!has(ctx, p, 4, end)) return cutShort(ctx, "gre", end);
     key = u32(d, p);
@@ -105,12 +106,22 @@ export function decodeGeneve(ctx: DecodeCtx, off: number, end: number): void {
   const options: string[] = [];
   for (let p = off + 8; p + 4 <= optEnd; ) {
     const len = (d[p + 3] & 0x1f) * 4;
-    if (p + 4 + len > optEnd) return malformed(ctx, "geneve", "option overruns the option area");
+    if (p + 4 + len > optEnd) {
+      // tshark flags the option and still decodes the payload after the option area; so do we.
+      l.detail.badOption = true;
+      break;
+    }
     const data = Array.from(d.subarray(p + 4, p + 4 + len), (b) => b.toString(16).padStart(2, "0")).join("");
     options.push(`class=${hex16(u16(d, p))},type=0x${d[p + 2].toString(16).padStart(2, "0")},data=0x${data}`);
     p += 4 + len;
   }
   if (options.length > 0) l.detail.options = options.join(" ");
+  // tshark hands Geneve's payload to the next dissector even when it is empty, which shows as an
+  // empty inner layer; match it so the layer lists agree.
+  if (ptype === 0x6558 && !has(ctx, optEnd, 1, end) && enterTunnel(ctx)) {
+    pushLayer(ctx, "eth", optEnd, 0);
+    return cutShort(ctx, "eth", end);
+  }
   inner(ctx, ptype, optEnd, end);
 }
 
