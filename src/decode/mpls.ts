@@ -1,5 +1,6 @@
 import { cutShort, has, pushLayer, u32 } from "./bytes.js";
 import { dispatch, ethertypes } from "./registry.js";
+import { inner } from "./tunnel.js";
 import type { DecodeCtx } from "./types.js";
 
 const MAX_LABELS = 16;
@@ -26,4 +27,9 @@ export function decodeMpls(ctx: DecodeCtx, off: number, end: number): void {
     }
   }
   ctx.stop = `MPLS label stack deeper than ${MAX_LABELS}`;
+}
+
+/** MPLS over UDP (RFC 7510, port 6635). */
+export function decodeMplsOverUdp(ctx: DecodeCtx, off: number, end: number): void {
+  inner(ctx, 0x8847, off, end);
 }

@@ -1,11 +1,14 @@
 /** Every decoder, registered into the dispatch tables in this one place. */
 import { decodeArp } from "./arp.js";
+import { decodeErspan } from "./erspan.js";
 import { decodeEthernet } from "./ethernet.js";
+import { decodeGeneve } from "./geneve.js";
+import { decodeGre, greInner } from "./gre.js";
 import { decodeIcmp, decodeIcmpv6 } from "./icmp.js";
 import { decodeIpv4 } from "./ipv4.js";
 import { decodeIpv6 } from "./ipv6.js";
 import { decodeNull, decodeRawIp, decodeSll, decodeSll2 } from "./linktype.js";
-import { decodeMpls } from "./mpls.js";
+import { decodeMpls, decodeMplsOverUdp } from "./mpls.js";
 import {
   ethertypes,
   greProtocols,
@@ -14,16 +17,11 @@ import {
   udpPorts,
   udpProtocolsByName,
 } from "./registry.js";
-import { decodeSctp, decodeTcp, decodeUdp } from "./transport.js";
-import {
-  decodeErspan,
-  decodeGeneve,
-  decodeGre,
-  decodeMplsOverUdp,
-  decodeVxlan,
-  greInner,
-} from "./tunnels.js";
+import { decodeSctp } from "./sctp.js";
+import { decodeTcp } from "./tcp.js";
+import { decodeUdp } from "./udp.js";
 import { decodeDot1ad, decodeDot1q } from "./vlan.js";
+import { decodeVxlan } from "./vxlan.js";
 
 export const ETH_TYPE = {
   ipv4: 0x0800,

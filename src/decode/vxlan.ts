@@ -1,0 +1,13 @@
+import { cutShort, has, hex16, pushLayer, u16, u24 } from "./bytes.js";
+import { inner } from "./tunnel.js";
+import type { DecodeCtx } from "./types.js";
+
+/** VXLAN: 8 bytes, the VNI in bytes 4-6, then Ethernet. */
+export function decodeVxlan(ctx: DecodeCtx, off: number, end: number): void {
+  const d = ctx.data;
+  const l = pushLayer(ctx, "vxlan", off, 8);
+  if (!has(ctx, off, 8, end)) return cutShort(ctx, "vxlan", end);
+  l.fields.vni = u24(d, off + 4);
+  l.detail = { flags: hex16(u16(d, off)) };
+  inner(ctx, 0x6558, off + 8, end);
+}
