@@ -1,0 +1,291 @@
+/**
+ * Parsing and printing field values exactly as ovs-ofctl does (lib/meta-flow.c mf_format and
+ * lib/match.c): decimal fields print masked values in hex, hexadecimal ones use C's "%#x" (so zero is
+ * "0"), addresses use CIDR when the mask is a prefix, and a few fields have a fixed width in matches.
+ */
+
+import type { FieldDef } from "./fields.js";
+import { CS, OFPP } from "./layout.js";
+
+export interface FieldValue {
+  value: bigint;
+  mask: bigint;
+  /**
+   * A port given by name (`in_port="patch-tun"` in `--names` dumps): `value` is 0 until the name is
+   * resolved against the bridge's port table; `quoted` keeps the spelling for printing it back.
+   */
+  portName?: { name: string; quoted: boolean };
+}
+
+export type ValueResult = { ok: true; value: FieldValue } | { ok: false; message: string };
+
+const all = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
+
+/** Fields printed with a fixed number of hex digits in matches (match_format's special cases). */
+const PADDED_HEX: Record<string, number> = { vlan_tci: 4, vlan_tci1: 4, ipv6_label: 5 };
+
+/** Reserved port names as OVS prints them (OF1.0 numbering). */
+export const PORT_NAMES: ReadonlyMap<number, string> = new Map([
+  [OFPP.inPort, "IN_PORT"],
+  [OFPP.table, "TABLE"],
+  [OFPP.normal, "NORMAL"],
+  [OFPP.flood, "FLOOD"],
+  [OFPP.all, "ALL"],
+  [OFPP.controller, "CONTROLLER"],
+  [OFPP.local, "LOCAL"],
+  [OFPP.none, "ANY"],
+]);
+const PORT_BY_NAME = new Map([...PORT_NAMES].map(([n, s]) => [s, n]));
+PORT_BY_NAME.set("NONE", OFPP.none);
+
+const CT_FLAGS: ReadonlyArray<[string, number]> = [
+  ["new", CS.new],
+  ["est", CS.est],
+  ["rel", CS.rel],
+  ["rpl", CS.rpl],
+  ["inv", CS.inv],
+  ["trk", CS.trk],
+  ["snat", CS.snat],
+  ["dnat", CS.dnat],
+];
+const TCP_FLAGS: ReadonlyArray<[string, number]> = [
+  ["fin", 0x001],
+  ["syn", 0x002],
+  ["rst", 0x004],
+  ["psh", 0x008],
+  ["ack", 0x010],
+  ["urg", 0x020],
+  ["ece", 0x040],
+  ["cwr", 0x080],
+  ["ns", 0x100],
+];
+/** nw_frag keywords: value/mask pairs (FLOW_NW_FRAG_ANY = 1, FLOW_NW_FRAG_LATER = 2). */
+const FRAG: ReadonlyArray<[string, number, number]> = [
+  ["no", 0, 3],
+  ["yes", 1, 1],
+  ["first", 1, 3],
+  ["later", 3, 3],
+  ["not_later", 0, 2],
+];
+
+const hexOf = (v: bigint): string => (v === 0n ? "0" : `0x${v.toString(16)}`);
+
+function macOf(v: bigint): string {
+  return v.toString(16).padStart(12, "0").match(/../g)!.join(":");
+}
+
+function ipv4Of(v: bigint): string {
+  const n = Number(v);
+  return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join(".");
+}
+
+function ipv6Of(v: bigint): string {
+  const g: number[] = [];
+  for (let i = 7; i >= 0; i--) g.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  let best = -1;
+  let len = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > len) [best, len] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const h = (a: number[]) => a.map((x) => x.toString(16)).join(":");
+  return best < 0 ? h(g) : `${h(g.slice(0, best))}::${h(g.slice(best + len))}`;
+}
+
+/** The prefix length of a CIDR mask, or -1 when the mask is not a prefix. */
+function prefixLength(mask: bigint, bits: number): number {
+  let n = 0;
+  for (let i = bits - 1; i >= 0 && (mask >> BigInt(i)) & 1n; i--) n++;
+  return mask === all(n) << BigInt(bits - n) ? n : -1;
+}
+
+function flagsOf(names: ReadonlyArray<[string, number]>, value: bigint, mask: bigint): string {
+  let out = "";
+  for (const [name, bit] of names) {
+    if (mask & BigInt(bit)) out += `${value & BigInt(bit) ? "+" : "-"}${name}`;
+  }
+  return out;
+}
+
+/** Formats a parsed value back, port names included, as ovs-ofctl printed it. */
+export function formatParsedValue(f: FieldDef, v: FieldValue): string {
+  if (v.portName) return v.portName.quoted ? `"${v.portName.name}"` : v.portName.name;
+  return formatFieldValue(f, v.value, v.mask);
+}
+
+/** Formats a value (with its mask when not exact) as ovs-ofctl prints it in a match. */
+export function formatFieldValue(f: FieldDef, value: bigint, mask: bigint = all(f.bits)): string {
+  const exact = mask === all(f.bits);
+  switch (f.format) {
+    case "dec":
+      return exact ? value.toString() : `${hexOf(value)}/${hexOf(mask)}`;
+    case "hex": {
+      const width = PADDED_HEX[f.name];
+      const h = (v: bigint) => (width ? `0x${v.toString(16).padStart(width, "0")}` : hexOf(v));
+      return exact ? h(value) : `${h(value)}/${h(mask)}`;
+    }
+    case "mac":
+      return exact ? macOf(value) : `${macOf(value)}/${macOf(mask)}`;
+    case "ipv4":
+    case "ipv6": {
+      const of = f.format === "ipv4" ? ipv4Of : ipv6Of;
+      if (exact) return of(value);
+      const p = prefixLength(mask, f.bits);
+      return p >= 0 ? `${of(value)}/${p}` : `${of(value)}/${of(mask)}`;
+    }
+    case "port":
+      return PORT_NAMES.get(Number(value)) ?? value.toString();
+    case "frag": {
+      const hit = FRAG.find(([, v, m]) => BigInt(v) === value && BigInt(m) === mask);
+      return hit ? hit[0] : `${hexOf(value)}/${hexOf(mask)}`;
+    }
+    case "ctState":
+      return flagsOf(CT_FLAGS, value, mask) || "0/0";
+    case "tcpFlags":
+      return exact
+        ? TCP_FLAGS.filter(([, b]) => value & BigInt(b))
+            .map(([n]) => n)
+            .join("|") || "0"
+        : flagsOf(TCP_FLAGS, value, mask);
+    default: {
+      const never: never = f.format;
+      return String(never);
+    }
+  }
+}
+
+function parseNumber(text: string): bigint | null {
+  if (/^0x[0-9a-f]+$/i.test(text)) return BigInt(text);
+  if (/^[0-9]+$/.test(text)) return BigInt(text);
+  return null;
+}
+
+function parseMac(text: string): bigint | null {
+  if (!/^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i.test(text)) return null;
+  return text.split(":").reduce((v, b) => (v << 8n) | BigInt(Number.parseInt(b, 16)), 0n);
+}
+
+function parseIpv4(text: string): bigint | null {
+  const parts = text.split(".");
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return null;
+  return parts.reduce((v, p) => (v << 8n) | BigInt(p), 0n);
+}
+
+function parseIpv6(text: string): bigint | null {
+  if (!/^[0-9a-f:.]+$/i.test(text) || (text.match(/::/g) ?? []).length > 1) return null;
+  let groups: string[];
+  if (text.includes("::")) {
+    const [head, tail] = text.split("::");
+    const h = head ? head.split(":") : [];
+    const t = tail ? tail.split(":") : [];
+    if (h.length + t.length > 7) return null;
+    groups = [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+  } else {
+    groups = text.split(":");
+  }
+  if (groups.length !== 8 || !groups.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return null;
+  return groups.reduce((v, g) => (v << 16n) | BigInt(Number.parseInt(g, 16)), 0n);
+}
+
+function parseFlags(names: ReadonlyArray<[string, number]>, text: string): FieldValue | null {
+  let value = 0n;
+  let mask = 0n;
+  const re = /([+-])([a-z]+)/g;
+  let consumed = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const bit = names.find(([n]) => n === m[2]);
+    if (!bit || m.index !== consumed) return null;
+    consumed += m[0].length;
+    mask |= BigInt(bit[1]);
+    if (m[1] === "+") value |= BigInt(bit[1]);
+  }
+  return consumed === text.length && consumed > 0 ? { value, mask } : null;
+}
+
+/** Parses `VALUE[/MASK]` for a field; errors say what was expected. */
+export function parseFieldValue(f: FieldDef, text: string): ValueResult {
+  const full = all(f.bits);
+  const fail = (what: string): ValueResult => ({
+    ok: false,
+    message: `${f.name}: expected ${what}, got "${text}"`,
+  });
+  if (f.format === "frag") {
+    const hit = FRAG.find(([n]) => n === text);
+    return hit
+      ? { ok: true, value: { value: BigInt(hit[1]), mask: BigInt(hit[2]) } }
+      : fail("no, yes, first, later or not_later");
+  }
+  if (f.format === "ctState" || (f.format === "tcpFlags" && /^[+-]/.test(text))) {
+    const v = parseFlags(f.format === "ctState" ? CT_FLAGS : TCP_FLAGS, text);
+    if (v) return { ok: true, value: v };
+    if (f.format === "tcpFlags") return fail("+flag-flag... (fin, syn, rst, psh, ack, urg, ece, cwr, ns)");
+  }
+  if (f.format === "tcpFlags" && /^[a-z|]+$/.test(text)) {
+    let value = 0n;
+    for (const n of text.split("|")) {
+      const bit = TCP_FLAGS.find(([name]) => name === n);
+      if (!bit) return fail("TCP flag names joined by |");
+      value |= BigInt(bit[1]);
+    }
+    return { ok: true, value: { value, mask: full } };
+  }
+  if (f.format === "port") {
+    const unquoted = text.replace(/^"(.*)"$/, "$1");
+    const named = PORT_BY_NAME.get(unquoted.toUpperCase());
+    if (named !== undefined) return { ok: true, value: { value: BigInt(named), mask: full } };
+    const n = parseNumber(unquoted);
+    if (n !== null)
+      return n > full
+        ? fail(`a port number of at most ${f.bits} bits`)
+        : { ok: true, value: { value: n, mask: full } };
+    // A port name: resolved to a number later against the bridge's port table.
+    if (!/^[^\s,=()"]+$/.test(unquoted)) return fail("a port number or name");
+    return {
+      ok: true,
+      value: { value: 0n, mask: full, portName: { name: unquoted, quoted: unquoted !== text } },
+    };
+  }
+  const slash = text.indexOf("/");
+  const valueText = slash < 0 ? text : text.slice(0, slash);
+  const maskText = slash < 0 ? undefined : text.slice(slash + 1);
+  const scalar = (t: string): bigint | null => {
+    switch (f.format) {
+      case "mac":
+        return parseMac(t);
+      case "ipv4":
+        return parseIpv4(t);
+      case "ipv6":
+        return parseIpv6(t);
+      default:
+        return parseNumber(t);
+    }
+  };
+  const value = scalar(valueText);
+  if (value === null)
+    return fail(
+      f.format === "mac"
+        ? "a MAC address"
+        : f.format === "ipv4"
+          ? "an IPv4 address"
+          : f.format === "ipv6"
+            ? "an IPv6 address"
+            : "a number",
+    );
+  if (value > full) return fail(`a value of at most ${f.bits} bits`);
+  let mask = full;
+  if (maskText !== undefined) {
+    if (!f.maskable) return { ok: false, message: `${f.name} cannot be masked` };
+    if ((f.format === "ipv4" || f.format === "ipv6") && /^\d+$/.test(maskText)) {
+      const p = Number(maskText);
+      if (p > f.bits) return fail(`a prefix length of at most ${f.bits}`);
+      mask = p === 0 ? 0n : all(p) << BigInt(f.bits - p);
+    } else {
+      const m = scalar(maskText);
+      if (m === null || m > full) return fail("a valid mask");
+      mask = m;
+    }
+  }
+  return { ok: true, value: { value: value & mask, mask } };
+}

@@ -1,0 +1,173 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { formatFieldValue, formatParsedValue, parseFieldValue } from "../../src/model/field-value.js";
+import { FIELDS, lookupField, readField, writeField } from "../../src/model/fields.js";
+import { newFlowKey } from "../../src/model/layout.js";
+import { HAVE_SHARED, SHARED } from "../support/shared.js";
+
+/** Every `field=value` of the match part of every ovs-ofctl flow dump in the shared Neutron labs. */
+function labMatchTokens(): Array<{ where: string; name: string; text: string }> {
+  const out: Array<{ where: string; name: string; text: string }> = [];
+  const lab = join(SHARED, "ovs-lab");
+  for (const l of readdirSync(lab).filter((d) => d.startsWith("neutron-lab"))) {
+    for (const host of readdirSync(join(lab, l))) {
+      const dir = join(lab, l, host, "sos_commands", "openvswitch");
+      if (!existsSync(dir)) continue;
+      for (const file of readdirSync(dir).filter((f) => /^ovs-ofctl.*dump-flows/.test(f))) {
+        const lines = readFileSync(join(dir, file), "utf8").split("\n");
+        for (const [i, line] of lines.entries()) {
+          const cut = line.indexOf(" actions=");
+          if (cut < 0) continue;
+          const match = line.slice(0, cut).split(/[ ]+/).pop() ?? "";
+          for (const token of match.split(",")) {
+            const eq = token.indexOf("=");
+            if (eq < 0) continue;
+            const name = token.slice(0, eq);
+            if (
+              [
+                "priority",
+                "cookie",
+                "table",
+                "duration",
+                "n_packets",
+                "n_bytes",
+                "idle_age",
+                "hard_age",
+                "idle_timeout",
+                "hard_timeout",
+                "importance",
+              ].includes(name)
+            )
+              continue;
+            out.push({ where: `${l}/${host}/${file}:${i + 1}`, name, text: token.slice(eq + 1) });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+describe.skipIf(!HAVE_SHARED)("every match field value in the lab dumps round-trips", () => {
+  const tokens = labMatchTokens();
+  it("finds the lab's match fields", () => expect(tokens.length).toBeGreaterThan(3000));
+  it("parses and prints each exactly as ovs-ofctl did", () => {
+    const problems: string[] = [];
+    for (const t of tokens) {
+      const f = lookupField(t.name);
+      if (!f) {
+        problems.push(`${t.where}: unknown field ${t.name}`);
+        continue;
+      }
+      const parsed = parseFieldValue(f, t.text);
+      if (!parsed.ok) problems.push(`${t.where}: ${parsed.message}`);
+      else {
+        const back = formatParsedValue(f, parsed.value);
+        if (back !== t.text) problems.push(`${t.where}: ${t.name}=${t.text} printed as ${back}`);
+      }
+    }
+    expect(problems.slice(0, 20)).toEqual([]);
+  });
+});
+
+describe("field registry", () => {
+  it("finds fields by canonical name, alias, NXM and OXM names", () => {
+    expect(lookupField("eth_src")?.name).toBe("dl_src");
+    expect(lookupField("NXM_OF_ETH_SRC")?.name).toBe("dl_src");
+    expect(lookupField("oxm_of_ipv4_src")?.name).toBe("nw_src");
+    expect(lookupField("NXM_NX_REG5")?.name).toBe("reg5");
+    expect(lookupField("tcp_dst")?.name).toBe("tp_dst");
+    expect(lookupField("no_such_field")).toBeUndefined();
+  });
+
+  it("declares each name once", () => {
+    const names = FIELDS.map((f) => f.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("shares storage as OVS does", () => {
+    const key = newFlowKey();
+    const f = (n: string) => lookupField(n)!;
+    writeField(key, f("xreg0"), 0x1122334455667788n);
+    expect(readField(key, f("reg0"))).toBe(0x11223344n);
+    expect(readField(key, f("reg1"))).toBe(0x55667788n);
+    writeField(key, f("xxreg0"), 1n);
+    expect(readField(key, f("reg3"))).toBe(1n);
+    expect(readField(key, f("reg0"))).toBe(0n);
+    writeField(key, f("arp_spa"), 0x0a000001n);
+    expect(readField(key, f("nw_src"))).toBe(0x0a000001n);
+    writeField(key, f("vlan_tci"), 0x1000n | (3n << 13n) | 100n);
+    expect(readField(key, f("dl_vlan"))).toBe(100n);
+    expect(readField(key, f("dl_vlan_pcp"))).toBe(3n);
+    writeField(key, f("nw_tos"), 0xb9n);
+    expect(readField(key, f("ip_dscp"))).toBe(0x2en);
+    expect(readField(key, f("nw_ecn"))).toBe(1n);
+    writeField(key, f("mpls_label"), 17n);
+    writeField(key, f("mpls_ttl"), 64n);
+    expect(readField(key, f("mpls_label"))).toBe(17n);
+    expect(readField(key, f("mpls_ttl"))).toBe(64n);
+  });
+
+  it.each([
+    ["nw_src", "10.0.0.0/24", "10.0.0.0/24"],
+    ["nw_src", "10.0.0.1/255.0.255.0", "10.0.0.0/255.0.255.0"],
+    ["ipv6_src", "2001:DB8:0:0:0:0:0:1", "2001:db8::1"],
+    ["ipv6_dst", "fd00::/64", "fd00::/64"],
+    ["tp_dst", "8000/0xffc0", "0x1f40/0xffc0"],
+    ["ct_state", "+trk+new", "+new+trk"],
+    ["ct_state", "-est+trk", "-est+trk"],
+    ["tcp_flags", "+syn-ack", "+syn-ack"],
+    ["tcp_flags", "syn|ack", "syn|ack"],
+    ["nw_frag", "later", "later"],
+    ["ct_mark", "0", "0"],
+    ["ct_mark", "0x1/0x1", "0x1/0x1"],
+    ["vlan_tci", "0x1000/0x1000", "0x1000/0x1000"],
+    ["in_port", "LOCAL", "LOCAL"],
+    ["in_port", "65534", "LOCAL"],
+    ["in_port", '"patch-tun"', '"patch-tun"'],
+    ["in_port", "qvo1a2b3c4d-5e", "qvo1a2b3c4d-5e"],
+    ["dl_dst", "01:00:00:00:00:00/01:00:00:00:00:00", "01:00:00:00:00:00/01:00:00:00:00:00"],
+  ])("%s=%s prints as %s", (name, text, want) => {
+    const f = lookupField(name)!;
+    const got = parseFieldValue(f, text);
+    if (!got.ok) throw new Error(got.message);
+    expect(formatParsedValue(f, got.value)).toBe(want);
+  });
+
+  it.each([
+    ["nw_src", "10.0.0.300", /expected an IPv4 address/],
+    ["dl_src", "fa:16:3e", /expected a MAC address/],
+    ["nw_ttl", "64/0xff", /cannot be masked/],
+    ["nw_proto", "256", /at most 8 bits/],
+    ["nw_frag", "sometimes", /no, yes, first, later or not_later/],
+    ["ct_state", "+trk+bogus", /expected/],
+  ])("rejects %s=%s", (name, text, message) => {
+    const got = parseFieldValue(lookupField(name)!, text);
+    expect(got.ok).toBe(false);
+    if (!got.ok) expect(got.message).toMatch(message);
+  });
+
+  it("round-trips random masked values of every maskable numeric and address field", () => {
+    const maskable = FIELDS.filter(
+      (f) => f.maskable && ["dec", "hex", "mac", "ipv4", "ipv6"].includes(f.format),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...maskable),
+        fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }),
+        fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }),
+        (f, v, m) => {
+          const full = (1n << BigInt(f.bits)) - 1n;
+          const mask = m & full;
+          const value = v & mask;
+          const text = formatFieldValue(f, value, mask);
+          const back = parseFieldValue(f, text);
+          expect(back.ok && back.value).toEqual({ value, mask });
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
