@@ -1,0 +1,247 @@
+/**
+ * Flow matches as ovs-ofctl writes them (`priority=10,arp,in_port=2,arp_spa=192.168.10.5`): parsing
+ * with column-accurate errors, printing in OVS's canonical field order (lib/match.c match_format),
+ * and compiling to the word masks the classifier uses.
+ */
+
+import type { LineError } from "../util/diagnostic.js";
+import { type FieldValue, formatParsedValue, parseFieldValue } from "./field-value.js";
+import { type FieldDef, lookupField, writeField } from "./fields.js";
+import { type FlowKey, newFlowKey } from "./layout.js";
+
+/** The protocol shorthands: each stands for dl_type (and nw_proto) values. */
+export const SHORTHANDS: Readonly<Record<string, { dlType: number; nwProto?: number }>> = {
+  ip: { dlType: 0x0800 },
+  ipv6: { dlType: 0x86dd },
+  icmp: { dlType: 0x0800, nwProto: 1 },
+  icmp6: { dlType: 0x86dd, nwProto: 58 },
+  tcp: { dlType: 0x0800, nwProto: 6 },
+  tcp6: { dlType: 0x86dd, nwProto: 6 },
+  udp: { dlType: 0x0800, nwProto: 17 },
+  udp6: { dlType: 0x86dd, nwProto: 17 },
+  sctp: { dlType: 0x0800, nwProto: 132 },
+  sctp6: { dlType: 0x86dd, nwProto: 132 },
+  arp: { dlType: 0x0806 },
+  rarp: { dlType: 0x8035 },
+  mpls: { dlType: 0x8847 },
+  mplsm: { dlType: 0x8848 },
+};
+
+export const DEFAULT_PRIORITY = 32768;
+
+export interface MatchField {
+  /** The name as written (`dl_vlan`, `icmp_type`...): OVS prints several fields under more than one name. */
+  name: string;
+  field: FieldDef;
+  value: FieldValue;
+}
+
+export interface Match {
+  /** Absent when not written: the OpenFlow default (32768), which ovs-ofctl does not print. */
+  priority?: number;
+  shorthand?: string;
+  fields: MatchField[];
+}
+
+/**
+ * OVS's printing order. Names not listed print after these, in the order given. Shorthands take the
+ * place of "SHORTHAND".
+ */
+const ORDER: readonly string[] = [
+  "pkt_mark",
+  "recirc_id",
+  "dp_hash",
+  "conj_id",
+  "skb_priority",
+  "actset_output",
+  "ct_state",
+  "ct_zone",
+  "ct_mark",
+  "ct_label",
+  "ct_nw_src",
+  "ct_nw_dst",
+  "ct_ipv6_src",
+  "ct_ipv6_dst",
+  "ct_nw_proto",
+  "ct_tp_src",
+  "ct_tp_dst",
+  "packet_type",
+  "SHORTHAND",
+  ...Array.from({ length: 16 }, (_, i) => `reg${i}`),
+  ...Array.from({ length: 8 }, (_, i) => `xreg${i}`),
+  ...Array.from({ length: 4 }, (_, i) => `xxreg${i}`),
+  "tun_id",
+  "tun_src",
+  "tun_dst",
+  "tun_ipv6_src",
+  "tun_ipv6_dst",
+  "tun_gbp_id",
+  "tun_gbp_flags",
+  "tun_tos",
+  "tun_ttl",
+  "tun_flags",
+  "tun_erspan_ver",
+  "tun_erspan_idx",
+  "tun_erspan_dir",
+  "tun_erspan_hwid",
+  ...Array.from({ length: 64 }, (_, i) => `tun_metadata${i}`),
+  "metadata",
+  "in_port",
+  "in_port_oxm",
+  "dl_vlan",
+  "dl_vlan_pcp",
+  "vlan_tci",
+  "vlan_tci1",
+  "dl_src",
+  "dl_dst",
+  "dl_type",
+  "mpls_label",
+  "mpls_tc",
+  "mpls_ttl",
+  "mpls_bos",
+  "ipv6_src",
+  "ipv6_dst",
+  "ipv6_label",
+  "nw_src",
+  "nw_dst",
+  "arp_spa",
+  "arp_tpa",
+  "nw_proto",
+  "arp_op",
+  "arp_sha",
+  "arp_tha",
+  "nw_tos",
+  "ip_dscp",
+  "nw_ecn",
+  "nw_ttl",
+  "nw_frag",
+  "icmp_type",
+  "icmp_code",
+  "icmpv6_type",
+  "icmpv6_code",
+  "tp_src",
+  "tp_dst",
+  "nd_target",
+  "nd_sll",
+  "nd_tll",
+  "nd_reserved",
+  "nd_options_type",
+  "tcp_flags",
+];
+const RANK = new Map(ORDER.map((n, i) => [n, i]));
+const rankOf = (name: string): number => RANK.get(name) ?? ORDER.length;
+
+export type MatchResult = { ok: true; value: Match } | { ok: false; error: LineError };
+
+/**
+ * Parses a match. `base` is the 1-based column of `text` in its line, so errors point into the line.
+ * Tokens are separated by commas; a quoted port name may contain none of `,=`.
+ */
+export function parseMatch(text: string, base = 1): MatchResult {
+  const match: Match = { fields: [] };
+  let at = 0;
+  for (const token of text.split(",")) {
+    const column = base + at;
+    at += token.length + 1;
+    if (token === "") {
+      if (text === "") break;
+      return { ok: false, error: { column, message: "empty field in match" } };
+    }
+    const eq = token.indexOf("=");
+    if (eq < 0) {
+      if (!(token in SHORTHANDS))
+        return {
+          ok: false,
+          error: { column, field: token, message: `unknown field or protocol "${token}"` },
+        };
+      if (match.shorthand)
+        return {
+          ok: false,
+          error: { column, field: token, message: `a second protocol "${token}" after "${match.shorthand}"` },
+        };
+      match.shorthand = token;
+      continue;
+    }
+    const name = token.slice(0, eq);
+    const valueText = token.slice(eq + 1);
+    if (name === "priority") {
+      if (!/^\d+$/.test(valueText) || Number(valueText) > 65535) {
+        return {
+          ok: false,
+          error: { column: column + eq + 1, field: name, message: "priority must be 0-65535" },
+        };
+      }
+      match.priority = Number(valueText);
+      continue;
+    }
+    const field = lookupField(name);
+    if (!field) return { ok: false, error: { column, field: name, message: `unknown field "${name}"` } };
+    const value = parseFieldValue(field, valueText);
+    if (!value.ok)
+      return { ok: false, error: { column: column + eq + 1, field: name, message: value.message } };
+    if (match.fields.some((f) => f.field === field)) {
+      return { ok: false, error: { column, field: name, message: `${name} given twice` } };
+    }
+    match.fields.push({ name, field, value: value.value });
+  }
+  return { ok: true, value: match };
+}
+
+/** Prints a match as ovs-ofctl does: priority first (unless default), then OVS's field order. */
+export function formatMatch(m: Match): string {
+  const parts: Array<[number, string]> = [];
+  if (m.shorthand) parts.push([rankOf("SHORTHAND"), m.shorthand]);
+  for (const [i, f] of m.fields.entries()) {
+    // Stable: equal ranks keep their written order (i / 1000 never reaches the next rank).
+    parts.push([rankOf(f.name) + i / 1000, `${f.name}=${formatParsedValue(f.field, f.value)}`]);
+  }
+  parts.sort((a, b) => a[0] - b[0]);
+  const body = parts.map(([, s]) => s);
+  if (m.priority !== undefined) body.unshift(`priority=${m.priority}`);
+  return body.join(",");
+}
+
+/** Resolves a port name to its OpenFlow number (from the bridge's `ovs-ofctl show`). */
+export type PortResolver = (name: string) => number | undefined;
+
+export type CompiledMatch = { mask: FlowKey; value: FlowKey };
+
+/**
+ * The classifier's form: a mask and a masked value over the flow key, including what the shorthand
+ * implies. Fails only on a port name the resolver does not know.
+ */
+export function compileMatch(
+  m: Match,
+  resolvePort: PortResolver = () => undefined,
+): { ok: true; value: CompiledMatch } | { ok: false; message: string } {
+  const mask = newFlowKey();
+  const value = newFlowKey();
+  const dlType = lookupField("dl_type")!;
+  const nwProto = lookupField("nw_proto")!;
+  const set = (f: FieldDef, v: bigint, mk: bigint) => {
+    writeField(mask, f, mk);
+    writeField(value, f, v & mk);
+  };
+  if (m.shorthand) {
+    const sh = SHORTHANDS[m.shorthand];
+    set(dlType, BigInt(sh.dlType), 0xffffn);
+    if (sh.nwProto !== undefined) set(nwProto, BigInt(sh.nwProto), 0xffn);
+  }
+  for (const f of m.fields) {
+    let v = f.value.value;
+    if (f.value.portName) {
+      const n = resolvePort(f.value.portName.name);
+      if (n === undefined) return { ok: false, message: `unknown port "${f.value.portName.name}"` };
+      v = BigInt(n);
+    }
+    // dl_vlan and dl_vlan_pcp also require a tag to be present (the CFI bit), as in OVS.
+    if (f.name === "dl_vlan" || f.name === "dl_vlan_pcp") {
+      const tci = lookupField("vlan_tci")!;
+      writeField(mask, tci, 0x1000n | (f.name === "dl_vlan" ? 0x0fffn : 0xe000n));
+      writeField(value, tci, 0x1000n | (f.name === "dl_vlan" ? v & 0xfffn : (v & 7n) << 13n));
+      continue;
+    }
+    set(f.field, v, f.value.mask);
+  }
+  return { ok: true, value: { mask, value } };
+}
