@@ -1,0 +1,189 @@
+/**
+ * `ovs-ofctl dump-flows BR` (OF1.0/NXM and -O OpenFlow1x forms, with or without --no-stats and
+ * --names) and `ovs-appctl bridge/dump-flows BR` (which also shows hidden flows). Each flow keeps its
+ * file, line and text; every line not understood becomes a diagnostic with a column, and the rest of
+ * the file is still read.
+ *
+ * Actions are kept as text here (with their column) until the action table parses them.
+ */
+
+import { formatMatch, type Match, parseMatch } from "../model/match.js";
+import { atLine, type Diagnostic } from "../util/diagnostic.js";
+
+/** The statistics and options ovs-ofctl prints before a flow's match, in the order it prints them. */
+const STAT_ORDER = [
+  "cookie",
+  "duration",
+  "table",
+  "table_id",
+  "n_packets",
+  "n_bytes",
+  "n_offload_packets",
+  "n_offload_bytes",
+  "idle_timeout",
+  "hard_timeout",
+  "importance",
+  "idle_age",
+  "hard_age",
+] as const;
+export type StatName = (typeof STAT_ORDER)[number];
+const STAT_NAMES = new Set<string>(STAT_ORDER);
+
+/** Flow flags printed as bare words before the match. */
+const FLAG_WORDS = new Set([
+  "send_flow_rem",
+  "check_overlap",
+  "reset_counts",
+  "no_packet_counts",
+  "no_byte_counts",
+  "no_readonly_table",
+]);
+
+export interface FlowEntry {
+  file: string;
+  line: number;
+  text: string;
+  table: number;
+  priority: number;
+  cookie: bigint;
+  /** Statistics exactly as printed (`duration` keeps its unit: "25.469s"). */
+  stats: Partial<Record<StatName, string>>;
+  flags: string[];
+  match: Match;
+  /** Everything after `actions=`, and its 1-based column in the line. */
+  actionsText: string;
+  actionsColumn: number;
+}
+
+export interface FlowDump {
+  /** `ofctl` for ovs-ofctl dump-flows, `appctl` for ovs-appctl bridge/dump-flows. */
+  style: "ofctl" | "appctl";
+  /** The reply header (`OFPST_FLOW reply (OF1.3) (xid=0x2):`), if present: it names the OpenFlow version. */
+  header?: string;
+  flows: FlowEntry[];
+}
+
+const HEADER = /^(NXST_FLOW|OFPST_FLOW) reply/;
+
+/** True when the text looks like a flow dump, whatever the file is called. */
+export function looksLikeFlowDump(text: string): boolean {
+  const lines = text.split("\n", 20);
+  return lines.some((l) => HEADER.test(l)) || lines.some((l) => /(^|[ ,])priority=\d+.*[ ,]actions=/.test(l));
+}
+
+const DEFAULT_PRIORITY = 32768;
+
+/** Parses one flow line; errors carry the 1-based column in the line. */
+function parseFlowLine(
+  text: string,
+  file: string,
+  line: number,
+): { ok: true; value: FlowEntry; style: "ofctl" | "appctl" } | { ok: false; error: Diagnostic } {
+  const fail = (column: number, message: string, field?: string) => ({
+    ok: false as const,
+    error: atLine(file, line, text, field === undefined ? { column, message } : { column, message, field }),
+  });
+  let cut = text.indexOf(" actions=");
+  let style: "ofctl" | "appctl" = "ofctl";
+  if (cut < 0) {
+    cut = text.indexOf(",actions=");
+    style = "appctl";
+  }
+  if (cut < 0) return fail(1, "no actions= in a flow line", "actions");
+  const head = text.slice(0, cut);
+  const actionsColumn = cut + " actions=".length + 1;
+  const chunks = head.split(", ");
+  const stats: Partial<Record<StatName, string>> = {};
+  const flags: string[] = [];
+  let matchText = "";
+  let matchColumn = 1;
+  let at = 0;
+  for (const [i, chunkRaw] of chunks.entries()) {
+    const column = at + 1;
+    at += chunkRaw.length + 2;
+    const chunk = i === 0 ? chunkRaw.replace(/^ +/, "") : chunkRaw;
+    const lead = chunkRaw.length - chunk.length;
+    const eq = chunk.indexOf("=");
+    const name = eq < 0 ? chunk : chunk.slice(0, eq);
+    if (STAT_NAMES.has(name) && !chunk.includes(",")) {
+      stats[name as StatName] = chunk.slice(eq + 1);
+      continue;
+    }
+    if (i !== chunks.length - 1) return fail(column + lead, `unknown flow statistic "${name}"`, name);
+    // The last chunk: flag words, then the match.
+    const words = chunk.split(" ");
+    let w = 0;
+    let offset = column + lead;
+    while (w < words.length - 1 && FLAG_WORDS.has(words[w])) {
+      flags.push(words[w]);
+      offset += words[w].length + 1;
+      w++;
+    }
+    if (w === words.length - 1 && FLAG_WORDS.has(words[w])) {
+      flags.push(words[w]);
+      break;
+    }
+    if (w !== words.length - 1) return fail(offset, `unexpected "${words[w]}" before the match`, words[w]);
+    matchText = words[w];
+    matchColumn = offset;
+  }
+  const parsed = parseMatch(matchText, matchColumn);
+  if (!parsed.ok) return { ok: false, error: atLine(file, line, text, parsed.error) };
+  const cookieText = stats.cookie;
+  const tableText = stats.table ?? stats.table_id;
+  if (cookieText !== undefined && !/^0x[0-9a-f]+$/.test(cookieText))
+    return fail(text.indexOf("cookie=") + 8, "bad cookie", "cookie");
+  if (tableText !== undefined && !/^\d+$/.test(tableText))
+    return fail(text.indexOf("table") + 1, "bad table number", "table");
+  return {
+    ok: true,
+    style,
+    value: {
+      file,
+      line,
+      text,
+      table: tableText === undefined ? 0 : Number(tableText),
+      priority: parsed.value.priority ?? DEFAULT_PRIORITY,
+      cookie: cookieText === undefined ? 0n : BigInt(cookieText),
+      stats,
+      flags,
+      match: parsed.value,
+      actionsText: text.slice(cut + " actions=".length),
+      actionsColumn,
+    },
+  };
+}
+
+export function parseFlowDump(text: string, file: string): { value: FlowDump; diagnostics: Diagnostic[] } {
+  const dump: FlowDump = { style: "ofctl", flows: [] };
+  const diagnostics: Diagnostic[] = [];
+  for (const [i, raw] of text.split("\n").entries()) {
+    const line = raw.replace(/\r$/, "");
+    if (line.trim() === "") continue;
+    if (HEADER.test(line)) {
+      dump.header ??= line;
+      continue;
+    }
+    const r = parseFlowLine(line, file, i + 1);
+    if (r.ok) {
+      dump.flows.push(r.value);
+      dump.style = r.style;
+    } else {
+      diagnostics.push(r.error);
+    }
+  }
+  return { value: dump, diagnostics };
+}
+
+/** Prints a flow back as the dump printed it (stats in OVS's order, flags, canonical match). */
+export function formatFlowLine(f: FlowEntry, style: "ofctl" | "appctl" = "ofctl"): string {
+  // bridge/dump-flows puts the table first (`table_id=2, duration=0s, ...`).
+  const order: readonly StatName[] =
+    style === "appctl" ? ["table_id", ...STAT_ORDER.filter((s) => s !== "table_id")] : STAT_ORDER;
+  const stats = order.filter((s) => f.stats[s] !== undefined).map((s) => `${s}=${f.stats[s]}`);
+  const match = formatMatch(f.match);
+  const tail = [...f.flags, match].filter((x) => x !== "").join(" ");
+  if (style === "appctl") return [...stats, `${tail}${tail ? "," : ""}actions=${f.actionsText}`].join(", ");
+  const head = [...stats, tail].join(", ");
+  return ` ${head} actions=${f.actionsText}`;
+}

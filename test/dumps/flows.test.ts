@@ -1,0 +1,72 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { formatFlowLine, looksLikeFlowDump, parseFlowDump } from "../../src/dumps/flows.js";
+import { HAVE_SHARED, SHARED } from "../support/shared.js";
+
+function labDumps(): Array<{ path: string; name: string }> {
+  const out: Array<{ path: string; name: string }> = [];
+  const lab = join(SHARED, "ovs-lab");
+  for (const l of readdirSync(lab).filter((d) => d.startsWith("neutron-lab"))) {
+    for (const host of readdirSync(join(lab, l))) {
+      const dir = join(lab, l, host, "sos_commands", "openvswitch");
+      if (!existsSync(dir)) continue;
+      for (const f of readdirSync(dir).filter((n) =>
+        /^ovs-ofctl.*dump-flows|^ovs-appctl_bridge\.dump-flows/.test(n),
+      )) {
+        out.push({ path: join(dir, f), name: `${l}/${host}/${f}` });
+      }
+    }
+  }
+  return out;
+}
+
+describe.skipIf(!HAVE_SHARED)("flow dumps of the labs: zero unparsed lines, exact round trip", () => {
+  const dumps = labDumps();
+  it("finds the dumps", () => expect(dumps.length).toBeGreaterThan(60));
+  it.each(dumps.map((d) => [d.name, d] as const))("%s", (_n, d) => {
+    const text = readFileSync(d.path, "utf8");
+    expect(looksLikeFlowDump(text)).toBe(true);
+    const { value, diagnostics } = parseFlowDump(text, d.name);
+    expect(diagnostics).toEqual([]);
+    const lines = text.split("\n").filter((l) => l.trim() !== "" && !/^(NXST|OFPST)_FLOW reply/.test(l));
+    expect(value.flows.map((f) => formatFlowLine(f, value.style))).toEqual(lines);
+  });
+});
+
+describe("parseFlowDump", () => {
+  const dump = [
+    "OFPST_FLOW reply (OF1.3) (xid=0x2):",
+    " cookie=0x1, duration=2.5s, table=3, n_packets=4, n_bytes=5, reset_counts priority=7,tun_id=0x64 actions=goto_table:10",
+    " cookie=0x1, duration=2.5s, table=3, n_packets=4, n_bytes=5, priority=7,ip,nw_src=10.0.0.300 actions=drop",
+    "garbage line",
+    " priority=0 actions=NORMAL",
+  ].join("\n");
+  const { value, diagnostics } = parseFlowDump(dump, "flows.txt");
+
+  it("keeps reading after a damaged line, and names file, line, column and field", () => {
+    expect(value.flows).toHaveLength(2);
+    expect(value.header).toBe("OFPST_FLOW reply (OF1.3) (xid=0x2):");
+    expect(diagnostics).toHaveLength(2);
+    expect(diagnostics[0]).toMatchObject({ file: "flows.txt", line: 3, column: 83, field: "nw_src" });
+    expect(diagnostics[1]).toMatchObject({ file: "flows.txt", line: 4, field: "actions" });
+  });
+
+  it("reads stats, flags, table, priority and cookie", () => {
+    const f = value.flows[0];
+    expect(f).toMatchObject({
+      table: 3,
+      priority: 7,
+      cookie: 1n,
+      flags: ["reset_counts"],
+      actionsText: "goto_table:10",
+    });
+    expect(f.stats).toMatchObject({ duration: "2.5s", n_packets: "4" });
+    expect(value.flows[1]).toMatchObject({ table: 0, priority: 0, line: 5 });
+  });
+
+  it("recognises flow dumps by content", () => {
+    expect(looksLikeFlowDump(" priority=1,in_port=2 actions=drop\n")).toBe(true);
+    expect(looksLikeFlowDump("bridge name\tbridge id\n")).toBe(false);
+  });
+});
