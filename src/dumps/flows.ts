@@ -4,9 +4,11 @@
  * file, line and text; every line not understood becomes a diagnostic with a column, and the rest of
  * the file is still read.
  *
- * Actions are kept as text here (with their column) until the action table parses them.
+ * Actions go through the action table (src/model/actions); an action it does not know is kept verbatim
+ * and reported as a warning, never dropped.
  */
 
+import { type Action, formatActions, parseActions } from "../model/actions/index.js";
 import { formatMatch, type Match, parseMatch } from "../model/match.js";
 import { atLine, type Diagnostic } from "../util/diagnostic.js";
 
@@ -50,7 +52,8 @@ export interface FlowEntry {
   stats: Partial<Record<StatName, string>>;
   flags: string[];
   match: Match;
-  /** Everything after `actions=`, and its 1-based column in the line. */
+  actions: Action[];
+  /** Everything after `actions=` as printed, and its 1-based column in the line. */
   actionsText: string;
   actionsColumn: number;
 }
@@ -78,7 +81,9 @@ function parseFlowLine(
   text: string,
   file: string,
   line: number,
-): { ok: true; value: FlowEntry; style: "ofctl" | "appctl" } | { ok: false; error: Diagnostic } {
+):
+  | { ok: true; value: FlowEntry; style: "ofctl" | "appctl"; warnings: Diagnostic[] }
+  | { ok: false; error: Diagnostic } {
   const fail = (column: number, message: string, field?: string) => ({
     ok: false as const,
     error: atLine(file, line, text, field === undefined ? { column, message } : { column, message, field }),
@@ -135,9 +140,13 @@ function parseFlowLine(
     return fail(text.indexOf("cookie=") + 8, "bad cookie", "cookie");
   if (tableText !== undefined && !/^\d+$/.test(tableText))
     return fail(text.indexOf("table") + 1, "bad table number", "table");
+  const actionsText = text.slice(cut + " actions=".length);
+  const actions = parseActions(actionsText, actionsColumn);
+  if (!actions.ok) return { ok: false, error: atLine(file, line, text, actions.error) };
   return {
     ok: true,
     style,
+    warnings: actions.warnings.map((w) => atLine(file, line, text, w, "warning")),
     value: {
       file,
       line,
@@ -148,7 +157,8 @@ function parseFlowLine(
       stats,
       flags,
       match: parsed.value,
-      actionsText: text.slice(cut + " actions=".length),
+      actions: actions.value,
+      actionsText,
       actionsColumn,
     },
   };
@@ -168,6 +178,7 @@ export function parseFlowDump(text: string, file: string): { value: FlowDump; di
     if (r.ok) {
       dump.flows.push(r.value);
       dump.style = r.style;
+      diagnostics.push(...r.warnings);
     } else {
       diagnostics.push(r.error);
     }
@@ -175,7 +186,7 @@ export function parseFlowDump(text: string, file: string): { value: FlowDump; di
   return { value: dump, diagnostics };
 }
 
-/** Prints a flow back as the dump printed it (stats in OVS's order, flags, canonical match). */
+/** Prints a flow back as the dump printed it (stats in OVS's order, flags, canonical match and actions). */
 export function formatFlowLine(f: FlowEntry, style: "ofctl" | "appctl" = "ofctl"): string {
   // bridge/dump-flows puts the table first (`table_id=2, duration=0s, ...`).
   const order: readonly StatName[] =
@@ -183,7 +194,8 @@ export function formatFlowLine(f: FlowEntry, style: "ofctl" | "appctl" = "ofctl"
   const stats = order.filter((s) => f.stats[s] !== undefined).map((s) => `${s}=${f.stats[s]}`);
   const match = formatMatch(f.match);
   const tail = [...f.flags, match].filter((x) => x !== "").join(" ");
-  if (style === "appctl") return [...stats, `${tail}${tail ? "," : ""}actions=${f.actionsText}`].join(", ");
+  const actions = formatActions(f.actions);
+  if (style === "appctl") return [...stats, `${tail}${tail ? "," : ""}actions=${actions}`].join(", ");
   const head = [...stats, tail].join(", ");
-  return ` ${head} actions=${f.actionsText}`;
+  return ` ${head} actions=${actions}`;
 }

@@ -38,6 +38,11 @@ export const PORT_NAMES: ReadonlyMap<number, string> = new Map([
 const PORT_BY_NAME = new Map([...PORT_NAMES].map(([n, s]) => [s, n]));
 PORT_BY_NAME.set("NONE", OFPP.none);
 
+/** A reserved port's number by name (`in_port`, `NORMAL`, `local`: OVS compares case-insensitively). */
+export function reservedPort(name: string): number | undefined {
+  return PORT_BY_NAME.get(name.toUpperCase());
+}
+
 const CT_FLAGS: ReadonlyArray<[string, number]> = [
   ["new", CS.new],
   ["est", CS.est],
@@ -110,19 +115,30 @@ function flagsOf(names: ReadonlyArray<[string, number]>, value: bigint, mask: bi
 }
 
 /** Formats a parsed value back, port names included, as ovs-ofctl printed it. */
-export function formatParsedValue(f: FieldDef, v: FieldValue): string {
+export function formatParsedValue(f: FieldDef, v: FieldValue, where: ValueContext = "match"): string {
   if (v.portName) return v.portName.quoted ? `"${v.portName.name}"` : v.portName.name;
-  return formatFieldValue(f, v.value, v.mask);
+  return formatFieldValue(f, v.value, v.mask, where);
 }
 
+/**
+ * Matches and actions print a few fields differently: match_format pads vlan_tci and ipv6_label to a
+ * fixed width, while set_field and learn print through mf_format, which does not.
+ */
+export type ValueContext = "match" | "action";
+
 /** Formats a value (with its mask when not exact) as ovs-ofctl prints it in a match. */
-export function formatFieldValue(f: FieldDef, value: bigint, mask: bigint = all(f.bits)): string {
+export function formatFieldValue(
+  f: FieldDef,
+  value: bigint,
+  mask: bigint = all(f.bits),
+  where: ValueContext = "match",
+): string {
   const exact = mask === all(f.bits);
   switch (f.format) {
     case "dec":
       return exact ? value.toString() : `${hexOf(value)}/${hexOf(mask)}`;
     case "hex": {
-      const width = PADDED_HEX[f.name];
+      const width = where === "match" ? PADDED_HEX[f.name] : undefined;
       const h = (v: bigint) => (width ? `0x${v.toString(16).padStart(width, "0")}` : hexOf(v));
       return exact ? h(value) : `${h(value)}/${h(mask)}`;
     }

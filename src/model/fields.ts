@@ -31,7 +31,10 @@ export type Prerequisite =
   | "ctValid";
 
 export interface FieldDef {
+  /** The name ovs-ofctl prints in matches (`dl_src`). */
   readonly name: string;
+  /** The meta-flow name, printed by set_field and learn (`eth_src`). */
+  readonly mfName: string;
   readonly aliases: readonly string[];
   readonly nxmName?: string;
   readonly oxmName?: string;
@@ -47,6 +50,8 @@ export interface FieldDef {
 
 interface Spec {
   name: string;
+  /** OVS's meta-flow name when it differs from the name matches print (set_field prints this one). */
+  mf?: string;
   aliases?: string[];
   nxm?: string;
   oxm?: string;
@@ -206,6 +211,7 @@ const SPECS: Spec[] = [
   // L2
   {
     name: "dl_src",
+    mf: "eth_src",
     aliases: ["eth_src"],
     nxm: "NXM_OF_ETH_SRC",
     oxm: "OXM_OF_ETH_SRC",
@@ -215,6 +221,7 @@ const SPECS: Spec[] = [
   },
   {
     name: "dl_dst",
+    mf: "eth_dst",
     aliases: ["eth_dst"],
     nxm: "NXM_OF_ETH_DST",
     oxm: "OXM_OF_ETH_DST",
@@ -224,6 +231,7 @@ const SPECS: Spec[] = [
   },
   {
     name: "dl_type",
+    mf: "eth_type",
     aliases: ["eth_type"],
     nxm: "NXM_OF_ETH_TYPE",
     oxm: "OXM_OF_ETH_TYPE",
@@ -234,10 +242,20 @@ const SPECS: Spec[] = [
     slot: "dlType",
   },
   { name: "vlan_tci", nxm: "NXM_OF_VLAN_TCI", bits: 16, format: "hex", slot: "vlanTci" },
-  { name: "dl_vlan", oxm: "OXM_OF_VLAN_VID", bits: 12, maskable: false, format: "dec", slot: "vlanTci" },
+  { name: "dl_vlan", bits: 12, maskable: false, format: "dec", slot: "vlanTci" },
+  // OpenFlow 1.2+'s view of the tag: the VID with OFPVID_PRESENT (0x1000, the CFI bit's place) set.
+  { name: "vlan_vid", oxm: "OXM_OF_VLAN_VID", bits: 13, format: "dec", slot: "vlanTci" },
+  {
+    name: "vlan_pcp",
+    oxm: "OXM_OF_VLAN_PCP",
+    bits: 3,
+    maskable: false,
+    format: "dec",
+    slot: "vlanTci",
+    shift: 13,
+  },
   {
     name: "dl_vlan_pcp",
-    oxm: "OXM_OF_VLAN_PCP",
     bits: 3,
     maskable: false,
     format: "dec",
@@ -280,6 +298,7 @@ const SPECS: Spec[] = [
   // L3
   {
     name: "nw_src",
+    mf: "ip_src",
     aliases: ["ip_src"],
     nxm: "NXM_OF_IP_SRC",
     oxm: "OXM_OF_IPV4_SRC",
@@ -290,6 +309,7 @@ const SPECS: Spec[] = [
   },
   {
     name: "nw_dst",
+    mf: "ip_dst",
     aliases: ["ip_dst"],
     nxm: "NXM_OF_IP_DST",
     oxm: "OXM_OF_IPV4_DST",
@@ -378,6 +398,7 @@ const SPECS: Spec[] = [
   },
   {
     name: "nw_frag",
+    mf: "ip_frag",
     aliases: ["ip_frag"],
     nxm: "NXM_NX_IP_FRAG",
     bits: 8,
@@ -464,6 +485,7 @@ const SPECS: Spec[] = [
   // L4: tp_src/tp_dst print for TCP, UDP and SCTP alike; the protocol-specific names are aliases.
   {
     name: "tp_src",
+    mf: "tcp_src",
     aliases: ["tcp_src", "udp_src", "sctp_src"],
     nxm: "NXM_OF_TCP_SRC",
     oxm: "OXM_OF_TCP_SRC",
@@ -474,6 +496,7 @@ const SPECS: Spec[] = [
   },
   {
     name: "tp_dst",
+    mf: "tcp_dst",
     aliases: ["tcp_dst", "udp_dst", "sctp_dst"],
     nxm: "NXM_OF_TCP_DST",
     oxm: "OXM_OF_TCP_DST",
@@ -583,6 +606,7 @@ for (let i = 0; i < 64; i++) {
 
 export const FIELDS: readonly FieldDef[] = SPECS.map((s) => ({
   name: s.name,
+  mfName: s.mf ?? s.name,
   aliases: s.aliases ?? [],
   ...(s.nxm ? { nxmName: s.nxm } : {}),
   ...(s.oxm ? { oxmName: s.oxm } : {}),
@@ -631,3 +655,14 @@ export function writeField(key: FlowKey, f: FieldDef, value: bigint): void {
     v >>= 32n;
   }
 }
+
+/**
+ * The name set_field prints for a field written as `written`: OVS's "extra" names (dl_src, nw_src,
+ * tp_src...) become the meta-flow name, while distinct meta-flow names that share our storage
+ * (udp_src, sctp_dst, icmpv6_type) stay as written.
+ */
+export function setFieldName(written: string, f: FieldDef): string {
+  const lower = written.toLowerCase();
+  return DISTINCT_MF_NAMES.has(lower) ? lower : f.mfName;
+}
+const DISTINCT_MF_NAMES = new Set(["udp_src", "udp_dst", "sctp_src", "sctp_dst"]);

@@ -1,0 +1,78 @@
+/**
+ * The lexical layer of OVS's action syntax: comma-separated items where parentheses nest
+ * (`ct(commit,exec(load:0x1->NXM_NX_CT_MARK[]))`) and double quotes protect port names. Every piece
+ * keeps its 1-based column in the original line so errors can point at it.
+ */
+
+export interface Piece {
+  text: string;
+  column: number;
+}
+
+/** Splits at commas outside parentheses and quotes; returns null with a column on unbalanced input. */
+export function splitTopLevel(text: string, column: number): Piece[] | { error: number; message: string } {
+  const out: Piece[] = [];
+  let depth = 0;
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === "\\") i++;
+      else if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === "(") depth++;
+    else if (c === ")") {
+      if (--depth < 0) return { error: column + i, message: 'unbalanced ")"' };
+    } else if (c === "," && depth === 0) {
+      out.push({ text: text.slice(start, i), column: column + start });
+      start = i + 1;
+    }
+  }
+  if (quoted) return { error: column + text.length, message: "unterminated quoted name" };
+  if (depth > 0) return { error: column + text.length, message: 'missing ")"' };
+  out.push({ text: text.slice(start), column: column + start });
+  return out;
+}
+
+/**
+ * Splits one action into its keyword and argument: `output:3` → (output, 3), `ct(commit)` →
+ * (ct, commit), `NORMAL` → (NORMAL, undefined). `check_pkt_larger(N)->DST` keeps `(N)->DST` whole.
+ */
+export function keywordOf(p: Piece): { keyword: string; arg?: Piece; form: "bare" | "colon" | "paren" } {
+  const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(p.text);
+  const keyword = m ? m[0] : "";
+  const rest = p.text.slice(keyword.length);
+  const argColumn = p.column + keyword.length + 1;
+  if (rest === "") return { keyword, form: "bare" };
+  if (rest.startsWith(":"))
+    return { keyword, form: "colon", arg: { text: rest.slice(1), column: argColumn } };
+  if (rest.startsWith("(") && rest.endsWith(")") && closingParen(rest) === rest.length - 1)
+    return { keyword, form: "paren", arg: { text: rest.slice(1, -1), column: argColumn } };
+  return { keyword, form: "paren", arg: { text: rest, column: argColumn - 1 } };
+}
+
+/** The index of the parenthesis closing the one at index 0, or -1. */
+export function closingParen(text: string): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === "\\") i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** `key=value` → [key, value]; `flag` → [flag, undefined]. */
+export function keyValue(p: Piece): { key: string; value?: Piece } {
+  const eq = p.text.indexOf("=");
+  if (eq < 0) return { key: p.text };
+  return { key: p.text.slice(0, eq), value: { text: p.text.slice(eq + 1), column: p.column + eq + 1 } };
+}

@@ -1,0 +1,115 @@
+/**
+ * THE action table: every action's keywords, parser and printer in one place (the executor is the
+ * pipeline's own table keyed by the same types). `parseActions` and `formatActions` are the only
+ * entry points the rest of ovspath uses.
+ */
+import { type LineError, lineError } from "../../util/diagnostic.js";
+import { reservedPort } from "../field-value.js";
+import { lookupField } from "../fields.js";
+import { conjunction, ct, ctClear, nat } from "./conntrack.js";
+import { learn } from "./learn.js";
+import {
+  bundle,
+  checkPktLarger,
+  clearActions,
+  clone,
+  multipath,
+  sample,
+  unknown,
+  writeActions,
+} from "./misc.js";
+import * as modify from "./modify.js";
+import * as out from "./output.js";
+import { isError } from "./refs.js";
+import type { ActionSpec, ActionTable, ParseInput } from "./spec.js";
+import { keywordOf, type Piece, splitTopLevel } from "./syntax.js";
+import type { Action, ActionType } from "./types.js";
+
+export const ACTIONS: ActionTable = {
+  ...out,
+  ...modify,
+  ct,
+  nat,
+  ctClear,
+  conjunction,
+  learn,
+  clone,
+  writeActions,
+  clearActions,
+  multipath,
+  bundle,
+  sample,
+  checkPktLarger,
+  unknown,
+};
+
+const BY_KEYWORD = new Map<string, ActionType>();
+for (const [type, spec] of Object.entries(ACTIONS) as Array<[ActionType, ActionSpec<ActionType>]>) {
+  for (const k of spec.keywords) BY_KEYWORD.set(k, type);
+}
+
+export type ActionsResult =
+  | { ok: true; value: Action[]; warnings: LineError[] }
+  | { ok: false; error: LineError };
+
+function parseOne(p: Piece, warnings: LineError[]): Action | LineError {
+  const nested = (inner: Piece): Action[] | LineError => {
+    const r = parseList(inner, warnings, true);
+    return r.ok ? r.value : r.error;
+  };
+  if (p.text === "") return lineError(p.column, "empty action");
+  if (/^\d+$/.test(p.text) || p.text.startsWith('"'))
+    return ACTIONS.output.parse({ keyword: "output", form: "colon", arg: p, whole: p, nested });
+  const { keyword, arg, form } = keywordOf(p);
+  const input: ParseInput = { keyword, form, whole: p, nested };
+  if (arg !== undefined) input.arg = arg;
+  let type = BY_KEYWORD.get(keyword.toLowerCase());
+  if (type === "output" && keyword.toLowerCase() === "output") {
+    if (form === "paren") type = "outputTrunc";
+    // As OVS: a port (number or reserved name) first, then a subfield (`reg1`, `NXM_NX_REG0[0..15]`).
+    else if (
+      arg &&
+      (arg.text.includes("[") || (lookupField(arg.text) && reservedPort(arg.text) === undefined))
+    )
+      type = "outputReg";
+  }
+  if (type === undefined) {
+    warnings.push(lineError(p.column, `unknown action "${keyword || p.text}" kept as written`, keyword));
+    return { type: "unknown", text: p.text };
+  }
+  const spec = ACTIONS[type] as ActionSpec<ActionType>;
+  return spec.parse({ ...input, keyword: type === "output" ? keyword : keyword.toLowerCase() });
+}
+
+function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): ActionsResult {
+  const text = p.text;
+  if (text === "drop" || (allowEmpty && text === "")) return { ok: true, value: [], warnings };
+  const pieces = splitTopLevel(text, p.column);
+  if ("error" in pieces) return { ok: false, error: lineError(pieces.error, pieces.message, "actions") };
+  const value: Action[] = [];
+  for (const piece of pieces) {
+    if (piece.text === "drop")
+      return { ok: false, error: lineError(piece.column, '"drop" must be the only action', "drop") };
+    const a = parseOne(piece, warnings);
+    if (isError(a)) return { ok: false, error: a };
+    value.push(a);
+  }
+  return { ok: true, value, warnings };
+}
+
+/**
+ * Parses an action list as ovs-ofctl prints it (`actions=` text); `column` is where it starts in its
+ * line. Unknown actions are kept (type "unknown") and reported as warnings.
+ */
+export function parseActions(text: string, column = 1): ActionsResult {
+  return parseList({ text, column }, [], false);
+}
+
+export function formatAction(a: Action): string {
+  return (ACTIONS[a.type] as ActionSpec<ActionType>).format(a, formatActions);
+}
+
+/** Prints an action list in OVS's canonical form (an empty list is `drop`). */
+export function formatActions(actions: readonly Action[]): string {
+  return actions.length === 0 ? "drop" : actions.map(formatAction).join(",");
+}
