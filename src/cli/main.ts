@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { registerDecode } from "./commands/decode.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerFlows } from "./commands/flows.js";
+import { registerShow } from "./commands/show.js";
 import { EXIT, err, flush, UsageError } from "./io.js";
 
 const program = new Command()
@@ -15,6 +17,8 @@ const program = new Command()
 
 registerDecode(program);
 registerDemo(program);
+registerFlows(program);
+registerShow(program);
 
 function exitCodeOf(e: unknown): number {
   if (e instanceof CommanderError) {

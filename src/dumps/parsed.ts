@@ -48,3 +48,20 @@ export class DiagnosticSink {
     this.error(l, column, `line not understood as ${what}`);
   }
 }
+
+/**
+ * Tries a line against several layouts in turn (`if (lm.is(A)) ... else if (lm.is(B)) ...`), keeping
+ * the groups of the one that matched.
+ */
+export class LineMatch {
+  groups: RegExpExecArray | null = null;
+  constructor(readonly text: string) {}
+  is(re: RegExp): boolean {
+    this.groups = re.exec(this.text);
+    return this.groups !== null;
+  }
+  /** Group `i` of the last successful match ("" when absent). */
+  g(i: number): string {
+    return this.groups?.[i] ?? "";
+  }
+}

@@ -1,0 +1,49 @@
+import type { Command } from "@commander-js/extra-typings";
+import { showView } from "../../present/show-view.js";
+import { escapeText } from "../../util/escape.js";
+import { formatDiagnostic } from "../../util/format-diagnostic.js";
+import { EXIT, out } from "../io.js";
+import { errorCount, loadInputs, toJson } from "./hosts.js";
+
+export function registerShow(program: Command): void {
+  program
+    .command("show")
+    .description("what was loaded from a host: bridges, ports, flows per table, files, unparsed lines")
+    .argument("<host...>", "sosreport directory or archive (.tar.xz/.tar.gz), or a directory of dumps")
+    .option("--bridge <br>", "the bridge of per-bridge dump files that do not name one")
+    .option("--json", "JSON instead of text")
+    .action(async (inputs, opts) => {
+      const hosts = await loadInputs(inputs, opts.bridge === undefined ? {} : { bridge: opts.bridge });
+      const view = showView(hosts);
+      if (opts.json) out(toJson({ hosts: view }));
+      else
+        for (const h of view) {
+          out(`host ${escapeText(h.host)}  (${escapeText(h.source)})`);
+          if (h.datapaths.length) out(`  datapaths: ${h.datapaths.map(escapeText).join(", ")}`);
+          for (const b of h.bridges) {
+            const tables = b.flowsPerTable.map(([t, n]) => `${t}:${n}`).join(" ");
+            out(
+              `  bridge ${escapeText(b.name)}${b.failMode ? ` (fail_mode ${escapeText(b.failMode)})` : ""}`,
+            );
+            out(
+              `    flows: ${b.flows}${tables ? `  [table:count ${tables}]` : ""}${b.flowsFile ? `  from ${escapeText(b.flowsFile)}` : ""}`,
+            );
+            for (const p of b.ports)
+              out(
+                `    port ${p.ofport ?? "LOCAL"}: ${escapeText(p.name)}${p.type ? ` (${escapeText(p.type)})` : ""}${p.details ? `  ${escapeText(p.details)}` : ""}`,
+              );
+          }
+          if (h.linuxBridges.length)
+            out(
+              `  linux bridges: ${h.linuxBridges.map((b) => `${escapeText(b.name)} [${b.interfaces.map(escapeText).join(" ")}]`).join(", ")}`,
+            );
+          out(
+            `  files: ${h.files.read} read (${h.files.byContent} recognised by content), ${h.files.unused.length} not used`,
+          );
+          for (const u of h.files.unused) out(`    not used: ${escapeText(u.file)}: ${escapeText(u.note)}`);
+          out(`  problems: ${h.diagnostics.length === 0 ? "none" : h.diagnostics.length}`);
+          for (const d of h.diagnostics) out(formatDiagnostic(d).replace(/^/gm, "    "));
+        }
+      if (errorCount(hosts) > 0) process.exitCode = EXIT.failure;
+    });
+}

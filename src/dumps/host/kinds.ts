@@ -1,0 +1,302 @@
+/**
+ * THE table of dump kinds a host can hold: how each is recognised — by its sosreport file name
+ * (sosreport mangles a command line: runs of characters other than letters, digits, `-`, `.`, `/`
+ * become `_`, then `/` becomes `.`) and, for files named anything (`flows.txt`), by content — and which
+ * parser reads it. Kinds marked perBridge take the bridge from the name (or the loader infers it).
+ */
+import { parseDumpConntrack } from "../appctl/conntrack.js";
+import {
+  looksLikeDpctlShow,
+  looksLikeDpifShow,
+  parseDpctlDumpDps,
+  parseDpctlShow,
+  parseDpifShow,
+} from "../appctl/datapath.js";
+import { looksLikeDpFlows, parseDpFlows } from "../appctl/dp-flows.js";
+import { looksLikeFdbShow, parseFdbShow, parseFdbStatsShow } from "../appctl/fdb.js";
+import { parseLabelledLines } from "../appctl/misc.js";
+import { parseListTunnels, parseRouteShow, parseTnlArp, parseTnlPorts } from "../appctl/tunnels.js";
+import { looksLikeFlowDump, parseFlowDump } from "../flows.js";
+import { looksLikeBrctlShow, parseBrctlShow } from "../linux/brctl.js";
+import { looksLikeBridgeLink, parseBridgeLink } from "../linux/bridge-link.js";
+import { looksLikeIpAddr, parseIpAddr } from "../linux/ip-addr.js";
+import { looksLikeIpLink, parseIpLink } from "../linux/ip-link.js";
+import { parseOfctlDumpGroups } from "../ofctl/groups.js";
+import { parseOfctlDumpPorts } from "../ofctl/port-stats.js";
+import { looksLikeOfctlShow, parseOfctlShow } from "../ofctl/ports.js";
+import { DiagnosticSink, dumpLines, type Parsed } from "../parsed.js";
+import { looksLikeVsctlList, parseListBr, parseVsctlGet, parseVsctlList } from "../vsctl/list.js";
+import { looksLikeVsctlShow, parseVsctlShow } from "../vsctl/show.js";
+
+export interface KindSpec<T> {
+  /** What the user sees in `ovspath show`. */
+  title: string;
+  /** sosreport-style names; group 1 is the bridge for per-bridge kinds. */
+  names: RegExp[];
+  /** Recognises the content of a file with any name (its first 4 KiB). */
+  sniff?: (head: string) => boolean;
+  perBridge: boolean;
+  parse: (text: string, file: string) => Parsed<T>;
+}
+
+const spec = <T>(s: KindSpec<T>): KindSpec<T> => s;
+
+/** `ovs-ofctl [-O OpenFlow1x] [--names] [--no-stats] CMD BR [--no-stats]` */
+const ofctl = (cmd: string) =>
+  new RegExp(`^ovs-ofctl(?:_-O_OpenFlow1\\d)?(?:_--names)?(?:_--no-stats)?_${cmd}_(.+?)(?:_--no-stats)?$`);
+
+export const KINDS = {
+  flows: spec({
+    title: "OpenFlow flows (ovs-ofctl dump-flows)",
+    names: [ofctl("dump-flows")],
+    sniff: looksLikeFlowDump,
+    perBridge: true,
+    parse: parseFlowDump,
+  }),
+  hiddenFlows: spec({
+    title: "OpenFlow flows with hidden ones (ovs-appctl bridge/dump-flows)",
+    names: [/^ovs-appctl_bridge\.dump-flows(?:_--offload-stats)?_(.+)$/],
+    perBridge: true,
+    parse: parseFlowDump,
+  }),
+  ports: spec({
+    title: "OpenFlow ports (ovs-ofctl show / dump-ports-desc)",
+    names: [ofctl("show"), ofctl("dump-ports-desc")],
+    sniff: looksLikeOfctlShow,
+    perBridge: true,
+    parse: parseOfctlShow,
+  }),
+  portStats: spec({
+    title: "port counters (ovs-ofctl dump-ports)",
+    names: [ofctl("dump-ports")],
+    sniff: (h) => /^OFPST_PORT reply/.test(h),
+    perBridge: true,
+    parse: parseOfctlDumpPorts,
+  }),
+  groups: spec({
+    title: "groups (ovs-ofctl dump-groups)",
+    names: [ofctl("dump-groups")],
+    sniff: (h) => /^(OFPST|NXST)_GROUP_DESC reply/.test(h),
+    perBridge: true,
+    parse: parseOfctlDumpGroups,
+  }),
+  fdb: spec({
+    title: "MAC learning table (ovs-appctl fdb/show)",
+    names: [/^ovs-appctl_fdb\.show_(.+)$/],
+    sniff: looksLikeFdbShow,
+    perBridge: true,
+    parse: parseFdbShow,
+  }),
+  fdbStats: spec({
+    title: "MAC table statistics (ovs-appctl fdb/stats-show)",
+    names: [/^ovs-appctl_fdb\.stats-show_(.+)$/],
+    perBridge: true,
+    parse: parseFdbStatsShow,
+  }),
+  dpFeatures: spec({
+    title: "datapath features (ovs-appctl dpif/show-dp-features)",
+    names: [/^ovs-appctl_dpif\.show-dp-features_(.+)$/],
+    perBridge: true,
+    parse: (t: string, f: string) => parseLabelledLines(t, f, "dpif/show-dp-features output"),
+  }),
+  vsctlShow: spec({
+    title: "ovs-vsctl show",
+    names: [/^ovs-vsctl(?:_-t_\d+)?_show$/],
+    sniff: looksLikeVsctlShow,
+    perBridge: false,
+    parse: parseVsctlShow,
+  }),
+  vsctlList: spec({
+    title: "OVSDB records (ovs-vsctl list)",
+    names: [/^ovs-vsctl(?:_-t_\d+)?_list_(\w+)$/],
+    sniff: looksLikeVsctlList,
+    perBridge: false,
+    parse: parseVsctlList,
+  }),
+  listBr: spec({
+    title: "bridge names (ovs-vsctl list-br)",
+    names: [/^ovs-vsctl(?:_-t_\d+)?_list-br$/],
+    perBridge: false,
+    parse: parseListBr,
+  }),
+  vsctlGet: spec({
+    title: "OVSDB value (ovs-vsctl get)",
+    names: [/^ovs-vsctl(?:_-t_\d+)?_get_(.+)$/],
+    perBridge: false,
+    parse: parseVsctlGet,
+  }),
+  dpctlShow: spec({
+    title: "datapaths (ovs-dpctl show)",
+    names: [/^ovs-dpctl(?:_-s)?_show$/, /^ovs-appctl_dpctl\.show(?:_-s)?(?:_.+)?$/],
+    sniff: looksLikeDpctlShow,
+    perBridge: false,
+    parse: parseDpctlShow,
+  }),
+  dumpDps: spec({
+    title: "datapath names (dpctl/dump-dps)",
+    names: [/^ovs-(?:appctl_dpctl\.|dpctl_)dump-dps$/],
+    perBridge: false,
+    parse: parseDpctlDumpDps,
+  }),
+  dpifShow: spec({
+    title: "OpenFlow ↔ datapath ports (ovs-appctl dpif/show)",
+    names: [/^ovs-appctl_dpif\.show$/],
+    sniff: looksLikeDpifShow,
+    perBridge: false,
+    parse: parseDpifShow,
+  }),
+  dpFlows: spec({
+    title: "datapath flows (dpctl/dump-flows)",
+    names: [/^ovs-(?:appctl_dpctl\.|dpctl_)dump-flows(?:_.+)?$/],
+    sniff: looksLikeDpFlows,
+    perBridge: false,
+    parse: parseDpFlows,
+  }),
+  conntrack: spec({
+    title: "conntrack entries (dpctl/dump-conntrack)",
+    names: [/^ovs-(?:appctl_dpctl\.|dpctl_)dump-conntrack(?:_.+)?$/],
+    sniff: (h) => /^(tcp|udp|icmp|icmpv6|sctp),orig=\(/.test(h),
+    perBridge: false,
+    parse: parseDumpConntrack,
+  }),
+  ctStats: spec({
+    title: "conntrack statistics (dpctl/ct-stats-show)",
+    names: [/^ovs-(?:appctl_dpctl\.|dpctl_)ct-stats-show(?:_.+)?$/],
+    perBridge: false,
+    parse: (t: string, f: string) => parseLabelledLines(t, f, "ct-stats-show output"),
+  }),
+  listTunnels: spec({
+    title: "tunnel ports (ofproto/list-tunnels)",
+    names: [/^ovs-appctl_ofproto\.list-tunnels$/],
+    perBridge: false,
+    parse: parseListTunnels,
+  }),
+  tnlPorts: spec({
+    title: "tunnel listening ports (tnl/ports/show)",
+    names: [/^ovs-appctl_tnl\.ports\.show(?:_-v)?$/],
+    sniff: (h) => /^Listening ports:/.test(h),
+    perBridge: false,
+    parse: parseTnlPorts,
+  }),
+  tnlArp: spec({
+    title: "tunnel neighbours (tnl/arp/show)",
+    names: [/^ovs-appctl_tnl\.(?:arp|neigh)\.show$/],
+    perBridge: false,
+    parse: parseTnlArp,
+  }),
+  routes: spec({
+    title: "OVS routes (ovs/route/show)",
+    names: [/^ovs-appctl_ovs\.route\.show$/],
+    sniff: (h) => /^Route Table:\n(Cached|User):/.test(h),
+    perBridge: false,
+    parse: parseRouteShow,
+  }),
+  upcall: spec({
+    title: "upcall handlers (upcall/show)",
+    names: [/^ovs-appctl_upcall\.show$/],
+    perBridge: false,
+    parse: (t: string, f: string) => parseLabelledLines(t, f, "upcall/show output"),
+  }),
+  coverage: spec({
+    title: "coverage counters (coverage/show)",
+    names: [/^ovs-appctl_coverage\.show$/],
+    perBridge: false,
+    parse: (t: string, f: string) => parseLabelledLines(t, f, "coverage/show output"),
+  }),
+  ipLink: spec({
+    title: "Linux links (ip link)",
+    names: [/^ip(?:_-[a-z])*_link(?:_show)?$/],
+    sniff: looksLikeIpLink,
+    perBridge: false,
+    parse: parseIpLink,
+  }),
+  ipAddr: spec({
+    title: "Linux addresses (ip address)",
+    names: [/^ip(?:_-[a-z0-9])*_(?:addr|address)(?:_show)?$/],
+    sniff: looksLikeIpAddr,
+    perBridge: false,
+    parse: parseIpAddr,
+  }),
+  brctl: spec({
+    title: "Linux bridges (brctl show)",
+    names: [/^brctl_show$/],
+    sniff: looksLikeBrctlShow,
+    perBridge: false,
+    parse: parseBrctlShow,
+  }),
+  bridgeLink: spec({
+    title: "Linux bridge ports (bridge link)",
+    names: [/^bridge(?:_-[a-z])*_link(?:_show)?$/],
+    sniff: looksLikeBridgeLink,
+    perBridge: false,
+    parse: parseBridgeLink,
+  }),
+  hostname: spec({
+    title: "host name",
+    names: [/^hostname$/],
+    perBridge: false,
+    parse: (text: string, file: string): Parsed<string> => {
+      const sink = new DiagnosticSink(file);
+      const lines = dumpLines(text);
+      for (const l of lines.slice(1)) sink.unparsed(l, "a host name (one line)");
+      return { value: lines[0]?.text.trim() ?? "", diagnostics: sink.diagnostics };
+    },
+  }),
+};
+
+export type KindName = keyof typeof KINDS;
+export type KindValue<K extends KindName> = ReturnType<(typeof KINDS)[K]["parse"]>["value"];
+
+/** Content sniffing order: the most specific first (an ip addr dump also looks like ip link). */
+export const SNIFF_ORDER: readonly KindName[] = [
+  "flows",
+  "ports",
+  "portStats",
+  "groups",
+  "vsctlShow",
+  "vsctlList",
+  "dpctlShow",
+  "dpifShow",
+  "dpFlows",
+  "conntrack",
+  "fdb",
+  "tnlPorts",
+  "routes",
+  "brctl",
+  "bridgeLink",
+  "ipAddr",
+  "ipLink",
+];
+
+export interface Classified {
+  kind: KindName;
+  /** From the file name (per-bridge kinds), when it says. */
+  bridge?: string;
+  /** The table of `ovs-vsctl list TABLE`. */
+  table?: string;
+  /** The OpenFlow version of ovs-ofctl's `-O` option ("1.3"), if any. */
+  ofVersion?: string;
+  /** How it was recognised. */
+  by: "name" | "content";
+}
+
+/** Recognises a file by its base name, else by its content; undefined when it is neither. */
+export function classify(baseName: string, text: string): Classified | undefined {
+  for (const [kind, k] of Object.entries(KINDS) as Array<[KindName, KindSpec<unknown>]>) {
+    for (const re of k.names) {
+      const m = re.exec(baseName);
+      if (!m) continue;
+      const c: Classified = { kind, by: "name" };
+      if (k.perBridge && m[1]) c.bridge = m[1];
+      if (kind === "vsctlList" && m[1]) c.table = m[1].toLowerCase();
+      const v = /_-O_OpenFlow1(\d)_/.exec(baseName);
+      if (v) c.ofVersion = `1.${v[1]}`;
+      return c;
+    }
+  }
+  const head = text.slice(0, 4096);
+  for (const kind of SNIFF_ORDER) {
+    if ((KINDS[kind] as KindSpec<unknown>).sniff?.(head)) return { kind, by: "content" };
+  }
+  return undefined;
+}

@@ -1,0 +1,83 @@
+/** What `ovspath show` summarises for each host. Pure. */
+import type { Host } from "../dumps/host/load.js";
+import type { Diagnostic } from "../util/diagnostic.js";
+
+export interface ShowPort {
+  ofport: number | null;
+  name: string;
+  type?: string;
+  /** Tag, peer, tunnel endpoints: what the OVSDB says about the port. */
+  details?: string;
+}
+
+export interface ShowBridge {
+  name: string;
+  failMode?: string;
+  flows: number;
+  flowsFile?: string;
+  flowsPerTable: Array<[number, number]>;
+  ports: ShowPort[];
+}
+
+export interface ShowHost {
+  host: string;
+  source: string;
+  datapaths: string[];
+  bridges: ShowBridge[];
+  linuxBridges: Array<{ name: string; interfaces: string[] }>;
+  files: { read: number; byContent: number; unused: Array<{ file: string; note: string }> };
+  diagnostics: Diagnostic[];
+}
+
+export function showView(hosts: readonly Host[]): ShowHost[] {
+  return hosts.map((h) => {
+    const vsctl = h.dumps.vsctlShow[0]?.value;
+    const bridges = h.bridges.map((b): ShowBridge => {
+      const perTable = new Map<number, number>();
+      for (const f of b.flows?.value.flows ?? []) perTable.set(f.table, (perTable.get(f.table) ?? 0) + 1);
+      const vb = vsctl?.bridges.find((x) => x.name === b.name);
+      const ports: ShowPort[] = (b.ports?.value.ports ?? []).map((p) => {
+        const vp = vb?.ports.find((x) => x.name === p.name);
+        const iface = vp?.interfaces.find((i) => i.name === p.name);
+        const bits: string[] = [];
+        if (vp?.tag !== undefined) bits.push(`tag ${vp.tag}`);
+        for (const k of ["peer", "remote_ip", "local_ip", "key", "in_key", "out_key"])
+          if (iface?.options.has(k)) bits.push(`${k}=${iface.options.get(k)}`);
+        const sp: ShowPort = { ofport: p.ofport, name: p.name };
+        if (iface) sp.type = iface.type || "system";
+        if (bits.length) sp.details = bits.join(" ");
+        return sp;
+      });
+      const sb: ShowBridge = {
+        name: b.name,
+        flows: b.flows?.value.flows.length ?? 0,
+        flowsPerTable: [...perTable].sort(([a], [c]) => a - c),
+        ports,
+      };
+      if (vb?.failMode) sb.failMode = vb.failMode;
+      if (b.flows) sb.flowsFile = b.flows.file;
+      return sb;
+    });
+    const unused = h.files.filter((f) => f.note).map((f) => ({ file: f.file, note: f.note ?? "" }));
+    return {
+      host: h.name,
+      source: h.source,
+      // sosreport keeps both `ovs-dpctl show` and `dpctl/show`: the same datapaths twice.
+      datapaths: [
+        ...new Set(
+          h.dumps.dpctlShow.flatMap((d) => d.value.map((dp) => `${dp.name} (${dp.ports.length} ports)`)),
+        ),
+      ],
+      bridges,
+      linuxBridges: h.dumps.brctl.flatMap((d) =>
+        d.value.map((b) => ({ name: b.name, interfaces: b.interfaces })),
+      ),
+      files: {
+        read: h.files.length - unused.length,
+        byContent: h.files.filter((f) => f.by === "content").length,
+        unused,
+      },
+      diagnostics: h.diagnostics,
+    };
+  });
+}
