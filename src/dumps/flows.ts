@@ -95,7 +95,9 @@ function parseFlowLine(
     style = "appctl";
   }
   if (cut < 0) return fail(1, "no actions= in a flow line", "actions");
-  const head = text.slice(0, cut);
+  // A flow with an empty match and the default priority prints its last statistic, a comma, then the
+  // actions: ` cookie=0x0, ..., idle_age=0, actions=NORMAL`.
+  const head = text.slice(0, cut).replace(/,$/, "");
   const actionsColumn = cut + " actions=".length + 1;
   const chunks = head.split(", ");
   const stats: Partial<Record<StatName, string>> = {};
@@ -195,7 +197,9 @@ export function formatFlowLine(f: FlowEntry, style: "ofctl" | "appctl" = "ofctl"
   const match = formatMatch(f.match);
   const tail = [...f.flags, match].filter((x) => x !== "").join(" ");
   const actions = formatActions(f.actions);
-  if (style === "appctl") return [...stats, `${tail}${tail ? "," : ""}actions=${actions}`].join(", ");
-  const head = [...stats, tail].join(", ");
+  // bridge/dump-flows always puts a comma before actions=, even after an empty match (`n_bytes=0, ,actions=`).
+  if (style === "appctl") return [...stats, `${tail},actions=${actions}`].join(", ");
+  // An empty match leaves the comma after the last statistic: `idle_age=0, actions=NORMAL`.
+  const head = tail === "" ? `${stats.join(", ")},` : [...stats, tail].join(", ");
   return ` ${head} actions=${actions}`;
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatFlowLine, looksLikeFlowDump, parseFlowDump } from "../../src/dumps/flows.js";
-import { HAVE_SHARED, SHARED } from "../support/shared.js";
+import { HAVE_SHARED, REPO_ROOT, SHARED } from "../support/shared.js";
 
 function labDumps(): Array<{ path: string; name: string }> {
   const out: Array<{ path: string; name: string }> = [];
@@ -20,6 +20,26 @@ function labDumps(): Array<{ path: string; name: string }> {
   }
   return out;
 }
+
+/** Our own recorded dumps (scripts/record-ovs-dumps.sh: a netdev-datapath host with system ports). */
+function fixtureDumps(): Array<{ path: string; name: string }> {
+  const dir = join(REPO_ROOT, "fixtures/hosts/linux-host/sos_commands/openvswitch");
+  return readdirSync(dir)
+    .filter((n) => /^ovs-ofctl.*dump-flows|^ovs-appctl_bridge\.dump-flows/.test(n))
+    .map((f) => ({ path: join(dir, f), name: `fixtures/linux-host/${f}` }));
+}
+
+describe("flow dumps recorded from OVS: zero unparsed lines, exact round trip", () => {
+  const dumps = fixtureDumps();
+  it("finds the dumps", () => expect(dumps.length).toBeGreaterThan(8));
+  it.each(dumps.map((d) => [d.name, d] as const))("%s", (_n, d) => {
+    const text = readFileSync(d.path, "utf8");
+    const { value, diagnostics } = parseFlowDump(text, d.name);
+    expect(diagnostics).toEqual([]);
+    const lines = text.split("\n").filter((l) => l.trim() !== "" && !/^(NXST|OFPST)_FLOW reply/.test(l));
+    expect(value.flows.map((f) => formatFlowLine(f, value.style))).toEqual(lines);
+  });
+});
 
 describe.skipIf(!HAVE_SHARED)("flow dumps of the labs: zero unparsed lines, exact round trip", () => {
   const dumps = labDumps();

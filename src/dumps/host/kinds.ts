@@ -187,7 +187,7 @@ export const KINDS = {
   routes: spec({
     title: "OVS routes (ovs/route/show)",
     names: [/^ovs-appctl_ovs\.route\.show$/],
-    sniff: (h) => /^Route Table:\n(Cached|User):/.test(h),
+    sniff: (h) => /^Route Table:(\n|$)/.test(h),
     perBridge: false,
     parse: parseRouteShow,
   }),

@@ -91,8 +91,6 @@ function flowScore(l: Loaded<FlowDump>): number {
   return version * 4 + stats * 2 + numeric;
 }
 
-const BRIDGE_IN_NAME = /(br-[A-Za-z0-9_.-]+|br\d+|xenbr\d+)/;
-
 function buildHost(name: string, source: string, files: SourceFile[], opts: LoadOptions): Host {
   const host: Host = { name, source, dumps: emptyDumps(), bridges: [], files: [], diagnostics: [] };
   const classified: Array<{ f: SourceFile; c: Classified }> = [];
@@ -108,32 +106,39 @@ function buildHost(name: string, source: string, files: SourceFile[], opts: Load
         note: "not a dump ovspath reads",
       });
   }
-  // Bridges named anywhere: needed to place per-bridge files that were recognised by content.
+  const parsed = classified.map(({ f, c }) => ({
+    f,
+    c,
+    p: (KINDS[c.kind] as KindSpec<unknown>).parse(f.text, f.display),
+  }));
+  // Bridges named anywhere (file names, ovs-vsctl show, list-br): they place the per-bridge files that
+  // were recognised by content only.
   const known = new Set<string>();
-  for (const { c } of classified) if (c.bridge) known.add(c.bridge);
-  for (const { f, c } of classified) {
+  for (const { c, p } of parsed) {
+    if (c.bridge) known.add(c.bridge);
+    if (c.kind === "vsctlShow")
+      for (const b of (p.value as KindValue<"vsctlShow">).bridges) known.add(b.name);
+    if (c.kind === "listBr") for (const b of p.value as string[]) known.add(b);
+  }
+  const bridgeInName = (name: string): string | undefined =>
+    [...known].filter((b) => name.includes(b)).sort((a, b) => b.length - a.length)[0] ??
+    /(br-[A-Za-z0-9]+|br\d+)/.exec(name)?.[1];
+  for (const { f, c, p } of parsed) {
     const spec = KINDS[c.kind] as KindSpec<unknown>;
-    const parsed = spec.parse(f.text, f.display);
     const report: FileReport = {
       file: f.display,
       kind: c.kind,
       by: c.by,
       lines: f.text.split("\n").length,
-      errors: parsed.diagnostics.filter((d) => d.severity === "error").length,
-      warnings: parsed.diagnostics.filter((d) => d.severity === "warning").length,
+      errors: p.diagnostics.filter((d) => d.severity === "error").length,
+      warnings: p.diagnostics.filter((d) => d.severity === "warning").length,
     };
-    host.diagnostics.push(...parsed.diagnostics);
-    if (c.kind === "vsctlShow")
-      for (const b of (parsed.value as KindValue<"vsctlShow">).bridges) known.add(b.name);
-    if (c.kind === "listBr") for (const b of parsed.value as string[]) known.add(b);
+    host.diagnostics.push(...p.diagnostics);
     let bridge = c.bridge;
     if (spec.perBridge && bridge === undefined) {
-      const fromName = BRIDGE_IN_NAME.exec(basename(f.relPath))?.[1];
       const local =
-        c.kind === "ports"
-          ? (parsed.value as OfctlShow).ports.find((p) => p.ofport === null)?.name
-          : undefined;
-      bridge = local ?? fromName ?? opts.bridge;
+        c.kind === "ports" ? (p.value as OfctlShow).ports.find((x) => x.ofport === null)?.name : undefined;
+      bridge = local ?? bridgeInName(basename(f.relPath)) ?? opts.bridge;
       if (bridge === undefined) {
         report.note =
           "per-bridge dump with no bridge in its name or content: name the file after the bridge or pass --bridge";
@@ -147,13 +152,12 @@ function buildHost(name: string, source: string, files: SourceFile[], opts: Load
         host.files.push(report);
         continue;
       }
-      report.bridge = bridge;
     }
     if (bridge) {
       report.bridge = bridge;
       known.add(bridge);
     }
-    const loaded: Loaded<unknown> = { file: f.display, value: parsed.value };
+    const loaded: Loaded<unknown> = { file: f.display, value: p.value };
     if (bridge) loaded.bridge = bridge;
     if (c.table) loaded.table = c.table;
     if (c.ofVersion) loaded.ofVersion = c.ofVersion;

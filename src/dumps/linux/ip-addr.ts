@@ -60,6 +60,6 @@ export function parseIpAddr(text: string, file: string): Parsed<LinkInfo[]> {
 export function looksLikeIpAddr(head: string): boolean {
   return (
     (/^\d+: [^:\s]+: <[A-Z0-9_,-]*> mtu \d+/m.test(head) && /^\s+inet6? /m.test(head)) ||
-    ONE_LINE_ADDR.test(head)
+    ONE_LINE_ADDR.test(head.split("\n")[0])
   );
 }

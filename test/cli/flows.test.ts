@@ -1,0 +1,126 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../support/shared.js";
+
+function ovspath(...args: string[]) {
+  const res = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "ovspath.js"), ...args], {
+    encoding: "utf8",
+  });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+const HOST = join(REPO_ROOT, "fixtures/hosts/linux-host");
+
+describe("ovspath flows", () => {
+  it("lists a bridge's flows by table with port names, from the OpenFlow 1.3 dump", () => {
+    const r = ovspath("flows", HOST, "--bridge", "br-int", "--table", "0");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /bridge br-int: 3 of 14 flows, from .*ovs-ofctl_-O_OpenFlow13_dump-flows_br-int \(OpenFlow 1\.3\)/,
+    );
+    expect(r.stdout).toContain(
+      'priority=100,in_port="tap0",dl_src=fa:16:3e:aa:bb:01 actions=set_field:0x5->reg5',
+    );
+    expect(r.stdout).not.toMatch(/table 60/);
+  });
+
+  it("--filter keeps the flows a packet with those fields could match (wildcards included)", () => {
+    const r = ovspath("flows", HOST, "--bridge", "br-tun", "--filter", "tun_id=0x64", "--json");
+    expect(r.status).toBe(0);
+    const table4 = JSON.parse(r.stdout).hosts[0].bridges[0].tables.find(
+      (t: { table: number }) => t.table === 4,
+    );
+    expect(table4.flows.map((f: { match: string }) => f.match)).toEqual([
+      "priority=1,tun_id=0x64",
+      "priority=0",
+    ]);
+    const other = JSON.parse(
+      ovspath("flows", HOST, "--bridge", "br-tun", "--filter", "tun_id=0x65", "--json").stdout,
+    );
+    const t4 = other.hosts[0].bridges[0].tables.find((t: { table: number }) => t.table === 4);
+    expect(t4.flows.map((f: { match: string }) => f.match)).toEqual(["priority=0"]);
+  });
+
+  it("--filter takes port names", () => {
+    const r = ovspath(
+      "flows",
+      HOST,
+      "--bridge",
+      "br-int",
+      "--table",
+      "0",
+      "--filter",
+      'in_port="qvo0"',
+      "--json",
+    );
+    const flows = JSON.parse(r.stdout).hosts[0].bridges[0].tables[0].flows;
+    expect(flows.map((f: { priority: number }) => f.priority)).toEqual([10, 1]);
+  });
+
+  it.each([
+    ["a bad filter", ["flows", HOST, "--filter", "nw_src=1.2.3"], /--filter: column 8: .*IPv4/],
+    ["a bad table", ["flows", HOST, "--table", "300"], /table number/],
+    ["a missing host", ["flows", "/nonexistent"], /no such file/],
+    ["an unknown bridge", ["flows", HOST, "--bridge", "br-nope"], /no bridge br-nope/],
+  ])("exits 2 on %s", (_n, args, message) => {
+    const r = ovspath(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it("exits 1 when lines could not be parsed, after listing the rest; show names file, line and column", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ovspath-cli-"));
+    mkdirSync(join(dir, "sos_commands/openvswitch"), { recursive: true });
+    const text = readFileSync(
+      join(HOST, "sos_commands/openvswitch/ovs-ofctl_-O_OpenFlow13_dump-flows_br-tun"),
+      "utf8",
+    );
+    writeFileSync(
+      join(dir, "sos_commands/openvswitch/ovs-ofctl_-O_OpenFlow13_dump-flows_br-tun"),
+      text.replace("tun_id=0x64", "tun_id=0xzz"),
+    );
+    const flows = ovspath("flows", dir);
+    expect(flows.status).toBe(1);
+    expect(flows.stdout).toMatch(/10 of 10 flows/);
+    expect(flows.stderr).toMatch(/1 line\(s\) could not be parsed/);
+    const show = ovspath("show", dir);
+    expect(show.status).toBe(1);
+    expect(show.stdout).toMatch(
+      /ovs-ofctl_-O_OpenFlow13_dump-flows_br-tun:7:\d+: error: tun_id: expected a number, got "0xzz"/,
+    );
+    expect(show.stdout).toMatch(/\n {8}\s*\^/);
+  });
+
+  it("escapes control characters from dumps", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ovspath-esc-"));
+    writeFileSync(join(dir, "br-x.flows"), ' priority=1,in_port="evil\u001b[31m" actions=drop\n');
+    const r = ovspath("flows", dir);
+    expect(r.stdout).toContain("\\e[31m");
+    expect(r.stdout).not.toContain("\u001b");
+  });
+});
+
+describe("ovspath show", () => {
+  it("summarises bridges, ports with their OVSDB details, Linux bridges and files", () => {
+    const r = ovspath("show", HOST);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/host linux-host/);
+    expect(r.stdout).toMatch(/datapaths: netdev@ovs-netdev/);
+    expect(r.stdout).toMatch(
+      /bridge br-int \(fail_mode secure\)\n {4}flows: 14 {2}\[table:count 0:3 60:3 72:6 73:2\]/,
+    );
+    expect(r.stdout).toMatch(/port 5: tap0 \(system\) {2}tag 3/);
+    expect(r.stdout).toMatch(
+      /port 2: vxlan-0a000020 \(vxlan\) {2}remote_ip=10\.0\.0\.32 local_ip=10\.0\.0\.31/,
+    );
+    expect(r.stdout).toMatch(/problems: none/);
+  });
+
+  it("--json carries the same model", () => {
+    const j = JSON.parse(ovspath("show", HOST, "--json").stdout);
+    expect(j.hosts[0].bridges.map((b: { name: string }) => b.name)).toEqual(["br-ex", "br-int", "br-tun"]);
+  });
+});
