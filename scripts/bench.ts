@@ -4,11 +4,13 @@
  *   2. (a) record walking, (b) full decode + OVS flow-key extraction (fast path), (b') full layer
  *      decode (the -V/JSON path), each in its own process for an honest peak RSS
  *   3. tshark -T fields on the same file (first 200,000 frames: tshark is ~100x slower), with the ratio.
- * Env: BENCH_FRAMES (default 1000000), BENCH_DIR (default bench-out/).
+ *   4. a 100,000-flow dump loaded into the model, beside `ovs-ofctl parse-flows` on the same flows.
+ * Env: BENCH_FRAMES (default 1000000), BENCH_FLOWS (default 100000), BENCH_DIR (default bench-out/).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { benchFlows } from "./bench/flows.js";
 import { writeSyntheticCapture } from "./bench/synth-capture.js";
 
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 1_000_000);
@@ -95,3 +97,5 @@ if (tshark.status === 0) {
 } else {
   console.log("(c) tshark not installed: no comparison");
 }
+
+await benchFlows(DIR, Number(process.env.BENCH_FLOWS ?? 100_000));
