@@ -1,6 +1,6 @@
 /** `ip address`, `ip -d address`, `ip -o address` (one line per address). */
 import { DiagnosticSink, type DumpLine, dumpLines, type Parsed } from "../parsed.js";
-import { expandOneLine, type LinkAddress, type LinkInfo, parseLinkBlocks } from "./link-block.js";
+import { expandOneLine, type LinkAddress, type LinkInfo, newLink, parseLinkBlocks } from "./link-block.js";
 
 const INET = /^(inet6?) (\S+)(.*)$/;
 /** `ip -o addr`: `2: eth1    inet 10.0.0.11/24 brd ... scope global eth1\       valid_lft ...` */
@@ -27,18 +27,7 @@ export function parseIpAddr(text: string, file: string): Parsed<LinkInfo[]> {
         if (!/^\s*(valid_lft|preferred_lft)\b/.test(t)) sink.unparsed(l, "ip -o address output");
       let link = byIndex.get(Number(m[1]));
       if (!link) {
-        link = {
-          index: Number(m[1]),
-          name: m[2],
-          flags: [],
-          attrs: {},
-          details: [],
-          params: {},
-          altnames: [],
-          stats: {},
-          addresses: [],
-          line: l.line,
-        };
+        link = newLink(Number(m[1]), m[2], l.line);
         byIndex.set(link.index, link);
       }
       link.addresses.push(address(m, l.line, 3));

@@ -96,24 +96,31 @@ function pairs(words: string[]): Record<string, string> {
   return out;
 }
 
+/** A link with nothing known yet but its index and name. */
+export function newLink(index: number, name: string, line: number): LinkInfo {
+  return {
+    index,
+    name,
+    flags: [],
+    attrs: {},
+    details: [],
+    params: {},
+    altnames: [],
+    stats: {},
+    addresses: [],
+    line,
+  };
+}
+
 function parseHeader(l: DumpLine, m: RegExpExecArray): LinkInfo {
   const words = m[5]
     .trim()
     .split(/\s+/)
     .filter((w) => w !== "");
   const attrs = pairs(words);
-  const link: LinkInfo = {
-    index: Number(m[1]),
-    name: m[2],
-    flags: m[4] === "" ? [] : m[4].split(","),
-    attrs,
-    details: [],
-    params: {},
-    altnames: [],
-    stats: {},
-    addresses: [],
-    line: l.line,
-  };
+  const link = newLink(Number(m[1]), m[2], l.line);
+  link.flags = m[4] === "" ? [] : m[4].split(",");
+  link.attrs = attrs;
   if (m[3] !== undefined) link.peer = m[3];
   if (attrs.mtu !== undefined) link.mtu = Number(attrs.mtu);
   if (attrs.master !== undefined) link.master = attrs.master;

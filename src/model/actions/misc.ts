@@ -11,25 +11,27 @@ import {
 } from "./refs.js";
 import { type ActionSpec, noArg, requireArg } from "./spec.js";
 import { keyValue, splitTopLevel } from "./syntax.js";
-import type { ActionOf } from "./types.js";
+import type { Action, ActionOf } from "./types.js";
 
-export const clone: ActionSpec<"clone"> = {
-  keywords: ["clone"],
-  parse(input) {
-    const actions = input.nested(input.arg ?? { text: "", column: input.whole.column + 6 });
-    return isError(actions) ? actions : { type: "clone", actions };
-  },
-  format: (a, list) => `clone(${a.actions.length ? list(a.actions) : ""})`,
-};
+/** clone(...) and write_actions(...): a nested action list. */
+function nestingAction<T extends "clone" | "writeActions">(type: T, keyword: string): ActionSpec<T> {
+  return {
+    keywords: [keyword],
+    parse(input) {
+      const actions = input.nested(
+        input.arg ?? { text: "", column: input.whole.column + keyword.length + 1 },
+      );
+      return isError(actions) ? actions : ({ type, actions } as ActionOf<T>);
+    },
+    format(a, list) {
+      const { actions } = a as { actions: Action[] };
+      return `${keyword}(${actions.length ? list(actions) : ""})`;
+    },
+  };
+}
 
-export const writeActions: ActionSpec<"writeActions"> = {
-  keywords: ["write_actions"],
-  parse(input) {
-    const actions = input.nested(input.arg ?? { text: "", column: input.whole.column + 14 });
-    return isError(actions) ? actions : { type: "writeActions", actions };
-  },
-  format: (a, list) => `write_actions(${a.actions.length ? list(a.actions) : ""})`,
-};
+export const clone = nestingAction("clone", "clone");
+export const writeActions = nestingAction("writeActions", "write_actions");
 
 export const clearActions: ActionSpec<"clearActions"> = {
   keywords: ["clear_actions"],

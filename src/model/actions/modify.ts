@@ -2,7 +2,7 @@
 import { lineError } from "../../util/diagnostic.js";
 import { formatFieldValue, formatParsedValue, parseFieldValue } from "../field-value.js";
 import { type FieldDef, lookupField, setFieldName } from "../fields.js";
-import { formatSubfield, isError, parseSubfield, parseUnsigned } from "./refs.js";
+import { formatSubfield, isError, parseSubfield, parseUnsigned, type Subfield } from "./refs.js";
 import {
   type ActionSpec,
   arrow,
@@ -292,26 +292,37 @@ export const decMplsTtl: ActionSpec<"decMplsTtl"> = {
   format: () => "dec_mpls_ttl",
 };
 
-export const stackPush: ActionSpec<"stackPush"> = {
-  keywords: ["push"],
-  parse(input) {
-    const arg = requireArg(input);
-    if (isError(arg)) return arg;
-    const src = parseSubfield(arg);
-    return isError(src) ? src : { type: "stackPush", src };
-  },
-  format: (a) => `push:${formatSubfield(a.src)}`,
-};
-export const stackPop: ActionSpec<"stackPop"> = {
-  keywords: ["pop"],
-  parse(input) {
-    const arg = requireArg(input);
-    if (isError(arg)) return arg;
-    const dst = parseSubfield(arg);
-    return isError(dst) ? dst : { type: "stackPop", dst };
-  },
-  format: (a) => `pop:${formatSubfield(a.dst)}`,
-};
+/** `push:SUBFIELD` and `pop:SUBFIELD`: the NXM stack, one subfield operand each. */
+function stackAction<T extends "stackPush" | "stackPop">(
+  type: T,
+  keyword: string,
+  build: (sf: Subfield) => ActionOf<T>,
+  read: (a: ActionOf<T>) => Subfield,
+): ActionSpec<T> {
+  return {
+    keywords: [keyword],
+    parse(input) {
+      const arg = requireArg(input);
+      if (isError(arg)) return arg;
+      const sf = parseSubfield(arg);
+      return isError(sf) ? sf : build(sf);
+    },
+    format: (a) => `${keyword}:${formatSubfield(read(a))}`,
+  };
+}
+
+export const stackPush = stackAction(
+  "stackPush",
+  "push",
+  (src) => ({ type: "stackPush", src }),
+  (a) => a.src,
+);
+export const stackPop = stackAction(
+  "stackPop",
+  "pop",
+  (dst) => ({ type: "stackPop", dst }),
+  (a) => a.dst,
+);
 
 export const writeMetadata: ActionSpec<"writeMetadata"> = {
   keywords: ["write_metadata"],
