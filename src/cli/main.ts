@@ -3,6 +3,7 @@ import { registerDecode } from "./commands/decode.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerFlows } from "./commands/flows.js";
 import { registerShow } from "./commands/show.js";
+import { registerTopo } from "./commands/topo.js";
 import { EXIT, err, flush, UsageError } from "./io.js";
 
 const program = new Command()
@@ -19,6 +20,7 @@ registerDecode(program);
 registerDemo(program);
 registerFlows(program);
 registerShow(program);
+registerTopo(program);
 
 function exitCodeOf(e: unknown): number {
   if (e instanceof CommanderError) {

@@ -124,3 +124,24 @@ describe("ovspath show", () => {
     expect(j.hosts[0].bridges.map((b: { name: string }) => b.name)).toEqual(["br-ex", "br-int", "br-tun"]);
   });
 });
+
+describe("ovspath topo", () => {
+  it("prints each VM's path and exits 0 without findings; --dot renders", () => {
+    const r = ovspath("topo", join(REPO_ROOT, "fixtures/hosts/provider"), "--vm", "qg-8192a3b4-c5");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("qg-8192a3b4-c5 [port, br-int port 6, tag 3] → br-int [bridge, local VLAN 3]");
+    expect(r.stdout).toMatch(
+      /↳ int-br-ex \[patch, br-int port \d+\] ⇄ phy-br-ex \[patch, br-ex port \d+\] → br-ex \[bridge\] → eth2 \[NIC/,
+    );
+    expect(ovspath("topo", join(REPO_ROOT, "fixtures/hosts/provider"), "--dot").stdout).toMatch(
+      /^digraph ovspath \{/,
+    );
+  });
+
+  it("exits 1 when there are error findings, 2 for an unknown VM or exclusive formats", () => {
+    expect(ovspath("topo", join(REPO_ROOT, "fixtures/hosts/mtu-problem")).status).toBe(1);
+    const r = ovspath("topo", join(REPO_ROOT, "fixtures/hosts/mtu-problem"), "--vm", "nope");
+    expect([r.status, r.stderr.trim()]).toEqual([2, "ovspath: no VM port matches nope"]);
+    expect(ovspath("topo", HOST, "--dot", "--json").status).toBe(2);
+  });
+});

@@ -20,10 +20,13 @@ export const errorCount = (hosts: readonly Host[]): number =>
   hosts.reduce((n, h) => n + h.diagnostics.filter((d) => d.severity === "error").length, 0);
 
 /** JSON.stringify that writes bigints as decimal strings and Maps as objects. */
-export function toJson(value: unknown): string {
+export function toJson(value: unknown, extra?: (key: string, v: unknown) => unknown): string {
   return JSON.stringify(
     value,
-    (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v),
+    (k, v) => {
+      const w = extra ? extra(k, v) : v;
+      return typeof w === "bigint" ? w.toString() : w instanceof Map ? Object.fromEntries(w) : w;
+    },
     2,
   );
 }

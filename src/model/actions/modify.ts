@@ -294,7 +294,6 @@ export const decMplsTtl: ActionSpec<"decMplsTtl"> = {
 
 /** `push:SUBFIELD` and `pop:SUBFIELD`: the NXM stack, one subfield operand each. */
 function stackAction<T extends "stackPush" | "stackPop">(
-  type: T,
   keyword: string,
   build: (sf: Subfield) => ActionOf<T>,
   read: (a: ActionOf<T>) => Subfield,
@@ -311,14 +310,12 @@ function stackAction<T extends "stackPush" | "stackPop">(
   };
 }
 
-export const stackPush = stackAction(
-  "stackPush",
+export const stackPush = stackAction<"stackPush">(
   "push",
   (src) => ({ type: "stackPush", src }),
   (a) => a.src,
 );
-export const stackPop = stackAction(
-  "stackPop",
+export const stackPop = stackAction<"stackPop">(
   "pop",
   (dst) => ({ type: "stackPop", dst }),
   (a) => a.dst,
