@@ -145,3 +145,17 @@ describe("ovspath topo", () => {
     expect(ovspath("topo", HOST, "--dot", "--json").status).toBe(2);
   });
 });
+
+describe("ovspath demo", () => {
+  it("shows the demo host's VM path, then decodes the captures, exit 0", () => {
+    const r = ovspath("demo");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /qvo8c2d4e6f-1a \[port, br-int port 4, tag 1\] → br-int \[bridge, local VLAN 1\]/,
+    );
+    expect(r.stdout).toMatch(/local VLAN 1 ↔ vxlan 1010/);
+    expect(r.stdout).toMatch(
+      /== compute1-eth1-tx\.pcap\n +1 +0\.000000 ARP who has 10\.0\.0\.12\? tell 10\.0\.0\.11/,
+    );
+  });
+});

@@ -2,6 +2,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "@commander-js/extra-typings";
+import { loadHosts } from "../../dumps/host/load.js";
+import { topoText } from "../../present/topo-view.js";
+import { buildTopology, selectPaths } from "../../topology/index.js";
 import { EXIT, out } from "../io.js";
 import { runDecode } from "./decode.js";
 
@@ -17,10 +20,18 @@ function demoDir(): string {
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("run ovspath on the bundled demo data: captures written by Open vSwitch in a Neutron lab")
-    .action(() => {
+    .description(
+      "run ovspath on the bundled demo data: a Neutron compute host's sosreport and captures Open vSwitch wrote there",
+    )
+    .action(async () => {
       const dir = demoDir();
       let status: number = EXIT.ok;
+      // The host: where the VM behind qvo8c2d4e6f-1a is plugged and how its traffic leaves.
+      const hosts = await loadHosts(join(dir, "hosts"));
+      const topo = buildTopology(hosts);
+      out("== topology of compute1 (fixtures/demo/hosts/compute1), VM port qvo8c2d4e6f-1a");
+      for (const l of topoText(topo, selectPaths(topo, "qvo8c2d4e6f-1a"))) out(l);
+      out("");
       for (const name of readdirSync(dir)
         .filter((n) => /\.(pcap|pcapng)$/.test(n))
         .sort()) {
