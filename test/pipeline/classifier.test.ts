@@ -37,9 +37,7 @@ const packetArb = fc.record({
   tpDst: fc.integer({ min: 78, max: 85 }),
 });
 
-function keyOf(
-  p: fc.RecordValue<{ inPort: number; vlan: number | undefined; src: number; tcp: boolean; tpDst: number }>,
-) {
+function keyOf(p: { inPort: number; vlan: number | undefined; src: number; tcp: boolean; tpDst: number }) {
   const k = newFlowKey();
   writeField(k, f("in_port"), BigInt(p.inPort));
   if (p.vlan !== undefined) writeField(k, f("vlan_tci"), BigInt(0x1000 | p.vlan));
