@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadHosts } from "../../src/dumps/host/load.js";
+import { buildClassifier } from "../../src/pipeline/classifier.js";
 import { writeSyntheticFlows } from "./synth-flows.js";
 
 export async function benchFlows(dir: string, n: number): Promise<void> {
@@ -25,6 +26,26 @@ export async function benchFlows(dir: string, n: number): Promise<void> {
   console.log(
     `(d) load a ${n}-flow dump (${mb.toFixed(0)} MB)`.padEnd(34),
     `${secs.toFixed(2).padStart(7)} s  = ${((secs / n) * 10_000 * 1000).toFixed(0)} ms per 10k flows`,
+  );
+  // Classifier lookups over the same 100k flows: keys built from the flows' own values, so each hits.
+  const bridge = h.bridges[0];
+  const t2 = process.hrtime.bigint();
+  const cls = buildClassifier(bridge.flows?.value.flows ?? [], () => undefined);
+  const buildSecs = Number(process.hrtime.bigint() - t2) / 1e9;
+  const entries = [...cls.tables.entries()].flatMap(([table, t]) =>
+    t.flows().map((f) => ({ table, key: f.match.value })),
+  );
+  const lookups = 200_000;
+  let probes = 0;
+  const t3 = process.hrtime.bigint();
+  for (let i = 0; i < lookups; i++) {
+    const e = entries[(i * 7919) % entries.length];
+    probes += cls.tables.get(e.table)?.lookup(e.key)?.probes ?? 0;
+  }
+  const lookSecs = Number(process.hrtime.bigint() - t3) / 1e9;
+  console.log(
+    `(f) classifier over ${n} flows`.padEnd(34),
+    `built in ${buildSecs.toFixed(2)} s; ${(lookups / lookSecs / 1e6).toFixed(2)} M lookups/s, ${(probes / lookups).toFixed(1)} subtables probed per lookup`,
   );
   const ofctl = spawnSync("ovs-ofctl", ["--version"]);
   if (ofctl.status !== 0) {

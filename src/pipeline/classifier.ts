@@ -59,7 +59,18 @@ function maskKey(mask: FlowKey): string {
 export class Table {
   private subtables: Subtable[] = [];
   private byMask = new Map<string, Subtable>();
+  /** Inserts only append; the orders lookups rely on are restored once, before the next lookup. */
+  private dirty = false;
   size = 0;
+
+  private settle(): void {
+    if (!this.dirty) return;
+    for (const st of this.subtables)
+      for (const b of st.buckets.values())
+        b.sort((a, c) => c.flow.priority - a.flow.priority || a.order - c.order);
+    this.subtables.sort((a, b) => b.maxPriority - a.maxPriority);
+    this.dirty = false;
+  }
 
   insert(cf: ClassifiedFlow): void {
     const k = maskKey(cf.match.mask);
@@ -72,16 +83,16 @@ export class Table {
       this.subtables.push(st);
     }
     const h = hashMasked(cf.match.value, st.mask, st.words);
-    const bucket = st.buckets.get(h) ?? [];
-    bucket.push(cf);
-    bucket.sort((a, b) => b.flow.priority - a.flow.priority || a.order - b.order);
-    st.buckets.set(h, bucket);
+    const bucket = st.buckets.get(h);
+    if (bucket) bucket.push(cf);
+    else st.buckets.set(h, [cf]);
     st.maxPriority = Math.max(st.maxPriority, cf.flow.priority);
-    this.subtables.sort((a, b) => b.maxPriority - a.maxPriority);
+    this.dirty = true;
     this.size++;
   }
 
   lookup(key: FlowKey): LookupResult | undefined {
+    this.settle();
     let best: ClassifiedFlow | undefined;
     let ties: ClassifiedFlow[] = [];
     let probes = 0;
@@ -110,6 +121,7 @@ export class Table {
 
   /** Every flow, highest priority first (for listings and the explainer's near misses). */
   flows(): ClassifiedFlow[] {
+    this.settle();
     return this.subtables
       .flatMap((st) => [...st.buckets.values()].flat())
       .sort((a, b) => b.flow.priority - a.flow.priority || a.order - b.order);
@@ -124,7 +136,6 @@ export interface Classifier {
 
 export function buildClassifier(flows: readonly FlowEntry[], resolvePort: PortResolver): Classifier {
   const c: Classifier = { tables: new Map(), rejected: [] };
-  // Inserting sorts subtables each time; build per table from flows grouped first.
   flows.forEach((flow, order) => {
     const m = compileMatch(flow.match, resolvePort);
     if (!m.ok) {
