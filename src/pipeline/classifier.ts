@@ -107,15 +107,14 @@ export class Table {
         if (!best || cf.flow.priority > best.flow.priority) {
           best = cf;
           ties = [];
-        } else if (cf !== best) {
-          if (cf.order < best.order) {
-            ties.push(best);
-            best = cf;
-          } else ties.push(cf);
-        }
-        break;
+        } else if (cf.order < best.order) {
+          ties.push(best);
+          best = cf;
+        } else ties.push(cf);
+        // Keep going only through flows of the same priority (possible ties); lower ones cannot win.
       }
     }
+    ties.sort((a, b) => a.order - b.order);
     return best ? { flow: best, ties, probes } : undefined;
   }
 
