@@ -28,3 +28,11 @@ export function labFiles(name: RegExp): string[] {
   }
   return out;
 }
+
+/** Every `sos_commands/networking/<name>` of the lab hosts, by exact file name. */
+export function networkingFiles(name: string): string[] {
+  return labHosts()
+    .map((h) => join(h, "sos_commands", "networking", name))
+    .filter((f) => existsSync(f))
+    .sort();
+}

@@ -1,12 +1,15 @@
-/** `ip link`, `ip -d link`, `ip -s [-s] -d link`, `ip -o link`. */
-import { DiagnosticSink, type Parsed } from "../parsed.js";
-import { expandOneLine, type LinkInfo, parseLinkBlocks } from "./link-block.js";
+/**
+ * `ip link`, `ip -d link`, `ip -s [-s] -d link`, `ip -o link`. The block layout is shared with
+ * `ip address`, so it lives in link-block.ts and both parsers call it.
+ */
+import { DiagnosticSink, dumpLines, type Parsed } from "../parsed.js";
+import { type LinkInfo, linkLines, parseLinkBlocks } from "./link-block.js";
 
-export type { LinkInfo } from "./link-block.js";
+export type { LinkAddress, LinkDetail, LinkInfo } from "./link-block.js";
 
 export function parseIpLink(text: string, file: string): Parsed<LinkInfo[]> {
   const sink = new DiagnosticSink(file);
-  const links = parseLinkBlocks(expandOneLine(text), sink, "ip link output");
+  const links = parseLinkBlocks(linkLines(dumpLines(text)), sink, { what: "ip link output" });
   return { value: links, diagnostics: sink.diagnostics };
 }
 

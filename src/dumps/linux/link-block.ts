@@ -3,54 +3,102 @@
  * `3: qvo1@qvb1: <FLAGS> mtu 1450 ... master qbr1 state UP ...`, then indented lines: `link/ether MAC
  * brd MAC ...`, `-d` details (`veth`, `bridge_slave state forwarding ...`, `tun type tap ...`),
  * `altname X`, statistics tables, and for `ip address` the `inet`/`inet6` lines. The one-line form
- * (`-o`) joins those lines with `\`; it is split back before parsing.
+ * (`-o`) joins those lines with `\`; it is split back into segments that remember where they sit in
+ * the original line, so a diagnostic still points at the right column of the line the user sees.
  */
-import { type DiagnosticSink, type DumpLine, dumpLines } from "../parsed.js";
+import type { DiagnosticSink, DumpLine } from "../parsed.js";
 
 export interface LinkAddress {
   family: "inet" | "inet6";
-  /** `10.0.0.11/24` as printed. */
+  /** `10.0.0.11/24` as printed (for a point-to-point address, the local side). */
   cidr: string;
+  /** The remote side of a point-to-point address (`inet 10.1.1.1 peer 10.1.1.2/32`). */
+  peer?: string;
+  brd?: string;
   scope?: string;
-  /** Everything else on the line (brd, flags such as tentative, the label). */
+  /** The IPv4 label (`eth1`, `eth1:0`). */
+  label?: string;
+  /** Words such as `tentative`, `dynamic`, `secondary`, `noprefixroute`. */
+  flags: string[];
+  /** `forever` or `86000sec`, from the `valid_lft ... preferred_lft ...` line. */
+  validLft?: string;
+  preferredLft?: string;
+  /** Everything after the address on its line, verbatim. */
   rest: string;
   line: number;
+}
+
+/** One `-d` detail line that names a kind (`vxlan id 42 ...`) or a slave kind (`bridge_slave ...`). */
+export interface LinkDetail {
+  kind: string;
+  /** The line as printed. */
+  text: string;
+  /** Its `key value` pairs (standalone flags map to ""). */
+  params: Record<string, string>;
 }
 
 export interface LinkInfo {
   index: number;
   name: string;
-  /** From `name@peer`: a veth's peer name, `if12` style references, or NONE. */
+  /** From `name@peer`: a veth's peer name, an `if12` reference, or `NONE`. */
   peer?: string;
+  /** `name@if12`: the peer's ifindex (in another namespace, see linkNetnsid). */
+  peerIfindex?: number;
   /** `link-netnsid` / `link-netns` when the peer lives in another namespace. */
   peerNetns?: string;
+  linkNetnsid?: number;
   flags: string[];
   /** Header `key value` pairs: mtu, qdisc, master, state, mode, group, qlen... */
   attrs: Record<string, string>;
   mtu?: number;
+  qdisc?: string;
   master?: string;
   state?: string;
+  mode?: string;
+  group?: string;
+  qlen?: number;
+  /** `ether`, `loopback`, `none`... from `link/ether`. */
   linkType?: string;
+  /** The link-layer address (a MAC for ether links). */
   mac?: string;
   brd?: string;
+  promiscuity?: number;
+  allmulti?: number;
+  minmtu?: number;
+  maxmtu?: number;
   /** The -d kind (`veth`, `bridge`, `tun`, `vxlan`, `openvswitch`...) and slave kind (`bridge_slave`...). */
   kind?: string;
   slaveKind?: string;
+  kindInfo?: LinkDetail;
+  slaveInfo?: LinkDetail;
   /** For a tun device, `tap` or `tun`. */
   tunType?: string;
-  /** The -d detail lines, verbatim, and their `key value` pairs (best effort: flags pair with the next word). */
+  /** The -d detail lines verbatim, and all their `key value` pairs merged (best effort). */
   details: string[];
   params: Record<string, string>;
+  /** Indented lines of this block of no known layout (`vf 0 ...`, `prog/xdp ...`): more detail, kept. */
+  extra: string[];
   altnames: string[];
-  /** Statistics tables (RX, TX, RX errors, TX errors): column name → value. */
+  /** Statistics tables (`RX`, `TX`, `RX errors`, `TX errors`): column name → value. */
   stats: Record<string, Record<string, bigint>>;
   addresses: LinkAddress[];
   line: number;
 }
 
-const HEADER = /^(\d+): ([^:@\s]+)(?:@([^:\s]+))?: <([^>]*)>(.*)$/;
-const SLAVE_KINDS = new Set(["bridge_slave", "openvswitch_slave", "bond_slave", "team_slave", "vrf_slave"]);
-const LINK_KINDS = new Set([
+/** One line of a link dump, or one `\`-separated segment of a `-o` line. */
+export interface LinkLine {
+  /** The line as it is in the file (what diagnostics show). */
+  src: DumpLine;
+  /** The segment's text, trimmed. */
+  body: string;
+  /** 0-based index of `body` in `src.text`. */
+  at: number;
+  /** Indented, or a segment after a `\`: a line inside the current block. */
+  inner: boolean;
+}
+
+export const LINK_HEADER = /^(\d+): ([^:@\s]+)(?:@([^:\s]+))?: <([^>]*)>(.*)$/;
+const KINDS = new Set([
   "veth",
   "bridge",
   "tun",
@@ -66,33 +114,123 @@ const LINK_KINDS = new Set([
   "macvlan",
   "macvtap",
   "ipvlan",
+  "ipvtap",
   "bond",
   "team",
   "dummy",
   "openvswitch",
   "vrf",
   "erspan",
+  "ip6erspan",
   "ip6tnl",
   "wireguard",
   "nlmon",
   "ifb",
   "xfrm",
+  "vti",
+  "vti6",
+  "bareudp",
+  "netkit",
+  "hsr",
+  "macsec",
+  "can",
+]);
+/** Words -d prints before or after the kind for every link (so a line may start with them). */
+const GENERIC = new Set([
+  "addrgenmode",
+  "numtxqueues",
+  "numrxqueues",
+  "gso_max_size",
+  "gso_max_segs",
+  "tso_max_size",
+  "tso_max_segs",
+  "gro_max_size",
+  "gso_ipv4_max_size",
+  "gro_ipv4_max_size",
+  "parentbus",
+  "parentdev",
+  "portname",
+  "portid",
+  "switchid",
+  "promiscuity",
+]);
+/** Detail words that stand alone (no value follows), so pairing does not swallow the next word. */
+const FLAG_WORDS = new Set([
+  "external",
+  "nolearning",
+  "proxy",
+  "rsc",
+  "l2miss",
+  "l3miss",
+  "udpcsum",
+  "noudpcsum",
+  "udp6zerocsumtx",
+  "noudp6zerocsumtx",
+  "udp6zerocsumrx",
+  "noudp6zerocsumrx",
+  "remcsumtx",
+  "remcsumrx",
+  "gbp",
+  "gpe",
+  "pmtudisc",
+  "nopmtudisc",
+  "ignore-df",
+  "nocsum",
+  "noseq",
+  "iseq",
+  "oseq",
+  "icsum",
+  "ocsum",
+  "reorder_hdr",
+  "gvrp",
+  "mvrp",
+  "loose_binding",
+  "bridge_binding",
 ]);
 
-/** Splits the one-line (`-o`) form back into lines, keeping line numbers. */
-export function expandOneLine(text: string): DumpLine[] {
-  const out: DumpLine[] = [];
-  for (const l of dumpLines(text)) {
-    const parts = l.text.split("\\");
-    out.push({ line: l.line, text: parts[0].replace(/\s+$/, "") });
-    for (const p of parts.slice(1)) out.push({ line: l.line, text: `    ${p.trim()}` });
+/** Splits a dump into link lines; the one-line (`-o`) form's `\` separators become segments. */
+export function linkLines(lines: DumpLine[]): LinkLine[] {
+  const out: LinkLine[] = [];
+  for (const src of lines) {
+    let start = 0;
+    for (const part of src.text.split("\\")) {
+      const body = part.trim();
+      const lead = part.length - part.trimStart().length;
+      if (body !== "") out.push({ src, body, at: start + lead, inner: start > 0 || lead > 0 });
+      start += part.length + 1;
+    }
   }
   return out;
 }
 
-function pairs(words: string[]): Record<string, string> {
+/** Reports a problem at 0-based index `i` of a link line's body. */
+export function report(sink: DiagnosticSink, ll: LinkLine, i: number, message: string, field?: string): void {
+  sink.error(ll.src, ll.at + i + 1, message, field);
+}
+
+/** The words of a text with their 0-based positions. */
+export function wordsAt(text: string): Array<{ w: string; at: number }> {
+  return [...text.matchAll(/\S+/g)].map((m) => ({ w: m[0], at: m.index }));
+}
+
+/**
+ * `key value` pairs, best effort: words known to stand alone map to "", and a bare number after a
+ * value continues it (`srcport 0 0`).
+ */
+export function pairs(words: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < words.length; i += 2) out[words[i]] = words[i + 1];
+  let last: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (last !== undefined && /^\d+$/.test(w)) out[last] += ` ${w}`;
+    else if (FLAG_WORDS.has(w) || i + 1 === words.length) {
+      out[w] = "";
+      last = undefined;
+    } else {
+      out[w] = words[++i];
+      last = w;
+    }
+  }
   return out;
 }
 
@@ -105,6 +243,7 @@ export function newLink(index: number, name: string, line: number): LinkInfo {
     attrs: {},
     details: [],
     params: {},
+    extra: [],
     altnames: [],
     stats: {},
     addresses: [],
@@ -112,89 +251,159 @@ export function newLink(index: number, name: string, line: number): LinkInfo {
   };
 }
 
-function parseHeader(l: DumpLine, m: RegExpExecArray): LinkInfo {
-  const words = m[5]
-    .trim()
-    .split(/\s+/)
-    .filter((w) => w !== "");
-  const attrs = pairs(words);
-  const link = newLink(Number(m[1]), m[2], l.line);
+/** Sets `link[key]` from a numeric `key value` pair, reporting a value that is not a number. */
+function numeric(
+  sink: DiagnosticSink,
+  ll: LinkLine,
+  words: Array<{ w: string; at: number }>,
+  key: string,
+  set: (n: number) => void,
+): void {
+  const i = words.findIndex((x) => x.w === key);
+  if (i < 0 || i + 1 >= words.length) return;
+  const v = words[i + 1];
+  if (/^\d+$/.test(v.w)) set(Number(v.w));
+  else report(sink, ll, v.at, `${key} is not a number: ${v.w}`, key);
+}
+
+function parseHeader(sink: DiagnosticSink, ll: LinkLine, m: RegExpExecArray): LinkInfo {
+  const link = newLink(Number(m[1]), m[2], ll.src.line);
   link.flags = m[4] === "" ? [] : m[4].split(",");
+  if (m[3] !== undefined) {
+    link.peer = m[3];
+    const ifn = /^if(\d+)$/.exec(m[3]);
+    if (ifn) link.peerIfindex = Number(ifn[1]);
+  }
+  const restAt = m[0].length - m[5].length;
+  const words = wordsAt(m[5]).map((x) => ({ w: x.w, at: x.at + restAt }));
+  const attrs = pairs(words.map((x) => x.w));
   link.attrs = attrs;
-  if (m[3] !== undefined) link.peer = m[3];
-  if (attrs.mtu !== undefined) link.mtu = Number(attrs.mtu);
-  if (attrs.master !== undefined) link.master = attrs.master;
-  if (attrs.state !== undefined) link.state = attrs.state;
+  numeric(sink, ll, words, "mtu", (n) => {
+    link.mtu = n;
+  });
+  numeric(sink, ll, words, "qlen", (n) => {
+    link.qlen = n;
+  });
+  if (attrs.qdisc) link.qdisc = attrs.qdisc;
+  if (attrs.master) link.master = attrs.master;
+  if (attrs.state) link.state = attrs.state;
+  if (attrs.mode) link.mode = attrs.mode;
+  if (attrs.group) link.group = attrs.group;
   return link;
 }
 
-/**
- * Parses link blocks; `extra` may claim an indented line first (ip address uses it for inet lines).
- * Returns the links; lines that fit nowhere are reported to `sink`.
- */
-export function parseLinkBlocks(
-  lines: DumpLine[],
-  sink: DiagnosticSink,
-  what: string,
-  extra?: (link: LinkInfo, l: DumpLine, body: string) => boolean,
-): LinkInfo[] {
+/** `link/ether MAC brd MAC promiscuity 0 allmulti 0 minmtu 68 maxmtu 65535 [link-netnsid 0] ...` */
+function parseLinkLayer(sink: DiagnosticSink, ll: LinkLine, link: LinkInfo): void {
+  const words = wordsAt(ll.body);
+  link.linkType = words[0].w.slice(5);
+  // The address is any word that is not a lower-case key (MACs, IPs, `::`).
+  const hasAddr = words.length > 1 && !/^[a-z][a-z_-]*$/.test(words[1].w);
+  if (hasAddr) link.mac = words[1].w;
+  const rest = words.slice(hasAddr ? 2 : 1);
+  const p = pairs(rest.map((x) => x.w));
+  if (p.brd !== undefined) link.brd = p.brd;
+  const ns = p["link-netnsid"] ?? p["link-netns"];
+  if (ns !== undefined) link.peerNetns = ns;
+  numeric(sink, ll, rest, "link-netnsid", (n) => {
+    link.linkNetnsid = n;
+  });
+  for (const key of ["promiscuity", "allmulti", "minmtu", "maxmtu"] as const)
+    numeric(sink, ll, rest, key, (n) => {
+      link[key] = n;
+    });
+  Object.assign(link.params, p);
+}
+
+/** A `-d` detail line: the kind, the slave kind, the generic properties, or something else (extra). */
+function parseDetail(sink: DiagnosticSink, ll: LinkLine, link: LinkInfo): void {
+  const words = ll.body.split(/\s+/);
+  const first = words[0];
+  link.details.push(ll.body);
+  if (KINDS.has(first) && link.kind === undefined) {
+    const params = pairs(words.slice(1));
+    link.kind = first;
+    link.kindInfo = { kind: first, text: ll.body, params };
+    if (first === "tun" && params.type !== undefined) link.tunType = params.type;
+    Object.assign(link.params, params);
+  } else if (/^[a-z0-9]+_slave$/.test(first) && link.slaveKind === undefined) {
+    const params = pairs(words.slice(1));
+    link.slaveKind = first;
+    link.slaveInfo = { kind: first, text: ll.body, params };
+    Object.assign(link.params, params);
+  } else if (GENERIC.has(first)) {
+    const p = pairs(words);
+    Object.assign(link.params, p);
+    const ws = wordsAt(ll.body);
+    for (const key of ["promiscuity", "allmulti", "minmtu", "maxmtu"] as const)
+      numeric(sink, ll, ws, key, (n) => {
+        link[key] = n;
+      });
+  } else link.extra.push(ll.body);
+}
+
+export interface LinkBlockOptions {
+  /** What the dump is, for "line not understood as ...". */
+  what: string;
+  /** Claims an inner line before the link layouts are tried (ip address: inet lines). */
+  inner?: (link: LinkInfo, ll: LinkLine) => boolean;
+}
+
+/** Parses link blocks; lines that fit nowhere are reported to `sink`. */
+export function parseLinkBlocks(lines: LinkLine[], sink: DiagnosticSink, opts: LinkBlockOptions): LinkInfo[] {
   const links: LinkInfo[] = [];
   let link: LinkInfo | undefined;
-  let statsHeader: { table: string; columns: string[] } | undefined;
-  for (const l of lines) {
-    const m = HEADER.exec(l.text);
+  // A statistics header waiting for its row of numbers.
+  let pending: { table: string; columns: string[]; ll: LinkLine } | undefined;
+  const flushPending = (): void => {
+    if (pending)
+      report(sink, pending.ll, 0, `${pending.table} statistics header without values`, pending.table);
+    pending = undefined;
+  };
+  for (const ll of lines) {
+    const m = ll.inner ? null : LINK_HEADER.exec(ll.body);
     if (m) {
-      link = parseHeader(l, m);
+      flushPending();
+      link = parseHeader(sink, ll, m);
       links.push(link);
-      statsHeader = undefined;
       continue;
     }
-    const body = l.text.trim();
-    if (!link || !/^\s/.test(l.text)) {
-      sink.unparsed(l, what);
+    if (!link || !ll.inner) {
+      flushPending();
+      report(sink, ll, 0, `line not understood as ${opts.what}`);
       continue;
     }
-    if (extra?.(link, l, body)) continue;
-    const words = body.split(/\s+/);
-    const st = /^(RX|TX)( errors)?:\s+(.*)$/.exec(body);
+    if (pending) {
+      const table = pending.table;
+      const columns = pending.columns;
+      const head = pending.ll;
+      pending = undefined;
+      if (/^\d/.test(ll.body)) {
+        const words = wordsAt(ll.body);
+        const bad = words.find((x) => !/^\d+$/.test(x.w));
+        if (bad) report(sink, ll, bad.at, `${table} statistic is not a number: ${bad.w}`, table);
+        else if (words.length > columns.length)
+          report(sink, ll, words[columns.length].at, `${table}: more values than columns`, table);
+        else {
+          const row: Record<string, bigint> = {};
+          words.forEach((x, i) => {
+            row[columns[i]] = BigInt(x.w);
+          });
+          link.stats[table] = row;
+        }
+        continue;
+      }
+      report(sink, head, 0, `${table} statistics header without values`, table);
+    }
+    if (opts.inner?.(link, ll)) continue;
+    const st = /^(RX|TX)( errors)?:\s*(.*)$/.exec(ll.body);
     if (st) {
-      statsHeader = { table: `${st[1]}${st[2] ?? ""}`, columns: st[3].split(/\s+/) };
+      pending = { table: `${st[1]}${st[2] ?? ""}`, columns: st[3].split(/\s+/).filter((c) => c !== ""), ll };
       continue;
     }
-    if (statsHeader && /^\d+(\s+\d+)*$/.test(body)) {
-      const values = words.map((w) => BigInt(w));
-      const table: Record<string, bigint> = {};
-      statsHeader.columns.forEach((c, i) => {
-        if (values[i] !== undefined) table[c] = values[i];
-      });
-      link.stats[statsHeader.table] = table;
-      statsHeader = undefined;
-      continue;
-    }
-    if (words[0].startsWith("link/")) {
-      link.linkType = words[0].slice(5);
-      const p = pairs(words.slice(words[1] && /^[0-9a-f:]+$/.test(words[1]) ? 2 : 1));
-      if (words[1] && /^[0-9a-f]{2}(:[0-9a-f]{2})+$/.test(words[1])) link.mac = words[1];
-      if (p.brd) link.brd = p.brd;
-      const ns = p["link-netnsid"] ?? p["link-netns"];
-      if (ns !== undefined) link.peerNetns = ns;
-      Object.assign(link.params, p);
-      continue;
-    }
-    if (words[0] === "altname" && words.length === 2) {
-      link.altnames.push(words[1]);
-      continue;
-    }
-    // A -d detail line: the kind, the slave kind, or a continuation of either.
-    link.details.push(body);
-    if (LINK_KINDS.has(words[0]) && link.kind === undefined) {
-      link.kind = words[0];
-      if (words[0] === "tun" && words[1] === "type") link.tunType = words[2];
-      Object.assign(link.params, pairs(words.slice(1)));
-    } else if (SLAVE_KINDS.has(words[0])) {
-      link.slaveKind = words[0];
-      Object.assign(link.params, pairs(words.slice(1)));
-    } else Object.assign(link.params, pairs(words));
+    if (ll.body.startsWith("link/")) parseLinkLayer(sink, ll, link);
+    else if (/^altname \S+$/.test(ll.body)) link.altnames.push(ll.body.slice(8));
+    else parseDetail(sink, ll, link);
   }
+  flushPending();
   return links;
 }
