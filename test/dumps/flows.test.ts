@@ -1,24 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatFlowLine, looksLikeFlowDump, parseFlowDump } from "../../src/dumps/flows.js";
-import { HAVE_SHARED, REPO_ROOT, SHARED } from "../support/shared.js";
+import { LAB, labFiles } from "../support/lab.js";
+import { HAVE_SHARED, REPO_ROOT } from "../support/shared.js";
 
 function labDumps(): Array<{ path: string; name: string }> {
-  const out: Array<{ path: string; name: string }> = [];
-  const lab = join(SHARED, "ovs-lab");
-  for (const l of readdirSync(lab).filter((d) => d.startsWith("neutron-lab"))) {
-    for (const host of readdirSync(join(lab, l))) {
-      const dir = join(lab, l, host, "sos_commands", "openvswitch");
-      if (!existsSync(dir)) continue;
-      for (const f of readdirSync(dir).filter((n) =>
-        /^ovs-ofctl.*dump-flows|^ovs-appctl_bridge\.dump-flows/.test(n),
-      )) {
-        out.push({ path: join(dir, f), name: `${l}/${host}/${f}` });
-      }
-    }
-  }
-  return out;
+  return labFiles(/^ovs-ofctl.*dump-flows|^ovs-appctl_bridge\.dump-flows/).map((path) => ({
+    path,
+    name: relative(LAB, path),
+  }));
 }
 
 /** Our own recorded dumps (scripts/record-ovs-dumps.sh: a netdev-datapath host with system ports). */

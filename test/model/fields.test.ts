@@ -1,49 +1,43 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatFieldValue, formatParsedValue, parseFieldValue } from "../../src/model/field-value.js";
 import { FIELDS, lookupField, readField, writeField } from "../../src/model/fields.js";
 import { newFlowKey } from "../../src/model/layout.js";
-import { HAVE_SHARED, SHARED } from "../support/shared.js";
+import { LAB, labFiles } from "../support/lab.js";
+import { HAVE_SHARED } from "../support/shared.js";
 
 /** Every `field=value` of the match part of every ovs-ofctl flow dump in the shared Neutron labs. */
 function labMatchTokens(): Array<{ where: string; name: string; text: string }> {
   const out: Array<{ where: string; name: string; text: string }> = [];
-  const lab = join(SHARED, "ovs-lab");
-  for (const l of readdirSync(lab).filter((d) => d.startsWith("neutron-lab"))) {
-    for (const host of readdirSync(join(lab, l))) {
-      const dir = join(lab, l, host, "sos_commands", "openvswitch");
-      if (!existsSync(dir)) continue;
-      for (const file of readdirSync(dir).filter((f) => /^ovs-ofctl.*dump-flows/.test(f))) {
-        const lines = readFileSync(join(dir, file), "utf8").split("\n");
-        for (const [i, line] of lines.entries()) {
-          const cut = line.indexOf(" actions=");
-          if (cut < 0) continue;
-          const match = line.slice(0, cut).split(/[ ]+/).pop() ?? "";
-          for (const token of match.split(",")) {
-            const eq = token.indexOf("=");
-            if (eq < 0) continue;
-            const name = token.slice(0, eq);
-            if (
-              [
-                "priority",
-                "cookie",
-                "table",
-                "duration",
-                "n_packets",
-                "n_bytes",
-                "idle_age",
-                "hard_age",
-                "idle_timeout",
-                "hard_timeout",
-                "importance",
-              ].includes(name)
-            )
-              continue;
-            out.push({ where: `${l}/${host}/${file}:${i + 1}`, name, text: token.slice(eq + 1) });
-          }
-        }
+  for (const file of labFiles(/^ovs-ofctl.*dump-flows/)) {
+    const lines = readFileSync(file, "utf8").split("\n");
+    for (const [i, line] of lines.entries()) {
+      const cut = line.indexOf(" actions=");
+      if (cut < 0) continue;
+      const match = line.slice(0, cut).split(/[ ]+/).pop() ?? "";
+      for (const token of match.split(",")) {
+        const eq = token.indexOf("=");
+        if (eq < 0) continue;
+        const name = token.slice(0, eq);
+        if (
+          [
+            "priority",
+            "cookie",
+            "table",
+            "duration",
+            "n_packets",
+            "n_bytes",
+            "idle_age",
+            "hard_age",
+            "idle_timeout",
+            "hard_timeout",
+            "importance",
+          ].includes(name)
+        )
+          continue;
+        out.push({ where: `${relative(LAB, file)}:${i + 1}`, name, text: token.slice(eq + 1) });
       }
     }
   }

@@ -1,27 +1,21 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lookupField, readField } from "../../src/model/fields.js";
 import { compileMatch, formatMatch, parseMatch } from "../../src/model/match.js";
-import { HAVE_SHARED, SHARED } from "../support/shared.js";
+import { LAB, labFiles } from "../support/lab.js";
+import { HAVE_SHARED } from "../support/shared.js";
 
 function labMatches(): Array<{ where: string; text: string }> {
   const out: Array<{ where: string; text: string }> = [];
-  const lab = join(SHARED, "ovs-lab");
-  for (const l of readdirSync(lab).filter((d) => d.startsWith("neutron-lab"))) {
-    for (const host of readdirSync(join(lab, l))) {
-      const dir = join(lab, l, host, "sos_commands", "openvswitch");
-      if (!existsSync(dir)) continue;
-      for (const file of readdirSync(dir).filter((f) => /^ovs-ofctl.*dump-flows/.test(f))) {
-        for (const [i, line] of readFileSync(join(dir, file), "utf8").split("\n").entries()) {
-          const cut = line.indexOf(" actions=");
-          if (cut >= 0)
-            out.push({
-              where: `${l}/${host}/${file}:${i + 1}`,
-              text: line.slice(0, cut).split(/ +/).pop() ?? "",
-            });
-        }
-      }
+  for (const file of labFiles(/^ovs-ofctl.*dump-flows/)) {
+    for (const [i, line] of readFileSync(file, "utf8").split("\n").entries()) {
+      const cut = line.indexOf(" actions=");
+      if (cut >= 0)
+        out.push({
+          where: `${relative(LAB, file)}:${i + 1}`,
+          text: line.slice(0, cut).split(/ +/).pop() ?? "",
+        });
     }
   }
   return out;
