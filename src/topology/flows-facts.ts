@@ -5,6 +5,8 @@
  */
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
+import { formatFieldValue } from "../model/field-value.js";
+import { type FieldDef, lookupField } from "../model/fields.js";
 import type { Match } from "../model/match.js";
 import type { Evidence, HostTopology, Segment } from "./model.js";
 
@@ -42,6 +44,9 @@ export function tunIdSetBy(actions: readonly Action[]): number | undefined {
 export function outputPorts(actions: readonly Action[]): number[] {
   return actions.flatMap((a) => (a.type === "output" && a.port.number !== undefined ? [a.port.number] : []));
 }
+
+const ARP_SPA = lookupField("arp_spa") as FieldDef;
+const DL_SRC = lookupField("dl_src") as FieldDef;
 
 const IN_TABLE_TYPE: Record<number, Segment["type"]> = { 3: "gre", 4: "vxlan", 6: "geneve" };
 
@@ -124,8 +129,8 @@ export function providerSegments(
 /** IP hints from anti-spoofing (table 24: arp_spa + in_port) and the ARP responder (table 21). */
 export function ipHints(flows: readonly FlowEntry[]): HostTopology["ipHints"] {
   const out: HostTopology["ipHints"] = [];
-  const ipOf = (v: bigint) => [24n, 16n, 8n, 0n].map((s) => Number((v >> s) & 0xffn)).join(".");
-  const macOf = (v: bigint) => v.toString(16).padStart(12, "0").match(/../g)!.join(":");
+  const ipOf = (v: bigint) => formatFieldValue(ARP_SPA, v);
+  const macOf = (v: bigint) => formatFieldValue(DL_SRC, v);
   for (const f of flows) {
     const spa = field(f.match, "arp_spa");
     const inPort = field(f.match, "in_port");
