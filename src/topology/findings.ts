@@ -124,8 +124,12 @@ export function findings(hosts: readonly HostTopology[], paths: readonly VmPath[
   for (const path of paths) {
     const t = hosts.find((h) => h.host === path.host);
     const vmHop = path.hops.find((h) => h.kind === "tap");
-    const vmMtu = vmHop?.detail ? Number(vmHop.detail.replace("mtu ", "")) : undefined;
-    if (!t || vmMtu === undefined) continue;
+    // The VM side's MTU: the tap's in ip link (hybrid plug), or the br-int port's (OVS-firewall tap).
+    const vmMtu =
+      vmHop && t
+        ? (t.linux.get(vmHop.name)?.mtu ?? allPorts(t).find((p) => p.name === vmHop.name)?.mtu)
+        : undefined;
+    if (!t || !vmHop || vmMtu === undefined) continue;
     for (const exit of path.exits) {
       const tun = exit.find((h) => h.kind === "tunnel");
       const port = tun ? allPorts(t).find((p) => p.name === tun.name) : undefined;
@@ -138,8 +142,8 @@ export function findings(hosts: readonly HostTopology[], paths: readonly VmPath[
           severity: "error",
           kind: "mtu",
           host: t.host,
-          message: `${vmHop?.name} MTU ${vmMtu} + ${overhead.label} = ${vmMtu + overhead.bytes} > underlay MTU ${under.mtu} on ${under.device} (${local}): full-size packets will not fit through ${port.tunnel?.type} tunnels`,
-          evidence: [t.linux.get(vmHop?.name ?? "")?.evidence ?? port.evidence, under.evidence],
+          message: `${vmHop.name} MTU ${vmMtu} + ${overhead.label} = ${vmMtu + overhead.bytes} > underlay MTU ${under.mtu} on ${under.device} (${local}): full-size packets will not fit through ${port.tunnel?.type} tunnels`,
+          evidence: [t.linux.get(vmHop.name)?.evidence ?? port.evidence, under.evidence],
         });
     }
   }
