@@ -117,10 +117,14 @@ function graphOf(paths: readonly VmPath[]): Graph {
   return g;
 }
 
-const dotString = (s: string) =>
-  `"${escapeText(s.replace(/\n/g, "\u0001"))
-    .replace(/["\\]/g, "\\$&")
-    .replace(/\u0001|\\\\x01/g, "\\n")}"`;
+/** A multi-line label: each line escaped for the terminal, then quoted for the format; lines joined its way. */
+const quotedLabel = (s: string, quote: (line: string) => string, newline: string) =>
+  `"${s
+    .split("\n")
+    .map((line) => quote(escapeText(line)))
+    .join(newline)}"`;
+
+const dotString = (s: string) => quotedLabel(s, (l) => l.replace(/["\\]/g, "\\$&"), "\\n");
 
 export function topoDot(paths: readonly VmPath[]): string {
   const g = graphOf(paths);
@@ -137,10 +141,7 @@ export function topoDot(paths: readonly VmPath[]): string {
   return lines.join("\n");
 }
 
-const mermaidString = (s: string) =>
-  `"${escapeText(s.replace(/\n/g, "\u0001"))
-    .replace(/"/g, "#quot;")
-    .replace(/\\x01|\u0001/g, "<br/>")}"`;
+const mermaidString = (s: string) => quotedLabel(s, (l) => l.replace(/"/g, "#quot;"), "<br/>");
 
 export function topoMermaid(paths: readonly VmPath[]): string {
   const g = graphOf(paths);
