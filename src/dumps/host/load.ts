@@ -78,7 +78,7 @@ function groupByHost(files: SourceFile[]): Map<string, SourceFile[]> {
     list.push(f);
     groups.set(root, list);
   }
-  // Loose files beside several sosreport roots belong to none of them.
+  // Files outside every sosreport root (pasted dumps beside them) form a host of their own, root "".
   return groups;
 }
 
@@ -171,9 +171,14 @@ function buildHost(name: string, source: string, files: SourceFile[], opts: Load
 }
 
 function bridgeView(host: Host, name: string): BridgeView {
-  const flows = host.dumps.flows
-    .filter((l) => l.bridge === name)
-    .sort((a, b) => flowScore(b) - flowScore(a))[0];
+  // Scored once per dump (a score scans the flows); the first of the best-scored wins.
+  let flows: Loaded<FlowDump> | undefined;
+  let best = -1;
+  for (const l of host.dumps.flows) {
+    if (l.bridge !== name) continue;
+    const score = flowScore(l);
+    if (score > best) [flows, best] = [l, score];
+  }
   const ports = host.dumps.ports.find((l) => l.bridge === name);
   const portNames = new Map<number, string>();
   for (const p of ports?.value.ports ?? []) if (p.ofport !== null) portNames.set(p.ofport, p.name);
