@@ -37,11 +37,6 @@ export class DiagnosticSink {
     this.diagnostics.push(atLine(this.file, l.line, l.text, err));
   }
 
-  warning(l: DumpLine, column: number, message: string, field?: string): void {
-    const err: LineError = field === undefined ? { column, message } : { column, message, field };
-    this.diagnostics.push(atLine(this.file, l.line, l.text, err, "warning"));
-  }
-
   /** The usual catch-all: the whole line was not understood. */
   unparsed(l: DumpLine, what: string): void {
     const column = l.text.length - l.text.trimStart().length + 1;
