@@ -7,15 +7,13 @@
  */
 import { type LineError, lineError } from "../../util/diagnostic.js";
 import { formatFieldValue, parseFieldValue } from "../field-value.js";
-import { formatSubfield, isError, parseSubfield, parseUnsigned, type Subfield } from "./refs.js";
+import { formatSubfield, isError, parseSubfield, parseUnsigned } from "./refs.js";
 import { type ActionSpec, arrow, hex, requireArg } from "./spec.js";
 import { keyValue, type Piece, splitTopLevel } from "./syntax.js";
 import type { LearnAction, LearnSpec } from "./types.js";
 
 const PERMANENT = 0;
 const DEFAULT_PRIORITY = 32768;
-
-const sameBits = (a: Subfield, b: Subfield) => a.field === b.field && a.ofs === b.ofs && a.nBits === b.nBits;
 
 function parseSpec(p: Piece): LearnSpec | LineError {
   if (p.text.startsWith("load:")) {
@@ -42,7 +40,7 @@ function parseSpec(p: Piece): LearnSpec | LineError {
   if (isError(dst)) return dst;
   if (value === undefined) return { kind: "matchField", dst, src: dst };
   const whole = !key.includes("[");
-  if (whole && !/^[A-Za-z_][A-Za-z0-9_]*(\[|$)/.test(value.text.replace(/^0x/, "0"))) {
+  if (whole && !/^[A-Za-z_][A-Za-z0-9_]*(\[|$)/.test(value.text)) {
     // `dl_type=0x800`, `nw_src=10.0.0.1`: a value in the field's own syntax.
     const v = parseFieldValue(dst.field, value.text);
     if (!v.ok) return lineError(value.column, v.message, dst.field.name);
@@ -65,7 +63,8 @@ function formatSpec(s: LearnSpec): string {
         ? `${s.dst.field.mfName}=${formatFieldValue(s.dst.field, s.value, undefined, "action")}`
         : `${formatSubfield(s.dst)}=${hex(s.value)}`;
     case "matchField":
-      return sameBits(s.dst, s.src) || (s.src.field === s.dst.field && s.src.ofs === s.dst.ofs)
+      // learn_format omits the source when it is the destination's own field at the same offset.
+      return s.src.field === s.dst.field && s.src.ofs === s.dst.ofs
         ? formatSubfield(s.dst)
         : `${formatSubfield(s.dst)}=${formatSubfield(s.src)}`;
     case "loadImmediate":
