@@ -2,7 +2,7 @@
  * What every dump parser returns: the typed model of what it understood and one diagnostic per line
  * it did not. Parsers never throw on bad input and never skip a line silently.
  */
-import { atLine, type Diagnostic, type LineError } from "../util/diagnostic.js";
+import { atLine, type Diagnostic, lineError } from "../util/diagnostic.js";
 
 export interface Parsed<T> {
   value: T;
@@ -33,8 +33,7 @@ export class DiagnosticSink {
 
   /** Reports a line that was not understood; `column` is 1-based. */
   error(l: DumpLine, column: number, message: string, field?: string): void {
-    const err: LineError = field === undefined ? { column, message } : { column, message, field };
-    this.diagnostics.push(atLine(this.file, l.line, l.text, err));
+    this.diagnostics.push(atLine(this.file, l.line, l.text, lineError(column, message, field)));
   }
 
   /** The usual catch-all: the whole line was not understood. */
