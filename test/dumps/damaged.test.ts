@@ -2,6 +2,7 @@
  * A damaged line in any dump yields an error naming file, line and column (the caret position), and the
  * rest of the file is still read. One table: each parser, a small dump with one bad line, where it is.
  */
+
 import { describe, expect, it } from "vitest";
 import { parseDpctlShow, parseDpifShow } from "../../src/dumps/appctl/datapath.js";
 import { parseDpFlows } from "../../src/dumps/appctl/dp-flows.js";
@@ -17,14 +18,10 @@ import { parseOfctlShow } from "../../src/dumps/ofctl/ports.js";
 import type { Parsed } from "../../src/dumps/parsed.js";
 import { parseVsctlList } from "../../src/dumps/vsctl/list.js";
 import { parseVsctlShow } from "../../src/dumps/vsctl/show.js";
+import { type DamagedLine, expectAt } from "../support/damaged.js";
 
-interface Case {
-  name: string;
+interface Case extends DamagedLine {
   parse: (text: string, file: string) => Parsed<unknown>;
-  text: string;
-  line: number;
-  column: number;
-  message: RegExp;
   /** How many items were still read around the damage. */
   count: (v: never) => number;
 }
@@ -193,10 +190,7 @@ describe("a damaged line is reported with file, line and column; the rest is rea
     it(c.name, () => {
       const { value, diagnostics } = c.parse(c.text, "dump.txt");
       expect(diagnostics).toHaveLength(1);
-      const d = diagnostics[0];
-      expect([d.file, d.line, d.column]).toEqual(["dump.txt", c.line, c.column]);
-      expect(d.message).toMatch(c.message);
-      expect(d.text).toBe(c.text.split("\n")[c.line - 1]);
+      expectAt(diagnostics[0], "dump.txt", c);
       expect((c.count as (v: unknown) => number)(value)).toBeGreaterThan(0);
     });
   }

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseBrctlShow } from "../../../src/dumps/linux/brctl.js";
 import { parseIpLink } from "../../../src/dumps/linux/ip-link.js";
+import { type DamagedLine, expectAt } from "../../support/damaged.js";
 import { networkingFiles } from "../../support/lab.js";
 import { HAVE_SHARED, SHARED } from "../../support/shared.js";
 
@@ -52,7 +53,7 @@ describe("brctl show", () => {
   });
 });
 
-const DAMAGED: Array<{ name: string; text: string; line: number; column: number; message: RegExp }> = [
+const DAMAGED: DamagedLine[] = [
   {
     name: "an interface before any bridge",
     text: `${HEADER}\n\t\t\t\t\t\t\ttap1\nqbr1\t\t8000.aef9701aee3f\tno\t\tqvb1\n`,
@@ -88,10 +89,7 @@ describe("damaged brctl show lines are reported at their line and column", () =>
     it(c.name, () => {
       const { diagnostics } = parseBrctlShow(c.text, "dump");
       expect(diagnostics).toHaveLength(1);
-      const d = diagnostics[0];
-      expect([d.file, d.line, d.column]).toEqual(["dump", c.line, c.column]);
-      expect(d.message).toMatch(c.message);
-      expect(d.text).toBe(c.text.split("\n")[c.line - 1]);
+      expectAt(diagnostics[0], "dump", c);
     });
 });
 

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseBridgeLink } from "../../../src/dumps/linux/bridge-link.js";
 import { parseIpLink } from "../../../src/dumps/linux/ip-link.js";
+import { type DamagedLine, expectAt } from "../../support/damaged.js";
 import { networkingFiles } from "../../support/lab.js";
 import { HAVE_SHARED, SHARED } from "../../support/shared.js";
 
@@ -65,7 +66,7 @@ describe("bridge link", () => {
   });
 });
 
-const DAMAGED: Array<{ name: string; text: string; line: number; column: number; message: RegExp }> = [
+const DAMAGED: DamagedLine[] = [
   {
     name: "a detail line before any port",
     text: `${DETAIL}\n${QVB}\n`,
@@ -95,10 +96,7 @@ describe("damaged bridge link lines are reported at their line and column", () =
     it(c.name, () => {
       const { value, diagnostics } = parseBridgeLink(c.text, "dump");
       expect(diagnostics).toHaveLength(1);
-      const d = diagnostics[0];
-      expect([d.file, d.line, d.column]).toEqual(["dump", c.line, c.column]);
-      expect(d.message).toMatch(c.message);
-      expect(d.text).toBe(c.text.split("\n")[c.line - 1]);
+      expectAt(diagnostics[0], "dump", c);
       expect(value.length).toBeGreaterThan(0);
     });
 });

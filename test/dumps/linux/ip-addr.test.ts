@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseIpAddr } from "../../../src/dumps/linux/ip-addr.js";
+import { type DamagedLine, expectAt } from "../../support/damaged.js";
 import { networkingFiles } from "../../support/lab.js";
 import { HAVE_SHARED, SHARED } from "../../support/shared.js";
 
@@ -101,13 +102,7 @@ describe("ip address layouts", () => {
   });
 });
 
-interface Damaged {
-  name: string;
-  text: string;
-  line: number;
-  column: number;
-  message: RegExp;
-}
+interface Damaged extends DamagedLine {}
 
 const LO = "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000";
 const DAMAGED: Damaged[] = [
@@ -153,10 +148,7 @@ describe("damaged ip address lines are reported at their line and column", () =>
     it(c.name, () => {
       const { value, diagnostics } = parseIpAddr(c.text, "dump");
       expect(diagnostics).toHaveLength(1);
-      const d = diagnostics[0];
-      expect([d.file, d.line, d.column]).toEqual(["dump", c.line, c.column]);
-      expect(d.message).toMatch(c.message);
-      expect(d.text).toBe(c.text.split("\n")[c.line - 1]);
+      expectAt(diagnostics[0], "dump", c);
       expect(value.length).toBeGreaterThan(0);
     });
 });

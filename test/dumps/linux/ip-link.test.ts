@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseIpLink } from "../../../src/dumps/linux/ip-link.js";
+import { type DamagedLine, expectAt } from "../../support/damaged.js";
 import { networkingFiles } from "../../support/lab.js";
 import { HAVE_SHARED, SHARED } from "../../support/shared.js";
 
@@ -196,12 +197,7 @@ describe("ip link layouts", () => {
   });
 });
 
-interface Damaged {
-  name: string;
-  text: string;
-  line: number;
-  column: number;
-  message: RegExp;
+interface Damaged extends DamagedLine {
   links: number;
 }
 
@@ -270,10 +266,7 @@ describe("damaged ip link lines are reported at their line and column", () => {
     it(c.name, () => {
       const { value, diagnostics } = parseIpLink(c.text, "dump");
       expect(diagnostics.length).toBeGreaterThan(0);
-      const d = diagnostics[0];
-      expect([d.file, d.line, d.column]).toEqual(["dump", c.line, c.column]);
-      expect(d.message).toMatch(c.message);
-      expect(d.text).toBe(c.text.split("\n")[c.line - 1]);
+      expectAt(diagnostics[0], "dump", c);
       expect(value).toHaveLength(c.links);
     });
 });
