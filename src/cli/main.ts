@@ -4,6 +4,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerFlows } from "./commands/flows.js";
 import { registerShow } from "./commands/show.js";
 import { registerTopo } from "./commands/topo.js";
+import { registerTrace } from "./commands/trace.js";
 import { EXIT, err, flush, UsageError } from "./io.js";
 
 const program = new Command()
@@ -21,6 +22,7 @@ registerDemo(program);
 registerFlows(program);
 registerShow(program);
 registerTopo(program);
+registerTrace(program);
 
 function exitCodeOf(e: unknown): number {
   if (e instanceof CommanderError) {

@@ -47,7 +47,7 @@ function hashMasked(key: FlowKey, mask: FlowKey, words: Uint32Array): number {
 function sameMasked(key: FlowKey, m: CompiledMatch, words: Uint32Array): boolean {
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    if ((key[w] & m.mask[w]) !== m.value[w]) return false;
+    if ((key[w] & m.mask[w]) >>> 0 !== m.value[w]) return false;
   }
   return true;
 }
@@ -89,6 +89,26 @@ export class Table {
     st.maxPriority = Math.max(st.maxPriority, cf.flow.priority);
     this.dirty = true;
     this.size++;
+  }
+
+  /**
+   * Adds a flow, replacing one with the same match and priority (an OpenFlow "add" of an existing
+   * flow, which is what learn() does when it relearns).
+   */
+  replace(cf: ClassifiedFlow): void {
+    const st = this.byMask.get(maskKey(cf.match.mask));
+    if (st) {
+      const h = hashMasked(cf.match.value, st.mask, st.words);
+      const bucket = st.buckets.get(h);
+      const i = bucket?.findIndex(
+        (o) => o.flow.priority === cf.flow.priority && sameMasked(o.match.value, cf.match, st.words),
+      );
+      if (bucket && i !== undefined && i >= 0) {
+        bucket[i] = cf;
+        return;
+      }
+    }
+    this.insert(cf);
   }
 
   lookup(key: FlowKey): LookupResult | undefined {

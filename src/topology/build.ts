@@ -17,6 +17,9 @@ const TUNNEL_TYPES = new Set([
   "bareudp",
 ]);
 
+/** The UDP port a tunnel type uses unless `options:dst_port` says otherwise (names its shared vport). */
+const DEFAULT_UDP_PORT: Record<string, number> = { vxlan: 4789, geneve: 6081, stt: 7471, gtpu: 2152 };
+
 /** Neutron's device-name prefixes carry the first 11 characters of the port id. */
 const NEUTRON_PREFIX = /^(tap|qvo|qvb|qbr|qr-|qg-|ha-|sg-|fg-|rfp-|fpr-)([0-9a-f]{8}-[0-9a-f]{2})$/;
 
@@ -80,6 +83,9 @@ export function buildHostTopology(host: Host): HostTopology {
     ]),
   );
   const dpif = host.dumps.dpifShow[0]?.value.datapaths.flatMap((d) => d.bridges) ?? [];
+  const dpctlPorts = new Map<string, number>();
+  for (const d of host.dumps.dpctlShow)
+    for (const dp of d.value) for (const p of dp.ports) dpctlPorts.set(p.name, p.dpPort);
   const vsctl = host.dumps.vsctlShow[0];
   for (const b of vsctl?.value.bridges ?? []) {
     const view = host.bridges.find((x) => x.name === b.name);
@@ -106,6 +112,14 @@ export function buildHostTopology(host: Host): HostTopology {
       if (ofport !== undefined && ofport >= 0) port.ofport = ofport;
       const dp = dpif.find((x) => x.name === b.name)?.ports.find((x) => x.name === p.name);
       if (dp && dp.dpPort !== null) port.dpPort = dp.dpPort;
+      // Without dpif/show, `dpctl/show` numbers the datapath's ports by name (tunnels share a vport).
+      else if (!dp) {
+        const vport = TUNNEL_TYPES.has(type)
+          ? `${type}_sys${type === "gre" ? "" : `_${iface?.options.get("dst_port") ?? DEFAULT_UDP_PORT[type] ?? ""}`}`
+          : p.name;
+        const sys = dpctlPorts.get(p.name) ?? dpctlPorts.get(vport);
+        if (sys !== undefined) port.dpPort = sys;
+      }
       if (p.tag !== undefined) port.tag = p.tag;
       const peer = iface?.options.get("peer");
       if (peer) port.peer = peer;

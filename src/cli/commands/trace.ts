@@ -1,0 +1,129 @@
+import type { Command } from "@commander-js/extra-typings";
+import { openCapture, recordData } from "../../capture/index.js";
+import { OFPP } from "../../model/layout.js";
+import { ctStateValue } from "../../pipeline/ct-state.js";
+import {
+  flowFromPacket,
+  formatTrace,
+  parseHexPacket,
+  parseTraceFlow,
+  type SimHost,
+  switchesOf,
+  type TraceResult,
+  trace,
+  traceSteps,
+} from "../../pipeline/index.js";
+import { escapeKeepingLayout } from "../../util/escape.js";
+import { EXIT, out, UsageError } from "../io.js";
+import { loadInputs, toJson } from "./hosts.js";
+
+function pickHost(switches: SimHost[], bridge: string, wanted?: string): SimHost {
+  const candidates = switches.filter(
+    (s) => (wanted === undefined || s.name === wanted) && s.bridges.has(bridge),
+  );
+  if (candidates.length === 0)
+    throw new UsageError(
+      wanted !== undefined
+        ? `host ${wanted} has no bridge "${bridge}" (hosts: ${switches.map((s) => s.name).join(", ")})`
+        : `no loaded host has a bridge "${bridge}"`,
+    );
+  if (candidates.length > 1)
+    throw new UsageError(
+      `bridge "${bridge}" exists on ${candidates.map((c) => c.name).join(", ")}: choose one with --host`,
+    );
+  return candidates[0];
+}
+
+function frameBytes(spec: string): Uint8Array {
+  const m = /^(.*)#(\d+)$/.exec(spec);
+  if (!m) throw new UsageError(`--frame takes CAPTURE#N (frame numbers start at 1), got "${spec}"`);
+  const r = openCapture(m[1]);
+  if (!r.ok) throw new UsageError(`${r.error.file}: ${r.error.message}`);
+  const want = Number(m[2]);
+  try {
+    for (let n = 1, rec = r.value.next(); rec; n++, rec = r.value.next()) {
+      if (n === want) return recordData(rec).slice();
+    }
+  } finally {
+    r.value.close();
+  }
+  throw new UsageError(`${m[1]}: has no frame ${want}`);
+}
+
+function traceJson(r: TraceResult): unknown {
+  return {
+    host: r.host,
+    bridge: r.bridge,
+    verdict: r.verdict,
+    steps: traceSteps(r),
+    passes: r.passes.map((p) => ({
+      recirc: p.recirc,
+      datapathActions: p.datapathActions,
+      error: p.error,
+      outputs: p.outputs,
+      learned: p.learned,
+    })),
+  };
+}
+
+export function registerTrace(program: Command): void {
+  program
+    .command("trace")
+    .description(
+      "ofproto/trace from the dumps: where a flow or packet goes through a host's bridges, and why",
+    )
+    .argument("<host>", "a sosreport directory or archive (or a directory of several: then use --host)")
+    .argument("<bridge>", "the bridge the packet enters")
+    .argument("<flow>", "as ofproto/trace takes it: in_port=NAME|N,FIELD=VALUE,... (unset fields are 0)")
+    .argument("[packet]", "the packet as hex; the flow then gives only metadata (in_port, tun_*, regs)")
+    .option("--host <name>", "which loaded host, when the input holds several")
+    .option("--frame <capture#n>", "take the packet from frame N of a pcap/pcapng capture")
+    .option(
+      "--ct-next <flags>",
+      "ct_state for the next conntrack recirculation (repeatable), e.g. trk,est",
+      (v, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option(
+      "--tunnels <style>",
+      "kernel (set(tunnel(...))) or native (tnl_push); default: as the host's datapath does",
+    )
+    .option("--json", "steps, outputs, verdict and datapath actions as JSON")
+    .action(async (input, bridge, flowText, packetHex, opts) => {
+      if (opts.tunnels !== undefined && opts.tunnels !== "kernel" && opts.tunnels !== "native")
+        throw new UsageError(`--tunnels takes kernel or native, got "${opts.tunnels}"`);
+      if (packetHex !== undefined && opts.frame !== undefined)
+        throw new UsageError("give a packet or --frame, not both");
+      const hosts = await loadInputs([input], {});
+      const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
+      const sw = pickHost(switches, bridge, opts.host);
+      const br = sw.bridges.get(bridge);
+      const resolve = (name: string) => br?.byName.get(name)?.ofport;
+      const parsed = parseTraceFlow(flowText, resolve);
+      if (!parsed.ok)
+        throw new UsageError(
+          `Bad openflow flow syntax: ${flowText}: ${parsed.message} (column ${parsed.column})`,
+        );
+      let flow = parsed.flow;
+      let packet: Uint8Array | undefined;
+      if (packetHex !== undefined) {
+        const p = parseHexPacket(packetHex);
+        if (typeof p === "string") throw new UsageError(`packet: ${p}`);
+        packet = p;
+      } else if (opts.frame !== undefined) packet = frameBytes(opts.frame);
+      if (packet) flow = flowFromPacket(flow, packet);
+      const ctNext = opts.ctNext.map((s) => {
+        const v = ctStateValue(s);
+        if (typeof v === "string") throw new UsageError(`--ct-next ${s}: ${v}`);
+        return v;
+      });
+      const result = trace({ host: sw, bridge, flow, withPacket: packet !== undefined, ctNext });
+      if (opts.json) out(toJson(traceJson(result)));
+      else {
+        const name = (n: number) => (n === OFPP.local ? "LOCAL" : String(n));
+        out(escapeKeepingLayout(formatTrace(result, name)).replace(/\n$/, ""));
+      }
+      process.exitCode =
+        result.verdict === "output" || result.verdict === "controller" ? EXIT.ok : EXIT.failure;
+    });
+}

@@ -1,0 +1,157 @@
+/**
+ * Committing flow changes to the datapath, as OVS's commit_odp_actions does before every output:
+ * compare the flow the actions produced with what the datapath already has, and emit set(...),
+ * push_vlan/pop_vlan for the difference, in OVS's order (Ethernet, L3, L4, ICMP, VLAN, priority,
+ * mark). With masked sets (every datapath ovspath models supports them) only changed fields print.
+ */
+import { formatFieldValue } from "../model/field-value.js";
+import { type FieldDef, lookupField, readField, writeField } from "../model/fields.js";
+import { type FlowKey, K, KSIZE, type LayoutName, VLAN_CFI } from "../model/layout.js";
+import type { OdpList } from "./context.js";
+
+const f = (name: string): FieldDef => lookupField(name) as FieldDef;
+
+interface KeyPart {
+  /** The datapath key's field name (`src` in `eth(src=…)`). */
+  key: string;
+  field: FieldDef;
+  /** Never written by a set (ipv4 proto, frag): only compared. */
+  readOnly?: boolean;
+  format?: (v: bigint) => string;
+}
+
+const hex = (v: bigint): string => `0x${v.toString(16)}`;
+
+const ETH: KeyPart[] = [
+  { key: "src", field: f("dl_src") },
+  { key: "dst", field: f("dl_dst") },
+];
+const IPV4: KeyPart[] = [
+  { key: "src", field: f("nw_src") },
+  { key: "dst", field: f("nw_dst") },
+  { key: "proto", field: f("nw_proto"), readOnly: true },
+  { key: "tos", field: f("nw_tos"), format: hex },
+  { key: "ttl", field: f("nw_ttl") },
+  { key: "frag", field: f("nw_frag"), readOnly: true },
+];
+const IPV6: KeyPart[] = [
+  { key: "src", field: f("ipv6_src") },
+  { key: "dst", field: f("ipv6_dst") },
+  { key: "label", field: f("ipv6_label"), format: hex },
+  { key: "proto", field: f("nw_proto"), readOnly: true },
+  { key: "tclass", field: f("nw_tos"), format: hex },
+  { key: "hlimit", field: f("nw_ttl") },
+  { key: "frag", field: f("nw_frag"), readOnly: true },
+];
+const ARP: KeyPart[] = [
+  { key: "sip", field: f("arp_spa") },
+  { key: "tip", field: f("arp_tpa") },
+  { key: "op", field: f("arp_op") },
+  { key: "sha", field: f("arp_sha") },
+  { key: "tha", field: f("arp_tha") },
+];
+const PORTS: KeyPart[] = [
+  { key: "src", field: f("tp_src") },
+  { key: "dst", field: f("tp_dst") },
+];
+const ICMP: KeyPart[] = [
+  { key: "type", field: f("icmp_type") },
+  { key: "code", field: f("icmp_code") },
+];
+
+const full = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
+
+function show(p: KeyPart, v: bigint): string {
+  return p.format ? p.format(v) : formatFieldValue(p.field, v, full(p.field.bits), "action");
+}
+
+/**
+ * One datapath key (eth, ipv4, ...): when a writable part differs, emit a set. Masked: only the parts
+ * that changed, each with the consulted mask when it is partial; a set changing every part prints whole.
+ */
+function commitKey(
+  name: string,
+  parts: KeyPart[],
+  flow: FlowKey,
+  base: FlowKey,
+  odp: OdpList,
+  masked: boolean,
+): void {
+  const changed = parts.filter((p) => !p.readOnly && readField(flow, p.field) !== readField(base, p.field));
+  if (changed.length === 0) return;
+  // A changed field's mask is the whole field: ovspath does not model which bits the classifier
+  // consulted, and a set action writes whole fields.
+  const whole = !masked || (parts.every((p) => !p.readOnly) && changed.length === parts.length);
+  const shown = whole ? parts : changed;
+  const body = shown.map((p) => `${p.key}=${show(p, readField(flow, p.field))}`);
+  odp.push(`set(${name}(${body.join(",")}))`);
+  for (const p of parts) if (!p.readOnly) writeField(base, p.field, readField(flow, p.field));
+}
+
+function copySlot(dst: FlowKey, src: FlowKey, slot: LayoutName): void {
+  for (let i = 0; i < KSIZE[slot]; i++) dst[K[slot] + i] = src[K[slot] + i];
+}
+
+/** VLAN headers: pop what the datapath has beyond the common part, push what the flow has. */
+function commitVlan(flow: FlowKey, base: FlowKey, odp: OdpList): void {
+  const tags = (k: FlowKey) => {
+    const out: Array<{ tci: number; tpid: number }> = [];
+    if (k[K.vlanTci] & VLAN_CFI) {
+      out.push({ tci: k[K.vlanTci], tpid: k[K.vlanTpid] || 0x8100 });
+      if (k[K.vlanTci1] & VLAN_CFI) out.push({ tci: k[K.vlanTci1], tpid: k[K.vlanTpid1] || 0x8100 });
+    }
+    return out;
+  };
+  const b = tags(base);
+  const fl = tags(flow);
+  // Skip the innermost tags both have in common (OVS compares from the inside out).
+  let bn = b.length;
+  let fn = fl.length;
+  while (bn > 0 && fn > 0 && b[bn - 1].tci === fl[fn - 1].tci && b[bn - 1].tpid === fl[fn - 1].tpid) {
+    bn--;
+    fn--;
+  }
+  for (let i = 0; i < bn; i++) odp.push("pop_vlan");
+  for (let i = fn - 1; i >= 0; i--) {
+    const t = fl[i];
+    const vid = t.tci & 0xfff;
+    const pcp = t.tci >> 13;
+    odp.push(
+      t.tpid === 0x8100
+        ? `push_vlan(vid=${vid},pcp=${pcp})`
+        : `push_vlan(tpid=0x${t.tpid.toString(16)},vid=${vid},pcp=${pcp})`,
+    );
+  }
+  copySlot(base, flow, "vlanTci");
+  copySlot(base, flow, "vlanTci1");
+  copySlot(base, flow, "vlanTpid");
+  copySlot(base, flow, "vlanTpid1");
+}
+
+/** commit_odp_actions: bring the datapath's copy of the packet up to date with the flow. */
+export function commitActions(flow: FlowKey, base: FlowKey, odp: OdpList): void {
+  commitKey("eth", ETH, flow, base, odp, true);
+  const proto = flow[K.nwProto];
+  const dlType = base[K.dlType];
+  if (proto !== 0 || dlType === 0x0806) {
+    if (dlType === 0x0800) commitKey("ipv4", IPV4, flow, base, odp, true);
+    else if (dlType === 0x86dd) commitKey("ipv6", IPV6, flow, base, odp, true);
+    else if (dlType === 0x0806) commitKey("arp", ARP, flow, base, odp, true);
+  }
+  const ip = dlType === 0x0800 || dlType === 0x86dd;
+  if (ip && (proto === 6 || proto === 17 || proto === 132)) {
+    commitKey(proto === 6 ? "tcp" : proto === 17 ? "udp" : "sctp", PORTS, flow, base, odp, true);
+  }
+  if ((flow[K.dlType] === 0x0800 && proto === 1) || (flow[K.dlType] === 0x86dd && proto === 58)) {
+    commitKey(proto === 1 ? "icmp" : "icmpv6", ICMP, flow, base, odp, false);
+  }
+  commitVlan(flow, base, odp);
+  if (flow[K.skbPriority] !== base[K.skbPriority]) {
+    odp.push(`set(skb_priority(${hex(BigInt(flow[K.skbPriority]))}))`);
+    base[K.skbPriority] = flow[K.skbPriority];
+  }
+  if (flow[K.pktMark] !== base[K.pktMark]) {
+    odp.push(`set(skb_mark(${hex(BigInt(flow[K.pktMark]))}))`);
+    base[K.pktMark] = flow[K.pktMark];
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The translation context: the state ofproto-dpif-xlate keeps while it walks one packet through the
+ * tables — the flow as the actions have changed it, the flow as the datapath has it so far (what
+ * committed actions made of it), the fields consulted, the report tree, the datapath actions, and the
+ * limits.
+ */
+import type { Action } from "../model/actions/index.js";
+import { type FlowKey, newFlowKey } from "../model/layout.js";
+import type { SimBridge, SimHost } from "./switch.js";
+import { report, type TraceNode, type TraceNodeType } from "./trace-tree.js";
+
+/** OVS's limits (ofproto-dpif-xlate.c): translation depth and total resubmits. */
+export const MAX_DEPTH = 64;
+export const MAX_RESUBMITS = 4096;
+
+export interface OutputRecord {
+  host: string;
+  bridge: string;
+  port: string;
+  ofport: number;
+  dpPort?: number;
+  /** Tunnel metadata of a tunnel output. */
+  tunnel?: { type: string; tunId: string; src: string; dst: string; remoteHost?: string };
+}
+
+export interface RecircRequest {
+  bridge: SimBridge;
+  table: number;
+  zone: number;
+  flow: FlowKey;
+  /** NAT applied at this conntrack step, for the resumed pass's ct_state (snat/dnat bits). */
+  nat?: "src" | "dst";
+}
+
+export interface LearnedFlow {
+  bridge: string;
+  table: number;
+  text: string;
+}
+
+/** A datapath action list; `clone(...)` nests one. */
+export type OdpList = string[];
+
+export class XlateContext {
+  flow: FlowKey;
+  base: FlowKey;
+  wc: FlowKey = newFlowKey();
+  bridge: SimBridge;
+  trace: TraceNode[];
+  odp: OdpList = [];
+  depth = 0;
+  resubmits = 0;
+  tableId = 0;
+  ruleCookie = 0n;
+  exit = false;
+  /** Set when translation fails (OVS's xlate_error); the packet is dropped. */
+  error: string | undefined;
+  actionSet: Action[] = [];
+  stack: Array<{ value: bigint; bits: number }> = [];
+  conntracked = false;
+  /** The tunnel destination the packet arrived with (OVS refuses to tunnel back to it). */
+  origTunDst: number;
+  outputs: OutputRecord[] = [];
+  recirc: RecircRequest[] = [];
+  /** Recirculation ids already used by earlier passes of the same trace. */
+  recircBase = 0;
+  learned: LearnedFlow[] = [];
+  /** Whether learning (MAC table, learn()) may change state: only with a packet, as OVS. */
+  sideEffects: boolean;
+  /** The set(tunnel(...)) last emitted: OVS commits tunnel metadata only when it changes. */
+  committedTunnel: string | undefined;
+  /** NAT action seen inside a ct() exec list. */
+  natSeen: "src" | "dst" | undefined;
+
+  constructor(
+    readonly host: SimHost,
+    bridge: SimBridge,
+    flow: FlowKey,
+    trace: TraceNode[],
+    sideEffects: boolean,
+    origTunDst: number,
+  ) {
+    this.bridge = bridge;
+    this.flow = flow;
+    this.base = flow.slice();
+    this.trace = trace;
+    this.sideEffects = sideEffects;
+    this.origTunDst = origTunDst;
+  }
+
+  report(type: TraceNodeType, text: string): TraceNode {
+    return report(this.trace, type, text);
+  }
+}

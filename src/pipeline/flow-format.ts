@@ -1,0 +1,348 @@
+/**
+ * A flow (with a mask) printed as OVS's match_format prints it: the `Flow:`, `Final flow:` and
+ * `Megaflow:` lines of ofproto/trace. Field order and special forms (protocol shorthands, dl_vlan vs
+ * vlan_tci, nw_frag words, ct_state flags) follow lib/match.c; values print through the registry.
+ */
+import { formatFieldValue } from "../model/field-value.js";
+import { type FieldDef, lookupField, readField } from "../model/fields.js";
+import {
+  CS,
+  FLOW_WORDS,
+  type FlowKey,
+  FRAG_ANY,
+  FRAG_LATER,
+  K,
+  KSIZE,
+  newFlowKey,
+  VLAN_CFI,
+} from "../model/layout.js";
+
+const F = (name: string): FieldDef => {
+  const f = lookupField(name);
+  if (!f) throw new Error(`no field ${name}`);
+  return f;
+};
+const fieldCache = new Map<string, FieldDef>();
+const field = (name: string): FieldDef => {
+  let f = fieldCache.get(name);
+  if (!f) {
+    f = F(name);
+    fieldCache.set(name, f);
+  }
+  return f;
+};
+
+const CT_NAMES: ReadonlyArray<[string, number]> = [
+  ["new", CS.new],
+  ["est", CS.est],
+  ["rel", CS.rel],
+  ["rpl", CS.rpl],
+  ["inv", CS.inv],
+  ["trk", CS.trk],
+  ["snat", CS.snat],
+  ["dnat", CS.dnat],
+];
+
+/** ct_state as flags joined by `|` (`new|trk`), the exact-match form. */
+export function ctStateText(v: number): string {
+  return CT_NAMES.filter(([, b]) => v & b)
+    .map(([n]) => n)
+    .join("|");
+}
+
+export type PortNamer = (ofport: number) => string;
+
+/** The mask flow_format uses for a packet: every field the packet has, minus all-zero metadata. */
+export function packetMask(f: FlowKey): FlowKey {
+  const m = newFlowKey();
+  const full = (slot: keyof typeof K) => m.fill(0xffffffff, K[slot], K[slot] + KSIZE[slot]);
+  if (f[K.tunDst] !== 0 || f.slice(K.tunIpv6Dst, K.tunIpv6Dst + 4).some((w) => w !== 0)) {
+    if (f[K.tunFlags] & TUN_FLAG_KEY) full("tunId");
+    for (const s of ["tunSrc", "tunDst", "tunIpv6Src", "tunIpv6Dst", "tunFlags", "tunTos", "tunTtl"] as const)
+      full(s);
+    for (const s of ["tunTpSrc", "tunTpDst", "tunGbpId", "tunGbpFlags", "tunErspanVer"] as const) full(s);
+    full("tunErspanIdx");
+    full("tunErspanDir");
+    full("tunErspanHwid");
+  } else if (f[K.tunId] !== 0 || f[K.tunId + 1] !== 0) full("tunId");
+  for (const s of [
+    "skbPriority",
+    "pktMark",
+    "ctState",
+    "ctZone",
+    "ctMark",
+    "ctLabel",
+    "recircId",
+    "dpHash",
+  ] as const)
+    full(s);
+  full("inPort");
+  full("packetType");
+  full("dlDst");
+  full("dlSrc");
+  full("dlType");
+  m[K.vlanTci] = 0xffff;
+  if (f[K.vlanTci] !== 0) m[K.vlanTci1] = 0xffff;
+  const dlType = f[K.dlType];
+  if (dlType === 0x0800) {
+    full("nwSrc");
+    full("nwDst");
+    full("ctNwSrc");
+    full("ctNwDst");
+  } else if (dlType === 0x86dd) {
+    full("ipv6Src");
+    full("ipv6Dst");
+    full("ipv6Label");
+    const nd = f[K.nwProto] === 58 && (f[K.tpSrc] === 135 || f[K.tpSrc] === 136) && f[K.tpDst] === 0;
+    if (nd) {
+      full("arpSha");
+      full("arpTha");
+      full("ndTarget");
+    } else {
+      full("ctIpv6Src");
+      full("ctIpv6Dst");
+    }
+  } else if (dlType === 0x0806 || dlType === 0x8035) {
+    for (const s of ["nwSrc", "nwDst", "nwProto", "arpSha", "arpTha"] as const) full(s);
+  } else if (dlType === 0x8847 || dlType === 0x8848) {
+    full("mplsLse");
+  }
+  if (dlType === 0x0800 || dlType === 0x86dd) {
+    m[K.nwFrag] = FRAG_ANY | FRAG_LATER;
+    for (const s of ["nwTos", "nwTtl", "nwProto", "ctNwProto", "ctTpSrc", "ctTpDst"] as const) full(s);
+    const p = f[K.nwProto];
+    if (!(f[K.nwFrag] & FRAG_LATER) && [1, 58, 6, 17, 132, 2].includes(p)) {
+      full("tpSrc");
+      full("tpDst");
+      if (p === 6) full("tcpFlags");
+    }
+  }
+  // flow_format: context fields that are all zero are left out.
+  for (const s of [
+    "inPort",
+    "skbPriority",
+    "pktMark",
+    "recircId",
+    "dpHash",
+    "ctState",
+    "ctZone",
+    "ctMark",
+    "ctLabel",
+  ] as const) {
+    if (f.slice(K[s], K[s] + KSIZE[s]).every((w) => w === 0)) m.fill(0, K[s], K[s] + KSIZE[s]);
+  }
+  if (!(f[K.ctState] & CS.trk) || f[K.ctNwProto] === 0) {
+    for (const s of [
+      "ctNwProto",
+      "ctTpSrc",
+      "ctTpDst",
+      "ctNwSrc",
+      "ctNwDst",
+      "ctIpv6Src",
+      "ctIpv6Dst",
+    ] as const)
+      m.fill(0, K[s], K[s] + KSIZE[s]);
+  }
+  for (let i = 0; i < 16; i++) if (f[K.regs + i] !== 0) m[K.regs + i] = 0xffffffff;
+  if (f[K.metadata] !== 0 || f[K.metadata + 1] !== 0) full("metadata");
+  return m;
+}
+
+/** tun_flags bits kept beside the user-visible OAM bit, as OVS's flow_tnl keeps them. */
+export const TUN_FLAG_DF = 0x2;
+export const TUN_FLAG_CSUM = 0x4;
+export const TUN_FLAG_KEY = 0x8;
+
+const SHORT_IP: Record<number, string> = { 1: "icmp", 6: "tcp", 17: "udp", 132: "sctp" };
+const SHORT_IP6: Record<number, string> = { 58: "icmp6", 6: "tcp6", 17: "udp6", 132: "sctp6" };
+const SHORT_L2: Record<number, string> = { 2054: "arp", 32821: "rarp", 34887: "mpls", 34888: "mplsm" };
+
+/** match_format over a flow key and a mask of the same shape. */
+export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): string {
+  const out: string[] = [];
+  const any = (slot: keyof typeof K) => m.slice(K[slot], K[slot] + KSIZE[slot]).some((w) => w !== 0);
+  const put = (name: string, printAs = name) => {
+    const fd = field(name);
+    const mask = readField(m, fd);
+    if (mask === 0n) return;
+    out.push(`${printAs}=${formatFieldValue(fd, readField(f, fd) & mask, mask)}`);
+  };
+  const hex32 = (name: string, slot: keyof typeof K) => {
+    if (!any(slot)) return;
+    const v = f[K[slot]] & m[K[slot]];
+    const full = m[K[slot]] === 0xffffffff;
+    out.push(`${name}=${hexNum(v)}${full ? "" : `/${hexNum(m[K[slot]])}`}`);
+  };
+  hex32("pkt_mark", "pktMark");
+  const megaflow = m[K.recircId] !== 0;
+  hex32("recirc_id", "recircId");
+  hex32("dp_hash", "dpHash");
+  if (m[K.skbPriority]) out.push(`skb_priority=${hexNum(f[K.skbPriority])}`);
+  if (m[K.ctState]) {
+    const full = (m[K.ctState] & 0xff) === 0xff;
+    if (full) out.push(`ct_state=${ctStateText(f[K.ctState]) || "0"}`);
+    else
+      out.push(
+        `ct_state=${CT_NAMES.filter(([, b]) => m[K.ctState] & b)
+          .map(([n, b]) => `${f[K.ctState] & b ? "+" : "-"}${n}`)
+          .join("")}`,
+      );
+  }
+  if (m[K.ctZone]) out.push(`ct_zone=${f[K.ctZone]}`);
+  hex32("ct_mark", "ctMark");
+  put("ct_label");
+  put("ct_nw_src");
+  put("ct_ipv6_src");
+  put("ct_nw_dst");
+  put("ct_ipv6_dst");
+  if (m[K.ctNwProto]) {
+    out.push(`ct_nw_proto=${f[K.ctNwProto]}`);
+    put("ct_tp_src");
+    put("ct_tp_dst");
+  }
+  if (m[K.packetType] && megaflow) out.push("eth");
+  const dlType = f[K.dlType];
+  let skipType = false;
+  let skipProto = false;
+  if (m[K.dlType]) {
+    skipType = true;
+    const proto = m[K.nwProto] ? f[K.nwProto] : -1;
+    if (dlType === 0x0800) {
+      const s = SHORT_IP[proto];
+      out.push(s ?? "ip");
+      skipProto = s !== undefined;
+    } else if (dlType === 0x86dd) {
+      const s = SHORT_IP6[proto];
+      out.push(s ?? "ipv6");
+      skipProto = s !== undefined;
+    } else if (SHORT_L2[dlType]) out.push(SHORT_L2[dlType]);
+    else skipType = false;
+  }
+  for (let i = 0; i < 16; i++) hex32Reg(out, `reg${i}`, f[K.regs + i], m[K.regs + i]);
+  put("tun_id");
+  put("tun_src");
+  put("tun_dst");
+  put("tun_ipv6_src");
+  put("tun_ipv6_dst");
+  if (m[K.tunGbpId]) out.push(`tun_gbp_id=${f[K.tunGbpId]}`);
+  if (m[K.tunGbpFlags]) out.push(`tun_gbp_flags=${hexNum(f[K.tunGbpFlags])}`);
+  if (m[K.tunTos]) out.push(`tun_tos=${f[K.tunTos].toString(16)}`);
+  if (m[K.tunTtl]) out.push(`tun_ttl=${f[K.tunTtl]}`);
+  if (m[K.tunErspanVer]) out.push(`tun_erspan_ver=${f[K.tunErspanVer]}`);
+  if (m[K.tunErspanIdx] && f[K.tunErspanVer] === 1) out.push(`tun_erspan_idx=${hexNum(f[K.tunErspanIdx])}`);
+  if (m[K.tunErspanDir] && f[K.tunErspanVer] === 2) out.push(`tun_erspan_dir=${f[K.tunErspanDir]}`);
+  if (m[K.tunErspanHwid] && f[K.tunErspanVer] === 2)
+    out.push(`tun_erspan_hwid=${hexNum(f[K.tunErspanHwid])}`);
+  // gtpu_flags/gtpu_msgtype: not modelled, but OVS prints them with the rest of a tunnel's fields.
+  if (m[K.tunErspanVer]) out.push("gtpu_flags=0", "gtpu_msgtype=0");
+  if (m[K.tunFlags] & 1) out.push(`tun_flags=${f[K.tunFlags] & 1 ? "+oam" : "0"}`);
+  put("metadata");
+  if (m[K.inPort])
+    out.push(
+      `in_port=${portName ? portName(f[K.inPort]) : formatFieldValue(field("in_port"), BigInt(f[K.inPort]))}`,
+    );
+  for (const [i, slot] of [
+    [0, "vlanTci"],
+    [1, "vlanTci1"],
+  ] as const) {
+    const mask = m[K[slot]] & 0xffff;
+    if (!mask) break;
+    const tci = f[K[slot]];
+    const sfx = i === 0 ? "" : String(i);
+    const vid = mask & 0x0fff;
+    const pcp = mask & 0xe000;
+    if (
+      mask & VLAN_CFI &&
+      tci & VLAN_CFI &&
+      (!vid || vid === 0xfff) &&
+      (!pcp || pcp === 0xe000) &&
+      (vid || pcp)
+    ) {
+      if (vid) out.push(`dl_vlan${sfx}=${tci & 0xfff}`);
+      if (pcp) out.push(`dl_vlan_pcp${sfx}=${tci >> 13}`);
+    } else if (mask === 0xffff) out.push(`vlan_tci${sfx}=0x${hex4(tci)}`);
+    else out.push(`vlan_tci${sfx}=0x${hex4(tci)}/0x${hex4(mask)}`);
+  }
+  put("dl_src");
+  put("dl_dst");
+  if (!skipType && m[K.dlType]) out.push(`dl_type=0x${hex4(dlType)}`);
+  const arp = dlType === 0x0806 || dlType === 0x8035;
+  if (dlType === 0x86dd) {
+    put("ipv6_src");
+    put("ipv6_dst");
+    if (m[K.ipv6Label])
+      out.push(
+        `ipv6_label=0x${f[K.ipv6Label].toString(16).padStart(5, "0")}${m[K.ipv6Label] === 0xfffff || m[K.ipv6Label] === 0xffffffff ? "" : `/0x${m[K.ipv6Label].toString(16).padStart(5, "0")}`}`,
+      );
+  } else if (arp) {
+    put("arp_spa");
+    put("arp_tpa");
+  } else {
+    put("nw_src");
+    put("nw_dst");
+  }
+  if (!skipProto && m[K.nwProto]) out.push(`${arp ? "arp_op" : "nw_proto"}=${f[K.nwProto]}`);
+  if (arp) {
+    put("arp_sha");
+    put("arp_tha");
+  }
+  if (m[K.nwTos] & 0xfc) out.push(`nw_tos=${f[K.nwTos] & 0xfc}`);
+  if (m[K.nwTos] & 0x03) out.push(`nw_ecn=${f[K.nwTos] & 0x03}`);
+  if (m[K.nwTtl]) out.push(`nw_ttl=${f[K.nwTtl]}`);
+  if (m[K.mplsLse]) {
+    const lse = f[K.mplsLse];
+    out.push(
+      `mpls_label=${lse >>> 12}`,
+      `mpls_tc=${(lse >> 9) & 7}`,
+      `mpls_ttl=${lse & 0xff}`,
+      `mpls_bos=${(lse >> 8) & 1}`,
+    );
+  }
+  const fragMask = m[K.nwFrag] & (FRAG_ANY | FRAG_LATER);
+  const frag = f[K.nwFrag];
+  if (fragMask === (FRAG_ANY | FRAG_LATER))
+    out.push(
+      `nw_frag=${frag & FRAG_ANY ? (frag & FRAG_LATER ? "later" : "first") : frag & FRAG_LATER ? "<error>" : "no"}`,
+    );
+  else if (fragMask === FRAG_ANY) out.push(`nw_frag=${frag & FRAG_ANY ? "yes" : "no"}`);
+  else if (fragMask === FRAG_LATER) out.push(`nw_frag=${frag & FRAG_LATER ? "later" : "not_later"}`);
+  const proto = f[K.nwProto];
+  const be16 = (name: string, slot: "tpSrc" | "tpDst") => {
+    const mk = m[K[slot]] & 0xffff;
+    if (!mk) return;
+    out.push(`${name}=${f[K[slot]] & mk}${mk === 0xffff ? "" : `/0x${mk.toString(16)}`}`);
+  };
+  if ((dlType === 0x0800 && proto === 1) || (dlType === 0x86dd && proto === 58)) {
+    be16("icmp_type", "tpSrc");
+    be16("icmp_code", "tpDst");
+    if (dlType === 0x86dd) {
+      put("nd_target");
+      put("nd_sll");
+      put("nd_tll");
+    }
+  } else {
+    be16("tp_src", "tpSrc");
+    be16("tp_dst", "tpDst");
+  }
+  if ((dlType === 0x0800 || dlType === 0x86dd) && proto === 6 && m[K.tcpFlags]) put("tcp_flags");
+  return out.join(",");
+}
+
+function hex32Reg(out: string[], name: string, v: number, m: number): void {
+  if (!m) return;
+  out.push(`${name}=${hexNum(v & m)}${m === 0xffffffff ? "" : `/${hexNum(m)}`}`);
+}
+
+const hexNum = (v: number): string => (v === 0 ? "0" : `0x${(v >>> 0).toString(16)}`);
+const hex4 = (v: number): string => (v & 0xffff).toString(16).padStart(4, "0");
+
+/** The `Flow:` line of a trace. */
+export function formatFlow(f: FlowKey, portName?: PortNamer): string {
+  return formatMasked(f, packetMask(f), portName);
+}
+
+/** True when two flows are identical in every word (for `Final flow: unchanged`). */
+export function sameFlow(a: FlowKey, b: FlowKey): boolean {
+  for (let i = 0; i < FLOW_WORDS; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,137 @@
+/**
+ * The NORMAL action: OVS's L2 learning switch (xlate_normal). VLAN admission by the input port's mode
+ * (access tag, trunks), MAC learning when a packet is given, forwarding to the learned port from the
+ * MAC table (`fdb/show`), flooding within the VLAN otherwise, never back out of the input port.
+ */
+import { K, OFPP, VLAN_CFI } from "../model/layout.js";
+import type { XlateContext } from "./context.js";
+import type { SimPort } from "./switch.js";
+import { composeOutput, EXECUTORS_NORMAL } from "./xlate.js";
+
+const macText = (v: bigint): string =>
+  v
+    .toString(16)
+    .padStart(12, "0")
+    .replace(/(..)(?!$)/g, "$1:");
+
+function readMac(ctx: XlateContext, slot: number): bigint {
+  return (BigInt(ctx.flow[slot]) << 32n) | BigInt(ctx.flow[slot + 1]);
+}
+
+function carriesVlan(p: SimPort, vlan: number): boolean {
+  switch (p.vlanMode) {
+    case "access":
+      return vlan === p.tag;
+    default:
+      return p.trunks.size === 0 || p.trunks.has(vlan) || (p.tag !== undefined && vlan === p.tag);
+  }
+}
+
+/** Admission of the input VLAN; returns the VLAN the packet belongs to inside the bridge, or undefined. */
+function inputVlan(ctx: XlateContext, p: SimPort): number | undefined {
+  const tci = ctx.flow[K.vlanTci];
+  const vid = tci & VLAN_CFI ? tci & 0xfff : 0;
+  switch (p.vlanMode) {
+    case "access":
+      if (vid) {
+        ctx.report(
+          "error",
+          `dropping VLAN ${vid} tagged packet received on port ${p.name} configured as VLAN ${p.tag} access port`,
+        );
+        return undefined;
+      }
+      return p.tag ?? 0;
+    case "native-tagged":
+    case "native-untagged":
+      if (!vid) return p.tag ?? 0;
+      if (!(p.trunks.size === 0 || p.trunks.has(vid))) {
+        ctx.report(
+          "error",
+          `dropping VLAN ${vid} packet received on port ${p.name} not configured for trunking VLAN ${vid}`,
+        );
+        return undefined;
+      }
+      return vid;
+    case "trunk":
+      if (p.trunks.size > 0 && !p.trunks.has(vid)) {
+        ctx.report(
+          "error",
+          `dropping VLAN ${vid} packet received on port ${p.name} not configured for trunking VLAN ${vid}`,
+        );
+        return undefined;
+      }
+      return vid;
+  }
+}
+
+/** output_normal: the output port's VLAN mode decides the tag the packet leaves with. */
+function outputNormal(ctx: XlateContext, out: SimPort, vlan: number): void {
+  const f = ctx.flow;
+  const oldTci = f[K.vlanTci];
+  const oldTpid = f[K.vlanTpid];
+  const pcp = oldTci & VLAN_CFI ? oldTci & 0xe000 : 0;
+  const untagged = out.vlanMode === "access" || (out.vlanMode === "native-untagged" && vlan === out.tag);
+  if (untagged || (vlan === 0 && pcp === 0)) {
+    f[K.vlanTci] = 0;
+    f[K.vlanTpid] = 0;
+  } else {
+    f[K.vlanTci] = vlan | pcp | VLAN_CFI;
+    f[K.vlanTpid] = oldTpid || 0x8100;
+  }
+  composeOutput(ctx, out.ofport, false);
+  f[K.vlanTci] = oldTci;
+  f[K.vlanTpid] = oldTpid;
+}
+
+function isReservedMac(mac: bigint): boolean {
+  return mac >> 8n === 0x0180c20000n >> 0n && (mac & 0xf0n) === 0n;
+}
+
+export function xlateNormal(ctx: XlateContext): void {
+  const f = ctx.flow;
+  const inPort = ctx.bridge.ports.get(f[K.inPort]);
+  if (!inPort) {
+    ctx.report("warn", "no input bundle, dropping");
+    return;
+  }
+  const vlan = inputVlan(ctx, inPort);
+  if (vlan === undefined) {
+    ctx.report("warn", "disallowed VLAN VID for this input port, dropping");
+    return;
+  }
+  const dst = readMac(ctx, K.dlDst);
+  const src = readMac(ctx, K.dlSrc);
+  if (isReservedMac(dst)) {
+    ctx.report("detail", "packet has reserved destination MAC, dropping");
+    return;
+  }
+  const table = ctx.bridge.macTable;
+  if (ctx.sideEffects && !((src >> 40n) & 1n)) {
+    const known = table.find((e) => e.mac === src && e.vlan === vlan);
+    if (!known || known.port !== inPort.ofport) {
+      if (known) known.port = inPort.ofport;
+      else table.push({ port: inPort.ofport, vlan, mac: src, line: 0 });
+      ctx.report("detail", `learned that ${macText(src)} is on port ${inPort.name} in VLAN ${vlan}`);
+    }
+  }
+  const learned = (dst >> 40n) & 1n ? undefined : table.find((e) => e.mac === dst && e.vlan === vlan);
+  if (learned) {
+    const out = ctx.bridge.ports.get(learned.port);
+    if (!out) ctx.report("warn", "learned port is unknown, dropping");
+    else if (out === inPort) ctx.report("detail", "learned port is input port, dropping");
+    else {
+      ctx.report("detail", "forwarding to learned port");
+      outputNormal(ctx, out, vlan);
+    }
+    return;
+  }
+  ctx.report("detail", "no learned MAC for destination, flooding");
+  // OVS floods in its bundle-list order, which no dump shows; the OVSDB's port order is used.
+  for (const p of ctx.bridge.ports.values()) {
+    if (p === inPort || p.noFlood || !carriesVlan(p, vlan)) continue;
+    if (p.ofport === OFPP.local && p.type !== "internal") continue;
+    outputNormal(ctx, p, vlan);
+  }
+}
+
+EXECUTORS_NORMAL.run = xlateNormal;

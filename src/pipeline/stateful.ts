@@ -1,0 +1,178 @@
+/**
+ * The actions with state or structure beyond one field: ct (conntrack and recirculation), group
+ * (buckets) and learn (flows added at run time).
+ */
+
+import type { FlowEntry } from "../dumps/flows.js";
+import type { ActionOf } from "../model/actions/index.js";
+import { formatActions } from "../model/actions/index.js";
+import { type FieldDef, lookupField, readField } from "../model/fields.js";
+import { K } from "../model/layout.js";
+import { compileMatch, formatMatch, type Match } from "../model/match.js";
+import { Table } from "./classifier.js";
+import { commitActions } from "./commit.js";
+import type { XlateContext } from "./context.js";
+import { hashL4, readSubfield, writeSubfield } from "./execute.js";
+import { clearConntrack, cloneActions, doActions } from "./xlate.js";
+
+/** compose_conntrack_action: exec actions first, then the ct() datapath action, then recirculation. */
+export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean): void {
+  const zone = typeof a.zone === "object" ? Number(readSubfield(ctx.flow, a.zone)) : (a.zone ?? 0);
+  commitActions(ctx.flow, ctx.base, ctx.odp);
+  ctx.natSeen = undefined;
+  const markBefore = ctx.wc[K.ctMark];
+  ctx.wc[K.ctMark] = 0;
+  ctx.wc.fill(0, K.ctLabel, K.ctLabel + 4);
+  doActions(ctx, a.exec, isLast);
+  const parts: string[] = [];
+  if (a.commit) parts.push(a.force ? "force_commit" : "commit");
+  parts.push(`zone=${zone}`);
+  if (ctx.wc[K.ctMark]) {
+    const m = ctx.wc[K.ctMark];
+    parts.push(`mark=0x${(ctx.flow[K.ctMark] & m).toString(16)}/0x${m.toString(16)}`);
+  }
+  const labelMask = readField(ctx.wc, labelField);
+  if (labelMask !== 0n) {
+    const v = readField(ctx.flow, labelField) & labelMask;
+    parts.push(`label=0x${v.toString(16)}/0x${labelMask.toString(16)}`);
+  }
+  if (a.nat) parts.push(natText(a.nat));
+  ctx.odp.push(`ct(${parts.join(",")})`);
+  ctx.wc[K.ctMark] = markBefore;
+  if (a.table !== undefined) {
+    ctx.conntracked = true;
+    const id = ctx.recirc.length + 1 + ctx.recircBase;
+    ctx.odp.push(`recirc(0x${id.toString(16)})`);
+    const flow = ctx.flow.slice();
+    flow[K.recircId] = id;
+    flow[K.ctZone] = zone;
+    const req: import("./context.js").RecircRequest = { bridge: ctx.bridge, table: a.table, zone, flow };
+    if (a.nat?.kind) req.nat = a.nat.kind;
+    ctx.recirc.push(req);
+    ctx.report(
+      "detail",
+      `A clone of the packet is forked to recirculate. The forked pipeline will be resumed at table ${a.table}.`,
+    );
+  }
+  clearConntrack(ctx);
+  ctx.report("detail", "Sets the packet to an untracked state, and clears all the conntrack fields.");
+}
+
+const labelField = lookupField("ct_label") as FieldDef;
+
+function natText(n: ActionOf<"nat">): string {
+  if (!n.kind) return "nat";
+  let range = n.addrMin ?? "";
+  if (n.addrMax && n.addrMax !== n.addrMin) range += `-${n.addrMax}`;
+  if (n.portMin !== undefined)
+    range += `:${n.portMin}${n.portMax !== undefined && n.portMax !== n.portMin ? `-${n.portMax}` : ""}`;
+  const flags = [n.persistent && "persistent", n.hash && "hash", n.random && "random"].filter(Boolean);
+  return `nat(${n.kind}${range ? `=${range}` : ""}${flags.length ? `,${flags.join(",")}` : ""})`;
+}
+
+/** xlate_group_action: all/indirect run every bucket, select hashes to one, fast_failover takes the first live. */
+export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "stop" | undefined {
+  const g = ctx.bridge.groups.get(id);
+  if (!g) {
+    ctx.report("warn", `output to nonexistent group ${id}`);
+    return "stop";
+  }
+  const bucketId = (i: number) => Number(g.buckets[i].props.bucket_id ?? i);
+  const run = (i: number, last: boolean) => {
+    const node = ctx.report("bucket", `bucket ${bucketId(i)}`);
+    const old = ctx.trace;
+    ctx.trace = node.subs;
+    cloneActions(ctx, g.buckets[i].actions, last);
+    ctx.trace = old;
+  };
+  if (g.type === "all" || g.type === "indirect") {
+    for (let i = 0; i < g.buckets.length; i++) run(i, isLast && i === g.buckets.length - 1);
+    return;
+  }
+  let chosen: number | undefined;
+  if (g.type === "select" && g.buckets.length > 0) chosen = hashL4(ctx.flow, 0) % g.buckets.length;
+  else if (g.type === "ff" || g.type === "fast_failover") {
+    chosen = g.buckets.findIndex((b) => {
+      const watch = b.props.watch_port;
+      return watch === undefined || ctx.bridge.ports.has(Number(watch)) || ctx.bridge.byName.has(watch);
+    });
+    if (chosen < 0) chosen = undefined;
+  }
+  if (chosen === undefined) {
+    ctx.report("detail", "no live bucket");
+    return;
+  }
+  ctx.report("detail", `using bucket ${bucketId(chosen)}`);
+  run(chosen, isLast);
+}
+
+/**
+ * learn: the flow it adds. Without a packet OVS only reports that it suppressed the side effect;
+ * with one, the flow is computed, shown, and installed so later lookups see it.
+ */
+export function executeLearn(ctx: XlateContext, a: ActionOf<"learn">): void {
+  if (!ctx.sideEffects) {
+    ctx.report("warn", "suppressing side effects, so learn action ignored");
+    return;
+  }
+  const match: Match = { fields: [] };
+  const actions: ActionOf<"load">[] = [];
+  const outputs: number[] = [];
+  for (const s of a.specs) {
+    if (s.kind === "matchImmediate" || s.kind === "matchField") {
+      const value = s.kind === "matchImmediate" ? s.value : readSubfield(ctx.flow, s.src);
+      const full = (1n << BigInt(s.dst.field.bits)) - 1n;
+      const mask = ((1n << BigInt(s.dst.nBits)) - 1n) << BigInt(s.dst.ofs);
+      const existing = match.fields.find((f) => f.field === s.dst.field);
+      const v = (value << BigInt(s.dst.ofs)) & mask;
+      if (existing) {
+        existing.value = { value: existing.value.value | v, mask: existing.value.mask | mask };
+      } else
+        match.fields.push({
+          name: s.dst.field.name,
+          field: s.dst.field,
+          value: { value: v, mask: mask === full ? full : mask },
+        });
+    } else if (s.kind === "loadImmediate" || s.kind === "loadField") {
+      const value = s.kind === "loadImmediate" ? s.value : readSubfield(ctx.flow, s.src);
+      actions.push({ type: "load", dst: s.dst, value });
+    } else outputs.push(Number(readSubfield(ctx.flow, s.src)));
+  }
+  const allActions = [...actions, ...outputs.map((p) => ({ type: "output" as const, port: { number: p } }))];
+  const priority = a.priority ?? 32768;
+  const matchText = formatMatch(match);
+  let text = `table=${a.table} ${matchText}${matchText ? " " : ""}priority=${priority}`;
+  if (a.cookie !== 0n) text += ` cookie=0x${a.cookie.toString(16)}`;
+  if (a.idleTimeout) text += ` idle=${a.idleTimeout}`;
+  if (a.hardTimeout) text += ` hard=${a.hardTimeout}`;
+  if (a.sendFlowRem) text += " send_flow_rem";
+  text += ` actions=${formatActions(allActions)}`;
+  ctx.report("detail", text);
+  const compiled = compileMatch(match);
+  if (compiled.ok) {
+    const entry: FlowEntry = {
+      file: "(learned)",
+      line: 0,
+      text,
+      table: a.table,
+      priority,
+      cookie: a.cookie,
+      stats: {},
+      flags: [],
+      match,
+      actions: allActions,
+      actionsText: formatActions(allActions),
+      actionsColumn: 0,
+    };
+    let table = ctx.bridge.classifier.tables.get(a.table);
+    if (!table) {
+      table = new Table();
+      ctx.bridge.classifier.tables.set(a.table, table);
+    }
+    table.replace({ flow: entry, match: compiled.value, order: -1 });
+    ctx.learned.push({ bridge: ctx.bridge.name, table: a.table, text });
+  }
+  if (a.resultDst) {
+    writeSubfield(ctx.flow, a.resultDst, 1n);
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The simulated switch of one host: per bridge its ports (OpenFlow and datapath numbers, VLAN mode,
+ * patch peer, tunnel options), its classifier, MAC table and groups; per host the datapath style
+ * (kernel or native tunnels) and the routes and neighbours native tunnels need. Built once from the
+ * loaded dumps and the topology; the translator only reads it (replay's learning writes its tables).
+ */
+import type { FlowEntry } from "../dumps/flows.js";
+import type { Host } from "../dumps/host/load.js";
+import type { GroupDesc } from "../dumps/ofctl/groups.js";
+import { OFPP } from "../model/layout.js";
+import { portResolver } from "../model/port-names.js";
+import type { HostTopology, TunnelInfo } from "../topology/model.js";
+import { buildClassifier, type Classifier } from "./classifier.js";
+
+export type VlanMode = "access" | "trunk" | "native-tagged" | "native-untagged";
+
+export interface SimPort {
+  bridge: string;
+  name: string;
+  ofport: number;
+  /** Datapath port number (`dpif/show`); absent for patch ports. */
+  dpPort?: number;
+  type: string;
+  vlanMode: VlanMode;
+  tag?: number;
+  /** Empty: every VLAN. */
+  trunks: ReadonlySet<number>;
+  /** For a patch port: the peer port's name (in some bridge of the same host). */
+  peer?: string;
+  tunnel?: TunnelInfo;
+  mac?: string;
+  noFlood: boolean;
+  noFwd: boolean;
+}
+
+export interface MacEntry {
+  port: number;
+  vlan: number;
+  mac: bigint;
+  line: number;
+}
+
+export interface SimBridge {
+  name: string;
+  ports: Map<number, SimPort>;
+  byName: Map<string, SimPort>;
+  classifier: Classifier;
+  /** Flow dump used, for evidence (file name). */
+  flowFile?: string;
+  macTable: MacEntry[];
+  groups: Map<number, GroupDesc>;
+  datapathType: string;
+}
+
+export interface SimHost {
+  name: string;
+  bridges: Map<string, SimBridge>;
+  /** Kernel datapath tunnels (set(tunnel(...)),PORT) or userspace native tunnels (tnl_push). */
+  tunnelStyle: "kernel" | "native";
+  routes: Array<{ prefix: number; len: number; dev: string; src?: string; gateway?: string }>;
+  neighbours: Map<string, { mac: string; bridge: string }>;
+  /** Every flow the host's bridges hold, for the explainer's evidence. */
+  flowCount: number;
+}
+
+export interface SwitchOptions {
+  tunnels?: "kernel" | "native";
+}
+
+export function ipv4ToNumber(ip: string): number | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+}
+
+export function macToBigint(mac: string): bigint {
+  return BigInt(`0x${mac.replace(/:/g, "")}`);
+}
+
+function vlanModeOf(tag: number | undefined, trunks: readonly number[]): VlanMode {
+  return tag !== undefined && trunks.length === 0
+    ? "access"
+    : tag !== undefined
+      ? "native-untagged"
+      : "trunk";
+}
+
+function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
+  const view = host.bridges.find((b) => b.name === name);
+  const topoBridge = topo.bridges.find((b) => b.name === name);
+  const ports = new Map<number, SimPort>();
+  const byName = new Map<string, SimPort>();
+  const ofShow = view?.ports?.value.ports ?? [];
+  for (const p of topoBridge?.ports ?? []) {
+    const ofport = p.name === name ? OFPP.local : p.ofport;
+    if (ofport === undefined) continue;
+    const shown = ofShow.find((s) => s.name === p.name);
+    const sp: SimPort = {
+      bridge: name,
+      name: p.name,
+      ofport,
+      type: p.type,
+      vlanMode: vlanModeOf(p.tag, p.trunks),
+      trunks: new Set(p.trunks),
+      noFlood: shown?.config.includes("NO_FLOOD") ?? false,
+      noFwd: shown?.config.includes("NO_FWD") ?? false,
+    };
+    if (p.dpPort !== undefined) sp.dpPort = p.dpPort;
+    if (p.tag !== undefined) sp.tag = p.tag;
+    if (p.peer !== undefined) sp.peer = p.peer;
+    if (p.tunnel) sp.tunnel = p.tunnel;
+    if (shown?.mac) sp.mac = shown.mac;
+    ports.set(ofport, sp);
+    byName.set(p.name, sp);
+  }
+  // Ports ovs-ofctl shows that the OVSDB dumps did not (a bridge dumped without `ovs-vsctl show`).
+  for (const s of ofShow) {
+    if (byName.has(s.name)) continue;
+    const ofport = s.ofport ?? OFPP.local;
+    const sp: SimPort = {
+      bridge: name,
+      name: s.name,
+      ofport,
+      type: ofport === OFPP.local ? "internal" : "",
+      vlanMode: "trunk",
+      trunks: new Set(),
+      mac: s.mac,
+      noFlood: s.config.includes("NO_FLOOD"),
+      noFwd: s.config.includes("NO_FWD"),
+    };
+    ports.set(ofport, sp);
+    byName.set(s.name, sp);
+  }
+  const names = new Map([...ports].map(([n, p]) => [n, p.name]));
+  for (const [n, s] of view?.portNames ?? []) if (!names.has(n)) names.set(n, s);
+  const flows: readonly FlowEntry[] = view?.flows?.value.flows ?? [];
+  const classifier = buildClassifier(flows, portResolver(names));
+  const macTable: MacEntry[] = [];
+  for (const d of host.dumps.fdb.filter((f) => f.bridge === name)) {
+    for (const e of d.value) {
+      const port =
+        typeof e.port === "number" ? e.port : e.port === "LOCAL" ? OFPP.local : byName.get(e.port)?.ofport;
+      if (port !== undefined) macTable.push({ port, vlan: e.vlan, mac: macToBigint(e.mac), line: e.line });
+    }
+    break;
+  }
+  const groups = new Map<number, GroupDesc>();
+  const groupDumps = host.dumps.groups.filter((g) => g.bridge === name);
+  // The newest OpenFlow version's dump shows every group type; any one is complete.
+  const best = groupDumps.sort((a, b) => (b.ofVersion ?? "").localeCompare(a.ofVersion ?? ""))[0];
+  for (const g of best?.value ?? []) groups.set(g.groupId, g);
+  const bridge: SimBridge = {
+    name,
+    ports,
+    byName,
+    classifier,
+    macTable,
+    groups,
+    datapathType: topoBridge?.datapathType ?? "system",
+  };
+  if (view?.flows) bridge.flowFile = view.flows.file;
+  return bridge;
+}
+
+function parsePrefix(prefix: string): { prefix: number; len: number } | undefined {
+  const [ip, len] = prefix.split("/");
+  const n = ipv4ToNumber(ip);
+  if (n === undefined) return undefined;
+  return { prefix: n, len: len === undefined ? 32 : Number(len) };
+}
+
+/**
+ * Kernel-style tunnels unless the bridges run in userspace (netdev) and OVS has routes to use:
+ * native tunneling needs a route to the remote, and a userspace switch without one (tunnel
+ * push/pop switched off, as in test labs) prints kernel-style actions.
+ */
+function tunnelStyle(host: Host, bridges: Iterable<SimBridge>): "kernel" | "native" {
+  const userspace = [...bridges].some((b) => b.datapathType === "netdev" || b.datapathType === "dummy");
+  const routes = host.dumps.routes.flatMap((r) => r.value).filter((r) => !r.local && r.dev !== "lo");
+  return userspace && routes.length > 0 ? "native" : "kernel";
+}
+
+export function buildSwitch(host: Host, topo: HostTopology, opts: SwitchOptions = {}): SimHost {
+  const names = new Set([...host.bridges.map((b) => b.name), ...topo.bridges.map((b) => b.name)]);
+  const bridges = new Map<string, SimBridge>();
+  for (const n of names) bridges.set(n, simBridge(host, topo, n));
+  const routes: SimHost["routes"] = [];
+  for (const r of host.dumps.routes.flatMap((d) => d.value)) {
+    const p = parsePrefix(r.prefix);
+    if (!p) continue;
+    const route: SimHost["routes"][number] = { ...p, dev: r.dev };
+    if (r.src) route.src = r.src;
+    if (r.gateway) route.gateway = r.gateway;
+    routes.push(route);
+  }
+  const neighbours = new Map<string, { mac: string; bridge: string }>();
+  for (const n of host.dumps.tnlArp.flatMap((d) => d.value))
+    neighbours.set(n.ip, { mac: n.mac, bridge: n.bridge });
+  let flowCount = 0;
+  for (const b of bridges.values()) for (const t of b.classifier.tables.values()) flowCount += t.size;
+  return {
+    name: host.name,
+    bridges,
+    tunnelStyle: opts.tunnels ?? tunnelStyle(host, bridges.values()),
+    routes,
+    neighbours,
+    flowCount,
+  };
+}
+
+/** The port a patch port leads to: the bridge and port named by its peer option. */
+export function patchPeer(sw: SimHost, port: SimPort): SimPort | undefined {
+  if (port.peer === undefined) return undefined;
+  for (const b of sw.bridges.values()) {
+    const p = b.byName.get(port.peer);
+    if (p && p.type === "patch") return p;
+  }
+  return undefined;
+}
+
+/** Longest-prefix match over OVS's route table. */
+export function routeTo(sw: SimHost, ip: number): SimHost["routes"][number] | undefined {
+  let best: SimHost["routes"][number] | undefined;
+  for (const r of sw.routes) {
+    const mask = r.len === 0 ? 0 : (~0 << (32 - r.len)) >>> 0;
+    if ((ip & mask) >>> 0 === r.prefix && (!best || r.len > best.len)) best = r;
+  }
+  return best;
+}

@@ -1,0 +1,239 @@
+/**
+ * ofproto/trace offline: the input flow (a BR_FLOW string or a packet), one pass through the bridge's
+ * pipeline, then one pass per conntrack recirculation, each with its Flow, steps, Final flow and
+ * Datapath actions — printed in OVS's layout or returned as data.
+ */
+import { extractFlowKey } from "../decode/flowkey.js";
+import { LINKTYPE } from "../decode/protocols.js";
+import { type FieldDef, writeField } from "../model/fields.js";
+import { CS, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "../model/layout.js";
+import { parseMatch, SHORTHANDS } from "../model/match.js";
+import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
+import { prereqsOk } from "./execute.js";
+import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
+import "./normal.js";
+import type { SimHost } from "./switch.js";
+import { printTrace, report, stepsOf, type TraceNode, type TraceStep } from "./trace-tree.js";
+import { runActionSet, xlateTable } from "./xlate.js";
+
+export interface TraceRequest {
+  host: SimHost;
+  bridge: string;
+  flow: FlowKey;
+  /** A packet was given: side effects (MAC learning, learn()) happen, as in OVS. */
+  withPacket: boolean;
+  /** ct_state for each recirculation in turn (`--ct-next`); absent ones default to trk|new. */
+  ctNext: number[];
+}
+
+export type Verdict = "output" | "drop" | "controller" | "error";
+
+export interface TracePass {
+  /** Absent for the first pass. */
+  recirc?: { id: number; ctState: number; defaulted: boolean; table: number };
+  flow: FlowKey;
+  finalFlow: FlowKey;
+  nodes: TraceNode[];
+  datapathActions: string;
+  /** OVS's "Translation failed (REASON)". */
+  error?: string;
+  outputs: OutputRecord[];
+  learned: LearnedFlow[];
+}
+
+export interface TraceResult {
+  host: string;
+  bridge: string;
+  passes: TracePass[];
+  verdict: Verdict;
+}
+
+const RULE = "=".repeat(79);
+
+function runPass(
+  host: SimHost,
+  bridgeName: string,
+  flow: FlowKey,
+  table: number,
+  sideEffects: boolean,
+  recircBase: number,
+  thaw: boolean,
+): { pass: TracePass; ctx: XlateContext } {
+  const bridge = host.bridges.get(bridgeName);
+  if (!bridge) throw new Error(`no bridge "${bridgeName}" on host ${host.name}`);
+  const nodes: TraceNode[] = [];
+  const top = report(nodes, "bridge", `bridge("${bridgeName}")`);
+  const ctx = new XlateContext(host, bridge, flow.slice(), top.subs, sideEffects, flow[K.tunDst]);
+  ctx.recircBase = recircBase;
+  if (thaw) {
+    const t = ctx.report("thaw", "thaw");
+    report(t.subs, "thaw", `Resuming from table ${table}`);
+  }
+  ctx.tableId = table;
+  xlateTable(ctx, ctx.flow[K.inPort], table, true);
+  if (!ctx.error) runActionSet(ctx);
+  // xlate_optimize_odp_actions: a trailing clone() is unwrapped (nothing follows it to protect).
+  const last = ctx.odp[ctx.odp.length - 1];
+  if (last?.startsWith("clone(")) ctx.odp.splice(ctx.odp.length - 1, 1, last.slice(6, -1));
+  const pass: TracePass = {
+    flow,
+    finalFlow: ctx.flow,
+    nodes,
+    datapathActions: ctx.error || ctx.odp.length === 0 ? "drop" : ctx.odp.join(","),
+    outputs: ctx.outputs,
+    learned: ctx.learned,
+  };
+  if (ctx.error) pass.error = ctx.error;
+  return { pass, ctx };
+}
+
+export function trace(req: TraceRequest): TraceResult {
+  const passes: TracePass[] = [];
+  const first = runPass(req.host, req.bridge, req.flow, 0, req.withPacket, 0, false);
+  passes.push(first.pass);
+  const queue = [...first.ctx.recirc];
+  let used = queue.length;
+  let next = 0;
+  while (queue.length > 0 && passes.length < 64) {
+    const r = queue.shift();
+    if (!r) break;
+    const given = req.ctNext[next++];
+    let state = given ?? CS.trk | CS.new;
+    if (given === undefined && r.nat) state |= r.nat === "src" ? CS.snat : CS.dnat;
+    const flow = r.flow.slice();
+    flow[K.ctState] = state;
+    const { pass, ctx } = runPass(req.host, r.bridge.name, flow, r.table, req.withPacket, used, true);
+    pass.recirc = { id: flow[K.recircId], ctState: state, defaulted: given === undefined, table: r.table };
+    passes.push(pass);
+    queue.push(...ctx.recirc);
+    used += ctx.recirc.length;
+  }
+  return { host: req.host.name, bridge: req.bridge, passes, verdict: verdictOf(passes) };
+}
+
+function verdictOf(passes: readonly TracePass[]): Verdict {
+  if (passes.some((p) => p.error)) return "error";
+  const outs = passes.flatMap((p) => p.outputs);
+  if (outs.some((o) => o.port !== "CONTROLLER")) return "output";
+  if (outs.length > 0) return "controller";
+  return "drop";
+}
+
+/** The text ofproto/trace prints. */
+export function formatTrace(r: TraceResult, portName?: (ofport: number) => string): string {
+  const out: string[] = [];
+  r.passes.forEach((p, i) => {
+    if (i > 0) {
+      const rc = p.recirc;
+      const how = rc?.defaulted
+        ? "default ct_state=trk|new (use --ct-next to customize)"
+        : `ct_state=${ctStateText(rc?.ctState ?? 0)}`;
+      out.push(
+        "",
+        "",
+        RULE,
+        `recirc(0x${(rc?.id ?? 0).toString(16)}) - resume conntrack with ${how}`,
+        RULE,
+        "",
+      );
+    }
+    out.push(`Flow: ${formatFlow(p.flow, portName)}`);
+    printTrace(p.nodes, 0, out);
+    out.push("");
+    out.push(
+      `Final flow: ${sameFlow(p.flow, p.finalFlow) ? "unchanged" : formatFlow(p.finalFlow, portName)}`,
+    );
+    out.push(`Datapath actions: ${p.datapathActions}`);
+    if (p.error) out.push(`Translation failed (${p.error}), packet is dropped.`);
+  });
+  return `${out.join("\n")}\n`;
+}
+
+export function traceSteps(r: TraceResult): TraceStep[] {
+  return r.passes.flatMap((p) => stepsOf(p.nodes));
+}
+
+// ---- Input: BR_FLOW and packets ----
+
+export type FlowInputResult = { ok: true; flow: FlowKey } | { ok: false; column: number; message: string };
+
+/** The prerequisite ofproto/trace checks when a field is set: tp_src/tp_dst are TCP's (tcp_src). */
+function tracePrereqOk(flow: FlowKey, f: FieldDef, name: string): boolean {
+  if (name === "tp_src" || name === "tp_dst")
+    return (flow[K.dlType] === 0x0800 || flow[K.dlType] === 0x86dd) && flow[K.nwProto] === 6;
+  if (f.prereq === "icmpv4" && name.startsWith("icmp_"))
+    return flow[K.dlType] === 0x0800 && flow[K.nwProto] === 1;
+  return prereqsOk(flow, f);
+}
+
+/**
+ * ofproto/trace's BR_FLOW: `in_port=NAME,icmp,nw_src=...` with port names allowed. Every field not
+ * given is zero, as in OVS. Errors name the column and the field, in OVS's words where it has them.
+ */
+export function parseTraceFlow(
+  text: string,
+  resolvePort: (name: string) => number | undefined,
+): FlowInputResult {
+  const parsed = parseMatch(text);
+  if (!parsed.ok) return { ok: false, column: parsed.error.column, message: parsed.error.message };
+  const m = parsed.value;
+  const flow = newFlowKey();
+  if (m.shorthand) {
+    const sh = SHORTHANDS[m.shorthand];
+    flow[K.dlType] = sh.dlType;
+    if (sh.nwProto !== undefined) flow[K.nwProto] = sh.nwProto;
+  }
+  let column = 1;
+  const columns = new Map<string, number>();
+  for (const token of text.split(",")) {
+    columns.set(token.split("=")[0], column);
+    column += token.length + 1;
+  }
+  for (const mf of m.fields) {
+    const col = columns.get(mf.name) ?? 1;
+    if (!tracePrereqOk(flow, mf.field, mf.name))
+      return { ok: false, column: col, message: `prerequisites not met for setting ${mf.name}` };
+    let v = mf.value.value;
+    if (mf.value.portName) {
+      const n = resolvePort(mf.value.portName.name);
+      if (n === undefined)
+        return { ok: false, column: col, message: `${mf.value.portName.name}: unknown port` };
+      v = BigInt(n);
+    }
+    if (mf.name === "dl_vlan") {
+      flow[K.vlanTci] = (flow[K.vlanTci] & 0xe000) | Number(v & 0xfffn) | VLAN_CFI;
+      flow[K.vlanTpid] = 0x8100;
+      continue;
+    }
+    if (mf.name === "dl_vlan_pcp") {
+      flow[K.vlanTci] = (flow[K.vlanTci] & 0x0fff) | (Number(v & 7n) << 13) | VLAN_CFI;
+      flow[K.vlanTpid] = 0x8100;
+      continue;
+    }
+    writeField(flow, mf.field, v);
+    if (mf.field.slot === "vlanTci" && flow[K.vlanTci] & VLAN_CFI) flow[K.vlanTpid] = 0x8100;
+  }
+  if (flow[K.inPort] === 0 && !m.fields.some((f) => f.field.name === "in_port")) flow[K.inPort] = OFPP.none;
+  return { ok: true, flow };
+}
+
+/**
+ * A packet given as hex: its fields come from the bytes; the flow string supplies only metadata
+ * (in_port, tunnel fields, skb_priority, pkt_mark, registers), as OVS does.
+ */
+export function flowFromPacket(meta: FlowKey, bytes: Uint8Array): FlowKey {
+  const flow = newFlowKey();
+  extractFlowKey(bytes, LINKTYPE.ethernet, flow);
+  for (const slot of ["inPort", "skbPriority", "pktMark", "recircId", "ctState", "ctZone", "ctMark"] as const)
+    flow[K[slot]] = meta[K[slot]];
+  flow.set(meta.subarray(K.tunId, K.tunMetadata + 64), K.tunId);
+  flow.set(meta.subarray(K.regs, K.regs + 16), K.regs);
+  flow.set(meta.subarray(K.metadata, K.metadata + 2), K.metadata);
+  return flow;
+}
+
+export function parseHexPacket(text: string): Uint8Array | string {
+  const clean = text.replace(/\s+/g, "");
+  if (!/^([0-9a-fA-F]{2})+$/.test(clean)) return "the packet must be an even number of hex digits";
+  return Uint8Array.from(clean.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
+}

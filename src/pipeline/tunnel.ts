@@ -1,0 +1,196 @@
+/**
+ * Tunnel ports. Kernel datapath: output sets tunnel metadata from the port's options
+ * (`set(tunnel(...)),PORT`). Userspace native tunnels: the route and neighbour tables give the outer
+ * headers, the packet is pushed (`tnl_push(...)`) and switched by the underlay bridge; a packet for a
+ * local tunnel endpoint arriving on that bridge is popped (`tnl_pop(PORT)`).
+ */
+import { lookupField, readField, writeField } from "../model/fields.js";
+import { K, OFPP } from "../model/layout.js";
+import type { OutputRecord, XlateContext } from "./context.js";
+import { TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "./flow-format.js";
+import { ipv4ToNumber, macToBigint, routeTo, type SimPort } from "./switch.js";
+import { patchOutput, recordOutput } from "./xlate.js";
+
+const TUN_ID = lookupField("tun_id") as NonNullable<ReturnType<typeof lookupField>>;
+const DEFAULT_DST_PORT: Record<string, number> = { vxlan: 4789, geneve: 6081, stt: 7471, gtpu: 2152 };
+
+export const ipText = (n: number): string => [n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255].join(".");
+
+/** tnl_port_send: tunnel metadata from the port's options and the flow (key=flow, remote_ip=flow...). */
+function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunnel"] | undefined {
+  const t = port.tunnel;
+  if (!t) return undefined;
+  const f = ctx.flow;
+  const outKey = t.outKey ?? t.key;
+  if (outKey !== undefined && outKey !== "flow") writeField(f, TUN_ID, BigInt(outKey));
+  if (t.remote && t.remote !== "flow") f[K.tunDst] = ipv4ToNumber(t.remote) ?? 0;
+  if (t.local && t.local !== "flow") f[K.tunSrc] = ipv4ToNumber(t.local) ?? 0;
+  f[K.tunTtl] = 64;
+  f[K.tunTpDst] = t.dstPort ?? DEFAULT_DST_PORT[t.type] ?? 0;
+  f[K.tunFlags] = (f[K.tunFlags] & 1) | TUN_FLAG_DF | (outKey !== undefined ? TUN_FLAG_KEY : 0);
+  return {
+    type: t.type,
+    tunId: `0x${readField(f, TUN_ID).toString(16)}`,
+    src: ipText(f[K.tunSrc]),
+    dst: ipText(f[K.tunDst]),
+  };
+}
+
+/** The kernel datapath's set(tunnel(...)) for the flow's tunnel metadata. */
+function tunnelSetAction(ctx: XlateContext): string {
+  const f = ctx.flow;
+  const parts: string[] = [];
+  const id = readField(f, TUN_ID);
+  if (id !== 0n || f[K.tunFlags] & TUN_FLAG_KEY) parts.push(`tun_id=0x${id.toString(16)}`);
+  if (f[K.tunSrc]) parts.push(`src=${ipText(f[K.tunSrc])}`);
+  if (f[K.tunDst]) parts.push(`dst=${ipText(f[K.tunDst])}`);
+  if (f[K.tunTos]) parts.push(`tos=0x${f[K.tunTos].toString(16)}`);
+  parts.push(`ttl=${f[K.tunTtl]}`);
+  if (f[K.tunTpSrc]) parts.push(`tp_src=${f[K.tunTpSrc]}`);
+  if (f[K.tunTpDst]) parts.push(`tp_dst=${f[K.tunTpDst]}`);
+  const flags = [
+    f[K.tunFlags] & TUN_FLAG_DF && "df",
+    f[K.tunFlags] & TUN_FLAG_CSUM && "csum",
+    f[K.tunFlags] & TUN_FLAG_KEY && "key",
+  ].filter(Boolean);
+  parts.push(`flags(${flags.join("|")})`);
+  return `set(tunnel(${parts.join(",")}))`;
+}
+
+/** Kernel-style tunnel output: report, set the metadata, emit set(tunnel()) when it changed. */
+export function kernelTunnelSend(ctx: XlateContext, port: SimPort): OutputRecord["tunnel"] | undefined {
+  const tunnel = setTunnelFromPort(ctx, port);
+  if (!tunnel) return undefined;
+  if (ctx.flow[K.tunDst] === ctx.origTunDst && ctx.origTunDst !== 0) {
+    ctx.report("warn", "Not tunneling to our own address");
+    return undefined;
+  }
+  ctx.report("detail", "output to kernel tunnel");
+  const set = tunnelSetAction(ctx);
+  if (set !== ctx.committedTunnel) {
+    ctx.odp.push(set);
+    ctx.committedTunnel = set;
+  }
+  return tunnel;
+}
+
+const VPORT_TYPE: Record<string, number> = { gre: 3, vxlan: 4, geneve: 5 };
+
+/** native_tunnel_output: route, neighbour, header, then the underlay bridge switches the outer packet. */
+export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boolean): void {
+  const tunnel = setTunnelFromPort(ctx, port);
+  if (!tunnel) return;
+  ctx.report("detail", "output to native tunnel");
+  const f = ctx.flow;
+  const dst = f[K.tunDst];
+  const route = routeTo(ctx.host, dst);
+  const dev = route && findBridgeLocal(ctx, route.dev);
+  if (!route || !dev) {
+    ctx.report("warn", "native tunnel routing failed");
+    ctx.error ??= undefined;
+    return;
+  }
+  ctx.report("detail", `tunneling to ${ipText(dst)} via ${route.dev}`);
+  const src = f[K.tunSrc] || ipv4ToNumber(route.src ?? "") || 0;
+  const smac = dev.mac;
+  if (!smac) {
+    ctx.report("warn", "tunnel output device lacks Ethernet address");
+    return;
+  }
+  const neigh = ctx.host.neighbours.get(ipText(dst));
+  if (!neigh) {
+    ctx.report(
+      "detail",
+      `neighbor cache miss for ${ipText(dst)} on bridge ${route.dev}, sending ARP request`,
+    );
+    return;
+  }
+  ctx.report("detail", `tunneling from ${smac} ${ipText(src)} to ${neigh.mac} ${ipText(dst)}`);
+  const type = port.tunnel?.type ?? "";
+  const header = tunnelHeader(type, neigh.mac, smac, src, dst, readField(f, TUN_ID), f[K.tunTpDst]);
+  const push = `tnl_push(tnl_port(${port.dpPort ?? 0}),${header},out_port(${dev.dpPort ?? 0}))`;
+  const savedFlow = f.slice();
+  const savedBase = ctx.base.slice();
+  const savedEffects = ctx.sideEffects;
+  // The outer packet as the underlay bridge sees it.
+  const mac = (slot: number, m: string) => {
+    const v = macToBigint(m);
+    f[slot] = Number(v >> 32n);
+    f[slot + 1] = Number(v & 0xffffffffn);
+  };
+  mac(K.dlDst, neigh.mac);
+  mac(K.dlSrc, smac);
+  f[K.vlanTci] = 0;
+  f[K.vlanTci1] = 0;
+  f[K.dlType] = 0x0800;
+  f[K.nwSrc] = src;
+  f[K.nwDst] = dst;
+  f[K.nwFrag] = 0;
+  f[K.nwTos] = f[K.tunTos];
+  f[K.nwTtl] = f[K.tunTtl];
+  f[K.tpDst] = f[K.tunTpDst];
+  f[K.tpSrc] = f[K.tunTpSrc];
+  f[K.nwProto] = type === "gre" ? 47 : 17;
+  ctx.base.set(f);
+  ctx.sideEffects = false;
+  const outer = ctx.odp;
+  ctx.odp = [push];
+  patchOutput(ctx, dev, isLast);
+  const inner = ctx.odp;
+  ctx.odp = outer;
+  if (inner.length > 1) outer.push(isLast ? inner.join(",") : `clone(${inner.join(",")})`);
+  ctx.sideEffects = savedEffects;
+  f.set(savedFlow);
+  ctx.base.set(savedBase);
+  recordOutput(ctx, port, tunnel);
+}
+
+/** The underlay device of a route: a bridge's internal (LOCAL) port on this host. */
+function findBridgeLocal(ctx: XlateContext, dev: string): SimPort | undefined {
+  const br = ctx.host.bridges.get(dev);
+  return br?.ports.get(OFPP.local);
+}
+
+function tunnelHeader(
+  type: string,
+  dmac: string,
+  smac: string,
+  src: number,
+  dst: number,
+  id: bigint,
+  tpDst: number,
+): string {
+  const eth = `eth(dst=${dmac},src=${smac},dl_type=0x0800)`;
+  const ip = (proto: number) =>
+    `ipv4(src=${ipText(src)},dst=${ipText(dst)},proto=${proto},tos=0,ttl=64,frag=0x4000)`;
+  if (type === "gre") {
+    return `header(size=42,type=${VPORT_TYPE.gre},${eth},${ip(47)},gre((flags=0x2000,proto=0x6558),key=0x${id.toString(16)}))`;
+  }
+  if (type === "geneve") {
+    return `header(size=50,type=${VPORT_TYPE.geneve},${eth},${ip(17)},udp(src=0,dst=${tpDst},csum=0x0),geneve(vni=0x${id.toString(16)}))`;
+  }
+  return `header(size=50,type=${VPORT_TYPE.vxlan},${eth},${ip(17)},udp(src=0,dst=${tpDst},csum=0x0),vxlan(flags=0x8000000,vni=0x${id.toString(16)}))`;
+}
+
+/**
+ * terminate_native_tunnel: a packet output to the bridge port that holds a local tunnel endpoint,
+ * addressed to that endpoint on a tunnel's UDP port (or GRE), is decapsulated by the datapath.
+ * Returns the tunnel vport's datapath number, or undefined when this is not such a packet.
+ */
+export function terminateNativeTunnel(ctx: XlateContext, port: SimPort): number | undefined {
+  if (port.ofport !== OFPP.local) return undefined;
+  const f = ctx.flow;
+  if (f[K.dlType] !== 0x0800) return undefined;
+  const local = ctx.host.routes.some((r) => r.len === 32 && r.prefix === f[K.nwDst] && r.dev === port.bridge);
+  if (!local) return undefined;
+  for (const b of ctx.host.bridges.values()) {
+    for (const p of b.ports.values()) {
+      const t = p.tunnel;
+      if (!t || p.dpPort === undefined) continue;
+      const udp = DEFAULT_DST_PORT[t.type];
+      if (f[K.nwProto] === 17 && udp !== undefined && f[K.tpDst] === (t.dstPort ?? udp)) return p.dpPort;
+      if (f[K.nwProto] === 47 && t.type === "gre") return p.dpPort;
+    }
+  }
+  return undefined;
+}

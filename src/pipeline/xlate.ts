@@ -1,0 +1,380 @@
+/**
+ * Translation, after ofproto-dpif-xlate.c: table lookups (with resubmit depth and budget), the
+ * action list walk, output to ports (patch ports continue in the peer bridge, tunnel ports set tunnel
+ * metadata), flooding and the action set. Each action's own semantics live in execute.ts; NORMAL in
+ * normal.ts; tunnel encapsulation in tunnel.ts.
+ */
+
+import type { Action } from "../model/actions/index.js";
+import { formatAction } from "../model/actions/index.js";
+import { FRAG_ANY, K, OFPP } from "../model/layout.js";
+import { formatMatch } from "../model/match.js";
+import { commitActions } from "./commit.js";
+import { MAX_DEPTH, MAX_RESUBMITS, type XlateContext } from "./context.js";
+import { EXECUTORS } from "./execute.js";
+import type { SimPort } from "./switch.js";
+import { patchPeer } from "./switch.js";
+import { kernelTunnelSend, nativeTunnelOutput, terminateNativeTunnel } from "./tunnel.js";
+
+/** Fields a patch port resets: the peer bridge sees a fresh pipeline. */
+function clearForPatch(ctx: XlateContext, inPort: number): void {
+  const f = ctx.flow;
+  f[K.inPort] = inPort;
+  f.fill(0, K.metadata, K.metadata + 2);
+  f.fill(0, K.tunId, K.tunMetadata + 64);
+  f.fill(0, K.regs, K.regs + 16);
+  f[K.actsetOutput] = 0;
+  clearConntrack(ctx);
+}
+
+export function clearConntrack(ctx: XlateContext): void {
+  const f = ctx.flow;
+  f.fill(0, K.ctState, K.ctTpDst + 1);
+  ctx.conntracked = false;
+}
+
+function resourceCheck(ctx: XlateContext): boolean {
+  if (ctx.depth >= MAX_DEPTH) {
+    ctx.report("error", `over max translation depth ${MAX_DEPTH}`);
+    ctx.error = "Recursion too deep";
+    return false;
+  }
+  if (ctx.resubmits >= MAX_RESUBMITS) {
+    ctx.report("error", `over ${MAX_RESUBMITS} resubmit actions`);
+    ctx.error = "Too many resubmits";
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Looks up `tableId` with `inPort` as the input port and runs the winner's actions, as
+ * xlate_table_action does. A miss reports `No match.` and drops: offline there is no controller to
+ * send a packet-in to, which is what OVS does for every miss in that case.
+ */
+export function xlateTable(
+  ctx: XlateContext,
+  inPort: number,
+  tableId: number,
+  isLast: boolean,
+  run: (ctx: XlateContext, actions: readonly Action[], isLast: boolean) => void = doActions,
+  withCtOrig = false,
+): void {
+  if (!resourceCheck(ctx)) return;
+  const oldTable = ctx.tableId;
+  ctx.tableId = tableId;
+  const f = ctx.flow;
+  if (withCtOrig && (f[K.ctNwProto] === 0 || (f[K.dlType] !== 0x0800 && f[K.dlType] !== 0x86dd))) {
+    ctx.report("error", "resubmit(ct) with non-tracked or non-IP packet!");
+    ctx.tableId = oldTable;
+    return;
+  }
+  if (withCtOrig) swapCtTuple(ctx);
+  const oldInPort = f[K.inPort];
+  const oldTp = [f[K.tpSrc], f[K.tpDst]];
+  f[K.inPort] = inPort;
+  // Fragment handling "normal": a fragment's transport ports are not looked at.
+  if (f[K.nwFrag] & FRAG_ANY) {
+    f[K.tpSrc] = 0;
+    f[K.tpDst] = 0;
+  }
+  const table = ctx.bridge.classifier.tables.get(tableId);
+  const hit = table?.lookup(f);
+  f[K.inPort] = oldInPort;
+  f[K.tpSrc] = oldTp[0];
+  f[K.tpDst] = oldTp[1];
+  if (withCtOrig) swapCtTuple(ctx);
+  const oldTrace = ctx.trace;
+  const deepens = tableId <= oldTable;
+  ctx.resubmits++;
+  ctx.depth += deepens ? 1 : 0;
+  if (hit) {
+    const flow = hit.flow.flow;
+    for (let i = 0; i < ctx.wc.length; i++) ctx.wc[i] |= hit.flow.match.mask[i];
+    const match = formatMatch({ ...flow.match, priority: undefined });
+    let text = `${String(tableId).padStart(2)}. ${match}${match ? ", " : ""}priority ${flow.priority}`;
+    if (flow.cookie !== 0n) text += `, cookie 0x${flow.cookie.toString(16)}`;
+    const node = ctx.report("table", text);
+    node.step = {
+      host: ctx.host.name,
+      bridge: ctx.bridge.name,
+      table: tableId,
+      priority: flow.priority,
+      cookie: flow.cookie,
+      file: flow.file,
+      line: flow.line,
+      match: match,
+      actions: flow.actionsText,
+      ties: hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
+    };
+    ctx.trace = node.subs;
+    const oldCookie = ctx.ruleCookie;
+    ctx.ruleCookie = flow.cookie;
+    run(ctx, flow.actions, isLast);
+    ctx.ruleCookie = oldCookie;
+  } else {
+    const node = ctx.report("table", `${String(tableId).padStart(2)}. No match.`);
+    node.step = { host: ctx.host.name, bridge: ctx.bridge.name, table: tableId, ties: [] };
+    ctx.trace = node.subs;
+    run(ctx, [], isLast);
+  }
+  ctx.depth -= deepens ? 1 : 0;
+  ctx.trace = oldTrace;
+  ctx.tableId = oldTable;
+}
+
+function swapCtTuple(ctx: XlateContext): void {
+  const f = ctx.flow;
+  const swap = (a: number, b: number, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const t = f[a + i];
+      f[a + i] = f[b + i];
+      f[b + i] = t;
+    }
+  };
+  swap(K.nwProto, K.ctNwProto, 1);
+  if (f[K.dlType] === 0x0800) {
+    swap(K.nwSrc, K.ctNwSrc, 1);
+    swap(K.nwDst, K.ctNwDst, 1);
+  } else {
+    swap(K.ipv6Src, K.ctIpv6Src, 4);
+    swap(K.ipv6Dst, K.ctIpv6Dst, 4);
+  }
+  swap(K.tpSrc, K.ctTpSrc, 1);
+  swap(K.tpDst, K.ctTpDst, 1);
+}
+
+/** Walks an action list (do_xlate_actions): each action is reported, then executed. */
+export function doActions(ctx: XlateContext, actions: readonly Action[], isLast: boolean): void {
+  if (actions.length === 0) {
+    ctx.report("action", "drop");
+    return;
+  }
+  for (let i = 0; i < actions.length; i++) {
+    if (ctx.error || ctx.exit) break;
+    const a = actions[i];
+    const last = isLast && i === actions.length - 1 && ctx.actionSet.length === 0;
+    ctx.report("action", formatAction(a));
+    const stop = EXECUTORS[a.type](ctx, a as never, last);
+    if (stop === "stop") return;
+  }
+}
+
+/** Runs the action set written by write_actions, in OpenFlow's order, at the end of the pipeline. */
+export function runActionSet(ctx: XlateContext): void {
+  if (ctx.actionSet.length === 0) return;
+  const order = (a: Action): number => ACTION_SET_ORDER.indexOf(a.type) + 1 || ACTION_SET_ORDER.length;
+  const set = [...ctx.actionSet].sort((a, b) => order(a) - order(b));
+  ctx.actionSet = [];
+  const node = ctx.report("table", "--. Executing action set:");
+  const old = ctx.trace;
+  ctx.trace = node.subs;
+  doActions(ctx, set, true);
+  ctx.trace = old;
+}
+
+const ACTION_SET_ORDER: readonly Action["type"][] = [
+  "stripVlan",
+  "popMpls",
+  "pushMpls",
+  "pushVlan",
+  "decTtl",
+  "decMplsTtl",
+  "setField",
+  "load",
+  "move",
+  "setVlanVid",
+  "setVlanPcp",
+  "setEthSrc",
+  "setEthDst",
+  "setIpv4Src",
+  "setIpv4Dst",
+  "setIpDscp",
+  "setIpEcn",
+  "setIpTtl",
+  "setL4Src",
+  "setL4Dst",
+  "setTunnel",
+  "setQueue",
+  "group",
+  "output",
+];
+
+/** xlate_output_action: the reserved ports, and the skip of output to the input port. */
+export function outputAction(ctx: XlateContext, port: number, isLast: boolean): void {
+  const inPort = ctx.flow[K.inPort];
+  switch (port) {
+    case OFPP.inPort:
+      composeOutput(ctx, inPort, isLast);
+      return;
+    case OFPP.table:
+      xlateTable(ctx, inPort, 0, false);
+      return;
+    case OFPP.normal:
+      // Imported lazily through the executor table to keep normal.ts independent of this file.
+      EXECUTORS_NORMAL.run(ctx);
+      return;
+    case OFPP.flood:
+    case OFPP.all:
+      flood(ctx, port === OFPP.all, isLast);
+      return;
+    case OFPP.controller:
+      controllerAction(ctx, 65535, "action");
+      return;
+    case OFPP.none:
+      return;
+    default:
+      if (port !== inPort) composeOutput(ctx, port, isLast);
+      else ctx.report("warn", "skipping output to input port");
+  }
+}
+
+/** Set by normal.ts at load time (a registration, so this file need not import NORMAL's). */
+export const EXECUTORS_NORMAL: { run: (ctx: XlateContext) => void } = {
+  run: () => {
+    throw new Error("NORMAL not registered");
+  },
+};
+
+export function controllerAction(ctx: XlateContext, maxLen: number, reason: string, id = 0): void {
+  commitActions(ctx.flow, ctx.base, ctx.odp);
+  ctx.odp.push(
+    `userspace(pid=0,controller(reason=${REASONS[reason] ?? 1},dont_send=0,continuation=0,recirc_id=1,rule_cookie=0x${ctx.ruleCookie.toString(16)},controller_id=${id},max_len=${maxLen}))`,
+  );
+  ctx.outputs.push({
+    host: ctx.host.name,
+    bridge: ctx.bridge.name,
+    port: "CONTROLLER",
+    ofport: OFPP.controller,
+  });
+}
+const REASONS: Record<string, number> = { no_match: 0, action: 1, invalid_ttl: 2 };
+
+function flood(ctx: XlateContext, all: boolean, isLast: boolean): void {
+  const inPort = ctx.flow[K.inPort];
+  const ports = [...ctx.bridge.ports.values()].filter((p) => p.ofport !== inPort && (all || !p.noFlood));
+  for (const [i, p] of ports.entries()) composeOutput(ctx, p.ofport, isLast && i === ports.length - 1);
+}
+
+/** compose_output_action__: output to one OpenFlow port of the current bridge. */
+export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean): void {
+  const port = ctx.bridge.ports.get(ofport);
+  if (!port) {
+    ctx.report("warn", "Nonexistent output port");
+    return;
+  }
+  if (port.noFwd) {
+    ctx.report("detail", "OFPPC_NO_FWD set, skipping output");
+    return;
+  }
+  if (port.type === "patch") {
+    const peer = patchPeer(ctx.host, port);
+    if (peer) patchOutput(ctx, peer, isLast);
+    else ctx.report("warn", `patch port ${port.name} has no peer on this host`);
+    return;
+  }
+  const saved = ctx.flow.slice();
+  if (port.tunnel) {
+    const tunnel = ctx.host.tunnelStyle === "native" ? undefined : kernelTunnelSend(ctx, port);
+    if (ctx.host.tunnelStyle === "kernel") {
+      if (!tunnel) {
+        ctx.flow.set(saved);
+        return;
+      }
+      commitActions(ctx.flow, ctx.base, ctx.odp);
+      ctx.odp.push(String(port.dpPort ?? ofport));
+      recordOutput(ctx, port, tunnel);
+    } else {
+      nativeTunnelOutput(ctx, port, isLast);
+    }
+    ctx.flow.set(saved);
+    return;
+  }
+  commitActions(ctx.flow, ctx.base, ctx.odp);
+  const pop = ctx.host.tunnelStyle === "native" ? terminateNativeTunnel(ctx, port) : undefined;
+  if (pop !== undefined) ctx.odp.push(`tnl_pop(${pop})`);
+  else ctx.odp.push(String(port.dpPort ?? ofport));
+  recordOutput(ctx, port);
+  ctx.flow.set(saved);
+}
+
+export function recordOutput(
+  ctx: XlateContext,
+  port: SimPort,
+  tunnel?: import("./context.js").OutputRecord["tunnel"],
+): void {
+  const rec: import("./context.js").OutputRecord = {
+    host: ctx.host.name,
+    bridge: ctx.bridge.name,
+    port: port.name,
+    ofport: port.ofport,
+  };
+  if (port.dpPort !== undefined) rec.dpPort = port.dpPort;
+  if (tunnel) rec.tunnel = tunnel;
+  ctx.outputs.push(rec);
+}
+
+/**
+ * patch_port_output: the peer bridge runs from table 0 with in_port = the peer; its changes are not
+ * seen by the caller afterwards (the flow is restored), but what it committed to the datapath is.
+ */
+export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): void {
+  const savedFlow = ctx.flow.slice();
+  const savedBridge = ctx.bridge;
+  const savedTrace = ctx.trace;
+  const savedStack = ctx.stack;
+  const savedSet = ctx.actionSet;
+  const savedConntracked = ctx.conntracked;
+  ctx.stack = [...ctx.stack];
+  ctx.actionSet = [];
+  clearForPatch(ctx, peer.ofport);
+  const node = ctx.report("bridge", `bridge("${peer.bridge}")`);
+  ctx.trace = node.subs;
+  const next = ctx.host.bridges.get(peer.bridge);
+  if (next) {
+    ctx.bridge = next;
+    xlateTable(ctx, peer.ofport, 0, isLast, cloneActions);
+  }
+  ctx.trace = savedTrace;
+  ctx.bridge = savedBridge;
+  ctx.flow.set(savedFlow);
+  ctx.stack = savedStack;
+  ctx.actionSet = savedSet;
+  ctx.conntracked = savedConntracked;
+  ctx.exit = false;
+  ctx.error = undefined;
+}
+
+/** Actions that the datapath cannot undo, so a non-final clone of them needs a datapath clone(). */
+const IRREVERSIBLE: ReadonlySet<Action["type"]> = new Set(["ct", "meter", "nat", "outputTrunc"]);
+
+/**
+ * clone_xlate_actions: run actions on a copy of the packet. Reversible actions are translated in
+ * line (the flow is restored afterwards); others, unless last, inside a datapath clone(...).
+ */
+export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLast: boolean): void {
+  const savedFlow = ctx.flow.slice();
+  const savedStack = ctx.stack;
+  const savedSet = ctx.actionSet;
+  ctx.stack = [...ctx.stack];
+  ctx.actionSet = [...ctx.actionSet];
+  if (isLast || actions.every((a) => !IRREVERSIBLE.has(a.type))) {
+    doActions(ctx, actions, isLast);
+    runActionSet(ctx);
+  } else {
+    commitActions(ctx.flow, ctx.base, ctx.odp);
+    const savedBase = ctx.base.slice();
+    const savedConntracked = ctx.conntracked;
+    const outer = ctx.odp;
+    ctx.odp = [];
+    doActions(ctx, actions, true);
+    runActionSet(ctx);
+    if (ctx.odp.length > 0) outer.push(`clone(${ctx.odp.join(",")})`);
+    ctx.odp = outer;
+    ctx.base.set(savedBase);
+    ctx.conntracked = savedConntracked;
+  }
+  ctx.actionSet = savedSet;
+  ctx.stack = savedStack;
+  ctx.flow.set(savedFlow);
+}

@@ -1,0 +1,104 @@
+/**
+ * Conformance with real OVS: every ofproto/trace recorded in the shared labs, replayed by ovspath over
+ * the same host's dumps, gives the same Datapath actions (as dp-actions-equal compares them) and the
+ * same bridge/table/priority steps. OVS's own rejections of a flow string must be rejected too.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Host, loadHosts } from "../../src/dumps/host/load.js";
+import { ctStateValue } from "../../src/pipeline/ct-state.js";
+import {
+  flowFromPacket,
+  formatTrace,
+  parseHexPacket,
+  parseTraceFlow,
+  type SimHost,
+  switchesOf,
+  trace,
+} from "../../src/pipeline/index.js";
+import { labHosts } from "../support/lab.js";
+import {
+  initialSets,
+  initialVlan,
+  normalDatapathActions,
+  readRecordedTrace,
+  traceSteps,
+} from "../support/ovs-trace.js";
+
+/**
+ * Recorded traces ovspath does not reproduce yet, each a failing case to fix (it.fails: when one starts
+ * passing, this list must shrink). Conjunctive matches (conjunction(...) clauses → conj_id) are not yet
+ * evaluated by the classifier; the native-tunnel receive path on compute2 takes a different branch.
+ */
+const KNOWN_DEVIATIONS = new Set([
+  "neutron-lab-ovsfw/compute3/003.txt",
+  "neutron-lab-ovsfw/compute3/005.txt",
+  "neutron-lab-ovsfw/compute3/014.txt",
+  "neutron-lab-ovsfw/compute3/015.txt",
+  "neutron-lab-native/compute2/001.txt",
+  "neutron-lab-native/compute2/002.txt",
+  "neutron-lab-native/compute2/003.txt",
+  "neutron-lab-native/compute2/004.txt",
+]);
+
+const hosts = labHosts().filter((h) => {
+  try {
+    return readdirSync(join(h, "traces")).length > 0;
+  } catch {
+    return false;
+  }
+});
+
+describe.runIf(hosts.length > 0).each(hosts)("recorded ofproto/trace of %s", (dir) => {
+  let sw: SimHost;
+  beforeAll(async () => {
+    const loaded: Host[] = await loadHosts(dir);
+    sw = switchesOf(loaded)[0];
+  });
+  const files = readdirSync(join(dir, "traces"))
+    .filter((f) => f.endsWith(".txt"))
+    .sort();
+  const key = (file: string) => `${dir.split("/").slice(-2).join("/")}/${file}`;
+  const known = files.filter((f) => KNOWN_DEVIATIONS.has(key(f)));
+  const expected = files.filter((f) => !KNOWN_DEVIATIONS.has(key(f)));
+  it.each(expected)("%s", (file) => check(file));
+  if (known.length > 0) it.fails.each(known)("%s (known deviation)", (file) => check(file));
+  function check(file: string): void {
+    const rec = readRecordedTrace(readFileSync(join(dir, "traces", file), "utf8"));
+    const br = sw.bridges.get(rec.bridge);
+    expect(br, `bridge ${rec.bridge}`).toBeDefined();
+    const parsed = parseTraceFlow(rec.flow, (n) => br?.byName.get(n)?.ofport);
+    if (rec.rejected) {
+      expect(parsed.ok).toBe(false);
+      return;
+    }
+    expect(parsed.ok, parsed.ok ? "" : parsed.message).toBe(true);
+    if (!parsed.ok) return;
+    let flow = parsed.flow;
+    if (rec.packet) {
+      const bytes = parseHexPacket(rec.packet);
+      if (typeof bytes === "string") throw new Error(bytes);
+      flow = flowFromPacket(flow, bytes);
+    }
+    const ctNext = rec.ctNext.map((c) => ctStateValue(c) as number);
+    const result = trace({
+      host: sw,
+      bridge: rec.bridge,
+      flow,
+      withPacket: rec.packet !== undefined,
+      ctNext,
+    });
+    const text = formatTrace(result);
+    const want = rec.output.split("\n").filter((l) => l.startsWith("Datapath actions:"));
+    const got = text.split("\n").filter((l) => l.startsWith("Datapath actions:"));
+    const flows = rec.output.split("\n").filter((l) => l.startsWith("Flow:"));
+    const norm = (lines: string[]) =>
+      lines.map((l, i) => normalDatapathActions(l, initialSets(flows[i] ?? ""), initialVlan(flows[i] ?? "")));
+    expect(norm(got), text).toEqual(norm(want));
+    // OVS floods in its internal port order, which no dump shows: after a flood, compare steps as a multiset.
+    const flooded = /flooding$/m.test(rec.output);
+    const steps = (t: string) => (flooded ? traceSteps(t).sort() : traceSteps(t));
+    expect(steps(text)).toEqual(steps(rec.output));
+  }
+});
