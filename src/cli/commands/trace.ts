@@ -55,7 +55,10 @@ function traceJson(r: TraceResult): unknown {
     host: r.host,
     bridge: r.bridge,
     verdict: r.verdict,
-    steps: traceSteps(r),
+    steps: traceSteps(r).map((s) => ({
+      ...s,
+      cookie: s.cookie === undefined ? undefined : `0x${s.cookie.toString(16)}`,
+    })),
     passes: r.passes.map((p) => ({
       recirc: p.recirc,
       datapathActions: p.datapathActions,
