@@ -43,7 +43,8 @@ export function reservedPort(name: string): number | undefined {
   return PORT_BY_NAME.get(name.toUpperCase());
 }
 
-const CT_FLAGS: ReadonlyArray<[string, number]> = [
+/** ct_state flag names in OVS's bit order (ct_state_to_string). */
+export const CT_FLAGS: ReadonlyArray<[string, number]> = [
   ["new", CS.new],
   ["est", CS.est],
   ["rel", CS.rel],
@@ -75,11 +76,11 @@ const FRAG: ReadonlyArray<[string, number, number]> = [
 
 const hexOf = (v: bigint): string => (v === 0n ? "0" : `0x${v.toString(16)}`);
 
-function macOf(v: bigint): string {
+export function macOf(v: bigint): string {
   return v.toString(16).padStart(12, "0").match(/../g)!.join(":");
 }
 
-function ipv4Of(v: bigint): string {
+export function ipv4Of(v: bigint): string {
   const n = Number(v);
   return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join(".");
 }
@@ -178,12 +179,12 @@ function parseNumber(text: string): bigint | null {
   return null;
 }
 
-function parseMac(text: string): bigint | null {
+export function parseMac(text: string): bigint | null {
   if (!/^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i.test(text)) return null;
   return text.split(":").reduce((v, b) => (v << 8n) | BigInt(Number.parseInt(b, 16)), 0n);
 }
 
-function parseIpv4(text: string): bigint | null {
+export function parseIpv4(text: string): bigint | null {
   const parts = text.split(".");
   if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return null;
   return parts.reduce((v, p) => (v << 8n) | BigInt(p), 0n);

@@ -626,6 +626,13 @@ for (const f of FIELDS) {
   }
 }
 
+/** A field the code names itself (`fieldNamed("tun_id")`): an unknown name is a programming error. */
+export function fieldNamed(name: string): FieldDef {
+  const f = lookupField(name);
+  if (!f) throw new Error(`no field named ${name} in the registry`);
+  return f;
+}
+
 /** A field by any of its names (canonical, alias, NXM or OXM), case-insensitively as OVS accepts. */
 export function lookupField(name: string): FieldDef | undefined {
   return BY_NAME.get(name.toLowerCase());

@@ -5,11 +5,11 @@
  * mark). With masked sets (every datapath ovspath models supports them) only changed fields print.
  */
 import { formatFieldValue } from "../model/field-value.js";
-import { type FieldDef, lookupField, readField, writeField } from "../model/fields.js";
+import { type FieldDef, fieldNamed, readField, writeField } from "../model/fields.js";
 import { type FlowKey, K, KSIZE, type LayoutName, VLAN_CFI } from "../model/layout.js";
 import type { OdpList } from "./context.js";
 
-const f = (name: string): FieldDef => lookupField(name) as FieldDef;
+const f = fieldNamed;
 
 interface KeyPart {
   /** The datapath key's field name (`src` in `eth(src=…)`). */

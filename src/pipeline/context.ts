@@ -1,8 +1,8 @@
 /**
  * The translation context: the state ofproto-dpif-xlate keeps while it walks one packet through the
  * tables — the flow as the actions have changed it, the flow as the datapath has it so far (what
- * committed actions made of it), the fields consulted, the report tree, the datapath actions, and the
- * limits.
+ * committed actions made of it), the bits the actions read or wrote, the report tree, the datapath
+ * actions, and the limits.
  */
 import type { Action } from "../model/actions/index.js";
 import { type FlowKey, newFlowKey } from "../model/layout.js";
@@ -44,6 +44,10 @@ export type OdpList = string[];
 export class XlateContext {
   flow: FlowKey;
   base: FlowKey;
+  /**
+   * Bits the actions read or wrote (OVS's wildcards without the classifier's share, which ovspath does
+   * not model): ct() reads it to know whether its exec list set ct_mark or ct_label.
+   */
   wc: FlowKey = newFlowKey();
   bridge: SimBridge;
   trace: TraceNode[];

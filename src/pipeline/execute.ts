@@ -3,11 +3,10 @@
  * so an action that can be parsed but not executed is a compile error. Each does what
  * ofproto-dpif-xlate.c's do_xlate_actions does for it, including the notes ofproto/trace prints.
  */
-import type { Action, ActionOf, ActionType, Subfield } from "../model/actions/index.js";
+import { type ActionOf, type ActionType, formatSubfield, type Subfield } from "../model/actions/index.js";
 import { formatFieldValue } from "../model/field-value.js";
-import { type FieldDef, lookupField, readField, writeField } from "../model/fields.js";
+import { type FieldDef, fieldNamed, readField, writeField } from "../model/fields.js";
 import { CS, type FlowKey, K, OFPP, VLAN_CFI } from "../model/layout.js";
-import { commitActions } from "./commit.js";
 import type { XlateContext } from "./context.js";
 import { executeCt, executeGroup, executeLearn } from "./stateful.js";
 import { clearConntrack, cloneActions, controllerAction, outputAction, xlateTable } from "./xlate.js";
@@ -18,7 +17,7 @@ type Executor<T extends ActionType> = (ctx: XlateContext, a: ActionOf<T>, isLast
 export type ExecutorTable = { [T in ActionType]: Executor<T> };
 
 const all = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
-const field = (name: string): FieldDef => lookupField(name) as FieldDef;
+const field = fieldNamed;
 const TUN_ID = field("tun_id");
 
 export function readSubfield(flow: FlowKey, s: Subfield): bigint {
@@ -79,13 +78,13 @@ export function prereqsOk(f: FlowKey, fd: FieldDef): boolean {
 }
 
 /** xlate_report_subfield: `-> NXM_…[] is now VALUE`. */
-function reportSubfield(ctx: XlateContext, s: Subfield, name: string): void {
+function reportSubfield(ctx: XlateContext, s: Subfield): void {
   const v = readSubfield(ctx.flow, s);
   const whole = s.ofs === 0 && s.nBits >= s.field.bits;
   const text = whole
     ? formatFieldValue(s.field, v, all(s.field.bits), "action")
     : `0x${v.toString(16).padStart(2, "0")}`;
-  ctx.report("detail", `${name} is now ${text}`);
+  ctx.report("detail", `${formatSubfield(s)} is now ${text}`);
 }
 
 function setVlanVid(f: FlowKey, vid: number, push: boolean): void {
@@ -179,7 +178,7 @@ export const EXECUTORS: ExecutorTable = {
       unwildcard(ctx, a.dst);
       writeSubfield(ctx.flow, a.dst, readSubfield(ctx.flow, a.src));
     }
-    reportSubfield(ctx, a.dst, formatSub(a.dst));
+    reportSubfield(ctx, a.dst);
   },
   setVlanVid: (ctx, a) => setVlanVid(ctx.flow, a.vid, a.pushIfNeeded),
   setVlanPcp: (ctx, a) => {
@@ -276,7 +275,7 @@ export const EXECUTORS: ExecutorTable = {
     }
     writeSubfield(ctx.flow, a.dst, top.value);
     unwildcard(ctx, a.dst);
-    reportSubfield(ctx, a.dst, formatSub(a.dst));
+    reportSubfield(ctx, a.dst);
   },
   note: () => {},
   exit: (ctx) => {
@@ -318,7 +317,7 @@ export const EXECUTORS: ExecutorTable = {
     const link = a.maxLink === 0 ? 0n : BigInt(hashL4(ctx.flow, a.basis) % (a.maxLink + 1));
     writeSubfield(ctx.flow, a.dst, link);
     unwildcard(ctx, a.dst);
-    reportSubfield(ctx, a.dst, formatSub(a.dst));
+    reportSubfield(ctx, a.dst);
   },
   bundle: (ctx, a, last) => {
     const members = a.members.map((m) => portNumber(ctx, m)).filter((p): p is number => p !== undefined);
@@ -326,7 +325,7 @@ export const EXECUTORS: ExecutorTable = {
     const chosen = live.length === 0 ? OFPP.none : live[hashL4(ctx.flow, a.basis) % live.length];
     if (a.load && a.dst) {
       writeSubfield(ctx.flow, a.dst, BigInt(chosen));
-      reportSubfield(ctx, a.dst, formatSub(a.dst));
+      reportSubfield(ctx, a.dst);
     } else if (chosen !== OFPP.none) outputAction(ctx, chosen, last);
     else ctx.report("warn", "no live bundle members");
   },
@@ -339,12 +338,6 @@ export const EXECUTORS: ExecutorTable = {
     ctx.report("warn", `action "${a.text}" is not modelled by ovspath; ignored`);
   },
 };
-
-function formatSub(s: Subfield): string {
-  const name = s.field.nxmName ?? s.field.oxmName ?? s.field.name;
-  if (s.ofs === 0 && s.nBits === s.field.bits) return `${name}[]`;
-  return s.nBits === 1 ? `${name}[${s.ofs}]` : `${name}[${s.ofs}..${s.ofs + s.nBits - 1}]`;
-}
 
 /** A symmetric hash of the L2-L4 addresses (stable across runs; used where OVS hashes to choose). */
 export function hashL4(f: FlowKey, basis: number): number {
@@ -360,7 +353,3 @@ export function hashL4(f: FlowKey, basis: number): number {
   for (const w of words) h = Math.imul(h ^ w, 0x01000193) >>> 0;
   return h;
 }
-
-// Exported for the explainer: actions are reported with the formatter of the action table.
-export type { Action };
-export { commitActions };

@@ -3,8 +3,8 @@
  * `Megaflow:` lines of ofproto/trace. Field order and special forms (protocol shorthands, dl_vlan vs
  * vlan_tci, nw_frag words, ct_state flags) follow lib/match.c; values print through the registry.
  */
-import { formatFieldValue } from "../model/field-value.js";
-import { type FieldDef, lookupField, readField } from "../model/fields.js";
+import { CT_FLAGS, formatFieldValue } from "../model/field-value.js";
+import { fieldNamed, readField } from "../model/fields.js";
 import {
   CS,
   FLOW_WORDS,
@@ -17,35 +17,9 @@ import {
   VLAN_CFI,
 } from "../model/layout.js";
 
-const F = (name: string): FieldDef => {
-  const f = lookupField(name);
-  if (!f) throw new Error(`no field ${name}`);
-  return f;
-};
-const fieldCache = new Map<string, FieldDef>();
-const field = (name: string): FieldDef => {
-  let f = fieldCache.get(name);
-  if (!f) {
-    f = F(name);
-    fieldCache.set(name, f);
-  }
-  return f;
-};
-
-const CT_NAMES: ReadonlyArray<[string, number]> = [
-  ["new", CS.new],
-  ["est", CS.est],
-  ["rel", CS.rel],
-  ["rpl", CS.rpl],
-  ["inv", CS.inv],
-  ["trk", CS.trk],
-  ["snat", CS.snat],
-  ["dnat", CS.dnat],
-];
-
 /** ct_state as flags joined by `|` (`new|trk`), the exact-match form. */
 export function ctStateText(v: number): string {
-  return CT_NAMES.filter(([, b]) => v & b)
+  return CT_FLAGS.filter(([, b]) => v & b)
     .map(([n]) => n)
     .join("|");
 }
@@ -160,36 +134,35 @@ const SHORT_L2: Record<number, string> = { 2054: "arp", 32821: "rarp", 34887: "m
 /** match_format over a flow key and a mask of the same shape. */
 export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): string {
   const out: string[] = [];
-  const any = (slot: keyof typeof K) => m.slice(K[slot], K[slot] + KSIZE[slot]).some((w) => w !== 0);
   const put = (name: string, printAs = name) => {
-    const fd = field(name);
+    const fd = fieldNamed(name);
     const mask = readField(m, fd);
     if (mask === 0n) return;
     out.push(`${printAs}=${formatFieldValue(fd, readField(f, fd) & mask, mask)}`);
   };
-  const hex32 = (name: string, slot: keyof typeof K) => {
-    if (!any(slot)) return;
-    const v = f[K[slot]] & m[K[slot]];
-    const full = m[K[slot]] === 0xffffffff;
-    out.push(`${name}=${hexNum(v)}${full ? "" : `/${hexNum(m[K[slot]])}`}`);
+  /** format_uint32_masked: a 32-bit word in hex, with its mask when partial. */
+  const hex32 = (name: string, word: number) => {
+    const mk = m[word];
+    if (!mk) return;
+    out.push(`${name}=${hexNum(f[word] & mk)}${mk === 0xffffffff ? "" : `/${hexNum(mk)}`}`);
   };
-  hex32("pkt_mark", "pktMark");
+  hex32("pkt_mark", K.pktMark);
   const megaflow = m[K.recircId] !== 0;
-  hex32("recirc_id", "recircId");
-  hex32("dp_hash", "dpHash");
+  hex32("recirc_id", K.recircId);
+  hex32("dp_hash", K.dpHash);
   if (m[K.skbPriority]) out.push(`skb_priority=${hexNum(f[K.skbPriority])}`);
   if (m[K.ctState]) {
     const full = (m[K.ctState] & 0xff) === 0xff;
     if (full) out.push(`ct_state=${ctStateText(f[K.ctState]) || "0"}`);
     else
       out.push(
-        `ct_state=${CT_NAMES.filter(([, b]) => m[K.ctState] & b)
+        `ct_state=${CT_FLAGS.filter(([, b]) => m[K.ctState] & b)
           .map(([n, b]) => `${f[K.ctState] & b ? "+" : "-"}${n}`)
           .join("")}`,
       );
   }
   if (m[K.ctZone]) out.push(`ct_zone=${f[K.ctZone]}`);
-  hex32("ct_mark", "ctMark");
+  hex32("ct_mark", K.ctMark);
   put("ct_label");
   put("ct_nw_src");
   put("ct_ipv6_src");
@@ -218,7 +191,7 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
     } else if (SHORT_L2[dlType]) out.push(SHORT_L2[dlType]);
     else skipType = false;
   }
-  for (let i = 0; i < 16; i++) hex32Reg(out, `reg${i}`, f[K.regs + i], m[K.regs + i]);
+  for (let i = 0; i < 16; i++) hex32(`reg${i}`, K.regs + i);
   put("tun_id");
   put("tun_src");
   put("tun_dst");
@@ -239,7 +212,7 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
   put("metadata");
   if (m[K.inPort])
     out.push(
-      `in_port=${portName ? portName(f[K.inPort]) : formatFieldValue(field("in_port"), BigInt(f[K.inPort]))}`,
+      `in_port=${portName ? portName(f[K.inPort]) : formatFieldValue(fieldNamed("in_port"), BigInt(f[K.inPort]))}`,
     );
   for (const [i, slot] of [
     [0, "vlanTci"],
@@ -326,11 +299,6 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
   }
   if ((dlType === 0x0800 || dlType === 0x86dd) && proto === 6 && m[K.tcpFlags]) put("tcp_flags");
   return out.join(",");
-}
-
-function hex32Reg(out: string[], name: string, v: number, m: number): void {
-  if (!m) return;
-  out.push(`${name}=${hexNum(v & m)}${m === 0xffffffff ? "" : `/${hexNum(m)}`}`);
 }
 
 const hexNum = (v: number): string => (v === 0 ? "0" : `0x${(v >>> 0).toString(16)}`);

@@ -3,20 +3,15 @@
  * (access tag, trunks), MAC learning when a packet is given, forwarding to the learned port from the
  * MAC table (`fdb/show`), flooding within the VLAN otherwise, never back out of the input port.
  */
+import { macOf } from "../model/field-value.js";
+import { fieldNamed, readField } from "../model/fields.js";
 import { K, OFPP, VLAN_CFI } from "../model/layout.js";
 import type { XlateContext } from "./context.js";
 import type { SimPort } from "./switch.js";
-import { composeOutput, EXECUTORS_NORMAL } from "./xlate.js";
+import { composeOutput } from "./xlate.js";
 
-const macText = (v: bigint): string =>
-  v
-    .toString(16)
-    .padStart(12, "0")
-    .replace(/(..)(?!$)/g, "$1:");
-
-function readMac(ctx: XlateContext, slot: number): bigint {
-  return (BigInt(ctx.flow[slot]) << 32n) | BigInt(ctx.flow[slot + 1]);
-}
+const DL_DST = fieldNamed("dl_dst");
+const DL_SRC = fieldNamed("dl_src");
 
 function carriesVlan(p: SimPort, vlan: number): boolean {
   switch (p.vlanMode) {
@@ -99,8 +94,8 @@ export function xlateNormal(ctx: XlateContext): void {
     ctx.report("warn", "disallowed VLAN VID for this input port, dropping");
     return;
   }
-  const dst = readMac(ctx, K.dlDst);
-  const src = readMac(ctx, K.dlSrc);
+  const dst = readField(f, DL_DST);
+  const src = readField(f, DL_SRC);
   if (isReservedMac(dst)) {
     ctx.report("detail", "packet has reserved destination MAC, dropping");
     return;
@@ -111,7 +106,7 @@ export function xlateNormal(ctx: XlateContext): void {
     if (!known || known.port !== inPort.ofport) {
       if (known) known.port = inPort.ofport;
       else table.push({ port: inPort.ofport, vlan, mac: src, line: 0 });
-      ctx.report("detail", `learned that ${macText(src)} is on port ${inPort.name} in VLAN ${vlan}`);
+      ctx.report("detail", `learned that ${macOf(src)} is on port ${inPort.name} in VLAN ${vlan}`);
     }
   }
   const learned = (dst >> 40n) & 1n ? undefined : table.find((e) => e.mac === dst && e.vlan === vlan);
@@ -133,5 +128,3 @@ export function xlateNormal(ctx: XlateContext): void {
     outputNormal(ctx, p, vlan);
   }
 }
-
-EXECUTORS_NORMAL.run = xlateNormal;

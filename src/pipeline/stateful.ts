@@ -6,12 +6,12 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { ActionOf } from "../model/actions/index.js";
 import { formatActions } from "../model/actions/index.js";
-import { type FieldDef, lookupField, readField } from "../model/fields.js";
+import { fieldNamed, readField } from "../model/fields.js";
 import { K } from "../model/layout.js";
 import { compileMatch, formatMatch, type Match } from "../model/match.js";
 import { Table } from "./classifier.js";
 import { commitActions } from "./commit.js";
-import type { XlateContext } from "./context.js";
+import type { RecircRequest, XlateContext } from "./context.js";
 import { hashL4, readSubfield, writeSubfield } from "./execute.js";
 import { clearConntrack, cloneActions, doActions } from "./xlate.js";
 
@@ -46,7 +46,7 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
     const flow = ctx.flow.slice();
     flow[K.recircId] = id;
     flow[K.ctZone] = zone;
-    const req: import("./context.js").RecircRequest = { bridge: ctx.bridge, table: a.table, zone, flow };
+    const req: RecircRequest = { bridge: ctx.bridge, table: a.table, zone, flow };
     if (a.nat?.kind) req.nat = a.nat.kind;
     ctx.recirc.push(req);
     ctx.report(
@@ -58,7 +58,7 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
   ctx.report("detail", "Sets the packet to an untracked state, and clears all the conntrack fields.");
 }
 
-const labelField = lookupField("ct_label") as FieldDef;
+const labelField = fieldNamed("ct_label");
 
 function natText(n: ActionOf<"nat">): string {
   if (!n.kind) return "nat";
@@ -121,7 +121,6 @@ export function executeLearn(ctx: XlateContext, a: ActionOf<"learn">): void {
   for (const s of a.specs) {
     if (s.kind === "matchImmediate" || s.kind === "matchField") {
       const value = s.kind === "matchImmediate" ? s.value : readSubfield(ctx.flow, s.src);
-      const full = (1n << BigInt(s.dst.field.bits)) - 1n;
       const mask = ((1n << BigInt(s.dst.nBits)) - 1n) << BigInt(s.dst.ofs);
       const existing = match.fields.find((f) => f.field === s.dst.field);
       const v = (value << BigInt(s.dst.ofs)) & mask;
@@ -131,7 +130,7 @@ export function executeLearn(ctx: XlateContext, a: ActionOf<"learn">): void {
         match.fields.push({
           name: s.dst.field.name,
           field: s.dst.field,
-          value: { value: v, mask: mask === full ? full : mask },
+          value: { value: v, mask },
         });
     } else if (s.kind === "loadImmediate" || s.kind === "loadField") {
       const value = s.kind === "loadImmediate" ? s.value : readSubfield(ctx.flow, s.src);

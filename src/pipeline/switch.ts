@@ -7,6 +7,7 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Host } from "../dumps/host/load.js";
 import type { GroupDesc } from "../dumps/ofctl/groups.js";
+import { parseIpv4, parseMac } from "../model/field-value.js";
 import { OFPP } from "../model/layout.js";
 import { portResolver } from "../model/port-names.js";
 import type { HostTopology, TunnelInfo } from "../topology/model.js";
@@ -59,24 +60,16 @@ export interface SimHost {
   tunnelStyle: "kernel" | "native";
   routes: Array<{ prefix: number; len: number; dev: string; src?: string; gateway?: string }>;
   neighbours: Map<string, { mac: string; bridge: string }>;
-  /** Every flow the host's bridges hold, for the explainer's evidence. */
-  flowCount: number;
 }
 
 export interface SwitchOptions {
   tunnels?: "kernel" | "native";
 }
 
+/** An IPv4 address as the flow key's word holds it. */
 export function ipv4ToNumber(ip: string): number | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return undefined;
-  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
-}
-
-export function macToBigint(mac: string): bigint {
-  return BigInt(`0x${mac.replace(/:/g, "")}`);
+  const v = parseIpv4(ip);
+  return v === null ? undefined : Number(v);
 }
 
 function vlanModeOf(tag: number | undefined, trunks: readonly number[]): VlanMode {
@@ -142,7 +135,8 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
     for (const e of d.value) {
       const port =
         typeof e.port === "number" ? e.port : e.port === "LOCAL" ? OFPP.local : byName.get(e.port)?.ofport;
-      if (port !== undefined) macTable.push({ port, vlan: e.vlan, mac: macToBigint(e.mac), line: e.line });
+      const mac = parseMac(e.mac);
+      if (port !== undefined && mac !== null) macTable.push({ port, vlan: e.vlan, mac, line: e.line });
     }
     break;
   }
@@ -198,15 +192,12 @@ export function buildSwitch(host: Host, topo: HostTopology, opts: SwitchOptions 
   const neighbours = new Map<string, { mac: string; bridge: string }>();
   for (const n of host.dumps.tnlArp.flatMap((d) => d.value))
     neighbours.set(n.ip, { mac: n.mac, bridge: n.bridge });
-  let flowCount = 0;
-  for (const b of bridges.values()) for (const t of b.classifier.tables.values()) flowCount += t.size;
   return {
     name: host.name,
     bridges,
     tunnelStyle: opts.tunnels ?? tunnelStyle(host, bridges.values()),
     routes,
     neighbours,
-    flowCount,
   };
 }
 

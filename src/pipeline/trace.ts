@@ -11,7 +11,6 @@ import { parseMatch, SHORTHANDS } from "../model/match.js";
 import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
 import { prereqsOk } from "./execute.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
-import "./normal.js";
 import type { SimHost } from "./switch.js";
 import { printTrace, report, stepsOf, type TraceNode, type TraceStep } from "./trace-tree.js";
 import { runActionSet, xlateTable } from "./xlate.js";

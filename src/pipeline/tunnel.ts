@@ -4,17 +4,20 @@
  * headers, the packet is pushed (`tnl_push(...)`) and switched by the underlay bridge; a packet for a
  * local tunnel endpoint arriving on that bridge is popped (`tnl_pop(PORT)`).
  */
-import { lookupField, readField, writeField } from "../model/fields.js";
+import { ipv4Of, parseMac } from "../model/field-value.js";
+import { fieldNamed, readField, writeField } from "../model/fields.js";
 import { K, OFPP } from "../model/layout.js";
+import { TUNNEL_UDP_PORT } from "../topology/build.js";
 import type { OutputRecord, XlateContext } from "./context.js";
 import { TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "./flow-format.js";
-import { ipv4ToNumber, macToBigint, routeTo, type SimPort } from "./switch.js";
+import { ipv4ToNumber, routeTo, type SimPort } from "./switch.js";
 import { patchOutput, recordOutput } from "./xlate.js";
 
-const TUN_ID = lookupField("tun_id") as NonNullable<ReturnType<typeof lookupField>>;
-const DEFAULT_DST_PORT: Record<string, number> = { vxlan: 4789, geneve: 6081, stt: 7471, gtpu: 2152 };
+const TUN_ID = fieldNamed("tun_id");
+const DL_DST = fieldNamed("dl_dst");
+const DL_SRC = fieldNamed("dl_src");
 
-export const ipText = (n: number): string => [n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255].join(".");
+const ipText = (n: number): string => ipv4Of(BigInt(n));
 
 /** tnl_port_send: tunnel metadata from the port's options and the flow (key=flow, remote_ip=flow...). */
 function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunnel"] | undefined {
@@ -26,7 +29,7 @@ function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunn
   if (t.remote && t.remote !== "flow") f[K.tunDst] = ipv4ToNumber(t.remote) ?? 0;
   if (t.local && t.local !== "flow") f[K.tunSrc] = ipv4ToNumber(t.local) ?? 0;
   f[K.tunTtl] = 64;
-  f[K.tunTpDst] = t.dstPort ?? DEFAULT_DST_PORT[t.type] ?? 0;
+  f[K.tunTpDst] = t.dstPort ?? TUNNEL_UDP_PORT[t.type] ?? 0;
   f[K.tunFlags] = (f[K.tunFlags] & 1) | TUN_FLAG_DF | (outKey !== undefined ? TUN_FLAG_KEY : 0);
   return {
     type: t.type,
@@ -87,7 +90,6 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   const dev = route && findBridgeLocal(ctx, route.dev);
   if (!route || !dev) {
     ctx.report("warn", "native tunnel routing failed");
-    ctx.error ??= undefined;
     return;
   }
   ctx.report("detail", `tunneling to ${ipText(dst)} via ${route.dev}`);
@@ -113,13 +115,8 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   const savedBase = ctx.base.slice();
   const savedEffects = ctx.sideEffects;
   // The outer packet as the underlay bridge sees it.
-  const mac = (slot: number, m: string) => {
-    const v = macToBigint(m);
-    f[slot] = Number(v >> 32n);
-    f[slot + 1] = Number(v & 0xffffffffn);
-  };
-  mac(K.dlDst, neigh.mac);
-  mac(K.dlSrc, smac);
+  writeField(f, DL_DST, parseMac(neigh.mac) ?? 0n);
+  writeField(f, DL_SRC, parseMac(smac) ?? 0n);
   f[K.vlanTci] = 0;
   f[K.vlanTci1] = 0;
   f[K.dlType] = 0x0800;
@@ -187,7 +184,7 @@ export function terminateNativeTunnel(ctx: XlateContext, port: SimPort): number 
     for (const p of b.ports.values()) {
       const t = p.tunnel;
       if (!t || p.dpPort === undefined) continue;
-      const udp = DEFAULT_DST_PORT[t.type];
+      const udp = TUNNEL_UDP_PORT[t.type];
       if (f[K.nwProto] === 17 && udp !== undefined && f[K.tpDst] === (t.dstPort ?? udp)) return p.dpPort;
       if (f[K.nwProto] === 47 && t.type === "gre") return p.dpPort;
     }

@@ -10,8 +10,9 @@ import { formatAction } from "../model/actions/index.js";
 import { FRAG_ANY, K, OFPP } from "../model/layout.js";
 import { formatMatch } from "../model/match.js";
 import { commitActions } from "./commit.js";
-import { MAX_DEPTH, MAX_RESUBMITS, type XlateContext } from "./context.js";
+import { MAX_DEPTH, MAX_RESUBMITS, type OutputRecord, type XlateContext } from "./context.js";
 import { EXECUTORS } from "./execute.js";
+import { xlateNormal } from "./normal.js";
 import type { SimPort } from "./switch.js";
 import { patchPeer } from "./switch.js";
 import { kernelTunnelSend, nativeTunnelOutput, terminateNativeTunnel } from "./tunnel.js";
@@ -90,7 +91,6 @@ export function xlateTable(
   ctx.depth += deepens ? 1 : 0;
   if (hit) {
     const flow = hit.flow.flow;
-    for (let i = 0; i < ctx.wc.length; i++) ctx.wc[i] |= hit.flow.match.mask[i];
     const match = formatMatch({ ...flow.match, priority: undefined });
     let text = `${String(tableId).padStart(2)}. ${match}${match ? ", " : ""}priority ${flow.priority}`;
     if (flow.cookie !== 0n) text += `, cookie 0x${flow.cookie.toString(16)}`;
@@ -211,8 +211,7 @@ export function outputAction(ctx: XlateContext, port: number, isLast: boolean): 
       xlateTable(ctx, inPort, 0, false);
       return;
     case OFPP.normal:
-      // Imported lazily through the executor table to keep normal.ts independent of this file.
-      EXECUTORS_NORMAL.run(ctx);
+      xlateNormal(ctx);
       return;
     case OFPP.flood:
     case OFPP.all:
@@ -228,13 +227,6 @@ export function outputAction(ctx: XlateContext, port: number, isLast: boolean): 
       else ctx.report("warn", "skipping output to input port");
   }
 }
-
-/** Set by normal.ts at load time (a registration, so this file need not import NORMAL's). */
-export const EXECUTORS_NORMAL: { run: (ctx: XlateContext) => void } = {
-  run: () => {
-    throw new Error("NORMAL not registered");
-  },
-};
 
 export function controllerAction(ctx: XlateContext, maxLen: number, reason: string, id = 0): void {
   commitActions(ctx.flow, ctx.base, ctx.odp);
@@ -274,36 +266,25 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     return;
   }
   const saved = ctx.flow.slice();
-  if (port.tunnel) {
-    const tunnel = ctx.host.tunnelStyle === "native" ? undefined : kernelTunnelSend(ctx, port);
-    if (ctx.host.tunnelStyle === "kernel") {
-      if (!tunnel) {
-        ctx.flow.set(saved);
-        return;
-      }
+  if (port.tunnel && ctx.host.tunnelStyle === "native") nativeTunnelOutput(ctx, port, isLast);
+  else if (port.tunnel) {
+    const tunnel = kernelTunnelSend(ctx, port);
+    if (tunnel) {
       commitActions(ctx.flow, ctx.base, ctx.odp);
       ctx.odp.push(String(port.dpPort ?? ofport));
       recordOutput(ctx, port, tunnel);
-    } else {
-      nativeTunnelOutput(ctx, port, isLast);
     }
-    ctx.flow.set(saved);
-    return;
+  } else {
+    commitActions(ctx.flow, ctx.base, ctx.odp);
+    const pop = ctx.host.tunnelStyle === "native" ? terminateNativeTunnel(ctx, port) : undefined;
+    ctx.odp.push(pop !== undefined ? `tnl_pop(${pop})` : String(port.dpPort ?? ofport));
+    recordOutput(ctx, port);
   }
-  commitActions(ctx.flow, ctx.base, ctx.odp);
-  const pop = ctx.host.tunnelStyle === "native" ? terminateNativeTunnel(ctx, port) : undefined;
-  if (pop !== undefined) ctx.odp.push(`tnl_pop(${pop})`);
-  else ctx.odp.push(String(port.dpPort ?? ofport));
-  recordOutput(ctx, port);
   ctx.flow.set(saved);
 }
 
-export function recordOutput(
-  ctx: XlateContext,
-  port: SimPort,
-  tunnel?: import("./context.js").OutputRecord["tunnel"],
-): void {
-  const rec: import("./context.js").OutputRecord = {
+export function recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRecord["tunnel"]): void {
+  const rec: OutputRecord = {
     host: ctx.host.name,
     bridge: ctx.bridge.name,
     port: port.name,

@@ -18,7 +18,12 @@ const TUNNEL_TYPES = new Set([
 ]);
 
 /** The UDP port a tunnel type uses unless `options:dst_port` says otherwise (names its shared vport). */
-const DEFAULT_UDP_PORT: Record<string, number> = { vxlan: 4789, geneve: 6081, stt: 7471, gtpu: 2152 };
+export const TUNNEL_UDP_PORT: Readonly<Record<string, number>> = {
+  vxlan: 4789,
+  geneve: 6081,
+  stt: 7471,
+  gtpu: 2152,
+};
 
 /** Neutron's device-name prefixes carry the first 11 characters of the port id. */
 const NEUTRON_PREFIX = /^(tap|qvo|qvb|qbr|qr-|qg-|ha-|sg-|fg-|rfp-|fpr-)([0-9a-f]{8}-[0-9a-f]{2})$/;
@@ -115,7 +120,7 @@ export function buildHostTopology(host: Host): HostTopology {
       // Without dpif/show, `dpctl/show` numbers the datapath's ports by name (tunnels share a vport).
       else if (!dp) {
         const vport = TUNNEL_TYPES.has(type)
-          ? `${type}_sys${type === "gre" ? "" : `_${iface?.options.get("dst_port") ?? DEFAULT_UDP_PORT[type] ?? ""}`}`
+          ? `${type}_sys${type === "gre" ? "" : `_${iface?.options.get("dst_port") ?? TUNNEL_UDP_PORT[type] ?? ""}`}`
           : p.name;
         const sys = dpctlPorts.get(p.name) ?? dpctlPorts.get(vport);
         if (sys !== undefined) port.dpPort = sys;

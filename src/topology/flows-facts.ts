@@ -6,7 +6,7 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
 import { formatFieldValue } from "../model/field-value.js";
-import { type FieldDef, lookupField } from "../model/fields.js";
+import { fieldNamed } from "../model/fields.js";
 import type { Match } from "../model/match.js";
 import type { Evidence, HostTopology, Segment } from "./model.js";
 
@@ -45,8 +45,8 @@ export function outputPorts(actions: readonly Action[]): number[] {
   return actions.flatMap((a) => (a.type === "output" && a.port.number !== undefined ? [a.port.number] : []));
 }
 
-const ARP_SPA = lookupField("arp_spa") as FieldDef;
-const DL_SRC = lookupField("dl_src") as FieldDef;
+const ARP_SPA = fieldNamed("arp_spa");
+const DL_SRC = fieldNamed("dl_src");
 
 const IN_TABLE_TYPE: Record<number, Segment["type"]> = { 3: "gre", 4: "vxlan", 6: "geneve" };
 
