@@ -8,7 +8,7 @@
  * came first in the dump and flags the tie so the explanation can say so.
  */
 import type { FlowEntry } from "../dumps/flows.js";
-import { FLOW_WORDS, type FlowKey } from "../model/layout.js";
+import { FLOW_WORDS, type FlowKey, K } from "../model/layout.js";
 import { type CompiledMatch, compileMatch, type PortResolver } from "../model/match.js";
 
 export interface ClassifiedFlow {
@@ -16,6 +16,18 @@ export interface ClassifiedFlow {
   match: CompiledMatch;
   /** Position in the dump, for OVS-like tie-breaking and stable output. */
   order: number;
+  /**
+   * Set when every action of the flow is `conjunction(id,k/n)`: such a flow is one clause of a
+   * conjunctive match, a "soft" match that only counts once every clause of its conjunction matched.
+   */
+  conjunctions?: readonly Conjunction[];
+}
+
+export interface Conjunction {
+  id: number;
+  /** 0-based clause index (`k - 1` of `conjunction(id,k/n)`). */
+  clause: number;
+  nClauses: number;
 }
 
 interface Subtable {
@@ -33,6 +45,8 @@ export interface LookupResult {
   ties: ClassifiedFlow[];
   /** How many subtables were probed (for the benchmark's honesty, and tests of the early exit). */
   probes: number;
+  /** When the flow was found through a conjunctive match: its id and the clause flows that completed it. */
+  conjunction?: { id: number; clauses: ClassifiedFlow[] };
 }
 
 function hashMasked(key: FlowKey, mask: FlowKey, words: Uint32Array): number {
@@ -56,11 +70,37 @@ function maskKey(mask: FlowKey): string {
   return Array.from(mask, (w) => w.toString(36)).join(",");
 }
 
+/** The conjunction clauses of a flow whose actions are nothing but `conjunction(...)`, as OVS decides. */
+export function conjunctionsOf(flow: FlowEntry): Conjunction[] | undefined {
+  if (flow.actions.length === 0) return undefined;
+  const out: Conjunction[] = [];
+  for (const a of flow.actions) {
+    if (a.type !== "conjunction") return undefined;
+    out.push({ id: a.id, clause: a.clause - 1, nClauses: a.nClauses });
+  }
+  return out;
+}
+
+/** A soft match being considered: the flows of one subtable with the key's masked value, and which one. */
+interface SoftCursor {
+  list: ClassifiedFlow[];
+  at: number;
+}
+
+interface Search {
+  hard?: ClassifiedFlow;
+  ties: ClassifiedFlow[];
+  soft: SoftCursor[];
+  probes: number;
+}
+
 export class Table {
   private subtables: Subtable[] = [];
   private byMask = new Map<string, Subtable>();
   /** Inserts only append; the orders lookups rely on are restored once, before the next lookup. */
   private dirty = false;
+  /** Whether any flow is a conjunction clause: without one, lookups skip the soft-match machinery. */
+  private hasConjunctions = false;
   size = 0;
 
   private settle(): void {
@@ -87,6 +127,7 @@ export class Table {
     if (bucket) bucket.push(cf);
     else st.buckets.set(h, [cf]);
     st.maxPriority = Math.max(st.maxPriority, cf.flow.priority);
+    if (cf.conjunctions) this.hasConjunctions = true;
     this.dirty = true;
     this.size++;
   }
@@ -105,40 +146,113 @@ export class Table {
       );
       if (bucket && i !== undefined && i >= 0) {
         bucket[i] = cf;
+        if (cf.conjunctions) this.hasConjunctions = true;
         return;
       }
     }
     this.insert(cf);
   }
 
+  /**
+   * The flow OVS's classifier would pick for `key`: the highest-priority hard match, unless a
+   * conjunctive match of higher priority is complete (every clause 1..n of one conjunction id matched at
+   * that priority), in which case the table is looked up again with `conj_id` set to that id — as
+   * classifier_lookup__() does, including its fall back to lower-priority flows with an identical match.
+   */
   lookup(key: FlowKey): LookupResult | undefined {
     this.settle();
-    let best: ClassifiedFlow | undefined;
+    const s = this.search(key, this.hasConjunctions);
+    if (s.soft.length === 0) return s.hard ? { flow: s.hard, ties: s.ties, probes: s.probes } : undefined;
+    return this.resolveSoft(key, s);
+  }
+
+  /** The main loop: subtables in order of their best priority, each giving its best matching flow. */
+  private search(key: FlowKey, allowConjunctions: boolean): Search {
+    let hard: ClassifiedFlow | undefined;
     let ties: ClassifiedFlow[] = [];
+    const soft: SoftCursor[] = [];
     let probes = 0;
     for (const st of this.subtables) {
-      if (best && st.maxPriority < best.flow.priority) break;
+      if (hard && st.maxPriority < hard.flow.priority) break;
       probes++;
       const bucket = st.buckets.get(hashMasked(key, st.mask, st.words));
       if (!bucket) continue;
+      // Every flow of this subtable that matches has the same masked value: one list, best first.
+      let list: ClassifiedFlow[] | undefined;
       for (const cf of bucket) {
-        if (best && cf.flow.priority < best.flow.priority) break;
         if (!sameMasked(key, cf.match, st.words)) continue;
-        if (!best || cf.flow.priority > best.flow.priority) {
-          best = cf;
+        if (!list) {
+          if (hard && cf.flow.priority < hard.flow.priority) break;
+          list = [];
+        }
+        list.push(cf);
+      }
+      if (!list) continue;
+      const head = list[0];
+      if (head.conjunctions) {
+        if (allowConjunctions) soft.push({ list, at: 0 });
+        continue;
+      }
+      for (const cf of list) {
+        if (cf.conjunctions) break;
+        if (!hard || cf.flow.priority > hard.flow.priority) {
+          hard = cf;
           ties = [];
-        } else if (cf.order < best.order) {
-          ties.push(best);
-          best = cf;
+        } else if (cf.flow.priority < hard.flow.priority) break;
+        else if (cf.order < hard.order) {
+          ties.push(hard);
+          hard = cf;
         } else ties.push(cf);
-        // Keep going only through flows of the same priority (possible ties); lower ones cannot win.
       }
     }
     ties.sort((a, b) => a.order - b.order);
-    return best ? { flow: best, ties, probes } : undefined;
+    return { hard, ties, soft, probes };
   }
 
-  /** Every flow, highest priority first (for listings and the explainer's near misses). */
+  private resolveSoft(key: FlowKey, s: Search): LookupResult | undefined {
+    let hard = s.hard;
+    let ties = s.ties;
+    let soft: Array<SoftCursor | undefined> = s.soft;
+    const pri = (c: SoftCursor) => c.list[c.at].flow.priority;
+    for (;;) {
+      const hardPri = hard ? hard.flow.priority : -1;
+      const live = soft.filter((c): c is SoftCursor => c !== undefined && pri(c) > hardPri);
+      if (live.length === 0) break;
+      soft = live;
+      const softPri = Math.max(...live.map(pri));
+      const top = live.filter((c) => pri(c) === softPri);
+      const done = completeConjunction(top);
+      if (done) {
+        const saved = key[K.conjId];
+        key[K.conjId] = done.id;
+        const again = this.search(key, false);
+        key[K.conjId] = saved;
+        if (again.hard)
+          return {
+            flow: again.hard,
+            ties: again.ties,
+            probes: s.probes + again.probes,
+            conjunction: done,
+          };
+      }
+      // No complete conjunction at this priority: each of its soft matches gives way to the next
+      // lower-priority flow with the identical match, which may be soft or hard.
+      soft = live.map((c) => {
+        if (pri(c) !== softPri) return c;
+        const next = c.list[c.at + 1];
+        if (!next) return undefined;
+        if (next.conjunctions) return { list: c.list, at: c.at + 1 };
+        if (next.flow.priority > hardPri) {
+          hard = next;
+          ties = [];
+        }
+        return undefined;
+      });
+    }
+    return hard ? { flow: hard, ties, probes: s.probes } : undefined;
+  }
+
+/** Every flow, highest priority first (for listings and the explainer's near misses). */
   flows(): ClassifiedFlow[] {
     this.settle();
     return this.subtables
@@ -166,7 +280,31 @@ export function buildClassifier(flows: readonly FlowEntry[], resolvePort: PortRe
       t = new Table();
       c.tables.set(flow.table, t);
     }
-    t.insert({ flow, match: m.value, order });
+    t.insert({ flow, match: m.value, order, conjunctions: conjunctionsOf(flow) });
   });
   return c;
+}
+
+/**
+ * The first conjunction id (in the order the soft matches were found, as OVS walks them) for which the
+ * soft matches of one priority cover every clause. A conjunction needing more clauses than there are
+ * soft matches cannot be complete and is not counted.
+ */
+function completeConjunction(top: readonly SoftCursor[]): { id: number; clauses: ClassifiedFlow[] } | undefined {
+  const seen = new Map<number, { n: number; clauses: Set<number>; flows: ClassifiedFlow[] }>();
+  for (const c of top) {
+    const cf = c.list[c.at];
+    for (const conj of cf.conjunctions ?? []) {
+      if (conj.nClauses > top.length) continue;
+      let m = seen.get(conj.id);
+      if (!m) {
+        m = { n: conj.nClauses, clauses: new Set(), flows: [] };
+        seen.set(conj.id, m);
+      }
+      m.clauses.add(conj.clause);
+      if (!m.flows.includes(cf)) m.flows.push(cf);
+      if (m.clauses.size === m.n) return { id: conj.id, clauses: m.flows };
+    }
+  }
+  return undefined;
 }

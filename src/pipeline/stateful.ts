@@ -9,7 +9,7 @@ import { formatActions } from "../model/actions/index.js";
 import { fieldNamed, readField } from "../model/fields.js";
 import { K } from "../model/layout.js";
 import { compileMatch, formatMatch, type Match } from "../model/match.js";
-import { Table } from "./classifier.js";
+import { conjunctionsOf, Table } from "./classifier.js";
 import { commitActions } from "./commit.js";
 import type { RecircRequest, XlateContext } from "./context.js";
 import { hashL4, readSubfield, writeSubfield } from "./execute.js";
@@ -168,7 +168,7 @@ export function executeLearn(ctx: XlateContext, a: ActionOf<"learn">): void {
       table = new Table();
       ctx.bridge.classifier.tables.set(a.table, table);
     }
-    table.replace({ flow: entry, match: compiled.value, order: -1 });
+    table.replace({ flow: entry, match: compiled.value, order: -1, conjunctions: conjunctionsOf(entry) });
     ctx.learned.push({ bridge: ctx.bridge.name, table: a.table, text });
   }
   if (a.resultDst) {

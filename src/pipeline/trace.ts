@@ -57,11 +57,12 @@ function runPass(
   sideEffects: boolean,
   recircBase: number,
   thaw: boolean,
+  headerBridge = bridgeName,
 ): { pass: TracePass; ctx: XlateContext } {
   const bridge = host.bridges.get(bridgeName);
   if (!bridge) throw new Error(`no bridge "${bridgeName}" on host ${host.name}`);
   const nodes: TraceNode[] = [];
-  const top = report(nodes, "bridge", `bridge("${bridgeName}")`);
+  const top = report(nodes, "bridge", `bridge("${headerBridge}")`);
   const ctx = new XlateContext(host, bridge, flow.slice(), top.subs, sideEffects, flow[K.tunDst]);
   ctx.recircBase = recircBase;
   if (thaw) {
@@ -101,7 +102,9 @@ export function trace(req: TraceRequest): TraceResult {
     if (given === undefined && r.nat) state |= r.nat === "src" ? CS.snat : CS.dnat;
     const flow = r.flow.slice();
     flow[K.ctState] = state;
-    const { pass, ctx } = runPass(req.host, r.bridge.name, flow, r.table, req.withPacket, used, true);
+    // ofproto/trace heads every resumed pass with the bridge the trace started on, even when the frozen
+    // state (and so the translation) belongs to a patch peer; the steps carry their real bridge.
+    const { pass, ctx } = runPass(req.host, r.bridge.name, flow, r.table, req.withPacket, used, true, req.bridge);
     pass.recirc = { id: flow[K.recircId], ctState: state, defaulted: given === undefined, table: r.table };
     passes.push(pass);
     queue.push(...ctx.recirc);

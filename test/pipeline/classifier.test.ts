@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseFlowDump } from "../../src/dumps/flows.js";
 import { lookupField, writeField } from "../../src/model/fields.js";
-import { FLOW_WORDS, newFlowKey } from "../../src/model/layout.js";
+import { FLOW_WORDS, K, newFlowKey } from "../../src/model/layout.js";
 import { compileMatch } from "../../src/model/match.js";
 import { buildClassifier } from "../../src/pipeline/classifier.js";
 
@@ -108,5 +108,71 @@ describe("the tuple-space classifier finds what a linear scan finds", () => {
       () => undefined,
     );
     expect(cls.rejected.map((r) => r.reason)).toEqual(['unknown port "ghost"']);
+  });
+});
+
+describe("conjunctive matches (classifier_lookup__ of OVS's classifier.c)", () => {
+  // The OVS-firewall shape: clause 1 on the source address, clause 2 on the port, then the conj_id flow.
+  const base = [
+    " priority=10,ip,nw_src=10.0.0.1 actions=conjunction(7,1/2)",
+    " priority=10,ip,nw_src=10.0.0.2 actions=conjunction(7,1/2),conjunction(8,1/2)",
+    " priority=10,tcp,tp_dst=22 actions=conjunction(7,2/2)",
+    " priority=10,tcp,tp_dst=80 actions=conjunction(8,2/2)",
+    " priority=10,conj_id=7,ip actions=output:7",
+    " priority=10,conj_id=8,ip actions=output:8",
+    " priority=5,ip actions=output:5",
+    " priority=1 actions=drop",
+  ];
+  const lookupIn = (lines: string[], src: number, tpDst: number) => {
+    const cls = buildClassifier(parseFlowDump(lines.join("\n"), "t").value.flows, () => undefined);
+    const key = newFlowKey();
+    writeField(key, f("dl_type"), 0x800n);
+    writeField(key, f("nw_proto"), 6n);
+    writeField(key, f("nw_src"), BigInt(0x0a000000 + src));
+    writeField(key, f("tp_dst"), BigInt(tpDst));
+    const r = cls.tables.get(0)?.lookup(key);
+    expect(key[K.conjId], "the lookup restores conj_id").toBe(0);
+    return r;
+  };
+  const cases: Array<[string, string[], number, number, string | undefined, number | undefined]> = [
+    ["every clause of 7 matches", base, 1, 22, "output:7", 7],
+    ["a flow in two conjunctions completes the second", base, 2, 80, "output:8", 8],
+    ["clause 2 missing: the hard match below", base, 1, 80, "output:5", undefined],
+    ["only clause 2: the hard match below", base, 9, 22, "output:5", undefined],
+    ["no IP flow at all: the catch-all", ["  priority=1 actions=drop"], 1, 22, "drop", undefined],
+    [
+      "a higher-priority hard match wins over a complete conjunction",
+      [...base, " priority=20,tcp actions=output:20"],
+      1,
+      22,
+      "output:20",
+      undefined,
+    ],
+    [
+      "complete but no conj_id flow: the re-lookup finds the lower hard match",
+      base.filter((l) => !l.includes("conj_id")),
+      1,
+      22,
+      "output:5",
+      7,
+    ],
+    [
+      "a soft match gives way to a lower-priority flow with the identical match",
+      [
+        " priority=10,ip,nw_src=10.0.0.1 actions=conjunction(7,1/2)",
+        " priority=10,tcp,tp_dst=22 actions=conjunction(7,2/2)",
+        " priority=8,ip,nw_src=10.0.0.1 actions=output:3",
+        " priority=5,ip actions=output:5",
+      ],
+      1,
+      80,
+      "output:3",
+      undefined,
+    ],
+  ];
+  it.each(cases)("%s", (_name, lines, src, tpDst, actions, conjId) => {
+    const r = lookupIn(lines, src, tpDst);
+    expect(r?.flow.flow.actionsText).toBe(actions);
+    expect(r?.conjunction?.id).toBe(conjId);
   });
 });

@@ -28,19 +28,9 @@ import {
 
 /**
  * Recorded traces ovspath does not reproduce yet, each a failing case to fix (it.fails: when one starts
- * passing, this list must shrink). Conjunctive matches (conjunction(...) clauses → conj_id) are not yet
- * evaluated by the classifier; the native-tunnel receive path on compute2 takes a different branch.
+ * passing, this list must shrink). Empty: every recorded trace of the labs agrees.
  */
-const KNOWN_DEVIATIONS = new Set([
-  "neutron-lab-ovsfw/compute3/003.txt",
-  "neutron-lab-ovsfw/compute3/005.txt",
-  "neutron-lab-ovsfw/compute3/014.txt",
-  "neutron-lab-ovsfw/compute3/015.txt",
-  "neutron-lab-native/compute2/001.txt",
-  "neutron-lab-native/compute2/002.txt",
-  "neutron-lab-native/compute2/003.txt",
-  "neutron-lab-native/compute2/004.txt",
-]);
+const KNOWN_DEVIATIONS = new Set<string>([]);
 
 const hosts = labHosts().filter((h) => {
   try {
