@@ -252,7 +252,7 @@ export class Table {
     return hard ? { flow: hard, ties, probes: s.probes } : undefined;
   }
 
-/** Every flow, highest priority first (for listings and the explainer's near misses). */
+  /** Every flow, highest priority first (for listings and the explainer's near misses). */
   flows(): ClassifiedFlow[] {
     this.settle();
     return this.subtables
@@ -290,7 +290,9 @@ export function buildClassifier(flows: readonly FlowEntry[], resolvePort: PortRe
  * soft matches of one priority cover every clause. A conjunction needing more clauses than there are
  * soft matches cannot be complete and is not counted.
  */
-function completeConjunction(top: readonly SoftCursor[]): { id: number; clauses: ClassifiedFlow[] } | undefined {
+function completeConjunction(
+  top: readonly SoftCursor[],
+): { id: number; clauses: ClassifiedFlow[] } | undefined {
   const seen = new Map<number, { n: number; clauses: Set<number>; flows: ClassifiedFlow[] }>();
   for (const c of top) {
     const cf = c.list[c.at];

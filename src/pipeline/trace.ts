@@ -104,7 +104,16 @@ export function trace(req: TraceRequest): TraceResult {
     flow[K.ctState] = state;
     // ofproto/trace heads every resumed pass with the bridge the trace started on, even when the frozen
     // state (and so the translation) belongs to a patch peer; the steps carry their real bridge.
-    const { pass, ctx } = runPass(req.host, r.bridge.name, flow, r.table, req.withPacket, used, true, req.bridge);
+    const { pass, ctx } = runPass(
+      req.host,
+      r.bridge.name,
+      flow,
+      r.table,
+      req.withPacket,
+      used,
+      true,
+      req.bridge,
+    );
     pass.recirc = { id: flow[K.recircId], ctState: state, defaulted: given === undefined, table: r.table };
     passes.push(pass);
     queue.push(...ctx.recirc);
