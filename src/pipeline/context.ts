@@ -6,6 +6,7 @@
  */
 import type { Action } from "../model/actions/index.js";
 import { type FlowKey, newFlowKey } from "../model/layout.js";
+import type { ConntrackTable, CtAnswer } from "./conntrack.js";
 import type { SimBridge, SimHost } from "./switch.js";
 import { report, type TraceNode, type TraceNodeType } from "./trace-tree.js";
 
@@ -21,6 +22,11 @@ export interface OutputRecord {
   dpPort?: number;
   /** Tunnel metadata of a tunnel output. */
   tunnel?: { type: string; tunId: string; src: string; dst: string; remoteHost?: string };
+  /**
+   * The flow as it leaves through this port (tunnel fields set for a tunnel): what the next host of a
+   * replay receives. Not part of the JSON output.
+   */
+  flow: FlowKey;
 }
 
 export interface RecircRequest {
@@ -30,6 +36,8 @@ export interface RecircRequest {
   flow: FlowKey;
   /** NAT applied at this conntrack step, for the resumed pass's ct_state (snat/dnat bits). */
   nat?: "src" | "dst";
+  /** What the connection tracker answered, when one is attached (replay); else --ct-next decides. */
+  ct?: CtAnswer;
 }
 
 export interface LearnedFlow {
@@ -75,6 +83,8 @@ export class XlateContext {
   committedTunnel: string | undefined;
   /** NAT action seen inside a ct() exec list. */
   natSeen: "src" | "dst" | undefined;
+  /** The connection tracker of a replay: ct() asks it; absent for ofproto/trace (--ct-next). */
+  conntrack: ConntrackTable | undefined;
 
   constructor(
     readonly host: SimHost,

@@ -24,6 +24,13 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
   ctx.wc[K.ctMark] = 0;
   ctx.wc.fill(0, K.ctLabel, K.ctLabel + 4);
   doActions(ctx, a.exec, isLast);
+  const answer = ctx.conntrack?.execute(
+    zone,
+    ctx.flow,
+    a.commit ?? false,
+    ctx.wc[K.ctMark] ? ctx.flow[K.ctMark] : undefined,
+    readField(ctx.wc, labelField) !== 0n ? ctx.flow.slice(K.ctLabel, K.ctLabel + 4) : undefined,
+  );
   const parts: string[] = [];
   if (a.commit) parts.push(a.force ? "force_commit" : "commit");
   parts.push(`zone=${zone}`);
@@ -48,6 +55,7 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
     flow[K.ctZone] = zone;
     const req: RecircRequest = { bridge: ctx.bridge, table: a.table, zone, flow };
     if (a.nat?.kind) req.nat = a.nat.kind;
+    if (answer) req.ct = answer;
     ctx.recirc.push(req);
     ctx.report(
       "detail",

@@ -8,6 +8,7 @@ import { LINKTYPE } from "../decode/protocols.js";
 import { type FieldDef, writeField } from "../model/fields.js";
 import { CS, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "../model/layout.js";
 import { parseMatch, SHORTHANDS } from "../model/match.js";
+import type { ConntrackTable } from "./conntrack.js";
 import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
 import { prereqsOk } from "./execute.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
@@ -23,6 +24,8 @@ export interface TraceRequest {
   withPacket: boolean;
   /** ct_state for each recirculation in turn (`--ct-next`); absent ones default to trk|new. */
   ctNext: number[];
+  /** A replay's connection tracker: when given, it answers ct() instead of ctNext. */
+  conntrack?: ConntrackTable;
 }
 
 export type Verdict = "output" | "drop" | "controller" | "error";
@@ -49,22 +52,32 @@ export interface TraceResult {
 
 const RULE = "=".repeat(79);
 
-function runPass(
-  host: SimHost,
-  bridgeName: string,
-  flow: FlowKey,
-  table: number,
-  sideEffects: boolean,
-  recircBase: number,
-  thaw: boolean,
-  headerBridge = bridgeName,
-): { pass: TracePass; ctx: XlateContext } {
-  const bridge = host.bridges.get(bridgeName);
-  if (!bridge) throw new Error(`no bridge "${bridgeName}" on host ${host.name}`);
+interface PassSpec {
+  host: SimHost;
+  /** The bridge whose pipeline runs (the frozen state's bridge for a resumed pass). */
+  bridge: string;
+  flow: FlowKey;
+  table: number;
+  sideEffects: boolean;
+  recircBase: number;
+  thaw: boolean;
+  /**
+   * The bridge named in the pass's heading: ofproto/trace heads every resumed pass with the bridge the
+   * trace started on, even when the frozen state belongs to a patch peer.
+   */
+  headerBridge: string;
+  conntrack: ConntrackTable | undefined;
+}
+
+function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
+  const { host, flow, table, thaw } = spec;
+  const bridge = host.bridges.get(spec.bridge);
+  if (!bridge) throw new Error(`no bridge "${spec.bridge}" on host ${host.name}`);
   const nodes: TraceNode[] = [];
-  const top = report(nodes, "bridge", `bridge("${headerBridge}")`);
-  const ctx = new XlateContext(host, bridge, flow.slice(), top.subs, sideEffects, flow[K.tunDst]);
-  ctx.recircBase = recircBase;
+  const top = report(nodes, "bridge", `bridge("${spec.headerBridge}")`);
+  const ctx = new XlateContext(host, bridge, flow.slice(), top.subs, spec.sideEffects, flow[K.tunDst]);
+  ctx.recircBase = spec.recircBase;
+  ctx.conntrack = spec.conntrack;
   if (thaw) {
     const t = ctx.report("thaw", "thaw");
     report(t.subs, "thaw", `Resuming from table ${table}`);
@@ -89,7 +102,20 @@ function runPass(
 
 export function trace(req: TraceRequest): TraceResult {
   const passes: TracePass[] = [];
-  const first = runPass(req.host, req.bridge, req.flow, 0, req.withPacket, 0, false);
+  const spec = {
+    host: req.host,
+    sideEffects: req.withPacket,
+    headerBridge: req.bridge,
+    conntrack: req.conntrack,
+  };
+  const first = runPass({
+    ...spec,
+    bridge: req.bridge,
+    flow: req.flow,
+    table: 0,
+    recircBase: 0,
+    thaw: false,
+  });
   passes.push(first.pass);
   const queue = [...first.ctx.recirc];
   let used = queue.length;
@@ -97,24 +123,29 @@ export function trace(req: TraceRequest): TraceResult {
   while (queue.length > 0 && passes.length < 64) {
     const r = queue.shift();
     if (!r) break;
-    const given = req.ctNext[next++];
+    const given = r.ct?.state ?? req.ctNext[next++];
     let state = given ?? CS.trk | CS.new;
-    if (given === undefined && r.nat) state |= r.nat === "src" ? CS.snat : CS.dnat;
+    if (r.nat && (given === undefined || r.ct)) state |= r.nat === "src" ? CS.snat : CS.dnat;
     const flow = r.flow.slice();
     flow[K.ctState] = state;
-    // ofproto/trace heads every resumed pass with the bridge the trace started on, even when the frozen
-    // state (and so the translation) belongs to a patch peer; the steps carry their real bridge.
-    const { pass, ctx } = runPass(
-      req.host,
-      r.bridge.name,
+    if (r.ct) {
+      flow[K.ctMark] = r.ct.mark;
+      flow.set(r.ct.label, K.ctLabel);
+    }
+    const { pass, ctx } = runPass({
+      ...spec,
+      bridge: r.bridge.name,
       flow,
-      r.table,
-      req.withPacket,
-      used,
-      true,
-      req.bridge,
-    );
-    pass.recirc = { id: flow[K.recircId], ctState: state, defaulted: given === undefined, table: r.table };
+      table: r.table,
+      recircBase: used,
+      thaw: true,
+    });
+    pass.recirc = {
+      id: flow[K.recircId],
+      ctState: state,
+      defaulted: given === undefined && !r.ct,
+      table: r.table,
+    };
     passes.push(pass);
     queue.push(...ctx.recirc);
     used += ctx.recirc.length;

@@ -238,6 +238,7 @@ export function controllerAction(ctx: XlateContext, maxLen: number, reason: stri
     bridge: ctx.bridge.name,
     port: "CONTROLLER",
     ofport: OFPP.controller,
+    flow: ctx.flow.slice(),
   });
 }
 const REASONS: Record<string, number> = { no_match: 0, action: 1, invalid_ttl: 2 };
@@ -289,6 +290,7 @@ export function recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRe
     bridge: ctx.bridge.name,
     port: port.name,
     ofport: port.ofport,
+    flow: ctx.flow.slice(),
   };
   if (port.dpPort !== undefined) rec.dpPort = port.dpPort;
   if (tunnel) rec.tunnel = tunnel;

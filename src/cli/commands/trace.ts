@@ -63,7 +63,7 @@ function traceJson(r: TraceResult): unknown {
       recirc: p.recirc,
       datapathActions: p.datapathActions,
       error: p.error,
-      outputs: p.outputs,
+      outputs: p.outputs.map(({ flow: _flow, ...o }) => o),
       learned: p.learned,
     })),
   };

@@ -1,0 +1,85 @@
+/**
+ * What the explain stage says about one replayed frame: its verdict, the hops it took across bridges and
+ * hosts, and for a drop where and why, with the flows that nearly matched. The CLI (`replay`, text and
+ * JSON) and the TUI (verdict column, path, trace and drops panes) present these and nothing else.
+ */
+import type { TraceResult } from "../pipeline/trace.js";
+
+export type VerdictKind =
+  /** Output to a VM/router/DHCP port or a physical NIC of a loaded host. */
+  | "delivered"
+  /** Sent into a tunnel whose remote end is not a loaded host (or left the underlay NIC). */
+  | "tunneled"
+  | "dropped"
+  | "controller"
+  /** Translation stopped on a loop, the resubmit limits or an error (OVS drops these too). */
+  | "loop"
+  /** The frame could not be placed at an ingress port of any loaded host. */
+  | "no-ingress";
+
+/** Why a frame was dropped, as a class the drops summary can count. */
+export type DropReason =
+  | "table-miss"
+  | "drop-flow"
+  | "anti-spoofing"
+  | "vlan-mismatch"
+  | "unknown-tunnel-id"
+  | "ct-invalid"
+  | "ttl-expired"
+  | "unknown-tunnel-peer"
+  | "port-down"
+  | "mtu-exceeded"
+  | "normal-no-port"
+  | "translation-error";
+
+/** One hop of a frame's path: a port it entered or left, on a bridge (OVS or Linux) of a host. */
+export interface Hop {
+  host: string;
+  /** The bridge ("br-int", "qbr1a2b3c4d-5e"); absent for a hop outside any bridge (the VM, the wire). */
+  bridge?: string;
+  port: string;
+  kind: "in" | "out" | "patch" | "tunnel-out" | "tunnel-in" | "veth" | "drop";
+  /** The local VLAN on br-int, the VNI/key in a tunnel: what identifies the network at this hop. */
+  segment?: string;
+}
+
+/** A flow of the dropping table (or of the table that would have led elsewhere) that failed on few fields. */
+export interface NearMiss {
+  host: string;
+  bridge: string;
+  table: number;
+  priority: number;
+  cookie: string;
+  file: string;
+  line: number;
+  /** The flow as dumped. */
+  text: string;
+  /** The fields that did not match: what the flow expects and what the frame has. */
+  mismatches: Array<{ field: string; expected: string; actual: string }>;
+}
+
+export interface DropExplanation {
+  host: string;
+  bridge: string;
+  table?: number;
+  reason: DropReason;
+  /** One sentence for people: "no flow in br-tun table 4 matches tun_id=0x65". */
+  detail: string;
+  /** The flow that dropped it, when a flow did (its dump file:line and cookie). */
+  flow?: { file: string; line: number; cookie: string; text: string };
+  nearMisses: NearMiss[];
+}
+
+export interface FrameVerdict {
+  /** 1-based frame number in the capture. */
+  frame: number;
+  verdict: VerdictKind;
+  /** One line: "delivered compute2:tap1a2b3c4d-5e", "dropped compute2 br-tun table 4 (unknown-tunnel-id)". */
+  summary: string;
+  hops: Hop[];
+  drop?: DropExplanation;
+  /** The ofproto/trace of each host the frame crossed, in order. */
+  traces: TraceResult[];
+  /** Whether the answer came from the megaflow-style cache (no new translation). */
+  cached: boolean;
+}
