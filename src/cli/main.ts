@@ -2,6 +2,7 @@ import { Command, CommanderError } from "@commander-js/extra-typings";
 import { registerDecode } from "./commands/decode.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerFlows } from "./commands/flows.js";
+import { registerReplay } from "./commands/replay.js";
 import { registerShow } from "./commands/show.js";
 import { registerTopo } from "./commands/topo.js";
 import { registerTrace } from "./commands/trace.js";
@@ -20,6 +21,7 @@ const program = new Command()
 registerDecode(program);
 registerDemo(program);
 registerFlows(program);
+registerReplay(program);
 registerShow(program);
 registerTopo(program);
 registerTrace(program);

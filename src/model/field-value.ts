@@ -85,7 +85,7 @@ export function ipv4Of(v: bigint): string {
   return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join(".");
 }
 
-function ipv6Of(v: bigint): string {
+export function ipv6Of(v: bigint): string {
   const g: number[] = [];
   for (let i = 7; i >= 0; i--) g.push(Number((v >> BigInt(i * 16)) & 0xffffn));
   let best = -1;

@@ -102,6 +102,8 @@ export class Table {
   /** Whether any flow is a conjunction clause: without one, lookups skip the soft-match machinery. */
   private hasConjunctions = false;
   size = 0;
+  /** Bumped when the table's contents change (an insert, or a replace with different actions). */
+  version = 0;
 
   private settle(): void {
     if (!this.dirty) return;
@@ -130,6 +132,7 @@ export class Table {
     if (cf.conjunctions) this.hasConjunctions = true;
     this.dirty = true;
     this.size++;
+    this.version++;
   }
 
   /**
@@ -145,6 +148,7 @@ export class Table {
         (o) => o.flow.priority === cf.flow.priority && sameMasked(o.match.value, cf.match, st.words),
       );
       if (bucket && i !== undefined && i >= 0) {
+        if (bucket[i].flow.actionsText !== cf.flow.actionsText) this.version++;
         bucket[i] = cf;
         if (cf.conjunctions) this.hasConjunctions = true;
         return;
@@ -159,15 +163,18 @@ export class Table {
    * that priority), in which case the table is looked up again with `conj_id` set to that id — as
    * classifier_lookup__() does, including its fall back to lower-priority flows with an identical match.
    */
-  lookup(key: FlowKey): LookupResult | undefined {
+  lookup(key: FlowKey, probed?: FlowKey): LookupResult | undefined {
     this.settle();
-    const s = this.search(key, this.hasConjunctions);
+    const s = this.search(key, this.hasConjunctions, probed);
     if (s.soft.length === 0) return s.hard ? { flow: s.hard, ties: s.ties, probes: s.probes } : undefined;
-    return this.resolveSoft(key, s);
+    return this.resolveSoft(key, s, probed);
   }
 
-  /** The main loop: subtables in order of their best priority, each giving its best matching flow. */
-  private search(key: FlowKey, allowConjunctions: boolean): Search {
+  /**
+   * The main loop: subtables in order of their best priority, each giving its best matching flow.
+   * `probed` collects the masks of the subtables looked at: the bits the result depends on (a megaflow).
+   */
+  private search(key: FlowKey, allowConjunctions: boolean, probed?: FlowKey): Search {
     let hard: ClassifiedFlow | undefined;
     let ties: ClassifiedFlow[] = [];
     const soft: SoftCursor[] = [];
@@ -175,6 +182,7 @@ export class Table {
     for (const st of this.subtables) {
       if (hard && st.maxPriority < hard.flow.priority) break;
       probes++;
+      if (probed) for (const w of st.words) probed[w] |= st.mask[w];
       const bucket = st.buckets.get(hashMasked(key, st.mask, st.words));
       if (!bucket) continue;
       // Every flow of this subtable that matches has the same masked value: one list, best first.
@@ -209,7 +217,7 @@ export class Table {
     return { hard, ties, soft, probes };
   }
 
-  private resolveSoft(key: FlowKey, s: Search): LookupResult | undefined {
+  private resolveSoft(key: FlowKey, s: Search, probed?: FlowKey): LookupResult | undefined {
     let hard = s.hard;
     let ties = s.ties;
     let soft: Array<SoftCursor | undefined> = s.soft;
@@ -225,7 +233,8 @@ export class Table {
       if (done) {
         const saved = key[K.conjId];
         key[K.conjId] = done.id;
-        const again = this.search(key, false);
+        if (probed) probed[K.conjId] = 0xffffffff;
+        const again = this.search(key, false, probed);
         key[K.conjId] = saved;
         if (again.hard)
           return {

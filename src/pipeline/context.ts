@@ -4,6 +4,7 @@
  * committed actions made of it), the bits the actions read or wrote, the report tree, the datapath
  * actions, and the limits.
  */
+import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
 import { type FlowKey, newFlowKey } from "../model/layout.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
@@ -83,6 +84,10 @@ export class XlateContext {
   committedTunnel: string | undefined;
   /** NAT action seen inside a ct() exec list. */
   natSeen: "src" | "dst" | undefined;
+  /** A replay's megaflow mask: the classifier ORs every probed subtable's mask into it. */
+  megaflow: FlowKey | undefined;
+  /** A replay's record of the flows translation executed (their actions' reads join the megaflow). */
+  executed: FlowEntry[] | undefined;
   /** The connection tracker of a replay: ct() asks it; absent for ofproto/trace (--ct-next). */
   conntrack: ConntrackTable | undefined;
 

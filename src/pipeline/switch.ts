@@ -60,6 +60,8 @@ export interface SimHost {
   tunnelStyle: "kernel" | "native";
   routes: Array<{ prefix: number; len: number; dev: string; src?: string; gateway?: string }>;
   neighbours: Map<string, { mac: string; bridge: string }>;
+  /** The host's topology (Linux side, Neutron roles, local IPs): replay maps ingress and hops with it. */
+  topology: HostTopology;
 }
 
 export interface SwitchOptions {
@@ -198,6 +200,7 @@ export function buildSwitch(host: Host, topo: HostTopology, opts: SwitchOptions 
     tunnelStyle: opts.tunnels ?? tunnelStyle(host, bridges.values()),
     routes,
     neighbours,
+    topology: topo,
   };
 }
 

@@ -3,6 +3,8 @@
  * their notes) printed with OVS's indentation rule, so the text layout is the same as OVS's.
  */
 
+import type { FlowKey } from "../model/layout.js";
+
 export type TraceNodeType = "action" | "detail" | "warn" | "error" | "bridge" | "table" | "thaw" | "bucket";
 
 export interface TraceNode {
@@ -11,6 +13,8 @@ export interface TraceNode {
   subs: TraceNode[];
   /** For table nodes: the flow that matched (absent on a miss). */
   step?: TraceStep;
+  /** For table nodes: the flow key the lookup saw (the explainer's near misses compare against it). */
+  key?: FlowKey;
 }
 
 export interface TraceStep {

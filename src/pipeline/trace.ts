@@ -3,8 +3,10 @@
  * pipeline, then one pass per conntrack recirculation, each with its Flow, steps, Final flow and
  * Datapath actions — printed in OVS's layout or returned as data.
  */
+
 import { extractFlowKey } from "../decode/flowkey.js";
 import { LINKTYPE } from "../decode/protocols.js";
+import type { FlowEntry } from "../dumps/flows.js";
 import { type FieldDef, writeField } from "../model/fields.js";
 import { CS, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "../model/layout.js";
 import { parseMatch, SHORTHANDS } from "../model/match.js";
@@ -26,6 +28,10 @@ export interface TraceRequest {
   ctNext: number[];
   /** A replay's connection tracker: when given, it answers ct() instead of ctNext. */
   conntrack?: ConntrackTable;
+  /** A replay's megaflow mask, to which every classifier lookup adds the masks it probed. */
+  megaflow?: FlowKey;
+  /** A replay's list of the flows translation executed. */
+  executed?: FlowEntry[];
 }
 
 export type Verdict = "output" | "drop" | "controller" | "error";
@@ -67,6 +73,8 @@ interface PassSpec {
    */
   headerBridge: string;
   conntrack: ConntrackTable | undefined;
+  megaflow: FlowKey | undefined;
+  executed: FlowEntry[] | undefined;
 }
 
 function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
@@ -78,6 +86,8 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   const ctx = new XlateContext(host, bridge, flow.slice(), top.subs, spec.sideEffects, flow[K.tunDst]);
   ctx.recircBase = spec.recircBase;
   ctx.conntrack = spec.conntrack;
+  ctx.megaflow = spec.megaflow;
+  ctx.executed = spec.executed;
   if (thaw) {
     const t = ctx.report("thaw", "thaw");
     report(t.subs, "thaw", `Resuming from table ${table}`);
@@ -107,6 +117,8 @@ export function trace(req: TraceRequest): TraceResult {
     sideEffects: req.withPacket,
     headerBridge: req.bridge,
     conntrack: req.conntrack,
+    megaflow: req.megaflow,
+    executed: req.executed,
   };
   const first = runPass({
     ...spec,

@@ -80,7 +80,8 @@ export function xlateTable(
     f[K.tpDst] = 0;
   }
   const table = ctx.bridge.classifier.tables.get(tableId);
-  const hit = table?.lookup(f);
+  const hit = table?.lookup(f, ctx.megaflow);
+  const lookupKey = f.slice();
   f[K.inPort] = oldInPort;
   f[K.tpSrc] = oldTp[0];
   f[K.tpDst] = oldTp[1];
@@ -91,6 +92,7 @@ export function xlateTable(
   ctx.depth += deepens ? 1 : 0;
   if (hit) {
     const flow = hit.flow.flow;
+    ctx.executed?.push(flow);
     const match = formatMatch({ ...flow.match, priority: undefined });
     let text = `${String(tableId).padStart(2)}. ${match}${match ? ", " : ""}priority ${flow.priority}`;
     if (flow.cookie !== 0n) text += `, cookie 0x${flow.cookie.toString(16)}`;
@@ -107,6 +109,7 @@ export function xlateTable(
       actions: flow.actionsText,
       ties: hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
     };
+    node.key = lookupKey;
     ctx.trace = node.subs;
     const oldCookie = ctx.ruleCookie;
     ctx.ruleCookie = flow.cookie;
@@ -115,6 +118,7 @@ export function xlateTable(
   } else {
     const node = ctx.report("table", `${String(tableId).padStart(2)}. No match.`);
     node.step = { host: ctx.host.name, bridge: ctx.bridge.name, table: tableId, ties: [] };
+    node.key = lookupKey;
     ctx.trace = node.subs;
     run(ctx, [], isLast);
   }

@@ -1,0 +1,191 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "@commander-js/extra-typings";
+import { InvalidArgumentError } from "@commander-js/extra-typings";
+import { type CaptureRecord, openCapture } from "../../capture/index.js";
+import { PcapFileWriter } from "../../capture/writer.js";
+import { tunnelOf } from "../../decode/flowkey.js";
+import { decodeFrame, summarizeFrame } from "../../decode/index.js";
+import { parseFlowDump } from "../../dumps/flows.js";
+import { ReplayAggregate } from "../../explain/conversations.js";
+import { type CounterDelta, counterEvidence } from "../../explain/counters.js";
+import { Replayer } from "../../explain/replay.js";
+import type { FrameVerdict } from "../../explain/types.js";
+import { switchesOf, traceSteps } from "../../pipeline/index.js";
+import { resolveAt } from "../../pipeline/ingress.js";
+import { conversationLines, dropLines, frameLines } from "../../present/replay-view.js";
+import { escapeText } from "../../util/escape.js";
+import { formatDiagnostic } from "../../util/format-diagnostic.js";
+import { EXIT, err, out, UsageError } from "../io.js";
+import { errorCount, loadInputs, toJson } from "./hosts.js";
+
+/** `A-B`, `A-` or `N`: 1-based frame numbers. */
+function parseRange(value: string): { from: number; to: number } {
+  const m = /^(\d+)(?:-(\d*))?$/.exec(value);
+  if (!m || Number(m[1]) < 1) throw new InvalidArgumentError("expected N, A-B or A- (frame numbers from 1)");
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : m[2] === "" ? Number.POSITIVE_INFINITY : Number(m[2]);
+  if (to < from) throw new InvalidArgumentError(`the range ends before it starts (${value})`);
+  return { from, to };
+}
+
+function relativeTime(rec: CaptureRecord, first: { sec: number; nsec: number } | null): string {
+  if (!rec.hasTimestamp || !first) return "-";
+  return (((rec.tsSec - first.sec) * 1e9 + (rec.tsNsec - first.nsec)) / 1e9).toFixed(6);
+}
+
+function verdictJson(v: FrameVerdict, time: string, summary: string): unknown {
+  return {
+    frame: v.frame,
+    time,
+    summary,
+    verdict: v.verdict,
+    result: v.summary,
+    cached: v.cached,
+    hops: v.hops,
+    drop: v.drop,
+    steps: v.traces.flatMap((t) =>
+      traceSteps(t).map((st) => ({
+        ...st,
+        cookie: st.cookie === undefined ? undefined : `0x${st.cookie.toString(16)}`,
+      })),
+    ),
+  };
+}
+
+export function registerReplay(program: Command): void {
+  program
+    .command("replay")
+    .description(
+      "replay a capture through the pipeline of the loaded hosts: where each frame went, and why each drop happened",
+    )
+    .argument("<capture>", "pcap or pcapng file")
+    .argument("<hosts...>", "sosreport directories or archives (several: tunnels continue across them)")
+    .option(
+      "--at <host:port>",
+      "where the frames enter (a port or device name: qvo…, tap…, eth1); default: from the pcapng interface name, the tunnel endpoint or the source MAC",
+    )
+    .option("--frames <range>", "only frames A-B (1-based; A- to the end)", parseRange)
+    .option(
+      "--tunnels <style>",
+      "kernel (set(tunnel(...))) or native (tnl_push); default: as each host's datapath does",
+    )
+    .option("--no-cache", "translate every frame (no megaflow cache)")
+    .option(
+      "--before <dump>",
+      "a flow dump taken before the capture (with --after: which flows' n_packets grew)",
+    )
+    .option("--after <dump>", "a flow dump taken after the capture")
+    .option(
+      "--write-inner <out.pcap>",
+      "write the decapsulated inner frames of tunnel traffic, with their timestamps",
+    )
+    .option("-v, --verbose", "the path of every frame, and the explanation of drops on flooded frames too")
+    .option("--json", "frames, conversations, drops and counters as JSON")
+    .action(async (capture, inputs, opts) => {
+      if (opts.tunnels !== undefined && opts.tunnels !== "kernel" && opts.tunnels !== "native")
+        throw new UsageError(`--tunnels takes kernel or native, got "${opts.tunnels}"`);
+      if ((opts.before === undefined) !== (opts.after === undefined))
+        throw new UsageError("--before and --after go together");
+      const hosts = await loadInputs(inputs, {});
+      const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
+      const at = opts.at === undefined ? undefined : resolveAt(switches, opts.at);
+      if (typeof at === "string") throw new UsageError(at);
+      const opened = openCapture(capture);
+      if (!opened.ok) throw new UsageError(formatDiagnostic(opened.error));
+      const reader = opened.value;
+      const replayer = new Replayer(switches, { ...(at ? { at } : {}), cache: opts.cache });
+      const agg = new ReplayAggregate();
+      const writer = opts.writeInner ? new PcapFileWriter(opts.writeInner) : undefined;
+      const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };
+      const frames: unknown[] = [];
+      let first: { sec: number; nsec: number } | null = null;
+      let failed = false;
+      const started = process.hrtime.bigint();
+      try {
+        for (let rec = reader.next(); rec && rec.frame <= range.to; rec = reader.next()) {
+          if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
+          const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
+          const iface = reader.interfaces[rec.interfaceId];
+          const meta = {
+            linkType: rec.linktype,
+            wireLength: rec.len,
+            ...(iface?.name ? { ifName: iface.name } : {}),
+          };
+          // Frames before the range still run: the state they leave (learning, conntrack) is real.
+          const v = replayer.replayFrame(rec.frame, data, meta);
+          if (rec.frame < range.from) continue;
+          agg.add(replayer.key, v);
+          if (v.verdict === "dropped" || v.verdict === "loop" || v.verdict === "no-ingress") failed = true;
+          if (writer) {
+            const t = tunnelOf(data, rec.linktype);
+            if (t)
+              writer.write(
+                data.subarray(t.innerOffset),
+                rec.tsSec,
+                rec.tsNsec,
+                Math.max(0, rec.len - t.innerOffset),
+              );
+          }
+          const time = relativeTime(rec, first);
+          const summary = summarizeFrame(decodeFrame(data, rec.linktype));
+          if (opts.json) frames.push(verdictJson(v, time, summary));
+          else for (const l of frameLines(summary, time, v, opts.verbose ?? false)) out(l);
+        }
+      } finally {
+        reader.close();
+        writer?.close();
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      let counters: CounterDelta[] | undefined;
+      if (opts.before !== undefined && opts.after !== undefined)
+        counters = countersOf(opts.before, opts.after);
+      if (opts.json) {
+        out(
+          toJson({
+            frames,
+            verdicts: agg.verdicts,
+            conversations: agg.conversations(),
+            drops: agg.dropGroups(),
+            ...(counters ? { counters } : {}),
+            stats: replayer.stats,
+          }),
+        );
+      } else {
+        for (const l of conversationLines(agg.conversations())) out(l);
+        for (const l of dropLines(agg.dropGroups())) out(l);
+        if (counters) {
+          out("");
+          out(
+            `== flows whose n_packets grew between ${escapeText(opts.before ?? "")} and ${escapeText(opts.after ?? "")}`,
+          );
+          for (const c of counters)
+            out(
+              `${String(`+${c.delta}`).padStart(8)}  table ${c.table} priority ${c.priority} ${escapeText(c.match)}`,
+            );
+        }
+        const s = replayer.stats;
+        out("");
+        out(
+          `${s.frames} frames replayed in ${seconds.toFixed(3)} s: ${s.translated} translated, ${s.cacheHits} from the megaflow cache (${s.invalidations} invalidations)`,
+        );
+      }
+      for (const d of reader.diagnostics) err(formatDiagnostic(d));
+      if (errorCount(hosts) > 0 || reader.diagnostics.some((d) => d.severity === "error")) failed = true;
+      process.exitCode = failed ? EXIT.failure : EXIT.ok;
+    });
+}
+
+function countersOf(before: string, after: string): CounterDelta[] {
+  const read = (file: string) => {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      throw new UsageError(`${file}: ${(e as Error).message}`);
+    }
+    const d = parseFlowDump(text, file);
+    for (const x of d.diagnostics) err(formatDiagnostic(x));
+    return d.value.flows;
+  };
+  return counterEvidence(read(before), read(after));
+}

@@ -1,0 +1,101 @@
+/**
+ * The replayer the CLI and the TUI use: one frame at a time, in capture order, to a FrameVerdict. A
+ * megaflow cache per ingress port answers repeated traffic with one lookup; it is emptied whenever a
+ * translation changes switch state (MAC learning, learn() flows), as OVS revalidates its datapath flows.
+ */
+import { extractFlowKey } from "../decode/flowkey.js";
+import { newFlowKey } from "../model/layout.js";
+import type { Ingress, PortRef } from "../pipeline/ingress.js";
+import { MegaflowCache } from "../pipeline/megaflow.js";
+import { ReplayEngine } from "../pipeline/replay.js";
+import type { SimHost } from "../pipeline/switch.js";
+import type { FrameVerdict } from "./types.js";
+import { verdictOf } from "./verdict.js";
+
+export interface ReplayOptions {
+  /** Where frames enter (resolved `--at HOST:PORT`); tunnel frames for a loaded host still use their tunnel port. */
+  at?: PortRef;
+  /** The megaflow cache (default on); off, every frame is translated. */
+  cache?: boolean;
+}
+
+export interface FrameMeta {
+  linkType: number;
+  /** The capture interface's name (pcapng if_name). */
+  ifName?: string;
+  /** Length on the wire (for MTU checks); the captured length when absent. */
+  wireLength?: number;
+}
+
+export interface ReplayStats {
+  frames: number;
+  translated: number;
+  cacheHits: number;
+  /** Times the cache was emptied because a translation changed switch state. */
+  invalidations: number;
+}
+
+export class Replayer {
+  readonly engine: ReplayEngine;
+  readonly stats: ReplayStats = { frames: 0, translated: 0, cacheHits: 0, invalidations: 0 };
+  private readonly useCache: boolean;
+  private readonly caches = new Map<string, MegaflowCache<CachedVerdict>>();
+  /** The flow key of the last frame at its ingress (the inner frame of a tunnel): reused, read it at once. */
+  readonly key = newFlowKey();
+
+  constructor(hosts: readonly SimHost[], opts: ReplayOptions = {}) {
+    this.engine = new ReplayEngine(hosts, opts.at ? { at: opts.at } : {});
+    this.useCache = opts.cache ?? true;
+  }
+
+  /** Replays one frame (call in capture order: state carries over to the next frame). */
+  replayFrame(frame: number, data: Uint8Array, meta: FrameMeta): FrameVerdict {
+    this.stats.frames++;
+    const ingress = this.engine.ingress(data, meta.linkType, meta.ifName);
+    if (ingress.kind === "none") {
+      extractFlowKey(data, meta.linkType, this.key);
+      return { frame, verdict: "no-ingress", summary: ingress.reason, hops: [], traces: [], cached: false };
+    }
+    this.engine.keyAt(ingress, data, meta.linkType, this.key);
+    const cacheId = cacheIdOf(ingress);
+    const wire = meta.wireLength ?? data.length;
+    const inner = wire - ingressOverhead(ingress);
+    let cache = this.caches.get(cacheId);
+    if (this.useCache && cache) {
+      const hit = cache.lookup(this.key);
+      if (hit && inner <= hit.mtuLimit) {
+        this.stats.cacheHits++;
+        return { ...hit.verdict, frame, cached: true };
+      }
+    }
+    this.stats.translated++;
+    const sim = this.engine.simulate(ingress, this.key.slice());
+    const result = verdictOf(frame, sim, inner);
+    const verdict = result.verdict;
+    if (sim.stateChanged) {
+      this.stats.invalidations++;
+      for (const c of this.caches.values()) c.clear();
+    } else if (this.useCache && sim.mask && !result.mtuDropped) {
+      if (!cache) {
+        cache = new MegaflowCache();
+        this.caches.set(cacheId, cache);
+      }
+      cache.insert(this.key, sim.mask, { verdict, mtuLimit: result.mtuLimit });
+    }
+    return verdict;
+  }
+}
+
+function cacheIdOf(ingress: Exclude<Ingress, { kind: "none" }>): string {
+  return `${ingress.host.name}\u0000${ingress.port.bridge}\u0000${ingress.port.ofport}`;
+}
+
+/** Bytes of outer headers a tunnel ingress strips (the inner frame is what the pipeline forwards). */
+function ingressOverhead(ingress: Ingress): number {
+  return ingress.kind === "tunnel" ? ingress.tunnel.innerOffset : 0;
+}
+
+interface CachedVerdict {
+  verdict: FrameVerdict;
+  mtuLimit: number;
+}

@@ -1,0 +1,217 @@
+/**
+ * A simulation → the frame's verdict: where each copy of it ended (a port, a tunnel to a host not
+ * loaded, the controller, a drop), the hops it took across bridges and hosts, and for a drop the
+ * explanation. A port that is down or an MTU the frame exceeds turns an output into a drop, as the
+ * kernel would after OVS handed it over.
+ */
+import type { HostVisit, Simulation } from "../pipeline/replay.js";
+import type { SimHost, SimPort } from "../pipeline/switch.js";
+import { stepsOf } from "../pipeline/trace-tree.js";
+import type { OvsPort } from "../topology/model.js";
+import { explainDrop } from "./drop.js";
+import type { DropExplanation, FrameVerdict, Hop, VerdictKind } from "./types.js";
+
+/** Encapsulation overhead on the underlay for an inner Ethernet frame (outer IPv4, no options). */
+const TUNNEL_OVERHEAD: Readonly<Record<string, number>> = { vxlan: 50, geneve: 50, gre: 38 };
+const ETH_HEADER = 14;
+
+/** What the verdict's MTU checks depend on, so a cached verdict is reused only for frames it fits. */
+export interface VerdictResult {
+  verdict: FrameVerdict;
+  /** The largest frame every output accepts (MTUs); a cached verdict without MTU drop holds up to it. */
+  mtuLimit: number;
+  /** Some output refused the frame for its size. */
+  mtuDropped: boolean;
+}
+
+function topoPort(host: SimHost, bridge: string, name: string): OvsPort | undefined {
+  return host.topology.bridges.find((b) => b.name === bridge)?.ports.find((p) => p.name === name);
+}
+
+/** The Linux hops past an OVS port towards the VM: qvo ⇄ qvb → qbr → tap. */
+function linuxBeyond(host: SimHost, port: string): Hop[] {
+  const t = host.topology;
+  const hops: Hop[] = [];
+  const peer = t.linux.get(port)?.peer;
+  if (!peer) return hops;
+  hops.push({ host: host.name, port: peer, kind: "veth" });
+  const master = t.linux.get(peer)?.master;
+  if (!master) return hops;
+  const members = t.linuxBridges.find((b) => b.name === master)?.members ?? [];
+  for (const m of members)
+    if (m !== peer) hops.push({ host: host.name, bridge: master, port: m, kind: "out" });
+  return hops;
+}
+
+function patchHops(visit: HostVisit): Hop[] {
+  const hops: Hop[] = [];
+  let bridge = visit.bridge;
+  for (const p of visit.trace.passes)
+    for (const s of stepsOf(p.nodes)) {
+      if (s.bridge === bridge) continue;
+      const from = visit.host.bridges.get(bridge);
+      const patch = [...(from?.ports.values() ?? [])].find(
+        (x: SimPort) => x.peer !== undefined && visit.host.bridges.get(s.bridge)?.byName.has(x.peer),
+      );
+      hops.push({
+        host: visit.host.name,
+        bridge: s.bridge,
+        port: patch?.peer ?? `(${bridge} → ${s.bridge})`,
+        kind: "patch",
+      });
+      bridge = s.bridge;
+    }
+  return hops;
+}
+
+interface End {
+  kind: VerdictKind;
+  text: string;
+  drop?: DropExplanation;
+}
+
+export function verdictOf(frame: number, sim: Simulation, innerLength: number): VerdictResult {
+  const hops: Hop[] = [];
+  const ends: End[] = [];
+  let mtuLimit = Number.POSITIVE_INFINITY;
+  const ethLength = innerLength;
+  const visitHops = (i: number): void => {
+    const v = sim.visits[i];
+    const h = v.host.name;
+    hops.push(...v.before);
+    const inHop: Hop = { host: h, bridge: v.bridge, port: v.port.name, kind: v.tunnel ? "tunnel-in" : "in" };
+    if (v.tunnel) inHop.segment = `${v.tunnel.kind} ${v.tunnel.id} from ${v.tunnel.src}`;
+    else if (v.port.tag !== undefined) inHop.segment = `vlan ${v.port.tag}`;
+    hops.push(inHop);
+    hops.push(...patchHops(v));
+    const error = v.trace.passes.find((p) => p.error)?.error;
+    if (error) {
+      ends.push({
+        kind: /depth|resubmit/.test(error) ? "loop" : "dropped",
+        text: `${h}: ${error}`,
+        drop: explainDrop(v.host, v.trace),
+      });
+      hops.push({ host: h, bridge: v.bridge, port: "(translation failed)", kind: "drop" });
+      return;
+    }
+    if (v.exits.length === 0) {
+      const drop = explainDrop(v.host, v.trace);
+      ends.push({
+        kind: "dropped",
+        text: `dropped ${h} ${drop.bridge}${drop.table !== undefined ? ` table ${drop.table}` : ""} (${drop.reason})`,
+        drop,
+      });
+      hops.push({
+        host: h,
+        bridge: drop.bridge,
+        port: drop.table !== undefined ? `table ${drop.table}` : "(drop)",
+        kind: "drop",
+      });
+      return;
+    }
+    for (const e of v.exits) {
+      if (e.kind === "controller") {
+        ends.push({ kind: "controller", text: `${h} ${e.out.bridge}: to the controller` });
+        continue;
+      }
+      if (e.kind === "tunnel") {
+        const t = e.out.tunnel;
+        const out: Hop = { host: h, bridge: e.out.bridge, port: e.out.port, kind: "tunnel-out" };
+        if (t) out.segment = `${t.type} ${Number(BigInt(t.tunId))} to ${t.dst}`;
+        hops.push(out);
+        const overhead = TUNNEL_OVERHEAD[t?.type ?? ""] ?? 50;
+        const underlay = t ? v.host.topology.addresses.get(t.src)?.mtu : undefined;
+        if (underlay !== undefined) {
+          const limit = underlay - overhead + ETH_HEADER;
+          if (ethLength > limit) {
+            ends.push({
+              kind: "dropped",
+              text: `dropped ${h}: ${ethLength}-byte frame + ${overhead} bytes of ${t?.type} exceeds the underlay MTU ${underlay}`,
+              drop: mtuDrop(
+                v,
+                e.out.bridge,
+                `the ${ethLength}-byte frame plus ${overhead} bytes of ${t?.type} headers exceeds the underlay MTU ${underlay} (${t?.src})`,
+              ),
+            });
+            mtuLimit = Math.min(mtuLimit, limit);
+            continue;
+          }
+          mtuLimit = Math.min(mtuLimit, limit);
+        }
+        if (e.visit !== undefined) visitHops(e.visit);
+        else ends.push({ kind: "tunneled", text: `tunneled ${h} → ${e.remote} (not loaded)` });
+        continue;
+      }
+      const port = e.port;
+      hops.push({ host: h, bridge: e.out.bridge, port: e.out.port, kind: "out" });
+      const tp = topoPort(v.host, e.out.bridge, e.out.port);
+      if (tp?.up === false) {
+        ends.push({
+          kind: "dropped",
+          text: `dropped ${h}: ${e.out.port} is down`,
+          drop: {
+            host: h,
+            bridge: e.out.bridge,
+            reason: "port-down",
+            detail: `output to ${e.out.port}, which is down (${tp.evidence.file}:${tp.evidence.line})`,
+            nearMisses: [],
+          },
+        });
+        continue;
+      }
+      if (tp?.mtu !== undefined) {
+        const limit = tp.mtu + ETH_HEADER + (port?.vlanMode === "trunk" ? 4 : 0);
+        if (ethLength > limit) {
+          ends.push({
+            kind: "dropped",
+            text: `dropped ${h}: ${ethLength}-byte frame exceeds ${e.out.port}'s MTU ${tp.mtu}`,
+            drop: mtuDrop(
+              v,
+              e.out.bridge,
+              `the ${ethLength}-byte frame exceeds ${e.out.port}'s MTU ${tp.mtu}`,
+            ),
+          });
+          mtuLimit = Math.min(mtuLimit, limit);
+          continue;
+        }
+        mtuLimit = Math.min(mtuLimit, limit);
+      }
+      hops.push(...linuxBeyond(v.host, e.out.port));
+      ends.push({ kind: "delivered", text: `${h}:${e.out.port}` });
+    }
+  };
+  if (sim.visits.length > 0) visitHops(0);
+  if (sim.hostLoop)
+    ends.push({ kind: "loop", text: `crossed more than ${sim.visits.length} hosts (tunnel loop)` });
+  const verdict: FrameVerdict = {
+    frame,
+    verdict: overall(ends),
+    summary: summarize(ends),
+    hops,
+    traces: sim.visits.map((v) => v.trace),
+    cached: false,
+  };
+  const drop = ends.find((e) => e.drop)?.drop;
+  if (drop) verdict.drop = drop;
+  return { verdict, mtuLimit, mtuDropped: ends.some((e) => e.drop?.reason === "mtu-exceeded") };
+}
+
+function mtuDrop(v: HostVisit, bridge: string, detail: string): DropExplanation {
+  return { host: v.host.name, bridge, reason: "mtu-exceeded", detail, nearMisses: [] };
+}
+
+const PRECEDENCE: readonly VerdictKind[] = ["delivered", "tunneled", "controller", "loop", "dropped"];
+
+function overall(ends: readonly End[]): VerdictKind {
+  for (const k of PRECEDENCE) if (ends.some((e) => e.kind === k)) return k;
+  return "dropped";
+}
+
+function summarize(ends: readonly End[]): string {
+  const delivered = ends.filter((e) => e.kind === "delivered").map((e) => e.text);
+  const rest = ends.filter((e) => e.kind !== "delivered").map((e) => e.text);
+  const parts: string[] = [];
+  if (delivered.length > 0) parts.push(`delivered ${delivered.join(", ")}`);
+  parts.push(...rest);
+  return parts.join("; ") || "dropped (no output)";
+}

@@ -1,0 +1,241 @@
+/**
+ * Replay: captured frames through the simulated switches of every loaded host, in capture order, with
+ * the state a real switch keeps (MAC learning, learn() flows, conntrack) carried from frame to frame.
+ * A frame output to a tunnel whose remote end is a loaded host continues there, at the tunnel port whose
+ * remote_ip is the sender's endpoint, as the inner frame with tun_id/tun_src/tun_dst set.
+ *
+ * This module simulates; the explain stage (src/explain/replay.ts) turns a simulation into a verdict.
+ */
+
+import { extractFlowKey, extractTunnelFlowKey } from "../decode/flowkey.js";
+import type { FlowEntry } from "../dumps/flows.js";
+import type { Hop } from "../explain/types.js";
+import { parseIpv4 } from "../model/field-value.js";
+import { type FlowKey, K, KSIZE, newFlowKey } from "../model/layout.js";
+import { ConntrackTable } from "./conntrack.js";
+import type { OutputRecord } from "./context.js";
+import {
+  hostWithLocalIp,
+  type Ingress,
+  type IngressResolver,
+  ingressResolver,
+  ipText,
+  type PortRef,
+  tunnelPortFor,
+} from "./ingress.js";
+import { maskActionReads } from "./megaflow.js";
+import type { SimHost, SimPort } from "./switch.js";
+import { type TraceResult, trace } from "./trace.js";
+import type { TraceNode } from "./trace-tree.js";
+
+/** How many hosts one frame may cross (a tunnel loop between hosts ends here). */
+const MAX_HOST_VISITS = 16;
+
+export interface HostVisit {
+  host: SimHost;
+  bridge: string;
+  port: SimPort;
+  /** Linux hops before the OVS port (tap → qbr → qvb). */
+  before: Hop[];
+  /** Set when the frame arrived from a tunnel: the segment id (VNI / GRE key) and the sender. */
+  tunnel?: { kind: string; id: number; src: string };
+  trace: TraceResult;
+  exits: Exit[];
+}
+
+export type Exit =
+  /** Output to a port of this host (a VM, router, DHCP port or NIC). */
+  | { kind: "port"; out: OutputRecord; port: SimPort | undefined }
+  /** Output to a tunnel: `visit` is the index of the visit at the remote host when it is loaded. */
+  | { kind: "tunnel"; out: OutputRecord; remote: string; visit?: number }
+  | { kind: "controller"; out: OutputRecord };
+
+export interface Simulation {
+  ingress: Ingress;
+  visits: HostVisit[];
+  /** The frame crossed more hosts than MAX_HOST_VISITS (a tunnel loop). */
+  hostLoop: boolean;
+  /** The megaflow: the bits of the ingress key the outcome depended on; undefined when not cacheable. */
+  mask: FlowKey | undefined;
+  /** The translation changed switch state (MAC table, learned flows): cached outcomes are stale. */
+  stateChanged: boolean;
+}
+
+export interface ReplayEngineOptions {
+  /** `HOST:PORT`, already resolved: every frame that is not a tunnel frame for a loaded host enters here. */
+  at?: PortRef;
+}
+
+function walk(nodes: readonly TraceNode[], visit: (n: TraceNode) => void): void {
+  for (const n of nodes) {
+    visit(n);
+    walk(n.subs, visit);
+  }
+}
+
+function tableVersions(hosts: readonly SimHost[]): number {
+  let v = 0;
+  for (const h of hosts)
+    for (const b of h.bridges.values()) for (const t of b.classifier.tables.values()) v += t.version;
+  return v;
+}
+
+/** Clears what a packet does not carry from one host to the next: metadata, registers, conntrack. */
+function remoteKey(out: OutputRecord, port: SimPort): FlowKey {
+  const key = newFlowKey();
+  for (const slot of [
+    "dlDst",
+    "dlSrc",
+    "dlType",
+    "vlanTci",
+    "vlanTpid",
+    "vlanTci1",
+    "vlanTpid1",
+    "mplsLse",
+    "nwSrc",
+    "nwDst",
+    "ipv6Src",
+    "ipv6Dst",
+    "ipv6Label",
+    "nwProto",
+    "nwTos",
+    "nwTtl",
+    "nwFrag",
+    "arpSha",
+    "arpTha",
+    "ndTarget",
+    "tpSrc",
+    "tpDst",
+    "tcpFlags",
+  ] as const)
+    key.set(out.flow.subarray(K[slot], K[slot] + KSIZE[slot]), K[slot]);
+  const t = out.tunnel;
+  if (t) {
+    const id = BigInt(t.tunId);
+    key[K.tunId] = Number(id >> 32n);
+    key[K.tunId + 1] = Number(id & 0xffffffffn);
+    key[K.tunSrc] = Number(parseIpv4(t.src) ?? 0n);
+    key[K.tunDst] = Number(parseIpv4(t.dst) ?? 0n);
+    key[K.tunTtl] = 64;
+  }
+  key[K.inPort] = port.ofport;
+  return key;
+}
+
+export class ReplayEngine {
+  readonly conntrack = new ConntrackTable();
+  private readonly resolver: IngressResolver;
+
+  constructor(
+    readonly hosts: readonly SimHost[],
+    opts: ReplayEngineOptions = {},
+  ) {
+    this.resolver = ingressResolver(hosts, opts.at);
+  }
+
+  ingress(data: Uint8Array, linktype: number, ifName?: string): Ingress {
+    return this.resolver.resolve(data, linktype, ifName);
+  }
+
+  /** The flow key the frame has at its ingress (the inner frame for a tunnel ingress). */
+  keyAt(ingress: Ingress, data: Uint8Array, linktype: number, key: FlowKey): void {
+    if (ingress.kind === "tunnel") extractTunnelFlowKey(data, linktype, key);
+    else extractFlowKey(data, linktype, key);
+    if (ingress.kind !== "none") key[K.inPort] = ingress.port.ofport;
+  }
+
+  /** Runs the frame through every host it reaches. Changes switch state as OVS would. */
+  simulate(ingress: Ingress, key: FlowKey): Simulation {
+    const sim: Simulation = { ingress, visits: [], hostLoop: false, mask: undefined, stateChanged: false };
+    if (ingress.kind === "none") return sim;
+    const mask = newFlowKey();
+    let cacheable = true;
+    const versionBefore = tableVersions(this.hosts);
+    const queue: Array<{
+      host: SimHost;
+      port: SimPort;
+      before: Hop[];
+      key: FlowKey;
+      tunnel?: HostVisit["tunnel"];
+      from?: Exit & { kind: "tunnel" };
+    }> = [];
+    const first: (typeof queue)[number] = {
+      host: ingress.host,
+      port: ingress.port,
+      before: ingress.before,
+      key,
+    };
+    if (ingress.kind === "tunnel")
+      first.tunnel = { kind: ingress.tunnel.kind, id: ingress.tunnel.id, src: ipText(ingress.tunnel.src) };
+    queue.push(first);
+    while (queue.length > 0) {
+      const item = queue.shift();
+      if (!item) break;
+      if (sim.visits.length >= MAX_HOST_VISITS) {
+        sim.hostLoop = true;
+        break;
+      }
+      const executed: FlowEntry[] = [];
+      const result = trace({
+        host: item.host,
+        bridge: item.port.bridge,
+        flow: item.key,
+        withPacket: true,
+        ctNext: [],
+        conntrack: this.conntrack,
+        megaflow: mask,
+        executed,
+      });
+      for (const f of executed) if (!maskActionReads(mask, f.actions)) cacheable = false;
+      if (result.passes.length > 1) cacheable = false;
+      for (const p of result.passes)
+        walk(p.nodes, (n) => {
+          if (n.text.startsWith("learned that ")) sim.stateChanged = true;
+        });
+      const visit: HostVisit = {
+        host: item.host,
+        bridge: item.port.bridge,
+        port: item.port,
+        before: item.before,
+        trace: result,
+        exits: [],
+      };
+      if (item.tunnel) visit.tunnel = item.tunnel;
+      const index = sim.visits.length;
+      sim.visits.push(visit);
+      if (item.from) item.from.visit = index;
+      for (const out of result.passes.flatMap((p) => p.outputs)) {
+        if (out.port === "CONTROLLER") {
+          visit.exits.push({ kind: "controller", out });
+          continue;
+        }
+        if (out.tunnel) {
+          const exit: Exit & { kind: "tunnel" } = { kind: "tunnel", out, remote: out.tunnel.dst };
+          visit.exits.push(exit);
+          const remote = hostWithLocalIp(this.hosts, out.tunnel.dst);
+          const tp = remote ? tunnelPortFor(remote, out.tunnel.type, out.tunnel.src) : undefined;
+          if (remote && tp) {
+            const t = { kind: out.tunnel.type, id: Number(BigInt(out.tunnel.tunId)), src: out.tunnel.src };
+            queue.push({
+              host: remote,
+              port: tp.port,
+              before: [],
+              key: remoteKey(out, tp.port),
+              tunnel: t,
+              from: exit,
+            });
+          }
+          continue;
+        }
+        visit.exits.push({
+          kind: "port",
+          out,
+          port: item.host.bridges.get(out.bridge)?.byName.get(out.port),
+        });
+      }
+    }
+    if (tableVersions(this.hosts) !== versionBefore) sim.stateChanged = true;
+    if (cacheable && !sim.hostLoop) sim.mask = mask;
+    return sim;
+  }
+}

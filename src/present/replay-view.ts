@@ -1,0 +1,77 @@
+/**
+ * Text for `ovspath replay`: one line per frame with its verdict, the explanation under each drop (the
+ * dropping flow, the near misses), then the conversations and the drop summary. Everything that came
+ * from a capture or a dump goes through escapeText.
+ */
+import type { Conversation, DropGroup } from "../explain/conversations.js";
+import { formatNearMiss } from "../explain/near-miss.js";
+import type { FrameVerdict, Hop } from "../explain/types.js";
+import { escapeText } from "../util/escape.js";
+
+const LABEL: Readonly<Record<FrameVerdict["verdict"], string>> = {
+  delivered: "DELIVERED",
+  tunneled: "TUNNELED",
+  dropped: "DROPPED",
+  controller: "CONTROLLER",
+  loop: "LOOP",
+  "no-ingress": "NO-INGRESS",
+};
+
+export function hopText(h: Hop): string {
+  const where = h.bridge ? `${h.bridge}:${h.port}` : h.port;
+  const seg = h.segment ? `[${h.segment}]` : "";
+  const mark = h.kind === "drop" ? "✗ " : h.kind === "tunnel-out" ? "⇒ " : h.kind === "tunnel-in" ? "⇐ " : "";
+  return escapeText(`${mark}${where}${seg}`);
+}
+
+/** "tap… → qbr… → qvb… → br-int:qvo…[vlan 1] → br-tun:patch-int ⇒ br-tun:vxlan-0a00000c[vxlan 100 to 10.0.0.12] | compute2: …" */
+export function pathText(hops: readonly Hop[]): string {
+  const parts: string[] = [];
+  let host: string | undefined;
+  for (const h of hops) {
+    const prefix = h.host !== host ? `${escapeText(h.host)}: ` : "";
+    host = h.host;
+    parts.push(`${prefix}${hopText(h)}`);
+  }
+  return parts.join(" → ");
+}
+
+export function frameLines(summary: string, time: string, v: FrameVerdict, verbose: boolean): string[] {
+  const lines = [
+    `${String(v.frame).padStart(6)} ${time.padStart(11)} ${summary}  ${LABEL[v.verdict]} ${escapeText(v.summary)}`,
+  ];
+  if (verbose && v.hops.length > 0) lines.push(`         path: ${pathText(v.hops)}`);
+  const d = v.drop;
+  if (d && (v.verdict !== "delivered" || verbose)) {
+    lines.push(`         why: ${escapeText(d.detail)}`);
+    if (d.flow)
+      lines.push(
+        `         flow: ${escapeText(`${d.flow.file}:${d.flow.line} cookie ${d.flow.cookie}: ${d.flow.text}`)}`,
+      );
+    for (const n of d.nearMisses) lines.push(`         near miss: ${escapeText(formatNearMiss(n))}`);
+  }
+  return lines;
+}
+
+export function conversationLines(convs: readonly Conversation[]): string[] {
+  const out = ["", `== conversations (${convs.length})`];
+  for (const c of convs) {
+    const counts = Object.entries(c.verdicts)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(", ");
+    out.push(`${escapeText(c.name)}: ${c.frames} frames (${counts}), first frame ${c.firstFrame}`);
+    for (const p of c.paths) out.push(`    ${escapeText(p)}`);
+  }
+  return out;
+}
+
+export function dropLines(groups: readonly DropGroup[]): string[] {
+  const out = ["", `== drops (${groups.reduce((n, g) => n + g.frames.length, 0)} frames)`];
+  for (const g of groups) {
+    const frames = g.frames.slice(0, 12).join(",") + (g.frames.length > 12 ? ",…" : "");
+    out.push(
+      `${String(g.frames.length).padStart(6)}  ${escapeText(`${g.host} ${g.bridge}${g.table !== undefined ? ` table ${g.table}` : ""}`)}  ${g.reason}: ${escapeText(g.detail)}  (frames ${frames})`,
+    );
+  }
+  return out;
+}
