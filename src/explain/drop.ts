@@ -62,7 +62,7 @@ export function explainDrop(host: SimHost, result: TraceResult): DropExplanation
     base.flow = {
       file: flow.file,
       line: flow.line,
-      cookie: hex(Number(flow.cookie)),
+      cookie: `0x${flow.cookie.toString(16)}`,
       text: flow.text.trim(),
     };
   const notes = all
@@ -74,6 +74,11 @@ export function explainDrop(host: SimHost, result: TraceResult): DropExplanation
     base.reason = reason;
     base.detail = detail;
     if (bridge && step && key) base.nearMisses = nearMisses(host.name, bridge, step.table, key, flow);
+    // A segment id nobody maps: the flows of the sibling tunnel tables (GRE 3, VXLAN 4, Geneve 6) that
+    // differ only in tun_id show which ids this host does map.
+    if (reason === "unknown-tunnel-id" && bridge && step && key && base.nearMisses.length === 0)
+      for (const t of Object.keys(BR_TUN_TUNNEL_TO_LV).map(Number))
+        if (t !== step.table) base.nearMisses.push(...nearMisses(host.name, bridge, t, key));
     return base;
   };
 

@@ -145,7 +145,7 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
       const port = e.port;
       hops.push({ host: h, bridge: e.out.bridge, port: e.out.port, kind: "out" });
       const tp = topoPort(v.host, e.out.bridge, e.out.port);
-      if (tp?.up === false) {
+      if (port?.down && tp) {
         ends.push({
           kind: "dropped",
           text: `dropped ${h}: ${e.out.port} is down`,
@@ -153,7 +153,7 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
             host: h,
             bridge: e.out.bridge,
             reason: "port-down",
-            detail: `output to ${e.out.port}, which is down (${tp.evidence.file}:${tp.evidence.line})`,
+            detail: `output to ${e.out.port}, which ovs-ofctl show reports down (PORT_DOWN or LINK_DOWN); port defined at ${tp.evidence.file}:${tp.evidence.line}`,
             nearMisses: [],
           },
         });

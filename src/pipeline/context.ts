@@ -28,6 +28,8 @@ export interface OutputRecord {
    * replay receives. Not part of the JSON output.
    */
   flow: FlowKey;
+  /** Output by the underlay bridge of a native tunnel: the encapsulated copy of a tunnel output. */
+  underlay?: boolean;
 }
 
 export interface RecircRequest {

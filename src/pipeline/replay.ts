@@ -205,6 +205,7 @@ export class ReplayEngine {
       sim.visits.push(visit);
       if (item.from) item.from.visit = index;
       for (const out of result.passes.flatMap((p) => p.outputs)) {
+        if (out.underlay) continue;
         if (out.port === "CONTROLLER") {
           visit.exits.push({ kind: "controller", out });
           continue;

@@ -32,6 +32,8 @@ export interface SimPort {
   mac?: string;
   noFlood: boolean;
   noFwd: boolean;
+  /** OpenFlow says the link or the port is down (LINK_DOWN / PORT_DOWN): the datapath drops output to it. */
+  down: boolean;
 }
 
 export interface MacEntry {
@@ -101,6 +103,7 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
       trunks: new Set(p.trunks),
       noFlood: shown?.config.includes("NO_FLOOD") ?? false,
       noFwd: shown?.config.includes("NO_FWD") ?? false,
+      down: (shown?.config.includes("PORT_DOWN") || shown?.state.includes("LINK_DOWN")) ?? false,
     };
     if (p.dpPort !== undefined) sp.dpPort = p.dpPort;
     if (p.tag !== undefined) sp.tag = p.tag;
@@ -124,6 +127,7 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
       mac: s.mac,
       noFlood: s.config.includes("NO_FLOOD"),
       noFwd: s.config.includes("NO_FWD"),
+      down: s.config.includes("PORT_DOWN") || s.state.includes("LINK_DOWN"),
     };
     ports.set(ofport, sp);
     byName.set(s.name, sp);

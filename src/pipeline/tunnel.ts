@@ -132,7 +132,10 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.sideEffects = false;
   const outer = ctx.odp;
   ctx.odp = [push];
+  const firstUnderlayOutput = ctx.outputs.length;
   patchOutput(ctx, dev, isLast);
+  // What the underlay bridge output is the encapsulated copy of this tunnel output, not a delivery.
+  for (let i = firstUnderlayOutput; i < ctx.outputs.length; i++) ctx.outputs[i].underlay = true;
   const inner = ctx.odp;
   ctx.odp = outer;
   if (inner.length > 1) outer.push(isLast ? inner.join(",") : `clone(${inner.join(",")})`);
