@@ -99,3 +99,6 @@ if (tshark.status === 0) {
 }
 
 await benchFlows(DIR, Number(process.env.BENCH_FLOWS ?? 100_000));
+
+const { benchReplay } = await import("./bench/replay.js");
+benchReplay(DIR, Number(process.env.BENCH_REPLAY_FRAMES ?? 1_000_000));

@@ -1,0 +1,49 @@
+/**
+ * One replay measurement in its own process (its peak RSS is its own):
+ *   tsx scripts/bench/replay-measure.ts CAPTURE HOSTDIR HOST:PORT cache|nocache [MAX_FRAMES]
+ * prints {"mode","frames","seconds","maxRssMB","translated","cacheHits","verdicts"} as JSON.
+ */
+import { openCapture } from "../../src/capture/index.js";
+import { loadHosts } from "../../src/dumps/host/load.js";
+import { Replayer } from "../../src/explain/replay.js";
+import { switchesOf } from "../../src/pipeline/index.js";
+import { resolveAt } from "../../src/pipeline/ingress.js";
+
+const [file, hostDir, atText, mode, maxText] = process.argv.slice(2);
+if (!file || !hostDir || !atText || (mode !== "cache" && mode !== "nocache")) {
+  process.stderr.write("usage: replay-measure.ts CAPTURE HOSTDIR HOST:PORT cache|nocache [MAX_FRAMES]\n");
+  process.exit(2);
+}
+const max = maxText ? Number(maxText) : Number.POSITIVE_INFINITY;
+const switches = switchesOf(await loadHosts(hostDir));
+const at = resolveAt(switches, atText);
+if (typeof at === "string") throw new Error(at);
+const replayer = new Replayer(switches, { at, cache: mode === "cache" });
+const opened = openCapture(file);
+if (!opened.ok) throw new Error(opened.error.message);
+const reader = opened.value;
+const verdicts: Record<string, number> = {};
+const meta = { linkType: 1, wireLength: 0 };
+const t0 = process.hrtime.bigint();
+let frames = 0;
+for (let r = reader.next(); r && frames < max; r = reader.next()) {
+  frames++;
+  meta.linkType = r.linktype;
+  meta.wireLength = r.len;
+  const v = replayer.replayFrame(r.frame, r.bytes.subarray(r.offset, r.offset + r.caplen), meta);
+  verdicts[v.verdict] = (verdicts[v.verdict] ?? 0) + 1;
+}
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+reader.close();
+const { translated, cacheHits } = replayer.stats;
+console.log(
+  JSON.stringify({
+    mode,
+    frames,
+    seconds,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    translated,
+    cacheHits,
+    verdicts,
+  }),
+);
