@@ -10,7 +10,7 @@
  */
 import type { Action, LearnSpec } from "../model/actions/index.js";
 import type { FieldDef } from "../model/fields.js";
-import { FLOW_WORDS, type FlowKey, K, KSIZE, type LayoutName, newFlowKey } from "../model/layout.js";
+import { FLOW_WORDS, type FlowKey, K, KSIZE, type LayoutName, newFlowKey, OFPP } from "../model/layout.js";
 
 /** Slots an action may write without the datapath caring about the old value (metadata, not headers). */
 const METADATA_SLOTS: ReadonlySet<LayoutName> = new Set<LayoutName>([
@@ -56,7 +56,7 @@ export function maskActionReads(mask: FlowKey, actions: readonly Action[]): bool
       case "output":
       case "outputTrunc":
       case "enqueue": {
-        if (a.port.name === "NORMAL") for (const s of NORMAL_SLOTS) maskSlot(mask, s);
+        if (a.port.number === OFPP.normal) for (const s of NORMAL_SLOTS) maskSlot(mask, s);
         else maskSlot(mask, "inPort");
         break;
       }
