@@ -75,7 +75,12 @@ export class Replayer {
     if (sim.stateChanged) {
       this.stats.invalidations++;
       for (const c of this.caches.values()) c.clear();
-    } else if (this.useCache && sim.mask && !result.mtuDropped) {
+    } else if (
+      this.useCache &&
+      sim.mask &&
+      !result.mtuDropped &&
+      !(ingress.kind === "port" && ingress.assumed)
+    ) {
       if (!cache) {
         cache = new MegaflowCache();
         this.caches.set(cacheId, cache);

@@ -183,10 +183,11 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
   if (sim.visits.length > 0) visitHops(0);
   if (sim.hostLoop)
     ends.push({ kind: "loop", text: `crossed more than ${sim.visits.length} hosts (tunnel loop)` });
+  const assumed = sim.ingress.kind === "port" ? sim.ingress.assumed : undefined;
   const verdict: FrameVerdict = {
     frame,
     verdict: overall(ends),
-    summary: summarize(ends),
+    summary: assumed ? `${summarize(ends)} [${assumed}]` : summarize(ends),
     hops,
     traces: sim.visits.map((v) => v.trace),
     cached: false,

@@ -20,6 +20,8 @@ export interface PortIngress {
   port: SimPort;
   /** Linux hops before the OVS port (tap, qbr, qvb for a hybrid-plugged VM). */
   before: Hop[];
+  /** Set when nothing in the frame said where it entered and the capture's previous entry was assumed. */
+  assumed?: string;
 }
 
 export interface TunnelIngress {
@@ -177,6 +179,7 @@ export function ingressResolver(hosts: readonly SimHost[], at?: PortRef): Ingres
     return r;
   };
   const fixed = at ? portIngress(at) : undefined;
+  let previous: PortIngress | undefined;
   return {
     resolve(data, linktype, ifName) {
       const t = tunnelOf(data, linktype);
@@ -192,7 +195,18 @@ export function ingressResolver(hosts: readonly SimHost[], at?: PortRef): Ingres
       if (linktype === LINKTYPE.ethernet && data.length >= 12) {
         const mac = Array.from(data.subarray(6, 12), (b) => b.toString(16).padStart(2, "0")).join(":");
         const ref = byMac.get(mac);
-        if (ref) return portIngress(ref);
+        if (ref) {
+          const r = portIngress(ref);
+          if (r.kind === "port") previous = r;
+          return r;
+        }
+        // A forged or unknown source MAC on a capture taken at one port: the port its other frames
+        // entered is where this one entered too (said so in the verdict).
+        if (previous && !t)
+          return {
+            ...previous,
+            assumed: `entered at ${previous.port.name} like the capture's earlier frames (source MAC ${mac} is no Neutron port's)`,
+          };
       }
       if (t)
         return {
