@@ -6,11 +6,12 @@ import { PcapFileWriter } from "../../capture/writer.js";
 import { tunnelOf } from "../../decode/flowkey.js";
 import { decodeFrame, summarizeFrame } from "../../decode/index.js";
 import { parseFlowDump } from "../../dumps/flows.js";
+import type { Host } from "../../dumps/host/load.js";
 import { ReplayAggregate } from "../../explain/conversations.js";
 import { type CounterDelta, counterEvidence } from "../../explain/counters.js";
 import { Replayer } from "../../explain/replay.js";
 import type { FrameVerdict } from "../../explain/types.js";
-import { switchesOf, traceSteps } from "../../pipeline/index.js";
+import { type SimHost, switchesOf, traceSteps } from "../../pipeline/index.js";
 import { resolveAt } from "../../pipeline/ingress.js";
 import { conversationLines, dropLines, frameLines } from "../../present/replay-view.js";
 import { escapeText } from "../../util/escape.js";
@@ -88,91 +89,111 @@ export function registerReplay(program: Command): void {
         throw new UsageError("--before and --after go together");
       const hosts = await loadInputs(inputs, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
-      const at = opts.at === undefined ? undefined : resolveAt(switches, opts.at);
-      if (typeof at === "string") throw new UsageError(at);
-      const opened = openCapture(capture);
-      if (!opened.ok) throw new UsageError(formatDiagnostic(opened.error));
-      const reader = opened.value;
-      const replayer = new Replayer(switches, { ...(at ? { at } : {}), cache: opts.cache });
-      const agg = new ReplayAggregate();
-      const writer = opts.writeInner ? new PcapFileWriter(opts.writeInner) : undefined;
-      const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };
-      const frames: unknown[] = [];
-      let first: { sec: number; nsec: number } | null = null;
-      let failed = false;
-      const started = process.hrtime.bigint();
-      try {
-        for (let rec = reader.next(); rec && rec.frame <= range.to; rec = reader.next()) {
-          if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
-          const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
-          const iface = reader.interfaces[rec.interfaceId];
-          const meta = {
-            linkType: rec.linktype,
-            wireLength: rec.len,
-            ...(iface?.name ? { ifName: iface.name } : {}),
-          };
-          // Frames before the range still run: the state they leave (learning, conntrack) is real.
-          const v = replayer.replayFrame(rec.frame, data, meta);
-          if (rec.frame < range.from) continue;
-          agg.add(replayer.key, v);
-          if (v.verdict === "dropped" || v.verdict === "loop" || v.verdict === "no-ingress") failed = true;
-          if (writer) {
-            const t = tunnelOf(data, rec.linktype);
-            if (t)
-              writer.write(
-                data.subarray(t.innerOffset),
-                rec.tsSec,
-                rec.tsNsec,
-                Math.max(0, rec.len - t.innerOffset),
-              );
-          }
-          const time = relativeTime(rec, first);
-          const summary = summarizeFrame(decodeFrame(data, rec.linktype));
-          if (opts.json) frames.push(verdictJson(v, time, summary));
-          else for (const l of frameLines(summary, time, v, opts.verbose ?? false)) out(l);
-        }
-      } finally {
-        reader.close();
-        writer?.close();
-      }
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      let counters: CounterDelta[] | undefined;
-      if (opts.before !== undefined && opts.after !== undefined)
-        counters = countersOf(opts.before, opts.after);
-      if (opts.json) {
-        out(
-          toJson({
-            frames,
-            verdicts: agg.verdicts,
-            conversations: agg.conversations(),
-            drops: agg.dropGroups(),
-            ...(counters ? { counters } : {}),
-            stats: replayer.stats,
-          }),
-        );
-      } else {
-        for (const l of conversationLines(agg.conversations())) out(l);
-        for (const l of dropLines(agg.dropGroups())) out(l);
-        if (counters) {
-          out("");
-          out(
-            `== flows whose n_packets grew between ${escapeText(opts.before ?? "")} and ${escapeText(opts.after ?? "")}`,
-          );
-          for (const c of counters)
-            out(
-              `${String(`+${c.delta}`).padStart(8)}  table ${c.table} priority ${c.priority} ${escapeText(c.match)}`,
-            );
-        }
-        const s = replayer.stats;
-        out("");
-        out(
-          `${s.frames} frames replayed in ${seconds.toFixed(3)} s: ${s.translated} translated, ${s.cacheHits} from the megaflow cache (${s.invalidations} invalidations)`,
-        );
-      }
-      for (const d of reader.diagnostics) err(formatDiagnostic(d));
-      if (errorCount(hosts) > 0 || reader.diagnostics.some((d) => d.severity === "error")) failed = true;
-      process.exitCode = failed ? EXIT.failure : EXIT.ok;
+      process.exitCode = runReplay(capture, switches, hosts, opts);
     });
+}
+
+export interface ReplayRunOptions {
+  at?: string;
+  frames?: { from: number; to: number };
+  cache?: boolean;
+  before?: string;
+  after?: string;
+  writeInner?: string;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+/** Replays one capture over loaded switches, printing as `ovspath replay` does; returns the exit status. */
+export function runReplay(
+  capture: string,
+  switches: SimHost[],
+  hosts: readonly Host[],
+  opts: ReplayRunOptions,
+): number {
+  const at = opts.at === undefined ? undefined : resolveAt(switches, opts.at);
+  if (typeof at === "string") throw new UsageError(at);
+  const opened = openCapture(capture);
+  if (!opened.ok) throw new UsageError(formatDiagnostic(opened.error));
+  const reader = opened.value;
+  const replayer = new Replayer(switches, { ...(at ? { at } : {}), cache: opts.cache });
+  const agg = new ReplayAggregate();
+  const writer = opts.writeInner ? new PcapFileWriter(opts.writeInner) : undefined;
+  const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };
+  const frames: unknown[] = [];
+  let first: { sec: number; nsec: number } | null = null;
+  let failed = false;
+  const started = process.hrtime.bigint();
+  try {
+    for (let rec = reader.next(); rec && rec.frame <= range.to; rec = reader.next()) {
+      if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
+      const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
+      const iface = reader.interfaces[rec.interfaceId];
+      const meta = {
+        linkType: rec.linktype,
+        wireLength: rec.len,
+        ...(iface?.name ? { ifName: iface.name } : {}),
+      };
+      // Frames before the range still run: the state they leave (learning, conntrack) is real.
+      const v = replayer.replayFrame(rec.frame, data, meta);
+      if (rec.frame < range.from) continue;
+      agg.add(replayer.key, v);
+      if (v.verdict === "dropped" || v.verdict === "loop" || v.verdict === "no-ingress") failed = true;
+      if (writer) {
+        const t = tunnelOf(data, rec.linktype);
+        if (t)
+          writer.write(
+            data.subarray(t.innerOffset),
+            rec.tsSec,
+            rec.tsNsec,
+            Math.max(0, rec.len - t.innerOffset),
+          );
+      }
+      const time = relativeTime(rec, first);
+      const summary = summarizeFrame(decodeFrame(data, rec.linktype));
+      if (opts.json) frames.push(verdictJson(v, time, summary));
+      else for (const l of frameLines(summary, time, v, opts.verbose ?? false)) out(l);
+    }
+  } finally {
+    reader.close();
+    writer?.close();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  let counters: CounterDelta[] | undefined;
+  if (opts.before !== undefined && opts.after !== undefined) counters = countersOf(opts.before, opts.after);
+  if (opts.json) {
+    out(
+      toJson({
+        frames,
+        verdicts: agg.verdicts,
+        conversations: agg.conversations(),
+        drops: agg.dropGroups(),
+        ...(counters ? { counters } : {}),
+        stats: replayer.stats,
+      }),
+    );
+  } else {
+    for (const l of conversationLines(agg.conversations())) out(l);
+    for (const l of dropLines(agg.dropGroups())) out(l);
+    if (counters) {
+      out("");
+      out(
+        `== flows whose n_packets grew between ${escapeText(opts.before ?? "")} and ${escapeText(opts.after ?? "")}`,
+      );
+      for (const c of counters)
+        out(
+          `${String(`+${c.delta}`).padStart(8)}  table ${c.table} priority ${c.priority} ${escapeText(c.match)}`,
+        );
+    }
+    const s = replayer.stats;
+    out("");
+    out(
+      `${s.frames} frames replayed in ${seconds.toFixed(3)} s: ${s.translated} translated, ${s.cacheHits} from the megaflow cache (${s.invalidations} invalidations)`,
+    );
+  }
+  for (const d of reader.diagnostics) err(formatDiagnostic(d));
+  if (errorCount(hosts) > 0 || reader.diagnostics.some((d) => d.severity === "error")) failed = true;
+  return failed ? EXIT.failure : EXIT.ok;
 }
 
 function countersOf(before: string, after: string): CounterDelta[] {
