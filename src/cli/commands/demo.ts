@@ -3,10 +3,12 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "@commander-js/extra-typings";
 import { loadHosts } from "../../dumps/host/load.js";
+import { switchesOf } from "../../pipeline/index.js";
 import { topoText } from "../../present/topo-view.js";
 import { buildTopology, selectPaths } from "../../topology/index.js";
 import { EXIT, out } from "../io.js";
 import { runDecode } from "./decode.js";
+import { runReplay } from "./replay.js";
 
 /** fixtures/demo beside the bundle (dist/ovspath.js) or beside the sources (src/cli/commands). */
 function demoDir(): string {
@@ -31,6 +33,11 @@ export function registerDemo(program: Command): void {
       const topo = buildTopology(hosts);
       out("== topology of compute1 (fixtures/demo/hosts/compute1), VM port qvo8c2d4e6f-1a");
       for (const l of topoText(topo, selectPaths(topo, "qvo8c2d4e6f-1a"))) out(l);
+      out("");
+      // The VM's own traffic replayed through the pipeline: deliveries, and the drops explained.
+      const vmCapture = join(dir, "compute1-qvo8c2d4e6f-1a-rx.pcap");
+      out("== replay of compute1-qvo8c2d4e6f-1a-rx.pcap (what vm1 sent) through compute1's pipeline");
+      runReplay(vmCapture, switchesOf(hosts), hosts, { at: "compute1:qvo8c2d4e6f-1a" });
       out("");
       for (const name of readdirSync(dir)
         .filter((n) => /\.(pcap|pcapng)$/.test(n))
