@@ -5,6 +5,8 @@
  *      decode (the -V/JSON path), each in its own process for an honest peak RSS
  *   3. tshark -T fields on the same file (first 200,000 frames: tshark is ~100x slower), with the ratio.
  *   4. a 100,000-flow dump loaded into the model, beside `ovs-ofctl parse-flows` on the same flows.
+ *   5. traces/s through the Neutron lab and the 100k-flow table, beside scripted ovs-appctl ofproto/trace
+ *      (BENCH_TRACES sizes it).
  * Env: BENCH_FRAMES (default 1000000), BENCH_FLOWS (default 100000), BENCH_DIR (default bench-out/).
  */
 import { spawnSync } from "node:child_process";
@@ -99,6 +101,9 @@ if (tshark.status === 0) {
 }
 
 await benchFlows(DIR, Number(process.env.BENCH_FLOWS ?? 100_000));
+
+const { benchTrace } = await import("./bench/trace.js");
+await benchTrace(DIR, Number(process.env.BENCH_FLOWS ?? 100_000));
 
 const { benchReplay } = await import("./bench/replay.js");
 benchReplay(DIR, Number(process.env.BENCH_REPLAY_FRAMES ?? 1_000_000));

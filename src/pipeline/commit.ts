@@ -76,14 +76,22 @@ function commitKey(
   base: FlowKey,
   odp: OdpList,
   masked: boolean,
+  wc?: FlowKey,
 ): void {
   const changed = parts.filter((p) => !p.readOnly && readField(flow, p.field) !== readField(base, p.field));
   if (changed.length === 0) return;
   // A changed field's mask is the whole field: ovspath does not model which bits the classifier
-  // consulted, and a set action writes whole fields.
+  // consulted, and a set action writes whole fields. The exception is the TOS byte, which actions
+  // write in parts (mod_nw_tos its DSCP bits, mod_nw_ecn its ECN bits): OVS's mask is those bits.
   const whole = !masked || (parts.every((p) => !p.readOnly) && changed.length === parts.length);
   const shown = whole ? parts : changed;
-  const body = shown.map((p) => `${p.key}=${show(p, readField(flow, p.field))}`);
+  const body = shown.map((p) => {
+    const v = readField(flow, p.field);
+    const m = wc && !whole && (p.key === "tos" || p.key === "tclass") ? readField(wc, p.field) : 0n;
+    return m !== 0n && m !== full(p.field.bits)
+      ? `${p.key}=${show(p, v & m)}/${show(p, m)}`
+      : `${p.key}=${show(p, v)}`;
+  });
   odp.push(`set(${name}(${body.join(",")}))`);
   for (const p of parts) if (!p.readOnly) writeField(base, p.field, readField(flow, p.field));
 }
@@ -129,13 +137,13 @@ function commitVlan(flow: FlowKey, base: FlowKey, odp: OdpList): void {
 }
 
 /** commit_odp_actions: bring the datapath's copy of the packet up to date with the flow. */
-export function commitActions(flow: FlowKey, base: FlowKey, odp: OdpList): void {
+export function commitActions(flow: FlowKey, base: FlowKey, odp: OdpList, wc?: FlowKey): void {
   commitKey("eth", ETH, flow, base, odp, true);
   const proto = flow[K.nwProto];
   const dlType = base[K.dlType];
   if (proto !== 0 || dlType === 0x0806) {
-    if (dlType === 0x0800) commitKey("ipv4", IPV4, flow, base, odp, true);
-    else if (dlType === 0x86dd) commitKey("ipv6", IPV6, flow, base, odp, true);
+    if (dlType === 0x0800) commitKey("ipv4", IPV4, flow, base, odp, true, wc);
+    else if (dlType === 0x86dd) commitKey("ipv6", IPV6, flow, base, odp, true, wc);
     else if (dlType === 0x0806) commitKey("arp", ARP, flow, base, odp, true);
   }
   const ip = dlType === 0x0800 || dlType === 0x86dd;

@@ -86,12 +86,21 @@ export class XlateContext {
   committedTunnel: string | undefined;
   /** NAT action seen inside a ct() exec list. */
   natSeen: "src" | "dst" | undefined;
+  /** The table node holding the latest lookup's key, and the buffer it lives in (see keepLookupKey). */
+  keyNode: TraceNode | undefined;
+  keyBuffer: FlowKey | undefined;
   /** A replay's megaflow mask: the classifier ORs every probed subtable's mask into it. */
   megaflow: FlowKey | undefined;
   /** A replay's record of the flows translation executed (their actions' reads join the megaflow). */
   executed: FlowEntry[] | undefined;
   /** The connection tracker of a replay: ct() asks it; absent for ofproto/trace (--ct-next). */
   conntrack: ConntrackTable | undefined;
+  /**
+   * The bridge ofproto/trace was asked about (xin->ofproto). A miss in any other bridge (reached over a
+   * patch port) is that bridge's internal no-packet-in rule, which OVS then prints as a flow:
+   * `N. reg0=0x2, priority 0`.
+   */
+  traceBridge: string;
 
   constructor(
     readonly host: SimHost,
@@ -102,6 +111,7 @@ export class XlateContext {
     origTunDst: number,
   ) {
     this.bridge = bridge;
+    this.traceBridge = bridge.name;
     this.flow = flow;
     this.base = flow.slice();
     this.trace = trace;

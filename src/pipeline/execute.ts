@@ -195,10 +195,14 @@ export const EXECUTORS: ExecutorTable = {
   setIpv4Src: (ctx, a) => setIf(ctx, ctx.flow[K.dlType] === 0x0800, "nw_src", a.addr),
   setIpv4Dst: (ctx, a) => setIf(ctx, ctx.flow[K.dlType] === 0x0800, "nw_dst", a.addr),
   setIpDscp: (ctx, a) => {
-    if (isIp(ctx.flow)) ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & 0x03) | (a.tos & 0xfc);
+    if (!isIp(ctx.flow)) return;
+    ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & 0x03) | (a.tos & 0xfc);
+    ctx.wc[K.nwTos] |= 0xfc;
   },
   setIpEcn: (ctx, a) => {
-    if (isIp(ctx.flow)) ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & 0xfc) | (a.ecn & 0x03);
+    if (!isIp(ctx.flow)) return;
+    ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & 0xfc) | (a.ecn & 0x03);
+    ctx.wc[K.nwTos] |= 0x03;
   },
   setIpTtl: (ctx, a) => setIf(ctx, isIp(ctx.flow), "nw_ttl", BigInt(a.ttl)),
   setL4Src: (ctx, a) => setIf(ctx, isIp(ctx.flow) && !(ctx.flow[K.nwFrag] & 2), "tp_src", BigInt(a.port)),

@@ -13,12 +13,23 @@ import { composeOutput } from "./xlate.js";
 const DL_DST = fieldNamed("dl_dst");
 const DL_SRC = fieldNamed("dl_src");
 
-function carriesVlan(p: SimPort, vlan: number): boolean {
+/**
+ * xbundle_includes_vlan: an access port carries its VLAN; a trunk its trunks (all when none are
+ * listed); a native port also its native VLAN, and never VLAN 0 when the native VLAN is not 0
+ * (ofproto-dpif's bundle_set forces that trunk set).
+ */
+function carriesVlan(p: SimPort, vlan: number, innerVlan = 0): boolean {
   switch (p.vlanMode) {
     case "access":
-      return vlan === p.tag;
-    default:
-      return p.trunks.size === 0 || p.trunks.has(vlan) || (p.tag !== undefined && vlan === p.tag);
+      // An access port never takes a double-tagged packet.
+      return vlan === (p.tag ?? 0) && innerVlan === 0;
+    case "trunk":
+      return p.trunks.size === 0 || p.trunks.has(vlan);
+    case "native-tagged":
+    case "native-untagged":
+      if (p.tag && vlan === p.tag) return true;
+      if (p.tag && vlan === 0) return false;
+      return p.trunks.size === 0 || p.trunks.has(vlan);
   }
 }
 
@@ -39,7 +50,7 @@ function inputVlan(ctx: XlateContext, p: SimPort): number | undefined {
     case "native-tagged":
     case "native-untagged":
       if (!vid) return p.tag ?? 0;
-      if (!(p.trunks.size === 0 || p.trunks.has(vid))) {
+      if (!carriesVlan(p, vid)) {
         ctx.report(
           "error",
           `dropping VLAN ${vid} packet received on port ${p.name} not configured for trunking VLAN ${vid}`,
@@ -64,11 +75,21 @@ function outputNormal(ctx: XlateContext, out: SimPort, vlan: number): void {
   const f = ctx.flow;
   const oldTci = f[K.vlanTci];
   const oldTpid = f[K.vlanTpid];
+  const oldTci1 = f[K.vlanTci1];
+  const oldTpid1 = f[K.vlanTpid1];
   const pcp = oldTci & VLAN_CFI ? oldTci & 0xe000 : 0;
-  const untagged = out.vlanMode === "access" || (out.vlanMode === "native-untagged" && vlan === out.tag);
-  if (untagged || (vlan === 0 && pcp === 0)) {
+  if (out.vlanMode === "access") {
     f[K.vlanTci] = 0;
     f[K.vlanTpid] = 0;
+    f[K.vlanTci1] = 0;
+    f[K.vlanTpid1] = 0;
+  } else if ((out.vlanMode === "native-untagged" && vlan === out.tag) || (vlan === 0 && pcp === 0)) {
+    // xvlan_pop: the outer tag goes, an inner one (a double-tagged packet) becomes the outer.
+    const inner = oldTci & VLAN_CFI ? oldTci1 : 0;
+    f[K.vlanTci] = inner;
+    f[K.vlanTpid] = inner ? oldTpid1 : 0;
+    f[K.vlanTci1] = 0;
+    f[K.vlanTpid1] = 0;
   } else {
     f[K.vlanTci] = vlan | pcp | VLAN_CFI;
     f[K.vlanTpid] = oldTpid || 0x8100;
@@ -76,6 +97,8 @@ function outputNormal(ctx: XlateContext, out: SimPort, vlan: number): void {
   composeOutput(ctx, out.ofport, false);
   f[K.vlanTci] = oldTci;
   f[K.vlanTpid] = oldTpid;
+  f[K.vlanTci1] = oldTci1;
+  f[K.vlanTpid1] = oldTpid1;
 }
 
 function isReservedMac(mac: bigint): boolean {
@@ -121,9 +144,10 @@ export function xlateNormal(ctx: XlateContext): void {
     return;
   }
   ctx.report("detail", "no learned MAC for destination, flooding");
+  const inner = f[K.vlanTci] & VLAN_CFI && f[K.vlanTci1] & VLAN_CFI ? f[K.vlanTci1] & 0xfff : 0;
   // OVS floods in its bundle-list order, which no dump shows; the OVSDB's port order is used.
   for (const p of ctx.bridge.ports.values()) {
-    if (p === inPort || p.noFlood || !carriesVlan(p, vlan)) continue;
+    if (p === inPort || p.noFlood || !carriesVlan(p, vlan, inner)) continue;
     if (p.ofport === OFPP.local && p.type !== "internal") continue;
     outputNormal(ctx, p, vlan);
   }

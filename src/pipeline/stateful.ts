@@ -18,7 +18,7 @@ import { clearConntrack, cloneActions, doActions } from "./xlate.js";
 /** compose_conntrack_action: exec actions first, then the ct() datapath action, then recirculation. */
 export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean): void {
   const zone = typeof a.zone === "object" ? Number(readSubfield(ctx.flow, a.zone)) : (a.zone ?? 0);
-  commitActions(ctx.flow, ctx.base, ctx.odp);
+  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
   ctx.natSeen = undefined;
   const markBefore = ctx.wc[K.ctMark];
   ctx.wc[K.ctMark] = 0;

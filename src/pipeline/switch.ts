@@ -7,6 +7,7 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Host } from "../dumps/host/load.js";
 import type { GroupDesc } from "../dumps/ofctl/groups.js";
+import type { Action } from "../model/actions/index.js";
 import { parseIpv4, parseMac } from "../model/field-value.js";
 import { OFPP } from "../model/layout.js";
 import { portResolver } from "../model/port-names.js";
@@ -76,12 +77,27 @@ export function ipv4ToNumber(ip: string): number | undefined {
   return v === null ? undefined : Number(v);
 }
 
-function vlanModeOf(tag: number | undefined, trunks: readonly number[]): VlanMode {
-  return tag !== undefined && trunks.length === 0
-    ? "access"
-    : tag !== undefined
-      ? "native-untagged"
-      : "trunk";
+const VLAN_MODES: ReadonlySet<string> = new Set(["access", "trunk", "native-tagged", "native-untagged"]);
+
+/**
+ * The port's VLAN mode as bridge.c decides it: the Port record's vlan_mode when set, otherwise access
+ * when it has a tag (its trunks are then ignored: "ignoring trunks in favor of implicit vlan"), else trunk.
+ */
+function vlanModeOf(tag: number | undefined, configured: string | undefined): VlanMode {
+  if (configured !== undefined && VLAN_MODES.has(configured)) return configured as VlanMode;
+  return tag !== undefined ? "access" : "trunk";
+}
+
+/** vlan_mode of each Port record of `ovs-vsctl list port` (absent when the column is empty). */
+function configuredVlanModes(host: Host): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of host.dumps.vsctlList.filter((l) => l.table === "port"))
+    for (const r of d.value) {
+      const name = r.columns.get("name");
+      const mode = r.columns.get("vlan_mode");
+      if (typeof name === "string" && typeof mode === "string") out.set(name, mode);
+    }
+  return out;
 }
 
 function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
@@ -90,6 +106,7 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
   const ports = new Map<number, SimPort>();
   const byName = new Map<string, SimPort>();
   const ofShow = view?.ports?.value.ports ?? [];
+  const modes = configuredVlanModes(host);
   for (const p of topoBridge?.ports ?? []) {
     const ofport = p.name === name ? OFPP.local : p.ofport;
     if (ofport === undefined) continue;
@@ -99,7 +116,7 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
       name: p.name,
       ofport,
       type: p.type,
-      vlanMode: vlanModeOf(p.tag, p.trunks),
+      vlanMode: vlanModeOf(p.tag, modes.get(p.name)),
       trunks: new Set(p.trunks),
       noFlood: shown?.config.includes("NO_FLOOD") ?? false,
       noFwd: shown?.config.includes("NO_FWD") ?? false,
@@ -135,7 +152,7 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
   const names = new Map([...ports].map(([n, p]) => [n, p.name]));
   for (const [n, s] of view?.portNames ?? []) if (!names.has(n)) names.set(n, s);
   const flows: readonly FlowEntry[] = view?.flows?.value.flows ?? [];
-  const classifier = buildClassifier(flows, portResolver(names));
+  const classifier = buildClassifier(flows.map(asInstalled), portResolver(names));
   const macTable: MacEntry[] = [];
   for (const d of host.dumps.fdb.filter((f) => f.bridge === name)) {
     for (const e of d.value) {
@@ -162,6 +179,41 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
   };
   if (view?.flows) bridge.flowFile = view.flows.file;
   return bridge;
+}
+
+/**
+ * A flow added over OpenFlow 1.0 (an OpenFlow 1.1+ dump shows `reset_counts` on it) holds mod_vlan_vid /
+ * mod_vlan_pcp, which push a tag only when there is none; OpenFlow 1.1+ has no such action, so the dump
+ * prints `push_vlan:0x8100,set_field:V->vlan_vid` (when the match does not require a tag) although the
+ * installed rule never pushes a second tag. Translate such a pair back to what OVS runs.
+ */
+function asInstalled(flow: FlowEntry): FlowEntry {
+  if (!flow.flags.includes("reset_counts")) return flow;
+  const acts = flow.actions;
+  let out: Action[] | undefined;
+  for (let i = 0; i < acts.length; i++) {
+    const a = acts[i];
+    const b = acts[i + 1];
+    if (
+      a.type === "pushVlan" &&
+      a.ethertype === 0x8100 &&
+      b?.type === "setField" &&
+      (b.field.name === "vlan_vid" || b.field.name === "vlan_pcp")
+    ) {
+      out ??= acts.slice(0, i);
+      const v = Number(b.value.value);
+      out.push(
+        b.field.name === "vlan_vid"
+          ? { type: "setVlanVid", vid: v & 0xfff, pushIfNeeded: true }
+          : { type: "setVlanPcp", pcp: v & 7, pushIfNeeded: true },
+      );
+      i++;
+    } else if (a.type === "stripVlan" && a.spelling === "pop_vlan") {
+      out ??= acts.slice(0, i);
+      out.push({ type: "stripVlan", spelling: "strip_vlan" });
+    } else out?.push(a);
+  }
+  return out ? { ...flow, actions: out } : flow;
 }
 
 function parsePrefix(prefix: string): { prefix: number; len: number } | undefined {

@@ -85,6 +85,7 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   const top = report(nodes, "bridge", `bridge("${spec.headerBridge}")`);
   const ctx = new XlateContext(host, bridge, flow.slice(), top.subs, spec.sideEffects, flow[K.tunDst]);
   ctx.recircBase = spec.recircBase;
+  ctx.traceBridge = spec.headerBridge;
   ctx.conntrack = spec.conntrack;
   ctx.megaflow = spec.megaflow;
   ctx.executed = spec.executed;

@@ -27,7 +27,9 @@ function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunn
   const outKey = t.outKey ?? t.key;
   if (outKey !== undefined && outKey !== "flow") writeField(f, TUN_ID, BigInt(outKey));
   if (t.remote && t.remote !== "flow") f[K.tunDst] = ipv4ToNumber(t.remote) ?? 0;
-  if (t.local && t.local !== "flow") f[K.tunSrc] = ipv4ToNumber(t.local) ?? 0;
+  // Unless local_ip=flow, the source is the port's local_ip, or none: never the received tunnel's.
+  if (t.local !== "flow") f[K.tunSrc] = t.local ? (ipv4ToNumber(t.local) ?? 0) : 0;
+  f[K.tunTos] = 0;
   f[K.tunTtl] = 64;
   f[K.tunTpDst] = t.dstPort ?? TUNNEL_UDP_PORT[t.type] ?? 0;
   f[K.tunFlags] = (f[K.tunFlags] & 1) | TUN_FLAG_DF | (outKey !== undefined ? TUN_FLAG_KEY : 0);

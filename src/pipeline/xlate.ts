@@ -5,9 +5,10 @@
  * normal.ts; tunnel encapsulation in tunnel.ts.
  */
 
+import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
 import { formatAction } from "../model/actions/index.js";
-import { FRAG_ANY, K, OFPP } from "../model/layout.js";
+import { type FlowKey, FRAG_ANY, K, OFPP } from "../model/layout.js";
 import { formatMatch } from "../model/match.js";
 import { commitActions } from "./commit.js";
 import { MAX_DEPTH, MAX_RESUBMITS, type OutputRecord, type XlateContext } from "./context.js";
@@ -48,6 +49,29 @@ function resourceCheck(ctx: XlateContext): boolean {
   return true;
 }
 
+/** A flow's match as a trace prints it, formatted once per flow (the same flows serve every packet). */
+const matchTexts = new WeakMap<FlowEntry, string>();
+function matchText(flow: FlowEntry): string {
+  let t = matchTexts.get(flow);
+  if (t === undefined) {
+    t = formatMatch({ ...flow.match, priority: undefined });
+    matchTexts.set(flow, t);
+  }
+  return t;
+}
+
+/**
+ * The key of this lookup, kept on its table node for the explainer. Only the pass's latest lookup keeps
+ * one (the drop explainer reads the last), so one buffer per pass serves every lookup.
+ */
+function keepLookupKey(ctx: XlateContext, f: FlowKey): FlowKey {
+  if (ctx.keyNode) ctx.keyNode.key = undefined;
+  ctx.keyNode = undefined;
+  ctx.keyBuffer ??= new Uint32Array(f.length);
+  ctx.keyBuffer.set(f);
+  return ctx.keyBuffer;
+}
+
 /**
  * Looks up `tableId` with `inPort` as the input port and runs the winner's actions, as
  * xlate_table_action does. A miss reports `No match.` and drops: offline there is no controller to
@@ -81,7 +105,7 @@ export function xlateTable(
   }
   const table = ctx.bridge.classifier.tables.get(tableId);
   const hit = table?.lookup(f, ctx.megaflow);
-  const lookupKey = f.slice();
+  const lookupKey = keepLookupKey(ctx, f);
   f[K.inPort] = oldInPort;
   f[K.tpSrc] = oldTp[0];
   f[K.tpDst] = oldTp[1];
@@ -93,7 +117,7 @@ export function xlateTable(
   if (hit) {
     const flow = hit.flow.flow;
     ctx.executed?.push(flow);
-    const match = formatMatch({ ...flow.match, priority: undefined });
+    const match = matchText(flow);
     let text = `${String(tableId).padStart(2)}. ${match}${match ? ", " : ""}priority ${flow.priority}`;
     if (flow.cookie !== 0n) text += `, cookie 0x${flow.cookie.toString(16)}`;
     const node = ctx.report("table", text);
@@ -109,6 +133,7 @@ export function xlateTable(
       actions: flow.actionsText,
       ties: hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
     };
+    ctx.keyNode = node;
     node.key = lookupKey;
     ctx.trace = node.subs;
     const oldCookie = ctx.ruleCookie;
@@ -116,8 +141,11 @@ export function xlateTable(
     run(ctx, flow.actions, isLast);
     ctx.ruleCookie = oldCookie;
   } else {
-    const node = ctx.report("table", `${String(tableId).padStart(2)}. No match.`);
+    // Outside the traced bridge, the miss rule OVS falls back to is printed as the flow it is.
+    const miss = ctx.bridge.name === ctx.traceBridge ? "No match." : "reg0=0x2, priority 0";
+    const node = ctx.report("table", `${String(tableId).padStart(2)}. ${miss}`);
     node.step = { host: ctx.host.name, bridge: ctx.bridge.name, table: tableId, ties: [] };
+    ctx.keyNode = node;
     node.key = lookupKey;
     ctx.trace = node.subs;
     run(ctx, [], isLast);
@@ -232,10 +260,15 @@ export function outputAction(ctx: XlateContext, port: number, isLast: boolean): 
   }
 }
 
+/**
+ * A packet-in: `userspace(controller(...))`. dont_send=1: no controller connection can be seen offline,
+ * and OVS marks a packet-in no connected controller would take so (its recirc_id is the daemon's).
+ */
 export function controllerAction(ctx: XlateContext, maxLen: number, reason: string, id = 0): void {
-  commitActions(ctx.flow, ctx.base, ctx.odp);
+  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  const cookie = ctx.ruleCookie === 0n ? "0" : `0x${ctx.ruleCookie.toString(16)}`;
   ctx.odp.push(
-    `userspace(pid=0,controller(reason=${REASONS[reason] ?? 1},dont_send=0,continuation=0,recirc_id=1,rule_cookie=0x${ctx.ruleCookie.toString(16)},controller_id=${id},max_len=${maxLen}))`,
+    `userspace(pid=0,controller(reason=${REASONS[reason] ?? 1},dont_send=1,continuation=0,recirc_id=1,rule_cookie=${cookie},controller_id=${id},max_len=${maxLen}))`,
   );
   ctx.outputs.push({
     host: ctx.host.name,
@@ -275,12 +308,12 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
   else if (port.tunnel) {
     const tunnel = kernelTunnelSend(ctx, port);
     if (tunnel) {
-      commitActions(ctx.flow, ctx.base, ctx.odp);
+      commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
       ctx.odp.push(String(port.dpPort ?? ofport));
       recordOutput(ctx, port, tunnel);
     }
   } else {
-    commitActions(ctx.flow, ctx.base, ctx.odp);
+    commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
     const pop = ctx.host.tunnelStyle === "native" ? terminateNativeTunnel(ctx, port) : undefined;
     ctx.odp.push(pop !== undefined ? `tnl_pop(${pop})` : String(port.dpPort ?? ofport));
     recordOutput(ctx, port);
@@ -349,9 +382,11 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
     doActions(ctx, actions, isLast);
     runActionSet(ctx);
   } else {
-    commitActions(ctx.flow, ctx.base, ctx.odp);
+    commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
     const savedBase = ctx.base.slice();
     const savedConntracked = ctx.conntracked;
+    // The datapath's tunnel metadata is part of the base flow OVS restores after a clone().
+    const savedTunnel = ctx.committedTunnel;
     const outer = ctx.odp;
     ctx.odp = [];
     doActions(ctx, actions, true);
@@ -360,6 +395,7 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
     ctx.odp = outer;
     ctx.base.set(savedBase);
     ctx.conntracked = savedConntracked;
+    ctx.committedTunnel = savedTunnel;
   }
   ctx.actionSet = savedSet;
   ctx.stack = savedStack;

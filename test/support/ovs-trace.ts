@@ -118,6 +118,11 @@ interface DpState {
   sets: Record<string, Record<string, string>>;
   ct?: string;
   tunnel?: string;
+  /**
+   * Datapath ports that are tunnels: when known, the tunnel metadata stays in effect (as the datapath
+   * keeps it) and is part of what each of these ports receives, and of no other port's.
+   */
+  tunnelPorts?: ReadonlySet<string>;
 }
 
 function walk(tokens: string[], st: DpState, outs: string[]): void {
@@ -140,6 +145,11 @@ function walk(tokens: string[], st: DpState, outs: string[]): void {
       const inner = splitTop(arg ?? "");
       outs.push(`${JSON.stringify([st.vlans, Object.entries(st.sets).sort(), st.ct])} ${inner.join(",")}`);
     } else if (name !== "drop") {
+      if (st.tunnelPorts) {
+        const tunnel = st.tunnelPorts.has(t) ? st.tunnel : undefined;
+        outs.push(`${JSON.stringify([st.vlans, Object.entries(st.sets).sort(), st.ct, tunnel])} ${t}`);
+        continue;
+      }
       outs.push(`${JSON.stringify([st.vlans, Object.entries(st.sets).sort(), st.ct, st.tunnel])} ${t}`);
       st.tunnel = undefined;
     }
@@ -156,14 +166,17 @@ export function normalDatapathActions(
   line: string,
   start: Record<string, Record<string, string>> = {},
   vlan?: string,
+  tunnelPorts?: ReadonlySet<string>,
 ): string[] {
   let a = line.replace(/^Datapath actions:\s*/, "").trim();
   a = a.replace(/recirc\(0x[0-9a-f]+\)/g, "recirc(ID)");
+  a = a.replace(/recirc_id=\d+/g, "recirc_id=ID");
   if (a === "" || a === "drop") return [];
   const st: DpState = {
     vlans: vlan ? [vlan] : [],
     sets: Object.fromEntries(Object.entries(start).map(([k, v]) => [k, { ...v }])),
   };
+  if (tunnelPorts) st.tunnelPorts = tunnelPorts;
   const outs: string[] = [];
   walk(splitTop(a), st, outs);
   return outs.sort();

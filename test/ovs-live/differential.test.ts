@@ -1,0 +1,302 @@
+/**
+ * The live differential test: random switches (bridges, patch and tunnel ports, VLAN-configured dummy
+ * ports, flow tables with overlapping masked matches, most actions ovspath models) are installed into a
+ * real ovs-vswitchd, dumped the way a sosreport holds them, loaded back with ovspath's loader, and every
+ * random packet is traced by both: `ovs-appctl ofproto/trace` against ovspath's trace() on the dumps.
+ * Datapath actions must mean the same (as ovs-lab/dp-actions-equal compares them).
+ *
+ * Seed: one per run, printed; `OVSPATH_SEED=N` replays it. `OVSPATH_ROUNDS=N` sizes the run (topologies;
+ * each gets several flow tables and many packets).
+ * Without OVS: skipped with the reason printed, except in CI (`CI` or `OVSPATH_REQUIRE_OVS` set), where
+ * a missing OVS fails the suite.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadHosts } from "../../src/dumps/host/load.js";
+import { ctStateValue } from "../../src/pipeline/ct-state.js";
+import { formatTrace, parseTraceFlow, switchesOf, trace } from "../../src/pipeline/index.js";
+import { OvsSandbox, ovsMissingReason } from "../support/ovs-sandbox.js";
+import { initialSets, initialVlan, normalDatapathActions } from "../support/ovs-trace.js";
+import {
+  type GenTables,
+  type GenTopology,
+  genPacket,
+  genTables,
+  genTopology,
+  rng,
+  vsctlArgs,
+} from "./generate.js";
+
+const missing = ovsMissingReason();
+const required = Boolean(process.env.CI || process.env.OVSPATH_REQUIRE_OVS);
+if (missing && !required) console.log(`ovs-live: skipped: ${missing}`);
+
+const SEED = process.env.OVSPATH_SEED ? Number(process.env.OVSPATH_SEED) : Date.now() % 1_000_000;
+const ROUNDS = Number(process.env.OVSPATH_ROUNDS ?? 40);
+const TABLES_PER_ROUND = 3;
+const PACKETS_PER_TABLES = 30;
+
+interface Disagreement {
+  round: number;
+  bridge: string;
+  flow: string;
+  ctNext: string[];
+  ovs: string;
+  ours: string;
+  flows: string;
+  /** The dumps, kept when OVSPATH_KEEP is set. */
+  dumps: string;
+}
+
+/**
+ * Deviations from OVS the generator can produce that are not fixed yet, each with a precise
+ * description and a predicate recognising its cases; they are counted apart and kept visible as
+ * failing expectations (it.fails below), never dropped.
+ */
+const KNOWN: Array<{ what: string; matches: (d: Disagreement) => boolean }> = [
+  {
+    what:
+      "a loop through patch ports that reaches OVS's `over max translation depth 64`: OVS goes on " +
+      "after each out-bridge error and emits a different number of outputs than ovspath",
+    matches: (d) => /over max translation depth/.test(d.ovs),
+  },
+  {
+    what:
+      "flood order: a flooded patch port whose peer runs ct() inline (its table-0 rule is reversible) " +
+      "leaves the conntrack state on the outputs OVS floods after it; OVS's bundle order is not in any dump",
+    matches: (d) =>
+      /flooding$|^\s+(FLOOD|ALL)$/m.test(d.ovs) &&
+      / ct\(|ct\(/.test(passLines(d.ovs, "Datapath actions:").join()) &&
+      sameActions(d.ovs, d.ours, new Set(), true),
+  },
+];
+
+describe.skipIf(missing !== undefined && !required)("live differential: ovs-appctl ofproto/trace", () => {
+  let sandbox: OvsSandbox | undefined;
+  let work = "";
+  const disagreements: Disagreement[] = [];
+  const crashes: Disagreement[] = [];
+  let cases = 0;
+
+  beforeAll(() => {
+    if (missing) throw new Error(`ovs-live: Open vSwitch is required here (CI) but ${missing}`);
+    work = mkdtempSync(join(tmpdir(), "ovspath-live-"));
+    sandbox = new OvsSandbox(join(work, "ovs"));
+    sandbox.start();
+  });
+
+  afterAll(() => {
+    if (process.env.OVSPATH_KEEP === "running")
+      console.log(`ovs-live: sandbox left running in ${sandbox?.dir}`);
+    else sandbox?.stop();
+    if (work && !process.env.OVSPATH_KEEP) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("ofproto/trace agrees with ovspath on random switches", async () => {
+    const sb = sandbox;
+    if (!sb) throw new Error("no sandbox");
+    console.log(`differential: seed ${SEED} (replay with OVSPATH_SEED=${SEED})`);
+    const r = rng(SEED);
+    let topo: GenTopology | undefined;
+    const createTopology = (t: GenTopology) => {
+      sb.must("ovs-vsctl", vsctlArgs(t));
+      // Kernel-style tunnel actions (set(tunnel(...)),PORT), as on a Linux host: one datapath, all bridges.
+      sb.must("ovs-appctl", ["dpif/set-dp-features", t.bridges[0].name, "tnl_push_pop", "false"]);
+    };
+    const install = (t: GenTopology, tables: GenTables) => {
+      for (const b of t.bridges) {
+        const of = b.of13 ? ["-O", "OpenFlow13"] : [];
+        sb.must("ovs-ofctl", [...of, "del-flows", b.name]);
+        sb.must("ovs-ofctl", ["-O", "OpenFlow13", "del-groups", b.name]);
+        for (const g of tables.groups.get(b.name) ?? [])
+          sb.must("ovs-ofctl", [
+            "-O",
+            "OpenFlow13",
+            "add-group",
+            b.name,
+            `group_id=${g.id},type=${g.type},${g.buckets.map((k) => `bucket=${k}`).join(",")}`,
+          ]);
+        const file = join(work, `${b.name}.flows`);
+        writeFileSync(file, `${(tables.flows.get(b.name) ?? []).join("\n")}\n`);
+        sb.must("ovs-ofctl", [...of, "add-flows", b.name, file]);
+      }
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      if (topo)
+        sb.must("ovs-vsctl", ["--timeout=10", ...topo.bridges.flatMap((b) => ["--", "del-br", b.name])]);
+      topo = genTopology(r);
+      createTopology(topo);
+      for (let tr = 0; tr < TABLES_PER_ROUND; tr++) {
+        const tables = genTables(r, topo);
+        install(topo, tables);
+        const all = topo.bridges.flatMap((b) =>
+          (tables.flows.get(b.name) ?? []).map((l) => `${b.name}: ${l}`),
+        );
+        const hostDir = join(work, `host-${round}-${tr}`);
+        mkdirSync(hostDir, { recursive: true });
+        sb.dumpHost(
+          hostDir,
+          "live",
+          topo.bridges.map((b) => b.name),
+        );
+        const [host] = await loadHosts(hostDir);
+        const [sw] = switchesOf([host]);
+        // The datapath keeps tunnel metadata set once for every later tunnel output, whatever the order.
+        const tunnelPorts = new Set(
+          [...sw.bridges.values()].flatMap((b) =>
+            [...b.ports.values()]
+              .filter((p) => p.tunnel && p.dpPort !== undefined)
+              .map((p) => String(p.dpPort)),
+          ),
+        );
+        let keep = false;
+        for (let p = 0; p < PACKETS_PER_TABLES; p++) {
+          const pkt = genPacket(r, topo, tables.usesCt);
+          const args = [
+            "ofproto/trace",
+            pkt.bridge,
+            pkt.flow,
+            ...pkt.ctNext.flatMap((c) => ["--ct-next", c]),
+          ];
+          const res = sb.run("ovs-appctl", args);
+          const ovsText = res.stdout + res.stderr;
+          const c = { round, bridge: pkt.bridge, flow: pkt.flow, ctNext: pkt.ctNext, flows: all.join("\n") };
+          if (res.status !== 0 && !sb.alive()) {
+            // ovs-vswitchd itself died on this case (3.1 aborts when datapath actions outgrow its
+            // buffer): not a comparison; reported, then the switch is rebuilt and the run goes on.
+            crashes.push({ ...c, ovs: sb.logTail(), ours: "", dumps: hostDir });
+            keep = true;
+            sb.start();
+            createTopology(topo);
+            install(topo, tables);
+            continue;
+          }
+          cases++;
+          const br = sw.bridges.get(pkt.bridge);
+          const parsed = parseTraceFlow(pkt.flow, (n) => br?.byName.get(n)?.ofport);
+          const rejected = res.status !== 0 || /^Bad openflow flow syntax/m.test(ovsText);
+          let ours: string;
+          if (!parsed.ok) ours = `rejected: ${parsed.message}`;
+          else {
+            const result = trace({
+              host: sw,
+              bridge: pkt.bridge,
+              flow: parsed.flow,
+              withPacket: false,
+              ctNext: pkt.ctNext.map((c) => ctStateValue(c) as number),
+            });
+            ours = formatTrace(result);
+          }
+          if (rejected !== !parsed.ok || (!rejected && !sameActions(ovsText, ours, tunnelPorts))) {
+            disagreements.push({ ...c, ovs: ovsText, ours, dumps: hostDir });
+            keep = true;
+            if (process.env.OVSPATH_KEEP) {
+              const n = disagreements.length;
+              writeFileSync(join(hostDir, `case-${n}.txt`), `${args.join(" ")}\n`);
+              writeFileSync(join(hostDir, `case-${n}.ovs.txt`), ovsText);
+              writeFileSync(join(hostDir, `case-${n}.ovspath.txt`), ours);
+            }
+          }
+        }
+        if (!keep || !process.env.OVSPATH_KEEP) rmSync(hostDir, { recursive: true, force: true });
+      }
+    }
+    for (const d of crashes) console.log(`ovs-vswitchd crashed on:\n${describeCase(d)}`);
+    const known = disagreements.filter((d) => KNOWN.some((k) => k.matches(d)));
+    const unknown = disagreements.filter((d) => !KNOWN.some((k) => k.matches(d)));
+    console.log(
+      `differential: ${cases - disagreements.length}/${cases} cases agree, seed ${SEED}` +
+        (known.length ? ` (${known.length} of the others are known deviations)` : "") +
+        (crashes.length ? `; ovs-vswitchd crashed on ${crashes.length} more` : ""),
+    );
+    for (const d of unknown.slice(0, Number(process.env.OVSPATH_SHOW ?? 5))) console.log(describeCase(d));
+    expect(unknown.length, `disagreements (seed ${SEED}); first ones printed above`).toBe(0);
+    for (const k of KNOWN) knownCounts.set(k.what, known.filter((d) => k.matches(d)).length);
+  });
+
+  const knownCounts = new Map<string, number>();
+  for (const k of KNOWN)
+    it.fails(`known deviation: ${k.what}`, () => {
+      // Fails (as expected) while the deviation's cases occur; once fixed this passes, and it.fails then
+      // reports it: remove the entry from KNOWN.
+      expect(knownCounts.get(k.what) ?? 0).toBe(0);
+    });
+});
+
+function passLines(text: string, prefix: string): string[] {
+  return text.split("\n").filter((l) => l.startsWith(prefix));
+}
+
+/** Datapath actions of every pass mean the same, as dp-actions-equal compares them. */
+function sameActions(ovs: string, ours: string, tunnelPorts: ReadonlySet<string>, ignoreCt = false): boolean {
+  const flows = passLines(ovs, "Flow:");
+  const norm = (lines: string[]) =>
+    lines.map((l, i) => {
+      const outs = normalDatapathActions(
+        l,
+        initialSets(flows[i] ?? ""),
+        initialVlan(flows[i] ?? ""),
+        ignoreCt ? undefined : tunnelPorts,
+      );
+      if (!ignoreCt) return outs;
+      // Without the conntrack (and tunnel) state each output was given: only what else it received.
+      return outs
+        .map((o) => {
+          const sp = o.lastIndexOf("] ");
+          const [vlans, sets] = JSON.parse(o.slice(0, sp + 1)) as [unknown, unknown];
+          return `${JSON.stringify([vlans, sets])} ${o.slice(sp + 2)}`;
+        })
+        .sort();
+    });
+  const a = norm(passLines(ovs, "Datapath actions:"));
+  const b = norm(passLines(ours, "Datapath actions:"));
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function clip(text: string, lines = 60): string {
+  const l = text.split("\n");
+  return l.length <= lines ? text : [...l.slice(0, lines), `... (${l.length - lines} more lines)`].join("\n");
+}
+
+/** What only one side's datapath actions hold, per pass (after normalisation). */
+function actionsDiff(ovs: string, ours: string): string {
+  const flows = passLines(ovs, "Flow:");
+  const a = passLines(ovs, "Datapath actions:");
+  const b = passLines(ours, "Datapath actions:");
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const start = initialSets(flows[i] ?? "");
+    const vlan = initialVlan(flows[i] ?? "");
+    const x = a[i] === undefined ? [] : normalDatapathActions(a[i], start, vlan);
+    const y = b[i] === undefined ? [] : normalDatapathActions(b[i], start, vlan);
+    const onlyX = x.filter((v) => {
+      const j = y.indexOf(v);
+      if (j < 0) return true;
+      y.splice(j, 1);
+      return false;
+    });
+    if (onlyX.length || y.length)
+      out.push(
+        `pass ${i}: OVS only: ${onlyX.join(" ; ") || "-"}`,
+        `pass ${i}: ovspath only: ${y.join(" ; ") || "-"}`,
+      );
+  }
+  return out.join("\n");
+}
+
+function describeCase(d: Disagreement): string {
+  const ct = d.ctNext.map((c) => ` --ct-next ${c}`).join("");
+  return [
+    `---- round ${d.round}: ofproto/trace ${d.bridge} '${d.flow}'${ct}` +
+      (process.env.OVSPATH_KEEP ? ` (dumps: ${d.dumps})` : " (OVSPATH_KEEP=1 keeps the dumps)"),
+    actionsDiff(d.ovs, d.ours),
+    "flows:",
+    d.flows,
+    "OVS:",
+    clip(d.ovs),
+    "ovspath:",
+    clip(d.ours),
+  ].join("\n");
+}
