@@ -4,7 +4,7 @@
  * translation changes switch state (MAC learning, learn() flows), as OVS revalidates its datapath flows.
  */
 import { extractFlowKey } from "../decode/flowkey.js";
-import { newFlowKey } from "../model/layout.js";
+import { copyFlowKey, newFlowKey } from "../model/layout.js";
 import type { Ingress, PortRef } from "../pipeline/ingress.js";
 import { MegaflowCache } from "../pipeline/megaflow.js";
 import { ReplayEngine } from "../pipeline/replay.js";
@@ -69,7 +69,7 @@ export class Replayer {
       }
     }
     this.stats.translated++;
-    const sim = this.engine.simulate(ingress, this.key.slice());
+    const sim = this.engine.simulate(ingress, copyFlowKey(this.key), { megaflow: this.useCache });
     const result = verdictOf(frame, sim, inner);
     const verdict = result.verdict;
     if (sim.stateChanged) {

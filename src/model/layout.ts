@@ -127,8 +127,37 @@ export const FLOW_WORDS: number = built.words;
 /** A flow key (or a mask, or a masked value: the same shape). */
 export type FlowKey = Uint32Array;
 
+/**
+ * Flow keys are carved out of shared slabs: a fresh 173-word typed array costs about ten times a view on
+ * an existing buffer, and translation makes several per packet. A slab holds 32 keys, so a key kept for
+ * long pins at most 22 KB; what lives as long as a table (the megaflow cache) takes `ownFlowKey`.
+ */
+const SLAB_KEYS = 32;
+let slab = new Uint32Array(0);
+let slabUsed = SLAB_KEYS;
+
+/** A zeroed flow key. */
 export function newFlowKey(): FlowKey {
-  return new Uint32Array(FLOW_WORDS);
+  if (slabUsed === SLAB_KEYS) {
+    slab = new Uint32Array(FLOW_WORDS * SLAB_KEYS);
+    slabUsed = 0;
+  }
+  const start = FLOW_WORDS * slabUsed++;
+  return slab.subarray(start, start + FLOW_WORDS);
+}
+
+/** A copy of a flow key (cheap: see newFlowKey). */
+export function copyFlowKey(src: FlowKey): FlowKey {
+  const k = newFlowKey();
+  k.set(src);
+  return k;
+}
+
+/** A flow key with a buffer of its own, for tables that keep keys for long. */
+export function ownFlowKey(src?: FlowKey): FlowKey {
+  const k = new Uint32Array(FLOW_WORDS);
+  if (src) k.set(src);
+  return k;
 }
 
 // ---- Constants shared by the extractor, the registry and the pipeline ----

@@ -312,7 +312,9 @@ function completeConjunction(
         m = { n: conj.nClauses, clauses: new Set(), flows: [] };
         seen.set(conj.id, m);
       }
-      m.clauses.add(conj.clause);
+      // OVS keeps the clause count of the first flow seen for an id, as a bitmap whose bits from n up
+      // are already set: a clause number beyond it (another flow said k/n with a larger n) adds nothing.
+      if (conj.clause < m.n) m.clauses.add(conj.clause);
       if (!m.flows.includes(cf)) m.flows.push(cf);
       if (m.clauses.size === m.n) return { id: conj.id, clauses: m.flows };
     }

@@ -20,7 +20,8 @@ interface KeyPart {
   format?: (v: bigint) => string;
 }
 
-const hex = (v: bigint): string => `0x${v.toString(16)}`;
+/** C's `%#x`, as odp-util prints tos and labels: zero has no 0x prefix. */
+const hex = (v: bigint): string => (v === 0n ? "0" : `0x${v.toString(16)}`);
 
 const ETH: KeyPart[] = [
   { key: "src", field: f("dl_src") },
@@ -65,6 +66,16 @@ function show(p: KeyPart, v: bigint): string {
   return p.format ? p.format(v) : formatFieldValue(p.field, v, full(p.field.bits), "action");
 }
 
+/** Whether any writable part's storage words differ: most commits change nothing, and this needs no bigint. */
+function differs(parts: readonly KeyPart[], flow: FlowKey, base: FlowKey): boolean {
+  for (const p of parts) {
+    if (p.readOnly) continue;
+    const off = K[p.field.slot];
+    for (let i = 0, n = KSIZE[p.field.slot]; i < n; i++) if (flow[off + i] !== base[off + i]) return true;
+  }
+  return false;
+}
+
 /**
  * One datapath key (eth, ipv4, ...): when a writable part differs, emit a set. Masked: only the parts
  * that changed, each with the consulted mask when it is partial; a set changing every part prints whole.
@@ -78,6 +89,7 @@ function commitKey(
   masked: boolean,
   wc?: FlowKey,
 ): void {
+  if (!differs(parts, flow, base)) return;
   const changed = parts.filter((p) => !p.readOnly && readField(flow, p.field) !== readField(base, p.field));
   if (changed.length === 0) return;
   // A changed field's mask is the whole field: ovspath does not model which bits the classifier

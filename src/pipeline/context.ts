@@ -6,7 +6,7 @@
  */
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
-import { type FlowKey, newFlowKey } from "../model/layout.js";
+import { copyFlowKey, type FlowKey, newFlowKey } from "../model/layout.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
 import type { SimBridge, SimHost } from "./switch.js";
 import { report, type TraceNode, type TraceNodeType } from "./trace-tree.js";
@@ -113,7 +113,7 @@ export class XlateContext {
     this.bridge = bridge;
     this.traceBridge = bridge.name;
     this.flow = flow;
-    this.base = flow.slice();
+    this.base = copyFlowKey(flow);
     this.trace = trace;
     this.sideEffects = sideEffects;
     this.origTunDst = origTunDst;

@@ -10,7 +10,7 @@
  */
 import type { Action, LearnSpec } from "../model/actions/index.js";
 import type { FieldDef } from "../model/fields.js";
-import { FLOW_WORDS, type FlowKey, K, KSIZE, type LayoutName, newFlowKey, OFPP } from "../model/layout.js";
+import { FLOW_WORDS, type FlowKey, K, KSIZE, type LayoutName, OFPP, ownFlowKey } from "../model/layout.js";
 
 /** Slots an action may write without the datapath caring about the old value (metadata, not headers). */
 const METADATA_SLOTS: ReadonlySet<LayoutName> = new Set<LayoutName>([
@@ -202,7 +202,7 @@ export class MegaflowCache<V> {
       this.byMask.set(id, t);
       this.tables.push(t);
     }
-    const value = newFlowKey();
+    const value = ownFlowKey();
     for (const w of t.words) value[w] = (key[w] & t.mask[w]) >>> 0;
     const h = hashMasked(key, t.words, t.mask);
     const bucket = t.entries.get(h);

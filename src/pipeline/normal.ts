@@ -129,6 +129,7 @@ export function xlateNormal(ctx: XlateContext): void {
     if (!known || known.port !== inPort.ofport) {
       if (known) known.port = inPort.ofport;
       else table.push({ port: inPort.ofport, vlan, mac: src, line: 0 });
+      ctx.bridge.macVersion++;
       ctx.report("detail", `learned that ${macOf(src)} is on port ${inPort.name} in VLAN ${vlan}`);
     }
   }

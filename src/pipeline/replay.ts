@@ -26,7 +26,6 @@ import {
 import { maskActionReads } from "./megaflow.js";
 import type { SimHost, SimPort } from "./switch.js";
 import { type TraceResult, trace } from "./trace.js";
-import type { TraceNode } from "./trace-tree.js";
 
 /** How many hosts one frame may cross (a tunnel loop between hosts ends here). */
 const MAX_HOST_VISITS = 16;
@@ -66,17 +65,14 @@ export interface ReplayEngineOptions {
   at?: PortRef;
 }
 
-function walk(nodes: readonly TraceNode[], visit: (n: TraceNode) => void): void {
-  for (const n of nodes) {
-    visit(n);
-    walk(n.subs, visit);
-  }
-}
-
-function tableVersions(hosts: readonly SimHost[]): number {
+/** A sum that changes whenever a flow table (learn()) or a MAC table (NORMAL's learning) changes. */
+function stateVersion(hosts: readonly SimHost[]): number {
   let v = 0;
   for (const h of hosts)
-    for (const b of h.bridges.values()) for (const t of b.classifier.tables.values()) v += t.version;
+    for (const b of h.bridges.values()) {
+      v += b.macVersion;
+      for (const t of b.classifier.tables.values()) v += t.version;
+    }
   return v;
 }
 
@@ -145,12 +141,16 @@ export class ReplayEngine {
   }
 
   /** Runs the frame through every host it reaches. Changes switch state as OVS would. */
-  simulate(ingress: Ingress, key: FlowKey): Simulation {
+  /**
+   * `megaflow: false` (a replay without its cache) skips collecting the megaflow mask, which only the
+   * cache needs.
+   */
+  simulate(ingress: Ingress, key: FlowKey, opts: { megaflow?: boolean } = {}): Simulation {
     const sim: Simulation = { ingress, visits: [], hostLoop: false, mask: undefined, stateChanged: false };
     if (ingress.kind === "none") return sim;
-    const mask = newFlowKey();
+    const mask = opts.megaflow === false ? undefined : newFlowKey();
     let cacheable = true;
-    const versionBefore = tableVersions(this.hosts);
+    const versionBefore = stateVersion(this.hosts);
     const queue: Array<{
       host: SimHost;
       port: SimPort;
@@ -175,7 +175,7 @@ export class ReplayEngine {
         sim.hostLoop = true;
         break;
       }
-      const executed: FlowEntry[] = [];
+      const executed: FlowEntry[] | undefined = mask ? [] : undefined;
       const result = trace({
         host: item.host,
         bridge: item.port.bridge,
@@ -186,12 +186,9 @@ export class ReplayEngine {
         megaflow: mask,
         executed,
       });
-      for (const f of executed) if (!maskActionReads(mask, f.actions)) cacheable = false;
+      if (mask && executed)
+        for (const f of executed) if (!maskActionReads(mask, f.actions)) cacheable = false;
       if (result.passes.length > 1) cacheable = false;
-      for (const p of result.passes)
-        walk(p.nodes, (n) => {
-          if (n.text.startsWith("learned that ")) sim.stateChanged = true;
-        });
       const visit: HostVisit = {
         host: item.host,
         bridge: item.port.bridge,
@@ -235,8 +232,8 @@ export class ReplayEngine {
         });
       }
     }
-    if (tableVersions(this.hosts) !== versionBefore) sim.stateChanged = true;
-    if (cacheable && !sim.hostLoop) sim.mask = mask;
+    if (stateVersion(this.hosts) !== versionBefore) sim.stateChanged = true;
+    if (mask && cacheable && !sim.hostLoop) sim.mask = mask;
     return sim;
   }
 }

@@ -7,7 +7,7 @@ import type { FlowEntry } from "../dumps/flows.js";
 import type { ActionOf } from "../model/actions/index.js";
 import { formatActions } from "../model/actions/index.js";
 import { fieldNamed, readField } from "../model/fields.js";
-import { K } from "../model/layout.js";
+import { copyFlowKey, K } from "../model/layout.js";
 import { compileMatch, formatMatch, type Match } from "../model/match.js";
 import { conjunctionsOf, Table } from "./classifier.js";
 import { commitActions } from "./commit.js";
@@ -50,7 +50,7 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
     ctx.conntracked = true;
     const id = ctx.recirc.length + 1 + ctx.recircBase;
     ctx.odp.push(`recirc(0x${id.toString(16)})`);
-    const flow = ctx.flow.slice();
+    const flow = copyFlowKey(ctx.flow);
     flow[K.recircId] = id;
     flow[K.ctZone] = zone;
     const req: RecircRequest = { bridge: ctx.bridge, table: a.table, zone, flow };

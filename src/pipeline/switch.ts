@@ -52,6 +52,8 @@ export interface SimBridge {
   /** Flow dump used, for evidence (file name). */
   flowFile?: string;
   macTable: MacEntry[];
+  /** Bumped whenever NORMAL learns or moves a MAC (a replay's cache depends on the table). */
+  macVersion: number;
   groups: Map<number, GroupDesc>;
   datapathType: string;
 }
@@ -72,9 +74,14 @@ export interface SwitchOptions {
 }
 
 /** An IPv4 address as the flow key's word holds it. */
+/** Remembered: the same few tunnel endpoints from the dumps are converted for every packet. */
+const ipv4Numbers = new Map<string, number | undefined>();
 export function ipv4ToNumber(ip: string): number | undefined {
+  if (ipv4Numbers.has(ip)) return ipv4Numbers.get(ip);
   const v = parseIpv4(ip);
-  return v === null ? undefined : Number(v);
+  const n = v === null ? undefined : Number(v);
+  if (ipv4Numbers.size < 65536) ipv4Numbers.set(ip, n);
+  return n;
 }
 
 const VLAN_MODES: ReadonlySet<string> = new Set(["access", "trunk", "native-tagged", "native-untagged"]);
@@ -174,6 +181,7 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
     byName,
     classifier,
     macTable,
+    macVersion: 0,
     groups,
     datapathType: topoBridge?.datapathType ?? "system",
   };

@@ -8,7 +8,7 @@ import { extractFlowKey } from "../decode/flowkey.js";
 import { LINKTYPE } from "../decode/protocols.js";
 import type { FlowEntry } from "../dumps/flows.js";
 import { type FieldDef, writeField } from "../model/fields.js";
-import { CS, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "../model/layout.js";
+import { CS, copyFlowKey, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "../model/layout.js";
 import { parseMatch, SHORTHANDS } from "../model/match.js";
 import type { ConntrackTable } from "./conntrack.js";
 import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
@@ -83,7 +83,7 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   if (!bridge) throw new Error(`no bridge "${spec.bridge}" on host ${host.name}`);
   const nodes: TraceNode[] = [];
   const top = report(nodes, "bridge", `bridge("${spec.headerBridge}")`);
-  const ctx = new XlateContext(host, bridge, flow.slice(), top.subs, spec.sideEffects, flow[K.tunDst]);
+  const ctx = new XlateContext(host, bridge, copyFlowKey(flow), top.subs, spec.sideEffects, flow[K.tunDst]);
   ctx.recircBase = spec.recircBase;
   ctx.traceBridge = spec.headerBridge;
   ctx.conntrack = spec.conntrack;
@@ -139,7 +139,7 @@ export function trace(req: TraceRequest): TraceResult {
     const given = r.ct?.state ?? req.ctNext[next++];
     let state = given ?? CS.trk | CS.new;
     if (r.nat && (given === undefined || r.ct)) state |= r.nat === "src" ? CS.snat : CS.dnat;
-    const flow = r.flow.slice();
+    const flow = copyFlowKey(r.flow);
     flow[K.ctState] = state;
     if (r.ct) {
       flow[K.ctMark] = r.ct.mark;

@@ -10,6 +10,7 @@ import { K, OFPP } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../topology/build.js";
 import type { OutputRecord, XlateContext } from "./context.js";
 import { TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "./flow-format.js";
+import { borrowKey, releaseKey } from "./key-pool.js";
 import { ipv4ToNumber, routeTo, type SimPort } from "./switch.js";
 import { patchOutput, recordOutput } from "./xlate.js";
 
@@ -113,12 +114,12 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   const type = port.tunnel?.type ?? "";
   const header = tunnelHeader(type, neigh.mac, smac, src, dst, readField(f, TUN_ID), f[K.tunTpDst]);
   const push = `tnl_push(tnl_port(${port.dpPort ?? 0}),${header},out_port(${dev.dpPort ?? 0}))`;
-  const savedFlow = f.slice();
-  const savedBase = ctx.base.slice();
+  const savedFlow = borrowKey(f);
+  const savedBase = borrowKey(ctx.base);
   const savedEffects = ctx.sideEffects;
   // The outer packet as the underlay bridge sees it.
-  writeField(f, DL_DST, parseMac(neigh.mac) ?? 0n);
-  writeField(f, DL_SRC, parseMac(smac) ?? 0n);
+  writeField(f, DL_DST, macNumber(neigh.mac));
+  writeField(f, DL_SRC, macNumber(smac));
   f[K.vlanTci] = 0;
   f[K.vlanTci1] = 0;
   f[K.dlType] = 0x0800;
@@ -144,7 +145,20 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.sideEffects = savedEffects;
   f.set(savedFlow);
   ctx.base.set(savedBase);
+  releaseKey(savedFlow);
+  releaseKey(savedBase);
   recordOutput(ctx, port, tunnel);
+}
+
+/** Remembered: the neighbour and bridge MACs of the dumps are converted for every tunneled packet. */
+const macNumbers = new Map<string, bigint>();
+function macNumber(mac: string): bigint {
+  let v = macNumbers.get(mac);
+  if (v === undefined) {
+    v = parseMac(mac) ?? 0n;
+    if (macNumbers.size < 65536) macNumbers.set(mac, v);
+  }
+  return v;
 }
 
 /** The underlay device of a route: a bridge's internal (LOCAL) port on this host. */

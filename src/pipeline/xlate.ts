@@ -8,11 +8,12 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
 import { formatAction } from "../model/actions/index.js";
-import { type FlowKey, FRAG_ANY, K, OFPP } from "../model/layout.js";
+import { copyFlowKey, type FlowKey, FRAG_ANY, K, OFPP } from "../model/layout.js";
 import { formatMatch } from "../model/match.js";
 import { commitActions } from "./commit.js";
 import { MAX_DEPTH, MAX_RESUBMITS, type OutputRecord, type XlateContext } from "./context.js";
 import { EXECUTORS } from "./execute.js";
+import { borrowKey, releaseKey } from "./key-pool.js";
 import { xlateNormal } from "./normal.js";
 import type { SimPort } from "./switch.js";
 import { patchPeer } from "./switch.js";
@@ -49,13 +50,34 @@ function resourceCheck(ctx: XlateContext): boolean {
   return true;
 }
 
-/** A flow's match as a trace prints it, formatted once per flow (the same flows serve every packet). */
-const matchTexts = new WeakMap<FlowEntry, string>();
-function matchText(flow: FlowEntry): string {
-  let t = matchTexts.get(flow);
+/**
+ * A matched flow's line as a trace prints it (` 4. tun_id=0x64, priority 1, cookie 0x…`), formatted once
+ * per flow and table: the same flows serve every packet of a replay.
+ */
+interface TableLine {
+  table: number;
+  match: string;
+  text: string;
+}
+const tableLines = new WeakMap<FlowEntry, TableLine>();
+function tableLine(flow: FlowEntry, tableId: number): TableLine {
+  const known = tableLines.get(flow);
+  if (known?.table === tableId) return known;
+  const match = formatMatch({ ...flow.match, priority: undefined });
+  let text = `${String(tableId).padStart(2)}. ${match}${match ? ", " : ""}priority ${flow.priority}`;
+  if (flow.cookie !== 0n) text += `, cookie 0x${flow.cookie.toString(16)}`;
+  const line = { table: tableId, match, text };
+  tableLines.set(flow, line);
+  return line;
+}
+
+/** An action as the trace prints it, formatted once per parsed action (actions are never mutated). */
+const actionTexts = new WeakMap<Action, string>();
+function actionText(a: Action): string {
+  let t = actionTexts.get(a);
   if (t === undefined) {
-    t = formatMatch({ ...flow.match, priority: undefined });
-    matchTexts.set(flow, t);
+    t = formatAction(a);
+    actionTexts.set(a, t);
   }
   return t;
 }
@@ -117,10 +139,8 @@ export function xlateTable(
   if (hit) {
     const flow = hit.flow.flow;
     ctx.executed?.push(flow);
-    const match = matchText(flow);
-    let text = `${String(tableId).padStart(2)}. ${match}${match ? ", " : ""}priority ${flow.priority}`;
-    if (flow.cookie !== 0n) text += `, cookie 0x${flow.cookie.toString(16)}`;
-    const node = ctx.report("table", text);
+    const line = tableLine(flow, tableId);
+    const node = ctx.report("table", line.text);
     node.step = {
       host: ctx.host.name,
       bridge: ctx.bridge.name,
@@ -129,7 +149,7 @@ export function xlateTable(
       cookie: flow.cookie,
       file: flow.file,
       line: flow.line,
-      match: match,
+      match: line.match,
       actions: flow.actionsText,
       ties: hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
     };
@@ -186,7 +206,7 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
     if (ctx.error || ctx.exit) break;
     const a = actions[i];
     const last = isLast && i === actions.length - 1 && ctx.actionSet.length === 0;
-    ctx.report("action", formatAction(a));
+    ctx.report("action", actionText(a));
     const stop = EXECUTORS[a.type](ctx, a as never, last);
     if (stop === "stop") return;
   }
@@ -275,7 +295,7 @@ export function controllerAction(ctx: XlateContext, maxLen: number, reason: stri
     bridge: ctx.bridge.name,
     port: "CONTROLLER",
     ofport: OFPP.controller,
-    flow: ctx.flow.slice(),
+    flow: copyFlowKey(ctx.flow),
   });
 }
 const REASONS: Record<string, number> = { no_match: 0, action: 1, invalid_ttl: 2 };
@@ -303,7 +323,7 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     else ctx.report("warn", `patch port ${port.name} has no peer on this host`);
     return;
   }
-  const saved = ctx.flow.slice();
+  const saved = borrowKey(ctx.flow);
   if (port.tunnel && ctx.host.tunnelStyle === "native") nativeTunnelOutput(ctx, port, isLast);
   else if (port.tunnel) {
     const tunnel = kernelTunnelSend(ctx, port);
@@ -319,6 +339,7 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     recordOutput(ctx, port);
   }
   ctx.flow.set(saved);
+  releaseKey(saved);
 }
 
 export function recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRecord["tunnel"]): void {
@@ -327,7 +348,7 @@ export function recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRe
     bridge: ctx.bridge.name,
     port: port.name,
     ofport: port.ofport,
-    flow: ctx.flow.slice(),
+    flow: copyFlowKey(ctx.flow),
   };
   if (port.dpPort !== undefined) rec.dpPort = port.dpPort;
   if (tunnel) rec.tunnel = tunnel;
@@ -339,7 +360,7 @@ export function recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRe
  * seen by the caller afterwards (the flow is restored), but what it committed to the datapath is.
  */
 export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): void {
-  const savedFlow = ctx.flow.slice();
+  const savedFlow = borrowKey(ctx.flow);
   const savedBridge = ctx.bridge;
   const savedTrace = ctx.trace;
   const savedStack = ctx.stack;
@@ -358,6 +379,7 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   ctx.trace = savedTrace;
   ctx.bridge = savedBridge;
   ctx.flow.set(savedFlow);
+  releaseKey(savedFlow);
   ctx.stack = savedStack;
   ctx.actionSet = savedSet;
   ctx.conntracked = savedConntracked;
@@ -373,7 +395,7 @@ const IRREVERSIBLE: ReadonlySet<Action["type"]> = new Set(["ct", "meter", "nat",
  * line (the flow is restored afterwards); others, unless last, inside a datapath clone(...).
  */
 export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLast: boolean): void {
-  const savedFlow = ctx.flow.slice();
+  const savedFlow = borrowKey(ctx.flow);
   const savedStack = ctx.stack;
   const savedSet = ctx.actionSet;
   ctx.stack = [...ctx.stack];
@@ -383,7 +405,7 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
     runActionSet(ctx);
   } else {
     commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
-    const savedBase = ctx.base.slice();
+    const savedBase = borrowKey(ctx.base);
     const savedConntracked = ctx.conntracked;
     // The datapath's tunnel metadata is part of the base flow OVS restores after a clone().
     const savedTunnel = ctx.committedTunnel;
@@ -394,10 +416,12 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
     if (ctx.odp.length > 0) outer.push(`clone(${ctx.odp.join(",")})`);
     ctx.odp = outer;
     ctx.base.set(savedBase);
+    releaseKey(savedBase);
     ctx.conntracked = savedConntracked;
     ctx.committedTunnel = savedTunnel;
   }
   ctx.actionSet = savedSet;
   ctx.stack = savedStack;
   ctx.flow.set(savedFlow);
+  releaseKey(savedFlow);
 }

@@ -107,7 +107,7 @@ export function initialSets(flowLine: string): Record<string, Record<string, str
   const out: Record<string, Record<string, string>> = {};
   for (const [key, map] of Object.entries(FROM_FLOW)) {
     const o: Record<string, string> = {};
-    for (const [a, b] of Object.entries(map)) if (b in f) o[a] = f[b];
+    for (const [a, b] of Object.entries(map)) if (b in f) o[a] = canonical(f[b]);
     if (Object.keys(o).length) out[key] = o;
   }
   return out;
@@ -125,6 +125,29 @@ interface DpState {
   tunnelPorts?: ReadonlySet<string>;
 }
 
+const NUM = /^(0x[0-9a-f]+|\d+)$/i;
+
+/** A number as a datapath action or a flow prints it (`0`, `0x20`, `32`), in one spelling. */
+function canonical(v: string): string {
+  return NUM.test(v) ? BigInt(v).toString() : v;
+}
+
+/**
+ * The key's values after a set: a masked numeric value (`tos=0x20/0xfc`) changes only the mask's bits
+ * of what the packet had, so `tos=0/0xfc` on a packet with tos 0 leaves it 0, as the datapath does.
+ */
+function applySet(cur: Record<string, string>, set: Record<string, string>): Record<string, string> {
+  const out = { ...cur };
+  for (const [k, raw] of Object.entries(set)) {
+    const [v, m] = raw.split("/");
+    if (m !== undefined && NUM.test(v) && NUM.test(m)) {
+      const old = NUM.test(out[k] ?? "") ? BigInt(out[k]) : 0n;
+      out[k] = ((old & ~BigInt(m)) | (BigInt(v) & BigInt(m))).toString();
+    } else out[k] = canonical(raw);
+  }
+  return out;
+}
+
 function walk(tokens: string[], st: DpState, outs: string[]): void {
   for (const t of tokens) {
     const m = /^([a-z_]+)\((.*)\)$/.exec(t);
@@ -135,7 +158,7 @@ function walk(tokens: string[], st: DpState, outs: string[]): void {
     else if (name === "set" || name === "set_masked") {
       const m2 = /^([a-z_0-9]+)\((.*)\)$/.exec(arg ?? "");
       if (m2 && m2[1] === "tunnel") st.tunnel = m2[2];
-      else if (m2) st.sets[m2[1]] = { ...st.sets[m2[1]], ...kv(m2[2]) };
+      else if (m2) st.sets[m2[1]] = applySet(st.sets[m2[1]] ?? {}, kv(m2[2]));
     } else if (name === "ct") st.ct = arg;
     else if (name === "clone") {
       // A clone works on a copy: what it does is not seen by the actions after it.
