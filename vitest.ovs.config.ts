@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ["test/ovs-live/**/*.test.ts"],
     maxWorkers: 1,
-    testTimeout: 600_000,
+    // The differential test stops starting rounds after its time budget (240 s by default).
+    testTimeout: 900_000,
   },
 });
