@@ -190,7 +190,7 @@ export function parseIpv4(text: string): bigint | null {
   return parts.reduce((v, p) => (v << 8n) | BigInt(p), 0n);
 }
 
-function parseIpv6(text: string): bigint | null {
+export function parseIpv6(text: string): bigint | null {
   if (!/^[0-9a-f:.]+$/i.test(text) || (text.match(/::/g) ?? []).length > 1) return null;
   let groups: string[];
   if (text.includes("::")) {

@@ -4,8 +4,10 @@
  * committed actions made of it), the bits the actions read or wrote, the report tree, the datapath
  * actions, and the limits.
  */
+
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
+import type { NatAction } from "../model/actions/types.js";
 import { copyFlowKey, type FlowKey, newFlowKey } from "../model/layout.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
 import type { SimBridge, SimHost } from "./switch.js";
@@ -39,6 +41,8 @@ export interface RecircRequest {
   flow: FlowKey;
   /** NAT applied at this conntrack step, for the resumed pass's ct_state (snat/dnat bits). */
   nat?: "src" | "dst";
+  /** The ct's nat action itself: ofproto/trace rewrites the resumed flow with its range's first values. */
+  natAction?: NatAction;
   /** What the connection tracker answered, when one is attached (replay); else --ct-next decides. */
   ct?: CtAnswer;
 }

@@ -23,7 +23,8 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
   const markBefore = ctx.wc[K.ctMark];
   ctx.wc[K.ctMark] = 0;
   ctx.wc.fill(0, K.ctLabel, K.ctLabel + 4);
-  doActions(ctx, a.exec, isLast);
+  // OVS keeps nat among ct's nested actions, so the trace lists it there (and `drop` only when empty).
+  doActions(ctx, a.nat ? [a.nat, ...a.exec] : a.exec, isLast);
   const answer = ctx.conntrack?.execute(
     zone,
     ctx.flow,
@@ -55,6 +56,7 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
     flow[K.ctZone] = zone;
     const req: RecircRequest = { bridge: ctx.bridge, table: a.table, zone, flow };
     if (a.nat?.kind) req.nat = a.nat.kind;
+    if (a.nat) req.natAction = a.nat;
     if (answer) req.ct = answer;
     ctx.recirc.push(req);
     ctx.report(

@@ -14,6 +14,7 @@ import type { ConntrackTable } from "./conntrack.js";
 import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
 import { prereqsOk } from "./execute.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
+import { type NatSimulation, simulateNat } from "./nat-sim.js";
 import type { SimHost } from "./switch.js";
 import { printTrace, report, stepsOf, type TraceNode, type TraceStep } from "./trace-tree.js";
 import { runActionSet, xlateTable } from "./xlate.js";
@@ -38,7 +39,7 @@ export type Verdict = "output" | "drop" | "controller" | "error";
 
 export interface TracePass {
   /** Absent for the first pass. */
-  recirc?: { id: number; ctState: number; defaulted: boolean; table: number };
+  recirc?: { id: number; ctState: number; defaulted: boolean; table: number; nat?: NatSimulation };
   flow: FlowKey;
   finalFlow: FlowKey;
   nodes: TraceNode[];
@@ -94,7 +95,7 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     report(t.subs, "thaw", `Resuming from table ${table}`);
   }
   ctx.tableId = table;
-  xlateTable(ctx, ctx.flow[K.inPort], table, true);
+  xlateTable(ctx, ctx.flow[K.inPort], table, true, undefined, false, true);
   if (!ctx.error) runActionSet(ctx);
   // xlate_optimize_odp_actions: a trailing clone() is unwrapped (nothing follows it to protect).
   const last = ctx.odp[ctx.odp.length - 1];
@@ -145,6 +146,7 @@ export function trace(req: TraceRequest): TraceResult {
       flow[K.ctMark] = r.ct.mark;
       flow.set(r.ct.label, K.ctLabel);
     }
+    const nat = r.natAction ? simulateNat(flow, r.natAction) : undefined;
     const { pass, ctx } = runPass({
       ...spec,
       bridge: r.bridge.name,
@@ -158,6 +160,7 @@ export function trace(req: TraceRequest): TraceResult {
       ctState: state,
       defaulted: given === undefined && !r.ct,
       table: r.table,
+      ...(nat ? { nat } : {}),
     };
     passes.push(pass);
     queue.push(...ctx.recirc);
@@ -185,9 +188,15 @@ export function formatTrace(r: TraceResult, portName?: (ofport: number) => strin
         : `ct_state=${ctStateText(rc?.ctState ?? 0)}`;
       out.push(
         "",
-        "",
         RULE,
         `recirc(0x${(rc?.id ?? 0).toString(16)}) - resume conntrack with ${how}`,
+        ...(rc?.nat
+          ? [
+              "Replacing src/dst IP/ports to simulate NAT:",
+              ` Initial flow: ${rc.nat.initial}`,
+              ` Modified flow: ${rc.nat.modified}`,
+            ]
+          : []),
         RULE,
         "",
       );

@@ -106,8 +106,11 @@ export function xlateTable(
   isLast: boolean,
   run: (ctx: XlateContext, actions: readonly Action[], isLast: boolean) => void = doActions,
   withCtOrig = false,
+  topLevel = false,
 ): void {
-  if (!resourceCheck(ctx)) return;
+  // The pass's own first lookup is xlate_actions' (rule_dpif_lookup_from_table), not a resubmit: it
+  // neither deepens the recursion nor spends the resubmit budget.
+  if (!topLevel && !resourceCheck(ctx)) return;
   const oldTable = ctx.tableId;
   ctx.tableId = tableId;
   const f = ctx.flow;
@@ -133,8 +136,8 @@ export function xlateTable(
   f[K.tpDst] = oldTp[1];
   if (withCtOrig) swapCtTuple(ctx);
   const oldTrace = ctx.trace;
-  const deepens = tableId <= oldTable;
-  ctx.resubmits++;
+  const deepens = !topLevel && tableId <= oldTable;
+  if (!topLevel) ctx.resubmits++;
   ctx.depth += deepens ? 1 : 0;
   if (hit) {
     const flow = hit.flow.flow;

@@ -320,6 +320,9 @@ function genControl(c: Ctx): string {
         const commit = [
           `ct(commit,zone=${r.int(1, 3)})`,
           `ct(commit,table=${later},zone=1,exec(set_field:${r.int(1, 3)}->ct_mark))`,
+          // ofproto/trace rewrites the resumed flow with the range's first address ("simulate NAT").
+          `ct(commit,table=${later},zone=3,nat(src=10.0.0.9-10.0.0.12))`,
+          `ct(commit,table=${later},zone=3,nat(dst=192.168.1.1))`,
         ];
         return r.pick(c.ctInv ? plain : [...plain, ...commit]);
       });
