@@ -13,7 +13,9 @@ const ip = (n: number) => `10.${(n >> 16) & 0xff}.${(n >> 8) & 0xff}.${n & 0xff}
 
 /** [table, priority, match, actions] for flow i. */
 function flow(i: number): [number, number, string, string] {
-  const port = 10 + (i % 2000);
+  // One port per group of ten flows: every (table, priority, match) is unique, as in any real dump (OVS
+  // replaces a flow added with the match and priority of an existing one).
+  const port = 10 + Math.floor(i / 10);
   const zone = 1 + (i % 4000);
   switch (i % 10) {
     case 0:

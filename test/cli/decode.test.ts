@@ -76,3 +76,73 @@ describe.skipIf(!HAVE_SHARED)("ovspath decode --jsonl matches the tshark goldens
     }
   });
 });
+
+describe("ovspath decode --filter", () => {
+  const DEMO_TX = join(REPO_ROOT, "fixtures", "demo", "compute1-eth1-tx.pcap");
+  const frames = (stdout: string) =>
+    stdout
+      .trim()
+      .split("\n")
+      .filter((l) => /^\s*\d+ /.test(l))
+      .map((l) => Number.parseInt(l, 10));
+
+  it.each<[string, number[]]>([
+    ["tcp.port == 22", [8, 9]],
+    ["arp && !vxlan", [1, 3]],
+    ["ip.src == 10.0.0.11 && gre.key == 2020 && udp.dstport in {67, 68}", [12, 13, 14, 15]],
+    ["frame.number >= 10 and frame.number <= 12", [10, 11, 12]],
+    ["ipv6.addr == ff02::1 && ip.dst == 10.0.0.21", [20]],
+  ])("%s prints frames %j, numbered as in the capture", (expr, expected) => {
+    const r = ovspath("decode", DEMO_TX, "--filter", expr);
+    expect(r.status).toBe(0);
+    expect(frames(r.stdout)).toEqual(expected);
+  });
+
+  it("--filter '?' lists the frame fields (no verdict fields: those are replay's)", () => {
+    const r = ovspath("decode", DEMO_TX, "--filter", "?");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^vxlan\.vni +VXLAN network identifier$/m);
+    expect(r.stdout).not.toMatch(/^reason /m);
+  });
+
+  it("every format honours it, and --count counts printed frames", () => {
+    const jsonl = ovspath("decode", DEMO_TX, "--jsonl", "--filter", "udp", "--count", "3");
+    expect(
+      jsonl.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).frame),
+    ).toEqual([2, 4, 5]);
+    const tree = ovspath("decode", DEMO_TX, "-V", "--filter", "tcp.flags.syn == 1");
+    expect(tree.stdout.match(/^Frame \d+:/gm)).toEqual(["Frame 8:", "Frame 10:"]);
+    expect(
+      frames(ovspath("decode", DEMO_TX, "--filter", "tcp.flags.syn == 1 && tcp.flags.ack == 0").stdout),
+    ).toEqual([8, 10]);
+    const from = ovspath("decode", DEMO_TX, "--from", "9", "--count", "2", "--filter", "tcp");
+    expect(frames(from.stdout)).toEqual([9, 10]);
+  });
+
+  it.each<[string, string, RegExp]>([
+    [
+      "a syntax error",
+      "ip.src == 10.0.0.11 &&",
+      /^ovspath: --filter: column 23: expected a field name, "!" or "\(", got the end of the expression\n {4}ip\.src == 10\.0\.0\.11 &&\n {26}\^\n/,
+    ],
+    [
+      "an unknown field",
+      "tcp && ip.scr == 1.2.3.4",
+      /^ovspath: --filter: column 8: unknown field "ip\.scr" \(`--filter '\?'` lists the fields\)\n {4}tcp && ip\.scr == 1\.2\.3\.4\n {11}\^\n/,
+    ],
+    [
+      "a verdict field",
+      "drop",
+      /unknown field "drop" \(a replay verdict field: use it with `ovspath replay --filter`\)/,
+    ],
+    ["a bad regular expression", 'eth.src matches "("', /column 17: bad regular expression/],
+  ])("exits 2 on %s, with the expression and a caret under the column", (_what, expr, message) => {
+    const r = ovspath("decode", DEMO_TX, "--filter", expr);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(message);
+  });
+});

@@ -159,3 +159,59 @@ describe("ovspath demo", () => {
     );
   });
 });
+
+describe("ovspath flows --filter: a display filter when it holds an operator, else an OVS match", () => {
+  const matches = (stdout: string) =>
+    (
+      JSON.parse(stdout) as {
+        hosts: Array<{ bridges: Array<{ tables: Array<{ flows: Array<{ match: string }> }> }> }>;
+      }
+    ).hosts.flatMap((h) => h.bridges.flatMap((b) => b.tables.flatMap((t) => t.flows.map((f) => f.match))));
+
+  it.each<[string, string[]]>([
+    ["tun_id == 0x64", ["priority=1,tun_id=0x64"]],
+    ["tun_id == 100 || dl_vlan == 3", ["priority=1,tun_id=0x64", "priority=1,dl_vlan=3"]],
+    ['table == 0 && in_port == "patch-int"', ['priority=1,in_port="patch-int"']],
+    ["table == 0 and in_port == 2", ['priority=1,in_port="vxlan-0a000020"']],
+    ['actions contains "learn(" ', ["priority=1"]],
+    ['actions matches "^DROP$" && table in {0 4}', ["priority=0", "priority=0"]],
+    ["dl_dst == ff:ff:ff:ff:ff:ff", ["priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00"]],
+    ["not tun_id && table == 4", ["priority=0"]],
+  ])("%s", (expr, expected) => {
+    const r = ovspath("flows", HOST, "--bridge", "br-tun", "--filter", expr, "--json");
+    expect(r.status).toBe(0);
+    expect(matches(r.stdout)).toEqual(expected);
+  });
+
+  it("--filter '?' lists the flow fields", () => {
+    const r = ovspath("flows", HOST, "--filter", "?");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^n_packets +packets counted$/m);
+    expect(r.stdout).toMatch(/^tun_id +match field/m);
+  });
+
+  it("without an operator it is still an OVS match (wildcarding flows kept)", () => {
+    const r = ovspath(
+      "flows",
+      HOST,
+      "--bridge",
+      "br-tun",
+      "--table",
+      "4",
+      "--filter",
+      "tun_id=0x65",
+      "--json",
+    );
+    expect(matches(r.stdout)).toEqual(["priority=0"]);
+  });
+
+  it("text output counts the flows shown; a bad expression exits 2 with a caret", () => {
+    const r = ovspath("flows", HOST, "--bridge", "br-tun", "--filter", "priority == 1 && table >= 10");
+    expect(r.stdout).toMatch(/bridge br-tun: 2 of 11 flows/);
+    const bad = ovspath("flows", HOST, "--filter", "tun_id == 0x64 && tun_idd");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^ovspath: --filter: column 19: unknown field "tun_idd" \(`--filter '\?'` lists the fields\)\n {4}tun_id == 0x64 && tun_idd\n {22}\^/,
+    );
+  });
+});

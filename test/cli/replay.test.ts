@@ -81,3 +81,86 @@ describe("ovspath replay", () => {
     },
   );
 });
+
+describe("ovspath replay --filter", () => {
+  const VM = join(DEMO, "compute1-qvo8c2d4e6f-1a-rx.pcap");
+  const HOSTS = join(DEMO, "hosts");
+  type Json = {
+    frames: Array<{
+      frame: number;
+      verdict: string;
+      result: string;
+      drop?: { reason: string; table: number };
+    }>;
+    verdicts: Record<string, number>;
+    conversations: Array<{ name: string; frames: number }>;
+    drops: Array<{ reason: string; frames: number[] }>;
+    stats: { frames: number; reported: number; filter: string };
+  };
+  const run = (...args: string[]) => {
+    const r = ovspath("replay", VM, HOSTS, "--at", "compute1:qvo8c2d4e6f-1a", "--json", ...args);
+    return { status: r.status, json: JSON.parse(r.stdout) as Json };
+  };
+
+  it("still replays every frame (state evolves as it did), but reports only the matching ones", () => {
+    const all = run();
+    expect(all.status).toBe(1);
+    const drop = run("--filter", "drop");
+    expect(drop.status).toBe(1);
+    expect(drop.json.stats.frames).toBe(all.json.stats.frames);
+    expect(drop.json.stats.reported).toBe(drop.json.frames.length);
+    const dropped = all.json.frames.filter((f) => f.verdict === "dropped");
+    expect(dropped.length).toBeGreaterThan(0);
+    // The same verdicts, frame for frame, as in the unfiltered run.
+    expect(drop.json.frames.map((f) => [f.frame, f.result])).toEqual(dropped.map((f) => [f.frame, f.result]));
+    expect(drop.json.drops).toEqual(all.json.drops);
+    expect(drop.json.verdicts).toEqual({ dropped: dropped.length });
+    // Late frames alone get the verdicts the whole capture's state gives them.
+    const late = run("--filter", "frame.number >= 11");
+    expect(late.json.frames.map((f) => [f.frame, f.result])).toEqual(
+      all.json.frames.filter((f) => f.frame >= 11).map((f) => [f.frame, f.result]),
+    );
+  });
+
+  it("verdict fields and frame fields together; exit 0 when no reported frame was dropped", () => {
+    const spoof = run("--filter", 'reason == "anti-spoofing" && table == 24 && arp');
+    expect(spoof.json.frames.map((f) => f.drop?.reason)).toEqual(["anti-spoofing"]);
+    expect(spoof.json.drops).toEqual([expect.objectContaining({ reason: "anti-spoofing", frames: [9] })]);
+    const ok = run("--filter", "!drop && (tcp || icmp)");
+    expect(ok.status).toBe(0);
+    expect(ok.json.frames.every((f) => f.verdict !== "dropped")).toBe(true);
+    expect(ok.json.drops).toEqual([]);
+    expect(ok.json.conversations.map((c) => c.name)).toEqual([
+      "icmp 192.168.100.11 ⇄ 192.168.100.21",
+      "tcp 192.168.100.11:40080 ⇄ 192.168.100.21:80",
+      "icmp 192.168.100.11 ⇄ 8.8.8.8",
+    ]);
+  });
+
+  it("text output says how many frames matched; a bad expression exits 2 with a caret", () => {
+    const r = ovspath("replay", VM, HOSTS, "--at", "compute1:qvo8c2d4e6f-1a", "--filter", "tunneled");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/14 frames replayed .*\n5 frames matched --filter tunneled\n$/);
+    expect(r.stdout).not.toMatch(/DROPPED/);
+    const bad = ovspath("replay", VM, HOSTS, "--filter", "reason == ");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^ovspath: --filter: column 11: expected a value after "==", got the end of the expression\n {4}reason == \n {14}\^/,
+    );
+  });
+
+  it.runIf(existsSync(BROKEN))("--write-inner writes only the reported frames", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "ovspath-replay-")), "inner.pcap");
+    ovspath(
+      "replay",
+      UNDERLAY,
+      join(BROKEN, "compute2"),
+      "--write-inner",
+      out,
+      "--filter",
+      "frame.number <= 2",
+    );
+    const original = framesOf(join(BROKEN, "compute1", "captures", "qvo1a2b3c4d-5e-rx.pcap"));
+    expect(framesOf(out)).toEqual(original.slice(0, 2));
+  });
+});

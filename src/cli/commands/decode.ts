@@ -7,10 +7,12 @@ import {
   schemaLayers,
   summarizeFrame,
 } from "../../decode/index.js";
+import { FRAME_FIELDS, frameRecord, isFrameField, isVerdictField } from "../../explain/filter-fields.js";
+import type { DisplayFilter } from "../../model/display-filter.js";
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
 import { EXIT, err, out, UsageError } from "../io.js";
-import { parseCount, parsePort } from "./options.js";
+import { compileFilterOption, listFilterFields, parseCount, parsePort } from "./options.js";
 
 /** Seconds relative to the first frame, as tshark's default time column. */
 function relativeTime(rec: CaptureRecord, first: { sec: number; nsec: number } | null): string {
@@ -26,7 +28,11 @@ export function registerDecode(program: Command): void {
     .argument("<capture>", "pcap or pcapng file (format sniffed from its magic number)")
     .option("-V, --verbose", "a layer tree per frame, like tshark -V")
     .option("--jsonl", "JSON Lines in the capture corpus schema (one object per frame)")
-    .option("--count <n>", "stop after N frames", parseCount)
+    .option(
+      "--filter <expr>",
+      "only frames matching a display filter (Wireshark's syntax and field names: 'ip.src == 10.0.0.11 && vxlan.vni == 100', '!arp', 'tcp.port == 22'); frame numbers stay the capture's; '?' lists the fields",
+    )
+    .option("--count <n>", "stop after N frames (printed ones, with --filter)", parseCount)
     .option("--from <n>", "start at frame N (1-based)", parseCount)
     .option(
       "--vxlan-port <port...>",
@@ -35,9 +41,28 @@ export function registerDecode(program: Command): void {
     )
     .option("--geneve-port <port...>", "also decode UDP PORT as Geneve (6081 by default)", parsePort)
     .action((capture, opts) => {
+      if (
+        listFilterFields(
+          opts.filter,
+          FRAME_FIELDS.filter((f) => !isVerdictField(f.name)),
+        )
+      )
+        return;
       for (const p of opts.vxlanPort ?? []) registerUdpPort(p, "vxlan");
       for (const p of opts.genevePort ?? []) registerUdpPort(p, "geneve");
-      const status = runDecode(capture, opts);
+      const filter =
+        opts.filter === undefined
+          ? undefined
+          : compileFilterOption(
+              opts.filter,
+              (f) => isFrameField(f) && !isVerdictField(f),
+              (f) =>
+                isVerdictField(f)
+                  ? "a replay verdict field: use it with `ovspath replay --filter`"
+                  : undefined,
+            );
+      const { filter: _text, ...rest } = opts;
+      const status = runDecode(capture, { ...rest, ...(filter ? { filter } : {}) });
       if (status !== EXIT.ok) process.exitCode = status;
     });
 }
@@ -47,6 +72,8 @@ export interface DecodeRunOptions {
   jsonl?: boolean;
   count?: number;
   from?: number;
+  /** Only frames this display filter matches are printed (and counted by `count`). */
+  filter?: DisplayFilter;
 }
 
 /** Decodes one capture to stdout; returns the exit status (1 when the capture is damaged). */
@@ -55,14 +82,32 @@ export function runDecode(capture: string, opts: DecodeRunOptions): number {
   if (!opened.ok) throw new UsageError(formatDiagnostic(opened.error));
   const reader = opened.value;
   const from = opts.from ?? 1;
-  const last = opts.count === undefined ? Number.POSITIVE_INFINITY : from + opts.count - 1;
+  const count = opts.count ?? Number.POSITIVE_INFINITY;
+  let printed = 0;
   let first: { sec: number; nsec: number } | null = null;
   try {
-    for (let rec = reader.next(); rec && rec.frame <= last; rec = reader.next()) {
+    for (
+      let rec = printed < count ? reader.next() : null;
+      rec;
+      rec = printed < count ? reader.next() : null
+    ) {
       if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
       if (rec.frame < from) continue;
       const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
       const frame = decodeFrame(data, rec.linktype);
+      if (opts.filter) {
+        const ifName = reader.interfaces[rec.interfaceId]?.name;
+        const time = Number(relativeTime(rec, first));
+        const info = {
+          number: rec.frame,
+          length: rec.len,
+          captured: rec.caplen,
+          ...(Number.isNaN(time) ? {} : { time }),
+          ...(ifName !== undefined ? { interface: ifName } : {}),
+        };
+        if (!opts.filter.matches(frameRecord(info, frame))) continue;
+      }
+      printed++;
       if (opts.jsonl) {
         out(
           JSON.stringify({

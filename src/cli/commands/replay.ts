@@ -9,8 +9,10 @@ import { parseFlowDump } from "../../dumps/flows.js";
 import type { Host } from "../../dumps/host/load.js";
 import { ReplayAggregate } from "../../explain/conversations.js";
 import { type CounterDelta, counterEvidence } from "../../explain/counters.js";
+import { FRAME_FIELDS, frameRecord, isFrameField } from "../../explain/filter-fields.js";
 import { Replayer } from "../../explain/replay.js";
 import type { FrameVerdict } from "../../explain/types.js";
+import type { DisplayFilter } from "../../model/display-filter.js";
 import { type SimHost, switchesOf, traceSteps } from "../../pipeline/index.js";
 import { resolveAt } from "../../pipeline/ingress.js";
 import { conversationLines, dropLines, frameLines } from "../../present/replay-view.js";
@@ -18,6 +20,7 @@ import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
 import { EXIT, err, out, UsageError } from "../io.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
+import { compileFilterOption, listFilterFields } from "./options.js";
 
 /** `A-B`, `A-` or `N`: 1-based frame numbers. */
 function parseRange(value: string): { from: number; to: number } {
@@ -67,6 +70,10 @@ export function registerReplay(program: Command): void {
     )
     .option("--frames <range>", "only frames A-B (1-based; A- to the end)", parseRange)
     .option(
+      "--filter <expr>",
+      "report only frames matching a display filter over the frame's fields and its verdict ('drop && reason == \"unknown-tunnel-id\"', 'bridge == \"br-tun\" && table == 4', 'tcp.port == 22'); every frame is still replayed, so MAC learning, learn() and conntrack evolve as they did, but only matching frames are printed, aggregated (conversations, drops), written by --write-inner and counted for the exit status; '?' lists the fields",
+    )
+    .option(
       "--tunnels <style>",
       "kernel (set(tunnel(...))) or native (tnl_push); default: as each host's datapath does",
     )
@@ -83,13 +90,16 @@ export function registerReplay(program: Command): void {
     .option("-v, --verbose", "the path of every frame, and the explanation of drops on flooded frames too")
     .option("--json", "frames, conversations, drops and counters as JSON")
     .action(async (capture, inputs, opts) => {
+      if (listFilterFields(opts.filter, FRAME_FIELDS)) return;
       if (opts.tunnels !== undefined && opts.tunnels !== "kernel" && opts.tunnels !== "native")
         throw new UsageError(`--tunnels takes kernel or native, got "${opts.tunnels}"`);
       if ((opts.before === undefined) !== (opts.after === undefined))
         throw new UsageError("--before and --after go together");
+      const filter = opts.filter === undefined ? undefined : compileFilterOption(opts.filter, isFrameField);
       const hosts = await loadInputs(inputs, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
-      process.exitCode = runReplay(capture, switches, hosts, opts);
+      const { filter: _text, ...rest } = opts;
+      process.exitCode = runReplay(capture, switches, hosts, { ...rest, ...(filter ? { filter } : {}) });
     });
 }
 
@@ -102,6 +112,11 @@ export interface ReplayRunOptions {
   writeInner?: string;
   verbose?: boolean;
   json?: boolean;
+  /**
+   * Report only the frames this display filter matches (frame fields and verdict fields). Every frame
+   * is still replayed: the switch state must evolve as it did.
+   */
+  filter?: DisplayFilter;
 }
 
 /** Replays one capture over loaded switches, printing as `ovspath replay` does; returns the exit status. */
@@ -123,6 +138,7 @@ export function runReplay(
   const frames: unknown[] = [];
   let first: { sec: number; nsec: number } | null = null;
   let failed = false;
+  let reported = 0;
   const started = process.hrtime.bigint();
   try {
     for (let rec = reader.next(); rec && rec.frame <= range.to; rec = reader.next()) {
@@ -137,6 +153,20 @@ export function runReplay(
       // Frames before the range still run: the state they leave (learning, conntrack) is real.
       const v = replayer.replayFrame(rec.frame, data, meta);
       if (rec.frame < range.from) continue;
+      const time = relativeTime(rec, first);
+      const decoded = decodeFrame(data, rec.linktype);
+      if (opts.filter) {
+        const seconds = Number(time);
+        const info = {
+          number: rec.frame,
+          length: rec.len,
+          captured: rec.caplen,
+          ...(Number.isNaN(seconds) ? {} : { time: seconds }),
+          ...(iface?.name !== undefined ? { interface: iface.name } : {}),
+        };
+        if (!opts.filter.matches(frameRecord(info, decoded, v))) continue;
+      }
+      reported++;
       agg.add(replayer.key, v);
       if (v.verdict === "dropped" || v.verdict === "loop" || v.verdict === "no-ingress") failed = true;
       if (writer) {
@@ -149,8 +179,7 @@ export function runReplay(
             Math.max(0, rec.len - t.innerOffset),
           );
       }
-      const time = relativeTime(rec, first);
-      const summary = summarizeFrame(decodeFrame(data, rec.linktype));
+      const summary = summarizeFrame(decoded);
       if (opts.json) frames.push(verdictJson(v, time, summary));
       else for (const l of frameLines(summary, time, v, opts.verbose ?? false)) out(l);
     }
@@ -169,7 +198,7 @@ export function runReplay(
         conversations: agg.conversations(),
         drops: agg.dropGroups(),
         ...(counters ? { counters } : {}),
-        stats: replayer.stats,
+        stats: opts.filter ? { ...replayer.stats, reported, filter: opts.filter.text } : replayer.stats,
       }),
     );
   } else {
@@ -190,6 +219,7 @@ export function runReplay(
     out(
       `${s.frames} frames replayed in ${seconds.toFixed(3)} s: ${s.translated} translated, ${s.cacheHits} from the megaflow cache (${s.invalidations} invalidations)`,
     );
+    if (opts.filter) out(`${reported} frames matched --filter ${escapeText(opts.filter.text)}`);
   }
   for (const d of reader.diagnostics) err(formatDiagnostic(d));
   if (errorCount(hosts) > 0 || reader.diagnostics.some((d) => d.severity === "error")) failed = true;
