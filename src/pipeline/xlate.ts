@@ -8,7 +8,7 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
 import { formatAction } from "../model/actions/index.js";
-import { copyFlowKey, type FlowKey, FRAG_ANY, K, OFPP } from "../model/layout.js";
+import { copyFlowKey, type FlowKey, FRAG_ANY, K, newFlowKey, OFPP } from "../model/layout.js";
 import { formatMatch } from "../model/match.js";
 import { commitActions } from "./commit.js";
 import { MAX_DEPTH, MAX_RESUBMITS, type OutputRecord, type XlateContext } from "./context.js";
@@ -89,7 +89,7 @@ function actionText(a: Action): string {
 function keepLookupKey(ctx: XlateContext, f: FlowKey): FlowKey {
   if (ctx.keyNode) ctx.keyNode.key = undefined;
   ctx.keyNode = undefined;
-  ctx.keyBuffer ??= new Uint32Array(f.length);
+  ctx.keyBuffer ??= newFlowKey();
   ctx.keyBuffer.set(f);
   return ctx.keyBuffer;
 }
