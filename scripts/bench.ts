@@ -7,6 +7,8 @@
  *   4. a 100,000-flow dump loaded into the model, beside `ovs-ofctl parse-flows` on the same flows.
  *   5. traces/s through the Neutron lab and the 100k-flow table, beside scripted ovs-appctl ofproto/trace
  *      (BENCH_TRACES sizes it).
+ *   6. the TUI on the same capture: first screen, fully indexed, scrolling at the end, a filter over every
+ *      frame (headless, and the real binary in tmux), and the replay runner's memory on vm1's capture.
  * Env: BENCH_FRAMES (default 1000000), BENCH_FLOWS (default 100000), BENCH_DIR (default bench-out/).
  */
 import { spawnSync } from "node:child_process";
@@ -107,3 +109,6 @@ await benchTrace(DIR, Number(process.env.BENCH_FLOWS ?? 100_000));
 
 const { benchReplay } = await import("./bench/replay.js");
 benchReplay(DIR, Number(process.env.BENCH_REPLAY_FRAMES ?? 1_000_000));
+
+const { benchTui } = await import("./bench/tui.js");
+benchTui(capture, join(DIR, `replay-vm-${Number(process.env.BENCH_REPLAY_FRAMES ?? 1_000_000)}.pcap`));

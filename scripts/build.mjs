@@ -11,8 +11,25 @@ await build({
   target: "node20",
   sourcemap: "linked",
   jsx: "automatic",
-  // Ink pulls in react-devtools-core only when DEV is set; it is an optional peer.
-  external: ["react-devtools-core"],
+  // React's production build: the development one checks and logs every render (several times slower).
+  define: { "process.env.NODE_ENV": '"production"' },
+  // Ink imports react-devtools-core (an optional peer, not installed) only when DEV is set. Marked
+  // external, esbuild would hoist it to a static import the bundle fails on at start: stub it instead.
+  plugins: [
+    {
+      name: "stub-react-devtools-core",
+      setup(b) {
+        b.onResolve({ filter: /^react-devtools-core$/ }, () => ({
+          path: "react-devtools-core",
+          namespace: "stub",
+        }));
+        b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
+          contents: "export default { initialize() {}, connectToDevTools() {} };",
+          loader: "js",
+        }));
+      },
+    },
+  ],
   // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __ovspathCreateRequire } from 'node:module'; const require = __ovspathCreateRequire(import.meta.url);",

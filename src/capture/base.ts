@@ -43,6 +43,19 @@ export abstract class BaseReader implements CaptureReader {
     this.done = false;
   }
 
+  readAt(fileOffset: number, frame: number): CaptureRecord | null {
+    const { pos, frame: current, done } = this;
+    const diagnostics = this.diagnostics.length;
+    this.seek(fileOffset, frame);
+    const rec = this.next();
+    // A damaged record met this way is the caller's answer (null), not a diagnostic of the walk.
+    this.diagnostics.length = diagnostics;
+    // Back where the walk was (seek also restores the pcapng reader's section).
+    this.seek(pos, current + 1);
+    this.done = done;
+    return rec;
+  }
+
   close(): void {
     this.onClose();
   }

@@ -64,6 +64,12 @@ export interface CaptureReader {
   next(): CaptureRecord | null;
   /** Positions the reader so that the next `next()` returns the record at `fileOffset` as frame `frame`. */
   seek(fileOffset: number, frame: number): void;
+  /**
+   * The record at `fileOffset` (an offset this reader's walk has passed, as an index gives), numbered
+   * `frame`, without moving the walk: the next `next()` continues where it was. The record is the reused
+   * one: copy what you keep.
+   */
+  readAt(fileOffset: number, frame: number): CaptureRecord | null;
   readonly diagnostics: readonly Diagnostic[];
   readonly stats: CaptureStats;
   close(): void;

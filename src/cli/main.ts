@@ -6,6 +6,7 @@ import { registerReplay } from "./commands/replay.js";
 import { registerShow } from "./commands/show.js";
 import { registerTopo } from "./commands/topo.js";
 import { registerTrace } from "./commands/trace.js";
+import { registerTui } from "./commands/tui.js";
 import { EXIT, err, flush, UsageError } from "./io.js";
 
 const program = new Command()
@@ -25,6 +26,7 @@ registerReplay(program);
 registerShow(program);
 registerTopo(program);
 registerTrace(program);
+registerTui(program);
 
 function exitCodeOf(e: unknown): number {
   if (e instanceof CommanderError) {

@@ -9,6 +9,7 @@ import { buildTopology, selectPaths } from "../../topology/index.js";
 import { EXIT, out } from "../io.js";
 import { runDecode } from "./decode.js";
 import { runReplay } from "./replay.js";
+import { openTui } from "./tui.js";
 
 /** fixtures/demo beside the bundle (dist/ovspath.js) or beside the sources (src/cli/commands). */
 function demoDir(): string {
@@ -23,19 +24,28 @@ export function registerDemo(program: Command): void {
   program
     .command("demo")
     .description(
-      "run ovspath on the bundled demo data: a Neutron compute host's sosreport and captures Open vSwitch wrote there",
+      "run ovspath on the bundled demo data: a Neutron compute host's sosreport and captures Open vSwitch wrote there (the TUI on a terminal, text otherwise)",
     )
-    .action(async () => {
+    .option("--text", "print the text report even on a terminal")
+    .action(async (opts) => {
       const dir = demoDir();
       let status: number = EXIT.ok;
       // The host: where the VM behind qvo8c2d4e6f-1a is plugged and how its traffic leaves.
       const hosts = await loadHosts(join(dir, "hosts"));
+      const vmCapture = join(dir, "compute1-qvo8c2d4e6f-1a-rx.pcap");
+      if (!opts.text && process.stdout.isTTY && process.stdin.isTTY) {
+        // The TUI on what vm1 sent, replayed through compute1 from its port.
+        await openTui(vmCapture, hosts, switchesOf(hosts), {
+          at: "compute1:qvo8c2d4e6f-1a",
+          title: "demo: compute1-qvo8c2d4e6f-1a-rx.pcap",
+        });
+        return;
+      }
       const topo = buildTopology(hosts);
       out("== topology of compute1 (fixtures/demo/hosts/compute1), VM port qvo8c2d4e6f-1a");
       for (const l of topoText(topo, selectPaths(topo, "qvo8c2d4e6f-1a"))) out(l);
       out("");
       // The VM's own traffic replayed through the pipeline: deliveries, and the drops explained.
-      const vmCapture = join(dir, "compute1-qvo8c2d4e6f-1a-rx.pcap");
       out("== replay of compute1-qvo8c2d4e6f-1a-rx.pcap (what vm1 sent) through compute1's pipeline");
       runReplay(vmCapture, switchesOf(hosts), hosts, { at: "compute1:qvo8c2d4e6f-1a" });
       out("");

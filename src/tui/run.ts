@@ -1,0 +1,88 @@
+/**
+ * The TUI's edge: opens the capture and the replay over the loaded hosts, builds the filter machinery,
+ * enters the full screen, renders the app and waits for the user to quit.
+ */
+import { render } from "ink";
+import { createElement } from "react";
+import type { Host } from "../dumps/host/load.js";
+import { frameRecord, isFrameField, isVerdictField } from "../explain/filter-fields.js";
+import type { ReplayOptions } from "../explain/replay.js";
+import { compileDisplayFilter, type DisplayFilter } from "../model/display-filter.js";
+import type { SimHost } from "../pipeline/index.js";
+import { formatDiagnostic } from "../util/format-diagnostic.js";
+import { App, type TuiData } from "./app.js";
+import { CaptureSource } from "./data/capture-source.js";
+import { FilterScan } from "./data/filter-scan.js";
+import { ReplayRunner } from "./data/replay-runner.js";
+import { enterFullScreen } from "./screen.js";
+import { themeFromEnv } from "./theme.js";
+
+export interface TuiInput {
+  capture?: string;
+  hosts: readonly Host[];
+  switches: readonly SimHost[];
+  replay?: ReplayOptions;
+  title: string;
+}
+
+/** Opens what the TUI shows; an unreadable capture is an error message. */
+export function openTuiData(input: TuiInput): TuiData | string {
+  let source: CaptureSource | undefined;
+  let replay: ReplayRunner | undefined;
+  if (input.capture !== undefined) {
+    const s = CaptureSource.open(input.capture);
+    if (!s.ok) return formatDiagnostic(s.error);
+    source = s.value;
+    // The first screenful before the first render; the rest is indexed in the background.
+    source.indexStep(20);
+    if (input.switches.length > 0) {
+      const r = ReplayRunner.open(input.capture, input.switches, input.replay ?? {});
+      if (!r.ok) return formatDiagnostic(r.error);
+      replay = r.value;
+    }
+  }
+  const capture = input.capture;
+  const data: TuiData = {
+    hosts: input.hosts,
+    title: input.title,
+    compileFilter: (text) => compileDisplayFilter(text, isFrameField),
+    ...(source ? { source } : {}),
+    ...(replay ? { replay } : {}),
+  };
+  if (capture !== undefined)
+    data.openScan = (filter: DisplayFilter) => {
+      const needsVerdict = [...filter.fields].some(isVerdictField);
+      if (needsVerdict && !replay)
+        return "this filter names verdict fields: load hosts to replay the capture";
+      const r = FilterScan.open(capture, filter, frameRecord, {
+        replayed: () => (replay && !replay.done && needsVerdict ? replay.count : Number.POSITIVE_INFINITY),
+        verdict: (frame) => replay?.verdict(frame) ?? minimalVerdict(frame, replay),
+      });
+      return r.ok ? r.value : formatDiagnostic(r.error);
+    };
+  return data;
+}
+
+/** A verdict reduced to its kind, for a frame whose full verdict was not kept (filters on `verdict`). */
+function minimalVerdict(frame: number, replay: ReplayRunner | undefined) {
+  const kind = replay?.kind(frame);
+  return kind ? { frame, verdict: kind, summary: "", hops: [], traces: [], cached: false } : undefined;
+}
+
+/** Runs the TUI on the terminal until the user quits. */
+export async function runTui(data: TuiData): Promise<void> {
+  const stdout = process.stdout;
+  const screen = enterFullScreen(stdout, { mouse: true });
+  try {
+    const app = render(createElement(App, { data, theme: themeFromEnv(process.env) }), {
+      exitOnCtrlC: false,
+      patchConsole: true,
+      maxFps: 60,
+    });
+    await app.waitUntilExit();
+  } finally {
+    screen.restore();
+    data.source?.close();
+    data.replay?.close();
+  }
+}

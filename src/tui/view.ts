@@ -1,0 +1,410 @@
+/**
+ * The text of each pane, as lines of styled segments: pure functions from the model (decoded frame,
+ * verdict, flows, drop groups) to what is drawn. Everything that came from a capture or a dump is
+ * escaped here, once.
+ */
+import { basename } from "node:path";
+import { formatLayerTree } from "../decode/tree.js";
+import type { DecodedFrame } from "../decode/types.js";
+import type { Host } from "../dumps/host/load.js";
+import type { DropGroup } from "../explain/conversations.js";
+import type { FrameVerdict, Hop, NearMiss, VerdictKind } from "../explain/types.js";
+import { formatTrace, traceSteps } from "../pipeline/index.js";
+import { flowsView } from "../present/flows-view.js";
+import { escapeText } from "../util/escape.js";
+
+export type Tone = "drop" | "ok" | "tunnel" | "dim" | "title" | "warn" | "mark";
+
+export interface Seg {
+  text: string;
+  tone?: Tone;
+  /** Shown inverted (the selected layer's bytes, the cursor line). */
+  inverse?: boolean;
+  bold?: boolean;
+}
+
+export type Line = Seg[];
+
+const line = (text: string, tone?: Tone): Line => [tone ? { text, tone } : { text }];
+
+// ---- packet list ----
+
+export const VERDICT_LABEL: Readonly<Record<VerdictKind, string>> = {
+  delivered: "delivered",
+  tunneled: "tunneled",
+  dropped: "DROPPED",
+  controller: "controller",
+  loop: "LOOP",
+  "no-ingress": "no-ingress",
+};
+
+export const VERDICT_TONE: Readonly<Record<VerdictKind, Tone>> = {
+  delivered: "ok",
+  tunneled: "tunnel",
+  dropped: "drop",
+  controller: "warn",
+  loop: "drop",
+  "no-ingress": "warn",
+};
+
+/** Fits text to exactly `width` cells: cut with "…" or padded. */
+export function fitText(text: string, width: number): string {
+  if (width <= 0) return "";
+  const chars = [...text];
+  if (chars.length > width) return `${chars.slice(0, Math.max(0, width - 1)).join("")}…`;
+  return text + " ".repeat(width - chars.length);
+}
+
+export interface ListColumns {
+  verdict: boolean;
+}
+
+export function listHeading(cols: ListColumns): string {
+  return `${"No.".padStart(7)} ${"Time".padStart(11)} ${cols.verdict ? `${"Verdict".padEnd(10)} ` : ""}Summary`;
+}
+
+export function listLine(
+  frame: number,
+  time: string,
+  summary: string,
+  verdict: VerdictKind | "pending" | undefined,
+  cols: ListColumns,
+  marked: boolean,
+): Line {
+  const head = `${marked ? "*" : " "}${String(frame).padStart(6)} ${time.padStart(11)} `;
+  const segs: Line = [{ text: head }];
+  if (cols.verdict) {
+    if (verdict === undefined || verdict === "pending")
+      segs.push({ text: `${"…".padEnd(10)} `, tone: "dim" });
+    else segs.push({ text: `${VERDICT_LABEL[verdict].padEnd(10)} `, tone: VERDICT_TONE[verdict] });
+  }
+  segs.push({ text: summary });
+  return segs;
+}
+
+// ---- layers ----
+
+export interface LayerLines {
+  lines: Line[];
+  /** For each line: the layer key ("proto@depth") when the line is a layer heading. */
+  keys: Array<string | undefined>;
+  /** For each line: the index of the layer it belongs to (-1 for notes after the layers). */
+  layerOf: number[];
+}
+
+export const layerKey = (proto: string, depth: number): string => `${proto}@${depth}`;
+
+/** The layer tree of a frame (formatLayerTree's text, escaped there), collapsed but for `expanded`. */
+export function layerLines(frame: DecodedFrame, expanded: ReadonlySet<string>): LayerLines {
+  const tree = formatLayerTree(frame);
+  const out: LayerLines = { lines: [], keys: [], layerOf: [] };
+  let at = 0;
+  frame.layers.forEach((l, i) => {
+    const fields = Object.keys({ ...l.fields, ...(l.detail ?? {}) }).length;
+    const key = layerKey(l.proto, l.depth);
+    const open = expanded.has(key);
+    const heading = tree[at] ?? "";
+    const pad = heading.length - heading.trimStart().length;
+    out.lines.push([
+      { text: `${heading.slice(0, pad)}${open ? "▾" : "▸"} ${heading.slice(pad)}`, bold: true },
+    ]);
+    out.keys.push(key);
+    out.layerOf.push(i);
+    if (open)
+      for (const f of tree.slice(at + 1, at + 1 + fields)) {
+        out.lines.push(line(`  ${f}`));
+        out.keys.push(undefined);
+        out.layerOf.push(i);
+      }
+    at += 1 + fields;
+  });
+  for (const note of tree.slice(at)) {
+    out.lines.push(line(note, "warn"));
+    out.keys.push(undefined);
+    out.layerOf.push(-1);
+  }
+  return out;
+}
+
+// ---- hex ----
+
+const printable = (b: number): string => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".");
+
+/** Offset, hex and ASCII, `perLine` bytes a line; bytes [hl.offset, hl.offset + hl.length) inverted. */
+export function hexLines(
+  data: Uint8Array,
+  hl: { offset: number; length: number } | undefined,
+  perLine: number,
+): Line[] {
+  const out: Line[] = [];
+  const inHl = (i: number) => hl !== undefined && i >= hl.offset && i < hl.offset + hl.length;
+  for (let base = 0; base < data.length; base += perLine) {
+    const segs: Line = [{ text: `${base.toString(16).padStart(4, "0")}  `, tone: "dim" }];
+    const push = (text: string, on: boolean) => {
+      const last = segs[segs.length - 1];
+      if (last && (last.inverse ?? false) === on && last.tone === undefined) last.text += text;
+      else segs.push(on ? { text, inverse: true } : { text });
+    };
+    for (let i = base; i < base + perLine; i++) {
+      if (i < data.length) push(data[i].toString(16).padStart(2, "0"), inHl(i));
+      else push("  ", false);
+      // The space between two highlighted bytes is highlighted too.
+      push(" ", i + 1 < base + perLine && inHl(i) && inHl(i + 1));
+      if (perLine === 16 && i === base + 7) push(" ", false);
+    }
+    push(" ", false);
+    for (let i = base; i < Math.min(base + perLine, data.length); i++) push(printable(data[i]), inHl(i));
+    out.push(segs);
+  }
+  if (out.length === 0) out.push(line("(no bytes captured)", "dim"));
+  return out;
+}
+
+export const hexWidth = (perLine: number): number => 6 + perLine * 3 + (perLine === 16 ? 1 : 0) + 1 + perLine;
+
+// ---- path ----
+
+function hopLabel(h: Hop): string {
+  const where = h.bridge ? `${h.bridge} ${h.port}` : h.port;
+  const seg = h.segment ? ` [${h.segment}]` : "";
+  const kind: Record<Hop["kind"], string> = {
+    in: "in ",
+    out: "out",
+    patch: "⇄  ",
+    "tunnel-out": "⇒  ",
+    "tunnel-in": "⇐  ",
+    veth: "⇄  ",
+    drop: "✗  ",
+  };
+  return `${kind[h.kind]} ${escapeText(where + seg)}`;
+}
+
+/** The hops of a frame by host, the drop point marked. */
+export function pathLines(
+  v: FrameVerdict | undefined,
+  kind: VerdictKind | undefined,
+  replaying: boolean,
+): Line[] {
+  if (!v) return noVerdict(kind, replaying);
+  const out: Line[] = [line(escapeText(v.summary), VERDICT_TONE[v.verdict])];
+  let host: string | undefined;
+  v.hops.forEach((h, i) => {
+    if (h.host !== host) {
+      host = h.host;
+      out.push([{ text: escapeText(h.host), tone: "title", bold: true }]);
+    }
+    const arrow = i === 0 ? "  ● " : "  ↓ ";
+    out.push(
+      h.kind === "drop"
+        ? [{ text: `${arrow}${hopLabel(h)}  ← dropped here`, tone: "drop", bold: true }]
+        : line(`${arrow}${hopLabel(h)}`),
+    );
+  });
+  const d = v.drop;
+  if (d && !v.hops.some((h) => h.kind === "drop"))
+    out.push([
+      {
+        text: `  ✗ ${escapeText(`${d.host} ${d.bridge}${d.table !== undefined ? ` table ${d.table}` : ""}`)}  ← dropped here (${d.reason})`,
+        tone: "drop",
+        bold: true,
+      },
+    ]);
+  if (v.hops.length === 0 && !d) out.push(line("(no hops)", "dim"));
+  return out;
+}
+
+function noVerdict(kind: VerdictKind | undefined, replaying: boolean): Line[] {
+  if (kind)
+    return [
+      line(
+        `${VERDICT_LABEL[kind]}: the details of this frame were not kept (only the last 20,000 frames and 20,000 drops are)`,
+        "dim",
+      ),
+    ];
+  return [
+    line(
+      replaying
+        ? "replaying… (this frame's verdict comes when the replay reaches it)"
+        : "no hosts loaded: give sosreports after the capture to replay it",
+      "dim",
+    ),
+  ];
+}
+
+// ---- trace ----
+
+function nearMissText(n: NearMiss): string {
+  const why = n.mismatches.map((m) => `${m.field}=${m.expected} expected, frame has ${m.field}=${m.actual}`);
+  return `${n.bridge} table ${n.table} priority ${n.priority} (${basename(n.file)}:${n.line}): ${why.join("; ")}`;
+}
+
+/** The drop explanation and near misses first, then each host's ofproto/trace as OVS prints it. */
+export function traceLines(
+  v: FrameVerdict | undefined,
+  kind: VerdictKind | undefined,
+  replaying: boolean,
+): Line[] {
+  if (!v) return noVerdict(kind, replaying);
+  const out: Line[] = [line(escapeText(v.summary), VERDICT_TONE[v.verdict])];
+  const d = v.drop;
+  if (d) {
+    out.push([{ text: `why: ${escapeText(d.detail)}`, tone: "drop", bold: true }]);
+    if (d.flow)
+      out.push(
+        line(
+          `dropping flow: ${escapeText(`${basename(d.flow.file)}:${d.flow.line} cookie ${d.flow.cookie}`)}`,
+        ),
+        line(`  ${escapeText(d.flow.text)}`, "dim"),
+      );
+    if (d.nearMisses.length > 0) out.push(line("near misses:", "title"));
+    for (const n of d.nearMisses) out.push(line(`  ${escapeText(nearMissText(n))}`, "warn"));
+  }
+  if (v.cached)
+    out.push(
+      line("(answered by the megaflow cache: the trace is that of the first frame of this flow)", "dim"),
+    );
+  for (const t of v.traces) {
+    out.push([
+      {
+        text: `── ofproto/trace on ${escapeText(t.host)} bridge ${escapeText(t.bridge)} (${t.verdict})`,
+        tone: "title",
+        bold: true,
+      },
+    ]);
+    for (const l of formatTrace(t).split("\n")) {
+      const tone: Tone | undefined = /^\s*\d+\. /.test(l)
+        ? "mark"
+        : /drop|Translation failed/i.test(l) && /^\s*(-|>|Datapath)/.test(l)
+          ? "drop"
+          : undefined;
+      out.push(line(escapeText(l), tone));
+    }
+  }
+  return out;
+}
+
+// ---- flows ----
+
+export interface FlowLines {
+  lines: Line[];
+  /** For each line that is a flow: "file:line" of its dump line (what a trace step names). */
+  keys: Array<string | undefined>;
+}
+
+/** Every host's flows by bridge and table, highest priority first, with the counters. */
+export function flowLines(hosts: readonly Host[]): FlowLines {
+  const out: FlowLines = { lines: [], keys: [] };
+  const push = (l: Line, key?: string) => {
+    out.lines.push(l);
+    out.keys.push(key);
+  };
+  for (const h of flowsView(hosts, {})) {
+    push([{ text: `host ${escapeText(h.host)}`, tone: "title", bold: true }]);
+    for (const b of h.bridges) {
+      push([
+        {
+          text: `  ${escapeText(b.bridge)}  OpenFlow ${b.ofVersion}, ${b.total} flows${b.note ? ` (${escapeText(b.note)})` : ""}`,
+          bold: true,
+        },
+      ]);
+      for (const t of b.tables) {
+        push(line(`    table ${t.table}  (${t.flows.length} flows)`, "title"));
+        for (const f of t.flows) {
+          const n = f.nPackets === undefined ? "" : `n_packets=${f.nPackets} `;
+          push(
+            line(
+              `      ${String(f.priority).padStart(5)} ${n}${escapeText(f.match)} actions=${escapeText(f.actions)}`,
+            ),
+            `${f.file}:${f.line}`,
+          );
+        }
+      }
+    }
+  }
+  if (out.lines.length === 0) push(line("no hosts loaded", "dim"));
+  return out;
+}
+
+/** The "file:line" of every flow the frame's traces matched (the flows pane marks them). */
+export function matchedFlows(v: FrameVerdict | undefined): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const t of v?.traces ?? [])
+    for (const st of traceSteps(t))
+      if (st.file !== undefined && st.line !== undefined) out.add(`${st.file}:${st.line}`);
+  return out;
+}
+
+/** A line marked at its first cell (▶): a flow the selected frame went through. */
+export function markLine(l: Line): Line {
+  const [first, ...rest] = l;
+  const tail = first ? [{ ...first, text: first.text.slice(1) }, ...rest] : rest;
+  return [{ text: "▶", tone: "mark", bold: true }, ...tail.map((s) => ({ ...s, tone: s.tone ?? "mark" }))];
+}
+
+// ---- drops ----
+
+export function dropGroupLine(g: DropGroup): Line {
+  const where = `${g.host} ${g.bridge}${g.table !== undefined ? ` table ${g.table}` : ""}`;
+  const frames = g.frames.slice(0, 6).join(",") + (g.frames.length > 6 ? ",…" : "");
+  return [
+    { text: `${String(g.frames.length).padStart(6)}  ` },
+    { text: escapeText(where), bold: true },
+    { text: `  ${g.reason}`, tone: "drop" },
+    { text: `  frames ${frames}  ${escapeText(g.detail)}` },
+  ];
+}
+
+export function dropLines(groups: readonly DropGroup[], replaying: boolean, haveHosts: boolean): Line[] {
+  if (!haveHosts) return [line("no hosts loaded: no replay, no drops", "dim")];
+  const out = groups.map(dropGroupLine);
+  if (out.length === 0)
+    out.push(line(replaying ? "replaying… no drop so far" : "no frame was dropped", "dim"));
+  return out;
+}
+
+/**
+ * Wraps lines wider than `width` cells onto continuation lines (indented two spaces more than the
+ * line), at a space when there is one, for the panes whose text is read in full (path, trace).
+ * Segments keep their style.
+ */
+export function wrapLines(lines: readonly Line[], width: number): Line[] {
+  const out: Line[] = [];
+  for (const l of lines) {
+    const chars: Array<{ ch: string; seg: number }> = [];
+    l.forEach((s, seg) => {
+      for (const ch of s.text) chars.push({ ch, seg });
+    });
+    if (chars.length <= width || width < 12) {
+      out.push(l);
+      continue;
+    }
+    const first = l[0]?.text ?? "";
+    const indent = Math.min(Math.floor(width / 2), first.length - first.trimStart().length + 2);
+    let start = 0;
+    let room = width;
+    let lead = 0;
+    while (start < chars.length) {
+      let end = Math.min(chars.length, start + room);
+      if (end < chars.length) {
+        // Break after the last space of the piece, unless that leaves less than a third of it.
+        for (let i = end; i > start + room / 3; i--)
+          if (chars[i - 1].ch === " ") {
+            end = i;
+            break;
+          }
+      }
+      const line: Line = lead > 0 ? [{ text: " ".repeat(lead) }] : [];
+      for (let i = start; i < end; i++) {
+        const last = line[line.length - 1];
+        const style = l[chars[i].seg];
+        if (last && i > start && chars[i - 1].seg === chars[i].seg) last.text += chars[i].ch;
+        else line.push({ ...style, text: chars[i].ch });
+      }
+      out.push(line);
+      start = end;
+      lead = indent;
+      room = width - indent;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+import { render } from "ink-testing-library";
+import { describe, expect, it } from "vitest";
+import { fitSegs, PaneFrame } from "../../../src/tui/panes/frame.js";
+
+const box = { pane: "trace" as const, x: 0, y: 0, width: 30, height: 5 };
+
+describe("PaneFrame", () => {
+  it("draws a box exactly its size, the title in the top border, the lines cut to fit", () => {
+    const lines = [
+      [{ text: "a line much longer than the pane is wide" }],
+      [{ text: "two" }],
+      [{ text: "three" }],
+      [{ text: "four" }],
+    ];
+    const r = render(
+      <PaneFrame
+        box={box}
+        title="trace"
+        focused={false}
+        theme={{ color: false }}
+        lines={lines}
+        info="1-3/4"
+      />,
+    );
+    const rows = (r.lastFrame() ?? "").split("\n");
+    for (const row of rows) expect([...row].length).toBe(30);
+    expect(rows[0]).toMatch(/^┌─ trace ─+ 1-3\/4 ┐$/);
+    expect(rows.slice(1)).toEqual([
+      "│a line much longer than the…│",
+      "│two                         │",
+      "│three                       │",
+      "└────────────────────────────┘",
+    ]);
+    r.unmount();
+  });
+
+  it("the focused pane has a double border and a marker", () => {
+    const r = render(
+      <PaneFrame box={box} title="trace" focused={true} theme={{ color: false }} lines={[]} />,
+    );
+    expect(r.lastFrame()?.split("\n")[0]).toBe("╔═ ▶ trace ══════════════════╗");
+    r.unmount();
+  });
+
+  it("fitSegs keeps styles, cuts the segment that overflows and pads", () => {
+    expect(fitSegs([{ text: "ab", tone: "drop" }, { text: "cdef" }], 4)).toEqual([
+      { text: "ab", tone: "drop" },
+      { text: "c…" },
+    ]);
+    expect(fitSegs([{ text: "ab" }], 4)).toEqual([{ text: "ab" }, { text: "  " }]);
+  });
+});
