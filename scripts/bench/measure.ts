@@ -3,9 +3,11 @@
  *   tsx scripts/bench/measure.ts walk|flowkey|full CAPTURE
  * prints {"mode","frames","bytes","seconds","maxRssMB"} as JSON.
  */
+
 import { openCapture } from "../../src/capture/index.js";
 import { decodeFrame, extractFlowKey } from "../../src/decode/index.js";
 import { newFlowKey } from "../../src/model/layout.js";
+import { peakRssMB } from "./peak-rss.js";
 
 const [mode, file] = process.argv.slice(2);
 if (!file || !["walk", "flowkey", "full"].includes(mode)) {
@@ -32,6 +34,4 @@ for (let r = reader.next(); r; r = reader.next()) {
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 reader.close();
-process.stdout.write(
-  `${JSON.stringify({ mode, frames, bytes, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, sink })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ mode, frames, bytes, seconds, maxRssMB: peakRssMB(), sink })}\n`);

@@ -3,11 +3,13 @@
  *   tsx scripts/bench/replay-measure.ts CAPTURE HOSTDIR HOST:PORT cache|nocache [MAX_FRAMES]
  * prints {"mode","frames","seconds","maxRssMB","translated","cacheHits","verdicts"} as JSON.
  */
+
 import { openCapture } from "../../src/capture/index.js";
 import { loadHosts } from "../../src/dumps/host/load.js";
 import { Replayer } from "../../src/explain/replay.js";
 import { switchesOf } from "../../src/pipeline/index.js";
 import { resolveAt } from "../../src/pipeline/ingress.js";
+import { peakRssMB } from "./peak-rss.js";
 
 const [file, hostDir, atText, mode, maxText] = process.argv.slice(2);
 if (!file || !hostDir || !atText || (mode !== "cache" && mode !== "nocache")) {
@@ -41,7 +43,7 @@ console.log(
     mode,
     frames,
     seconds,
-    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    maxRssMB: peakRssMB(),
     translated,
     cacheHits,
     verdicts,

@@ -14,11 +14,13 @@
  *
  *   tsx scripts/bench/tui.ts CAPTURE [REPLAY_CAPTURE]     (or benchTui from scripts/bench.ts)
  */
+
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { peakRssMB } from "./peak-rss.js";
 
 interface TuiMeasure {
   frames: number;
@@ -129,7 +131,7 @@ async function measureTui(capture: string): Promise<TuiMeasure> {
       endJumpMs,
     },
     filter: { text: filterText, matches: Number((m?.[1] ?? "0").replace(/,/g, "")), ms: filterMs },
-    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    maxRssMB: peakRssMB(),
   };
 }
 
@@ -153,7 +155,7 @@ async function measureReplay(capture: string): Promise<ReplayMeasure> {
     frames: r.value.count,
     seconds,
     heapMB: process.memoryUsage().heapUsed / 1e6,
-    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    maxRssMB: peakRssMB(),
     drops: r.value.drops().reduce((n, g) => n + g.frames.length, 0),
   };
 }
