@@ -24,8 +24,18 @@ export interface VerdictResult {
   mtuDropped: boolean;
 }
 
+/** Each host's OVS ports by bridge and name, indexed once: every output of every frame asks. */
+const topoPorts = new WeakMap<SimHost, Map<string, OvsPort>>();
 function topoPort(host: SimHost, bridge: string, name: string): OvsPort | undefined {
-  return host.topology.bridges.find((b) => b.name === bridge)?.ports.find((p) => p.name === name);
+  let index = topoPorts.get(host);
+  if (!index) {
+    index = new Map();
+    for (const b of host.topology.bridges)
+      for (const p of b.ports)
+        if (!index.has(`${b.name}\u0000${p.name}`)) index.set(`${b.name}\u0000${p.name}`, p);
+    topoPorts.set(host, index);
+  }
+  return index.get(`${bridge}\u0000${name}`);
 }
 
 /** The Linux hops past an OVS port towards the VM: qvo ⇄ qvb → qbr → tap. */

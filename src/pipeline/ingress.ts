@@ -8,10 +8,10 @@
 import { type TunnelInfo, tunnelOf } from "../decode/flowkey.js";
 import { LINKTYPE } from "../decode/protocols.js";
 import type { Hop } from "../explain/types.js";
-import { ipv4Of } from "../model/field-value.js";
+import { ipText } from "./ip-text.js";
 import type { SimBridge, SimHost, SimPort } from "./switch.js";
 
-export const ipText = (n: number): string => ipv4Of(BigInt(n >>> 0));
+export { ipText } from "./ip-text.js";
 
 export interface PortIngress {
   kind: "port";

@@ -114,22 +114,21 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
 
 export function trace(req: TraceRequest): TraceResult {
   const passes: TracePass[] = [];
-  const spec = {
+  // Built field by field, not spread: V8 spreads these objects slowly enough to show in a replay.
+  const passSpec = (bridge: string, flow: FlowKey, table: number, recircBase: number, thaw: boolean) => ({
     host: req.host,
+    bridge,
+    flow,
+    table,
     sideEffects: req.withPacket,
+    recircBase,
+    thaw,
     headerBridge: req.bridge,
     conntrack: req.conntrack,
     megaflow: req.megaflow,
     executed: req.executed,
-  };
-  const first = runPass({
-    ...spec,
-    bridge: req.bridge,
-    flow: req.flow,
-    table: 0,
-    recircBase: 0,
-    thaw: false,
   });
+  const first = runPass(passSpec(req.bridge, req.flow, 0, 0, false));
   passes.push(first.pass);
   const queue = [...first.ctx.recirc];
   let used = queue.length;
@@ -147,14 +146,7 @@ export function trace(req: TraceRequest): TraceResult {
       flow.set(r.ct.label, K.ctLabel);
     }
     const nat = r.natAction ? simulateNat(flow, r.natAction) : undefined;
-    const { pass, ctx } = runPass({
-      ...spec,
-      bridge: r.bridge.name,
-      flow,
-      table: r.table,
-      recircBase: used,
-      thaw: true,
-    });
+    const { pass, ctx } = runPass(passSpec(r.bridge.name, flow, r.table, used, true));
     pass.recirc = {
       id: flow[K.recircId],
       ctState: state,

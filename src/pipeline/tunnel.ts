@@ -4,12 +4,13 @@
  * headers, the packet is pushed (`tnl_push(...)`) and switched by the underlay bridge; a packet for a
  * local tunnel endpoint arriving on that bridge is popped (`tnl_pop(PORT)`).
  */
-import { ipv4Of, parseMac } from "../model/field-value.js";
+import { parseMac } from "../model/field-value.js";
 import { fieldNamed, readField, writeField } from "../model/fields.js";
 import { K, OFPP } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../topology/build.js";
 import type { OutputRecord, XlateContext } from "./context.js";
 import { TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "./flow-format.js";
+import { ipText } from "./ip-text.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
 import { ipv4ToNumber, routeTo, type SimPort } from "./switch.js";
 import { patchOutput, recordOutput } from "./xlate.js";
@@ -17,8 +18,6 @@ import { patchOutput, recordOutput } from "./xlate.js";
 const TUN_ID = fieldNamed("tun_id");
 const DL_DST = fieldNamed("dl_dst");
 const DL_SRC = fieldNamed("dl_src");
-
-const ipText = (n: number): string => ipv4Of(BigInt(n));
 
 /** tnl_port_send: tunnel metadata from the port's options and the flow (key=flow, remote_ip=flow...). */
 function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunnel"] | undefined {
