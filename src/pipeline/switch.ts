@@ -202,6 +202,7 @@ function asInstalled(flow: FlowEntry): FlowEntry {
   for (let i = 0; i < acts.length; i++) {
     const a = acts[i];
     const b = acts[i + 1];
+    const legacy = a.type === "setField" ? legacySetField(a) : undefined;
     if (
       a.type === "pushVlan" &&
       a.ethertype === 0x8100 &&
@@ -219,9 +220,41 @@ function asInstalled(flow: FlowEntry): FlowEntry {
     } else if (a.type === "stripVlan" && a.spelling === "pop_vlan") {
       out ??= acts.slice(0, i);
       out.push({ type: "stripVlan", spelling: "strip_vlan" });
+    } else if (legacy) {
+      out ??= acts.slice(0, i);
+      out.push(legacy);
     } else out?.push(a);
   }
   return out ? { ...flow, actions: out } : flow;
+}
+
+/**
+ * The OpenFlow 1.0 action a flow added over OpenFlow 1.0 holds for what an OpenFlow 1.3 dump shows as a
+ * whole-field set_field: ovs-ofctl encodes such a set_field as the OF1.0 action (mod_dl_src, mod_nw_src,
+ * mod_nw_tos, mod_tp_src...), so the switch runs and ofproto/trace prints that action.
+ */
+function legacySetField(a: Extract<Action, { type: "setField" }>): Action | undefined {
+  const v = a.value.value;
+  if (a.value.mask !== (1n << BigInt(a.field.bits)) - 1n) return undefined;
+  switch (a.field.name) {
+    case "dl_src":
+      return { type: "setEthSrc", mac: v };
+    case "dl_dst":
+      return { type: "setEthDst", mac: v };
+    case "nw_src":
+      return { type: "setIpv4Src", addr: v };
+    case "nw_dst":
+      return { type: "setIpv4Dst", addr: v };
+    case "ip_dscp":
+      return { type: "setIpDscp", tos: Number(v) << 2 };
+    // SCTP ports have no OpenFlow 1.0 action: those stay set_field.
+    case "tp_src":
+      return a.name.startsWith("sctp") ? undefined : { type: "setL4Src", port: Number(v) };
+    case "tp_dst":
+      return a.name.startsWith("sctp") ? undefined : { type: "setL4Dst", port: Number(v) };
+    default:
+      return undefined;
+  }
 }
 
 function parsePrefix(prefix: string): { prefix: number; len: number } | undefined {
