@@ -67,6 +67,11 @@ export class XlateContext {
   bridge: SimBridge;
   trace: TraceNode[];
   odp: OdpList = [];
+  /**
+   * The lists `odp` is nested in (a clone's body is composed apart, then wrapped): OVS's 64 kB limit
+   * counts them all, since it composes every action into one buffer.
+   */
+  odpOuter: OdpList[] = [];
   depth = 0;
   resubmits = 0;
   tableId = 0;

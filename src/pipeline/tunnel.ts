@@ -133,9 +133,11 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.base.set(f);
   ctx.sideEffects = false;
   const outer = ctx.odp;
+  ctx.odpOuter.push(outer);
   ctx.odp = [push];
   const firstUnderlayOutput = ctx.outputs.length;
   patchOutput(ctx, dev, isLast);
+  ctx.odpOuter.pop();
   // What the underlay bridge output is the encapsulated copy of this tunnel output, not a delivery.
   for (let i = firstUnderlayOutput; i < ctx.outputs.length; i++) ctx.outputs[i].underlay = true;
   const inner = ctx.odp;

@@ -15,6 +15,7 @@ import { MAX_DEPTH, MAX_RESUBMITS, type OutputRecord, type XlateContext } from "
 import { EXECUTORS } from "./execute.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
 import { xlateNormal } from "./normal.js";
+import { odpBytes } from "./odp-size.js";
 import type { SimPort } from "./switch.js";
 import { patchPeer } from "./switch.js";
 import { kernelTunnelSend, nativeTunnelOutput, terminateNativeTunnel } from "./tunnel.js";
@@ -45,6 +46,14 @@ function resourceCheck(ctx: XlateContext): boolean {
   if (ctx.resubmits >= MAX_RESUBMITS) {
     ctx.report("error", `over ${MAX_RESUBMITS} resubmit actions`);
     ctx.error = "Too many resubmits";
+    return false;
+  }
+  let bytes = odpBytes(ctx.odp);
+  for (const l of ctx.odpOuter) bytes += odpBytes(l);
+  if (bytes > 0xffff) {
+    ctx.report("error", "resubmits yielded over 64 kB of actions");
+    // Not an error to OVS: it ends this action list (ctx->exit) and slow-paths the flow.
+    ctx.exit = true;
     return false;
   }
   return true;
@@ -413,9 +422,11 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
     // The datapath's tunnel metadata is part of the base flow OVS restores after a clone().
     const savedTunnel = ctx.committedTunnel;
     const outer = ctx.odp;
+    ctx.odpOuter.push(outer);
     ctx.odp = [];
     doActions(ctx, actions, true);
     runActionSet(ctx);
+    ctx.odpOuter.pop();
     if (ctx.odp.length > 0) outer.push(`clone(${ctx.odp.join(",")})`);
     ctx.odp = outer;
     ctx.base.set(savedBase);

@@ -1,0 +1,133 @@
+/**
+ * The size of datapath actions in OVS's netlink encoding, from the text ovspath prints for them. OVS
+ * stops translating further tables once the actions it has composed pass 64 kB ("resubmits yielded over
+ * 64 kB of actions", xlate_resubmit_resource_check), which only loops reach; this is what lets the
+ * pipeline stop at the same point.
+ *
+ * A netlink attribute is a 4-byte header and its payload padded to 4 bytes. Payload sizes are those of
+ * the kernel datapath's structures (include/linux/openvswitch.h).
+ */
+import type { OdpList } from "./context.js";
+
+const attr = (payload: number): number => 4 + ((payload + 3) & ~3);
+
+/** Key structures of set()/set_masked(), with the number of fields a whole (unmasked) set prints. */
+const KEYS: Readonly<Record<string, { bytes: number; fields: number }>> = {
+  eth: { bytes: 12, fields: 2 },
+  ipv4: { bytes: 12, fields: 6 },
+  ipv6: { bytes: 40, fields: 7 },
+  tcp: { bytes: 4, fields: 2 },
+  udp: { bytes: 4, fields: 2 },
+  sctp: { bytes: 4, fields: 2 },
+  icmp: { bytes: 2, fields: 2 },
+  icmpv6: { bytes: 2, fields: 2 },
+  arp: { bytes: 24, fields: 5 },
+  mpls: { bytes: 4, fields: 4 },
+  skb_priority: { bytes: 4, fields: 1 },
+  skb_mark: { bytes: 4, fields: 1 },
+};
+
+/** Top-level comma-separated parts of `text` (parentheses nest). */
+function parts(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "," && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) out.push(text.slice(start));
+  return out;
+}
+
+/** The OVS_KEY_ATTR_TUNNEL nest: only the attributes a set(tunnel(...)) prints are present. */
+function tunnelBytes(body: string): number {
+  let n = 4;
+  for (const p of parts(body)) {
+    const name = p.slice(0, p.search(/[=(]|$/));
+    if (name === "tun_id") n += attr(8);
+    else if (name === "flags") {
+      if (p.includes("df")) n += 4;
+      if (p.includes("csum")) n += 4;
+      if (p.includes("oam")) n += 4;
+    } else n += attr(name === "ipv6_src" || name === "ipv6_dst" ? 16 : 4);
+  }
+  return n;
+}
+
+function setBytes(body: string): number {
+  const open = body.indexOf("(");
+  const key = body.slice(0, open);
+  const inner = body.slice(open + 1, -1);
+  if (key === "tunnel") return 4 + tunnelBytes(inner);
+  const k = KEYS[key];
+  if (!k) return 4 + attr(8);
+  // A set showing every field is a plain set; fewer fields means set_masked (key and mask).
+  const whole = parts(inner).length >= k.fields;
+  return 4 + attr(whole ? k.bytes : 2 * k.bytes);
+}
+
+/** Bytes of one datapath action as ovspath prints it. */
+export function odpActionBytes(action: string): number {
+  const open = action.indexOf("(");
+  const name = open < 0 ? action : action.slice(0, open);
+  const body = open < 0 ? "" : action.slice(open + 1, -1);
+  if (/^\d+$/.test(name)) return attr(4);
+  switch (name) {
+    case "pop_vlan":
+    case "ct_clear":
+      return 4;
+    case "push_vlan":
+    case "recirc":
+    case "tnl_pop":
+      return attr(4);
+    case "set":
+      return setBytes(body);
+    case "clone":
+      return 4 + parts(body).reduce((n, a) => n + odpActionBytes(a), 0);
+    case "tnl_push": {
+      const size = /header\(size=(\d+)/.exec(body);
+      return attr(16 + Number(size?.[1] ?? 50));
+    }
+    case "ct": {
+      // Flags 4 bytes each, zone (u16), mark (value and mask), label (value and mask), nat (a nest).
+      let n = 4;
+      for (const p of parts(body)) {
+        if (p.startsWith("zone=")) n += attr(2);
+        else if (p.startsWith("mark=")) n += attr(8);
+        else if (p.startsWith("label=")) n += attr(32);
+        else if (p.startsWith("nat")) n += 4 + parts(p.slice(4, -1)).length * attr(4);
+        else n += 4;
+      }
+      return n;
+    }
+    case "userspace":
+      // The pid (u32) and the 48-byte user_action_cookie (lib/odp-util.h) OVS puts for a packet-in.
+      return 4 + attr(4) + attr(48);
+    default:
+      // meter(), trunc(), sample(): a nest of a few attributes.
+      return attr(24);
+  }
+}
+
+/** Remembered: translation emits the same few actions again and again. */
+const sizes = new Map<string, number>();
+
+/** Bytes of a list of datapath actions. */
+export function odpBytes(list: OdpList): number {
+  let n = 0;
+  for (const a of list) {
+    let s = sizes.get(a);
+    if (s === undefined) {
+      s = odpActionBytes(a);
+      if (sizes.size < 65536) sizes.set(a, s);
+    }
+    n += s;
+  }
+  return n;
+}
