@@ -20,7 +20,7 @@ import { loadHosts } from "../../src/dumps/host/load.js";
 import { ctStateValue } from "../../src/pipeline/ct-state.js";
 import { formatTrace, parseTraceFlow, switchesOf, trace } from "../../src/pipeline/index.js";
 import { OvsSandbox, ovsMissingReason } from "../support/ovs-sandbox.js";
-import { initialSets, initialVlan, normalDatapathActions } from "../support/ovs-trace.js";
+import { passLines, passOutputs } from "../support/ovs-trace.js";
 import {
   type GenTables,
   type GenTopology,
@@ -227,34 +227,23 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
   });
 });
 
-function passLines(text: string, prefix: string): string[] {
-  return text.split("\n").filter((l) => l.startsWith(prefix));
-}
-
 /** Datapath actions of every pass mean the same, as dp-actions-equal compares them. */
 function sameActions(ovs: string, ours: string, tunnelPorts: ReadonlySet<string>, ignoreCt = false): boolean {
-  const flows = passLines(ovs, "Flow:");
-  const norm = (lines: string[]) =>
-    lines.map((l, i) => {
-      const outs = normalDatapathActions(
-        l,
-        initialSets(flows[i] ?? ""),
-        initialVlan(flows[i] ?? ""),
-        ignoreCt ? undefined : tunnelPorts,
-      );
-      if (!ignoreCt) return outs;
-      // Without the conntrack (and tunnel) state each output was given: only what else it received.
-      return outs
+  const norm = (text: string) => {
+    const passes = passOutputs(text, ovs, ignoreCt ? undefined : tunnelPorts);
+    if (!ignoreCt) return passes;
+    // Without the conntrack (and tunnel) state each output was given: only what else it received.
+    return passes.map((outs) =>
+      outs
         .map((o) => {
           const sp = o.lastIndexOf("] ");
           const [vlans, sets] = JSON.parse(o.slice(0, sp + 1)) as [unknown, unknown];
           return `${JSON.stringify([vlans, sets])} ${o.slice(sp + 2)}`;
         })
-        .sort();
-    });
-  const a = norm(passLines(ovs, "Datapath actions:"));
-  const b = norm(passLines(ours, "Datapath actions:"));
-  return JSON.stringify(a) === JSON.stringify(b);
+        .sort(),
+    );
+  };
+  return JSON.stringify(norm(ovs)) === JSON.stringify(norm(ours));
 }
 
 function clip(text: string, lines = 60): string {
@@ -264,15 +253,12 @@ function clip(text: string, lines = 60): string {
 
 /** What only one side's datapath actions hold, per pass (after normalisation). */
 function actionsDiff(ovs: string, ours: string): string {
-  const flows = passLines(ovs, "Flow:");
-  const a = passLines(ovs, "Datapath actions:");
-  const b = passLines(ours, "Datapath actions:");
+  const a = passOutputs(ovs, ovs);
+  const b = passOutputs(ours, ovs);
   const out: string[] = [];
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const start = initialSets(flows[i] ?? "");
-    const vlan = initialVlan(flows[i] ?? "");
-    const x = a[i] === undefined ? [] : normalDatapathActions(a[i], start, vlan);
-    const y = b[i] === undefined ? [] : normalDatapathActions(b[i], start, vlan);
+    const x = a[i] ?? [];
+    const y = [...(b[i] ?? [])];
     const onlyX = x.filter((v) => {
       const j = y.indexOf(v);
       if (j < 0) return true;

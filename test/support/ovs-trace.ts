@@ -225,3 +225,20 @@ export function traceSteps(text: string): string[] {
   }
   return out;
 }
+
+/** The lines of a trace's text that start with `prefix` (`Flow:`, `Datapath actions:`), one per pass. */
+export function passLines(text: string, prefix: string): string[] {
+  return text.split("\n").filter((l) => l.startsWith(prefix));
+}
+
+/**
+ * What each output of each pass of a trace receives (normalDatapathActions, per pass), the packet's
+ * starting values taken from the `Flow:` lines of `reference`: OVS's own trace of the same packet, so
+ * that OVS's text and ovspath's are read against the same start.
+ */
+export function passOutputs(text: string, reference: string, tunnelPorts?: ReadonlySet<string>): string[][] {
+  const flows = passLines(reference, "Flow:");
+  return passLines(text, "Datapath actions:").map((l, i) =>
+    normalDatapathActions(l, initialSets(flows[i] ?? ""), initialVlan(flows[i] ?? ""), tunnelPorts),
+  );
+}
