@@ -11,8 +11,6 @@ import type { Hop } from "../explain/types.js";
 import { ipText } from "./ip-text.js";
 import type { SimBridge, SimHost, SimPort } from "./switch.js";
 
-export { ipText } from "./ip-text.js";
-
 export interface PortIngress {
   kind: "port";
   host: SimHost;

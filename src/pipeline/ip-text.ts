@@ -1,12 +1,5 @@
 import { ipv4Of } from "../model/field-value.js";
+import { memoize } from "../util/memo.js";
 
 /** Dotted quad of an address word, remembered: the same few endpoints are printed for every packet. */
-const ipTexts = new Map<number, string>();
-export function ipText(n: number): string {
-  let t = ipTexts.get(n);
-  if (t === undefined) {
-    t = ipv4Of(BigInt(n >>> 0));
-    if (ipTexts.size < 65536) ipTexts.set(n, t);
-  }
-  return t;
-}
+export const ipText = memoize((n: number): string => ipv4Of(BigInt(n >>> 0)));

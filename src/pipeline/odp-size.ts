@@ -7,6 +7,7 @@
  * A netlink attribute is a 4-byte header and its payload padded to 4 bytes. Payload sizes are those of
  * the kernel datapath's structures (include/linux/openvswitch.h).
  */
+import { memoize } from "../util/memo.js";
 import type { OdpList } from "./context.js";
 
 const attr = (payload: number): number => 4 + ((payload + 3) & ~3);
@@ -116,18 +117,11 @@ export function odpActionBytes(action: string): number {
 }
 
 /** Remembered: translation emits the same few actions again and again. */
-const sizes = new Map<string, number>();
+const actionBytes = memoize(odpActionBytes);
 
 /** Bytes of a list of datapath actions. */
 export function odpBytes(list: OdpList): number {
   let n = 0;
-  for (const a of list) {
-    let s = sizes.get(a);
-    if (s === undefined) {
-      s = odpActionBytes(a);
-      if (sizes.size < 65536) sizes.set(a, s);
-    }
-    n += s;
-  }
+  for (const a of list) n += actionBytes(a);
   return n;
 }

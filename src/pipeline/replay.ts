@@ -19,10 +19,10 @@ import {
   type Ingress,
   type IngressResolver,
   ingressResolver,
-  ipText,
   type PortRef,
   tunnelPortFor,
 } from "./ingress.js";
+import { ipText } from "./ip-text.js";
 import { maskActionReads } from "./megaflow.js";
 import type { SimHost, SimPort } from "./switch.js";
 import { type TraceResult, trace } from "./trace.js";
@@ -140,10 +140,9 @@ export class ReplayEngine {
     if (ingress.kind !== "none") key[K.inPort] = ingress.port.ofport;
   }
 
-  /** Runs the frame through every host it reaches. Changes switch state as OVS would. */
   /**
-   * `megaflow: false` (a replay without its cache) skips collecting the megaflow mask, which only the
-   * cache needs.
+   * Runs the frame through every host it reaches. Changes switch state as OVS would. `megaflow: false`
+   * (a replay without its cache) skips collecting the megaflow mask, which only the cache needs.
    */
   simulate(ingress: Ingress, key: FlowKey, opts: { megaflow?: boolean } = {}): Simulation {
     const sim: Simulation = { ingress, visits: [], hostLoop: false, mask: undefined, stateChanged: false };

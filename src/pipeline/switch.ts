@@ -12,6 +12,7 @@ import { parseIpv4, parseMac } from "../model/field-value.js";
 import { OFPP } from "../model/layout.js";
 import { portResolver } from "../model/port-names.js";
 import type { HostTopology, TunnelInfo } from "../topology/model.js";
+import { memoize } from "../util/memo.js";
 import { buildClassifier, type Classifier } from "./classifier.js";
 
 export type VlanMode = "access" | "trunk" | "native-tagged" | "native-untagged";
@@ -73,16 +74,14 @@ export interface SwitchOptions {
   tunnels?: "kernel" | "native";
 }
 
-/** An IPv4 address as the flow key's word holds it. */
-/** Remembered: the same few tunnel endpoints from the dumps are converted for every packet. */
-const ipv4Numbers = new Map<string, number | undefined>();
-export function ipv4ToNumber(ip: string): number | undefined {
-  if (ipv4Numbers.has(ip)) return ipv4Numbers.get(ip);
+/**
+ * An IPv4 address as the flow key's word holds it; remembered, since the same few tunnel endpoints of
+ * the dumps are converted for every packet.
+ */
+export const ipv4ToNumber = memoize((ip: string): number | undefined => {
   const v = parseIpv4(ip);
-  const n = v === null ? undefined : Number(v);
-  if (ipv4Numbers.size < 65536) ipv4Numbers.set(ip, n);
-  return n;
-}
+  return v === null ? undefined : Number(v);
+});
 
 const VLAN_MODES: ReadonlySet<string> = new Set(["access", "trunk", "native-tagged", "native-untagged"]);
 

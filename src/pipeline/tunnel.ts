@@ -8,6 +8,7 @@ import { parseMac } from "../model/field-value.js";
 import { fieldNamed, readField, writeField } from "../model/fields.js";
 import { K, OFPP } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../topology/build.js";
+import { memoize } from "../util/memo.js";
 import type { OutputRecord, XlateContext } from "./context.js";
 import { TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "./flow-format.js";
 import { ipText } from "./ip-text.js";
@@ -152,15 +153,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
 }
 
 /** Remembered: the neighbour and bridge MACs of the dumps are converted for every tunneled packet. */
-const macNumbers = new Map<string, bigint>();
-function macNumber(mac: string): bigint {
-  let v = macNumbers.get(mac);
-  if (v === undefined) {
-    v = parseMac(mac) ?? 0n;
-    if (macNumbers.size < 65536) macNumbers.set(mac, v);
-  }
-  return v;
-}
+const macNumber = memoize((mac: string): bigint => parseMac(mac) ?? 0n);
 
 /** The underlay device of a route: a bridge's internal (LOCAL) port on this host. */
 function findBridgeLocal(ctx: XlateContext, dev: string): SimPort | undefined {

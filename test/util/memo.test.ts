@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { memoize } from "../../src/util/memo.js";
+
+describe("memoize", () => {
+  it("computes once per argument, undefined results included", () => {
+    let calls = 0;
+    const f = memoize((s: string) => {
+      calls++;
+      return s === "none" ? undefined : s.length;
+    });
+    expect([f("abc"), f("abc"), f("none"), f("none")]).toEqual([3, 3, undefined, undefined]);
+    expect(calls).toBe(2);
+  });
+
+  it("past its bound it still answers, computing each time", () => {
+    let calls = 0;
+    const f = memoize((n: number) => {
+      calls++;
+      return n * 2;
+    }, 2);
+    for (const n of [1, 2, 3, 3, 1]) expect(f(n)).toBe(n * 2);
+    expect(calls).toBe(4);
+  });
+});
