@@ -15,16 +15,24 @@ await build({
   define: { "process.env.NODE_ENV": '"production"' },
   // Ink imports react-devtools-core (an optional peer, not installed) only when DEV is set. Marked
   // external, esbuild would hoist it to a static import the bundle fails on at start: stub it instead.
+  //
+  // Ink also imports is-in-ci and, when CI or CONTINUOUS_INTEGRATION is set, draws nothing until the app
+  // ends. `ovspath tui` refuses to start without a terminal (exit 2), so a terminal is what it has even
+  // where those variables are set (a CI runner's tmux, a shell on a build host): Ink must draw there.
   plugins: [
     {
-      name: "stub-react-devtools-core",
+      name: "stub-modules",
       setup(b) {
-        b.onResolve({ filter: /^react-devtools-core$/ }, () => ({
-          path: "react-devtools-core",
+        const stubs = {
+          "react-devtools-core": "export default { initialize() {}, connectToDevTools() {} };",
+          "is-in-ci": "export default false;",
+        };
+        b.onResolve({ filter: /^(react-devtools-core|is-in-ci)$/ }, (args) => ({
+          path: args.path,
           namespace: "stub",
         }));
-        b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
-          contents: "export default { initialize() {}, connectToDevTools() {} };",
+        b.onLoad({ filter: /.*/, namespace: "stub" }, (args) => ({
+          contents: stubs[args.path],
           loader: "js",
         }));
       },

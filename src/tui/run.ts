@@ -2,6 +2,7 @@
  * The TUI's edge: opens the capture and the replay over the loaded hosts, builds the filter machinery,
  * enters the full screen, renders the app and waits for the user to quit.
  */
+import chalk from "chalk";
 import { render } from "ink";
 import { createElement } from "react";
 import type { Host } from "../dumps/host/load.js";
@@ -73,8 +74,12 @@ function minimalVerdict(frame: number, replay: ReplayRunner | undefined) {
 export async function runTui(data: TuiData): Promise<void> {
   const stdout = process.stdout;
   const screen = enterFullScreen(stdout, { mouse: true });
+  const theme = themeFromEnv(process.env);
+  // Ink colours through chalk, whose terminal check turns colours off wherever CI is set, even on a
+  // real terminal. The theme decides (NO_COLOR, TERM=dumb); the tones need only the 16 basic colours.
+  chalk.level = theme.color ? (Math.max(chalk.level, 1) as typeof chalk.level) : 0;
   try {
-    const app = render(createElement(App, { data, theme: themeFromEnv(process.env) }), {
+    const app = render(createElement(App, { data, theme }), {
       exitOnCtrlC: false,
       patchConsole: true,
       maxFps: 60,

@@ -109,8 +109,23 @@ describe.runIf(haveTmux || required)("ovspath demo in tmux", () => {
     );
   });
 
-  it("works in 80×24, follows a resize, quits on Ctrl-C", async () => {
-    tmux("new-session", "-d", "-s", "small", "-x", "80", "-y", "24", process.execPath, BIN, "demo");
+  it("works in 80×24, follows a resize, quits on Ctrl-C; draws even with CI set", async () => {
+    // CI=true: Ink alone would draw nothing until exit there (its is-in-ci check); the bundle stubs it.
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      "small",
+      "-x",
+      "80",
+      "-y",
+      "24",
+      "-e",
+      "CI=true",
+      process.execPath,
+      BIN,
+      "demo",
+    );
     let s = await waitFor("small", "replayed:");
     const lines = s.split("\n");
     expect(lines.some((l) => l.startsWith("┌─ layers"))).toBe(true);
