@@ -5,8 +5,8 @@
  * kernel would after OVS handed it over.
  */
 import type { HostVisit, Simulation } from "../pipeline/replay.js";
-import type { SimHost, SimPort } from "../pipeline/switch.js";
-import { stepsOf } from "../pipeline/trace-tree.js";
+import type { SimBridge, SimHost, SimPort } from "../pipeline/switch.js";
+import type { TraceNode } from "../pipeline/trace-tree.js";
 import type { OvsPort } from "../topology/model.js";
 import { explainDrop } from "./drop.js";
 import type { DropExplanation, FrameVerdict, Hop, VerdictKind } from "./types.js";
@@ -53,25 +53,44 @@ function linuxBeyond(host: SimHost, port: string): Hop[] {
   return hops;
 }
 
-function patchHops(visit: HostVisit): Hop[] {
-  const hops: Hop[] = [];
-  let bridge = visit.bridge;
-  for (const p of visit.trace.passes)
-    for (const s of stepsOf(p.nodes)) {
-      if (s.bridge === bridge) continue;
-      const from = visit.host.bridges.get(bridge);
-      const patch = [...(from?.ports.values() ?? [])].find(
-        (x: SimPort) => x.peer !== undefined && visit.host.bridges.get(s.bridge)?.byName.has(x.peer),
-      );
-      hops.push({
-        host: visit.host.name,
-        bridge: s.bridge,
-        port: patch?.peer ?? `(${bridge} → ${s.bridge})`,
-        kind: "patch",
-      });
-      bridge = s.bridge;
+/** Each bridge's patch ports by the bridge their peer is on, indexed once: every frame's hops ask. */
+const patchIndex = new WeakMap<SimBridge, Map<string, SimPort>>();
+function patchTowards(host: SimHost, from: string, to: string): SimPort | undefined {
+  const bridge = host.bridges.get(from);
+  if (!bridge) return undefined;
+  let index = patchIndex.get(bridge);
+  if (!index) {
+    index = new Map();
+    for (const p of bridge.ports.values()) {
+      if (p.peer === undefined) continue;
+      for (const other of host.bridges.values())
+        if (other.byName.has(p.peer) && !index.has(other.name)) index.set(other.name, p);
     }
-  return hops;
+    patchIndex.set(bridge, index);
+  }
+  return index.get(to);
+}
+
+/** The patch-port crossings of a visit: each change of bridge between consecutive table steps. */
+function patchHops(visit: HostVisit, hops: Hop[]): void {
+  let bridge = visit.bridge;
+  const walk = (nodes: readonly TraceNode[]): void => {
+    for (const n of nodes) {
+      const s = n.step;
+      if (s && s.bridge !== bridge) {
+        const patch = patchTowards(visit.host, bridge, s.bridge);
+        hops.push({
+          host: visit.host.name,
+          bridge: s.bridge,
+          port: patch?.peer ?? `(${bridge} → ${s.bridge})`,
+          kind: "patch",
+        });
+        bridge = s.bridge;
+      }
+      if (n.subs.length > 0) walk(n.subs);
+    }
+  };
+  for (const p of visit.trace.passes) walk(p.nodes);
 }
 
 interface End {
@@ -93,7 +112,7 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
     if (v.tunnel) inHop.segment = `${v.tunnel.kind} ${v.tunnel.id} from ${v.tunnel.src}`;
     else if (v.port.tag !== undefined) inHop.segment = `vlan ${v.port.tag}`;
     hops.push(inHop);
-    hops.push(...patchHops(v));
+    patchHops(v, hops);
     const error = v.trace.passes.find((p) => p.error)?.error;
     if (error) {
       ends.push({

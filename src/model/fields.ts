@@ -644,6 +644,16 @@ const mask = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
 export function readField(key: FlowKey, f: FieldDef): bigint {
   const off = K[f.slot];
   const words = KSIZE[f.slot];
+  // Fast paths, in plain numbers, for the fields packets are switched on (ports, addresses, VLANs,
+  // MACs, tun_id): a bigint operation allocates, and translation reads these for every packet.
+  if (words === 1) {
+    const w = key[off] >>> f.shift;
+    return BigInt(f.bits >= 32 ? w : w & (2 ** f.bits - 1));
+  }
+  if (words === 2 && f.shift === 0 && f.bits > 32 && f.bits <= 53) {
+    const hi = key[off] & (2 ** (f.bits - 32) - 1);
+    return BigInt(hi * 0x1_0000_0000 + key[off + 1]);
+  }
   let v = 0n;
   for (let i = 0; i < words; i++) v = (v << 32n) | BigInt(key[off + i]);
   return (v >> BigInt(f.shift)) & mask(f.bits);
@@ -653,6 +663,13 @@ export function readField(key: FlowKey, f: FieldDef): bigint {
 export function writeField(key: FlowKey, f: FieldDef, value: bigint): void {
   const off = K[f.slot];
   const words = KSIZE[f.slot];
+  if (words === 1 && f.bits <= 32) {
+    // One word: the field's bits replaced in plain numbers (see readField).
+    const m = f.bits >= 32 ? 0xffffffff : (2 ** f.bits - 1) * 2 ** f.shift;
+    const v = Number(BigInt.asUintN(f.bits, value)) * 2 ** f.shift;
+    key[off] = (key[off] & ~m) | (v & m);
+    return;
+  }
   let v = 0n;
   for (let i = 0; i < words; i++) v = (v << 32n) | BigInt(key[off + i]);
   const m = mask(f.bits) << BigInt(f.shift);

@@ -21,6 +21,15 @@ export interface ClassifiedFlow {
    * conjunctive match, a "soft" match that only counts once every clause of its conjunction matched.
    */
   conjunctions?: readonly Conjunction[];
+  /** The trace's line for this flow, formatted on first use: the same flows serve every packet. */
+  traceLine?: TableLine;
+}
+
+/** A matched flow's line as a trace prints it (` 4. tun_id=0x64, priority 1, cookie 0x…`). */
+export interface TableLine {
+  table: number;
+  match: string;
+  text: string;
 }
 
 export interface Conjunction {
@@ -80,6 +89,8 @@ export function conjunctionsOf(flow: FlowEntry): Conjunction[] | undefined {
   }
   return out;
 }
+
+const NO_TIES: ClassifiedFlow[] = [];
 
 /** A soft match being considered: the flows of one subtable with the key's masked value, and which one. */
 interface SoftCursor {
@@ -176,7 +187,8 @@ export class Table {
    */
   private search(key: FlowKey, allowConjunctions: boolean, probed?: FlowKey): Search {
     let hard: ClassifiedFlow | undefined;
-    let ties: ClassifiedFlow[] = [];
+    // Shared until a tie is found (ties are rare): copied on write, never pushed onto.
+    let ties: ClassifiedFlow[] = NO_TIES;
     const soft: SoftCursor[] = [];
     let probes = 0;
     for (const st of this.subtables) {
@@ -185,35 +197,35 @@ export class Table {
       if (probed) for (const w of st.words) probed[w] |= st.mask[w];
       const bucket = st.buckets.get(hashMasked(key, st.mask, st.words));
       if (!bucket) continue;
-      // Every flow of this subtable that matches has the same masked value: one list, best first.
-      let list: ClassifiedFlow[] | undefined;
-      for (const cf of bucket) {
-        if (!sameMasked(key, cf.match, st.words)) continue;
-        if (!list) {
-          if (hard && cf.flow.priority < hard.flow.priority) break;
-          list = [];
-        }
-        list.push(cf);
-      }
-      if (!list) continue;
-      const head = list[0];
+      // Every flow of this subtable that matches has the same masked value, and the bucket is sorted
+      // best first: the matching flows, in bucket order, are this subtable's candidates.
+      let first = 0;
+      while (first < bucket.length && !sameMasked(key, bucket[first].match, st.words)) first++;
+      if (first === bucket.length) continue;
+      const head = bucket[first];
+      if (hard && head.flow.priority < hard.flow.priority) continue;
       if (head.conjunctions) {
-        if (allowConjunctions) soft.push({ list, at: 0 });
+        if (allowConjunctions) {
+          const list = bucket.filter((cf, i) => i >= first && sameMasked(key, cf.match, st.words));
+          soft.push({ list, at: 0 });
+        }
         continue;
       }
-      for (const cf of list) {
+      for (let i = first; i < bucket.length; i++) {
+        const cf = bucket[i];
+        if (i > first && !sameMasked(key, cf.match, st.words)) continue;
         if (cf.conjunctions) break;
         if (!hard || cf.flow.priority > hard.flow.priority) {
           hard = cf;
-          ties = [];
+          if (ties.length > 0) ties = [];
         } else if (cf.flow.priority < hard.flow.priority) break;
         else if (cf.order < hard.order) {
-          ties.push(hard);
+          ties = [...ties, hard];
           hard = cf;
-        } else ties.push(cf);
+        } else ties = [...ties, cf];
       }
     }
-    ties.sort((a, b) => a.order - b.order);
+    if (ties.length > 1) ties.sort((a, b) => a.order - b.order);
     return { hard, ties, soft, probes };
   }
 

@@ -8,8 +8,9 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
 import type { NatAction } from "../model/actions/types.js";
-import { copyFlowKey, type FlowKey, newFlowKey } from "../model/layout.js";
+import type { FlowKey } from "../model/layout.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
+import { borrowKey, borrowZeroKey, releaseKey } from "./key-pool.js";
 import type { SimBridge, SimHost } from "./switch.js";
 import { report, type TraceNode, type TraceNodeType } from "./trace-tree.js";
 
@@ -63,7 +64,7 @@ export class XlateContext {
    * Bits the actions read or wrote (OVS's wildcards without the classifier's share, which ovspath does
    * not model): ct() reads it to know whether its exec list set ct_mark or ct_label.
    */
-  wc: FlowKey = newFlowKey();
+  wc: FlowKey = borrowZeroKey();
   bridge: SimBridge;
   trace: TraceNode[];
   odp: OdpList = [];
@@ -122,7 +123,7 @@ export class XlateContext {
     this.bridge = bridge;
     this.traceBridge = bridge.name;
     this.flow = flow;
-    this.base = copyFlowKey(flow);
+    this.base = borrowKey(flow);
     this.trace = trace;
     this.sideEffects = sideEffects;
     this.origTunDst = origTunDst;
@@ -130,5 +131,14 @@ export class XlateContext {
 
   report(type: TraceNodeType, text: string): TraceNode {
     return report(this.trace, type, text);
+  }
+
+  /**
+   * Hands back the pooled scratch keys (base, wc) once the pass is translated: nothing a pass returns
+   * refers to them, and a replay translates every frame with fresh ones otherwise.
+   */
+  releaseScratch(): void {
+    releaseKey(this.base);
+    releaseKey(this.wc);
   }
 }

@@ -5,14 +5,22 @@
  * most of its time allocating them otherwise. Only copies that never outlive their call are borrowed;
  * anything kept in a result (outputs, passes, trace nodes) is its own array.
  */
-import type { FlowKey } from "../model/layout.js";
+import { type FlowKey, newFlowKey } from "../model/layout.js";
 
 const free: FlowKey[] = [];
 
 /** A copy of `src` in a pooled buffer: hand it back with `releaseKey` when the call that took it ends. */
 export function borrowKey(src: FlowKey): FlowKey {
-  const k = free.pop() ?? new Uint32Array(src.length);
+  const k = free.pop() ?? newFlowKey();
   k.set(src);
+  return k;
+}
+
+/** A pooled buffer of zeros (a mask to OR bits into), handed back with `releaseKey`. */
+export function borrowZeroKey(): FlowKey {
+  const k = free.pop();
+  if (!k) return newFlowKey();
+  k.fill(0);
   return k;
 }
 

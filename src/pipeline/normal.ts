@@ -4,14 +4,11 @@
  * MAC table (`fdb/show`), flooding within the VLAN otherwise, never back out of the input port.
  */
 import { macOf } from "../model/field-value.js";
-import { fieldNamed, readField } from "../model/fields.js";
 import { K, OFPP, VLAN_CFI } from "../model/layout.js";
 import type { XlateContext } from "./context.js";
+import { isMulticastMac, isReservedMac, macAt } from "./mac-table.js";
 import type { SimPort } from "./switch.js";
 import { composeOutput } from "./xlate.js";
-
-const DL_DST = fieldNamed("dl_dst");
-const DL_SRC = fieldNamed("dl_src");
 
 /**
  * xbundle_includes_vlan: an access port carries its VLAN; a trunk its trunks (all when none are
@@ -101,10 +98,6 @@ function outputNormal(ctx: XlateContext, out: SimPort, vlan: number): void {
   f[K.vlanTpid1] = oldTpid1;
 }
 
-function isReservedMac(mac: bigint): boolean {
-  return mac >> 8n === 0x0180c20000n >> 0n && (mac & 0xf0n) === 0n;
-}
-
 export function xlateNormal(ctx: XlateContext): void {
   const f = ctx.flow;
   const inPort = ctx.bridge.ports.get(f[K.inPort]);
@@ -117,23 +110,16 @@ export function xlateNormal(ctx: XlateContext): void {
     ctx.report("warn", "disallowed VLAN VID for this input port, dropping");
     return;
   }
-  const dst = readField(f, DL_DST);
-  const src = readField(f, DL_SRC);
+  const dst = macAt(f, K.dlDst);
+  const src = macAt(f, K.dlSrc);
   if (isReservedMac(dst)) {
     ctx.report("detail", "packet has reserved destination MAC, dropping");
     return;
   }
   const table = ctx.bridge.macTable;
-  if (ctx.sideEffects && !((src >> 40n) & 1n)) {
-    const known = table.find((e) => e.mac === src && e.vlan === vlan);
-    if (!known || known.port !== inPort.ofport) {
-      if (known) known.port = inPort.ofport;
-      else table.push({ port: inPort.ofport, vlan, mac: src, line: 0 });
-      ctx.bridge.macVersion++;
-      ctx.report("detail", `learned that ${macOf(src)} is on port ${inPort.name} in VLAN ${vlan}`);
-    }
-  }
-  const learned = (dst >> 40n) & 1n ? undefined : table.find((e) => e.mac === dst && e.vlan === vlan);
+  if (ctx.sideEffects && !isMulticastMac(src) && table.learn(src, vlan, inPort.ofport))
+    ctx.report("detail", `learned that ${macOf(BigInt(src))} is on port ${inPort.name} in VLAN ${vlan}`);
+  const learned = isMulticastMac(dst) ? undefined : table.find(dst, vlan);
   if (learned) {
     const out = ctx.bridge.ports.get(learned.port);
     if (!out) ctx.report("warn", "learned port is unknown, dropping");

@@ -70,7 +70,7 @@ function stateVersion(hosts: readonly SimHost[]): number {
   let v = 0;
   for (const h of hosts)
     for (const b of h.bridges.values()) {
-      v += b.macVersion;
+      v += b.macTable.version;
       for (const t of b.classifier.tables.values()) v += t.version;
     }
   return v;

@@ -14,6 +14,7 @@ import { portResolver } from "../model/port-names.js";
 import type { HostTopology, TunnelInfo } from "../topology/model.js";
 import { memoize } from "../util/memo.js";
 import { buildClassifier, type Classifier } from "./classifier.js";
+import { MacTable } from "./mac-table.js";
 
 export type VlanMode = "access" | "trunk" | "native-tagged" | "native-untagged";
 
@@ -38,13 +39,6 @@ export interface SimPort {
   down: boolean;
 }
 
-export interface MacEntry {
-  port: number;
-  vlan: number;
-  mac: bigint;
-  line: number;
-}
-
 export interface SimBridge {
   name: string;
   ports: Map<number, SimPort>;
@@ -52,9 +46,7 @@ export interface SimBridge {
   classifier: Classifier;
   /** Flow dump used, for evidence (file name). */
   flowFile?: string;
-  macTable: MacEntry[];
-  /** Bumped whenever NORMAL learns or moves a MAC (a replay's cache depends on the table). */
-  macVersion: number;
+  macTable: MacTable;
   groups: Map<number, GroupDesc>;
   datapathType: string;
 }
@@ -159,13 +151,14 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
   for (const [n, s] of view?.portNames ?? []) if (!names.has(n)) names.set(n, s);
   const flows: readonly FlowEntry[] = view?.flows?.value.flows ?? [];
   const classifier = buildClassifier(flows.map(asInstalled), portResolver(names));
-  const macTable: MacEntry[] = [];
+  const macTable = new MacTable();
   for (const d of host.dumps.fdb.filter((f) => f.bridge === name)) {
     for (const e of d.value) {
       const port =
         typeof e.port === "number" ? e.port : e.port === "LOCAL" ? OFPP.local : byName.get(e.port)?.ofport;
       const mac = parseMac(e.mac);
-      if (port !== undefined && mac !== null) macTable.push({ port, vlan: e.vlan, mac, line: e.line });
+      if (port !== undefined && mac !== null)
+        macTable.add({ port, vlan: e.vlan, mac: Number(mac), line: e.line });
     }
     break;
   }
@@ -180,7 +173,6 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
     byName,
     classifier,
     macTable,
-    macVersion: 0,
     groups,
     datapathType: topoBridge?.datapathType ?? "system",
   };

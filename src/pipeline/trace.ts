@@ -109,6 +109,7 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     learned: ctx.learned,
   };
   if (ctx.error) pass.error = ctx.error;
+  ctx.releaseScratch();
   return { pass, ctx };
 }
 

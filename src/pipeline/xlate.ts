@@ -5,11 +5,11 @@
  * normal.ts; tunnel encapsulation in tunnel.ts.
  */
 
-import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
 import { formatAction } from "../model/actions/index.js";
 import { copyFlowKey, type FlowKey, FRAG_ANY, K, newFlowKey, OFPP } from "../model/layout.js";
 import { formatMatch } from "../model/match.js";
+import type { ClassifiedFlow, TableLine } from "./classifier.js";
 import { commitActions } from "./commit.js";
 import { MAX_DEPTH, MAX_RESUBMITS, type OutputRecord, type XlateContext } from "./context.js";
 import { EXECUTORS } from "./execute.js";
@@ -63,21 +63,15 @@ function resourceCheck(ctx: XlateContext): boolean {
  * A matched flow's line as a trace prints it (` 4. tun_id=0x64, priority 1, cookie 0x…`), formatted once
  * per flow and table: the same flows serve every packet of a replay.
  */
-interface TableLine {
-  table: number;
-  match: string;
-  text: string;
-}
-const tableLines = new WeakMap<FlowEntry, TableLine>();
-function tableLine(flow: FlowEntry, tableId: number): TableLine {
-  const known = tableLines.get(flow);
+function tableLine(cf: ClassifiedFlow, tableId: number): TableLine {
+  const known = cf.traceLine;
   if (known?.table === tableId) return known;
+  const flow = cf.flow;
   const match = formatMatch({ ...flow.match, priority: undefined });
   let text = `${String(tableId).padStart(2)}. ${match}${match ? ", " : ""}priority ${flow.priority}`;
   if (flow.cookie !== 0n) text += `, cookie 0x${flow.cookie.toString(16)}`;
-  const line = { table: tableId, match, text };
-  tableLines.set(flow, line);
-  return line;
+  cf.traceLine = { table: tableId, match, text };
+  return cf.traceLine;
 }
 
 /** An action as the trace prints it, formatted once per parsed action (actions are never mutated). */
@@ -130,7 +124,8 @@ export function xlateTable(
   }
   if (withCtOrig) swapCtTuple(ctx);
   const oldInPort = f[K.inPort];
-  const oldTp = [f[K.tpSrc], f[K.tpDst]];
+  const oldTpSrc = f[K.tpSrc];
+  const oldTpDst = f[K.tpDst];
   f[K.inPort] = inPort;
   // Fragment handling "normal": a fragment's transport ports are not looked at.
   if (f[K.nwFrag] & FRAG_ANY) {
@@ -141,8 +136,8 @@ export function xlateTable(
   const hit = table?.lookup(f, ctx.megaflow);
   const lookupKey = keepLookupKey(ctx, f);
   f[K.inPort] = oldInPort;
-  f[K.tpSrc] = oldTp[0];
-  f[K.tpDst] = oldTp[1];
+  f[K.tpSrc] = oldTpSrc;
+  f[K.tpDst] = oldTpDst;
   if (withCtOrig) swapCtTuple(ctx);
   const oldTrace = ctx.trace;
   const deepens = !topLevel && tableId <= oldTable;
@@ -151,7 +146,7 @@ export function xlateTable(
   if (hit) {
     const flow = hit.flow.flow;
     ctx.executed?.push(flow);
-    const line = tableLine(flow, tableId);
+    const line = tableLine(hit.flow, tableId);
     const node = ctx.report("table", line.text);
     node.step = {
       host: ctx.host.name,
@@ -163,7 +158,7 @@ export function xlateTable(
       line: flow.line,
       match: line.match,
       actions: flow.actionsText,
-      ties: hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
+      ties: hit.ties.length === 0 ? [] : hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
     };
     ctx.keyNode = node;
     node.key = lookupKey;

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatFieldValue, formatParsedValue, parseFieldValue } from "../../src/model/field-value.js";
 import { FIELDS, lookupField, readField, writeField } from "../../src/model/fields.js";
-import { newFlowKey } from "../../src/model/layout.js";
+import { FLOW_WORDS, K, KSIZE, newFlowKey } from "../../src/model/layout.js";
 import { LAB, labFiles } from "../support/lab.js";
 import { HAVE_SHARED } from "../support/shared.js";
 
@@ -141,6 +141,37 @@ describe("field registry", () => {
     const got = parseFieldValue(lookupField(name)!, text);
     expect(got.ok).toBe(false);
     if (!got.ok) expect(got.message).toMatch(message);
+  });
+
+  it("reads and writes every field as the plain bigint definition does, on random keys (the fast paths)", () => {
+    // The definition: the slot's words as one big-endian number, the field `bits` wide at `shift`.
+    const slotValue = (key: Uint32Array, off: number, words: number): bigint => {
+      let v = 0n;
+      for (let i = 0; i < words; i++) v = (v << 32n) | BigInt(key[off + i]);
+      return v;
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...FIELDS),
+        fc.uint32Array({ minLength: FLOW_WORDS, maxLength: FLOW_WORDS }),
+        fc.bigInt({ min: -(1n << 130n), max: 1n << 130n }),
+        (f, words, value) => {
+          const key = newFlowKey();
+          key.set(words);
+          const off = K[f.slot];
+          const n = KSIZE[f.slot];
+          const full = (1n << BigInt(f.bits)) - 1n;
+          const before = slotValue(key, off, n);
+          expect(readField(key, f)).toBe((before >> BigInt(f.shift)) & full);
+          writeField(key, f, value);
+          const m = full << BigInt(f.shift);
+          expect(slotValue(key, off, n)).toBe((before & ~m) | ((value << BigInt(f.shift)) & m));
+          // Nothing outside the slot changes.
+          for (let i = 0; i < FLOW_WORDS; i++) if (i < off || i >= off + n) expect(key[i]).toBe(words[i]);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 
   it("round-trips random masked values of every maskable numeric and address field", () => {
