@@ -1,7 +1,7 @@
 /**
  * One replay measurement in its own process (its peak RSS is its own):
  *   tsx scripts/bench/replay-measure.ts CAPTURE HOSTDIR HOST:PORT cache|nocache [MAX_FRAMES]
- * prints {"mode","frames","seconds","maxRssMB","translated","cacheHits","verdicts"} as JSON.
+ * prints {"mode","frames","seconds","cpuSeconds","maxRssMB","translated","cacheHits","verdicts"} as JSON.
  */
 
 import { openCapture } from "../../src/capture/index.js";
@@ -27,6 +27,7 @@ const reader = opened.value;
 const verdicts: Record<string, number> = {};
 const meta = { linkType: 1, wireLength: 0 };
 const t0 = process.hrtime.bigint();
+const cpu0 = process.cpuUsage();
 let frames = 0;
 for (let r = reader.next(); r && frames < max; r = reader.next()) {
   frames++;
@@ -36,6 +37,9 @@ for (let r = reader.next(); r && frames < max; r = reader.next()) {
   verdicts[v.verdict] = (verdicts[v.verdict] ?? 0) + 1;
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+// CPU time too: on a busy machine it moves less than the wall clock (GC threads count in it, though).
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 reader.close();
 const { translated, cacheHits } = replayer.stats;
 console.log(
@@ -43,6 +47,7 @@ console.log(
     mode,
     frames,
     seconds,
+    cpuSeconds,
     maxRssMB: peakRssMB(),
     translated,
     cacheHits,

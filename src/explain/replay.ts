@@ -8,7 +8,7 @@ import { copyFlowKey, newFlowKey } from "../model/layout.js";
 import type { Ingress, PortRef } from "../pipeline/ingress.js";
 import { MegaflowCache } from "../pipeline/megaflow.js";
 import { ReplayEngine } from "../pipeline/replay.js";
-import type { SimHost } from "../pipeline/switch.js";
+import type { SimHost, SimPort } from "../pipeline/switch.js";
 import type { FrameVerdict } from "./types.js";
 import { verdictOf } from "./verdict.js";
 
@@ -39,7 +39,8 @@ export class Replayer {
   readonly engine: ReplayEngine;
   readonly stats: ReplayStats = { frames: 0, translated: 0, cacheHits: 0, invalidations: 0 };
   private readonly useCache: boolean;
-  private readonly caches = new Map<string, MegaflowCache<CachedVerdict>>();
+  /** One cache per ingress port (each SimPort object is one port of one bridge of one host). */
+  private readonly caches = new Map<SimPort, MegaflowCache<CachedVerdict>>();
   /** The flow key of the last frame at its ingress (the inner frame of a tunnel): reused, read it at once. */
   readonly key = newFlowKey();
 
@@ -57,7 +58,7 @@ export class Replayer {
       return { frame, verdict: "no-ingress", summary: ingress.reason, hops: [], traces: [], cached: false };
     }
     this.engine.keyAt(ingress, data, meta.linkType, this.key);
-    const cacheId = cacheIdOf(ingress);
+    const cacheId = ingress.port;
     const wire = meta.wireLength ?? data.length;
     const inner = wire - ingressOverhead(ingress);
     let cache = this.caches.get(cacheId);
@@ -89,10 +90,6 @@ export class Replayer {
     }
     return verdict;
   }
-}
-
-function cacheIdOf(ingress: Exclude<Ingress, { kind: "none" }>): string {
-  return `${ingress.host.name}\u0000${ingress.port.bridge}\u0000${ingress.port.ofport}`;
 }
 
 /** Bytes of outer headers a tunnel ingress strips (the inner frame is what the pipeline forwards). */

@@ -670,6 +670,13 @@ export function writeField(key: FlowKey, f: FieldDef, value: bigint): void {
     key[off] = (key[off] & ~m) | (v & m);
     return;
   }
+  if (words === 2 && f.shift === 0 && f.bits > 32) {
+    // Two words (MACs, tun_id, metadata): the low word replaced, the field's share of the high one.
+    const hm = f.bits >= 64 ? 0xffffffff : 2 ** (f.bits - 32) - 1;
+    key[off] = (key[off] & ~hm) | (Number(BigInt.asUintN(32, value >> 32n)) & hm);
+    key[off + 1] = Number(BigInt.asUintN(32, value));
+    return;
+  }
   let v = 0n;
   for (let i = 0; i < words; i++) v = (v << 32n) | BigInt(key[off + i]);
   const m = mask(f.bits) << BigInt(f.shift);

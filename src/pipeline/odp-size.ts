@@ -28,8 +28,8 @@ const KEYS: Readonly<Record<string, { bytes: number; fields: number }>> = {
   skb_mark: { bytes: 4, fields: 1 },
 };
 
-/** Top-level comma-separated parts of `text` (parentheses nest). */
-function parts(text: string): string[] {
+/** Top-level comma-separated parts of `text` (parentheses nest): a datapath actions line's actions. */
+export function parts(text: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let start = 0;
@@ -73,6 +73,52 @@ function setBytes(body: string): number {
   return 4 + attr(whole ? k.bytes : 2 * k.bytes);
 }
 
+/**
+ * OVS_ACTION_ATTR_CT as compose_conntrack_action builds it. Two of its attributes are there whether
+ * or not the text shows them: the zone (a u16, always put; printed only when not 0) and, with a
+ * commit, the u32 event mask (put whenever the datapath accepts it, as both the kernel and the
+ * userspace datapath do; never printed). Mark and label carry a value and a mask; helper and timeout
+ * are NUL-terminated names.
+ */
+function ctBytes(body: string): number {
+  let n = 4 + attr(2);
+  for (const p of body ? parts(body) : []) {
+    const eq = p.indexOf("=");
+    const name = p.startsWith("nat") ? "nat" : eq < 0 ? p : p.slice(0, eq);
+    if (name === "commit" || name === "force_commit") n += 4 + attr(4);
+    else if (name === "mark") n += attr(8);
+    else if (name === "label") n += attr(32);
+    else if (name === "helper" || name === "timeout") n += attr(p.length - eq);
+    else if (name === "nat") n += natBytes(p.slice(4, -1));
+  }
+  return n;
+}
+
+/**
+ * The OVS_CT_ATTR_NAT nest (put_ct_nat): the src/dst flag, one flag per option (persistent, hash,
+ * random), then the range it prints, `ADDR[-ADDR][:PORT[-PORT]]` (IPv6 addresses bracketed when a
+ * port follows): a minimum and, for a range, a maximum address (in_addr or in6_addr) and port (u16).
+ */
+function natBytes(body: string): number {
+  let n = 4;
+  for (const p of body ? parts(body) : []) {
+    n += 4;
+    const eq = p.indexOf("=");
+    if (eq < 0) continue;
+    const range = p.slice(eq + 1);
+    // An unbracketed IPv6 address has colons of its own and no port.
+    const v6 = range.startsWith("[") || range.split(":").length > 2;
+    const colon = range.indexOf(":", range.lastIndexOf("]") + 1);
+    const split = colon >= 0 && (range.startsWith("[") || !v6);
+    const addrs = split ? range.slice(0, colon) : range;
+    const ports = split ? range.slice(colon + 1) : "";
+    const addr = attr(v6 ? 16 : 4);
+    n += addrs.includes("-") ? 2 * addr : addr;
+    if (ports) n += ports.includes("-") ? 2 * attr(2) : attr(2);
+  }
+  return n;
+}
+
 /** Bytes of one datapath action as ovspath prints it. */
 export function odpActionBytes(action: string): number {
   const open = action.indexOf("(");
@@ -95,18 +141,8 @@ export function odpActionBytes(action: string): number {
       const size = /header\(size=(\d+)/.exec(body);
       return attr(16 + Number(size?.[1] ?? 50));
     }
-    case "ct": {
-      // Flags 4 bytes each, zone (u16), mark (value and mask), label (value and mask), nat (a nest).
-      let n = 4;
-      for (const p of parts(body)) {
-        if (p.startsWith("zone=")) n += attr(2);
-        else if (p.startsWith("mark=")) n += attr(8);
-        else if (p.startsWith("label=")) n += attr(32);
-        else if (p.startsWith("nat")) n += 4 + parts(p.slice(4, -1)).length * attr(4);
-        else n += 4;
-      }
-      return n;
-    }
+    case "ct":
+      return ctBytes(body);
     case "userspace":
       // The pid (u32) and the 48-byte user_action_cookie (lib/odp-util.h) OVS puts for a packet-in.
       return 4 + attr(4) + attr(48);

@@ -200,36 +200,37 @@ export class ReplayEngine {
       const index = sim.visits.length;
       sim.visits.push(visit);
       if (item.from) item.from.visit = index;
-      for (const out of result.passes.flatMap((p) => p.outputs)) {
-        if (out.underlay) continue;
-        if (out.port === "CONTROLLER") {
-          visit.exits.push({ kind: "controller", out });
-          continue;
-        }
-        if (out.tunnel) {
-          const exit: Exit & { kind: "tunnel" } = { kind: "tunnel", out, remote: out.tunnel.dst };
-          visit.exits.push(exit);
-          const remote = hostWithLocalIp(this.hosts, out.tunnel.dst);
-          const tp = remote ? tunnelPortFor(remote, out.tunnel.type, out.tunnel.src) : undefined;
-          if (remote && tp) {
-            const t = { kind: out.tunnel.type, id: Number(BigInt(out.tunnel.tunId)), src: out.tunnel.src };
-            queue.push({
-              host: remote,
-              port: tp.port,
-              before: [],
-              key: remoteKey(out, tp.port),
-              tunnel: t,
-              from: exit,
-            });
+      for (const pass of result.passes)
+        for (const out of pass.outputs) {
+          if (out.underlay) continue;
+          if (out.port === "CONTROLLER") {
+            visit.exits.push({ kind: "controller", out });
+            continue;
           }
-          continue;
+          if (out.tunnel) {
+            const exit: Exit & { kind: "tunnel" } = { kind: "tunnel", out, remote: out.tunnel.dst };
+            visit.exits.push(exit);
+            const remote = hostWithLocalIp(this.hosts, out.tunnel.dst);
+            const tp = remote ? tunnelPortFor(remote, out.tunnel.type, out.tunnel.src) : undefined;
+            if (remote && tp) {
+              const t = { kind: out.tunnel.type, id: Number(BigInt(out.tunnel.tunId)), src: out.tunnel.src };
+              queue.push({
+                host: remote,
+                port: tp.port,
+                before: [],
+                key: remoteKey(out, tp.port),
+                tunnel: t,
+                from: exit,
+              });
+            }
+            continue;
+          }
+          visit.exits.push({
+            kind: "port",
+            out,
+            port: item.host.bridges.get(out.bridge)?.byName.get(out.port),
+          });
         }
-        visit.exits.push({
-          kind: "port",
-          out,
-          port: item.host.bridges.get(out.bridge)?.byName.get(out.port),
-        });
-      }
     }
     if (stateVersion(this.hosts) !== versionBefore) sim.stateChanged = true;
     if (mask && cacheable && !sim.hostLoop) sim.mask = mask;

@@ -163,11 +163,13 @@ export function trace(req: TraceRequest): TraceResult {
 }
 
 function verdictOf(passes: readonly TracePass[]): Verdict {
-  if (passes.some((p) => p.error)) return "error";
-  const outs = passes.flatMap((p) => p.outputs);
-  if (outs.some((o) => o.port !== "CONTROLLER")) return "output";
-  if (outs.length > 0) return "controller";
-  return "drop";
+  let outputs = 0;
+  for (const p of passes) {
+    if (p.error) return "error";
+    outputs += p.outputs.length;
+  }
+  for (const p of passes) for (const o of p.outputs) if (o.port !== "CONTROLLER") return "output";
+  return outputs > 0 ? "controller" : "drop";
 }
 
 /** The text ofproto/trace prints. */

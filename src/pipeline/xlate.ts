@@ -37,6 +37,23 @@ export function clearConntrack(ctx: XlateContext): void {
   ctx.conntracked = false;
 }
 
+/**
+ * Whether the datapath actions composed so far pass 64 kB, as OVS's check sees its one buffer (the
+ * current list and those it is nested in). Every lookup asks, and sizing an action parses its text, so a
+ * bound comes first: no action is more than 8 bytes per character it prints with its comma (an output,
+ * "1", is 8 bytes; odp-size.test.ts holds every action to it), so lists under 8 kB of text are far from
+ * the limit. Only loops come near it.
+ */
+function overActionLimit(ctx: XlateContext): boolean {
+  let chars = 0;
+  for (const a of ctx.odp) chars += a.length + 1;
+  for (const l of ctx.odpOuter) for (const a of l) chars += a.length + 1;
+  if (8 * chars <= 0xffff) return false;
+  let bytes = odpBytes(ctx.odp);
+  for (const l of ctx.odpOuter) bytes += odpBytes(l);
+  return bytes > 0xffff;
+}
+
 function resourceCheck(ctx: XlateContext): boolean {
   if (ctx.depth >= MAX_DEPTH) {
     ctx.report("error", `over max translation depth ${MAX_DEPTH}`);
@@ -48,9 +65,7 @@ function resourceCheck(ctx: XlateContext): boolean {
     ctx.error = "Too many resubmits";
     return false;
   }
-  let bytes = odpBytes(ctx.odp);
-  for (const l of ctx.odpOuter) bytes += odpBytes(l);
-  if (bytes > 0xffff) {
+  if (overActionLimit(ctx)) {
     ctx.report("error", "resubmits yielded over 64 kB of actions");
     // Not an error to OVS: it ends this action list (ctx->exit) and slow-paths the flow.
     ctx.exit = true;

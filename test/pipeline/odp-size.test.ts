@@ -1,5 +1,9 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { odpActionBytes, odpBytes } from "../../src/pipeline/odp-size.js";
+import { odpActionBytes, odpBytes, parts } from "../../src/pipeline/odp-size.js";
+import { labHosts } from "../support/lab.js";
+import { REPO_ROOT } from "../support/shared.js";
 
 // Sizes from the kernel datapath's netlink layout (include/linux/openvswitch.h, lib/odp-util.h): a 4-byte
 // attribute header, payloads padded to 4 bytes.
@@ -23,7 +27,28 @@ describe("odpActionBytes", () => {
       64,
     ],
     ["a clone: its header and its body", "clone(1,2)", 20],
-    ["ct with a zone and commit", "ct(commit,zone=1)", 16],
+    // compose_conntrack_action (ofproto/ofproto-dpif-xlate.c): the zone attribute (u16) is always put,
+    // printed only when not 0; a commit flag brings the u32 OVS_CT_ATTR_EVENTMASK, never printed.
+    ["ct: its header and the unprinted zone 0", "ct", 4 + 8],
+    ["ct with a zone and commit: zone 8, commit 4, event mask 8", "ct(commit,zone=1)", 4 + 8 + 4 + 8],
+    ["ct(commit) still carries zone 0", "ct(commit)", 4 + 8 + 4 + 8],
+    ["force_commit, as commit", "ct(force_commit,zone=1)", 4 + 8 + 4 + 8],
+    ["mark and label: value and mask each", "ct(zone=1,mark=0x1/0xff,label=0x1/0xff)", 4 + 8 + 12 + 36],
+    ["a helper: its name and NUL", "ct(commit,zone=1,helper=ftp)", 4 + 8 + 12 + 8],
+    // put_ct_nat: a nest with the src/dst flag, option flags, min (and max) address and port.
+    ["an empty nat nest", "ct(zone=2,nat)", 4 + 8 + 4],
+    ["nat to one IPv4 address", "ct(commit,zone=3,nat(dst=192.168.1.1))", 4 + 8 + 12 + (4 + 4 + 8)],
+    [
+      "nat to an IPv4 range and port range, with options",
+      "ct(commit,zone=1,nat(src=10.0.0.1-10.0.0.9:100-200,persistent,random))",
+      4 + 8 + 12 + (4 + 4 + 8 + 8 + 8 + 8 + 4 + 4),
+    ],
+    ["nat to one IPv6 address", "ct(commit,nat(src=fe80::1))", 4 + 8 + 12 + (4 + 4 + 20)],
+    [
+      "nat to an IPv6 range with a port (bracketed)",
+      "ct(commit,nat(dst=[fe80::1]-[fe80::9]:80))",
+      4 + 8 + 12 + (4 + 4 + 20 + 20 + 8),
+    ],
   ])("%s", (_what, action, bytes) => {
     expect(odpActionBytes(action)).toBe(bytes);
   });
@@ -36,5 +61,30 @@ describe("odpActionBytes", () => {
 
   it("sums a list", () => {
     expect(odpBytes(["1", "2", "pop_vlan"])).toBe(20);
+  });
+
+  // xlate.ts skips sizing while the composed text is short, on this bound: no action is more than 8 bytes
+  // per character it prints, its separating comma included (an output, "1,", is exactly 8).
+  it("holds every datapath action OVS printed in the labs and the recorded hosts to 8 bytes per character", () => {
+    const dirs = [
+      ...labHosts().map((h) => join(h, "traces")),
+      ...readdirSync(join(REPO_ROOT, "fixtures", "ovs-live")).map((d) =>
+        join(REPO_ROOT, "fixtures", "ovs-live", d, "traces"),
+      ),
+    ];
+    const actions = new Set<string>();
+    for (const dir of dirs) {
+      let files: string[];
+      try {
+        files = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const f of files)
+        for (const line of readFileSync(join(dir, f), "utf8").split("\n"))
+          if (line.startsWith("Datapath actions: ")) for (const a of parts(line.slice(18))) actions.add(a);
+    }
+    expect(actions.size).toBeGreaterThan(20);
+    for (const a of actions) expect(odpActionBytes(a), a).toBeLessThanOrEqual(8 * (a.length + 1));
   });
 });
