@@ -25,17 +25,22 @@ export interface VerdictResult {
 }
 
 /** Each host's OVS ports by bridge and name, indexed once: every output of every frame asks. */
-const topoPorts = new WeakMap<SimHost, Map<string, OvsPort>>();
+const topoPorts = new WeakMap<SimHost, Map<string, Map<string, OvsPort>>>();
 function topoPort(host: SimHost, bridge: string, name: string): OvsPort | undefined {
   let index = topoPorts.get(host);
   if (!index) {
     index = new Map();
-    for (const b of host.topology.bridges)
-      for (const p of b.ports)
-        if (!index.has(`${b.name}\u0000${p.name}`)) index.set(`${b.name}\u0000${p.name}`, p);
+    for (const b of host.topology.bridges) {
+      let ports = index.get(b.name);
+      if (!ports) {
+        ports = new Map();
+        index.set(b.name, ports);
+      }
+      for (const p of b.ports) if (!ports.has(p.name)) ports.set(p.name, p);
+    }
     topoPorts.set(host, index);
   }
-  return index.get(`${bridge}\u0000${name}`);
+  return index.get(bridge)?.get(name);
 }
 
 /** The Linux hops past an OVS port towards the VM: qvo ⇄ qvb → qbr → tap. */

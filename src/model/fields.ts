@@ -650,6 +650,7 @@ export function readField(key: FlowKey, f: FieldDef): bigint {
     const w = key[off] >>> f.shift;
     return BigInt(f.bits >= 32 ? w : w & (2 ** f.bits - 1));
   }
+  if (words === 2 && f.shift === 0 && f.bits === 64) return (BigInt(key[off]) << 32n) | BigInt(key[off + 1]);
   if (words === 2 && f.shift === 0 && f.bits > 32 && f.bits <= 53) {
     const hi = key[off] & (2 ** (f.bits - 32) - 1);
     return BigInt(hi * 0x1_0000_0000 + key[off + 1]);

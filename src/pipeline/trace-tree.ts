@@ -35,7 +35,8 @@ export interface TraceStep {
 const TERMINAL: ReadonlySet<TraceNodeType> = new Set(["action", "detail", "warn", "error", "bucket"]);
 
 export function report(list: TraceNode[], type: TraceNodeType, text: string): TraceNode {
-  const node: TraceNode = { type, text, subs: [] };
+  // Every field present from the start: nodes then share one shape, which keeps the walks over them fast.
+  const node: TraceNode = { type, text, subs: [], step: undefined, key: undefined };
   list.push(node);
   return node;
 }
