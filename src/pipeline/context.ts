@@ -73,6 +73,12 @@ export class XlateContext {
    * counts them all, since it composes every action into one buffer.
    */
   odpOuter: OdpList[] = [];
+  /**
+   * Datapath clone()s open around `odp`: OVS 3.1 puts a clone's 4-byte attribute header in its buffer
+   * before translating the body (clone_xlate_actions, and native_tunnel_output when not last), so the
+   * 64 kB limit counts them while the body is translated.
+   */
+  openClones = 0;
   depth = 0;
   resubmits = 0;
   tableId = 0;

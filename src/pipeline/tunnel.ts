@@ -136,8 +136,11 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   const outer = ctx.odp;
   ctx.odpOuter.push(outer);
   ctx.odp = [push];
+  // Not last, OVS opens a datapath clone() around the push first (native_tunnel_output).
+  if (!isLast) ctx.openClones++;
   const firstUnderlayOutput = ctx.outputs.length;
   patchOutput(ctx, dev, isLast);
+  if (!isLast) ctx.openClones--;
   ctx.odpOuter.pop();
   // What the underlay bridge output is the encapsulated copy of this tunnel output, not a delivery.
   for (let i = firstUnderlayOutput; i < ctx.outputs.length; i++) ctx.outputs[i].underlay = true;

@@ -42,14 +42,14 @@ export function clearConntrack(ctx: XlateContext): void {
  * current list and those it is nested in). Every lookup asks, and sizing an action parses its text, so a
  * bound comes first: no action is more than 8 bytes per character it prints with its comma (an output,
  * "1", is 8 bytes; odp-size.test.ts holds every action to it), so lists under 8 kB of text are far from
- * the limit. Only loops come near it.
+ * the limit (an open clone header, 4 bytes, counts as one character). Only loops come near it.
  */
 function overActionLimit(ctx: XlateContext): boolean {
-  let chars = 0;
+  let chars = ctx.openClones;
   for (const a of ctx.odp) chars += a.length + 1;
   for (const l of ctx.odpOuter) for (const a of l) chars += a.length + 1;
   if (8 * chars <= 0xffff) return false;
-  let bytes = odpBytes(ctx.odp);
+  let bytes = odpBytes(ctx.odp) + 4 * ctx.openClones;
   for (const l of ctx.odpOuter) bytes += odpBytes(l);
   return bytes > 0xffff;
 }
@@ -434,8 +434,10 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
     const outer = ctx.odp;
     ctx.odpOuter.push(outer);
     ctx.odp = [];
+    ctx.openClones++;
     doActions(ctx, actions, true);
     runActionSet(ctx);
+    ctx.openClones--;
     ctx.odpOuter.pop();
     if (ctx.odp.length > 0) outer.push(`clone(${ctx.odp.join(",")})`);
     ctx.odp = outer;
