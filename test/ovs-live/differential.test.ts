@@ -68,7 +68,25 @@ const UNDECIDABLE: Array<{ what: string; matches: (d: Disagreement) => boolean }
       / ct\(|ct\(/.test(passLines(d.ovs, "Datapath actions:").join()) &&
       sameActions(d.ovs, d.ours, new Set(), true),
   },
+  {
+    what:
+      "flood order and the 64 kB limit: a flooding loop whose datapath actions pass 64 kB, where OVS " +
+      "ends each further action list; which outputs come before the cut depends on the flood order " +
+      "(fixtures/ovs-live/flood-loop-64k; given OVS's order, ovspath cuts where OVS does). Both must " +
+      "reach the limit, and print the same trace up to the first flood",
+    matches: (d) =>
+      [d.ovs, d.ours].every((t) => t.includes("resubmits yielded over 64 kB of actions")) &&
+      untilFirstFlood(d.ovs) !== undefined &&
+      untilFirstFlood(d.ovs) === untilFirstFlood(d.ours),
+  },
 ];
+
+/** A trace's text up to its first flood (NORMAL's, or a FLOOD/ALL action), or undefined if none. */
+function untilFirstFlood(text: string): string | undefined {
+  const lines = text.split("\n");
+  const at = lines.findIndex((l) => /flooding$|^\s+(FLOOD|ALL)$/.test(l));
+  return at < 0 ? undefined : lines.slice(0, at + 1).join("\n");
+}
 
 /** Rounds stop starting once this many seconds have passed (a slow or busy machine still finishes). */
 const BUDGET_SECONDS = Number(process.env.OVSPATH_BUDGET_S ?? 240);
