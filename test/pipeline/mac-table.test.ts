@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { parseMac } from "../../src/model/field-value.js";
+import { fieldNamed, writeField } from "../../src/model/fields.js";
+import { K, newFlowKey } from "../../src/model/layout.js";
+import { isMulticastMac, isReservedMac, MacTable, macAt } from "../../src/pipeline/mac-table.js";
+
+const mac = (text: string): number => Number(parseMac(text));
+
+describe("MacTable", () => {
+  it("finds an entry by MAC and VLAN only", () => {
+    const t = new MacTable();
+    t.add({ port: 3, vlan: 1, mac: mac("fa:16:3e:11:a1:01"), line: 7 });
+    expect(t.find(mac("fa:16:3e:11:a1:01"), 1)?.port).toBe(3);
+    expect(t.find(mac("fa:16:3e:11:a1:01"), 2)).toBeUndefined();
+    expect(t.find(mac("fa:16:3e:11:a1:02"), 1)).toBeUndefined();
+  });
+
+  it("keeps the first of two dump lines for the same MAC and VLAN, as the dump lists them", () => {
+    const t = new MacTable();
+    t.add({ port: 3, vlan: 1, mac: 1, line: 7 });
+    t.add({ port: 4, vlan: 1, mac: 1, line: 8 });
+    expect(t.find(1, 1)?.line).toBe(7);
+    expect(t.entries).toHaveLength(1);
+  });
+
+  it("learns a new MAC, moves a known one, and bumps its version only when something changed", () => {
+    const t = new MacTable();
+    expect(t.learn(5, 10, 1)).toBe(true);
+    expect(t.version).toBe(1);
+    expect(t.learn(5, 10, 1)).toBe(false);
+    expect(t.version).toBe(1);
+    expect(t.learn(5, 10, 2)).toBe(true);
+    expect(t.find(5, 10)).toEqual({ port: 2, vlan: 10, mac: 5, line: 0 });
+    expect(t.version).toBe(2);
+    expect(t.entries).toHaveLength(1);
+  });
+});
+
+describe("MAC helpers", () => {
+  it("reads a flow key's MAC field as a 48-bit number", () => {
+    const key = newFlowKey();
+    writeField(key, fieldNamed("dl_dst"), 0xfa163e11a101n);
+    writeField(key, fieldNamed("dl_src"), 0xffffffffffffn);
+    expect(macAt(key, K.dlDst)).toBe(0xfa163e11a101);
+    expect(macAt(key, K.dlSrc)).toBe(0xffffffffffff);
+  });
+
+  it.each([
+    ["ff:ff:ff:ff:ff:ff", true, false],
+    ["01:00:5e:00:00:01", true, false],
+    ["33:33:00:00:00:01", true, false],
+    ["fa:16:3e:11:a1:01", false, false],
+    ["01:80:c2:00:00:00", true, true],
+    ["01:80:c2:00:00:0e", true, true],
+    ["01:80:c2:00:00:10", true, false],
+    ["02:80:c2:00:00:00", false, false],
+  ])("%s: multicast %s, reserved %s", (text, multicast, reserved) => {
+    expect(isMulticastMac(mac(text))).toBe(multicast);
+    expect(isReservedMac(mac(text))).toBe(reserved);
+  });
+});
