@@ -40,13 +40,16 @@ export function fitSegs(line: Line, width: number): Seg[] {
 }
 
 export function SegText({ segs, theme, inverse }: { segs: readonly Seg[]; theme: Theme; inverse?: boolean }) {
-  // Keyed by the cell where each segment starts: segments have no other identity.
+  // Keyed by the cell where each segment starts: segments have no other identity. An empty segment
+  // draws nothing and would share its start with the next one: it is left out.
   let at = 0;
-  const placed = segs.map((s) => {
-    const start = at;
-    at += s.text.length;
-    return { start, s };
-  });
+  const placed = segs
+    .filter((s) => s.text.length > 0)
+    .map((s) => {
+      const start = at;
+      at += s.text.length;
+      return { start, s };
+    });
   return (
     <>
       {placed.map(({ start, s }) => {

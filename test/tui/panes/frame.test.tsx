@@ -1,5 +1,5 @@
 import { render } from "ink-testing-library";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { fitSegs, PaneFrame } from "../../../src/tui/panes/frame.js";
 
 const box = { pane: "trace" as const, x: 0, y: 0, width: 30, height: 5 };
@@ -31,6 +31,23 @@ describe("PaneFrame", () => {
       "│three                       │",
       "└────────────────────────────┘",
     ]);
+    r.unmount();
+  });
+
+  it("draws a line with empty segments without React's duplicate-key complaint", () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const r = render(
+      <PaneFrame
+        box={box}
+        title="trace"
+        focused={false}
+        theme={{ color: false }}
+        lines={[[{ text: "" }, { text: "why" }, { text: "" }, { text: ": drop" }]]}
+      />,
+    );
+    expect((r.lastFrame() ?? "").split("\n")[1]).toBe("│why: drop                   │");
+    expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([]);
+    errors.mockRestore();
     r.unmount();
   });
 
