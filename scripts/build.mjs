@@ -27,7 +27,7 @@ await build({
           "react-devtools-core": "export default { initialize() {}, connectToDevTools() {} };",
           "is-in-ci": "export default false;",
         };
-        b.onResolve({ filter: /^(react-devtools-core|is-in-ci)$/ }, (args) => ({
+        b.onResolve({ filter: new RegExp(`^(${Object.keys(stubs).join("|")})$`) }, (args) => ({
           path: args.path,
           namespace: "stub",
         }));

@@ -173,7 +173,7 @@ export function xlateTable(
       line: flow.line,
       match: line.match,
       actions: flow.actionsText,
-      ties: hit.ties.length === 0 ? [] : hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
+      ties: hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
     };
     ctx.keyNode = node;
     node.key = lookupKey;

@@ -3,6 +3,7 @@
  * Datapath actions the way ovs-lab/dp-actions-equal does: what each output receives, as a multiset,
  * since OVS's flood order and recirculation ids are not fixed.
  */
+import { parts } from "../../src/pipeline/odp-size.js";
 
 export interface RecordedTrace {
   args: string[];
@@ -65,20 +66,11 @@ export function readRecordedTrace(text: string): RecordedTrace {
   return t;
 }
 
+/** Top-level comma-separated parts, trimmed, empty ones dropped. */
 function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of s) {
-    if (ch === "(") depth++;
-    else if (ch === ")") depth--;
-    if (ch === "," && depth === 0) {
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  if (cur) out.push(cur);
-  return out.map((t) => t.trim()).filter(Boolean);
+  return parts(s)
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 function kv(inner: string): Record<string, string> {

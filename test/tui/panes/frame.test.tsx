@@ -1,8 +1,18 @@
 import { render } from "ink-testing-library";
 import { describe, expect, it, vi } from "vitest";
-import { fitSegs, PaneFrame } from "../../../src/tui/panes/frame.js";
+import { fitSegs, PaneFrame, type PaneFrameProps } from "../../../src/tui/panes/frame.js";
 
 const box = { pane: "trace" as const, x: 0, y: 0, width: 30, height: 5 };
+
+/** The rows a 30×5 unfocused "trace" pane draws, the props given overriding those defaults. */
+function drawn(props: Partial<PaneFrameProps>): string[] {
+  const r = render(
+    <PaneFrame box={box} title="trace" focused={false} theme={{ color: false }} lines={[]} {...props} />,
+  );
+  const rows = (r.lastFrame() ?? "").split("\n");
+  r.unmount();
+  return rows;
+}
 
 describe("PaneFrame", () => {
   it("draws a box exactly its size, the title in the top border, the lines cut to fit", () => {
@@ -12,17 +22,7 @@ describe("PaneFrame", () => {
       [{ text: "three" }],
       [{ text: "four" }],
     ];
-    const r = render(
-      <PaneFrame
-        box={box}
-        title="trace"
-        focused={false}
-        theme={{ color: false }}
-        lines={lines}
-        info="1-3/4"
-      />,
-    );
-    const rows = (r.lastFrame() ?? "").split("\n");
+    const rows = drawn({ lines, info: "1-3/4" });
     for (const row of rows) expect([...row].length).toBe(30);
     expect(rows[0]).toMatch(/^┌─ trace ─+ 1-3\/4 ┐$/);
     expect(rows.slice(1)).toEqual([
@@ -31,32 +31,18 @@ describe("PaneFrame", () => {
       "│three                       │",
       "└────────────────────────────┘",
     ]);
-    r.unmount();
   });
 
   it("draws a line with empty segments without React's duplicate-key complaint", () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const r = render(
-      <PaneFrame
-        box={box}
-        title="trace"
-        focused={false}
-        theme={{ color: false }}
-        lines={[[{ text: "" }, { text: "why" }, { text: "" }, { text: ": drop" }]]}
-      />,
-    );
-    expect((r.lastFrame() ?? "").split("\n")[1]).toBe("│why: drop                   │");
+    const rows = drawn({ lines: [[{ text: "" }, { text: "why" }, { text: "" }, { text: ": drop" }]] });
+    expect(rows[1]).toBe("│why: drop                   │");
     expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([]);
     errors.mockRestore();
-    r.unmount();
   });
 
   it("the focused pane has a double border and a marker", () => {
-    const r = render(
-      <PaneFrame box={box} title="trace" focused={true} theme={{ color: false }} lines={[]} />,
-    );
-    expect(r.lastFrame()?.split("\n")[0]).toBe("╔═ ▶ trace ══════════════════╗");
-    r.unmount();
+    expect(drawn({ focused: true })[0]).toBe("╔═ ▶ trace ══════════════════╗");
   });
 
   it("fitSegs keeps styles, cuts the segment that overflows and pads", () => {
