@@ -24,6 +24,11 @@ import { looksLikeIpLink, parseIpLink } from "../linux/ip-link.js";
 import { parseOfctlDumpGroups } from "../ofctl/groups.js";
 import { parseOfctlDumpPorts } from "../ofctl/port-stats.js";
 import { looksLikeOfctlShow, parseOfctlShow } from "../ofctl/ports.js";
+import { looksLikeClusterStatus, parseClusterStatus } from "../ovn/cluster-status.js";
+import { looksLikeTlvMap, parseConnectionStatus, parseCtZoneList, parseTlvMap } from "../ovn/controller.js";
+import { looksLikeLflowList, parseLflowList } from "../ovn/lflow-list.js";
+import { looksLikeOvsdbFile, parseOvsdbFile } from "../ovn/ovsdb-file.js";
+import { looksLikeNbctlShow, looksLikeSbctlShow, parseNbctlShow, parseSbctlShow } from "../ovn/show.js";
 import { DiagnosticSink, dumpLines, type Parsed } from "../parsed.js";
 import { looksLikeVsctlList, parseListBr, parseVsctlGet, parseVsctlList } from "../vsctl/list.js";
 import { looksLikeVsctlShow, parseVsctlShow } from "../vsctl/show.js";
@@ -231,6 +236,78 @@ export const KINDS = {
     perBridge: false,
     parse: parseBridgeLink,
   }),
+  tlvMap: spec({
+    title: "Geneve option ↔ tun_metadata map (ovs-ofctl dump-tlv-map)",
+    names: [ofctl("dump-tlv-map")],
+    sniff: looksLikeTlvMap,
+    perBridge: true,
+    parse: parseTlvMap,
+  }),
+  ovnNbShow: spec({
+    title: "OVN logical switches and routers (ovn-nbctl show)",
+    names: [/^ovn-nbctl(?:_--no-leader-only)?_show$/],
+    sniff: looksLikeNbctlShow,
+    perBridge: false,
+    parse: parseNbctlShow,
+  }),
+  ovnSbShow: spec({
+    title: "OVN chassis and bindings (ovn-sbctl show)",
+    names: [/^ovn-sbctl(?:_--no-leader-only)?_show$/],
+    sniff: looksLikeSbctlShow,
+    perBridge: false,
+    parse: parseSbctlShow,
+  }),
+  ovnLflows: spec({
+    title: "OVN logical flows (ovn-sbctl lflow-list)",
+    names: [/^ovn-sbctl(?:_--no-leader-only)?(?:_--uuid)?_lflow-list(?:_--uuid)?$/],
+    sniff: looksLikeLflowList,
+    perBridge: false,
+    parse: parseLflowList,
+  }),
+  ovnNbList: spec({
+    title: "OVN northbound records (ovn-nbctl list)",
+    names: [/^ovn-nbctl(?:_--no-leader-only)?(?:_--columns_[\w,]+)?_list_(\w+)$/],
+    perBridge: false,
+    parse: parseVsctlList,
+  }),
+  ovnSbList: spec({
+    title: "OVN southbound records (ovn-sbctl list)",
+    names: [/^ovn-sbctl(?:_--no-leader-only)?(?:_--columns_[\w,]+)?_list_(\w+)$/],
+    perBridge: false,
+    parse: parseVsctlList,
+  }),
+  ovnDatabase: spec({
+    title: "OVN database file (OVSDB log)",
+    names: [/^ovn(?:nb|sb)_db\.db$/],
+    sniff: looksLikeOvsdbFile,
+    perBridge: false,
+    parse: parseOvsdbFile,
+  }),
+  ovnClusterStatus: spec({
+    title: "OVN database raft status (cluster/status)",
+    names: [/^ovs-appctl_-t_.+_cluster\.status_OVN_\w+$/, /^ovn-appctl_-t_.+_cluster\.status_OVN_\w+$/],
+    sniff: looksLikeClusterStatus,
+    perBridge: false,
+    parse: parseClusterStatus,
+  }),
+  ovnNorthd: spec({
+    title: "ovn-northd status (status, debug/chassis-features-list)",
+    names: [/^ovn-appctl_-t_.*ovn-northd.*_(?:status|debug\.chassis-features-list)$/],
+    perBridge: false,
+    parse: (t: string, f: string) => parseLabelledLines(t, f, "ovn-northd status output"),
+  }),
+  ovnControllerStatus: spec({
+    title: "ovn-controller connection (connection-status)",
+    names: [/^ovn-appctl_-t_.*ovn-controller.*_connection-status$/],
+    perBridge: false,
+    parse: parseConnectionStatus,
+  }),
+  ovnCtZones: spec({
+    title: "OVN conntrack zones (ovn-controller ct-zone-list)",
+    names: [/^ovn-appctl_-t_.*ovn-controller.*_ct-zone-list$/],
+    perBridge: false,
+    parse: parseCtZoneList,
+  }),
   hostname: spec({
     title: "host name",
     names: [/^hostname$/],
@@ -249,6 +326,12 @@ export type KindValue<K extends KindName> = ReturnType<(typeof KINDS)[K]["parse"
 
 /** Content sniffing order: the most specific first (an ip addr dump also looks like ip link). */
 export const SNIFF_ORDER: readonly KindName[] = [
+  "ovnDatabase",
+  "ovnLflows",
+  "ovnNbShow",
+  "ovnSbShow",
+  "ovnClusterStatus",
+  "tlvMap",
   "flows",
   "ports",
   "portStats",
@@ -289,6 +372,7 @@ export function classify(baseName: string, text: string): Classified | undefined
       const c: Classified = { kind, by: "name" };
       if (k.perBridge && m[1]) c.bridge = m[1];
       if (kind === "vsctlList" && m[1]) c.table = m[1].toLowerCase();
+      if ((kind === "ovnNbList" || kind === "ovnSbList") && m[1]) c.table = m[1];
       const v = /_-O_OpenFlow1(\d)_/.exec(baseName);
       if (v) c.ofVersion = `1.${v[1]}`;
       return c;

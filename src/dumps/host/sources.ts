@@ -46,7 +46,18 @@ const SOS_IRRELEVANT = new Set([
   "root",
   "home",
 ]);
-const SOS_COMMAND_DIRS = new Set(["openvswitch", "networking", "host", "bridge", "openstack_neutron"]);
+const SOS_COMMAND_DIRS = new Set([
+  "openvswitch",
+  "networking",
+  "host",
+  "bridge",
+  "openstack_neutron",
+  "ovn_central",
+  "ovn_host",
+]);
+
+/** OVN's database files, which sos copies from /var/lib/ovn (or /etc/ovn, /var/lib/openvswitch/ovn). */
+const OVN_DB_FILE = /(^|\/)(var\/lib\/ovn|etc\/ovn|var\/lib\/openvswitch\/ovn)\/ovn(nb|sb)_db\.db$/;
 
 /** Whether a path (relative to the input) may hold a dump worth reading. */
 export function mayHoldDump(relPath: string): boolean {
@@ -54,6 +65,7 @@ export function mayHoldDump(relPath: string): boolean {
   const sos = parts.indexOf("sos_commands");
   if (sos >= 0) return SOS_COMMAND_DIRS.has(parts[sos + 1] ?? "");
   if (parts.some((p) => p.startsWith("sos_"))) return false;
+  if (OVN_DB_FILE.test(relPath)) return true;
   // Inside a sosreport root, its copies of /etc, /var, ... (at depth 1 or 2: archives add a top dir).
   return !parts.slice(0, -1).some((p, i) => i < 2 && SOS_IRRELEVANT.has(p));
 }
@@ -63,7 +75,12 @@ function mayHoldDumpsBelow(relDir: string): boolean {
   const parts = relDir.split("/");
   const sos = parts.indexOf("sos_commands");
   if (sos >= 0) return sos === parts.length - 1 || SOS_COMMAND_DIRS.has(parts[sos + 1]);
-  return mayHoldDump(`${relDir}/x`);
+  return mayHoldDump(`${relDir}/x`) || OVN_DB_FILE.test(`${relDir}/ovnnb_db.db`) || isOvnDbParent(relDir);
+}
+
+/** `var`, `var/lib` (and with a top directory): the way down to an OVN database file. */
+function isOvnDbParent(relDir: string): boolean {
+  return /(^|\/)(var|var\/lib|etc|var\/lib\/openvswitch)$/.test(relDir) && relDir.split("/").length <= 4;
 }
 
 export function isArchive(path: string): boolean {

@@ -233,6 +233,8 @@ export const decTtl: ActionSpec<"decTtl"> = {
   keywords: ["dec_ttl"],
   parse(input) {
     if (input.form === "bare") return { type: "decTtl" };
+    // OVN's `dec_ttl()`: no controller to tell when the TTL runs out (OVS prints the empty list).
+    if (input.arg?.text === "") return { type: "decTtl", controllerIds: [] };
     const arg = requireArg(input);
     if (isError(arg)) return arg;
     const ids = arg.text.split(",");

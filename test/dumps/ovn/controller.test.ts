@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseConnectionStatus, parseCtZoneList, parseTlvMap } from "../../../src/dumps/ovn/controller.js";
+import { REPO_ROOT } from "../../support/shared.js";
+
+const HV1 = join(REPO_ROOT, "fixtures/ovn-lab/hv1");
+const read = (f: string) => readFileSync(join(HV1, f), "utf8");
+
+describe("chassis dumps of the recorded lab", () => {
+  it("ct-zone-list: logical ports and datapath dnat/snat zones", () => {
+    const p = parseCtZoneList(read("operator/ovn-appctl_-t_ovn-controller_ct-zone-list"), "z");
+    expect(p.diagnostics).toEqual([]);
+    expect(
+      p.value
+        .map((z) => z.name)
+        .filter((n) => n.startsWith("vm"))
+        .sort(),
+    ).toEqual(["vm1", "vm4", "vm5"]);
+    expect(p.value.filter((z) => /_(dnat|snat)$/.test(z.name))).toHaveLength(6);
+  });
+  it("dump-tlv-map: OVN's Geneve option class 0x102 type 0x80 in tun_metadata0", () => {
+    const p = parseTlvMap(read("sos_commands/openvswitch/ovs-ofctl_dump-tlv-map_br-int"), "t");
+    expect(p.diagnostics).toEqual([]);
+    expect(p.value).toMatchObject([{ optClass: 0x102, type: 0x80, length: 4, field: "tun_metadata0" }]);
+  });
+  it("connection-status", () => {
+    const f =
+      "sos_commands/ovn_central/ovn-appctl_-t_.var.run.ovn.ovn-controller.12979.ctl_connection-status";
+    expect(parseConnectionStatus(read(f), "c")).toEqual({ value: "connected", diagnostics: [] });
+  });
+  it.each([
+    ["a zone over 16 bits", () => parseCtZoneList("vm1 70000\n", "f"), 1, 5],
+    ["a line without a zone", () => parseCtZoneList("vm1\n", "f"), 1, 1],
+    ["a damaged mapping row", () => parseTlvMap(" mapping table:\n  0x102 zz\n", "f"), 2, 3],
+    ["a second status line", () => parseConnectionStatus("connected\nmore\n", "f"), 2, 1],
+  ])("reports %s", (_, run, line, column) => {
+    expect(run().diagnostics[0]).toMatchObject({ file: "f", line, column });
+  });
+});
