@@ -12,6 +12,7 @@ import { compileMatch, formatMatch, type Match } from "../model/match.js";
 import { conjunctionsOf, Table } from "./classifier.js";
 import { commitActions } from "./commit.js";
 import type { RecircRequest, XlateContext } from "./context.js";
+import { dpHashGroup } from "./dp-hash-group.js";
 import { hashL4, readSubfield, writeSubfield } from "./execute.js";
 import { clearConntrack, cloneActions, doActions } from "./xlate.js";
 
@@ -37,7 +38,9 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
   parts.push(`zone=${zone}`);
   if (ctx.wc[K.ctMark]) {
     const m = ctx.wc[K.ctMark];
-    parts.push(`mark=0x${(ctx.flow[K.ctMark] & m).toString(16)}/0x${m.toString(16)}`);
+    // OVS prints with C's %#x, which writes zero as a bare 0 (OVN commits mark=0/0x1).
+    const v = ctx.flow[K.ctMark] & m;
+    parts.push(`mark=${v === 0 ? "0" : `0x${v.toString(16)}`}/0x${m.toString(16)}`);
   }
   const labelMask = readField(ctx.wc, labelField);
   if (labelMask !== 0n) {
@@ -100,7 +103,18 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
     return;
   }
   let chosen: number | undefined;
-  if (g.type === "select" && g.buckets.length > 0) chosen = hashL4(ctx.flow, 0) % g.buckets.length;
+  const dpHash = dpHashGroup(g);
+  if (dpHash && ctx.flow[K.dpHash] === 0) {
+    // No hash yet: the datapath computes one and recirculates; the translation freezes here.
+    const id = ctx.recirc.length + 1 + ctx.recircBase;
+    commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+    ctx.odp.push(`hash(${dpHash.algorithm}(${dpHash.basis})),recirc(0x${id.toString(16)})`);
+    ctx.report("detail", "no live bucket");
+    ctx.exit = true;
+    return "stop";
+  }
+  if (dpHash) chosen = dpHash.map[ctx.flow[K.dpHash] & (dpHash.map.length - 1)];
+  else if (g.type === "select" && g.buckets.length > 0) chosen = hashL4(ctx.flow, 0) % g.buckets.length;
   else if (g.type === "ff" || g.type === "fast_failover") {
     chosen = g.buckets.findIndex((b) => {
       const watch = b.props.watch_port;

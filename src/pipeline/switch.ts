@@ -4,9 +4,11 @@
  * (kernel or native tunnels) and the routes and neighbours native tunnels need. Built once from the
  * loaded dumps and the topology; the translator only reads it (replay's learning writes its tables).
  */
+
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Host } from "../dumps/host/load.js";
 import type { GroupDesc } from "../dumps/ofctl/groups.js";
+import type { TlvMapping } from "../dumps/ovn/controller.js";
 import type { Action } from "../model/actions/index.js";
 import { parseIpv4, parseMac } from "../model/field-value.js";
 import { OFPP } from "../model/layout.js";
@@ -46,6 +48,8 @@ export interface SimBridge {
   classifier: Classifier;
   /** Flow dump used, for evidence (file name). */
   flowFile?: string;
+  /** Geneve option ↔ tun_metadataN (ovs-ofctl dump-tlv-map): the options a tnl_push carries. */
+  tlvMap?: TlvMapping[];
   macTable: MacTable;
   groups: Map<number, GroupDesc>;
   datapathType: string;
@@ -167,6 +171,12 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
   // The newest OpenFlow version's dump shows every group type; any one is complete.
   const best = groupDumps.sort((a, b) => (b.ofVersion ?? "").localeCompare(a.ofVersion ?? ""))[0];
   for (const g of best?.value ?? []) groups.set(g.groupId, g);
+  // OpenFlow 1.3 dumps leave out selection_method; ovn-controller's own list of its groups says it.
+  for (const og of name === ovnBridge(host) ? host.dumps.ovnGroupTable.flatMap((d) => d.value) : []) {
+    const g = groups.get(og.groupId);
+    if (g && og.selectionMethod && g.props.selection_method === undefined)
+      groups.set(og.groupId, { ...g, props: { ...g.props, selection_method: og.selectionMethod } });
+  }
   const bridge: SimBridge = {
     name,
     ports,
@@ -177,7 +187,20 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
     datapathType: topoBridge?.datapathType ?? "system",
   };
   if (view?.flows) bridge.flowFile = view.flows.file;
+  const tlv = host.dumps.tlvMap.find((t) => t.bridge === name);
+  if (tlv) bridge.tlvMap = tlv.value;
   return bridge;
+}
+
+/** The bridge ovn-controller manages: Open_vSwitch external_ids:ovn-bridge, else br-int. */
+function ovnBridge(host: Host): string {
+  for (const d of host.dumps.vsctlList.filter((l) => l.table === "open_vswitch"))
+    for (const r of d.value) {
+      const ids = r.columns.get("external_ids");
+      const b = ids instanceof Map ? ids.get("ovn-bridge") : undefined;
+      if (typeof b === "string") return b;
+    }
+  return "br-int";
 }
 
 /**

@@ -91,6 +91,8 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   ctx.megaflow = spec.megaflow;
   ctx.executed = spec.executed;
   if (thaw) {
+    // The frozen state of a ct() recirculation says the packet was conntracked: ct_clear then acts.
+    ctx.conntracked = true;
     const t = ctx.report("thaw", "thaw");
     report(t.subs, "thaw", `Resuming from table ${table}`);
   }

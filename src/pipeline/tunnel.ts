@@ -4,13 +4,16 @@
  * headers, the packet is pushed (`tnl_push(...)`) and switched by the underlay bridge; a packet for a
  * local tunnel endpoint arriving on that bridge is popped (`tnl_pop(PORT)`).
  */
+
 import { parseMac } from "../model/field-value.js";
 import { fieldNamed, readField, writeField } from "../model/fields.js";
 import { K, OFPP } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../topology/build.js";
 import { memoize } from "../util/memo.js";
+import { commitActions } from "./commit.js";
 import type { OutputRecord, XlateContext } from "./context.js";
 import { TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "./flow-format.js";
+import { type GeneveOptions, geneveOptions } from "./geneve-options.js";
 import { ipText } from "./ip-text.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
 import { ipv4ToNumber, routeTo, type SimPort } from "./switch.js";
@@ -33,7 +36,11 @@ function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunn
   f[K.tunTos] = 0;
   f[K.tunTtl] = 64;
   f[K.tunTpDst] = t.dstPort ?? TUNNEL_UDP_PORT[t.type] ?? 0;
-  f[K.tunFlags] = (f[K.tunFlags] & 1) | TUN_FLAG_DF | (outKey !== undefined ? TUN_FLAG_KEY : 0);
+  f[K.tunFlags] =
+    (f[K.tunFlags] & 1) |
+    TUN_FLAG_DF |
+    (outKey !== undefined ? TUN_FLAG_KEY : 0) |
+    (t.csum ? TUN_FLAG_CSUM : 0);
   return {
     type: t.type,
     tunId: `0x${readField(f, TUN_ID).toString(16)}`,
@@ -112,8 +119,13 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   }
   ctx.report("detail", `tunneling from ${smac} ${ipText(src)} to ${neigh.mac} ${ipText(dst)}`);
   const type = port.tunnel?.type ?? "";
-  const header = tunnelHeader(type, neigh.mac, smac, src, dst, readField(f, TUN_ID), f[K.tunTpDst]);
+  const header = tunnelHeader(type, neigh.mac, smac, src, dst, readField(f, TUN_ID), f[K.tunTpDst], {
+    csum: (f[K.tunFlags] & TUN_FLAG_CSUM) !== 0,
+    geneve: type === "geneve" ? geneveOptions(f, ctx.host.bridges.get(port.bridge)?.tlvMap) : undefined,
+  });
   const push = `tnl_push(tnl_port(${port.dpPort ?? 0}),${header},out_port(${dev.dpPort ?? 0}))`;
+  // compose_output_action__ commits the inner packet's changes (a router's MAC and TTL rewrite) first.
+  commitActions(f, ctx.base, ctx.odp, ctx.wc);
   const savedFlow = borrowKey(f);
   const savedBase = borrowKey(ctx.base);
   const savedEffects = ctx.sideEffects;
@@ -172,6 +184,7 @@ function tunnelHeader(
   dst: number,
   id: bigint,
   tpDst: number,
+  extra: { csum: boolean; geneve: GeneveOptions | undefined },
 ): string {
   const eth = `eth(dst=${dmac},src=${smac},dl_type=0x0800)`;
   const ip = (proto: number) =>
@@ -179,10 +192,14 @@ function tunnelHeader(
   if (type === "gre") {
     return `header(size=42,type=${VPORT_TYPE.gre},${eth},${ip(47)},gre((flags=0x2000,proto=0x6558),key=0x${id.toString(16)}))`;
   }
+  // With checksums on, OVS leaves 0xffff in the header for the datapath to fill in.
+  const udp = `udp(src=0,dst=${tpDst},csum=${extra.csum ? "0xffff" : "0x0"})`;
   if (type === "geneve") {
-    return `header(size=50,type=${VPORT_TYPE.geneve},${eth},${ip(17)},udp(src=0,dst=${tpDst},csum=0x0),geneve(vni=0x${id.toString(16)}))`;
+    const g = extra.geneve;
+    const opts = g?.text ? `,${g.text}` : "";
+    return `header(size=${50 + (g?.bytes ?? 0)},type=${VPORT_TYPE.geneve},${eth},${ip(17)},${udp},geneve(${g?.critical ? "crit," : ""}vni=0x${id.toString(16)}${opts}))`;
   }
-  return `header(size=50,type=${VPORT_TYPE.vxlan},${eth},${ip(17)},udp(src=0,dst=${tpDst},csum=0x0),vxlan(flags=0x8000000,vni=0x${id.toString(16)}))`;
+  return `header(size=50,type=${VPORT_TYPE.vxlan},${eth},${ip(17)},${udp},vxlan(flags=0x8000000,vni=0x${id.toString(16)}))`;
 }
 
 /**

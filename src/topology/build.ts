@@ -140,6 +140,7 @@ export function buildHostTopology(host: Host): HostTopology {
         ] as const)
           if (o.has(k)) t[key] = o.get(k) as string;
         if (o.has("dst_port")) t.dstPort = Number(o.get("dst_port"));
+        if (o.get("csum") === "true") t.csum = true;
         port.tunnel = t;
         if (t.local) topo.localIps.add(t.local);
       }

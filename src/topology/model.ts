@@ -17,6 +17,8 @@ export interface TunnelInfo {
   inKey?: string;
   outKey?: string;
   dstPort?: number;
+  /** options:csum=true: the outer UDP checksum is computed (OVN sets it on its Geneve ports). */
+  csum?: boolean;
 }
 
 /** The Neutron role of an OVS port, from its name prefix (and type for taps). */

@@ -16,6 +16,7 @@ import {
 import { escapeKeepingLayout } from "../../util/escape.js";
 import { EXIT, out, UsageError } from "../io.js";
 import { loadInputs, toJson } from "./hosts.js";
+import { ovnIndex, ovnTraceJson, ovnTraceText } from "./ovn.js";
 
 function pickHost(switches: SimHost[], bridge: string, wanted?: string): SimHost {
   const candidates = switches.filter(
@@ -92,6 +93,10 @@ export function registerTrace(program: Command): void {
       "kernel (set(tunnel(...))) or native (tnl_push); default: as the host's datapath does",
     )
     .option("--json", "steps, outputs, verdict and datapath actions as JSON")
+    .option(
+      "--ovn [central]",
+      "OVN: each step's logical flow and northbound object (ACL, port, load balancer...), found by cookie in the OVN databases of the loaded hosts or of the CENTRAL sosreport",
+    )
     .action(async (input, bridge, flowText, packetHex, opts) => {
       if (opts.tunnels !== undefined && opts.tunnels !== "kernel" && opts.tunnels !== "native")
         throw new UsageError(`--tunnels takes kernel or native, got "${opts.tunnels}"`);
@@ -121,10 +126,21 @@ export function registerTrace(program: Command): void {
         return v;
       });
       const result = trace({ host: sw, bridge, flow, withPacket: packet !== undefined, ctNext });
-      if (opts.json) out(toJson(traceJson(result)));
-      else {
+      const ovn = opts.ovn === undefined ? undefined : await ovnIndex(hosts, opts.ovn);
+      if (opts.json) {
+        const j = traceJson(result) as { steps: Array<Record<string, unknown>>; ovnDrop?: unknown };
+        if (ovn) {
+          const extra = ovnTraceJson(result, ovn);
+          j.steps.forEach((s, i) => {
+            s.ovn = extra.steps[i];
+          });
+          if (extra.ovnDrop) j.ovnDrop = extra.ovnDrop;
+        }
+        out(toJson(j));
+      } else {
         const name = (n: number) => (n === OFPP.local ? "LOCAL" : String(n));
-        out(escapeKeepingLayout(formatTrace(result, name)).replace(/\n$/, ""));
+        const text = formatTrace(result, name);
+        out(escapeKeepingLayout(ovn ? ovnTraceText(text, result, ovn) : text).replace(/\n$/, ""));
       }
       process.exitCode =
         result.verdict === "output" || result.verdict === "controller" ? EXIT.ok : EXIT.failure;

@@ -25,7 +25,13 @@ import { parseOfctlDumpGroups } from "../ofctl/groups.js";
 import { parseOfctlDumpPorts } from "../ofctl/port-stats.js";
 import { looksLikeOfctlShow, parseOfctlShow } from "../ofctl/ports.js";
 import { looksLikeClusterStatus, parseClusterStatus } from "../ovn/cluster-status.js";
-import { looksLikeTlvMap, parseConnectionStatus, parseCtZoneList, parseTlvMap } from "../ovn/controller.js";
+import {
+  looksLikeTlvMap,
+  parseConnectionStatus,
+  parseCtZoneList,
+  parseGroupTableList,
+  parseTlvMap,
+} from "../ovn/controller.js";
 import { looksLikeLflowList, parseLflowList } from "../ovn/lflow-list.js";
 import { looksLikeOvsdbFile, parseOvsdbFile } from "../ovn/ovsdb-file.js";
 import { looksLikeNbctlShow, looksLikeSbctlShow, parseNbctlShow, parseSbctlShow } from "../ovn/show.js";
@@ -307,6 +313,12 @@ export const KINDS = {
     names: [/^ovn-appctl_-t_.*ovn-controller.*_ct-zone-list$/],
     perBridge: false,
     parse: parseCtZoneList,
+  }),
+  ovnGroupTable: spec({
+    title: "OVN groups as ovn-controller made them (group-table-list)",
+    names: [/^ovn-appctl_-t_.*ovn-controller.*_group-table-list$/],
+    perBridge: false,
+    parse: parseGroupTableList,
   }),
   hostname: spec({
     title: "host name",

@@ -70,3 +70,30 @@ export function parseTlvMap(text: string, file: string): Parsed<TlvMapping[]> {
   }
   return { value: out, diagnostics: sink.diagnostics };
 }
+
+export interface ControllerGroup {
+  groupId: number;
+  /** The group as ovn-controller asked for it, OpenFlow 1.5 style (`type=select,selection_method=dp_hash,...`). */
+  desc: string;
+  /** `selection_method=` of a select group (the OpenFlow 1.3 dump-groups does not show it). */
+  selectionMethod?: string;
+  line: number;
+}
+
+/** `ovn-appctl -t ovn-controller group-table-list`: `DESCRIPTION: ID` per line. */
+export function parseGroupTableList(text: string, file: string): Parsed<ControllerGroup[]> {
+  const sink = new DiagnosticSink(file);
+  const out: ControllerGroup[] = [];
+  for (const l of dumpLines(text)) {
+    const m = /^(type=\S+): (\d+)$/.exec(l.text);
+    if (!m) {
+      sink.unparsed(l, "a group-table-list line (DESCRIPTION: ID)");
+      continue;
+    }
+    const g: ControllerGroup = { groupId: Number(m[2]), desc: m[1], line: l.line };
+    const sel = /(?:^|,)selection_method=(\w+)/.exec(m[1]);
+    if (sel) g.selectionMethod = sel[1];
+    out.push(g);
+  }
+  return { value: out, diagnostics: sink.diagnostics };
+}

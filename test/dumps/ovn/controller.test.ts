@@ -1,7 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConnectionStatus, parseCtZoneList, parseTlvMap } from "../../../src/dumps/ovn/controller.js";
+import {
+  parseConnectionStatus,
+  parseCtZoneList,
+  parseGroupTableList,
+  parseTlvMap,
+} from "../../../src/dumps/ovn/controller.js";
 import { REPO_ROOT } from "../../support/shared.js";
 
 const HV1 = join(REPO_ROOT, "fixtures/ovn-lab/hv1");
@@ -24,6 +29,14 @@ describe("chassis dumps of the recorded lab", () => {
     expect(p.diagnostics).toEqual([]);
     expect(p.value).toMatchObject([{ optClass: 0x102, type: 0x80, length: 4, field: "tun_metadata0" }]);
   });
+  it("group-table-list: OVN's load balancer groups use dp_hash", () => {
+    const p = parseGroupTableList(read("operator/ovn-appctl_-t_ovn-controller_group-table-list"), "g");
+    expect(p.diagnostics).toEqual([]);
+    expect(p.value.map((g) => [g.groupId, g.selectionMethod])).toEqual([
+      [1, "dp_hash"],
+      [2, "dp_hash"],
+    ]);
+  });
   it("connection-status", () => {
     const f =
       "sos_commands/ovn_central/ovn-appctl_-t_.var.run.ovn.ovn-controller.12979.ctl_connection-status";
@@ -34,6 +47,7 @@ describe("chassis dumps of the recorded lab", () => {
     ["a line without a zone", () => parseCtZoneList("vm1\n", "f"), 1, 1],
     ["a damaged mapping row", () => parseTlvMap(" mapping table:\n  0x102 zz\n", "f"), 2, 3],
     ["a second status line", () => parseConnectionStatus("connected\nmore\n", "f"), 2, 1],
+    ["a group line without its id", () => parseGroupTableList("type=select\n", "f"), 1, 1],
   ])("reports %s", (_, run, line, column) => {
     expect(run().diagnostics[0]).toMatchObject({ file: "f", line, column });
   });

@@ -1,0 +1,51 @@
+/**
+ * `--ovn` for trace: the OVN databases of the loaded hosts (or of the central node's sosreport given
+ * to `--ovn`), each step's logical flow and northbound object, and the logical reading of a drop.
+ */
+import type { Host } from "../../dumps/host/load.js";
+import { CookieIndex } from "../../ovn/cookies.js";
+import { ovnDatabases } from "../../ovn/db.js";
+import { annotateTraceText, explainOvnDrop, formatOvnDrop, stepTargets } from "../../ovn/explain.js";
+import { buildOvnModel } from "../../ovn/model.js";
+import { formatFlow } from "../../pipeline/flow-format.js";
+import { type TraceResult, traceSteps } from "../../pipeline/index.js";
+import { UsageError } from "../io.js";
+import { loadInputs } from "./hosts.js";
+
+/** The cookie index of the OVN databases found in the loaded hosts and in `extra` (a path), if any. */
+export async function ovnIndex(hosts: readonly Host[], extra: string | true): Promise<CookieIndex> {
+  const all = typeof extra === "string" ? [...hosts, ...(await loadInputs([extra], {}))] : hosts;
+  const model = buildOvnModel(ovnDatabases(all));
+  if (model.datapaths.size === 0)
+    throw new UsageError(
+      "--ovn: no OVN southbound database among the loaded hosts: load the central node's sosreport with the chassis' (one directory holding both), or name it: --ovn CENTRAL",
+    );
+  if (!model.haveLogicalFlows)
+    throw new UsageError(
+      "--ovn: the southbound data has no Logical_Flow rows with UUIDs (ovnsb_db.db is not in the sosreport): cookies cannot be mapped",
+    );
+  return new CookieIndex(model);
+}
+
+function finalFlowText(r: TraceResult): string {
+  const last = r.passes.at(-1);
+  return last ? formatFlow(last.finalFlow) : "";
+}
+
+/** The trace text with each step's logical reading under it, and the logical drop at the end. */
+export function ovnTraceText(text: string, r: TraceResult, index: CookieIndex): string {
+  let out = annotateTraceText(text, index);
+  if (r.verdict === "drop") {
+    const d = explainOvnDrop(r, index, finalFlowText(r));
+    if (d) out += `\n${formatOvnDrop(d)}`;
+  }
+  return out;
+}
+
+/** The JSON additions: `ovn` on each step (what its cookie names), `ovnDrop` for a drop. */
+export function ovnTraceJson(r: TraceResult, index: CookieIndex): { steps: unknown[]; ovnDrop?: unknown } {
+  const steps = traceSteps(r).map((s) => stepTargets(s, index));
+  const out: { steps: unknown[]; ovnDrop?: unknown } = { steps };
+  if (r.verdict === "drop") out.ovnDrop = explainOvnDrop(r, index, finalFlowText(r));
+  return out;
+}

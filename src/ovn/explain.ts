@@ -1,0 +1,217 @@
+/**
+ * A trace in logical terms: under each OpenFlow step, the logical flow (datapath, pipeline, stage,
+ * priority, match, actions) and the northbound object behind it, found by cookie; for a dropped packet,
+ * the logical stage and ACL that dropped it and the logical ports it was going between.
+ */
+import { type TraceResult, traceSteps } from "../pipeline/index.js";
+import type { TraceStep } from "../pipeline/trace-tree.js";
+import type { CookieIndex, CookieTarget, NbObject } from "./cookies.js";
+import type { LogicalDatapath, OvnModel, PortBinding } from "./model.js";
+
+/** What the last logical step of a dropped packet says. */
+export interface OvnDrop {
+  /** The logical flow whose OpenFlow flow dropped the packet (or the last one seen before the drop). */
+  stage?: string;
+  datapath?: string;
+  pipeline?: string;
+  priority?: number;
+  match?: string;
+  /** The ACL behind it, when the stage is an ACL stage. */
+  acl?: Extract<NbObject, { kind: "acl" }>;
+  inport?: string;
+  outport?: string;
+}
+
+const json = (s: string) => JSON.stringify(s);
+
+function dps(list: readonly LogicalDatapath[]): string {
+  return list.map((d) => json(d.name)).join(", ");
+}
+
+export function formatNbObject(o: NbObject): string {
+  switch (o.kind) {
+    case "acl": {
+      const named = o.name ? ` ${json(o.name)}` : "";
+      const log = o.log ? ` (log${o.severity ? `, severity ${o.severity}` : ""})` : "";
+      return `ACL${named}: ${o.direction}, priority=${o.priority}, match=(${o.match}), ${o.action}${log}`;
+    }
+    case "switchPort":
+      return `Logical Switch Port: ${o.name}${o.type ? ` type ${o.type}` : ""}, addresses ${JSON.stringify(o.addresses)}, port security ${JSON.stringify(o.portSecurity)}`;
+    case "routerPort":
+      return `Logical Router Port: ${o.name} mac ${o.mac} networks ${JSON.stringify(o.networks)}`;
+    case "loadBalancer":
+      return `Load Balancer: ${o.name} protocol ${o.protocol || "tcp"} vips ${o.vips.map(([v, b]) => `${v} -> ${b}`).join("; ")}`;
+    case "nat":
+      return `NAT: ${o.type} external ip ${o.externalIp} logical ip ${o.logicalIp}${o.logicalPort ? ` logical port ${o.logicalPort}` : ""}`;
+    case "route":
+      return `Route: ${o.prefix} via ${o.nexthop}${o.outputPort ? ` (port ${o.outputPort})` : ""}, policy=${o.policy || "dst-ip"}`;
+    case "policy":
+      return `Logical Router Policy: priority ${o.priority} match=(${o.match}) action ${o.action}${o.nexthop ? ` nexthop ${o.nexthop}` : ""}`;
+    case "qos":
+      return `QoS: ${o.direction}, priority=${o.priority}, match=(${o.match}), ${o.action}`;
+    case "dhcpOptions":
+      return `DHCP Options: cidr ${o.cidr}`;
+    default: {
+      const _: never = o;
+      return _;
+    }
+  }
+}
+
+function bindingText(b: PortBinding): string {
+  const dp = b.datapath ? ` on ${json(b.datapath.name)}` : "";
+  const where = b.chassis
+    ? `chassis ${json(b.chassis.name)}`
+    : b.type
+      ? `type ${b.type}`
+      : "bound to no chassis";
+  return `Port Binding: logical_port ${json(b.logicalPort)}${dp}, tunnel_key ${b.tunnelKey}, ${where}`;
+}
+
+/** The annotation lines of one step (without indentation), ovn-detrace's content in ovspath's words. */
+export function formatTargets(targets: readonly CookieTarget[]): string[] {
+  const out: string[] = [];
+  for (const t of targets) {
+    switch (t.kind) {
+      case "logicalFlow": {
+        const f = t.flow;
+        out.push(
+          `* Logical flow: ${dps(f.datapaths)} ${f.pipeline} table=${f.table} (${f.stage}), priority=${f.priority}, match=(${f.match}), actions=(${f.actions})`,
+        );
+        for (const o of t.nb) out.push(`   * ${formatNbObject(o)}`);
+        break;
+      }
+      case "portBinding":
+        out.push(`* ${bindingText(t.binding)}`);
+        break;
+      case "macBinding": {
+        const b = t.binding;
+        out.push(
+          `* MAC Binding: ip ${b.ip}, mac ${b.mac}, logical_port ${json(b.logicalPort)}${b.datapath ? ` on ${json(b.datapath.name)}` : ""}`,
+        );
+        break;
+      }
+      case "multicastGroup": {
+        const g = t.group;
+        out.push(
+          `* Multicast Group: ${json(g.name)}${g.datapath ? ` on ${json(g.datapath.name)}` : ""}, tunnel_key ${g.tunnelKey}, ports ${g.ports.join(", ")}`,
+        );
+        break;
+      }
+      case "chassis":
+        out.push(`* Chassis: ${json(t.chassis.name)} (hostname ${t.chassis.hostname})`);
+        break;
+      default: {
+        const _: never = t;
+        return _;
+      }
+    }
+  }
+  return out;
+}
+
+const COOKIE = /^( *)\d+\. .*, cookie 0x([0-9a-f]+)$/;
+const TABLE = /^ *\d+\. /;
+
+/**
+ * Annotates ofproto/trace text as ovn-detrace does: after each flow block (a table line with a cookie
+ * and its actions, up to the next table line or blank line) the lines of what the cookie names,
+ * indented under the table line. Works on OVS's own trace output as well as on ovspath's.
+ */
+export function annotateTraceText(text: string, index: CookieIndex): string {
+  const out: string[] = [];
+  let pending: { indent: string; lines: string[] } | undefined;
+  const flush = () => {
+    if (pending) for (const l of pending.lines) out.push(`${pending.indent}    ${l}`);
+    pending = undefined;
+  };
+  for (const line of text.split("\n")) {
+    if (pending && (TABLE.test(line) || line.trim() === "")) flush();
+    out.push(line);
+    const m = COOKIE.exec(line);
+    if (m) {
+      const lines = formatTargets(index.lookup(BigInt(`0x${m[2]}`)));
+      if (lines.length > 0) pending = { indent: m[1], lines };
+    }
+  }
+  flush();
+  return out.join("\n");
+}
+
+/** The step's targets in JSON-friendly form (for `trace --ovn --json`). */
+export function stepTargets(step: TraceStep, index: CookieIndex): CookieTarget[] {
+  return step.cookie === undefined ? [] : index.lookup(step.cookie);
+}
+
+function regValue(flowText: string, field: string): number | undefined {
+  const m = new RegExp(`(?:^|,)${field}=(0x[0-9a-f]+|\\d+)(?:,|$)`).exec(flowText);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The logical port a register names on the datapath `metadata` names (reg14 inport, reg15 outport). */
+export function logicalPort(
+  model: OvnModel,
+  metadata: number | undefined,
+  key: number | undefined,
+): string | undefined {
+  if (metadata === undefined || key === undefined || key === 0) return undefined;
+  const b = model.portBindings.find((p) => p.datapath?.tunnelKey === metadata && p.tunnelKey === key);
+  if (b) return b.logicalPort;
+  const g = model.multicastGroups.find((x) => x.datapath?.tunnelKey === metadata && x.tunnelKey === key);
+  return g?.name;
+}
+
+/**
+ * Why a dropped packet was dropped, logically: the last step of the last pass with a logical flow
+ * (the OpenFlow flow that dropped it, or the last logical decision before an empty action list), and
+ * the ports from the flow as it was there (`metadata` the datapath, reg14 inport, reg15 outport).
+ */
+export function explainOvnDrop(
+  result: TraceResult,
+  index: CookieIndex,
+  finalFlowText: string,
+): OvnDrop | undefined {
+  if (result.passes.length === 0) return undefined;
+  const steps = traceSteps(result);
+  let drop: OvnDrop | undefined;
+  for (const s of steps.reverse()) {
+    const lf = stepTargets(s, index).find((t) => t.kind === "logicalFlow");
+    if (lf?.kind !== "logicalFlow") continue;
+    drop = {
+      stage: lf.flow.stage,
+      datapath: lf.flow.datapaths.map((d) => d.name).join(", "),
+      pipeline: lf.flow.pipeline,
+      priority: lf.flow.priority,
+      match: lf.flow.match,
+    };
+    const acl = lf.nb.find((o) => o.kind === "acl");
+    if (acl?.kind === "acl") drop.acl = acl;
+    break;
+  }
+  drop ??= {};
+  const md = regValue(finalFlowText, "metadata");
+  const inport = logicalPort(index.model, md, regValue(finalFlowText, "reg14"));
+  const outport = logicalPort(index.model, md, regValue(finalFlowText, "reg15"));
+  if (inport) drop.inport = inport;
+  if (outport) drop.outport = outport;
+  // A flow shared by several datapaths (a datapath group) dropped the packet on the one `metadata` names.
+  const dp = [...index.model.datapaths.values()].find((d) => d.tunnelKey === md);
+  if (dp && (drop.datapath === undefined || drop.datapath.split(", ").includes(dp.name)))
+    drop.datapath = dp.name;
+  return drop;
+}
+
+export function formatOvnDrop(d: OvnDrop): string {
+  const where = d.stage
+    ? `in ${d.datapath ? `${json(d.datapath)} ` : ""}${d.pipeline ?? ""} stage ${d.stage}`
+    : "";
+  const ports = [d.inport ? `inport ${json(d.inport)}` : "", d.outport ? `outport ${json(d.outport)}` : ""]
+    .filter(Boolean)
+    .join(", ");
+  const by = d.acl
+    ? ` by ${formatNbObject(d.acl)}`
+    : d.match !== undefined
+      ? ` by the logical flow priority=${d.priority}, match=(${d.match})`
+      : "";
+  return `OVN: dropped ${where}${by}${ports ? ` (${ports})` : ""}`.replace(/ {2,}/g, " ");
+}
