@@ -17,7 +17,35 @@ const TRACES = join(LAB, "traces");
 /** ovn-detrace prints match and actions with Python's strip('"'). */
 const strip = (s: string) => s.replace(/^"+|"+$/g, "");
 
-/** The facts ovn-detrace printed after each cookie, keyed by step (file and line). */
+/** How each kind of ovn-detrace line reads as a fact (undefined: a heading, no fact). */
+const DETRACE_LINES: Array<[RegExp, (m: RegExpExecArray) => string | undefined]> = [
+  [
+    /^Logical flow: table=(\d+) \((\w+)\), priority=(\d+), match=\((.*)$/,
+    (m) => {
+      const cut = m[4].lastIndexOf("), actions=(");
+      return `lflow ${m[1]} ${m[2]} ${m[3]} (${m[4].slice(0, cut)}) (${m[4].slice(cut + 12, -1)})`;
+    },
+  ],
+  [/^ {4}"(.*)" \([0-9a-f-]+\) \[(\w+)\]$/, (m) => `dp ${m[1]} ${m[2]}`],
+  [
+    /^Port Binding: logical_port "(.*)", tunnel_key (\d+), (?:chassis-name "(.*)", .*)?$/,
+    (m) => `pb ${m[1]} ${m[2]} ${m[3] ?? "-"}`,
+  ],
+  [
+    /^Multicast Group: name "(.*)", tunnel_key (\d+) ports: \((.*)\)$/,
+    (m) => `mc ${m[1]} ${m[2]} ${m[3].split(", ").sort().join(",")}`,
+  ],
+  [
+    /^ACL: (\S+), priority=(\d+), match=\((.*)\), ([\w-]+)( \(log\))?$/,
+    (m) => `acl ${m[1]} ${m[2]} (${m[3]}) ${m[4]}${m[5] ? " log" : ""}`,
+  ],
+  [/^Logical Switch Port: (\S+) /, (m) => `lsp ${m[1]}`],
+  [/^Logical Router Port: (\S+) /, (m) => `lrp ${m[1]}`],
+  [/^Load Balancer: (\S+) /, (m) => `lb ${m[1]}`],
+  [/^Logical datapaths?:/, () => undefined],
+];
+
+/** The facts ovn-detrace printed after each cookie, step by step. */
 function detraceFacts(text: string): Array<{ cookie: string; facts: string[] }> {
   const out: Array<{ cookie: string; facts: string[] }> = [];
   let cur: { cookie: string; facts: string[] } | undefined;
@@ -30,25 +58,10 @@ function detraceFacts(text: string): Array<{ cookie: string; facts: string[] }> 
     }
     if (!cur || !/^ {2,3}\* /.test(line)) continue;
     const t = line.replace(/^ {2,3}\* /, "");
-    let m: RegExpExecArray | null;
-    if ((m = /^Logical flow: table=(\d+) \((\w+)\), priority=(\d+), match=\((.*)$/.exec(t))) {
-      const rest = m[4];
-      const cut = rest.lastIndexOf("), actions=(");
-      cur.facts.push(`lflow ${m[1]} ${m[2]} ${m[3]} (${rest.slice(0, cut)}) (${rest.slice(cut + 12, -1)})`);
-    } else if ((m = /^ {4}"(.*)" \([0-9a-f-]+\) \[(\w+)\]$/.exec(t))) cur.facts.push(`dp ${m[1]} ${m[2]}`);
-    else if (
-      (m = /^Port Binding: logical_port "(.*)", tunnel_key (\d+), (?:chassis-name "(.*)", .*)?$/.exec(t))
-    )
-      cur.facts.push(`pb ${m[1]} ${m[2]} ${m[3] ?? "-"}`);
-    else if ((m = /^Multicast Group: name "(.*)", tunnel_key (\d+) ports: \((.*)\)$/.exec(t)))
-      cur.facts.push(`mc ${m[1]} ${m[2]} ${m[3].split(", ").sort().join(",")}`);
-    else if ((m = /^ACL: (\S+), priority=(\d+), match=\((.*)\), ([\w-]+)( \(log\))?$/.exec(t)))
-      cur.facts.push(`acl ${m[1]} ${m[2]} (${m[3]}) ${m[4]}${m[5] ? " log" : ""}`);
-    else if ((m = /^Logical Switch Port: (\S+) /.exec(t))) cur.facts.push(`lsp ${m[1]}`);
-    else if ((m = /^Logical Router Port: (\S+) /.exec(t))) cur.facts.push(`lrp ${m[1]}`);
-    else if ((m = /^Load Balancer: (\S+) /.exec(t))) cur.facts.push(`lb ${m[1]}`);
-    else if (/^Logical datapaths?:/.test(t)) continue;
-    else throw new Error(`detrace line not understood by the test: ${line}`);
+    const rule = DETRACE_LINES.find(([re]) => re.test(t));
+    if (!rule) throw new Error(`detrace line not understood by the test: ${line}`);
+    const fact = rule[1](rule[0].exec(t) as RegExpExecArray);
+    if (fact !== undefined) cur.facts.push(fact);
   }
   return out;
 }
