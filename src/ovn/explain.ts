@@ -3,9 +3,12 @@
  * priority, match, actions) and the northbound object behind it, found by cookie; for a dropped packet,
  * the logical stage and ACL that dropped it and the logical ports it was going between.
  */
-import { type TraceResult, traceSteps } from "../pipeline/index.js";
-import type { TraceStep } from "../pipeline/trace-tree.js";
+import { fieldNamed, readField } from "../model/fields.js";
+import type { FlowKey } from "../model/layout.js";
+import type { TraceResult } from "../pipeline/index.js";
+import type { TraceNode, TraceStep } from "../pipeline/trace-tree.js";
 import type { CookieIndex, CookieTarget, NbObject } from "./cookies.js";
+import { list, str } from "./db.js";
 import type { LogicalDatapath, OvnModel, PortBinding } from "./model.js";
 
 /** What the last logical step of a dropped packet says. */
@@ -20,6 +23,10 @@ export interface OvnDrop {
   acl?: Extract<NbObject, { kind: "acl" }>;
   inport?: string;
   outport?: string;
+  /** For a port security stage: the port's port_security (MAC and addresses it may send from/receive). */
+  portSecurity?: string[];
+  /** The ACL logs: the packet went to ovn-controller to be logged, and no further. */
+  logged?: boolean;
 }
 
 const json = (s: string) => JSON.stringify(s);
@@ -143,41 +150,43 @@ export function stepTargets(step: TraceStep, index: CookieIndex): CookieTarget[]
   return step.cookie === undefined ? [] : index.lookup(step.cookie);
 }
 
-function regValue(flowText: string, field: string): number | undefined {
-  const m = new RegExp(`(?:^|,)${field}=(0x[0-9a-f]+|\\d+)(?:,|$)`).exec(flowText);
-  return m ? Number(m[1]) : undefined;
-}
-
 /** The logical port a register names on the datapath `metadata` names (reg14 inport, reg15 outport). */
-export function logicalPort(
-  model: OvnModel,
-  metadata: number | undefined,
-  key: number | undefined,
-): string | undefined {
-  if (metadata === undefined || key === undefined || key === 0) return undefined;
+export function logicalPort(model: OvnModel, metadata: number, key: number): string | undefined {
+  if (key === 0) return undefined;
   const b = model.portBindings.find((p) => p.datapath?.tunnelKey === metadata && p.tunnelKey === key);
   if (b) return b.logicalPort;
   const g = model.multicastGroups.find((x) => x.datapath?.tunnelKey === metadata && x.tunnelKey === key);
   return g?.name;
 }
 
+/** Every table step of a trace with the flow key its lookup saw, in trace order. */
+function stepsWithKeys(result: TraceResult): Array<{ step: TraceStep; key: FlowKey | undefined }> {
+  const out: Array<{ step: TraceStep; key: FlowKey | undefined }> = [];
+  const walk = (nodes: readonly TraceNode[]) => {
+    for (const n of nodes) {
+      if (n.step) out.push({ step: n.step, key: n.key });
+      walk(n.subs);
+    }
+  };
+  for (const p of result.passes) walk(p.nodes);
+  return out;
+}
+
+const METADATA = fieldNamed("metadata");
+const REG14 = fieldNamed("reg14");
+const REG15 = fieldNamed("reg15");
+
 /**
- * Why a dropped packet was dropped, logically: the last step of the last pass with a logical flow
- * (the OpenFlow flow that dropped it, or the last logical decision before an empty action list), and
- * the ports from the flow as it was there (`metadata` the datapath, reg14 inport, reg15 outport).
+ * Why a dropped packet was dropped, logically: the last step with a logical flow (the OpenFlow flow
+ * that dropped it, or the last logical decision before an empty action list), and the ports as that
+ * step's lookup saw them (`metadata` the datapath, reg14 the inport, reg15 the outport).
  */
-export function explainOvnDrop(
-  result: TraceResult,
-  index: CookieIndex,
-  finalFlowText: string,
-): OvnDrop | undefined {
-  if (result.passes.length === 0) return undefined;
-  const steps = traceSteps(result);
-  let drop: OvnDrop | undefined;
-  for (const s of steps.reverse()) {
-    const lf = stepTargets(s, index).find((t) => t.kind === "logicalFlow");
+export function explainOvnDrop(result: TraceResult, index: CookieIndex): OvnDrop | undefined {
+  const steps = stepsWithKeys(result);
+  for (const { step, key } of steps.reverse()) {
+    const lf = stepTargets(step, index).find((t) => t.kind === "logicalFlow");
     if (lf?.kind !== "logicalFlow") continue;
-    drop = {
+    const drop: OvnDrop = {
       stage: lf.flow.stage,
       datapath: lf.flow.datapaths.map((d) => d.name).join(", "),
       pipeline: lf.flow.pipeline,
@@ -186,19 +195,24 @@ export function explainOvnDrop(
     };
     const acl = lf.nb.find((o) => o.kind === "acl");
     if (acl?.kind === "acl") drop.acl = acl;
-    break;
+    if (!key) return drop;
+    const md = Number(readField(key, METADATA));
+    // A flow shared by several datapaths (a datapath group) ran on the one `metadata` names.
+    const dp = lf.flow.datapaths.find((d) => d.tunnelKey === md);
+    if (dp) drop.datapath = dp.name;
+    const inport = logicalPort(index.model, md, Number(readField(key, REG14)));
+    const outport = logicalPort(index.model, md, Number(readField(key, REG15)));
+    if (inport) drop.inport = inport;
+    if (outport) drop.outport = outport;
+    if (/port_sec/.test(lf.flow.stage) && inport) {
+      const lsp = index.model.nb
+        .get("Logical_Switch_Port")
+        ?.find((r) => str(r, "name") === (lf.flow.pipeline === "egress" ? outport : inport));
+      if (lsp) drop.portSecurity = list(lsp, "port_security").map(String);
+    }
+    return drop;
   }
-  drop ??= {};
-  const md = regValue(finalFlowText, "metadata");
-  const inport = logicalPort(index.model, md, regValue(finalFlowText, "reg14"));
-  const outport = logicalPort(index.model, md, regValue(finalFlowText, "reg15"));
-  if (inport) drop.inport = inport;
-  if (outport) drop.outport = outport;
-  // A flow shared by several datapaths (a datapath group) dropped the packet on the one `metadata` names.
-  const dp = [...index.model.datapaths.values()].find((d) => d.tunnelKey === md);
-  if (dp && (drop.datapath === undefined || drop.datapath.split(", ").includes(dp.name)))
-    drop.datapath = dp.name;
-  return drop;
+  return undefined;
 }
 
 export function formatOvnDrop(d: OvnDrop): string {
@@ -213,5 +227,7 @@ export function formatOvnDrop(d: OvnDrop): string {
     : d.match !== undefined
       ? ` by the logical flow priority=${d.priority}, match=(${d.match})`
       : "";
-  return `OVN: dropped ${where}${by}${ports ? ` (${ports})` : ""}`.replace(/ {2,}/g, " ");
+  const sec = d.portSecurity ? `; port security ${JSON.stringify(d.portSecurity)}` : "";
+  const verb = d.logged ? "dropped (and logged by ovn-controller)" : "dropped";
+  return `OVN: ${verb} ${where}${by}${ports ? ` (${ports}${sec})` : ""}`.replace(/ {2,}/g, " ");
 }

@@ -5,9 +5,14 @@
 import type { Host } from "../../dumps/host/load.js";
 import { CookieIndex } from "../../ovn/cookies.js";
 import { ovnDatabases } from "../../ovn/db.js";
-import { annotateTraceText, explainOvnDrop, formatOvnDrop, stepTargets } from "../../ovn/explain.js";
+import {
+  annotateTraceText,
+  explainOvnDrop,
+  formatOvnDrop,
+  type OvnDrop,
+  stepTargets,
+} from "../../ovn/explain.js";
 import { buildOvnModel } from "../../ovn/model.js";
-import { formatFlow } from "../../pipeline/flow-format.js";
 import { type TraceResult, traceSteps } from "../../pipeline/index.js";
 import { UsageError } from "../io.js";
 import { loadInputs } from "./hosts.js";
@@ -27,25 +32,28 @@ export async function ovnIndex(hosts: readonly Host[], extra: string | true): Pr
   return new CookieIndex(model);
 }
 
-function finalFlowText(r: TraceResult): string {
-  const last = r.passes.at(-1);
-  return last ? formatFlow(last.finalFlow) : "";
+/**
+ * The logical drop, when the packet is dropped: by OVS (verdict drop), or by an ACL that logs — its
+ * packet goes to ovn-controller to be logged (verdict controller) and no further.
+ */
+function ovnDrop(r: TraceResult, index: CookieIndex): OvnDrop | undefined {
+  if (r.verdict !== "drop" && r.verdict !== "controller") return undefined;
+  const d = explainOvnDrop(r, index);
+  if (r.verdict === "drop") return d;
+  return d?.acl?.log && /^(drop|reject)$/.test(d.acl.action) ? { ...d, logged: true } : undefined;
 }
 
 /** The trace text with each step's logical reading under it, and the logical drop at the end. */
 export function ovnTraceText(text: string, r: TraceResult, index: CookieIndex): string {
-  let out = annotateTraceText(text, index);
-  if (r.verdict === "drop") {
-    const d = explainOvnDrop(r, index, finalFlowText(r));
-    if (d) out += `\n${formatOvnDrop(d)}`;
-  }
-  return out;
+  const d = ovnDrop(r, index);
+  return `${annotateTraceText(text, index)}${d ? `\n${formatOvnDrop(d)}` : ""}`;
 }
 
 /** The JSON additions: `ovn` on each step (what its cookie names), `ovnDrop` for a drop. */
 export function ovnTraceJson(r: TraceResult, index: CookieIndex): { steps: unknown[]; ovnDrop?: unknown } {
   const steps = traceSteps(r).map((s) => stepTargets(s, index));
   const out: { steps: unknown[]; ovnDrop?: unknown } = { steps };
-  if (r.verdict === "drop") out.ovnDrop = explainOvnDrop(r, index, finalFlowText(r));
+  const d = ovnDrop(r, index);
+  if (d) out.ovnDrop = d;
   return out;
 }

@@ -1,0 +1,80 @@
+/**
+ * `ovspath trace --ovn` on the recorded OVN lab: every dropped packet of the lab is named as ovn-detrace
+ * named it — the ACL (direction, priority, match) of its last step, or the logical stage.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readRecordedTrace } from "../support/ovs-trace.js";
+import { REPO_ROOT } from "../support/shared.js";
+
+const LAB = join(REPO_ROOT, "fixtures/ovn-lab");
+
+function ovspath(...args: string[]) {
+  const res = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "ovspath.js"), ...args], {
+    encoding: "utf8",
+  });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+const index = readFileSync(join(LAB, "traces/INDEX.tsv"), "utf8")
+  .trim()
+  .split("\n")
+  .slice(1)
+  .map((l) => l.split("\t"));
+const drops = index
+  .filter(([, , category]) => /drop$/.test(category))
+  .map(([file, host, category]) => [file, host, category]);
+
+/** What ovn-detrace printed last: the last logical flow's stage and the last ACL line. */
+function detraceVerdict(file: string): { stage?: string; acl?: string } {
+  const lines = readFileSync(join(LAB, "traces", file.replace(/\.txt$/, ".detrace.txt")), "utf8").split("\n");
+  const stage = lines.filter((l) => l.includes("* Logical flow:")).at(-1);
+  const acl = lines.filter((l) => l.includes("* ACL:")).at(-1);
+  return {
+    stage: stage && /\((\w+)\)/.exec(stage)?.[1],
+    acl: acl?.replace(/^\s*\* ACL: /, "").replace(/ \(log\)$/, ""),
+  };
+}
+
+function traceArgs(file: string, host: string): string[] {
+  const rec = readRecordedTrace(readFileSync(join(LAB, "traces", file), "utf8"));
+  return ["trace", LAB, rec.bridge, rec.flow, "--host", host, ...rec.ctNext.flatMap((c) => ["--ct-next", c])];
+}
+
+describe("ovspath trace --ovn: drops named as ovn-detrace named them", () => {
+  it("the lab has its drop cases", () => expect(drops.length).toBeGreaterThanOrEqual(8));
+  it.each(drops)("%s on %s (%s)", (file, host) => {
+    const want = detraceVerdict(file);
+    const r = ovspath(...traceArgs(file, host), "--ovn", "--json");
+    expect(r.stderr).toBe("");
+    const j = JSON.parse(r.stdout);
+    expect(j.ovnDrop.stage).toBe(want.stage);
+    if (want.acl) {
+      const a = j.ovnDrop.acl;
+      expect(`${a.direction}, priority=${a.priority}, match=(${a.match}), ${a.action}`).toBe(want.acl);
+    } else expect(j.ovnDrop.acl).toBeUndefined();
+    // Every step with a cookie is explained (OVN gives its fixed physical flows cookie 0).
+    expect(
+      j.steps.filter(
+        (s: { cookie?: string; ovn: unknown[] }) => s.cookie && s.cookie !== "0x0" && s.ovn.length === 0,
+      ),
+    ).toEqual([]);
+  });
+  it("text: the logical flow and ACL under the OpenFlow step, the verdict at the end", () => {
+    const r = ovspath(...traceArgs("014-hv1.txt", "hv1"), "--ovn");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /16\. ip,reg0=0x200\/0x200,reg14=0x2,metadata=0x2, priority 2001, cookie 0x[0-9a-f]+\n {4}drop\n {4}\* Logical flow: "ls\d", "ls\d" ingress table=8 \(ls_in_acl\), priority=2001, match=\(reg0\[9\] == 1 && \(inport == @pg_drop && ip\)\), actions=\(\/\* drop \*\/\)\n {7}\* ACL: from-lport, priority=1001, match=\(inport == @pg_drop && ip\), drop\n/,
+    );
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(
+      'OVN: dropped in "ls2" ingress stage ls_in_acl by ACL: from-lport, priority=1001, match=(inport == @pg_drop && ip), drop (inport "vm4")',
+    );
+  });
+  it("a chassis without the central node's databases: a usage error that says what to load", () => {
+    const r = ovspath("trace", join(LAB, "hv1"), "br-int", "in_port=vm1", "--ovn");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--ovn: no OVN southbound database/);
+  });
+});
