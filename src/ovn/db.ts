@@ -15,6 +15,8 @@ export interface OvnDatabases {
   sb: Tables;
   /** Where each came from, for the report ("central: ovnsb_db.db"). */
   sources: string[];
+  /** The file each table was read from, by `nb:Table` / `sb:Table` (evidence for findings). */
+  origin: Map<string, string>;
 }
 
 function addList(into: Tables, table: string, rows: OvsdbRecord[]): void {
@@ -35,19 +37,32 @@ export function ovnDatabases(hosts: readonly Host[]): OvnDatabases {
   const nb: Tables = new Map();
   const sb: Tables = new Map();
   const sources: string[] = [];
+  const origin = new Map<string, string>();
   for (const h of hosts)
     for (const d of h.dumps.ovnDatabase) {
-      const into =
-        d.value.name === "OVN_Northbound" ? nb : d.value.name === "OVN_Southbound" ? sb : undefined;
-      if (!into) continue;
+      const which = d.value.name === "OVN_Northbound" ? "nb" : d.value.name === "OVN_Southbound" ? "sb" : "";
+      if (!which) continue;
+      const into = which === "nb" ? nb : sb;
       sources.push(d.file);
-      for (const [t, rows] of d.value.tables) if (!into.has(t)) into.set(t, rows);
+      for (const [t, rows] of d.value.tables)
+        if (!into.has(t)) {
+          into.set(t, rows);
+          origin.set(`${which}:${t}`, d.file);
+        }
     }
-  for (const h of hosts) {
-    for (const d of h.dumps.ovnNbList) if (d.table && !nb.has(d.table)) addList(nb, d.table, d.value);
-    for (const d of h.dumps.ovnSbList) if (d.table && !sb.has(d.table)) addList(sb, d.table, d.value);
-  }
-  return { nb, sb, sources };
+  // `list` outputs fill the tables no database file gave (two listings of one table merge).
+  const fromFiles = new Set(origin.keys());
+  for (const h of hosts)
+    for (const [which, into, dumps] of [
+      ["nb", nb, h.dumps.ovnNbList],
+      ["sb", sb, h.dumps.ovnSbList],
+    ] as const)
+      for (const d of dumps) {
+        if (!d.table || fromFiles.has(`${which}:${d.table}`)) continue;
+        addList(into, d.table, d.value);
+        if (!origin.has(`${which}:${d.table}`)) origin.set(`${which}:${d.table}`, d.file);
+      }
+  return { nb, sb, sources, origin };
 }
 
 // ---- Reading columns whichever way they were printed ----

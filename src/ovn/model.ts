@@ -68,6 +68,8 @@ export interface MacBinding {
 export interface OvnModel {
   nb: Tables;
   sb: Tables;
+  /** The file each table came from (`nb:ACL` → path). */
+  origin: Map<string, string>;
   datapaths: Map<string, LogicalDatapath>;
   chassis: Map<string, ChassisInfo>;
   portBindings: PortBinding[];
@@ -177,6 +179,7 @@ export function buildOvnModel(db: OvnDatabases): OvnModel {
   return {
     nb,
     sb,
+    origin: db.origin,
     datapaths,
     chassis,
     portBindings,

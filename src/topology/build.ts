@@ -81,6 +81,13 @@ export function buildHostTopology(host: Host): HostTopology {
     segments: [],
     ipHints: [],
   };
+  // OVN's tunnel ports name no local_ip: the chassis' encapsulation IPs are its tunnel endpoints.
+  for (const d of host.dumps.vsctlList.filter((l) => l.table === "open_vswitch"))
+    for (const r of d.value) {
+      const ids = r.columns.get("external_ids");
+      const encap = ids instanceof Map ? ids.get("ovn-encap-ip") : undefined;
+      if (typeof encap === "string") for (const ip of encap.split(",")) topo.localIps.add(ip.trim());
+    }
   const ifaceRecords = new Map(
     (host.dumps.vsctlList.find((l) => l.table === "interface")?.value ?? []).map((r) => [
       asString(r.columns.get("name")),

@@ -13,9 +13,11 @@ import {
   stepTargets,
 } from "../../ovn/explain.js";
 import { buildOvnModel } from "../../ovn/model.js";
+import { buildOvnTopology } from "../../ovn/topology.js";
 import { type TraceResult, traceSteps } from "../../pipeline/index.js";
-import { UsageError } from "../io.js";
-import { loadInputs } from "./hosts.js";
+import { ovnTopoDot, ovnTopoMermaid, ovnTopoText } from "../../present/ovn-topo-view.js";
+import { EXIT, out, UsageError } from "../io.js";
+import { errorCount, loadInputs, toJson } from "./hosts.js";
 
 /** The cookie index of the OVN databases found in the loaded hosts and in `extra` (a path), if any. */
 export async function ovnIndex(hosts: readonly Host[], extra: string | true): Promise<CookieIndex> {
@@ -56,4 +58,23 @@ export function ovnTraceJson(r: TraceResult, index: CookieIndex): { steps: unkno
   const d = ovnDrop(r, index);
   if (d) out.ovnDrop = d;
   return out;
+}
+
+/** `topo --ovn`: the logical network over the loaded chassis; exit 1 on an error finding or damaged input. */
+export function ovnTopo(
+  hosts: readonly Host[],
+  opts: { json?: boolean; dot?: boolean; mermaid?: boolean },
+): void {
+  const model = buildOvnModel(ovnDatabases(hosts));
+  if (model.datapaths.size === 0 && model.nb.size === 0)
+    throw new UsageError(
+      "--ovn: no OVN databases among the loaded hosts: load the central node's sosreport (with the chassis')",
+    );
+  const t = buildOvnTopology(model, hosts);
+  if (opts.json) out(toJson(t));
+  else if (opts.dot) out(ovnTopoDot(t));
+  else if (opts.mermaid) out(ovnTopoMermaid(t));
+  else for (const l of ovnTopoText(t)) out(l);
+  if (errorCount(hosts) > 0 || t.findings.some((f) => f.severity === "error"))
+    process.exitCode = EXIT.failure;
 }

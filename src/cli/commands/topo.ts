@@ -3,6 +3,7 @@ import { topoDot, topoMermaid, topoText } from "../../present/topo-view.js";
 import { buildTopology, selectPaths } from "../../topology/index.js";
 import { EXIT, out, UsageError } from "../io.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
+import { ovnTopo } from "./ovn.js";
 
 export function registerTopo(program: Command): void {
   program
@@ -15,10 +16,12 @@ export function registerTopo(program: Command): void {
     .option("--json", "the topology model as JSON")
     .option("--dot", "Graphviz DOT (render with dot -Tsvg)")
     .option("--mermaid", "a Mermaid flowchart")
+    .option("--ovn", "the OVN logical network: switches, routers, ports → chassis, tunnels, and its findings")
     .action(async (inputs, opts) => {
       if ([opts.json, opts.dot, opts.mermaid].filter(Boolean).length > 1)
         throw new UsageError("--json, --dot and --mermaid are exclusive");
       const hosts = await loadInputs(inputs, {});
+      if (opts.ovn) return ovnTopo(hosts, opts);
       const topo = buildTopology(hosts);
       const paths = opts.vm === undefined ? topo.paths : selectPaths(topo, opts.vm);
       if (opts.vm !== undefined && paths.length === 0) throw new UsageError(`no VM port matches ${opts.vm}`);
