@@ -46,6 +46,11 @@ export interface RecircRequest {
   natAction?: NatAction;
   /** What the connection tracker answered, when one is attached (replay); else --ct-next decides. */
   ct?: CtAnswer;
+  /**
+   * A dp_hash select group's recirculation (not conntrack's): the resumed pass looks `table` up again
+   * with the hash set. ofproto/trace does not follow it; replay does.
+   */
+  hash?: boolean;
 }
 
 export interface LearnedFlow {

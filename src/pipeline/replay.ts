@@ -113,6 +113,8 @@ function remoteKey(out: OutputRecord, port: SimPort): FlowKey {
     key[K.tunSrc] = Number(parseIpv4(t.src) ?? 0n);
     key[K.tunDst] = Number(parseIpv4(t.dst) ?? 0n);
     key[K.tunTtl] = 64;
+    // Geneve options travel in the header: the receiver's tun_metadata (OVN's logical port pair).
+    if (t.type === "geneve") key.set(out.flow.subarray(K.tunMetadata, K.tunMetadata + 64), K.tunMetadata);
   }
   key[K.inPort] = port.ofport;
   return key;

@@ -109,6 +109,10 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
     const id = ctx.recirc.length + 1 + ctx.recircBase;
     commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
     ctx.odp.push(`hash(${dpHash.algorithm}(${dpHash.basis})),recirc(0x${id.toString(16)})`);
+    const flow = copyFlowKey(ctx.flow);
+    flow[K.recircId] = id;
+    // Resumed at the group's own table: OVN's flows there only set registers before the group.
+    ctx.recirc.push({ bridge: ctx.bridge, table: ctx.tableId, zone: 0, flow, hash: true });
     ctx.report("detail", "no live bucket");
     ctx.exit = true;
     return "stop";

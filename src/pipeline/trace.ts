@@ -12,7 +12,7 @@ import { CS, copyFlowKey, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "..
 import { parseMatch, SHORTHANDS } from "../model/match.js";
 import type { ConntrackTable } from "./conntrack.js";
 import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
-import { prereqsOk } from "./execute.js";
+import { hashL4, prereqsOk } from "./execute.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { type NatSimulation, simulateNat } from "./nat-sim.js";
 import type { SimHost } from "./switch.js";
@@ -139,6 +139,19 @@ export function trace(req: TraceRequest): TraceResult {
   while (queue.length > 0 && passes.length < 64) {
     const r = queue.shift();
     if (!r) break;
+    if (r.hash) {
+      // ofproto/trace stops at a dp_hash recirculation; replay (a connection tracker attached) follows it
+      // with the hash the datapath would compute (any nonzero value of the packet's 5-tuple).
+      if (!req.conntrack) continue;
+      const flow = copyFlowKey(r.flow);
+      flow[K.dpHash] = hashL4(flow, 0) || 1;
+      const { pass, ctx } = runPass(passSpec(r.bridge.name, flow, r.table, used, true));
+      pass.recirc = { id: flow[K.recircId], ctState: flow[K.ctState], defaulted: false, table: r.table };
+      passes.push(pass);
+      queue.push(...ctx.recirc);
+      used += ctx.recirc.length;
+      continue;
+    }
     const given = r.ct?.state ?? req.ctNext[next++];
     let state = given ?? CS.trk | CS.new;
     if (r.nat && (given === undefined || r.ct)) state |= r.nat === "src" ? CS.snat : CS.dnat;

@@ -164,6 +164,9 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.base.set(savedBase);
   releaseKey(savedFlow);
   releaseKey(savedBase);
+  // The outer source is the route's when the port names no local_ip (OVN's ports): the receiver knows
+  // the sender by it.
+  if (tunnel.src === "0.0.0.0") tunnel.src = ipText(src);
   recordOutput(ctx, port, tunnel);
 }
 
