@@ -7,6 +7,7 @@ import { fieldNamed, readField } from "../model/fields.js";
 import type { FlowKey } from "../model/layout.js";
 import type { TraceResult } from "../pipeline/index.js";
 import type { TraceNode, TraceStep } from "../pipeline/trace-tree.js";
+import { type AclNearMiss, aclNearMisses, aclPacket } from "./acl-near-miss.js";
 import type { CookieIndex, CookieTarget, NbObject } from "./cookies.js";
 import { list, str } from "./db.js";
 import type { LogicalDatapath, OvnModel, PortBinding } from "./model.js";
@@ -25,6 +26,8 @@ export interface OvnDrop {
   outport?: string;
   /** For a port security stage: the port's port_security (MAC and addresses it may send from/receive). */
   portSecurity?: string[];
+  /** Allow ACLs of higher priority that failed on one or two conditions. */
+  nearMisses?: AclNearMiss[];
   /** The ACL logs: the packet went to ovn-controller to be logged, and no further. */
   logged?: boolean;
 }
@@ -204,6 +207,21 @@ export function explainOvnDrop(result: TraceResult, index: CookieIndex): OvnDrop
     const outport = logicalPort(index.model, md, Number(readField(key, REG15)));
     if (inport) drop.inport = inport;
     if (outport) drop.outport = outport;
+    if (drop.acl) {
+      const egress = drop.acl.direction === "to-lport";
+      const misses = aclNearMisses(
+        index.model,
+        {
+          direction: drop.acl.direction,
+          priority: drop.acl.priority,
+          port: egress ? outport : inport,
+          datapath: drop.datapath,
+        },
+        aclPacket(key, inport, outport),
+        key,
+      );
+      if (misses.length > 0) drop.nearMisses = misses;
+    }
     if (/port_sec/.test(lf.flow.stage) && inport) {
       const lsp = index.model.nb
         .get("Logical_Switch_Port")
@@ -216,6 +234,10 @@ export function explainOvnDrop(result: TraceResult, index: CookieIndex): OvnDrop
 }
 
 export function formatOvnDrop(d: OvnDrop): string {
+  const misses = (d.nearMisses ?? []).map(
+    (m) =>
+      `\n  near miss: ACL${m.acl.name ? ` ${json(m.acl.name)}` : ""} ${m.acl.direction} priority ${m.acl.priority} ${m.acl.action} (${m.acl.match}): ${m.failed.join("; ")}`,
+  );
   const where = d.stage
     ? `in ${d.datapath ? `${json(d.datapath)} ` : ""}${d.pipeline ?? ""} stage ${d.stage}`
     : "";
@@ -229,5 +251,7 @@ export function formatOvnDrop(d: OvnDrop): string {
       : "";
   const sec = d.portSecurity ? `; port security ${JSON.stringify(d.portSecurity)}` : "";
   const verb = d.logged ? "dropped (and logged by ovn-controller)" : "dropped";
-  return `OVN: ${verb} ${where}${by}${ports ? ` (${ports}${sec})` : ""}`.replace(/ {2,}/g, " ");
+  return (
+    `OVN: ${verb} ${where}${by}${ports ? ` (${ports}${sec})` : ""}`.replace(/ {2,}/g, " ") + misses.join("")
+  );
 }

@@ -72,6 +72,12 @@ describe("ovspath trace --ovn: drops named as ovn-detrace named them", () => {
       'OVN: dropped in "ls2" ingress stage ls_in_acl by ACL: from-lport, priority=1001, match=(inport == @pg_drop && ip), drop (inport "vm4")',
     );
   });
+  it("near misses: the allow ACL that failed on one condition", () => {
+    const r = ovspath(...traceArgs("017-hv3.txt", "hv3"), "--ovn");
+    expect(r.stdout).toContain(
+      "  near miss: ACL to-lport priority 1002 allow-related (outport == @pg_web && ip4 && ip4.src == $as_admin && tcp && tcp.dst == 22): tcp.dst == 22, frame has 80",
+    );
+  });
   it("a chassis without the central node's databases: a usage error that says what to load", () => {
     const r = ovspath("trace", join(LAB, "hv1"), "br-int", "in_port=vm1", "--ovn");
     expect(r.status).toBe(2);

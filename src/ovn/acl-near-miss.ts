@@ -1,0 +1,186 @@
+/**
+ * Near misses for a packet an ACL dropped: the allow ACLs of higher priority, in the same direction,
+ * that apply to the port (through a port group it is in, or its switch) and failed on one or two of
+ * their conditions — "tcp.dst == 22, frame has 80", "ip4.src == $as_admin, frame has 10.0.1.11".
+ */
+import { fieldNamed, readField } from "../model/fields.js";
+import type { FlowKey } from "../model/layout.js";
+import {
+  type AclContext,
+  type AclExpr,
+  type AclPacket,
+  conditions,
+  evaluate,
+  isPortCondition,
+  parseAclMatch,
+} from "./acl-match.js";
+import { list, str, uuidOf } from "./db.js";
+import type { OvnModel } from "./model.js";
+
+export interface AclNearMiss {
+  acl: { uuid: string; name: string; direction: string; priority: number; match: string; action: string };
+  /** The failed conditions, each with what the frame had. */
+  failed: string[];
+}
+
+const FIELDS: Record<string, { ovs: string; format: "ipv4" | "dec" | "mac" | "hex" }> = {
+  "eth.src": { ovs: "dl_src", format: "mac" },
+  "eth.dst": { ovs: "dl_dst", format: "mac" },
+  "eth.type": { ovs: "dl_type", format: "hex" },
+  "ip4.src": { ovs: "nw_src", format: "ipv4" },
+  "ip4.dst": { ovs: "nw_dst", format: "ipv4" },
+  "ip.proto": { ovs: "nw_proto", format: "dec" },
+  "ip.ttl": { ovs: "nw_ttl", format: "dec" },
+  "tcp.src": { ovs: "tp_src", format: "dec" },
+  "tcp.dst": { ovs: "tp_dst", format: "dec" },
+  "udp.src": { ovs: "tp_src", format: "dec" },
+  "udp.dst": { ovs: "tp_dst", format: "dec" },
+  "icmp4.type": { ovs: "icmp_type", format: "dec" },
+  "icmp4.code": { ovs: "icmp_code", format: "dec" },
+};
+
+const PROTO: Record<string, number> = { tcp: 6, udp: 17, sctp: 132, icmp4: 1 };
+
+function format(v: bigint, how: "ipv4" | "dec" | "mac" | "hex"): string {
+  if (how === "ipv4") return [24, 16, 8, 0].map((s) => Number((v >> BigInt(s)) & 0xffn)).join(".");
+  if (how === "mac")
+    return v
+      .toString(16)
+      .padStart(12, "0")
+      .replace(/(..)(?!$)/g, "$1:");
+  return how === "hex" ? `0x${v.toString(16)}` : v.toString();
+}
+
+/** The packet as the ACL stage saw it: the flow key of the dropping step and the logical ports. */
+export function aclPacket(key: FlowKey, inport?: string, outport?: string): AclPacket {
+  const get = (f: string) => readField(key, fieldNamed(f));
+  const dlType = Number(get("dl_type"));
+  const proto = Number(get("nw_proto"));
+  const isIp4 = dlType === 0x0800;
+  const isIp6 = dlType === 0x86dd;
+  const preds: Record<string, boolean> = {
+    ip4: isIp4,
+    ip6: isIp6,
+    ip: isIp4 || isIp6,
+    arp: dlType === 0x0806,
+    tcp: (isIp4 || isIp6) && proto === 6,
+    udp: (isIp4 || isIp6) && proto === 17,
+    sctp: (isIp4 || isIp6) && proto === 132,
+    icmp4: isIp4 && proto === 1,
+    icmp6: isIp6 && proto === 58,
+    icmp: (isIp4 && proto === 1) || (isIp6 && proto === 58),
+  };
+  const p: AclPacket = {
+    field(name) {
+      const f = FIELDS[name];
+      if (!f) return undefined;
+      const l4 = name.split(".")[0];
+      if (l4 in PROTO && !preds[l4]) return undefined;
+      if (name.startsWith("ip4.") && !isIp4) return undefined;
+      return format(get(f.ovs), f.format);
+    },
+    pred: (name) => preds[name],
+  };
+  if (inport) p.inport = inport;
+  if (outport) p.outport = outport;
+  return p;
+}
+
+/** Address sets and port groups from the northbound database, with port groups' `$pg_ip4`/`$pg_ip6`. */
+export function aclContext(model: OvnModel): AclContext {
+  const nb = model.nb;
+  const lsps = new Map((nb.get("Logical_Switch_Port") ?? []).map((r) => [uuidOf(r), r]));
+  const groups = new Map((nb.get("Port_Group") ?? []).map((r) => [str(r, "name"), r]));
+  const sets = new Map(
+    (nb.get("Address_Set") ?? []).map((r) => [str(r, "name"), list(r, "addresses").map(String)]),
+  );
+  const members = (g: string) => {
+    const r = groups.get(g);
+    return r ? list(r, "ports").flatMap((u) => lsps.get(String(u)) ?? []) : undefined;
+  };
+  return {
+    addressSet(name) {
+      const s = sets.get(name);
+      if (s) return s;
+      const m = /^(.*)_ip([46])$/.exec(name);
+      const ports = m ? members(m[1]) : undefined;
+      if (!ports || !m) return undefined;
+      return ports
+        .flatMap((r) => list(r, "addresses").map(String))
+        .flatMap((a) => a.split(/\s+/).slice(1))
+        .filter((ip) => ip.includes(":") === (m[2] === "6"));
+    },
+    portGroup: (name) => members(name)?.map((r) => str(r, "name")),
+  };
+}
+
+const PROTO_NAMES: Record<number, string> = { 1: "icmp", 6: "tcp", 17: "udp", 58: "icmp6", 132: "sctp" };
+
+/** What the frame had, for a failed condition. */
+function frameHas(c: AclExpr, p: AclPacket, key: FlowKey): string {
+  if (c.kind === "cmp") {
+    const actual = c.field === "inport" ? p.inport : c.field === "outport" ? p.outport : p.field(c.field);
+    return `${c.text}, frame has ${c.field === "inport" || c.field === "outport" ? JSON.stringify(actual) : actual}`;
+  }
+  const dlType = Number(readField(key, fieldNamed("dl_type")));
+  const proto = Number(readField(key, fieldNamed("nw_proto")));
+  const what =
+    dlType === 0x0800 || dlType === 0x86dd
+      ? (PROTO_NAMES[proto] ?? `ip proto ${proto}`)
+      : dlType === 0x0806
+        ? "arp"
+        : `eth.type 0x${dlType.toString(16)}`;
+  return `${c.kind === "or" ? `(${c.text})` : c.text}, frame is ${what}`;
+}
+
+/**
+ * The allow ACLs that nearly let the packet through, best first (fewest failed conditions, then
+ * highest priority). `direction` and `priority` are the dropping ACL's; `port` the logical port it was
+ * applied to (inport for from-lport, outport for to-lport), `datapath` its switch.
+ */
+export function aclNearMisses(
+  model: OvnModel,
+  drop: { direction: string; priority: number; port: string | undefined; datapath: string | undefined },
+  packet: AclPacket,
+  key: FlowKey,
+): AclNearMiss[] {
+  const nb = model.nb;
+  const ctx = aclContext(model);
+  const lspUuid = new Map((nb.get("Logical_Switch_Port") ?? []).map((r) => [str(r, "name"), uuidOf(r)]));
+  const portUuid = drop.port ? lspUuid.get(drop.port) : undefined;
+  // The ACLs that apply to the port: those of the port groups it is in and those of its switch.
+  const applying = new Set<string>();
+  for (const g of nb.get("Port_Group") ?? [])
+    if (portUuid && list(g, "ports").map(String).includes(portUuid))
+      for (const a of list(g, "acls")) applying.add(String(a));
+  for (const s of nb.get("Logical_Switch") ?? [])
+    if (str(s, "name") === drop.datapath) for (const a of list(s, "acls")) applying.add(String(a));
+  const out: AclNearMiss[] = [];
+  for (const r of nb.get("ACL") ?? []) {
+    if (!applying.has(uuidOf(r))) continue;
+    const action = str(r, "action");
+    const priority = Number(r.columns.get("priority"));
+    if (str(r, "direction") !== drop.direction || !action.startsWith("allow") || priority <= drop.priority)
+      continue;
+    const e = parseAclMatch(str(r, "match"));
+    if (!e) continue;
+    const conds = conditions(e);
+    const truths = conds.map((c) => evaluate(c, packet, ctx));
+    if (truths.includes("unknown")) continue;
+    if (conds.some((c, i) => isPortCondition(c) && truths[i] === false)) continue;
+    const failed = conds.filter((_, i) => truths[i] === false);
+    if (failed.length === 0 || failed.length > 2) continue;
+    out.push({
+      acl: {
+        uuid: uuidOf(r),
+        name: str(r, "name"),
+        direction: str(r, "direction"),
+        priority,
+        match: str(r, "match"),
+        action,
+      },
+      failed: failed.map((c) => frameHas(c, packet, key)),
+    });
+  }
+  return out.sort((a, b) => a.failed.length - b.failed.length || b.acl.priority - a.acl.priority);
+}
