@@ -3,6 +3,8 @@
  * priority, match, actions) and the northbound object behind it, found by cookie; for a dropped packet,
  * the logical stage and ACL that dropped it and the logical ports it was going between.
  */
+
+import type { CtZone } from "../dumps/ovn/controller.js";
 import { fieldNamed, readField } from "../model/fields.js";
 import type { FlowKey } from "../model/layout.js";
 import type { TraceResult } from "../pipeline/index.js";
@@ -254,4 +256,28 @@ export function formatOvnDrop(d: OvnDrop): string {
   return (
     `OVN: ${verb} ${where}${by}${ports ? ` (${ports}${sec})` : ""}`.replace(/ {2,}/g, " ") + misses.join("")
   );
+}
+
+/**
+ * What each conntrack zone of a datapath actions line belongs to, from ovn-controller's ct-zone-list:
+ * a logical port's zone, or a router's (`UUID_dnat` / `UUID_snat`, named by the datapath).
+ */
+export function zoneNotes(datapathActions: string, zones: readonly CtZone[], model: OvnModel): string[] {
+  const out: string[] = [];
+  const seen = new Set<number>();
+  for (const [, z] of datapathActions.matchAll(/zone=(\d+)/g)) {
+    const n = Number(z);
+    if (seen.has(n)) continue;
+    seen.add(n);
+    const owner = zones.find((x) => x.zone === n);
+    if (!owner) continue;
+    const m = /^([0-9a-f-]{36})_(dnat|snat)$/.exec(owner.name);
+    const dp = m ? model.datapaths.get(m[1]) : undefined;
+    out.push(
+      m
+        ? `* ct zone ${n}: ${dp ? json(dp.name) : m[1]} ${m[2].toUpperCase()}`
+        : `* ct zone ${n}: logical port ${json(owner.name)}`,
+    );
+  }
+  return out;
 }

@@ -3,6 +3,7 @@
  * to `--ovn`), each step's logical flow and northbound object, and the logical reading of a drop.
  */
 import type { Host } from "../../dumps/host/load.js";
+import type { CtZone } from "../../dumps/ovn/controller.js";
 import { CookieIndex } from "../../ovn/cookies.js";
 import { ovnDatabases } from "../../ovn/db.js";
 import {
@@ -11,6 +12,7 @@ import {
   formatOvnDrop,
   type OvnDrop,
   stepTargets,
+  zoneNotes,
 } from "../../ovn/explain.js";
 import { buildOvnModel } from "../../ovn/model.js";
 import { buildOvnTopology } from "../../ovn/topology.js";
@@ -45,16 +47,43 @@ function ovnDrop(r: TraceResult, index: CookieIndex): OvnDrop | undefined {
   return d?.acl?.log && /^(drop|reject)$/.test(d.acl.action) ? { ...d, logged: true } : undefined;
 }
 
-/** The trace text with each step's logical reading under it, and the logical drop at the end. */
-export function ovnTraceText(text: string, r: TraceResult, index: CookieIndex): string {
+/** The traced chassis' conntrack zones (ovn-controller's ct-zone-list), when its sosreport has them. */
+function zonesOf(hosts: readonly Host[], r: TraceResult): CtZone[] {
+  return hosts.find((h) => h.name === r.host)?.dumps.ovnCtZones.flatMap((d) => d.value) ?? [];
+}
+
+/**
+ * The trace text with each step's logical reading under it, the owner of each conntrack zone under the
+ * datapath actions, and the logical drop at the end.
+ */
+export function ovnTraceText(
+  text: string,
+  r: TraceResult,
+  index: CookieIndex,
+  hosts: readonly Host[],
+): string {
+  const zones = zonesOf(hosts, r);
+  const lines = annotateTraceText(text, index)
+    .split("\n")
+    .flatMap((l) =>
+      l.startsWith("Datapath actions:") ? [l, ...zoneNotes(l, zones, index.model).map((z) => `  ${z}`)] : [l],
+    );
   const d = ovnDrop(r, index);
-  return `${annotateTraceText(text, index)}${d ? `\n${formatOvnDrop(d)}` : ""}`;
+  return `${lines.join("\n")}${d ? `\n${formatOvnDrop(d)}` : ""}`;
 }
 
 /** The JSON additions: `ovn` on each step (what its cookie names), `ovnDrop` for a drop. */
-export function ovnTraceJson(r: TraceResult, index: CookieIndex): { steps: unknown[]; ovnDrop?: unknown } {
+export function ovnTraceJson(
+  r: TraceResult,
+  index: CookieIndex,
+  hosts: readonly Host[],
+): { steps: unknown[]; ovnDrop?: unknown; ovnZones: string[][] } {
   const steps = traceSteps(r).map((s) => stepTargets(s, index));
-  const out: { steps: unknown[]; ovnDrop?: unknown } = { steps };
+  const zones = zonesOf(hosts, r);
+  const ovnZones = r.passes.map((p) =>
+    zoneNotes(p.datapathActions, zones, index.model).map((z) => z.slice(2)),
+  );
+  const out: { steps: unknown[]; ovnDrop?: unknown; ovnZones: string[][] } = { steps, ovnZones };
   const d = ovnDrop(r, index);
   if (d) out.ovnDrop = d;
   return out;

@@ -130,17 +130,18 @@ export function registerTrace(program: Command): void {
       if (opts.json) {
         const j = traceJson(result) as { steps: Array<Record<string, unknown>>; ovnDrop?: unknown };
         if (ovn) {
-          const extra = ovnTraceJson(result, ovn);
+          const extra = ovnTraceJson(result, ovn, hosts);
           j.steps.forEach((s, i) => {
             s.ovn = extra.steps[i];
           });
           if (extra.ovnDrop) j.ovnDrop = extra.ovnDrop;
+          (j as Record<string, unknown>).ovnZones = extra.ovnZones;
         }
         out(toJson(j));
       } else {
         const name = (n: number) => (n === OFPP.local ? "LOCAL" : String(n));
         const text = formatTrace(result, name);
-        out(escapeKeepingLayout(ovn ? ovnTraceText(text, result, ovn) : text).replace(/\n$/, ""));
+        out(escapeKeepingLayout(ovn ? ovnTraceText(text, result, ovn, hosts) : text).replace(/\n$/, ""));
       }
       process.exitCode =
         result.verdict === "output" || result.verdict === "controller" ? EXIT.ok : EXIT.failure;
