@@ -43,30 +43,22 @@ export function parseAclMatch(src: string): AclExpr | undefined {
   const peek = () => toks[i]?.t;
   const textFrom = (start: number) =>
     src.slice(toks[start].pos, i < toks.length ? toks[i].pos : src.length).trim();
-  const or = (): AclExpr | undefined => {
-    const start = i;
-    const items: AclExpr[] = [];
-    for (;;) {
-      const a = and();
-      if (!a) return undefined;
-      items.push(a);
-      if (peek() !== "||") break;
-      i++;
-    }
-    return items.length === 1 ? items[0] : { kind: "or", items, text: textFrom(start) };
-  };
-  const and = (): AclExpr | undefined => {
-    const start = i;
-    const items: AclExpr[] = [];
-    for (;;) {
-      const a = unary();
-      if (!a) return undefined;
-      items.push(a);
-      if (peek() !== "&&") break;
-      i++;
-    }
-    return items.length === 1 ? items[0] : { kind: "and", items, text: textFrom(start) };
-  };
+  /** `item (OP item)*`: one item alone, else a list of them (left to right; && binds tighter). */
+  const chain =
+    (op: "&&" | "||", kind: "and" | "or", item: () => AclExpr | undefined) => (): AclExpr | undefined => {
+      const start = i;
+      const items: AclExpr[] = [];
+      for (;;) {
+        const a = item();
+        if (!a) return undefined;
+        items.push(a);
+        if (peek() !== op) break;
+        i++;
+      }
+      return items.length === 1 ? items[0] : { kind, items, text: textFrom(start) };
+    };
+  const and = chain("&&", "and", () => unary());
+  const or = chain("||", "or", and);
   const unary = (): AclExpr | undefined => {
     const start = i;
     if (peek() === "!") {

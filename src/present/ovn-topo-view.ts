@@ -6,6 +6,7 @@
  */
 import type { LogicalPort, OvnTopology } from "../ovn/topology.js";
 import { escapeText } from "../util/escape.js";
+import { quotedLabel } from "./topo-view.js";
 
 const e = escapeText;
 
@@ -91,13 +92,8 @@ function graphOf(t: OvnTopology): Graph {
   return { clusters, edges };
 }
 
-const quoted = (s: string, quote: (line: string) => string, newline: string) =>
-  `"${s
-    .split("\n")
-    .map((l) => quote(e(l)))
-    .join(newline)}"`;
-const dot = (s: string) => quoted(s, (l) => l.replace(/["\\]/g, "\\$&"), "\\n");
-const mermaid = (s: string) => quoted(s, (l) => l.replace(/"/g, "#quot;"), "<br/>");
+const dot = (s: string) => quotedLabel(s, (l) => l.replace(/["\\]/g, "\\$&"), "\\n");
+const mermaid = (s: string) => quotedLabel(s, (l) => l.replace(/"/g, "#quot;"), "<br/>");
 
 export function ovnTopoDot(t: OvnTopology): string {
   const g = graphOf(t);

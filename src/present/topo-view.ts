@@ -118,7 +118,7 @@ function graphOf(paths: readonly VmPath[]): Graph {
 }
 
 /** A multi-line label: each line escaped for the terminal, then quoted for the format; lines joined its way. */
-const quotedLabel = (s: string, quote: (line: string) => string, newline: string) =>
+export const quotedLabel = (s: string, quote: (line: string) => string, newline: string) =>
   `"${s
     .split("\n")
     .map((line) => quote(escapeText(line)))
