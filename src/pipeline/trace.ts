@@ -33,13 +33,26 @@ export interface TraceRequest {
   megaflow?: FlowKey;
   /** A replay's list of the flows translation executed. */
   executed?: FlowEntry[];
+  /**
+   * The dp_hash to resume a select group's `hash(...),recirc(...)` with (`--dp-hash`): without it a
+   * trace stops there as OVS's does; a replay uses a hash of the packet.
+   */
+  dpHash?: number;
 }
 
 export type Verdict = "output" | "drop" | "controller" | "error";
 
 export interface TracePass {
   /** Absent for the first pass. */
-  recirc?: { id: number; ctState: number; defaulted: boolean; table: number; nat?: NatSimulation };
+  recirc?: {
+    id: number;
+    ctState: number;
+    defaulted: boolean;
+    table: number;
+    nat?: NatSimulation;
+    /** A dp_hash recirculation (a select group's), resumed with this hash. */
+    dpHash?: number;
+  };
   flow: FlowKey;
   finalFlow: FlowKey;
   nodes: TraceNode[];
@@ -142,11 +155,17 @@ export function trace(req: TraceRequest): TraceResult {
     if (r.hash) {
       // ofproto/trace stops at a dp_hash recirculation; replay (a connection tracker attached) follows it
       // with the hash the datapath would compute (any nonzero value of the packet's 5-tuple).
-      if (!req.conntrack) continue;
+      if (!req.conntrack && req.dpHash === undefined) continue;
       const flow = copyFlowKey(r.flow);
-      flow[K.dpHash] = hashL4(flow, 0) || 1;
+      flow[K.dpHash] = req.dpHash ?? (hashL4(flow, 0) || 1);
       const { pass, ctx } = runPass(passSpec(r.bridge.name, flow, r.table, used, true));
-      pass.recirc = { id: flow[K.recircId], ctState: flow[K.ctState], defaulted: false, table: r.table };
+      pass.recirc = {
+        id: flow[K.recircId],
+        ctState: flow[K.ctState],
+        defaulted: false,
+        table: r.table,
+        dpHash: flow[K.dpHash],
+      };
       passes.push(pass);
       queue.push(...ctx.recirc);
       used += ctx.recirc.length;
@@ -193,13 +212,16 @@ export function formatTrace(r: TraceResult, portName?: (ofport: number) => strin
   r.passes.forEach((p, i) => {
     if (i > 0) {
       const rc = p.recirc;
-      const how = rc?.defaulted
-        ? "default ct_state=trk|new (use --ct-next to customize)"
-        : `ct_state=${ctStateText(rc?.ctState ?? 0)}`;
+      const how =
+        rc?.dpHash !== undefined
+          ? `dp_hash=0x${rc.dpHash.toString(16)} (--dp-hash)`
+          : rc?.defaulted
+            ? "default ct_state=trk|new (use --ct-next to customize)"
+            : `ct_state=${ctStateText(rc?.ctState ?? 0)}`;
       out.push(
         "",
         RULE,
-        `recirc(0x${(rc?.id ?? 0).toString(16)}) - resume conntrack with ${how}`,
+        `recirc(0x${(rc?.id ?? 0).toString(16)}) - ${rc?.dpHash !== undefined ? "resume the select group with" : "resume conntrack with"} ${how}`,
         ...(rc?.nat
           ? [
               "Replacing src/dst IP/ports to simulate NAT:",

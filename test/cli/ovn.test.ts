@@ -78,6 +78,30 @@ describe("ovspath trace --ovn: drops named as ovn-detrace named them", () => {
       "  near miss: ACL to-lport priority 1002 allow-related (outport == @pg_web && ip4 && ip4.src == $as_admin && tcp && tcp.dst == 22): tcp.dst == 22, frame has 80",
     );
   });
+  it.each([
+    ["0x2", "nat(dst=10.0.1.12:8080)", "using bucket 0"],
+    ["0x1", "nat(dst=10.0.2.13:8080)", "using bucket 1"],
+  ])("--dp-hash %s follows the load balancer's select group to %s", (hash, nat, bucket) => {
+    const r = ovspath(...traceArgs("027-hv1.txt", "hv1"), "--dp-hash", hash);
+    expect(r.stdout).toContain(`recirc(0x2) - resume the select group with dp_hash=${hash} (--dp-hash)`);
+    expect(r.stdout).toContain(bucket);
+    expect(r.stdout).toMatch(
+      new RegExp(`Datapath actions: ct\\(commit,zone=\\d+,mark=0x2/0x2,${nat.replace(/[()]/g, "\\$&")}\\)`),
+    );
+  });
+  it("--dp-hash refuses zero", () => {
+    expect(ovspath(...traceArgs("027-hv1.txt", "hv1"), "--dp-hash", "0").status).toBe(2);
+  });
+  it("the central node's sosreport named apart: --ovn CENTRAL", () => {
+    const r = ovspath(
+      "trace",
+      join(LAB, "hv1"),
+      ...traceArgs("014-hv1.txt", "hv1").slice(2),
+      "--ovn",
+      join(LAB, "central"),
+    );
+    expect(r.stdout).toContain('OVN: dropped in "ls2" ingress stage ls_in_acl');
+  });
   it("a chassis without the central node's databases: a usage error that says what to load", () => {
     const r = ovspath("trace", join(LAB, "hv1"), "br-int", "in_port=vm1", "--ovn");
     expect(r.status).toBe(2);

@@ -92,6 +92,10 @@ export function registerTrace(program: Command): void {
       "--tunnels <style>",
       "kernel (set(tunnel(...))) or native (tnl_push); default: as the host's datapath does",
     )
+    .option(
+      "--dp-hash <hash>",
+      "follow a dp_hash select group's recirculation with this hash (OVS's trace stops there), e.g. 0x5",
+    )
     .option("--json", "steps, outputs, verdict and datapath actions as JSON")
     .option(
       "--ovn [central]",
@@ -125,7 +129,24 @@ export function registerTrace(program: Command): void {
         if (typeof v === "string") throw new UsageError(`--ct-next ${s}: ${v}`);
         return v;
       });
-      const result = trace({ host: sw, bridge, flow, withPacket: packet !== undefined, ctNext });
+      let dpHash: number | undefined;
+      if (opts.dpHash !== undefined) {
+        if (
+          !/^(0x[0-9a-f]{1,8}|\d{1,10})$/i.test(opts.dpHash) ||
+          Number(opts.dpHash) === 0 ||
+          Number(opts.dpHash) > 0xffffffff
+        )
+          throw new UsageError(`--dp-hash takes a nonzero 32-bit number, got "${opts.dpHash}"`);
+        dpHash = Number(opts.dpHash);
+      }
+      const result = trace({
+        host: sw,
+        bridge,
+        flow,
+        withPacket: packet !== undefined,
+        ctNext,
+        ...(dpHash !== undefined ? { dpHash } : {}),
+      });
       const ovn = opts.ovn === undefined ? undefined : await ovnIndex(hosts, opts.ovn);
       if (opts.json) {
         const j = traceJson(result) as { steps: Array<Record<string, unknown>>; ovnDrop?: unknown };
