@@ -233,6 +233,9 @@ export interface TunnelInfo {
   ttl: number;
   /** Offset of the inner Ethernet frame. */
   innerOffset: number;
+  /** Geneve: where its options start and how many bytes they take (0 for other tunnels). */
+  optOffset: number;
+  optLength: number;
 }
 
 const tunnel: TunnelInfo = {
@@ -244,6 +247,8 @@ const tunnel: TunnelInfo = {
   tos: 0,
   ttl: 0,
   innerOffset: 0,
+  optOffset: 0,
+  optLength: 0,
 };
 
 /** Recognises an IPv4 underlay frame carrying VXLAN, Geneve or GRE-encapsulated Ethernet. */
@@ -279,6 +284,8 @@ export function tunnelOf(
   tunnel.ttl = data[p + 8];
   const proto = data[p + 9];
   const l4 = p + ihl;
+  tunnel.optOffset = 0;
+  tunnel.optLength = 0;
   if (proto === 17) {
     if (data.length < l4 + 16) return null;
     const dport = u16(data, l4 + 2);
@@ -293,7 +300,9 @@ export function tunnelOf(
       tunnel.kind = "geneve";
       tunnel.id = (u32(data, l4 + 12) >>> 8) & 0xffffff;
       tunnel.hasKey = true;
-      tunnel.innerOffset = l4 + 16 + (data[l4 + 8] & 0x3f) * 4;
+      tunnel.optOffset = l4 + 16;
+      tunnel.optLength = (data[l4 + 8] & 0x3f) * 4;
+      tunnel.innerOffset = l4 + 16 + tunnel.optLength;
       return tunnel;
     }
     return null;

@@ -7,7 +7,7 @@
  * OVN never writes a zero port pair.
  */
 import type { TlvMapping } from "../dumps/ovn/controller.js";
-import { lookupField, readField } from "../model/fields.js";
+import { lookupField, readField, writeField } from "../model/fields.js";
 import type { FlowKey } from "../model/layout.js";
 
 export interface GeneveOptions {
@@ -40,4 +40,36 @@ export function geneveOptions(flow: FlowKey, tlvMap: readonly TlvMapping[] | und
   }
   if (opts.length === 0) return NONE;
   return { text: `options(${opts.join(",")})`, bytes, critical };
+}
+
+/**
+ * The receiving side: the options of a Geneve header (`bytes[offset .. offset + length)`) written to
+ * the `tun_metadataN` fields the receiving bridge's TLV map gives them (the first 4 bytes of each: what
+ * the flow key keeps). Options the map does not name are left out, as OVS leaves them unmatched; a
+ * truncated option ends the list.
+ */
+export function geneveMetadataFromHeader(
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  tlvMap: readonly TlvMapping[] | undefined,
+  key: FlowKey,
+): void {
+  if (!tlvMap || tlvMap.length === 0) return;
+  const end = Math.min(offset + length, bytes.length);
+  let p = offset;
+  while (p + 4 <= end) {
+    const optClass = (bytes[p] << 8) | bytes[p + 1];
+    const type = bytes[p + 2];
+    const len = (bytes[p + 3] & 0x1f) * 4;
+    if (p + 4 + len > end) return;
+    const m = tlvMap.find((x) => x.optClass === optClass && x.type === type);
+    const field = m ? lookupField(m.field) : undefined;
+    if (field) {
+      let v = 0n;
+      for (let i = 0; i < Math.min(len, 4); i++) v = (v << 8n) | BigInt(bytes[p + 4 + i]);
+      writeField(key, field, v);
+    }
+    p += 4 + len;
+  }
 }

@@ -14,6 +14,7 @@ import { parseIpv4 } from "../model/field-value.js";
 import { type FlowKey, K, KSIZE, newFlowKey } from "../model/layout.js";
 import { ConntrackTable } from "./conntrack.js";
 import type { OutputRecord } from "./context.js";
+import { geneveMetadataFromHeader } from "./geneve-options.js";
 import {
   hostWithLocalIp,
   type Ingress,
@@ -137,8 +138,11 @@ export class ReplayEngine {
 
   /** The flow key the frame has at its ingress (the inner frame for a tunnel ingress). */
   keyAt(ingress: Ingress, data: Uint8Array, linktype: number, key: FlowKey): void {
-    if (ingress.kind === "tunnel") extractTunnelFlowKey(data, linktype, key);
-    else extractFlowKey(data, linktype, key);
+    if (ingress.kind === "tunnel") {
+      const t = extractTunnelFlowKey(data, linktype, key);
+      if (t?.kind === "geneve")
+        geneveMetadataFromHeader(data, t.optOffset, t.optLength, ingress.bridge.tlvMap, key);
+    } else extractFlowKey(data, linktype, key);
     if (ingress.kind !== "none") key[K.inPort] = ingress.port.ofport;
   }
 

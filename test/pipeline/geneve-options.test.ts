@@ -1,8 +1,12 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { openCapture, recordData } from "../../src/capture/index.js";
+import { tunnelOf } from "../../src/decode/flowkey.js";
 import type { TlvMapping } from "../../src/dumps/ovn/controller.js";
-import { lookupField, writeField } from "../../src/model/fields.js";
+import { lookupField, readField, writeField } from "../../src/model/fields.js";
 import { newFlowKey } from "../../src/model/layout.js";
-import { geneveOptions } from "../../src/pipeline/geneve-options.js";
+import { geneveMetadataFromHeader, geneveOptions } from "../../src/pipeline/geneve-options.js";
+import { REPO_ROOT } from "../support/shared.js";
 
 const OVN: TlvMapping = { optClass: 0x102, type: 0x80, length: 4, field: "tun_metadata0", line: 1 };
 const OTHER: TlvMapping = { optClass: 0xffff, type: 0x01, length: 4, field: "tun_metadata1", line: 2 };
@@ -44,4 +48,42 @@ describe("geneveOptions (goldens: the OVN lab's recorded tnl_push headers)", () 
       },
     ],
   ])("%s", (_, values, map, want) => expect(geneveOptions(flowWith(values), map)).toEqual(want));
+});
+
+describe("geneveMetadataFromHeader", () => {
+  /** The first frame OVS received on hv2's underlay NIC: vm1's ping to vm2 from hv1 (trace 006-hv2). */
+  function firstFrame(): Uint8Array {
+    const r = openCapture(join(REPO_ROOT, "fixtures/ovn-lab/captures/hv2-eth1-rx.pcap"));
+    if (!r.ok) throw new Error(r.error.message);
+    const rec = r.value.next();
+    if (!rec) throw new Error("empty capture");
+    const data = recordData(rec).slice();
+    r.value.close();
+    return data;
+  }
+  it("reads OVN's option into tun_metadata0: 0x10002, as OVS traced the same packet (006-hv2)", () => {
+    const data = firstFrame();
+    const t = tunnelOf(data, 1);
+    expect(t?.kind).toBe("geneve");
+    const key = newFlowKey();
+    geneveMetadataFromHeader(data, t?.optOffset ?? 0, t?.optLength ?? 0, [OVN], key);
+    expect(readField(key, lookupField("tun_metadata0") as NonNullable<ReturnType<typeof lookupField>>)).toBe(
+      0x10002n,
+    );
+  });
+  it.each([
+    ["an option the map does not name", [OTHER]],
+    ["no map", []],
+  ])("%s: nothing written", (_, map) => {
+    const data = firstFrame();
+    const t = tunnelOf(data, 1);
+    const key = newFlowKey();
+    geneveMetadataFromHeader(data, t?.optOffset ?? 0, t?.optLength ?? 0, map, key);
+    expect(key.every((w) => w === 0)).toBe(true);
+  });
+  it("a truncated option ends the list", () => {
+    const key = newFlowKey();
+    geneveMetadataFromHeader(Uint8Array.from([0x01, 0x02, 0x80, 0x01, 0, 0]), 0, 6, [OVN], key);
+    expect(key.every((w) => w === 0)).toBe(true);
+  });
 });
