@@ -1,4 +1,5 @@
 import type { Command } from "@commander-js/extra-typings";
+import { ovnSummaryLines } from "../../present/ovn-summary.js";
 import { showView } from "../../present/show-view.js";
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
@@ -17,7 +18,7 @@ export function registerShow(program: Command): void {
       const view = showView(hosts);
       if (opts.json) out(toJson({ hosts: view }));
       else
-        for (const h of view) {
+        for (const [i, h] of view.entries()) {
           out(`host ${escapeText(h.host)}  (${escapeText(h.source)})`);
           if (h.datapaths.length) out(`  datapaths: ${h.datapaths.map(escapeText).join(", ")}`);
           for (const b of h.bridges) {
@@ -37,6 +38,7 @@ export function registerShow(program: Command): void {
             out(
               `  linux bridges: ${h.linuxBridges.map((b) => `${escapeText(b.name)} [${b.interfaces.map(escapeText).join(" ")}]`).join(", ")}`,
             );
+          for (const l of ovnSummaryLines(hosts[i])) out(`  ${l}`);
           out(
             `  files: ${h.files.read} read (${h.files.byContent} recognised by content), ${h.files.unused.length} not used`,
           );
