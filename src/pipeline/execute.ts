@@ -4,9 +4,10 @@
  * ofproto-dpif-xlate.c's do_xlate_actions does for it, including the notes ofproto/trace prints.
  */
 import { type ActionOf, type ActionType, formatSubfield, type Subfield } from "../model/actions/index.js";
+import { allOnes, isIp, prereqsOk, readSubfield, writeSubfield } from "../model/field-access.js";
 import { formatFieldValue } from "../model/field-value.js";
-import { type FieldDef, fieldNamed, readField, writeField } from "../model/fields.js";
-import { CS, type FlowKey, K, OFPP, VLAN_CFI } from "../model/layout.js";
+import { fieldNamed, readField, writeField } from "../model/fields.js";
+import { type FlowKey, K, OFPP, VLAN_CFI } from "../model/layout.js";
 import type { XlateContext } from "./context.js";
 import { executeCt, executeGroup, executeLearn } from "./stateful.js";
 import { clearConntrack, cloneActions, controllerAction, outputAction, xlateTable } from "./xlate.js";
@@ -16,65 +17,12 @@ type Result = void | "stop";
 type Executor<T extends ActionType> = (ctx: XlateContext, a: ActionOf<T>, isLast: boolean) => Result;
 export type ExecutorTable = { [T in ActionType]: Executor<T> };
 
-const all = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
+const all = allOnes;
 const field = fieldNamed;
 const TUN_ID = field("tun_id");
 
-export function readSubfield(flow: FlowKey, s: Subfield): bigint {
-  return (readField(flow, s.field) >> BigInt(s.ofs)) & all(s.nBits);
-}
-
-export function writeSubfield(flow: FlowKey, s: Subfield, value: bigint): void {
-  const m = all(s.nBits) << BigInt(s.ofs);
-  const old = readField(flow, s.field);
-  writeField(flow, s.field, (old & ~m) | ((value << BigInt(s.ofs)) & m));
-}
-
 function unwildcard(ctx: XlateContext, s: Subfield): void {
   writeSubfield(ctx.wc, s, all(s.nBits));
-}
-
-const isIp = (f: FlowKey): boolean => f[K.dlType] === 0x0800 || f[K.dlType] === 0x86dd;
-
-/** mf_are_prereqs_ok: whether the packet has the field at all. */
-export function prereqsOk(f: FlowKey, fd: FieldDef): boolean {
-  const dl = f[K.dlType];
-  const p = f[K.nwProto];
-  switch (fd.prereq) {
-    case "none":
-      return true;
-    case "arp":
-      return dl === 0x0806 || dl === 0x8035;
-    case "vlan":
-      return (f[K.vlanTci] & VLAN_CFI) !== 0;
-    case "ipv4":
-      return dl === 0x0800;
-    case "ipv6":
-      return dl === 0x86dd;
-    case "ipAny":
-      return isIp(f);
-    case "tcp":
-      return isIp(f) && p === 6;
-    case "udp":
-      return isIp(f) && p === 17;
-    case "sctp":
-      return isIp(f) && p === 132;
-    case "icmpv4":
-      return dl === 0x0800 && p === 1;
-    case "icmpv6":
-      return dl === 0x86dd && p === 58;
-    case "nd":
-    case "ndSolicit":
-    case "ndAdvert": {
-      if (!(dl === 0x86dd && p === 58 && f[K.tpDst] === 0)) return false;
-      const t = f[K.tpSrc];
-      return fd.prereq === "nd" ? t === 135 || t === 136 : fd.prereq === "ndSolicit" ? t === 135 : t === 136;
-    }
-    case "mpls":
-      return dl === 0x8847 || dl === 0x8848;
-    case "ctValid":
-      return (f[K.ctState] & CS.trk) !== 0;
-  }
 }
 
 /** xlate_report_subfield: `-> NXM_…[] is now VALUE`. */

@@ -6,13 +6,14 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { ActionOf } from "../model/actions/index.js";
 import { formatActions } from "../model/actions/index.js";
+import { readSubfield, writeSubfield } from "../model/field-access.js";
 import { fieldNamed, readField } from "../model/fields.js";
 import { copyFlowKey, K } from "../model/layout.js";
 import { compileMatch, formatMatch, type Match } from "../model/match.js";
 import { conjunctionsOf, Table } from "./classifier.js";
 import { commitActions } from "./commit.js";
 import type { RecircRequest, XlateContext } from "./context.js";
-import { hashL4, readSubfield, writeSubfield } from "./execute.js";
+import { hashL4 } from "./execute.js";
 import { clearConntrack, cloneActions, doActions } from "./xlate.js";
 
 /** compose_conntrack_action: exec actions first, then the ct() datapath action, then recirculation. */

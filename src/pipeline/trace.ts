@@ -7,12 +7,12 @@
 import { extractFlowKey } from "../decode/flowkey.js";
 import { LINKTYPE } from "../decode/protocols.js";
 import type { FlowEntry } from "../dumps/flows.js";
+import { prereqsOk } from "../model/field-access.js";
 import { type FieldDef, writeField } from "../model/fields.js";
 import { CS, copyFlowKey, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "../model/layout.js";
 import { parseMatch, SHORTHANDS } from "../model/match.js";
 import type { ConntrackTable } from "./conntrack.js";
 import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
-import { prereqsOk } from "./execute.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { type NatSimulation, simulateNat } from "./nat-sim.js";
 import type { SimHost } from "./switch.js";
