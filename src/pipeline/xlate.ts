@@ -6,7 +6,7 @@
  */
 
 import type { Action } from "../model/actions/index.js";
-import { formatAction } from "../model/actions/index.js";
+import { ACTIONS, formatAction } from "../model/actions/index.js";
 import { copyFlowKey, type FlowKey, FRAG_ANY, K, newFlowKey, OFPP } from "../model/layout.js";
 import { formatMatch } from "../model/match.js";
 import type { ClassifiedFlow, TableLine } from "./classifier.js";
@@ -237,7 +237,7 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
 /** Runs the action set written by write_actions, in OpenFlow's order, at the end of the pipeline. */
 export function runActionSet(ctx: XlateContext): void {
   if (ctx.actionSet.length === 0) return;
-  const order = (a: Action): number => ACTION_SET_ORDER.indexOf(a.type) + 1 || ACTION_SET_ORDER.length;
+  const order = (a: Action): number => ACTIONS[a.type].actionSetOrder;
   const set = [...ctx.actionSet].sort((a, b) => order(a) - order(b));
   ctx.actionSet = [];
   const node = ctx.report("table", "--. Executing action set:");
@@ -246,33 +246,6 @@ export function runActionSet(ctx: XlateContext): void {
   doActions(ctx, set, true);
   ctx.trace = old;
 }
-
-const ACTION_SET_ORDER: readonly Action["type"][] = [
-  "stripVlan",
-  "popMpls",
-  "pushMpls",
-  "pushVlan",
-  "decTtl",
-  "decMplsTtl",
-  "setField",
-  "load",
-  "move",
-  "setVlanVid",
-  "setVlanPcp",
-  "setEthSrc",
-  "setEthDst",
-  "setIpv4Src",
-  "setIpv4Dst",
-  "setIpDscp",
-  "setIpEcn",
-  "setIpTtl",
-  "setL4Src",
-  "setL4Dst",
-  "setTunnel",
-  "setQueue",
-  "group",
-  "output",
-];
 
 /** xlate_output_action: the reserved ports, and the skip of output to the input port. */
 export function outputAction(ctx: XlateContext, port: number, isLast: boolean): void {
@@ -409,9 +382,6 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   ctx.error = undefined;
 }
 
-/** Actions that the datapath cannot undo, so a non-final clone of them needs a datapath clone(). */
-const IRREVERSIBLE: ReadonlySet<Action["type"]> = new Set(["ct", "meter", "nat", "outputTrunc"]);
-
 /**
  * clone_xlate_actions: run actions on a copy of the packet. Reversible actions are translated in
  * line (the flow is restored afterwards); others, unless last, inside a datapath clone(...).
@@ -422,7 +392,7 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
   const savedSet = ctx.actionSet;
   ctx.stack = [...ctx.stack];
   ctx.actionSet = [...ctx.actionSet];
-  if (isLast || actions.every((a) => !IRREVERSIBLE.has(a.type))) {
+  if (isLast || actions.every((a) => ACTIONS[a.type].reversible)) {
     doActions(ctx, actions, isLast);
     runActionSet(ctx);
   } else {
