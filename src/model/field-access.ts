@@ -4,7 +4,7 @@
  * in lib/meta-flow.c (mf_read_subfield, mf_write_subfield, mf_are_prereqs_ok); the pipeline, the
  * explainer and the trace's flow parser share them here.
  */
-import { type FieldDef, readField, writeField } from "./fields.js";
+import { allOnes, type FieldDef, readField, writeField } from "./fields.js";
 import { CS, type FlowKey, K, VLAN_CFI } from "./layout.js";
 
 /** A bit range of a field (the shape of an action's Subfield operand). */
@@ -14,9 +14,6 @@ export interface BitRange {
   readonly ofs: number;
   readonly nBits: number;
 }
-
-/** All ones in the low `bits` bits. */
-export const allOnes = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
 
 /** mf_read_subfield: the range's bits, shifted down to bit 0. */
 export function readSubfield(flow: FlowKey, s: BitRange): bigint {

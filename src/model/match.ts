@@ -6,7 +6,7 @@
 
 import type { LineError } from "../util/diagnostic.js";
 import { type FieldValue, formatParsedValue, parseFieldValue } from "./field-value.js";
-import { type FieldDef, fieldNamed, lookupField, writeField } from "./fields.js";
+import { FIELD, type FieldDef, lookupField, writeField } from "./fields.js";
 import { type FlowKey, newFlowKey } from "./layout.js";
 
 /** The protocol shorthands: each stands for dl_type (and nw_proto) values. */
@@ -216,8 +216,8 @@ export function compileMatch(
 ): { ok: true; value: CompiledMatch } | { ok: false; message: string } {
   const mask = newFlowKey();
   const value = newFlowKey();
-  const dlType = fieldNamed("dl_type");
-  const nwProto = fieldNamed("nw_proto");
+  const dlType = FIELD.dl_type;
+  const nwProto = FIELD.nw_proto;
   const set = (f: FieldDef, v: bigint, mk: bigint) => {
     writeField(mask, f, mk);
     writeField(value, f, v & mk);
@@ -236,7 +236,7 @@ export function compileMatch(
     }
     // dl_vlan and dl_vlan_pcp also require a tag to be present (the CFI bit), as in OVS.
     if (f.name === "dl_vlan" || f.name === "dl_vlan_pcp") {
-      const tci = fieldNamed("vlan_tci");
+      const tci = FIELD.vlan_tci;
       writeField(mask, tci, 0x1000n | (f.name === "dl_vlan" ? 0x0fffn : 0xe000n));
       writeField(value, tci, 0x1000n | (f.name === "dl_vlan" ? v & 0xfffn : (v & 7n) << 13n));
       continue;

@@ -4,9 +4,9 @@
  * ofproto-dpif-xlate.c's do_xlate_actions does for it, including the notes ofproto/trace prints.
  */
 import { type ActionOf, type ActionType, formatSubfield, type Subfield } from "../model/actions/index.js";
-import { allOnes, isIp, prereqsOk, readSubfield, writeSubfield } from "../model/field-access.js";
+import { isIp, prereqsOk, readSubfield, writeSubfield } from "../model/field-access.js";
 import { formatFieldValue } from "../model/field-value.js";
-import { fieldNamed, readField, writeField } from "../model/fields.js";
+import { allOnes, FIELD, type FieldDef, readField, writeField } from "../model/fields.js";
 import { type FlowKey, K, OFPP, VLAN_CFI } from "../model/layout.js";
 import type { XlateContext } from "./context.js";
 import { executeCt, executeGroup, executeLearn } from "./stateful.js";
@@ -18,8 +18,6 @@ type Executor<T extends ActionType> = (ctx: XlateContext, a: ActionOf<T>, isLast
 export type ExecutorTable = { [T in ActionType]: Executor<T> };
 
 const all = allOnes;
-const field = fieldNamed;
-const TUN_ID = field("tun_id");
 
 function unwildcard(ctx: XlateContext, s: Subfield): void {
   writeSubfield(ctx.wc, s, all(s.nBits));
@@ -56,9 +54,8 @@ function pushVlan(f: FlowKey, tpid: number): void {
   f[K.vlanTpid] = tpid;
 }
 
-function setIf(ctx: XlateContext, cond: boolean, name: string, value: bigint): void {
+function setIf(ctx: XlateContext, cond: boolean, fd: FieldDef, value: bigint): void {
   if (!cond) return;
-  const fd = field(name);
   writeField(ctx.flow, fd, value);
   writeField(ctx.wc, fd, all(fd.bits));
 }
@@ -138,10 +135,10 @@ export const EXECUTORS: ExecutorTable = {
   },
   stripVlan: (ctx) => popVlan(ctx.flow),
   pushVlan: (ctx, a) => pushVlan(ctx.flow, a.ethertype),
-  setEthSrc: (ctx, a) => setIf(ctx, true, "dl_src", a.mac),
-  setEthDst: (ctx, a) => setIf(ctx, true, "dl_dst", a.mac),
-  setIpv4Src: (ctx, a) => setIf(ctx, ctx.flow[K.dlType] === 0x0800, "nw_src", a.addr),
-  setIpv4Dst: (ctx, a) => setIf(ctx, ctx.flow[K.dlType] === 0x0800, "nw_dst", a.addr),
+  setEthSrc: (ctx, a) => setIf(ctx, true, FIELD.dl_src, a.mac),
+  setEthDst: (ctx, a) => setIf(ctx, true, FIELD.dl_dst, a.mac),
+  setIpv4Src: (ctx, a) => setIf(ctx, ctx.flow[K.dlType] === 0x0800, FIELD.nw_src, a.addr),
+  setIpv4Dst: (ctx, a) => setIf(ctx, ctx.flow[K.dlType] === 0x0800, FIELD.nw_dst, a.addr),
   setIpDscp: (ctx, a) => {
     if (!isIp(ctx.flow)) return;
     ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & 0x03) | (a.tos & 0xfc);
@@ -152,10 +149,10 @@ export const EXECUTORS: ExecutorTable = {
     ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & 0xfc) | (a.ecn & 0x03);
     ctx.wc[K.nwTos] |= 0x03;
   },
-  setIpTtl: (ctx, a) => setIf(ctx, isIp(ctx.flow), "nw_ttl", BigInt(a.ttl)),
-  setL4Src: (ctx, a) => setIf(ctx, isIp(ctx.flow) && !(ctx.flow[K.nwFrag] & 2), "tp_src", BigInt(a.port)),
-  setL4Dst: (ctx, a) => setIf(ctx, isIp(ctx.flow) && !(ctx.flow[K.nwFrag] & 2), "tp_dst", BigInt(a.port)),
-  setTunnel: (ctx, a) => writeField(ctx.flow, TUN_ID, a.id),
+  setIpTtl: (ctx, a) => setIf(ctx, isIp(ctx.flow), FIELD.nw_ttl, BigInt(a.ttl)),
+  setL4Src: (ctx, a) => setIf(ctx, isIp(ctx.flow) && !(ctx.flow[K.nwFrag] & 2), FIELD.tp_src, BigInt(a.port)),
+  setL4Dst: (ctx, a) => setIf(ctx, isIp(ctx.flow) && !(ctx.flow[K.nwFrag] & 2), FIELD.tp_dst, BigInt(a.port)),
+  setTunnel: (ctx, a) => writeField(ctx.flow, FIELD.tun_id, a.id),
   decTtl: (ctx, a) => {
     const f = ctx.flow;
     if (!isIp(f)) return;
@@ -245,7 +242,7 @@ export const EXECUTORS: ExecutorTable = {
     if (out) ctx.flow[K.actsetOutput] = portNumber(ctx, out.port) ?? 0;
   },
   writeMetadata: (ctx, a) => {
-    const md = field("metadata");
+    const md = FIELD.metadata;
     const mask = a.mask ?? all(64);
     writeField(ctx.flow, md, (readField(ctx.flow, md) & ~mask) | (a.value & mask));
   },

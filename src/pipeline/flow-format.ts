@@ -4,7 +4,7 @@
  * vlan_tci, nw_frag words, ct_state flags) follow lib/match.c; values print through the registry.
  */
 import { CT_FLAGS, formatFieldValue } from "../model/field-value.js";
-import { fieldNamed, readField } from "../model/fields.js";
+import { allOnes, FIELD, type FieldName, readField } from "../model/fields.js";
 import {
   CS,
   FLOW_WORDS,
@@ -134,11 +134,11 @@ const SHORT_L2: Record<number, string> = { 2054: "arp", 32821: "rarp", 34887: "m
 /** match_format over a flow key and a mask of the same shape. */
 export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): string {
   const out: string[] = [];
-  const put = (name: string, printAs = name) => {
-    const fd = fieldNamed(name);
+  const put = (name: FieldName) => {
+    const fd = FIELD[name];
     const mask = readField(m, fd);
     if (mask === 0n) return;
-    out.push(`${printAs}=${formatFieldValue(fd, readField(f, fd) & mask, mask)}`);
+    out.push(`${name}=${formatFieldValue(fd, readField(f, fd) & mask, mask)}`);
   };
   /** format_uint32_masked: a 32-bit word in hex, with its mask when partial. */
   const hex32 = (name: string, word: number) => {
@@ -212,7 +212,7 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
   put("metadata");
   if (m[K.inPort])
     out.push(
-      `in_port=${portName ? portName(f[K.inPort]) : formatFieldValue(fieldNamed("in_port"), BigInt(f[K.inPort]))}`,
+      `in_port=${portName ? portName(f[K.inPort]) : formatFieldValue(FIELD.in_port, BigInt(f[K.inPort]))}`,
     );
   for (const [i, slot] of [
     [0, "vlanTci"],
@@ -243,10 +243,11 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
   if (dlType === 0x86dd) {
     put("ipv6_src");
     put("ipv6_dst");
-    if (m[K.ipv6Label])
-      out.push(
-        `ipv6_label=0x${f[K.ipv6Label].toString(16).padStart(5, "0")}${m[K.ipv6Label] === 0xfffff || m[K.ipv6Label] === 0xffffffff ? "" : `/0x${m[K.ipv6Label].toString(16).padStart(5, "0")}`}`,
-      );
+    if (m[K.ipv6Label]) {
+      const label = (key: FlowKey) => readField(key, FIELD.ipv6_label).toString(16).padStart(5, "0");
+      const exact = readField(m, FIELD.ipv6_label) === allOnes(FIELD.ipv6_label.bits);
+      out.push(`ipv6_label=0x${label(f)}${exact ? "" : `/0x${label(m)}`}`);
+    }
   } else if (arp) {
     put("arp_spa");
     put("arp_tpa");
@@ -259,18 +260,14 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
     put("arp_sha");
     put("arp_tha");
   }
-  if (m[K.nwTos] & 0xfc) out.push(`nw_tos=${f[K.nwTos] & 0xfc}`);
-  if (m[K.nwTos] & 0x03) out.push(`nw_ecn=${f[K.nwTos] & 0x03}`);
+  // nw_tos prints the DSCP bits in place (a multiple of 4), as OVS's match_format does.
+  if (readField(m, FIELD.ip_dscp))
+    out.push(`nw_tos=${readField(f, FIELD.ip_dscp) << BigInt(FIELD.ip_dscp.shift)}`);
+  if (readField(m, FIELD.nw_ecn)) out.push(`nw_ecn=${readField(f, FIELD.nw_ecn)}`);
   if (m[K.nwTtl]) out.push(`nw_ttl=${f[K.nwTtl]}`);
-  if (m[K.mplsLse]) {
-    const lse = f[K.mplsLse];
-    out.push(
-      `mpls_label=${lse >>> 12}`,
-      `mpls_tc=${(lse >> 9) & 7}`,
-      `mpls_ttl=${lse & 0xff}`,
-      `mpls_bos=${(lse >> 8) & 1}`,
-    );
-  }
+  if (m[K.mplsLse])
+    for (const name of ["mpls_label", "mpls_tc", "mpls_ttl", "mpls_bos"] as const)
+      out.push(`${name}=${readField(f, FIELD[name])}`);
   const fragMask = m[K.nwFrag] & (FRAG_ANY | FRAG_LATER);
   const frag = f[K.nwFrag];
   if (fragMask === (FRAG_ANY | FRAG_LATER))

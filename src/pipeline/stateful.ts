@@ -7,7 +7,7 @@ import type { FlowEntry } from "../dumps/flows.js";
 import type { ActionOf } from "../model/actions/index.js";
 import { formatActions } from "../model/actions/index.js";
 import { readSubfield, writeSubfield } from "../model/field-access.js";
-import { fieldNamed, readField } from "../model/fields.js";
+import { FIELD, readField } from "../model/fields.js";
 import { copyFlowKey, K } from "../model/layout.js";
 import { compileMatch, formatMatch, type Match } from "../model/match.js";
 import { conjunctionsOf, Table } from "./classifier.js";
@@ -69,7 +69,7 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
   ctx.report("detail", "Sets the packet to an untracked state, and clears all the conntrack fields.");
 }
 
-const labelField = fieldNamed("ct_label");
+const labelField = FIELD.ct_label;
 
 function natText(n: ActionOf<"nat">): string {
   if (!n.kind) return "nat";

@@ -5,7 +5,7 @@
  * local tunnel endpoint arriving on that bridge is popped (`tnl_pop(PORT)`).
  */
 import { parseMac } from "../model/field-value.js";
-import { fieldNamed, readField, writeField } from "../model/fields.js";
+import { FIELD, readField, writeField } from "../model/fields.js";
 import { K, OFPP } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../topology/build.js";
 import { memoize } from "../util/memo.js";
@@ -16,9 +16,9 @@ import { borrowKey, releaseKey } from "./key-pool.js";
 import { ipv4ToNumber, routeTo, type SimPort } from "./switch.js";
 import { patchOutput, recordOutput } from "./xlate.js";
 
-const TUN_ID = fieldNamed("tun_id");
-const DL_DST = fieldNamed("dl_dst");
-const DL_SRC = fieldNamed("dl_src");
+const TUN_ID = FIELD.tun_id;
+const DL_DST = FIELD.dl_dst;
+const DL_SRC = FIELD.dl_src;
 
 /** tnl_port_send: tunnel metadata from the port's options and the flow (key=flow, remote_ip=flow...). */
 function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunnel"] | undefined {

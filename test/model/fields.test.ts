@@ -3,7 +3,7 @@ import { relative } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatFieldValue, formatParsedValue, parseFieldValue } from "../../src/model/field-value.js";
-import { FIELDS, lookupField, readField, writeField } from "../../src/model/fields.js";
+import { FIELD, FIELDS, lookupField, readField, writeField } from "../../src/model/fields.js";
 import { FLOW_WORDS, K, KSIZE, newFlowKey } from "../../src/model/layout.js";
 import { LAB, labFiles } from "../support/lab.js";
 import { HAVE_SHARED } from "../support/shared.js";
@@ -194,5 +194,16 @@ describe("field registry", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("FIELD, the fields code names by constant", () => {
+  it("holds each declared field under its canonical name, the same object lookups return", () => {
+    const entries = Object.entries(FIELD);
+    expect(entries.length).toBeGreaterThan(70);
+    for (const [name, def] of entries) {
+      expect(def.name).toBe(name);
+      expect(lookupField(name)).toBe(def);
+    }
   });
 });

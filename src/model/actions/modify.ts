@@ -1,7 +1,7 @@
 /** Actions that rewrite packet fields or metadata. */
 import { lineError } from "../../util/diagnostic.js";
 import { formatFieldValue, formatParsedValue, parseFieldValue } from "../field-value.js";
-import { type FieldDef, lookupField, setFieldName } from "../fields.js";
+import { FIELD, type FieldDef, lookupField, setFieldName } from "../fields.js";
 import { formatSubfield, isError, parseSubfield, parseUnsigned, type Subfield } from "./refs.js";
 import {
   type ActionFacts,
@@ -20,21 +20,14 @@ import {
 } from "./spec.js";
 import type { ActionOf, ActionType } from "./types.js";
 
-const fieldNamed = (name: string): FieldDef => {
-  const f = lookupField(name);
-  if (!f) throw new Error(`field registry lacks ${name}`);
-  return f;
-};
-
 /** An action whose argument is a value of one registry field (`mod_dl_src:MAC`, `mod_nw_dst:IP`). */
 function valueAction<T extends ActionType>(
   keyword: string,
-  fieldName: string,
+  field: FieldDef,
   build: (v: bigint) => ActionOf<T>,
   read: (a: ActionOf<T>) => bigint,
   facts: ActionFacts<T>,
 ): ActionSpec<T> {
-  const field = fieldNamed(fieldName);
   return {
     ...facts,
     keywords: [keyword],
@@ -197,7 +190,7 @@ export const pushVlan = numberAction<"pushVlan">(
 
 export const setEthSrc = valueAction<"setEthSrc">(
   "mod_dl_src",
-  "eth_src",
+  FIELD.dl_src,
   (mac) => ({ type: "setEthSrc", mac }),
   (a) => a.mac,
   {
@@ -208,7 +201,7 @@ export const setEthSrc = valueAction<"setEthSrc">(
 );
 export const setEthDst = valueAction<"setEthDst">(
   "mod_dl_dst",
-  "eth_dst",
+  FIELD.dl_dst,
   (mac) => ({ type: "setEthDst", mac }),
   (a) => a.mac,
   {
@@ -219,7 +212,7 @@ export const setEthDst = valueAction<"setEthDst">(
 );
 export const setIpv4Src = valueAction<"setIpv4Src">(
   "mod_nw_src",
-  "ip_src",
+  FIELD.nw_src,
   (addr) => ({ type: "setIpv4Src", addr }),
   (a) => a.addr,
   {
@@ -230,7 +223,7 @@ export const setIpv4Src = valueAction<"setIpv4Src">(
 );
 export const setIpv4Dst = valueAction<"setIpv4Dst">(
   "mod_nw_dst",
-  "ip_dst",
+  FIELD.nw_dst,
   (addr) => ({ type: "setIpv4Dst", addr }),
   (a) => a.addr,
   {
