@@ -9,8 +9,8 @@ import { formatFieldValue } from "../model/field-value.js";
 import { allOnes, FIELD, type FieldDef, readField, writeField } from "../model/fields.js";
 import { type FlowKey, K, OFPP, VLAN_CFI } from "../model/layout.js";
 import type { XlateContext } from "./context.js";
+import { hashL4 } from "./flow-hash.js";
 import { executeCt, executeGroup, executeLearn } from "./stateful.js";
-import { clearConntrack, cloneActions, controllerAction, outputAction, xlateTable } from "./xlate.js";
 
 // biome-ignore lint/suspicious/noConfusingVoidType: most executors return nothing; "stop" ends the action list (dec_ttl exception)
 type Result = void | "stop";
@@ -70,7 +70,7 @@ export const EXECUTORS: ExecutorTable = {
   output: (ctx, a, last) => {
     const port = portNumber(ctx, a.port);
     if (port === undefined) ctx.report("warn", "Nonexistent output port");
-    else outputAction(ctx, port, last);
+    else ctx.xlate.outputAction(ctx, port, last);
   },
   outputReg: (ctx, a, last) => {
     const port = readSubfield(ctx.flow, a.src);
@@ -80,24 +80,25 @@ export const EXECUTORS: ExecutorTable = {
       return;
     }
     ctx.report("detail", `output port is ${port}`);
-    outputAction(ctx, Number(port), last);
+    ctx.xlate.outputAction(ctx, Number(port), last);
   },
   outputTrunc: (ctx, a, last) => {
     const port = portNumber(ctx, a.port);
-    if (port !== undefined) outputAction(ctx, port, last);
+    if (port !== undefined) ctx.xlate.outputAction(ctx, port, last);
   },
-  controller: (ctx, a) => controllerAction(ctx, a.maxLen ?? 65535, a.reason ?? "action", a.id ?? 0),
+  controller: (ctx, a) => ctx.xlate.controllerAction(ctx, a.maxLen ?? 65535, a.reason ?? "action", a.id ?? 0),
   enqueue: (ctx, a, last) => {
     const port = portNumber(ctx, a.port);
-    if (port !== undefined) outputAction(ctx, port === OFPP.inPort ? ctx.flow[K.inPort] : port, last);
+    if (port !== undefined)
+      ctx.xlate.outputAction(ctx, port === OFPP.inPort ? ctx.flow[K.inPort] : port, last);
   },
   resubmit: (ctx, a, last) => {
     let inPort = a.port ? (portNumber(ctx, a.port) ?? ctx.flow[K.inPort]) : ctx.flow[K.inPort];
     if (inPort === OFPP.inPort) inPort = ctx.flow[K.inPort];
     const table = a.table === undefined || a.table === 255 ? ctx.tableId : a.table;
-    xlateTable(ctx, inPort, table, last, undefined, a.ct);
+    ctx.xlate.xlateTable(ctx, inPort, table, last, undefined, a.ct);
   },
-  gotoTable: (ctx, a, last) => xlateTable(ctx, ctx.flow[K.inPort], a.table, last),
+  gotoTable: (ctx, a, last) => ctx.xlate.xlateTable(ctx, ctx.flow[K.inPort], a.table, last),
   group: (ctx, a, last) => executeGroup(ctx, a.id, last),
   meter: () => {},
   setField: (ctx, a) => {
@@ -160,7 +161,7 @@ export const EXECUTORS: ExecutorTable = {
       f[K.nwTtl]--;
       return;
     }
-    for (const id of a.controllerIds ?? [0]) controllerAction(ctx, 65535, "invalid_ttl", id);
+    for (const id of a.controllerIds ?? [0]) ctx.xlate.controllerAction(ctx, 65535, "invalid_ttl", id);
     ctx.report("warn", `IPv${f[K.dlType] === 0x0800 ? 4 : 6} decrement TTL exception`);
     return "stop";
   },
@@ -208,7 +209,7 @@ export const EXECUTORS: ExecutorTable = {
       f[K.mplsLse] = (f[K.mplsLse] & ~0xff) | (ttl - 1);
       return;
     }
-    controllerAction(ctx, 65535, "invalid_ttl");
+    ctx.xlate.controllerAction(ctx, 65535, "invalid_ttl");
     ctx.report("warn", "MPLS decrement TTL exception");
     return "stop";
   },
@@ -246,14 +247,14 @@ export const EXECUTORS: ExecutorTable = {
     const mask = a.mask ?? all(64);
     writeField(ctx.flow, md, (readField(ctx.flow, md) & ~mask) | (a.value & mask));
   },
-  clone: (ctx, a, last) => cloneActions(ctx, a.actions, last),
+  clone: (ctx, a, last) => ctx.xlate.cloneActions(ctx, a.actions, last),
   ct: (ctx, a, last) => executeCt(ctx, a, last),
   nat: (ctx, a) => {
     ctx.natSeen = a.kind;
   },
   ctClear: (ctx) => {
     if (!ctx.conntracked) return;
-    clearConntrack(ctx);
+    ctx.clearConntrack();
     ctx.odp.push("ct_clear");
   },
   conjunction: (ctx) => {
@@ -275,7 +276,7 @@ export const EXECUTORS: ExecutorTable = {
     if (a.load && a.dst) {
       writeSubfield(ctx.flow, a.dst, BigInt(chosen));
       reportSubfield(ctx, a.dst);
-    } else if (chosen !== OFPP.none) outputAction(ctx, chosen, last);
+    } else if (chosen !== OFPP.none) ctx.xlate.outputAction(ctx, chosen, last);
     else ctx.report("warn", "no live bundle members");
   },
   sample: () => {},
@@ -287,18 +288,3 @@ export const EXECUTORS: ExecutorTable = {
     ctx.report("warn", `action "${a.text}" is not modelled by ovspath; ignored`);
   },
 };
-
-/** A symmetric hash of the L2-L4 addresses (stable across runs; used where OVS hashes to choose). */
-export function hashL4(f: FlowKey, basis: number): number {
-  let h = (0x811c9dc5 ^ basis) >>> 0;
-  const words = [
-    f[K.dlSrc] ^ f[K.dlDst],
-    f[K.dlSrc + 1] ^ f[K.dlDst + 1],
-    f[K.dlType],
-    f[K.nwSrc] ^ f[K.nwDst],
-    f[K.nwProto],
-    f[K.tpSrc] ^ f[K.tpDst],
-  ];
-  for (const w of words) h = Math.imul(h ^ w, 0x01000193) >>> 0;
-  return h;
-}

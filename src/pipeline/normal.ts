@@ -8,7 +8,6 @@ import { K, OFPP, VLAN_CFI } from "../model/layout.js";
 import type { XlateContext } from "./context.js";
 import { isMulticastMac, isReservedMac, macAt } from "./mac-table.js";
 import type { SimPort } from "./switch.js";
-import { composeOutput } from "./xlate.js";
 
 /**
  * xbundle_includes_vlan: an access port carries its VLAN; a trunk its trunks (all when none are
@@ -91,7 +90,7 @@ function outputNormal(ctx: XlateContext, out: SimPort, vlan: number): void {
     f[K.vlanTci] = vlan | pcp | VLAN_CFI;
     f[K.vlanTpid] = oldTpid || 0x8100;
   }
-  composeOutput(ctx, out.ofport, false);
+  ctx.xlate.composeOutput(ctx, out.ofport, false);
   f[K.vlanTci] = oldTci;
   f[K.vlanTpid] = oldTpid;
   f[K.vlanTci1] = oldTci1;

@@ -17,7 +17,7 @@ import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { type NatSimulation, simulateNat } from "./nat-sim.js";
 import type { SimHost } from "./switch.js";
 import { printTrace, report, stepsOf, type TraceNode, type TraceStep } from "./trace-tree.js";
-import { runActionSet, xlateTable } from "./xlate.js";
+import { runActionSet, TRANSLATOR, xlateTable } from "./xlate.js";
 
 export interface TraceRequest {
   host: SimHost;
@@ -84,7 +84,15 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   if (!bridge) throw new Error(`no bridge "${spec.bridge}" on host ${host.name}`);
   const nodes: TraceNode[] = [];
   const top = report(nodes, "bridge", `bridge("${spec.headerBridge}")`);
-  const ctx = new XlateContext(host, bridge, copyFlowKey(flow), top.subs, spec.sideEffects, flow[K.tunDst]);
+  const ctx = new XlateContext(
+    TRANSLATOR,
+    host,
+    bridge,
+    copyFlowKey(flow),
+    top.subs,
+    spec.sideEffects,
+    flow[K.tunDst],
+  );
   ctx.recircBase = spec.recircBase;
   ctx.traceBridge = spec.headerBridge;
   ctx.conntrack = spec.conntrack;

@@ -14,7 +14,6 @@ import { TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "./flow-format.js";
 import { ipText } from "./ip-text.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
 import { ipv4ToNumber, routeTo, type SimPort } from "./switch.js";
-import { patchOutput, recordOutput } from "./xlate.js";
 
 const TUN_ID = FIELD.tun_id;
 const DL_DST = FIELD.dl_dst;
@@ -139,7 +138,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   // Not last, OVS opens a datapath clone() around the push first (native_tunnel_output).
   if (!isLast) ctx.openClones++;
   const firstUnderlayOutput = ctx.outputs.length;
-  patchOutput(ctx, dev, isLast);
+  ctx.xlate.patchOutput(ctx, dev, isLast);
   if (!isLast) ctx.openClones--;
   ctx.odpOuter.pop();
   // What the underlay bridge output is the encapsulated copy of this tunnel output, not a delivery.
@@ -152,7 +151,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.base.set(savedBase);
   releaseKey(savedFlow);
   releaseKey(savedBase);
-  recordOutput(ctx, port, tunnel);
+  ctx.xlate.recordOutput(ctx, port, tunnel);
 }
 
 /** Remembered: the neighbour and bridge MACs of the dumps are converted for every tunneled packet. */

@@ -11,7 +11,14 @@ import { copyFlowKey, type FlowKey, FRAG_ANY, K, newFlowKey, OFPP } from "../mod
 import { formatMatch } from "../model/match.js";
 import type { ClassifiedFlow, TableLine } from "./classifier.js";
 import { commitActions } from "./commit.js";
-import { MAX_DEPTH, MAX_RESUBMITS, type OutputRecord, type XlateContext } from "./context.js";
+import {
+  type ActionRunner,
+  MAX_DEPTH,
+  MAX_RESUBMITS,
+  type OutputRecord,
+  type Translator,
+  type XlateContext,
+} from "./context.js";
 import { EXECUTORS } from "./execute.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
 import { xlateNormal } from "./normal.js";
@@ -28,13 +35,7 @@ function clearForPatch(ctx: XlateContext, inPort: number): void {
   f.fill(0, K.tunId, K.tunMetadata + 64);
   f.fill(0, K.regs, K.regs + 16);
   f[K.actsetOutput] = 0;
-  clearConntrack(ctx);
-}
-
-export function clearConntrack(ctx: XlateContext): void {
-  const f = ctx.flow;
-  f.fill(0, K.ctState, K.ctTpDst + 1);
-  ctx.conntracked = false;
+  ctx.clearConntrack();
 }
 
 /**
@@ -122,7 +123,7 @@ export function xlateTable(
   inPort: number,
   tableId: number,
   isLast: boolean,
-  run: (ctx: XlateContext, actions: readonly Action[], isLast: boolean) => void = doActions,
+  run: ActionRunner = doActions,
   withCtOrig = false,
   topLevel = false,
 ): void {
@@ -421,3 +422,15 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
   ctx.flow.set(savedFlow);
   releaseKey(savedFlow);
 }
+
+/** The translator the executors reach through their context (see Translator in context.ts). */
+export const TRANSLATOR: Translator = {
+  xlateTable,
+  doActions,
+  cloneActions,
+  outputAction,
+  controllerAction,
+  composeOutput,
+  patchOutput,
+  recordOutput,
+};
