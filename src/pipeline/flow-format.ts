@@ -14,6 +14,7 @@ import {
   K,
   KSIZE,
   newFlowKey,
+  TUN_FLAG_KEY,
   VLAN_CFI,
 } from "../model/layout.js";
 
@@ -121,11 +122,6 @@ export function packetMask(f: FlowKey): FlowKey {
   if (f[K.metadata] !== 0 || f[K.metadata + 1] !== 0) full("metadata");
   return m;
 }
-
-/** tun_flags bits kept beside the user-visible OAM bit, as OVS's flow_tnl keeps them. */
-export const TUN_FLAG_DF = 0x2;
-export const TUN_FLAG_CSUM = 0x4;
-export const TUN_FLAG_KEY = 0x8;
 
 const SHORT_IP: Record<number, string> = { 1: "icmp", 6: "tcp", 17: "udp", 132: "sctp" };
 const SHORT_IP6: Record<number, string> = { 58: "icmp6", 6: "tcp6", 17: "udp6", 132: "sctp6" };

@@ -6,11 +6,10 @@
  */
 import { parseMac } from "../model/field-value.js";
 import { FIELD, readField, writeField } from "../model/fields.js";
-import { K, OFPP } from "../model/layout.js";
-import { TUNNEL_UDP_PORT } from "../topology/build.js";
+import { K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "../model/layout.js";
+import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
 import { memoize } from "../util/memo.js";
 import type { OutputRecord, XlateContext } from "./context.js";
-import { TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "./flow-format.js";
 import { ipText } from "./ip-text.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
 import { ipv4ToNumber, routeTo, type SimPort } from "./switch.js";
