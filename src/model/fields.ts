@@ -656,6 +656,11 @@ export function lookupField(name: string): FieldDef | undefined {
 export const allOnes = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
 const mask = allOnes;
 
+/** The bits a field of a one-word slot takes in that word: ip_dscp's of nw_tos are 0xfc. */
+export function wordBits(f: FieldDef): number {
+  return Number(allOnes(f.bits) << BigInt(f.shift)) >>> 0;
+}
+
 /** The field's value in a flow key. */
 export function readField(key: FlowKey, f: FieldDef): bigint {
   const off = K[f.slot];

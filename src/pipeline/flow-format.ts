@@ -4,7 +4,7 @@
  * vlan_tci, nw_frag words, ct_state flags) follow lib/match.c; values print through the registry.
  */
 import { CT_FLAGS, formatFieldValue } from "../model/field-value.js";
-import { allOnes, FIELD, type FieldName, readField } from "../model/fields.js";
+import { allOnes, FIELD, type FieldName, readField, wordBits } from "../model/fields.js";
 import {
   CS,
   FLOW_WORDS,
@@ -15,6 +15,7 @@ import {
   KSIZE,
   newFlowKey,
   TUN_FLAG_KEY,
+  TUN_FLAG_OAM,
   VLAN_CFI,
 } from "../model/layout.js";
 
@@ -123,6 +124,12 @@ export function packetMask(f: FlowKey): FlowKey {
   return m;
 }
 
+/** Bit layouts of one-word slots, from the registry. */
+const VID_BITS = wordBits(FIELD.dl_vlan);
+const PCP_BITS = wordBits(FIELD.dl_vlan_pcp);
+const DSCP_BITS = wordBits(FIELD.ip_dscp);
+const ECN_BITS = wordBits(FIELD.nw_ecn);
+
 const SHORT_IP: Record<number, string> = { 1: "icmp", 6: "tcp", 17: "udp", 132: "sctp" };
 const SHORT_IP6: Record<number, string> = { 58: "icmp6", 6: "tcp6", 17: "udp6", 132: "sctp6" };
 const SHORT_L2: Record<number, string> = { 2054: "arp", 32821: "rarp", 34887: "mpls", 34888: "mplsm" };
@@ -204,7 +211,7 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
     out.push(`tun_erspan_hwid=${hexNum(f[K.tunErspanHwid])}`);
   // gtpu_flags/gtpu_msgtype: not modelled, but OVS prints them with the rest of a tunnel's fields.
   if (m[K.tunErspanVer]) out.push("gtpu_flags=0", "gtpu_msgtype=0");
-  if (m[K.tunFlags] & 1) out.push(`tun_flags=${f[K.tunFlags] & 1 ? "+oam" : "0"}`);
+  if (m[K.tunFlags] & TUN_FLAG_OAM) out.push(`tun_flags=${f[K.tunFlags] & TUN_FLAG_OAM ? "+oam" : "0"}`);
   put("metadata");
   if (m[K.inPort])
     out.push(
@@ -218,17 +225,17 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
     if (!mask) break;
     const tci = f[K[slot]];
     const sfx = i === 0 ? "" : String(i);
-    const vid = mask & 0x0fff;
-    const pcp = mask & 0xe000;
+    const vid = mask & VID_BITS;
+    const pcp = mask & PCP_BITS;
     if (
       mask & VLAN_CFI &&
       tci & VLAN_CFI &&
-      (!vid || vid === 0xfff) &&
-      (!pcp || pcp === 0xe000) &&
+      (!vid || vid === VID_BITS) &&
+      (!pcp || pcp === PCP_BITS) &&
       (vid || pcp)
     ) {
-      if (vid) out.push(`dl_vlan${sfx}=${tci & 0xfff}`);
-      if (pcp) out.push(`dl_vlan_pcp${sfx}=${tci >> 13}`);
+      if (vid) out.push(`dl_vlan${sfx}=${tci & VID_BITS}`);
+      if (pcp) out.push(`dl_vlan_pcp${sfx}=${(tci & PCP_BITS) >>> FIELD.dl_vlan_pcp.shift}`);
     } else if (mask === 0xffff) out.push(`vlan_tci${sfx}=0x${hex4(tci)}`);
     else out.push(`vlan_tci${sfx}=0x${hex4(tci)}/0x${hex4(mask)}`);
   }
@@ -257,9 +264,8 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
     put("arp_tha");
   }
   // nw_tos prints the DSCP bits in place (a multiple of 4), as OVS's match_format does.
-  if (readField(m, FIELD.ip_dscp))
-    out.push(`nw_tos=${readField(f, FIELD.ip_dscp) << BigInt(FIELD.ip_dscp.shift)}`);
-  if (readField(m, FIELD.nw_ecn)) out.push(`nw_ecn=${readField(f, FIELD.nw_ecn)}`);
+  if (m[K.nwTos] & DSCP_BITS) out.push(`nw_tos=${f[K.nwTos] & DSCP_BITS}`);
+  if (m[K.nwTos] & ECN_BITS) out.push(`nw_ecn=${f[K.nwTos] & ECN_BITS}`);
   if (m[K.nwTtl]) out.push(`nw_ttl=${f[K.nwTtl]}`);
   if (m[K.mplsLse])
     for (const name of ["mpls_label", "mpls_tc", "mpls_ttl", "mpls_bos"] as const)

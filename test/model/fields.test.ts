@@ -3,7 +3,7 @@ import { relative } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatFieldValue, formatParsedValue, parseFieldValue } from "../../src/model/field-value.js";
-import { FIELD, FIELDS, lookupField, readField, writeField } from "../../src/model/fields.js";
+import { FIELD, FIELDS, lookupField, readField, wordBits, writeField } from "../../src/model/fields.js";
 import { FLOW_WORDS, K, KSIZE, newFlowKey } from "../../src/model/layout.js";
 import { LAB, labFiles } from "../support/lab.js";
 import { HAVE_SHARED } from "../support/shared.js";
@@ -205,5 +205,19 @@ describe("FIELD, the fields code names by constant", () => {
       expect(def.name).toBe(name);
       expect(lookupField(name)).toBe(def);
     }
+  });
+});
+
+describe("wordBits: a field's bits in place in its one-word slot (OVS's struct flow layouts)", () => {
+  it.each([
+    ["ip_dscp", 0xfc],
+    ["nw_ecn", 0x03],
+    ["nw_tos", 0xff],
+    ["dl_vlan", 0x0fff],
+    ["dl_vlan_pcp", 0xe000],
+    ["vlan_tci", 0xffff],
+    ["nw_src", 0xffffffff],
+  ] as const)("%s: %i", (name, bits) => {
+    expect(wordBits(FIELD[name])).toBe(bits);
   });
 });
