@@ -656,10 +656,17 @@ export function lookupField(name: string): FieldDef | undefined {
 export const allOnes = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
 const mask = allOnes;
 
-/** The bits a field of a one-word slot takes in that word: ip_dscp's of nw_tos are 0xfc. */
+/**
+ * The bits a field takes in the flow-key word that holds it, for code that works on words: ip_dscp's of
+ * nw_tos are 0xfc, mpls_label's of the first label stack entry 0xfffff000.
+ */
 export function wordBits(f: FieldDef): number {
-  return Number(allOnes(f.bits) << BigInt(f.shift)) >>> 0;
+  if ((f.shift % 32) + f.bits > 32) throw new Error(`${f.name} is not held in one word`);
+  return Number(allOnes(f.bits) << BigInt(f.shift % 32)) >>> 0;
 }
+
+/** Where the field's bits start in the word that holds them (see wordBits). */
+export const wordShift = (f: FieldDef): number => f.shift % 32;
 
 /** The field's value in a flow key. */
 export function readField(key: FlowKey, f: FieldDef): bigint {

@@ -5,7 +5,7 @@
  * mark). With masked sets (every datapath ovspath models supports them) only changed fields print.
  */
 import { formatFieldValue } from "../model/field-value.js";
-import { FIELD, type FieldDef, readField, wordBits, writeField } from "../model/fields.js";
+import { FIELD, type FieldDef, readField, wordBits, wordShift, writeField } from "../model/fields.js";
 import { type FlowKey, K, KSIZE, type LayoutName, VLAN_CFI } from "../model/layout.js";
 import type { OdpList } from "./context.js";
 
@@ -133,7 +133,7 @@ function commitVlan(flow: FlowKey, base: FlowKey, odp: OdpList): void {
   for (let i = fn - 1; i >= 0; i--) {
     const t = fl[i];
     const vid = t.tci & wordBits(FIELD.dl_vlan);
-    const pcp = (t.tci & wordBits(FIELD.dl_vlan_pcp)) >>> FIELD.dl_vlan_pcp.shift;
+    const pcp = (t.tci & wordBits(FIELD.dl_vlan_pcp)) >>> wordShift(FIELD.dl_vlan_pcp);
     odp.push(
       t.tpid === 0x8100
         ? `push_vlan(vid=${vid},pcp=${pcp})`

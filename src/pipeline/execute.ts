@@ -6,7 +6,15 @@
 import { type ActionOf, type ActionType, formatSubfield, type Subfield } from "../model/actions/index.js";
 import { isIp, prereqsOk, readSubfield, writeSubfield } from "../model/field-access.js";
 import { formatFieldValue } from "../model/field-value.js";
-import { allOnes, FIELD, type FieldDef, readField, writeField } from "../model/fields.js";
+import {
+  allOnes,
+  FIELD,
+  type FieldDef,
+  readField,
+  wordBits,
+  wordShift,
+  writeField,
+} from "../model/fields.js";
 import { type FlowKey, K, OFPP, VLAN_CFI } from "../model/layout.js";
 import type { XlateContext } from "./context.js";
 import { hashL4 } from "./flow-hash.js";
@@ -18,6 +26,19 @@ type Executor<T extends ActionType> = (ctx: XlateContext, a: ActionOf<T>, isLast
 export type ExecutorTable = { [T in ActionType]: Executor<T> };
 
 const all = allOnes;
+
+/**
+ * Bit layouts of the words the executors rewrite in place (the TCI, nw_tos, the top MPLS label stack
+ * entry, which the mpls_* fields view), from the registry.
+ */
+const VID = wordBits(FIELD.dl_vlan);
+const PCP = wordBits(FIELD.dl_vlan_pcp);
+const DSCP = wordBits(FIELD.ip_dscp);
+const ECN = wordBits(FIELD.nw_ecn);
+const MPLS_LABEL = wordBits(FIELD.mpls_label);
+const MPLS_TC = wordBits(FIELD.mpls_tc);
+const MPLS_BOS = wordBits(FIELD.mpls_bos);
+const MPLS_TTL = wordBits(FIELD.mpls_ttl);
 
 function unwildcard(ctx: XlateContext, s: Subfield): void {
   writeSubfield(ctx.wc, s, all(s.nBits));
@@ -36,7 +57,7 @@ function reportSubfield(ctx: XlateContext, s: Subfield): void {
 function setVlanVid(f: FlowKey, vid: number, push: boolean): void {
   if (f[K.vlanTci] & VLAN_CFI || push) {
     if (!f[K.vlanTpid]) f[K.vlanTpid] = 0x8100;
-    f[K.vlanTci] = (f[K.vlanTci] & ~0x0fff) | vid | VLAN_CFI;
+    f[K.vlanTci] = (f[K.vlanTci] & ~VID) | vid | VLAN_CFI;
   }
 }
 
@@ -131,7 +152,7 @@ export const EXECUTORS: ExecutorTable = {
     const f = ctx.flow;
     if (f[K.vlanTci] & VLAN_CFI || a.pushIfNeeded) {
       if (!f[K.vlanTpid]) f[K.vlanTpid] = 0x8100;
-      f[K.vlanTci] = (f[K.vlanTci] & 0x1fff) | (a.pcp << 13) | VLAN_CFI;
+      f[K.vlanTci] = (f[K.vlanTci] & ~PCP) | (a.pcp << wordShift(FIELD.dl_vlan_pcp)) | VLAN_CFI;
     }
   },
   stripVlan: (ctx) => popVlan(ctx.flow),
@@ -142,13 +163,13 @@ export const EXECUTORS: ExecutorTable = {
   setIpv4Dst: (ctx, a) => setIf(ctx, ctx.flow[K.dlType] === 0x0800, FIELD.nw_dst, a.addr),
   setIpDscp: (ctx, a) => {
     if (!isIp(ctx.flow)) return;
-    ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & 0x03) | (a.tos & 0xfc);
-    ctx.wc[K.nwTos] |= 0xfc;
+    ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & ~DSCP) | (a.tos & DSCP);
+    ctx.wc[K.nwTos] |= DSCP;
   },
   setIpEcn: (ctx, a) => {
     if (!isIp(ctx.flow)) return;
-    ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & 0xfc) | (a.ecn & 0x03);
-    ctx.wc[K.nwTos] |= 0x03;
+    ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & ~ECN) | (a.ecn & ECN);
+    ctx.wc[K.nwTos] |= ECN;
   },
   setIpTtl: (ctx, a) => setIf(ctx, isIp(ctx.flow), FIELD.nw_ttl, BigInt(a.ttl)),
   setL4Src: (ctx, a) => setIf(ctx, isIp(ctx.flow) && !(ctx.flow[K.nwFrag] & 2), FIELD.tp_src, BigInt(a.port)),
@@ -176,7 +197,8 @@ export const EXECUTORS: ExecutorTable = {
     f[K.mplsLse + 2] = f[K.mplsLse + 1];
     f[K.mplsLse + 1] = f[K.mplsLse];
     const ttl = isIp(f) ? f[K.nwTtl] : 64;
-    f[K.mplsLse] = (f[K.dlType] === 0x8847 || f[K.dlType] === 0x8848 ? f[K.mplsLse] & ~0x100 : 0x100) | ttl;
+    f[K.mplsLse] =
+      (f[K.dlType] === 0x8847 || f[K.dlType] === 0x8848 ? f[K.mplsLse] & ~MPLS_BOS : MPLS_BOS) | ttl;
     f[K.dlType] = a.ethertype;
   },
   popMpls: (ctx, a) => {
@@ -190,12 +212,12 @@ export const EXECUTORS: ExecutorTable = {
   setMplsLabel: (ctx, a) => {
     const f = ctx.flow;
     if (f[K.dlType] === 0x8847 || f[K.dlType] === 0x8848)
-      f[K.mplsLse] = ((f[K.mplsLse] & 0xfff) | (a.label << 12)) >>> 0;
+      f[K.mplsLse] = ((f[K.mplsLse] & ~MPLS_LABEL) | (a.label << wordShift(FIELD.mpls_label))) >>> 0;
   },
   setMplsTc: (ctx, a) => {
     const f = ctx.flow;
     if (f[K.dlType] === 0x8847 || f[K.dlType] === 0x8848)
-      f[K.mplsLse] = (f[K.mplsLse] & ~0xe00) | (a.tc << 9);
+      f[K.mplsLse] = (f[K.mplsLse] & ~MPLS_TC) | (a.tc << wordShift(FIELD.mpls_tc));
   },
   setMplsTtl: (ctx, a) => {
     const f = ctx.flow;
@@ -204,9 +226,9 @@ export const EXECUTORS: ExecutorTable = {
   decMplsTtl: (ctx) => {
     const f = ctx.flow;
     if (f[K.dlType] !== 0x8847 && f[K.dlType] !== 0x8848) return;
-    const ttl = f[K.mplsLse] & 0xff;
+    const ttl = f[K.mplsLse] & MPLS_TTL;
     if (ttl > 1) {
-      f[K.mplsLse] = (f[K.mplsLse] & ~0xff) | (ttl - 1);
+      f[K.mplsLse] = (f[K.mplsLse] & ~MPLS_TTL) | (ttl - 1);
       return;
     }
     ctx.xlate.controllerAction(ctx, 65535, "invalid_ttl");

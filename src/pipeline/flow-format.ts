@@ -4,7 +4,7 @@
  * vlan_tci, nw_frag words, ct_state flags) follow lib/match.c; values print through the registry.
  */
 import { CT_FLAGS, formatFieldValue } from "../model/field-value.js";
-import { allOnes, FIELD, type FieldName, readField, wordBits } from "../model/fields.js";
+import { allOnes, FIELD, type FieldName, readField, wordBits, wordShift } from "../model/fields.js";
 import {
   CS,
   FLOW_WORDS,
@@ -235,7 +235,7 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
       (vid || pcp)
     ) {
       if (vid) out.push(`dl_vlan${sfx}=${tci & VID_BITS}`);
-      if (pcp) out.push(`dl_vlan_pcp${sfx}=${(tci & PCP_BITS) >>> FIELD.dl_vlan_pcp.shift}`);
+      if (pcp) out.push(`dl_vlan_pcp${sfx}=${(tci & PCP_BITS) >>> wordShift(FIELD.dl_vlan_pcp)}`);
     } else if (mask === 0xffff) out.push(`vlan_tci${sfx}=0x${hex4(tci)}`);
     else out.push(`vlan_tci${sfx}=0x${hex4(tci)}/0x${hex4(mask)}`);
   }

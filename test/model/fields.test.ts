@@ -217,7 +217,15 @@ describe("wordBits: a field's bits in place in its one-word slot (OVS's struct f
     ["dl_vlan_pcp", 0xe000],
     ["vlan_tci", 0xffff],
     ["nw_src", 0xffffffff],
+    // The top MPLS label stack entry: label(20) tc(3) bos(1) ttl(8), as on the wire.
+    ["mpls_label", 0xfffff000],
+    ["mpls_tc", 0xe00],
+    ["mpls_bos", 0x100],
+    ["mpls_ttl", 0xff],
   ] as const)("%s: %i", (name, bits) => {
     expect(wordBits(FIELD[name])).toBe(bits);
+  });
+  it("refuses a field held in more than one word", () => {
+    expect(() => wordBits(FIELD.dl_src)).toThrow(/dl_src is not held in one word/);
   });
 });

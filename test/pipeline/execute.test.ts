@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { type Action, type ActionType, formatActions, parseActions } from "../../src/model/actions/index.js";
 import { fieldNamed, writeField } from "../../src/model/fields.js";
-import { CS, K, newFlowKey, OFPP } from "../../src/model/layout.js";
+import { CS, type FlowKey, K, newFlowKey, OFPP } from "../../src/model/layout.js";
 import { type Translator, XlateContext } from "../../src/pipeline/context.js";
 import { EXECUTORS, type ExecutorTable } from "../../src/pipeline/execute.js";
 import type { SimBridge, SimHost } from "../../src/pipeline/switch.js";
@@ -82,9 +82,14 @@ function parseActionsOk(text: string): Action[] {
   return r.value;
 }
 
-function run(text: string, isLast = true): { calls: Call[]; result: unknown; ctx: XlateContext } {
+function run(
+  text: string,
+  isLast = true,
+  setup: (f: FlowKey) => void = () => {},
+): { calls: Call[]; result: unknown; ctx: XlateContext } {
   const calls: Call[] = [];
   const ctx = context(calls);
+  setup(ctx.flow);
   const [a] = parseActionsOk(text);
   const exec = EXECUTORS[a.type] as ExecutorTable[ActionType] as (
     c: XlateContext,
@@ -153,5 +158,35 @@ describe("executors reach the translator through the context", () => {
   it("actions that stay inside the packet call no entry point", () => {
     for (const text of ["set_field:0x5->reg1", "mod_dl_src:00:00:00:00:00:01", "push_vlan:0x8100", "note:00"])
       expect(run(text).calls).toEqual([]);
+  });
+});
+
+describe("executors that rewrite bits of a word (layouts from the field registry)", () => {
+  // A top label stack entry as RFC 3032 lays it out: label 100, TC 5, bottom of stack, TTL 64.
+  const lse = (100 << 12) | (5 << 9) | (1 << 8) | 64;
+  const mpls = (f: FlowKey) => {
+    f[K.dlType] = 0x8847;
+    f[K.mplsLse] = lse;
+  };
+  it.each<[string, (f: FlowKey) => void, "mplsLse" | "vlanTci" | "nwTos", number]>([
+    ["set_mpls_label(7)", mpls, "mplsLse", (7 << 12) | (5 << 9) | (1 << 8) | 64],
+    ["set_mpls_tc(2)", mpls, "mplsLse", (100 << 12) | (2 << 9) | (1 << 8) | 64],
+    ["set_mpls_ttl(9)", mpls, "mplsLse", (100 << 12) | (5 << 9) | (1 << 8) | 9],
+    ["dec_mpls_ttl", mpls, "mplsLse", (100 << 12) | (5 << 9) | (1 << 8) | 63],
+    // Pushed onto IPv4: bottom of stack, the IP TTL copied.
+    ["push_mpls:0x8847", (f) => (f[K.nwTtl] = 64), "mplsLse", (1 << 8) | 64],
+    // mod_vlan_pcp tags an untagged packet (CFI set); set_vlan_pcp leaves it untagged.
+    ["mod_vlan_pcp:5", () => {}, "vlanTci", (5 << 13) | 0x1000],
+    ["set_vlan_pcp:5", () => {}, "vlanTci", 0],
+    ["mod_vlan_vid:10", (f) => (f[K.vlanTci] = 0xb005), "vlanTci", 0xb00a],
+    ["mod_nw_ecn:3", (f) => (f[K.nwTos] = 0xb8), "nwTos", 0xbb],
+    ["mod_nw_tos:32", (f) => (f[K.nwTos] = 0xb9), "nwTos", 0x21],
+  ])("%s", (text, setup, slot, expected) => {
+    expect(run(text, true, setup).ctx.flow[K[slot]]).toBe(expected);
+  });
+
+  it("mod_nw_tos and mod_nw_ecn unwildcard only their own bits", () => {
+    expect(run("mod_nw_tos:32").ctx.wc[K.nwTos]).toBe(0xfc);
+    expect(run("mod_nw_ecn:1").ctx.wc[K.nwTos]).toBe(0x03);
   });
 });
