@@ -132,7 +132,7 @@ export const EXECUTORS: ExecutorTable = {
     writeField(ctx.flow, a.field, (old & ~mask) | (a.value.value & mask));
     writeField(ctx.wc, a.field, readField(ctx.wc, a.field) | mask);
     // vlan_vid/dl_vlan written on an untagged packet: OVS's set_field for VLAN fields keeps CFI.
-    if (a.field.slot === "vlanTci" && a.field.name !== "vlan_tci") ctx.flow[K.vlanTci] |= VLAN_CFI;
+    if (a.field.slot === "vlanTci" && a.field !== FIELD.vlan_tci) ctx.flow[K.vlanTci] |= VLAN_CFI;
   },
   load: (ctx, a) => {
     if (!prereqsOk(ctx.flow, a.dst.field)) return;

@@ -8,7 +8,7 @@ import { extractFlowKey } from "../decode/flowkey.js";
 import { LINKTYPE } from "../decode/protocols.js";
 import type { FlowEntry } from "../dumps/flows.js";
 import { prereqsOk } from "../model/field-access.js";
-import { type FieldDef, writeField } from "../model/fields.js";
+import { FIELD, type FieldDef, wordBits, wordShift, writeField } from "../model/fields.js";
 import { CS, copyFlowKey, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "../model/layout.js";
 import { parseMatch, SHORTHANDS } from "../model/match.js";
 import type { ConntrackTable } from "./conntrack.js";
@@ -267,20 +267,19 @@ export function parseTraceFlow(
         return { ok: false, column: col, message: `${mf.value.portName.name}: unknown port` };
       v = BigInt(n);
     }
-    if (mf.name === "dl_vlan") {
-      flow[K.vlanTci] = (flow[K.vlanTci] & 0xe000) | Number(v & 0xfffn) | VLAN_CFI;
-      flow[K.vlanTpid] = 0x8100;
-      continue;
-    }
-    if (mf.name === "dl_vlan_pcp") {
-      flow[K.vlanTci] = (flow[K.vlanTci] & 0x0fff) | (Number(v & 7n) << 13) | VLAN_CFI;
+    if (mf.field === FIELD.dl_vlan || mf.field === FIELD.dl_vlan_pcp) {
+      // Either tags the packet (CFI set) and keeps the other's bits.
+      const bits = wordBits(mf.field);
+      const other = wordBits(mf.field === FIELD.dl_vlan ? FIELD.dl_vlan_pcp : FIELD.dl_vlan);
+      const set = Number((v << BigInt(wordShift(mf.field))) & BigInt(bits));
+      flow[K.vlanTci] = (flow[K.vlanTci] & other) | set | VLAN_CFI;
       flow[K.vlanTpid] = 0x8100;
       continue;
     }
     writeField(flow, mf.field, v);
     if (mf.field.slot === "vlanTci" && flow[K.vlanTci] & VLAN_CFI) flow[K.vlanTpid] = 0x8100;
   }
-  if (flow[K.inPort] === 0 && !m.fields.some((f) => f.field.name === "in_port")) flow[K.inPort] = OFPP.none;
+  if (flow[K.inPort] === 0 && !m.fields.some((f) => f.field === FIELD.in_port)) flow[K.inPort] = OFPP.none;
   return { ok: true, flow };
 }
 

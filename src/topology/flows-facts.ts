@@ -142,7 +142,7 @@ export function ipHints(flows: readonly FlowEntry[]): HostTopology["ipHints"] {
     if (spa !== undefined && inPort !== undefined && fieldMask(f.match, "arp_spa") === allOnes(ARP_SPA.bits))
       out.push({ ip: ipOf(spa), ofport: Number(inPort) });
     const tpa = field(f.match, "arp_tpa");
-    const mac = f.actions.find((a) => a.type === "setField" && a.field.name === "dl_src");
+    const mac = f.actions.find((a) => a.type === "setField" && a.field === FIELD.dl_src);
     if (tpa !== undefined && mac?.type === "setField") {
       const h: HostTopology["ipHints"][number] = { ip: ipOf(tpa), mac: macOf(mac.value.value) };
       const vlan = matchVlan(f.match);
