@@ -8,8 +8,10 @@
  * are the whole packet (hashing, groups, controller) are not cached. Entries are kept per ingress port
  * and dropped when the switch state they read changes (MAC table, learned flows).
  */
+
+import type { MegaflowMask } from "../model/actions/facts.js";
 import { ACTIONS, type Action, type ActionType } from "../model/actions/index.js";
-import type { ActionSpec, MegaflowMask } from "../model/actions/spec.js";
+import type { ActionSpec } from "../model/actions/spec.js";
 import type { FieldDef } from "../model/fields.js";
 import { FLOW_WORDS, type FlowKey, K, KSIZE, type LayoutName, ownFlowKey } from "../model/layout.js";
 

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseFlowDump } from "../../src/dumps/flows.js";
+import { SET_LAST } from "../../src/model/actions/facts.js";
 import { ACTIONS, type ActionType, formatActions, parseActions } from "../../src/model/actions/index.js";
-import { SET_LAST } from "../../src/model/actions/spec.js";
 import { labFiles } from "../support/lab.js";
 import { REPO_ROOT } from "../support/shared.js";
 

@@ -1,7 +1,8 @@
 /** Connection tracking (ct, nat, ct_clear) and conjunctive matches (conjunction). */
 import { type LineError, lineError } from "../../util/diagnostic.js";
+import { readsNothing, SET_LAST, uncacheable } from "./facts.js";
 import { formatSubfield, isError, parseSubfield } from "./refs.js";
-import { type ActionSpec, noArg, readsNothing, requireArg, SET_LAST, uncacheable } from "./spec.js";
+import { type ActionSpec, noArg, requireArg } from "./spec.js";
 import { keyValue, type Piece, splitTopLevel } from "./syntax.js";
 import type { CtAction, NatAction } from "./types.js";
 

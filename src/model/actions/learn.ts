@@ -7,8 +7,9 @@
  */
 import { type LineError, lineError } from "../../util/diagnostic.js";
 import { formatFieldValue, parseFieldValue } from "../field-value.js";
+import { SET_LAST } from "./facts.js";
 import { formatSubfield, isError, parseSubfield, parseUnsigned } from "./refs.js";
-import { type ActionSpec, arrow, hex, requireArg, SET_LAST } from "./spec.js";
+import { type ActionSpec, arrow, hex, requireArg } from "./spec.js";
 import { keyValue, type Piece, splitTopLevel } from "./syntax.js";
 import type { LearnAction, LearnSpec } from "./types.js";
 

@@ -1,5 +1,6 @@
 /** Nesting actions (clone, write_actions), load balancing (multipath, bundle), sampling and checks. */
 import { lineError } from "../../util/diagnostic.js";
+import { type ActionFacts, readsNothing, SET_LAST, uncacheable } from "./facts.js";
 import {
   formatPort,
   formatSubfield,
@@ -9,15 +10,7 @@ import {
   parseSubfield,
   type Subfield,
 } from "./refs.js";
-import {
-  type ActionFacts,
-  type ActionSpec,
-  noArg,
-  readsNothing,
-  requireArg,
-  SET_LAST,
-  uncacheable,
-} from "./spec.js";
+import { type ActionSpec, noArg, requireArg } from "./spec.js";
 import { keyValue, splitTopLevel } from "./syntax.js";
 import type { Action, ActionOf } from "./types.js";
 

@@ -2,9 +2,9 @@
 import { lineError } from "../../util/diagnostic.js";
 import { formatFieldValue, formatParsedValue, parseFieldValue } from "../field-value.js";
 import { FIELD, type FieldDef, lookupField, setFieldName } from "../fields.js";
+import { type ActionFacts, readsNothing, readsSlots, SET_LAST, uncacheable } from "./facts.js";
 import { formatSubfield, isError, parseSubfield, parseUnsigned, type Subfield } from "./refs.js";
 import {
-  type ActionFacts,
   type ActionSpec,
   arrow,
   bigArg,
@@ -12,11 +12,7 @@ import {
   noArg,
   numberArg,
   type ParseInput,
-  readsNothing,
-  readsSlots,
   requireArg,
-  SET_LAST,
-  uncacheable,
 } from "./spec.js";
 import type { ActionOf, ActionType } from "./types.js";
 

@@ -1,18 +1,9 @@
 /** Actions that send the packet somewhere or change where processing goes next. */
 import { lineError } from "../../util/diagnostic.js";
 import { OFPP } from "../layout.js";
+import { type MegaflowMask, readsNothing, readsSlots, SET_LAST, uncacheable } from "./facts.js";
 import { formatPort, formatSubfield, isError, type PortRef, parsePort, parseSubfield } from "./refs.js";
-import {
-  type ActionSpec,
-  type MegaflowMask,
-  noArg,
-  numberArg,
-  readsNothing,
-  readsSlots,
-  requireArg,
-  SET_LAST,
-  uncacheable,
-} from "./spec.js";
+import { type ActionSpec, noArg, numberArg, requireArg } from "./spec.js";
 import { keyValue, splitTopLevel } from "./syntax.js";
 import type { ActionOf } from "./types.js";
 
