@@ -165,23 +165,17 @@ function actualOf(field: string, p: AclPacket): string | undefined {
 
 export function evaluate(e: AclExpr, p: AclPacket, ctx: AclContext): Truth {
   switch (e.kind) {
-    case "and": {
-      let unknown = false;
-      for (const x of e.items) {
-        const v = evaluate(x, p, ctx);
-        if (v === false) return false;
-        if (v === "unknown") unknown = true;
-      }
-      return unknown ? "unknown" : true;
-    }
+    case "and":
     case "or": {
+      // The value that decides at once: false for a conjunction, true for a disjunction.
+      const decisive = e.kind === "or";
       let unknown = false;
       for (const x of e.items) {
         const v = evaluate(x, p, ctx);
-        if (v === true) return true;
+        if (v === decisive) return decisive;
         if (v === "unknown") unknown = true;
       }
-      return unknown ? "unknown" : false;
+      return unknown ? "unknown" : !decisive;
     }
     case "not": {
       const v = evaluate(e.item, p, ctx);
