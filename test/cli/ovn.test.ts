@@ -102,6 +102,19 @@ describe("ovspath trace --ovn: drops named as ovn-detrace named them", () => {
     );
     expect(r.stdout).toContain('OVN: dropped in "ls2" ingress stage ls_in_acl');
   });
+  it("replay --ovn: a dropped frame's logical flow and ACL (the Geneve frame vm4 sent to vm3's port 80)", () => {
+    const r = ovspath("replay", join(LAB, "captures/hv3-eth1-rx.pcap"), LAB, "--ovn");
+    expect(r.stdout).toContain(
+      "         ovn:   ACL: to-lport, priority=1001, match=(outport == @pg_drop && ip), drop",
+    );
+    const j = JSON.parse(
+      ovspath("replay", join(LAB, "captures/hv3-eth1-rx.pcap"), LAB, "--ovn", "--json").stdout,
+    );
+    const dropped = j.frames.filter((f: { verdict: string }) => f.verdict === "dropped");
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0].ovn[0].flow.stage).toBe("ls_out_acl");
+    expect(dropped[0].ovn[0].nb[0]).toMatchObject({ kind: "acl", direction: "to-lport", priority: 1001 });
+  });
   it("a chassis without the central node's databases: a usage error that says what to load", () => {
     const r = ovspath("trace", join(LAB, "hv1"), "br-int", "in_port=vm1", "--ovn");
     expect(r.status).toBe(2);

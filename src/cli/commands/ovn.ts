@@ -4,12 +4,13 @@
  */
 import type { Host } from "../../dumps/host/load.js";
 import type { CtZone } from "../../dumps/ovn/controller.js";
-import { CookieIndex } from "../../ovn/cookies.js";
+import { CookieIndex, type CookieTarget } from "../../ovn/cookies.js";
 import { ovnDatabases } from "../../ovn/db.js";
 import {
   annotateTraceText,
   explainOvnDrop,
   formatOvnDrop,
+  formatTargets,
   type OvnDrop,
   stepTargets,
   zoneNotes,
@@ -18,6 +19,7 @@ import { buildOvnModel } from "../../ovn/model.js";
 import { buildOvnTopology } from "../../ovn/topology.js";
 import { type TraceResult, traceSteps } from "../../pipeline/index.js";
 import { ovnTopoDot, ovnTopoMermaid, ovnTopoText } from "../../present/ovn-topo-view.js";
+import { escapeText } from "../../util/escape.js";
 import { EXIT, out, UsageError } from "../io.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
 
@@ -106,4 +108,18 @@ export function ovnTopo(
   else for (const l of ovnTopoText(t)) out(l);
   if (errorCount(hosts) > 0 || t.findings.some((f) => f.severity === "error"))
     process.exitCode = EXIT.failure;
+}
+
+/** What a dropping flow's cookie names (`0x…` as replay prints it), for `replay --ovn`. */
+export function ovnDropTargets(cookie: string, index: CookieIndex): CookieTarget[] | undefined {
+  if (!/^0x[0-9a-f]+$/i.test(cookie)) return undefined;
+  const t = index.lookup(BigInt(cookie));
+  return t.length > 0 ? t : undefined;
+}
+
+/** Those targets under the frame's drop lines, as trace --ovn prints them under a step. */
+export function ovnDropLines(targets: readonly CookieTarget[]): string[] {
+  return formatTargets(targets).map(
+    (l) => `         ovn: ${escapeText(l.replace(/^\* /, "").replace(/^ {3}\* /, "  "))}`,
+  );
 }

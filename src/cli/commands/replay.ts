@@ -13,6 +13,7 @@ import { FRAME_FIELDS, frameRecord, isFrameField } from "../../explain/filter-fi
 import { Replayer } from "../../explain/replay.js";
 import type { FrameVerdict } from "../../explain/types.js";
 import type { DisplayFilter } from "../../model/display-filter.js";
+import type { CookieIndex } from "../../ovn/cookies.js";
 import { type SimHost, switchesOf, traceSteps } from "../../pipeline/index.js";
 import { resolveAt } from "../../pipeline/ingress.js";
 import { conversationLines, dropLines, frameLines } from "../../present/replay-view.js";
@@ -21,6 +22,7 @@ import { formatDiagnostic } from "../../util/format-diagnostic.js";
 import { EXIT, err, out, UsageError } from "../io.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
 import { compileFilterOption, listFilterFields } from "./options.js";
+import { ovnDropLines, ovnDropTargets, ovnIndex } from "./ovn.js";
 
 /** `A-B`, `A-` or `N`: 1-based frame numbers. */
 function parseRange(value: string): { from: number; to: number } {
@@ -89,6 +91,10 @@ export function registerReplay(program: Command): void {
     )
     .option("-v, --verbose", "the path of every frame, and the explanation of drops on flooded frames too")
     .option("--json", "frames, conversations, drops and counters as JSON")
+    .option(
+      "--ovn [central]",
+      "OVN: a drop's logical flow and the ACL (or other northbound object) behind it, from the OVN databases of the loaded hosts or of the CENTRAL sosreport",
+    )
     .action(async (capture, inputs, opts) => {
       if (listFilterFields(opts.filter, FRAME_FIELDS)) return;
       if (opts.tunnels !== undefined && opts.tunnels !== "kernel" && opts.tunnels !== "native")
@@ -98,8 +104,13 @@ export function registerReplay(program: Command): void {
       const filter = opts.filter === undefined ? undefined : compileFilterOption(opts.filter, isFrameField);
       const hosts = await loadInputs(inputs, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
-      const { filter: _text, ...rest } = opts;
-      process.exitCode = runReplay(capture, switches, hosts, { ...rest, ...(filter ? { filter } : {}) });
+      const { filter: _text, ovn: ovnOpt, ...rest } = opts;
+      const ovn = ovnOpt === undefined ? undefined : await ovnIndex(hosts, ovnOpt);
+      process.exitCode = runReplay(capture, switches, hosts, {
+        ...rest,
+        ...(filter ? { filter } : {}),
+        ...(ovn ? { ovn } : {}),
+      });
     });
 }
 
@@ -117,6 +128,8 @@ export interface ReplayRunOptions {
    * is still replayed: the switch state must evolve as it did.
    */
   filter?: DisplayFilter;
+  /** OVN: explain each drop's flow by its cookie (`--ovn`). */
+  ovn?: CookieIndex;
 }
 
 /** Replays one capture over loaded switches, printing as `ovspath replay` does; returns the exit status. */
@@ -180,8 +193,13 @@ export function runReplay(
           );
       }
       const summary = summarizeFrame(decoded);
-      if (opts.json) frames.push(verdictJson(v, time, summary));
+      const ovn = opts.ovn && v.drop?.flow ? ovnDropTargets(v.drop.flow.cookie, opts.ovn) : undefined;
+      if (opts.json)
+        frames.push(
+          ovn ? { ...(verdictJson(v, time, summary) as object), ovn } : verdictJson(v, time, summary),
+        );
       else for (const l of frameLines(summary, time, v, opts.verbose ?? false)) out(l);
+      if (ovn && !opts.json) for (const l of ovnDropLines(ovn)) out(l);
     }
   } finally {
     reader.close();
