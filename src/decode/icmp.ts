@@ -1,6 +1,8 @@
+import { IPV6, uint } from "../model/filter-field-type.js";
 import { cutShort, has, ipv6Str, macStr, pushLayer, setDetail } from "./bytes.js";
+import { fromDetail, fromFields, type ProtocolDecl } from "./filter-decl.js";
 import { dispatch, ethertypes } from "./registry.js";
-import type { DecodeCtx } from "./types.js";
+import type { DecodeCtx, Layer } from "./types.js";
 
 /** ICMP error types that quote the offending datagram, which tshark decodes as further layers. */
 const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
@@ -45,3 +47,40 @@ export function decodeIcmpv6(ctx: DecodeCtx, off: number, end: number): void {
     p += optLen;
   }
 }
+
+/** The display-filter fields of ICMP. */
+export const ICMP_PROTOCOL: ProtocolDecl = {
+  name: "icmp",
+  description: "ICMP",
+  layer: "icmp",
+  fields: [
+    { name: "icmp.type", description: "ICMP type", type: uint(8), read: fromFields("type") },
+    { name: "icmp.code", description: "ICMP code", type: uint(8), read: fromFields("code") },
+  ],
+};
+
+/** The neighbour discovery target of an ICMPv6 message of type `type`. */
+const ndTarget = (type: number) => (l: Layer) => (l.fields.type === type ? fromDetail("ndTarget")(l) : []);
+
+/** The display-filter fields of ICMPv6. */
+export const ICMPV6_PROTOCOL: ProtocolDecl = {
+  name: "icmpv6",
+  description: "ICMPv6",
+  layer: "icmpv6",
+  fields: [
+    { name: "icmpv6.type", description: "ICMPv6 type", type: uint(8), read: fromFields("type") },
+    { name: "icmpv6.code", description: "ICMPv6 code", type: uint(8), read: fromFields("code") },
+    {
+      name: "icmpv6.nd.ns.target_address",
+      description: "neighbour solicitation target",
+      type: IPV6,
+      read: ndTarget(ND_SOLICIT),
+    },
+    {
+      name: "icmpv6.nd.na.target_address",
+      description: "neighbour advertisement target",
+      type: IPV6,
+      read: ndTarget(ND_ADVERT),
+    },
+  ],
+};

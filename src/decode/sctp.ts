@@ -1,4 +1,6 @@
+import { uint } from "../model/filter-field-type.js";
 import { cutShort, has, pushLayer, u16, u32 } from "./bytes.js";
+import { fromDetail, fromEach, fromFields, type ProtocolDecl } from "./filter-decl.js";
 import type { DecodeCtx } from "./types.js";
 
 /** SCTP: ports and the verification tag. */
@@ -10,3 +12,26 @@ export function decodeSctp(ctx: DecodeCtx, off: number, end: number): void {
   if (!has(ctx, off, 12, end)) return cutShort(ctx, "sctp", end);
   l.detail = { vtag: u32(d, off + 4) };
 }
+
+/** The display-filter fields of SCTP. */
+export const SCTP_PROTOCOL: ProtocolDecl = {
+  name: "sctp",
+  description: "SCTP",
+  layer: "sctp",
+  fields: [
+    { name: "sctp.srcport", description: "SCTP source port", type: uint(16), read: fromFields("sport") },
+    { name: "sctp.dstport", description: "SCTP destination port", type: uint(16), read: fromFields("dport") },
+    {
+      name: "sctp.port",
+      description: "SCTP source or destination port",
+      type: uint(16),
+      read: fromEach(fromFields("sport"), fromFields("dport")),
+    },
+    {
+      name: "sctp.verification_tag",
+      description: "SCTP verification tag",
+      type: uint(32),
+      read: fromDetail("vtag"),
+    },
+  ],
+};

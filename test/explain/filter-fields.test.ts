@@ -63,7 +63,8 @@ describe("frameRecord: fields of real decoded frames (fixtures/demo/compute1-eth
     [8, "frame.number", [8]],
     [8, "ip.src", ["10.0.0.11", "192.168.200.11"]],
     [8, "ip.dst", ["10.0.0.12", "192.168.200.21"]],
-    [8, "ip.addr", ["10.0.0.11", "192.168.200.11", "10.0.0.12", "192.168.200.21"]],
+    // Per layer, source then destination, as `tshark -T fields -e ip.addr` lists them.
+    [8, "ip.addr", ["10.0.0.11", "10.0.0.12", "192.168.200.11", "192.168.200.21"]],
     [8, "ip.proto", [47, 6]],
     [8, "gre.key", [2020]],
     [8, "gre.proto", [0x6558]],

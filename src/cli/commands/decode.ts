@@ -7,7 +7,7 @@ import {
   schemaLayers,
   summarizeFrame,
 } from "../../decode/index.js";
-import { FRAME_FIELDS, frameRecord, isFrameField, isVerdictField } from "../../explain/filter-fields.js";
+import { FRAME_FIELDS, frameFieldType, frameRecord, isVerdictField } from "../../explain/filter-fields.js";
 import type { DisplayFilter } from "../../model/display-filter.js";
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
@@ -55,7 +55,7 @@ export function registerDecode(program: Command): void {
           ? undefined
           : compileFilterOption(
               opts.filter,
-              (f) => isFrameField(f) && !isVerdictField(f),
+              (f) => (isVerdictField(f) ? undefined : frameFieldType(f)),
               (f) =>
                 isVerdictField(f)
                   ? "a replay verdict field: use it with `ovspath replay --filter`"

@@ -1,0 +1,70 @@
+/**
+ * Display-filter fields declared by the decoders, next to the layer each one decodes (Wireshark's
+ * `hf_register_info`): every decoder module exports the protocols it produces, each with Wireshark's
+ * name (the bare filter field: `ip`), the `Layer.proto` of its layers, and its fields, each with its
+ * name, type, one line of help and where its value is in the layer. `protocols.ts` lists them all in
+ * one place (beside the dispatch tables), and the filter's frame fields are derived from that list.
+ *
+ * Adding a field to a decoder is one entry in its protocol's `fields`; adding a decoder is one
+ * `ProtocolDecl` exported beside it and named in `protocols.ts`. Pure.
+ */
+import type { FilterFieldType, FilterScalar } from "../model/display-filter.js";
+import type { FieldValue, Layer } from "./types.js";
+
+/** One field of a protocol's layers (`ip.src`). */
+export interface LayerFieldDecl {
+  /** The filter name, Wireshark's where Wireshark has the field. */
+  readonly name: string;
+  /** One line, for `--filter '?'` and the TUI's help. */
+  readonly description: string;
+  readonly type: FilterFieldType;
+  /** The field's values in one layer of the protocol (none when the layer lacks it). */
+  readonly read: (layer: Layer) => readonly FilterScalar[];
+}
+
+/** One protocol: a bare filter field true on frames with such a layer, and its fields. */
+export interface ProtocolDecl {
+  /** Wireshark's protocol name (`ip` for our `ipv4` layers). */
+  readonly name: string;
+  readonly description: string;
+  /** The `Layer.proto` of its layers. */
+  readonly layer: string;
+  /**
+   * When protocols share a layer kind (802.1Q and 802.1ad tags are both `vlan` layers): whether the
+   * layer at `index` is this protocol's. Protocols with a test are tried before those without.
+   */
+  readonly is?: (layers: readonly Layer[], index: number) => boolean;
+  readonly fields: readonly LayerFieldDecl[];
+}
+
+type Conv = (v: Exclude<FieldValue, null>) => FilterScalar;
+
+const some = (v: FieldValue | undefined, conv: Conv | undefined): readonly FilterScalar[] =>
+  v === undefined || v === null ? [] : [conv ? conv(v) : v];
+
+/** The value of `layer.fields[key]` (the schema's fields), converted by `conv`. */
+export const fromFields =
+  (key: string, conv?: Conv) =>
+  (layer: Layer): readonly FilterScalar[] =>
+    some(layer.fields[key], conv);
+
+/** The value of `layer.detail[key]` (facts beyond the schema), converted by `conv`. */
+export const fromDetail =
+  (key: string, conv?: Conv) =>
+  (layer: Layer): readonly FilterScalar[] =>
+    some(layer.detail?.[key], conv);
+
+/** Several readers' values together (`ip.addr`: the source and the destination). */
+export const fromEach =
+  (...readers: ReadonlyArray<(layer: Layer) => readonly FilterScalar[]>) =>
+  (layer: Layer): readonly FilterScalar[] =>
+    readers.flatMap((r) => r(layer));
+
+/** "0x0800" (how the schema writes types and flags) → 0x800. */
+export const hexNumber: Conv = (v) => (typeof v === "string" ? Number.parseInt(v, 16) : v);
+
+/** Whether any bit of `mask` is set in a hex-text or numeric value (a flag of a flags field). */
+export const bitOf =
+  (mask: number): Conv =>
+  (v) =>
+    ((typeof v === "string" ? Number.parseInt(v, 16) : Number(v)) & mask) !== 0;
