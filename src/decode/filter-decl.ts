@@ -39,8 +39,9 @@ export interface ProtocolDecl {
 
 type Conv = (v: Exclude<FieldValue, null>) => FilterScalar;
 
+const NONE: readonly FilterScalar[] = Object.freeze([]);
 const some = (v: FieldValue | undefined, conv: Conv | undefined): readonly FilterScalar[] =>
-  v === undefined || v === null ? [] : [conv ? conv(v) : v];
+  v === undefined || v === null ? NONE : [conv ? conv(v) : v];
 
 /** The value of `layer.fields[key]` (the schema's fields), converted by `conv`. */
 export const fromFields =
@@ -57,8 +58,11 @@ export const fromDetail =
 /** Several readers' values together (`ip.addr`: the source and the destination). */
 export const fromEach =
   (...readers: ReadonlyArray<(layer: Layer) => readonly FilterScalar[]>) =>
-  (layer: Layer): readonly FilterScalar[] =>
-    readers.flatMap((r) => r(layer));
+  (layer: Layer): readonly FilterScalar[] => {
+    const out: FilterScalar[] = [];
+    for (const read of readers) for (const v of read(layer)) out.push(v);
+    return out;
+  };
 
 /** "0x0800" (how the schema writes types and flags) → 0x800. */
 export const hexNumber: Conv = (v) => (typeof v === "string" ? Number.parseInt(v, 16) : v);

@@ -7,6 +7,7 @@
 
 import { FILTER_PROTOCOLS, type ProtocolDecl } from "../decode/index.js";
 import type { Layer } from "../decode/types.js";
+import type { FilterScalar } from "../model/display-filter.js";
 import { BOOL, REAL, STRING, uint } from "../model/filter-field-type.js";
 import { type FieldSpec, one } from "./filter-record.js";
 import type { FrameVerdict } from "./types.js";
@@ -30,20 +31,29 @@ export interface FrameCtx {
   verdict?: FrameVerdict;
 }
 
-/** The protocols of each layer kind, those that tell shared layer kinds apart first. */
-const PROTOCOLS_BY_LAYER = new Map<string, ProtocolDecl[]>();
+/**
+ * Per layer kind: the protocols that tell shared layer kinds apart (tried first), then the name a
+ * layer of that kind has otherwise. Built once; frameRecord names every frame's layers with it.
+ */
+const NAMING = new Map<string, { tested: ProtocolDecl[]; name: string | undefined }>();
 for (const p of FILTER_PROTOCOLS) {
-  const list = PROTOCOLS_BY_LAYER.get(p.layer) ?? [];
-  list.push(p);
-  list.sort((a, b) => Number(b.is !== undefined) - Number(a.is !== undefined));
-  PROTOCOLS_BY_LAYER.set(p.layer, list);
+  const entry = NAMING.get(p.layer) ?? { tested: [], name: undefined };
+  if (p.is) entry.tested.push(p);
+  else entry.name ??= p.name;
+  NAMING.set(p.layer, entry);
 }
 
 /** The filter protocol name of every layer (an undeclared layer keeps its own name). */
 export function protocolNames(layers: readonly Layer[]): string[] {
-  return layers.map(
-    (l, i) => PROTOCOLS_BY_LAYER.get(l.proto)?.find((p) => p.is?.(layers, i) ?? true)?.name ?? l.proto,
-  );
+  const names: string[] = [];
+  for (let i = 0; i < layers.length; i++) {
+    const proto = layers[i].proto;
+    const entry = NAMING.get(proto);
+    if (entry === undefined) names.push(proto);
+    else if (entry.tested.length === 0) names.push(entry.name ?? proto);
+    else names.push(entry.tested.find((p) => p.is?.(layers, i))?.name ?? entry.name ?? proto);
+  }
+  return names;
 }
 
 /** The fields of the frame itself (not of a layer). */
@@ -83,13 +93,23 @@ const DECLARED: ReadonlyArray<FieldSpec<FrameCtx>> = FILTER_PROTOCOLS.flatMap((p
     name: p.name,
     description: `${p.description} present`,
     type: BOOL,
-    get: (c: FrameCtx) => c.names.filter((n) => n === p.name).map(() => true),
+    get: (c: FrameCtx) => {
+      const out: FilterScalar[] = [];
+      for (const n of c.names) if (n === p.name) out.push(true);
+      return out;
+    },
   },
   ...p.fields.map((f) => ({
     name: f.name,
     description: f.description,
     type: f.type,
-    get: (c: FrameCtx) => c.layers.flatMap((l, i) => (c.names[i] === p.name ? f.read(l) : [])),
+    get: (c: FrameCtx) => {
+      // A plain loop: filters over a million frames read these once per frame.
+      const out: FilterScalar[] = [];
+      for (let i = 0; i < c.layers.length; i++)
+        if (c.names[i] === p.name) for (const v of f.read(c.layers[i])) out.push(v);
+      return out;
+    },
   })),
 ]);
 
