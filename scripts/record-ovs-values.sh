@@ -6,17 +6,6 @@
 # after "ADD ", or "ERROR <ovs-ofctl's message>". Needs openvswitch-common (ovs-ofctl); no daemon.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-dir=$here/fixtures/values
-out=$dir/canonical.txt
-: >"$out"
-while IFS= read -r flow; do
-  case $flow in '' | '#'*) continue ;; esac
-  text=$(ovs-ofctl parse-flow "$flow" 2>&1) || true
-  added=$(printf '%s\n' "$text" | sed -n 's/^[A-Z]*_FLOW_MOD[^:]*: ADD //p')
-  if [ -n "$added" ]; then
-    printf '%s\n' "$added" >>"$out"
-  else
-    printf 'ERROR %s\n' "$(printf '%s' "$text" | grep -v '^usable protocols\|^chosen protocol' | tail -n 1)" >>"$out"
-  fi
-done <"$dir/cases.txt"
-echo "recorded $(wc -l <"$out") flows in $out ($(ovs-ofctl --version | head -n 1))"
+# shellcheck source=lib/parse-flow.sh
+. "$here/scripts/lib/parse-flow.sh"
+record_parse_flow "$here/fixtures/values/cases.txt" "$here/fixtures/values/canonical.txt"

@@ -1,6 +1,6 @@
 import { MAC, uint } from "../model/filter-field-type.js";
 import { cutShort, has, hex16, macStr, pushLayer, u16 } from "./bytes.js";
-import { fromDetail, fromEach, fromFields, hexNumber, type ProtocolDecl } from "./filter-decl.js";
+import { fromDetail, fromFields, hexNumber, type ProtocolDecl, sourceAndDestination } from "./filter-decl.js";
 import { dispatch, ethertypes } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -27,14 +27,12 @@ export const ETHERNET_PROTOCOL: ProtocolDecl = {
   description: "Ethernet",
   layer: "eth",
   fields: [
-    { name: "eth.src", description: "Ethernet source MAC", type: MAC, read: fromFields("src") },
-    { name: "eth.dst", description: "Ethernet destination MAC", type: MAC, read: fromFields("dst") },
-    {
-      name: "eth.addr",
-      description: "Ethernet source or destination MAC",
+    ...sourceAndDestination({
+      names: ["eth.src", "eth.dst", "eth.addr"],
+      protocol: "Ethernet",
+      noun: "MAC",
       type: MAC,
-      read: fromEach(fromFields("src"), fromFields("dst")),
-    },
+    }),
     { name: "eth.type", description: "Ethernet type", type: uint(16), read: fromFields("type", hexNumber) },
     { name: "eth.len", description: "802.3 length", type: uint(16), read: fromDetail("length") },
   ],

@@ -72,3 +72,36 @@ export const bitOf =
   (mask: number): Conv =>
   (v) =>
     ((typeof v === "string" ? Number.parseInt(v, 16) : Number(v)) & mask) !== 0;
+
+/**
+ * A source field, a destination field and the field that is either (`tcp.srcport`, `tcp.dstport`,
+ * `tcp.port`; `ip.src`, `ip.dst`, `ip.addr`), as Wireshark pairs them, read from `layer.fields`.
+ */
+export function sourceAndDestination(o: {
+  /** The three names: source, destination, either. */
+  readonly names: readonly [string, string, string];
+  /** What they are, for the help: `TCP` and `port` give "TCP source port". */
+  readonly protocol: string;
+  readonly noun: string;
+  readonly type: FilterFieldType;
+  /** The layer's field keys: `src`/`dst` unless given. */
+  readonly keys?: readonly [string, string];
+}): LayerFieldDecl[] {
+  const [src, dst] = o.keys ?? ["src", "dst"];
+  const [srcName, dstName, eitherName] = o.names;
+  return [
+    { name: srcName, description: `${o.protocol} source ${o.noun}`, type: o.type, read: fromFields(src) },
+    {
+      name: dstName,
+      description: `${o.protocol} destination ${o.noun}`,
+      type: o.type,
+      read: fromFields(dst),
+    },
+    {
+      name: eitherName,
+      description: `${o.protocol} source or destination ${o.noun}`,
+      type: o.type,
+      read: fromEach(fromFields(src), fromFields(dst)),
+    },
+  ];
+}

@@ -1,6 +1,6 @@
 import { BOOL, IPV4, uint } from "../model/filter-field-type.js";
 import { cutShort, has, ipv4Str, malformed, pushLayer, u16 } from "./bytes.js";
-import { fromDetail, fromEach, fromFields, type ProtocolDecl } from "./filter-decl.js";
+import { fromDetail, fromFields, type ProtocolDecl, sourceAndDestination } from "./filter-decl.js";
 import { dispatch, ipProtocols } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -39,19 +39,13 @@ export const IPV4_PROTOCOL: ProtocolDecl = {
   description: "IPv4",
   layer: "ipv4",
   fields: [
-    { name: "ip.src", description: "IPv4 source (outer and inner)", type: IPV4, read: fromFields("src") },
-    {
-      name: "ip.dst",
-      description: "IPv4 destination (outer and inner)",
+    // Every occurrence: the outer and the inner header of a tunnelled frame.
+    ...sourceAndDestination({
+      names: ["ip.src", "ip.dst", "ip.addr"],
+      protocol: "IPv4",
+      noun: "address",
       type: IPV4,
-      read: fromFields("dst"),
-    },
-    {
-      name: "ip.addr",
-      description: "IPv4 source or destination",
-      type: IPV4,
-      read: fromEach(fromFields("src"), fromFields("dst")),
-    },
+    }),
     { name: "ip.proto", description: "IPv4 protocol", type: uint(8), read: fromFields("ipProto") },
     { name: "ip.ttl", description: "IPv4 TTL", type: uint(8), read: fromFields("ttl") },
     { name: "ip.len", description: "IPv4 total length", type: uint(16), read: fromDetail("totalLength") },

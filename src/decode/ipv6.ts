@@ -1,6 +1,6 @@
 import { IPV6, uint } from "../model/filter-field-type.js";
 import { cutShort, has, ipv6Str, pushLayer, setDetail, u16, u32 } from "./bytes.js";
-import { fromDetail, fromEach, fromFields, type ProtocolDecl } from "./filter-decl.js";
+import { fromDetail, fromFields, type ProtocolDecl, sourceAndDestination } from "./filter-decl.js";
 import { dispatch, ipProtocols } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -59,14 +59,12 @@ export const IPV6_PROTOCOL: ProtocolDecl = {
   description: "IPv6",
   layer: "ipv6",
   fields: [
-    { name: "ipv6.src", description: "IPv6 source", type: IPV6, read: fromFields("src") },
-    { name: "ipv6.dst", description: "IPv6 destination", type: IPV6, read: fromFields("dst") },
-    {
-      name: "ipv6.addr",
-      description: "IPv6 source or destination",
+    ...sourceAndDestination({
+      names: ["ipv6.src", "ipv6.dst", "ipv6.addr"],
+      protocol: "IPv6",
+      noun: "address",
       type: IPV6,
-      read: fromEach(fromFields("src"), fromFields("dst")),
-    },
+    }),
     {
       name: "ipv6.nxt",
       description: "IPv6 next header (of the fixed header)",

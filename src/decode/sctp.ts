@@ -1,6 +1,6 @@
 import { uint } from "../model/filter-field-type.js";
 import { cutShort, has, pushLayer, u16, u32 } from "./bytes.js";
-import { fromDetail, fromEach, fromFields, type ProtocolDecl } from "./filter-decl.js";
+import { fromDetail, type ProtocolDecl, sourceAndDestination } from "./filter-decl.js";
 import type { DecodeCtx } from "./types.js";
 
 /** SCTP: ports and the verification tag. */
@@ -19,14 +19,13 @@ export const SCTP_PROTOCOL: ProtocolDecl = {
   description: "SCTP",
   layer: "sctp",
   fields: [
-    { name: "sctp.srcport", description: "SCTP source port", type: uint(16), read: fromFields("sport") },
-    { name: "sctp.dstport", description: "SCTP destination port", type: uint(16), read: fromFields("dport") },
-    {
-      name: "sctp.port",
-      description: "SCTP source or destination port",
+    ...sourceAndDestination({
+      names: ["sctp.srcport", "sctp.dstport", "sctp.port"],
+      protocol: "SCTP",
+      noun: "port",
       type: uint(16),
-      read: fromEach(fromFields("sport"), fromFields("dport")),
-    },
+      keys: ["sport", "dport"],
+    }),
     {
       name: "sctp.verification_tag",
       description: "SCTP verification tag",

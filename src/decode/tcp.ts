@@ -1,6 +1,13 @@
 import { BOOL, uint } from "../model/filter-field-type.js";
 import { cutShort, has, hex16, pushLayer, u16, u32 } from "./bytes.js";
-import { bitOf, fromDetail, fromEach, fromFields, hexNumber, type ProtocolDecl } from "./filter-decl.js";
+import {
+  bitOf,
+  fromDetail,
+  fromFields,
+  hexNumber,
+  type ProtocolDecl,
+  sourceAndDestination,
+} from "./filter-decl.js";
 import type { DecodeCtx } from "./types.js";
 
 /** TCP: ports and the 12 flag bits (NS, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN and reserved). */
@@ -36,14 +43,13 @@ export const TCP_PROTOCOL: ProtocolDecl = {
   description: "TCP",
   layer: "tcp",
   fields: [
-    { name: "tcp.srcport", description: "TCP source port", type: uint(16), read: fromFields("sport") },
-    { name: "tcp.dstport", description: "TCP destination port", type: uint(16), read: fromFields("dport") },
-    {
-      name: "tcp.port",
-      description: "TCP source or destination port",
+    ...sourceAndDestination({
+      names: ["tcp.srcport", "tcp.dstport", "tcp.port"],
+      protocol: "TCP",
+      noun: "port",
       type: uint(16),
-      read: fromEach(fromFields("sport"), fromFields("dport")),
-    },
+      keys: ["sport", "dport"],
+    }),
     {
       name: "tcp.flags",
       description: "TCP flags (0x012: SYN+ACK)",

@@ -1,6 +1,6 @@
 import { uint } from "../model/filter-field-type.js";
 import { cutShort, has, pushLayer, u16 } from "./bytes.js";
-import { fromDetail, fromEach, fromFields, type ProtocolDecl } from "./filter-decl.js";
+import { fromDetail, type ProtocolDecl, sourceAndDestination } from "./filter-decl.js";
 import { udpPorts } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -31,14 +31,13 @@ export const UDP_PROTOCOL: ProtocolDecl = {
   description: "UDP",
   layer: "udp",
   fields: [
-    { name: "udp.srcport", description: "UDP source port", type: uint(16), read: fromFields("sport") },
-    { name: "udp.dstport", description: "UDP destination port", type: uint(16), read: fromFields("dport") },
-    {
-      name: "udp.port",
-      description: "UDP source or destination port",
+    ...sourceAndDestination({
+      names: ["udp.srcport", "udp.dstport", "udp.port"],
+      protocol: "UDP",
+      noun: "port",
       type: uint(16),
-      read: fromEach(fromFields("sport"), fromFields("dport")),
-    },
+      keys: ["sport", "dport"],
+    }),
     { name: "udp.length", description: "UDP length", type: uint(16), read: fromDetail("length") },
   ],
 };

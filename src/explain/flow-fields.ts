@@ -3,7 +3,7 @@
  * `n_packets`, `actions`...) and every match field of the one field registry (`tun_id`, `nw_src`...),
  * whose values are as the dump prints them. Pure.
  */
-import type { FlowEntry } from "../dumps/flows.js";
+import type { FlowEntry, StatName } from "../dumps/flows.js";
 import type { FilterRecord, FilterScalar } from "../model/display-filter.js";
 import { formatParsedValue } from "../model/field-value.js";
 import { FIELDS, type FieldDef, lookupField } from "../model/fields.js";
@@ -33,55 +33,28 @@ const num = (text: string | undefined): FilterScalar[] => {
   return Number.isNaN(n) ? [] : [n];
 };
 
+/** A number the dump prints beside the match (`n_packets=3`), by the same name. */
+const stat = (name: StatName, description: string, type: FilterFieldType): FieldSpec<FlowCtx> => ({
+  name,
+  description,
+  type,
+  get: (c) => num(c.flow.stats[name]),
+});
+
 const FLOW_SPECS: ReadonlyArray<FieldSpec<FlowCtx>> = [
   { name: "host", description: "the host", type: STRING, get: (c) => [c.host] },
   { name: "bridge", description: "the bridge", type: STRING, get: (c) => [c.bridge] },
   { name: "table", description: "OpenFlow table", type: uint(8), get: (c) => [c.flow.table] },
   { name: "priority", description: "priority", type: uint(16), get: (c) => [c.flow.priority] },
   { name: "cookie", description: "cookie", type: uint(64), get: (c) => [c.flow.cookie] },
-  {
-    name: "n_packets",
-    description: "packets counted",
-    type: uint(64),
-    get: (c) => num(c.flow.stats.n_packets),
-  },
-  { name: "n_bytes", description: "bytes counted", type: uint(64), get: (c) => num(c.flow.stats.n_bytes) },
-  {
-    name: "duration",
-    description: "seconds since the flow was added",
-    type: REAL,
-    get: (c) => num(c.flow.stats.duration),
-  },
-  {
-    name: "idle_timeout",
-    description: "idle timeout (seconds)",
-    type: uint(16),
-    get: (c) => num(c.flow.stats.idle_timeout),
-  },
-  {
-    name: "hard_timeout",
-    description: "hard timeout (seconds)",
-    type: uint(16),
-    get: (c) => num(c.flow.stats.hard_timeout),
-  },
-  {
-    name: "idle_age",
-    description: "seconds since the flow last matched",
-    type: REAL,
-    get: (c) => num(c.flow.stats.idle_age),
-  },
-  {
-    name: "hard_age",
-    description: "seconds since the flow was added or modified",
-    type: REAL,
-    get: (c) => num(c.flow.stats.hard_age),
-  },
-  {
-    name: "importance",
-    description: "eviction importance",
-    type: uint(16),
-    get: (c) => num(c.flow.stats.importance),
-  },
+  stat("n_packets", "packets counted", uint(64)),
+  stat("n_bytes", "bytes counted", uint(64)),
+  stat("duration", "seconds since the flow was added", REAL),
+  stat("idle_timeout", "idle timeout (seconds)", uint(16)),
+  stat("hard_timeout", "hard timeout (seconds)", uint(16)),
+  stat("idle_age", "seconds since the flow last matched", REAL),
+  stat("hard_age", "seconds since the flow was added or modified", REAL),
+  stat("importance", "eviction importance", uint(16)),
   {
     name: "actions",
     description: "the actions as dumped (for contains/matches)",
