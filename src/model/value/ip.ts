@@ -88,6 +88,11 @@ export function parseIpv6(text: string): bigint | undefined {
 export function formatIpv6(v: bigint): string {
   const g: number[] = [];
   for (let i = 7; i >= 0; i--) g.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  return formatIpv6Groups(g);
+}
+
+/** formatIpv6 of the address's eight 16-bit groups, first first (what a decoder reads off the wire). */
+export function formatIpv6Groups(g: readonly number[]): string {
   let best = -1;
   let len = 1;
   for (let i = 0; i < 8; ) {
@@ -96,9 +101,9 @@ export function formatIpv6(v: bigint): string {
     if (j - i > len) [best, len] = [i, j - i];
     i = j === i ? i + 1 : j;
   }
-  const hex = (a: number[]) => a.map((x) => x.toString(16)).join(":");
+  const hex = (a: readonly number[]) => a.map((x) => x.toString(16)).join(":");
   if (best === 0 && (len === 6 || (len === 5 && g[5] === 0xffff)))
-    return `::${len === 5 ? "ffff:" : ""}${formatIpv4(v & 0xffffffffn)}`;
+    return `::${len === 5 ? "ffff:" : ""}${g[6] >> 8}.${g[6] & 0xff}.${g[7] >> 8}.${g[7] & 0xff}`;
   return best < 0 ? hex(g) : `${hex(g.slice(0, best))}::${hex(g.slice(best + len))}`;
 }
 
