@@ -9,6 +9,7 @@
  * `ProtocolDecl` exported beside it and named in `protocols.ts`. Pure.
  */
 import type { FilterFieldType, FilterScalar } from "../model/display-filter.js";
+import { uint } from "../model/filter-field-type.js";
 import type { FieldValue, Layer } from "./types.js";
 
 /** One field of a protocol's layers (`ip.src`). */
@@ -105,3 +106,13 @@ export function sourceAndDestination(o: {
     },
   ];
 }
+
+/** `tcp.srcport`, `tcp.dstport` and `tcp.port` (the same for udp and sctp), 16-bit. */
+export const portFields = (proto: string, what: string): LayerFieldDecl[] =>
+  sourceAndDestination({
+    names: [`${proto}.srcport`, `${proto}.dstport`, `${proto}.port`],
+    protocol: what,
+    noun: "port",
+    type: uint(16),
+    keys: ["sport", "dport"],
+  });

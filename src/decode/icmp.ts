@@ -1,6 +1,6 @@
 import { IPV6, uint } from "../model/filter-field-type.js";
 import { cutShort, has, ipv6Str, macStr, pushLayer, setDetail } from "./bytes.js";
-import { fromDetail, fromFields, type ProtocolDecl } from "./filter-decl.js";
+import { fromDetail, fromFields, type LayerFieldDecl, type ProtocolDecl } from "./filter-decl.js";
 import { dispatch, ethertypes } from "./registry.js";
 import type { DecodeCtx, Layer } from "./types.js";
 
@@ -48,15 +48,18 @@ export function decodeIcmpv6(ctx: DecodeCtx, off: number, end: number): void {
   }
 }
 
+/** `icmp.type` and `icmp.code` (the same for icmpv6). */
+const typeAndCode = (proto: string, what: string): LayerFieldDecl[] => [
+  { name: `${proto}.type`, description: `${what} type`, type: uint(8), read: fromFields("type") },
+  { name: `${proto}.code`, description: `${what} code`, type: uint(8), read: fromFields("code") },
+];
+
 /** The display-filter fields of ICMP. */
 export const ICMP_PROTOCOL: ProtocolDecl = {
   name: "icmp",
   description: "ICMP",
   layer: "icmp",
-  fields: [
-    { name: "icmp.type", description: "ICMP type", type: uint(8), read: fromFields("type") },
-    { name: "icmp.code", description: "ICMP code", type: uint(8), read: fromFields("code") },
-  ],
+  fields: typeAndCode("icmp", "ICMP"),
 };
 
 /** The neighbour discovery target of an ICMPv6 message of type `type`. */
@@ -68,8 +71,7 @@ export const ICMPV6_PROTOCOL: ProtocolDecl = {
   description: "ICMPv6",
   layer: "icmpv6",
   fields: [
-    { name: "icmpv6.type", description: "ICMPv6 type", type: uint(8), read: fromFields("type") },
-    { name: "icmpv6.code", description: "ICMPv6 code", type: uint(8), read: fromFields("code") },
+    ...typeAndCode("icmpv6", "ICMPv6"),
     {
       name: "icmpv6.nd.ns.target_address",
       description: "neighbour solicitation target",

@@ -1,6 +1,6 @@
 import { uint } from "../model/filter-field-type.js";
 import { cutShort, has, pushLayer, u16, u32 } from "./bytes.js";
-import { fromDetail, type ProtocolDecl, sourceAndDestination } from "./filter-decl.js";
+import { fromDetail, type ProtocolDecl, portFields } from "./filter-decl.js";
 import type { DecodeCtx } from "./types.js";
 
 /** SCTP: ports and the verification tag. */
@@ -19,13 +19,7 @@ export const SCTP_PROTOCOL: ProtocolDecl = {
   description: "SCTP",
   layer: "sctp",
   fields: [
-    ...sourceAndDestination({
-      names: ["sctp.srcport", "sctp.dstport", "sctp.port"],
-      protocol: "SCTP",
-      noun: "port",
-      type: uint(16),
-      keys: ["sport", "dport"],
-    }),
+    ...portFields("sctp", "SCTP"),
     {
       name: "sctp.verification_tag",
       description: "SCTP verification tag",

@@ -1,13 +1,6 @@
 import { BOOL, uint } from "../model/filter-field-type.js";
 import { cutShort, has, hex16, pushLayer, u16, u32 } from "./bytes.js";
-import {
-  bitOf,
-  fromDetail,
-  fromFields,
-  hexNumber,
-  type ProtocolDecl,
-  sourceAndDestination,
-} from "./filter-decl.js";
+import { bitOf, fromDetail, fromFields, hexNumber, type ProtocolDecl, portFields } from "./filter-decl.js";
 import type { DecodeCtx } from "./types.js";
 
 /** TCP: ports and the 12 flag bits (NS, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN and reserved). */
@@ -43,13 +36,7 @@ export const TCP_PROTOCOL: ProtocolDecl = {
   description: "TCP",
   layer: "tcp",
   fields: [
-    ...sourceAndDestination({
-      names: ["tcp.srcport", "tcp.dstport", "tcp.port"],
-      protocol: "TCP",
-      noun: "port",
-      type: uint(16),
-      keys: ["sport", "dport"],
-    }),
+    ...portFields("tcp", "TCP"),
     {
       name: "tcp.flags",
       description: "TCP flags (0x012: SYN+ACK)",

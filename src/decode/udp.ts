@@ -1,6 +1,6 @@
 import { uint } from "../model/filter-field-type.js";
 import { cutShort, has, pushLayer, u16 } from "./bytes.js";
-import { fromDetail, type ProtocolDecl, sourceAndDestination } from "./filter-decl.js";
+import { fromDetail, type ProtocolDecl, portFields } from "./filter-decl.js";
 import { udpPorts } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -31,13 +31,7 @@ export const UDP_PROTOCOL: ProtocolDecl = {
   description: "UDP",
   layer: "udp",
   fields: [
-    ...sourceAndDestination({
-      names: ["udp.srcport", "udp.dstport", "udp.port"],
-      protocol: "UDP",
-      noun: "port",
-      type: uint(16),
-      keys: ["sport", "dport"],
-    }),
+    ...portFields("udp", "UDP"),
     { name: "udp.length", description: "UDP length", type: uint(16), read: fromDetail("length") },
   ],
 };
