@@ -32,15 +32,14 @@ export interface FrameCtx {
 }
 
 /**
- * Per layer kind: the protocols that tell shared layer kinds apart (tried first), then the name a
- * layer of that kind has otherwise. Built once; frameRecord names every frame's layers with it.
+ * Per layer kind: the name its layers have, and the protocols that tell shared layer kinds apart
+ * (tried first). Plain objects, built once: frameRecord names every layer of every frame with them.
  */
-const NAMING = new Map<string, { tested: ProtocolDecl[]; name: string | undefined }>();
+const PLAIN_NAME: Record<string, string> = Object.create(null);
+const TESTED: Record<string, ProtocolDecl[]> = Object.create(null);
 for (const p of FILTER_PROTOCOLS) {
-  const entry = NAMING.get(p.layer) ?? { tested: [], name: undefined };
-  if (p.is) entry.tested.push(p);
-  else entry.name ??= p.name;
-  NAMING.set(p.layer, entry);
+  if (p.is) (TESTED[p.layer] ??= []).push(p);
+  else PLAIN_NAME[p.layer] ??= p.name;
 }
 
 /** The filter protocol name of every layer (an undeclared layer keeps its own name). */
@@ -48,10 +47,9 @@ export function protocolNames(layers: readonly Layer[]): string[] {
   const names: string[] = [];
   for (let i = 0; i < layers.length; i++) {
     const proto = layers[i].proto;
-    const entry = NAMING.get(proto);
-    if (entry === undefined) names.push(proto);
-    else if (entry.tested.length === 0) names.push(entry.name ?? proto);
-    else names.push(entry.tested.find((p) => p.is?.(layers, i))?.name ?? entry.name ?? proto);
+    const tested = TESTED[proto];
+    const special = tested === undefined ? undefined : tested.find((p) => p.is?.(layers, i));
+    names.push(special?.name ?? PLAIN_NAME[proto] ?? proto);
   }
   return names;
 }
