@@ -38,7 +38,7 @@ export interface FrameCtx {
 const PLAIN_NAME: Record<string, string> = Object.create(null);
 const TESTED: Record<string, ProtocolDecl[]> = Object.create(null);
 for (const p of FILTER_PROTOCOLS) {
-  if (p.is) (TESTED[p.layer] ??= []).push(p);
+  if (p.is) TESTED[p.layer] = [...(TESTED[p.layer] ?? []), p];
   else PLAIN_NAME[p.layer] ??= p.name;
 }
 
