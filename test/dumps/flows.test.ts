@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatFlowLine, looksLikeFlowDump, parseFlowDump } from "../../src/dumps/flows.js";
 import { LAB, labFiles } from "../support/lab.js";
-import { HAVE_SHARED, REPO_ROOT } from "../support/shared.js";
+import { REPO_ROOT, skipWithoutShared } from "../support/shared.js";
 
 function labDumps(): Array<{ path: string; name: string }> {
   return labFiles(/^ovs-ofctl.*dump-flows|^ovs-appctl_bridge\.dump-flows/).map((path) => ({
@@ -32,7 +32,9 @@ describe("flow dumps recorded from OVS: zero unparsed lines, exact round trip", 
   });
 });
 
-describe.skipIf(!HAVE_SHARED)("flow dumps of the labs: zero unparsed lines, exact round trip", () => {
+describe.skipIf(
+  skipWithoutShared("the OVS labs of ../shared/ovs-lab, all hosts (fixtures/ovs-lab holds one)"),
+)("flow dumps of the labs: zero unparsed lines, exact round trip", () => {
   const dumps = labDumps();
   it("finds the dumps", () => expect(dumps.length).toBeGreaterThan(60));
   it.each(dumps.map((d) => [d.name, d] as const))("%s", (_n, d) => {

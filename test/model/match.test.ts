@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { lookupField, readField } from "../../src/model/fields.js";
 import { compileMatch, formatMatch, parseMatch } from "../../src/model/match.js";
 import { LAB, labFiles } from "../support/lab.js";
-import { HAVE_SHARED } from "../support/shared.js";
+import { skipWithoutShared } from "../support/shared.js";
 
 function labMatches(): Array<{ where: string; text: string }> {
   const out: Array<{ where: string; text: string }> = [];
@@ -21,7 +21,9 @@ function labMatches(): Array<{ where: string; text: string }> {
   return out;
 }
 
-describe.skipIf(!HAVE_SHARED)("every match of the lab dumps prints back in OVS's canonical order", () => {
+describe.skipIf(
+  skipWithoutShared("the OVS labs of ../shared/ovs-lab, all hosts (fixtures/ovs-lab holds one)"),
+)("every match of the lab dumps prints back in OVS's canonical order", () => {
   it("round-trips", () => {
     const matches = labMatches();
     expect(matches.length).toBeGreaterThan(2500);

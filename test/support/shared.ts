@@ -8,6 +8,15 @@ export const SHARED = resolve(REPO_ROOT, "../shared");
 export const HAVE_SHARED = existsSync(join(SHARED, "captures", "golden"));
 export const SKIP_SHARED_REASON = `../shared not found at ${SHARED}: the conformance suites need it`;
 
+/**
+ * For `describe.skipIf`: true without ../shared, after printing the one line that says what the skipped
+ * suite needs (a clone alone runs everything else, on the copies in fixtures/).
+ */
+export function skipWithoutShared(needs: string): boolean {
+  if (!HAVE_SHARED) console.warn(`skipped: needs ${needs} (../shared, not found beside the repository)`);
+  return !HAVE_SHARED;
+}
+
 export interface GoldenFrame {
   frame: number;
   caplen: number;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Host, loadHosts } from "../../../src/dumps/host/load.js";
 import { LAB } from "../../support/lab.js";
-import { HAVE_SHARED, REPO_ROOT } from "../../support/shared.js";
+import { REPO_ROOT, skipWithoutShared } from "../../support/shared.js";
 
 const HOST = join(REPO_ROOT, "fixtures/hosts/linux-host");
 const OVS = join(HOST, "sos_commands/openvswitch");
@@ -99,11 +99,14 @@ describe("loadHosts", () => {
     ).toEqual(["flows", "flows", "ports", "vsctlShow"]);
   });
 
-  it.skipIf(!HAVE_SHARED)("finds every host of a lab directory", async () => {
-    const hosts = await loadHosts(join(LAB, "neutron-lab-native"));
-    expect(hosts.map((h) => h.name)).toEqual(["compute1", "compute2", "network"]);
-    for (const h of hosts) expect(h.diagnostics).toEqual([]);
-  });
+  it.skipIf(skipWithoutShared("the three-host labs of ../shared/ovs-lab (fixtures/ovs-lab holds one host)"))(
+    "finds every host of a lab directory",
+    async () => {
+      const hosts = await loadHosts(join(LAB, "neutron-lab-native"));
+      expect(hosts.map((h) => h.name)).toEqual(["compute1", "compute2", "network"]);
+      for (const h of hosts) expect(h.diagnostics).toEqual([]);
+    },
+  );
 
   it("keeps a damaged line's diagnostic and still loads the rest of the file", async () => {
     const dir = join(tmp, "damaged");
