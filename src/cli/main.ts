@@ -1,13 +1,6 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import { registerDecode } from "./commands/decode.js";
-import { registerDemo } from "./commands/demo.js";
-import { registerFlows } from "./commands/flows.js";
-import { registerReplay } from "./commands/replay.js";
-import { registerShow } from "./commands/show.js";
-import { registerTopo } from "./commands/topo.js";
-import { registerTrace } from "./commands/trace.js";
-import { registerTui } from "./commands/tui.js";
 import { EXIT, err, flush, UsageError } from "./io.js";
+import { registerVerbs } from "./verbs.js";
 
 const program = new Command()
   .name("ovspath")
@@ -19,14 +12,9 @@ const program = new Command()
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
-registerDecode(program);
-registerDemo(program);
-registerFlows(program);
-registerReplay(program);
-registerShow(program);
-registerTopo(program);
-registerTrace(program);
-registerTui(program);
+// A known verb first registers only itself (its --help and its errors are the same either way); anything
+// else (no verb, --help, help VERB, a misspelt verb) registers them all, in the help's order.
+await registerVerbs(program, process.argv[2]);
 
 function exitCodeOf(e: unknown): number {
   if (e instanceof CommanderError) {

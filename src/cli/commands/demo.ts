@@ -11,10 +11,14 @@ import { runDecode } from "./decode.js";
 import { runReplay } from "./replay.js";
 import { openTui } from "./tui.js";
 
-/** fixtures/demo beside the bundle (dist/ovspath.js) or beside the sources (src/cli/commands). */
+/**
+ * fixtures/demo of the installation: up from this module, whether it is a chunk of the bundle
+ * (dist/chunks/) or a source file (src/cli/commands/).
+ */
 function demoDir(): string {
   const here = fileURLToPath(new URL(".", import.meta.url));
-  for (const candidate of [resolve(here, "../fixtures/demo"), resolve(here, "../../../fixtures/demo")]) {
+  for (const up of ["..", "../..", "../../.."]) {
+    const candidate = resolve(here, up, "fixtures/demo");
     if (existsSync(candidate)) return candidate;
   }
   throw new Error("the bundled demo data (fixtures/demo) is missing from this installation");
