@@ -12,10 +12,6 @@ const program = new Command()
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
-// A known verb first registers only itself (its --help and its errors are the same either way); anything
-// else (no verb, --help, help VERB, a misspelt verb) registers them all, in the help's order.
-await registerVerbs(program, process.argv[2]);
-
 function exitCodeOf(e: unknown): number {
   if (e instanceof CommanderError) {
     // --help and --version are successes; every other commander error is a usage error.
@@ -35,10 +31,19 @@ function exitCodeOf(e: unknown): number {
   throw e;
 }
 
-try {
-  await program.parseAsync(process.argv);
-  flush();
-} catch (e) {
-  flush();
-  process.exitCode = exitCodeOf(e);
+async function main(): Promise<void> {
+  // A known verb first registers only itself (its --help and its errors are the same either way);
+  // anything else (no verb, --help, help VERB, a misspelt verb) registers them all, in the help's order.
+  await registerVerbs(program, process.argv[2]);
+  try {
+    await program.parseAsync(process.argv);
+    flush();
+  } catch (e) {
+    flush();
+    process.exitCode = exitCodeOf(e);
+  }
 }
+
+// Not a top-level await: the standalone executable runs this bundle as CommonJS. A bug's exception
+// still ends the process with its stack, as an unhandled rejection.
+void main();
