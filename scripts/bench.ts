@@ -7,7 +7,8 @@
  *   4. a 100,000-flow dump loaded into the model, beside `ovs-ofctl parse-flows` on the same flows.
  *   5. traces/s through the Neutron lab and the 100k-flow table, beside scripted ovs-appctl ofproto/trace
  *      (BENCH_TRACES sizes it).
- *   6. the TUI on the same capture: first screen, fully indexed, scrolling at the end, a filter over every
+ *   6. CLI start: `ovspath decode` of a one-frame capture beside `node -e 0` (and the executable's).
+ *   7. the TUI on the same capture: first screen, fully indexed, scrolling at the end, a filter over every
  *      frame (headless, and the real binary in tmux), and the replay runner's memory on vm1's capture.
  * Env: BENCH_FRAMES (default 1000000), BENCH_FLOWS (default 100000), BENCH_DIR (default bench-out/).
  */
@@ -101,6 +102,9 @@ if (tshark.status === 0) {
 } else {
   console.log("(c) tshark not installed: no comparison");
 }
+
+const { benchStart } = await import("./bench/start.js");
+benchStart(DIR);
 
 await benchFlows(DIR, Number(process.env.BENCH_FLOWS ?? 100_000));
 
