@@ -30,7 +30,8 @@ export function benchStart(dir: string, runs = 21): void {
     commands.push(["ovspath decode (executable)", "dist-exe/ovspath", ["decode", capture]]);
   const times = commands.map(() => [] as number[]);
   for (const [, cmd, args] of commands) wallMs(cmd, args); // warm-up: the page cache, not the figures
-  for (let r = 0; r < runs; r++) commands.forEach(([, cmd, args], i) => times[i].push(wallMs(cmd, args)));
+  for (let r = 0; r < runs; r++)
+    for (const [i, [, cmd, args]] of commands.entries()) times[i].push(wallMs(cmd, args));
   const base = median(times[0]);
   console.log(`CLI start, one-frame capture (median of ${runs} runs in turn):`);
   commands.forEach(([label], i) => {
