@@ -99,6 +99,54 @@ describe("zsh", () => {
     expect(res.stderr).toBe("");
     expect(res.status).toBe(0);
   });
+  /**
+   * The script's own logic run in a real zsh: the completion system's functions (_arguments, _describe,
+   * _files, compadd: they work only inside a completion widget) replaced by ones printing what they got.
+   */
+  function zshCompletes(words: string[], call = "_ovspath"): string[] {
+    const file = join(binDir, "_ovspath");
+    writeFileSync(file, script.replace(/^_ovspath "\$@"$/m, ""));
+    const driver = `source ${JSON.stringify(file)}
+_arguments() { print -rl -- _arguments "$@" }
+_describe() { print -rl -- _describe "\${(@P)4}" }
+_files() { print -r -- _files }
+compadd() { print -rl -- compadd "\${(@P)2}" }
+words=("$@"); CURRENT=\${#words}
+${call}`;
+    const res = spawnSync("zsh", ["-f", "-c", driver, "zsh", ...words], {
+      encoding: "utf8",
+      env,
+      cwd: REPO_ROOT,
+    });
+    expect(res.stderr).toBe("");
+    return res.stdout.split("\n").filter((l) => l !== "");
+  }
+  it.skipIf(!haveZsh && !process.env.CI)(
+    "offers the verbs, each verb's options and values, and --at's host:ports",
+    () => {
+      const verbs = zshCompletes(["ovspath", "d"]);
+      expect(verbs[0]).toBe("_describe");
+      expect(verbs).toContain(
+        "decode:decode every frame of a pcap/pcapng capture, tunnels included (outer → inner)",
+      );
+      const replay = zshCompletes(["ovspath", "replay", "--tu"]);
+      expect(replay[0]).toBe("_arguments");
+      expect(replay).toContain(
+        "*--tunnels[kernel (set(tunnel(...))) or native (tnl_push)]:value:(kernel native)",
+      );
+      expect(replay).toContain(
+        "*--at[where the frames enter (a port or device name]:host\\:port:_ovspath_host_ports",
+      );
+      expect(zshCompletes(["ovspath", "completion", ""])).toContain("1:completion:(bash zsh)");
+      // After the verb is shifted off (as _ovspath does), the hosts already on the line give the ports.
+      const ports = zshCompletes(
+        ["replay", "fixtures/demo/compute1-eth1-tx.pcap", "fixtures/demo/hosts", "--at", ""],
+        "_ovspath_host_ports",
+      );
+      expect(ports).toContain("compute1:qvo8c2d4e6f-1a");
+      expect(ports).not.toContain("compute1:compute1-eth1-tx.pcap");
+    },
+  );
   it("is a #compdef function offering every verb and every option of each", async () => {
     expect(script.split("\n")[0]).toBe("#compdef ovspath");
     const verbs = await verbSpecs();
