@@ -18,7 +18,7 @@ import {
 import { join, relative } from "node:path";
 import { build } from "esbuild";
 import { inject } from "postject";
-import { common } from "./bundle-options.mjs";
+import { common, esmBanner } from "./bundle-options.mjs";
 
 if (process.platform !== "linux" || process.arch !== "x64") {
   console.error(`build:exe makes the linux-x64 executable; this is ${process.platform}-${process.arch}`);
@@ -35,9 +35,7 @@ await build({
   entryPoints: ["src/cli/main.ts"],
   outfile: bundle,
   format: "esm",
-  banner: {
-    js: "import { createRequire as __ovspathCreateRequire } from 'node:module'; const require = __ovspathCreateRequire(import.meta.url);",
-  },
+  banner: esmBanner,
 });
 
 // The demo data as assets, named by their path under fixtures/demo, and their list (src/cli/demo-data.ts).

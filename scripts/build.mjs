@@ -2,7 +2,7 @@
 // far faster than the many small modules plain tsc output would load.
 import { rmSync } from "node:fs";
 import { build } from "esbuild";
-import { common } from "./bundle-options.mjs";
+import { common, esmBanner } from "./bundle-options.mjs";
 
 // Chunk names change with their content: a stale one would be packed with the new.
 rmSync("dist", { recursive: true, force: true });
@@ -16,8 +16,5 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   format: "esm",
   sourcemap: "linked",
-  // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
-  banner: {
-    js: "import { createRequire as __ovspathCreateRequire } from 'node:module'; const require = __ovspathCreateRequire(import.meta.url);",
-  },
+  banner: esmBanner,
 });

@@ -35,3 +35,8 @@ export const common = {
   ],
   logLevel: "warning",
 };
+
+// Some bundled CommonJS dependencies call require(); give an ES module bundle one.
+export const esmBanner = {
+  js: "import { createRequire as __ovspathCreateRequire } from 'node:module'; const require = __ovspathCreateRequire(import.meta.url);",
+};
