@@ -8,7 +8,8 @@
  *   5. traces/s through the Neutron lab and the 100k-flow table, beside scripted ovs-appctl ofproto/trace
  *      (BENCH_TRACES sizes it).
  *   6. CLI start: `ovspath decode` of a one-frame capture beside `node -e 0` (and the executable's).
- *   7. the TUI on the same capture: first screen, fully indexed, scrolling at the end, a filter over every
+ *   7. a 4 GB capture (BENCH_BIG_GB) replayed by the CLI: time and peak RSS.
+ *   8. the TUI on the same capture: first screen, fully indexed, scrolling at the end, a filter over every
  *      frame (headless, and the real binary in tmux), and the replay runner's memory on vm1's capture.
  * Env: BENCH_FRAMES (default 1000000), BENCH_FLOWS (default 100000), BENCH_DIR (default bench-out/).
  */
@@ -113,6 +114,9 @@ await benchTrace(DIR, Number(process.env.BENCH_FLOWS ?? 100_000));
 
 const { benchReplay } = await import("./bench/replay.js");
 benchReplay(DIR, Number(process.env.BENCH_REPLAY_FRAMES ?? 1_000_000));
+
+const { benchBigReplay } = await import("./bench/replay-big.js");
+await benchBigReplay(DIR, Number(process.env.BENCH_BIG_GB ?? 4));
 
 const { benchTui } = await import("./bench/tui.js");
 benchTui(capture, join(DIR, `replay-vm-${Number(process.env.BENCH_REPLAY_FRAMES ?? 1_000_000)}.pcap`));
