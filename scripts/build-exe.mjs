@@ -1,7 +1,7 @@
 // `npm run build:exe`: dist-exe/ovspath, one file for linux-x64 hosts without Node: Node's single
 // executable application (this Node's binary with the CLI bundle and the demo data injected).
-//   1. the CLI bundled as one ES module file (the verbs' dynamic imports inlined), an asset run by
-//      scripts/exe-main.cjs (see there why the entry is CommonJS and the CLI is not);
+//   1. the CLI bundled as for npm (an ES module and its chunks, one per verb), as assets that
+//      scripts/exe-main.cjs writes out and imports (see there why the entry is CommonJS and the CLI not);
 //   2. the preparation blob: `node --experimental-sea-config`, with the demo files as assets;
 //   3. a copy of this Node binary with the blob injected by postject (pure JavaScript, no install script).
 import { spawnSync } from "node:child_process";
@@ -18,7 +18,7 @@ import {
 import { join, relative } from "node:path";
 import { build } from "esbuild";
 import { inject } from "postject";
-import { common, esmBanner } from "./bundle-options.mjs";
+import { cliBundle } from "./bundle-options.mjs";
 
 if (process.platform !== "linux" || process.arch !== "x64") {
   console.error(`build:exe makes the linux-x64 executable; this is ${process.platform}-${process.arch}`);
@@ -29,15 +29,9 @@ const WORK = join(OUT, "build");
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
 
-const bundle = join(WORK, "ovspath.mjs");
-await build({
-  ...common,
-  entryPoints: ["src/cli/main.ts"],
-  outfile: bundle,
-  format: "esm",
-  banner: esmBanner,
-});
-
+// The CLI's files (dist/'s layout) as assets named cli/PATH, listed in cli-manifest.json.
+const CLI = join(WORK, "cli");
+await build({ ...cliBundle, outdir: CLI });
 // The demo data as assets, named by their path under fixtures/demo, and their list (src/cli/demo-data.ts).
 const DEMO = "fixtures/demo";
 const walk = (dir) =>
@@ -47,8 +41,12 @@ const walk = (dir) =>
 const demoFiles = walk(DEMO).map((f) => relative(DEMO, f));
 const manifest = join(WORK, "demo-manifest.json");
 writeFileSync(manifest, JSON.stringify(demoFiles));
-const assets = { "ovspath.mjs": bundle, "demo-manifest.json": manifest };
+const cliFiles = walk(CLI).map((f) => relative(CLI, f));
+const cliManifest = join(WORK, "cli-manifest.json");
+writeFileSync(cliManifest, JSON.stringify(cliFiles));
+const assets = { "demo-manifest.json": manifest, "cli-manifest.json": cliManifest };
 for (const f of demoFiles) assets[f] = join(DEMO, f);
+for (const f of cliFiles) assets[`cli/${f}`] = join(CLI, f);
 
 const blob = join(WORK, "sea-prep.blob");
 const config = join(WORK, "sea-config.json");

@@ -40,3 +40,14 @@ export const common = {
 export const esmBanner = {
   js: "import { createRequire as __ovspathCreateRequire } from 'node:module'; const require = __ovspathCreateRequire(import.meta.url);",
 };
+
+// The CLI as users run it: each verb a dynamic import() (src/cli/verbs.ts), so one chunk per verb (and
+// chunks they share), and a run parses only its own verb's code. Give it an outdir.
+export const cliBundle = {
+  ...common,
+  entryPoints: { ovspath: "src/cli/main.ts" },
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  format: "esm",
+  banner: esmBanner,
+};
