@@ -126,17 +126,12 @@ ${call}`;
     () => {
       const verbs = zshCompletes(["ovspath", "d"]);
       expect(verbs[0]).toBe("_describe");
-      expect(verbs).toContain(
-        "decode:decode every frame of a pcap/pcapng capture, tunnels included (outer → inner)",
-      );
+      // (Descriptions are the verbs' and options' help, which other changes may reword.)
+      expect(verbs).toContainEqual(expect.stringMatching(/^decode:.+/));
       const replay = zshCompletes(["ovspath", "replay", "--tu"]);
       expect(replay[0]).toBe("_arguments");
-      expect(replay).toContain(
-        "*--tunnels[kernel (set(tunnel(...))) or native (tnl_push)]:value:(kernel native)",
-      );
-      expect(replay).toContain(
-        "*--at[where the frames enter (a port or device name]:host\\:port:_ovspath_host_ports",
-      );
+      expect(replay).toContainEqual(expect.stringMatching(/^\*--tunnels\[.+\]:value:\(kernel native\)$/));
+      expect(replay).toContainEqual(expect.stringMatching(/^\*--at\[.+\]:host\\:port:_ovspath_host_ports$/));
       expect(zshCompletes(["ovspath", "completion", ""])).toContain("1:completion:(bash zsh)");
       // After the verb is shifted off (as _ovspath does), the hosts already on the line give the ports.
       const ports = zshCompletes(
