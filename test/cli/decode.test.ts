@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { corpusCaptures, REPO_ROOT, skipWithoutShared } from "../support/shared.js";
+import { corpusCaptures, NEEDS, REPO_ROOT, skipWithoutShared } from "../support/shared.js";
 
 /** Runs the built CLI (npm test builds it first) as a user would. */
 function ovspath(...args: string[]) {
@@ -60,9 +60,7 @@ describe("ovspath decode: exit codes and errors", () => {
   });
 });
 
-describe.skipIf(
-  skipWithoutShared("the capture corpus of ../shared/captures (third-party captures) and its tshark goldens"),
-)("ovspath decode --jsonl matches the tshark goldens", () => {
+describe.skipIf(skipWithoutShared(NEEDS.corpus))("ovspath decode --jsonl matches the tshark goldens", () => {
   const pick = corpusCaptures().filter((c) => /vxlan-underlay|multi-interface|gre-underlay/.test(c.name));
   it.each(pick.map((c) => [c.name, c] as const))("%s", (_n, c) => {
     const r = ovspath("decode", "--jsonl", c.path, ...c.tsharkArgs.flatMap(() => []));

@@ -19,7 +19,7 @@ import { type SimHost, switchesOf } from "../../src/pipeline/index.js";
 import { resolveAt } from "../../src/pipeline/ingress.js";
 import { ReplayEngine } from "../../src/pipeline/replay.js";
 import { LAB } from "../support/lab.js";
-import { skipWithoutShared } from "../support/shared.js";
+import { NEEDS, skipWithoutShared } from "../support/shared.js";
 
 interface Captured {
   host: string;
@@ -74,7 +74,7 @@ const LABS = (
     ["neutron-lab-native", true],
   ] as const
 ).filter(([l]) => existsSync(join(LAB, l)));
-const NO_LABS = skipWithoutShared("the three-host labs of ../shared/ovs-lab and their captures");
+const NO_LABS = skipWithoutShared(NEEDS.labCaptures);
 
 describe.skipIf(NO_LABS).each(LABS)("replay of %s's VM-port captures", (labName, together) => {
   const lab = join(LAB, labName);

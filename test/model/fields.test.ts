@@ -6,7 +6,7 @@ import { formatFieldValue, formatParsedValue, parseFieldValue } from "../../src/
 import { FIELDS, lookupField, readField, writeField } from "../../src/model/fields.js";
 import { FLOW_WORDS, K, KSIZE, newFlowKey } from "../../src/model/layout.js";
 import { LAB, labFiles } from "../support/lab.js";
-import { skipWithoutShared } from "../support/shared.js";
+import { NEEDS, skipWithoutShared } from "../support/shared.js";
 
 /** Every `field=value` of the match part of every ovs-ofctl flow dump in the shared Neutron labs. */
 function labMatchTokens(): Array<{ where: string; name: string; text: string }> {
@@ -44,9 +44,7 @@ function labMatchTokens(): Array<{ where: string; name: string; text: string }> 
   return out;
 }
 
-describe.skipIf(
-  skipWithoutShared("the OVS labs of ../shared/ovs-lab, all hosts (fixtures/ovs-lab holds one)"),
-)("every match field value in the lab dumps round-trips", () => {
+describe.skipIf(skipWithoutShared(NEEDS.labs))("every match field value in the lab dumps round-trips", () => {
   const tokens = labMatchTokens();
   it("finds the lab's match fields", () => expect(tokens.length).toBeGreaterThan(3000));
   it("parses and prints each exactly as ovs-ofctl did", () => {

@@ -31,9 +31,7 @@ const copies = NO_SHARED
       }),
     ];
 
-describe.skipIf(
-  skipWithoutShared("the originals of the copies in fixtures/ovs-lab and fixtures/ovs-parse-pcap"),
-)("fixture copies of ../shared", () => {
+describe.skipIf(NO_SHARED)("fixture copies of ../shared", () => {
   it("copies the lab host and the parse-pcap captures", () => expect(copies.length).toBeGreaterThan(100));
   it.each(copies.map(([copy, original]) => [relative(REPO_ROOT, copy), copy, original] as const))(
     "%s is the original",

@@ -5,11 +5,9 @@ import { loadHosts } from "../../src/dumps/host/load.js";
 import { topoDot, topoMermaid } from "../../src/present/topo-view.js";
 import { buildTopology, selectPaths, type Topology, type VmPath } from "../../src/topology/index.js";
 import { LAB } from "../support/lab.js";
-import { REPO_ROOT, skipWithoutShared } from "../support/shared.js";
+import { NEEDS, REPO_ROOT, skipWithoutShared } from "../support/shared.js";
 
-const NO_LABS = skipWithoutShared(
-  "the three-host labs of ../shared/ovs-lab (fixtures/ovs-lab holds one host)",
-);
+const NO_LABS = skipWithoutShared(NEEDS.labs);
 const fixture = (name: string) => join(REPO_ROOT, "fixtures/hosts", name);
 const load = async (...dirs: string[]): Promise<Topology> =>
   buildTopology((await Promise.all(dirs.map((d) => loadHosts(d)))).flat());
