@@ -19,6 +19,10 @@ import { join } from "node:path";
 import { benchFlows } from "./bench/flows.js";
 import { writeSyntheticCapture } from "./bench/synth-capture.js";
 
+// The CLI as users run it (the start, big-capture and TUI measurements run bin/ovspath.js).
+if (spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" }).status !== 0)
+  throw new Error("npm run build failed");
+
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 1_000_000);
 const DIR = process.env.BENCH_DIR ?? "bench-out";
 mkdirSync(DIR, { recursive: true });
