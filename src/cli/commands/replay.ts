@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { Command } from "@commander-js/extra-typings";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { type CaptureRecord, openCapture } from "../../capture/index.js";
@@ -9,7 +9,7 @@ import { parseFlowDump } from "../../dumps/flows.js";
 import type { Host } from "../../dumps/host/load.js";
 import { ReplayAggregate } from "../../explain/conversations.js";
 import { type CounterDelta, counterEvidence } from "../../explain/counters.js";
-import { FRAME_FIELDS, frameRecord, isFrameField } from "../../explain/filter-fields.js";
+import { FRAME_FIELDS, frameFieldType, frameRecord } from "../../explain/filter-fields.js";
 import { Replayer } from "../../explain/replay.js";
 import type { FrameVerdict } from "../../explain/types.js";
 import type { DisplayFilter } from "../../model/display-filter.js";
@@ -20,6 +20,7 @@ import { conversationLines, dropLines, frameLines } from "../../present/replay-v
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
 import { EXIT, err, out, UsageError } from "../io.js";
+import { progressOnTerminal } from "../progress.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
 import { compileFilterOption, listFilterFields } from "./options.js";
 import { ovnDropLines, ovnDropTargets, ovnIndex } from "./ovn.js";
@@ -101,7 +102,7 @@ export function registerReplay(program: Command): void {
         throw new UsageError(`--tunnels takes kernel or native, got "${opts.tunnels}"`);
       if ((opts.before === undefined) !== (opts.after === undefined))
         throw new UsageError("--before and --after go together");
-      const filter = opts.filter === undefined ? undefined : compileFilterOption(opts.filter, isFrameField);
+      const filter = opts.filter === undefined ? undefined : compileFilterOption(opts.filter, frameFieldType);
       const hosts = await loadInputs(inputs, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
       const { filter: _text, ovn: ovnOpt, ...rest } = opts;
@@ -153,8 +154,10 @@ export function runReplay(
   let failed = false;
   let reported = 0;
   const started = process.hrtime.bigint();
+  const bar = progressOnTerminal(statSync(capture).size);
   try {
     for (let rec = reader.next(); rec && rec.frame <= range.to; rec = reader.next()) {
+      if (bar && (rec.frame & 1023) === 0) bar.update(rec.fileOffset, rec.frame);
       if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
       const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
       const iface = reader.interfaces[rec.interfaceId];
@@ -202,6 +205,7 @@ export function runReplay(
       if (ovn && !opts.json) for (const l of ovnDropLines(ovn)) out(l);
     }
   } finally {
+    bar?.end();
     reader.close();
     writer?.close();
   }
