@@ -2,38 +2,16 @@
  * Near misses on the recorded lab: the packets are the recorded traces' (their flow at the ACL stage,
  * as ovspath traces them over the chassis' dumps), the ACLs the lab's northbound database.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadHosts } from "../../src/dumps/host/load.js";
-import { CookieIndex } from "../../src/ovn/cookies.js";
-import { ovnDatabases } from "../../src/ovn/db.js";
 import { explainOvnDrop } from "../../src/ovn/explain.js";
-import { buildOvnModel } from "../../src/ovn/model.js";
-import { parseTraceFlow, type SimHost, switchesOf, trace } from "../../src/pipeline/index.js";
-import { readRecordedTrace } from "../support/ovs-trace.js";
-import { REPO_ROOT } from "../support/shared.js";
+import { type OvnLab, ovnLab, traceRecorded } from "../support/ovn-lab.js";
 
-const LAB = join(REPO_ROOT, "fixtures/ovn-lab");
-let switches: SimHost[];
-let index: CookieIndex;
+let lab: OvnLab;
 beforeAll(async () => {
-  const hosts = await loadHosts(LAB);
-  switches = switchesOf(hosts);
-  index = new CookieIndex(buildOvnModel(ovnDatabases(hosts)));
+  lab = await ovnLab();
 });
 
-function dropOf(file: string, host: string) {
-  const rec = readRecordedTrace(readFileSync(join(LAB, "traces", file), "utf8"));
-  const sw = switches.find((s) => s.name === host) as SimHost;
-  const br = sw.bridges.get(rec.bridge);
-  const f = parseTraceFlow(rec.flow, (n) => br?.byName.get(n)?.ofport);
-  if (!f.ok) throw new Error(f.message);
-  return explainOvnDrop(
-    trace({ host: sw, bridge: rec.bridge, flow: f.flow, withPacket: false, ctNext: [] }),
-    index,
-  );
-}
+const dropOf = (file: string, host: string) => explainOvnDrop(traceRecorded(lab, file, host), lab.index);
 
 describe("ACL near misses", () => {
   it.each([

@@ -7,21 +7,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadHosts } from "../../src/dumps/host/load.js";
-import { CookieIndex, cookiePrefix } from "../../src/ovn/cookies.js";
-import { ovnDatabases } from "../../src/ovn/db.js";
-import { buildOvnModel } from "../../src/ovn/model.js";
-import { parseTraceFlow, type SimHost, switchesOf, trace, traceSteps } from "../../src/pipeline/index.js";
-import { readRecordedTrace } from "../support/ovs-trace.js";
-import { REPO_ROOT } from "../support/shared.js";
+import { cookiePrefix } from "../../src/ovn/cookies.js";
+import { traceSteps } from "../../src/pipeline/index.js";
+import { OVN_LAB, type OvnLab, ovnLab, traceRecorded } from "../support/ovn-lab.js";
 
-const LAB = join(REPO_ROOT, "fixtures/ovn-lab");
-let switches: SimHost[];
-let index: CookieIndex;
+let lab: OvnLab;
 beforeAll(async () => {
-  const hosts = await loadHosts(LAB);
-  switches = switchesOf(hosts);
-  index = new CookieIndex(buildOvnModel(ovnDatabases(hosts)));
+  lab = await ovnLab();
 });
 
 /** ovn-trace's steps: `N. stage (northd.c:L): match, priority P, uuid U`, up to `stop` (a section heading). */
@@ -30,7 +22,7 @@ function ovnTraceSteps(
   stop?: RegExp,
 ): Array<{ table: number; stage: string; priority: number; uuid: string }> {
   const out: Array<{ table: number; stage: string; priority: number; uuid: string }> = [];
-  for (const line of readFileSync(join(LAB, "ovn-trace", file), "utf8").split("\n")) {
+  for (const line of readFileSync(join(OVN_LAB, "ovn-trace", file), "utf8").split("\n")) {
     if (stop?.test(line)) break;
     const m = /^\s*(\d+)\. (\w+) \([^)]*\): .*, priority (\d+), uuid ([0-9a-f]{8})$/.exec(line);
     if (m) out.push({ table: Number(m[1]), stage: m[2], priority: Number(m[3]), uuid: m[4] });
@@ -39,15 +31,8 @@ function ovnTraceSteps(
 }
 
 function ourCookies(file: string, host: string): Set<string> {
-  const rec = readRecordedTrace(readFileSync(join(LAB, "traces", file), "utf8"));
-  const sw = switches.find((s) => s.name === host) as SimHost;
-  const br = sw.bridges.get(rec.bridge);
-  const f = parseTraceFlow(rec.flow, (n) => br?.byName.get(n)?.ofport);
-  if (!f.ok) throw new Error(f.message);
-  const r = trace({ host: sw, bridge: rec.bridge, flow: f.flow, withPacket: false, ctNext: [] });
-  return new Set(
-    traceSteps(r).flatMap((s) => (s.cookie === undefined ? [] : [cookiePrefix(s.cookie) ?? ""])),
-  );
+  const steps = traceSteps(traceRecorded(lab, file, host));
+  return new Set(steps.flatMap((s) => (s.cookie === undefined ? [] : [cookiePrefix(s.cookie) ?? ""])));
 }
 
 describe("ovn-trace's logical flows are the steps of ovspath's trace of the same packet", () => {
@@ -63,7 +48,7 @@ describe("ovn-trace's logical flows are the steps of ovspath's trace of the same
     const ours = ourCookies(traceFile, host);
     for (const s of steps) {
       expect(ours.has(s.uuid), `${s.stage} priority ${s.priority} (uuid ${s.uuid})`).toBe(true);
-      const lf = index.lookup(BigInt(`0x${s.uuid}`)).find((t) => t.kind === "logicalFlow");
+      const lf = lab.index.lookup(BigInt(`0x${s.uuid}`)).find((t) => t.kind === "logicalFlow");
       expect(lf?.kind === "logicalFlow" && [lf.flow.table, lf.flow.stage, lf.flow.priority]).toEqual([
         s.table,
         s.stage,
