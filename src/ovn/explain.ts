@@ -241,21 +241,21 @@ export function formatOvnDrop(d: OvnDrop): string {
       `\n  near miss: ACL${m.acl.name ? ` ${json(m.acl.name)}` : ""} ${m.acl.direction} priority ${m.acl.priority} ${m.acl.action} (${m.acl.match}): ${m.failed.join("; ")}`,
   );
   const where = d.stage
-    ? `in ${d.datapath ? `${json(d.datapath)} ` : ""}${d.pipeline ?? ""} stage ${d.stage}`
+    ? ["in", d.datapath ? json(d.datapath) : "", d.pipeline ?? "", "stage", d.stage].filter(Boolean).join(" ")
     : "";
   const ports = [d.inport ? `inport ${json(d.inport)}` : "", d.outport ? `outport ${json(d.outport)}` : ""]
     .filter(Boolean)
     .join(", ");
   const by = d.acl
-    ? ` by ${formatNbObject(d.acl)}`
+    ? `by ${formatNbObject(d.acl)}`
     : d.match !== undefined
-      ? ` by the logical flow priority=${d.priority}, match=(${d.match})`
+      ? `by the logical flow priority=${d.priority}, match=(${d.match})`
       : "";
   const sec = d.portSecurity ? `; port security ${JSON.stringify(d.portSecurity)}` : "";
   const verb = d.logged ? "dropped (and logged by ovn-controller)" : "dropped";
-  return (
-    `OVN: ${verb} ${where}${by}${ports ? ` (${ports}${sec})` : ""}`.replace(/ {2,}/g, " ") + misses.join("")
-  );
+  // Joined word by word: the match and ACL texts are the database's, never respaced.
+  const head = ["OVN:", verb, where, by, ports ? `(${ports}${sec})` : ""].filter(Boolean).join(" ");
+  return head + misses.join("");
 }
 
 /**
