@@ -281,3 +281,29 @@ export function zoneNotes(datapathActions: string, zones: readonly CtZone[], mod
   }
   return out;
 }
+
+/**
+ * OVN's use of the flow's metadata and registers, read in logical terms from a `Flow:` or `Final flow:`
+ * line: `metadata` is the logical datapath's tunnel key, reg14 the logical inport's key on it, reg15
+ * the outport's (or a multicast group's).
+ */
+export function registerNotes(flowLine: string, model: OvnModel): string[] {
+  const value = (f: string) => {
+    const m = new RegExp(`(?:^|[ ,])${f}=(0x[0-9a-f]+|\\d+)(?=,|$)`).exec(flowLine);
+    return m ? Number(m[1]) : undefined;
+  };
+  const md = value("metadata");
+  if (md === undefined) return [];
+  const dp = [...model.datapaths.values()].find((d) => d.tunnelKey === md);
+  if (!dp) return [];
+  const parts = [`datapath ${json(dp.name)} (metadata=0x${md.toString(16)})`];
+  for (const [reg, role] of [
+    ["reg14", "inport"],
+    ["reg15", "outport"],
+  ] as const) {
+    const key = value(reg);
+    const port = key === undefined ? undefined : logicalPort(model, md, key);
+    if (port && key !== undefined) parts.push(`${role} ${json(port)} (${reg}=0x${key.toString(16)})`);
+  }
+  return [`* logical: ${parts.join(", ")}`];
+}

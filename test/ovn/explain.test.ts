@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type Host, loadHosts } from "../../src/dumps/host/load.js";
 import { CookieIndex, type NbObject } from "../../src/ovn/cookies.js";
 import { ovnDatabases } from "../../src/ovn/db.js";
-import { annotateTraceText, formatNbObject, zoneNotes } from "../../src/ovn/explain.js";
+import { annotateTraceText, formatNbObject, registerNotes, zoneNotes } from "../../src/ovn/explain.js";
 import { buildOvnModel } from "../../src/ovn/model.js";
 import { REPO_ROOT } from "../support/shared.js";
 
@@ -90,4 +90,21 @@ describe("formatNbObject", () => {
       "Route: 0.0.0.0/0 via 172.24.4.1, policy=dst-ip",
     ],
   ])("%s", (o, want) => expect(formatNbObject(o)).toBe(want));
+});
+
+describe("registerNotes: metadata, reg14 and reg15 in logical terms", () => {
+  it.each([
+    [
+      "Final flow: tcp,reg0=0x281,reg13=0x1,reg14=0x2,reg15=0x1,metadata=0x2,in_port=1",
+      ['* logical: datapath "ls2" (metadata=0x2), inport "vm4" (reg14=0x2), outport "vm3" (reg15=0x1)'],
+    ],
+    [
+      "Final flow: arp,reg14=0x1,reg15=0x8000,metadata=0x1",
+      [
+        '* logical: datapath "ls1" (metadata=0x1), inport "vm1" (reg14=0x1), outport "_MC_flood" (reg15=0x8000)',
+      ],
+    ],
+    ["Final flow: unchanged", []],
+    ["Final flow: tcp,metadata=0x63", []],
+  ])("%s", (line, want) => expect(registerNotes(line, index.model)).toEqual(want));
 });

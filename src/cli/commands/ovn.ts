@@ -12,6 +12,7 @@ import {
   formatOvnDrop,
   formatTargets,
   type OvnDrop,
+  registerNotes,
   stepTargets,
   zoneNotes,
 } from "../../ovn/explain.js";
@@ -68,7 +69,11 @@ export function ovnTraceText(
   const lines = annotateTraceText(text, index)
     .split("\n")
     .flatMap((l) =>
-      l.startsWith("Datapath actions:") ? [l, ...zoneNotes(l, zones, index.model).map((z) => `  ${z}`)] : [l],
+      l.startsWith("Datapath actions:")
+        ? [l, ...zoneNotes(l, zones, index.model).map((z) => `  ${z}`)]
+        : l.startsWith("Final flow:")
+          ? [l, ...registerNotes(l, index.model).map((z) => `  ${z}`)]
+          : [l],
     );
   const d = ovnDrop(r, index);
   return `${lines.join("\n")}${d ? `\n${formatOvnDrop(d)}` : ""}`;
