@@ -116,6 +116,9 @@ await benchFlows(DIR, Number(process.env.BENCH_FLOWS ?? 100_000));
 const { benchTrace } = await import("./bench/trace.js");
 await benchTrace(DIR, Number(process.env.BENCH_FLOWS ?? 100_000));
 
+const { benchOvn } = await import("./bench/ovn.js");
+await benchOvn();
+
 const { benchReplay } = await import("./bench/replay.js");
 benchReplay(DIR, Number(process.env.BENCH_REPLAY_FRAMES ?? 1_000_000));
 
