@@ -311,11 +311,17 @@ def counters():
 
 
 devs = [f"{side}{dev(p)}" for p in "ABCD" for side in ("vm", "qvo")]
-socks = {}
-for d in devs:
+
+
+def packet_socket(d):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
     s.bind((d, 0))
-    socks[d] = s
+    return s
+
+
+# Separate sockets to send and to capture: a packet socket does not see the frames it sends itself.
+socks = {d: packet_socket(d) for d in devs}
+senders = {d: packet_socket(d) for d in devs}
 captured = {d: [] for d in devs}
 
 
@@ -329,7 +335,7 @@ def drain(wait):
         for d, s in socks.items():
             if s in r:
                 data, addr = s.recvfrom(65535)
-                captured[d].append((time.time(), data))
+                captured[d].append((time.time(), data, addr[2]))
                 got.append((d, addr[2], data))
 
 
@@ -342,7 +348,7 @@ for n, (what, (direction, p, data)) in enumerate(FRAMES, 1):
     want_on = f"qvo{dev(p)}" if direction == "out" else f"vm{dev(p)}"
     before = counters()
     t = time.time()
-    socks[sent_on].send(data)
+    senders[sent_on].send(data)
     got = drain(0.15)
     after = counters()
     delivered = any(d == want_on and kind != socket.PACKET_OUTGOING and b == data for d, kind, b in got)
@@ -352,12 +358,22 @@ for n, (what, (direction, p, data)) in enumerate(FRAMES, 1):
                         port=PORTS[p]["id"], sentOn=sent_on.replace("vm", "tap", 1) if direction == "out" else sent_on,
                         time=round(t, 6), delivered=delivered, moved=moved))
 
-captured_all = {d: sorted(v) for d, v in captured.items()}
+
+def file_of(d):
+    return (d.replace("vm", "tap", 1) if d.startswith("vm") else d) + ".pcap"
+
+
+captured_all = {d: sorted(v, key=lambda x: x[0]) for d, v in captured.items()}
+# Where each sent frame is in its capture (the Wireshark frame number), for the tests to replay it.
+for r, (_, (direction, p, data)) in zip(records, FRAMES):
+    d = f"vm{dev(p)}" if direction == "out" else f"qvo{dev(p)}"
+    r["capture"] = file_of(d)
+    r["captureFrame"] = next(i for i, (ts, b, kind) in enumerate(captured_all[d], 1)
+                             if kind == socket.PACKET_OUTGOING and b == data and ts >= r["time"] - 0.001)
 for d, frames in captured_all.items():
-    name = d.replace("vm", "tap", 1) if d.startswith("vm") else d
-    with open(f"{OUT}/{name}.pcap", "wb") as f:
+    with open(f"{OUT}/{file_of(d)}", "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for ts, b in frames:
+        for ts, b, _ in frames:
             f.write(struct.pack("<IIII", int(ts), int((ts % 1) * 1e6), len(b), len(b)) + b)
 with open(f"{OUT}/frames.json", "w") as f:
     json.dump(records, f, indent=1)
