@@ -16,14 +16,32 @@ import sys
 import time
 
 OUT, WORK = sys.argv[1], sys.argv[2]
+# "lab": four ports with every kind of group; "demo": the demo host's vm1 (SSH only) and vm2 (open).
+MODE = sys.argv[3] if len(sys.argv) > 3 else "lab"
 
-# The four ports: Neutron names devices and chains after the first 11 / 10 characters of the port id.
-PORTS = {
-    "A": dict(id="5f1c0a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b", mac="fa:16:3e:aa:bb:01", ip="10.0.0.5", ip6="fd00::5", zone=4097),
-    "B": dict(id="7a2b3c4d-1111-4222-8333-944455556677", mac="fa:16:3e:aa:bb:02", ip="10.0.0.6", ip6="fd00::6", zone=4098),
-    "C": dict(id="9c0d1e2f-2222-4333-8444-a55566667788", mac="fa:16:3e:aa:bb:03", ip="10.0.0.8", ip6="fd00::8", zone=None),
-    "D": dict(id="b1c2d3e4-3333-4444-8555-b66677778899", mac="fa:16:3e:aa:bb:04", ip="10.0.0.9", ip6="fd00::9", zone=4100),
-}
+# The ports: Neutron names devices and chains after the first 11 / 10 characters of the port id. Roles:
+# ssh (SSH and ICMP from a CIDR), remote (PostgreSQL from a remote group's ipset), stateless (CT
+# --notrack, explicit rules both ways), off (port security disabled), open (everything in).
+if MODE == "lab":
+    PORTS = {
+        "A": dict(id="5f1c0a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b", mac="fa:16:3e:aa:bb:01", ip="10.0.0.5", ip6="fd00::5",
+                  zone=4097, role="ssh", icmp_from="10.0.0.0/24"),
+        "B": dict(id="7a2b3c4d-1111-4222-8333-944455556677", mac="fa:16:3e:aa:bb:02", ip="10.0.0.6", ip6="fd00::6",
+                  zone=4098, role="remote"),
+        "C": dict(id="9c0d1e2f-2222-4333-8444-a55566667788", mac="fa:16:3e:aa:bb:03", ip="10.0.0.8", ip6="fd00::8",
+                  zone=None, role="stateless"),
+        "D": dict(id="b1c2d3e4-3333-4444-8555-b66677778899", mac="fa:16:3e:aa:bb:04", ip="10.0.0.9", ip6="fd00::9",
+                  zone=4100, role="off"),
+    }
+else:
+    PORTS = {
+        "A": dict(id="8c2d4e6f-1a3b-4c5d-9e7f-0123456789a1", mac="fa:16:3e:11:a1:01", ip="192.168.100.11",
+                  ip6="fd00:100::11", zone=4097, role="ssh", icmp_from="192.168.100.0/24"),
+        "B": dict(id="9d3e5f70-2b4c-4d6e-8f90-1234567890a2", mac="fa:16:3e:11:a1:02", ip="192.168.100.12",
+                  ip6="fd00:100::12", zone=4098, role="open"),
+    }
+SG_PORTS = [p for p in PORTS if PORTS[p]["role"] != "off"]
+OFF_PORTS = [p for p in PORTS if PORTS[p]["role"] == "off"]
 SG_WEB = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
 IPSET4 = ("NIPv4" + SG_WEB)[:29]
 IPSET6 = ("NIPv6" + SG_WEB)[:29]
@@ -50,7 +68,7 @@ def ruleset(v6):
     any_src = "::/0" if v6 else "0.0.0.0/0"
     f = ["*filter", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]"]
     chains = ["neutron-filter-top", W + "FORWARD", W + "INPUT", W + "OUTPUT", W + "local", W + "sg-chain", W + "sg-fallback"]
-    for p in "ABC":
+    for p in SG_PORTS:
         chains += [ch("i", p), ch("o", p), ch("s", p)]
     f += [f":{c} - [0:0]" for c in chains]
     r = [
@@ -63,17 +81,18 @@ def ruleset(v6):
         f"-A neutron-filter-top -j {W}local",
     ]
     # Port D has port security off: everything to and from it is accepted before the SG chains.
-    for d in ("out", "in"):
-        r.append(f"-A {W}FORWARD -m physdev --physdev-{d} tap{dev('D')} --physdev-is-bridged "
-                 f"-m comment --comment \"Accept all packets when port security is disabled.\" -j ACCEPT")
-    for p in "ABC":
+    for p in OFF_PORTS:
+        for d in ("out", "in"):
+            r.append(f"-A {W}FORWARD -m physdev --physdev-{d} tap{dev(p)} --physdev-is-bridged "
+                     f"-m comment --comment \"Accept all packets when port security is disabled.\" -j ACCEPT")
+    for p in SG_PORTS:
         for d in ("out", "in"):
             r.append(f"-A {W}FORWARD -m physdev --physdev-{d} tap{dev(p)} --physdev-is-bridged -m comment "
                      f"--comment \"Direct traffic from the VM interface to the security group chain.\" -j {W}sg-chain")
-    for p in "ABC":
+    for p in SG_PORTS:
         r.append(f"-A {W}INPUT -m physdev --physdev-in tap{dev(p)} --physdev-is-bridged -m comment "
                  f"--comment \"Direct incoming traffic from VM to the security group chain.\" -j {ch('o', p)}")
-    for p in "ABC":
+    for p in SG_PORTS:
         r.append(f"-A {W}sg-chain -m physdev --physdev-out tap{dev(p)} --physdev-is-bridged "
                  f"-m comment --comment \"Jump to the VM specific chain.\" -j {ch('i', p)}")
         r.append(f"-A {W}sg-chain -m physdev --physdev-in tap{dev(p)} --physdev-is-bridged "
@@ -85,7 +104,7 @@ def ruleset(v6):
     invalid = ("-m state --state INVALID -m comment --comment \"Drop packets that appear related to an "
                "existing connection (e.g. TCP ACK/FIN) but do not have an entry in conntrack.\" -j DROP")
     fallback = f"-m comment --comment \"Send unmatched traffic to the fallback chain.\" -j {W}sg-fallback"
-    for p in "ABC":
+    for p in SG_PORTS:
         port = PORTS[p]
         i, o, s = ch("i", p), ch("o", p), ch("s", p)
         addr = port["ip6"] if v6 else port["ip"]
@@ -100,13 +119,16 @@ def ruleset(v6):
         else:
             r.append(f"-A {i} -d {addr}/32 -p udp -m udp --sport 67 --dport 68 -j RETURN")
             r.append(f"-A {i} -d 255.255.255.255/32 -p udp -m udp --sport 67 --dport 68 -j RETURN")
-        if p == "A":
+        role = port["role"]
+        if role == "ssh":
             r.append(f"-A {i} -p tcp -m tcp --dport 22 -j RETURN")
             if not v6:
-                r.append(f"-A {i} -s 10.0.0.0/24 -p icmp -j RETURN")
-        if p == "B":
+                r.append(f"-A {i} -s {port['icmp_from']} -p icmp -j RETURN")
+        if role == "open":
+            r.append(f"-A {i} -j RETURN")
+        if role == "remote":
             r.append(f"-A {i} -p tcp -m tcp --dport 5432 -m set --match-set {IPSET6 if v6 else IPSET4} src -j RETURN")
-        if p == "C":
+        if role == "stateless":
             r.append(f"-A {i} -p udp -m udp --dport 53 -j RETURN")
             r.append(f"-A {i} -p tcp -m tcp --sport 80 -j RETURN")
         if stateful:
@@ -149,7 +171,7 @@ def ruleset(v6):
     f += r + ["COMMIT"]
     raw = ["*raw", ":PREROUTING ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", f":{W}OUTPUT - [0:0]", f":{W}PREROUTING - [0:0]",
            f"-A PREROUTING -j {W}PREROUTING", f"-A OUTPUT -j {W}OUTPUT"]
-    for p in "ABCD":
+    for p in PORTS:
         port, d = PORTS[p], dev(p)
         what = f"-j CT --zone {port['zone']}" if port["zone"] else "-j CT --notrack"
         cm = f"-m comment --comment \"Set zone for {port['id'][:-1]}\"" if port["zone"] else \
@@ -233,7 +255,7 @@ def arp(smac, sip, tip):
 
 
 CLIENT = "fa:16:3e:00:00:64"
-A, B, C, D = (PORTS[p] for p in "ABCD")
+A = PORTS["A"]
 
 
 def to(p, proto, src, **kw):
@@ -248,7 +270,20 @@ def fro(p, proto, dst, **kw):
     return ("out", p, frame(kw.pop("smac", PORTS[p]["mac"]), kw.pop("dmac", CLIENT), proto, src, dst, **kw))
 
 
-FRAMES = [
+def across(a, b, proto, **kw):
+    """A frame port a's VM sends to port b's VM through both bridges (br-int is a Linux bridge here)."""
+    pa, pb = PORTS[a], PORTS[b]
+    return ("across", (a, b), frame(pa["mac"], pb["mac"], proto, pa["ip"], pb["ip"], **kw))
+
+
+DEMO_FRAMES = [
+    ("vm2 opens SSH to vm1", across("B", "A", "tcp", sport=50022, dport=22, flags="S")),
+    ("vm2 tries HTTP on vm1", across("B", "A", "tcp", sport=50080, dport=80, flags="S")),
+    ("vm2 pings vm1", across("B", "A", "icmp", itype=8)),
+    ("vm2 tries HTTP on vm1 again", across("B", "A", "tcp", sport=50081, dport=80, flags="S")),
+]
+
+LAB_FRAMES = [
     ("ssh handshake: SYN to an SSH-allowed port", to("A", "tcp", "10.0.0.100", sport=40000, dport=22, flags="S")),
     ("ssh handshake: the VM's SYN/ACK", fro("A", "tcp", "10.0.0.100", sport=22, dport=40000, flags="SA", seq=5000, ack=1001)),
     ("ssh handshake: the client's ACK", to("A", "tcp", "10.0.0.100", sport=40000, dport=22, flags="A", seq=1001, ack=5001)),
@@ -285,7 +320,17 @@ FRAMES = [
     ("stateless port: SSH out (no egress rule)", fro("C", "tcp", "10.0.0.100", sport=43001, dport=22, flags="S")),
     ("port security off: HTTP in", to("D", "tcp", "10.0.0.100", sport=44000, dport=80, flags="S")),
     ("port security off: spoofed source out", fro("D", "tcp", "10.0.0.100", src="10.9.9.9", sport=80, dport=44000, flags="SA")),
-]
+] if MODE == "lab" else []
+FRAMES = LAB_FRAMES if MODE == "lab" else DEMO_FRAMES
+
+
+def ends(direction, p):
+    """Where a frame is sent and where it should arrive: the VM end of a tap, or a qvo."""
+    if direction == "out":
+        return f"vm{dev(p)}", f"qvo{dev(p)}", p
+    if direction == "in":
+        return f"qvo{dev(p)}", f"vm{dev(p)}", p
+    return f"vm{dev(p[0])}", f"vm{dev(p[1])}", p[0]
 
 
 # ---- sending, capturing, counting ---------------------------------------------------------------------
@@ -310,7 +355,7 @@ def counters():
     return out
 
 
-devs = [f"{side}{dev(p)}" for p in "ABCD" for side in ("vm", "qvo")]
+devs = [f"{side}{dev(p)}" for p in PORTS for side in ("vm", "qvo")]
 
 
 def packet_socket(d):
@@ -344,8 +389,7 @@ for d in captured:
     captured[d].clear()
 records = []
 for n, (what, (direction, p, data)) in enumerate(FRAMES, 1):
-    sent_on = f"vm{dev(p)}" if direction == "out" else f"qvo{dev(p)}"
-    want_on = f"qvo{dev(p)}" if direction == "out" else f"vm{dev(p)}"
+    sent_on, want_on, p = ends(direction, p)
     before = counters()
     t = time.time()
     senders[sent_on].send(data)
@@ -354,8 +398,9 @@ for n, (what, (direction, p, data)) in enumerate(FRAMES, 1):
     delivered = any(d == want_on and kind != socket.PACKET_OUTGOING and b == data for d, kind, b in got)
     moved = [dict(family=k[0], table=k[1], chain=k[2], index=k[3], packets=after[k] - before.get(k, 0))
              for k in after if after[k] != before.get(k, 0)]
-    records.append(dict(frame=n, what=what, direction="egress" if direction == "out" else "ingress",
-                        port=PORTS[p]["id"], sentOn=sent_on.replace("vm", "tap", 1) if direction == "out" else sent_on,
+    records.append(dict(frame=n, what=what, direction="ingress" if direction == "in" else "egress",
+                        port=PORTS[p]["id"], sentOn=sent_on.replace("vm", "tap", 1) if direction != "in" else sent_on,
+                        expectedOn=want_on.replace("vm", "tap", 1),
                         time=round(t, 6), delivered=delivered, moved=moved))
 
 
@@ -366,7 +411,7 @@ def file_of(d):
 captured_all = {d: sorted(v, key=lambda x: x[0]) for d, v in captured.items()}
 # Where each sent frame is in its capture (the Wireshark frame number), for the tests to replay it.
 for r, (_, (direction, p, data)) in zip(records, FRAMES):
-    d = f"vm{dev(p)}" if direction == "out" else f"qvo{dev(p)}"
+    d = ends(direction, p)[0]
     r["capture"] = file_of(d)
     r["captureFrame"] = next(i for i, (ts, b, kind) in enumerate(captured_all[d], 1)
                              if kind == socket.PACKET_OUTGOING and b == data and ts >= r["time"] - 0.001)

@@ -30,7 +30,9 @@ export type DropReason =
   | "port-down"
   | "mtu-exceeded"
   | "normal-no-port"
-  | "translation-error";
+  | "translation-error"
+  /** The port's iptables rules on its qbr bridge (Neutron's iptables_hybrid firewall). */
+  | "security-group";
 
 /** One hop of a frame's path: a port it entered or left, on a bridge (OVS or Linux) of a host. */
 export interface Hop {
@@ -38,9 +40,12 @@ export interface Hop {
   /** The bridge ("br-int", "qbr1a2b3c4d-5e"); absent for a hop outside any bridge (the VM, the wire). */
   bridge?: string;
   port: string;
-  kind: "in" | "out" | "patch" | "tunnel-out" | "tunnel-in" | "veth" | "drop";
+  kind: "in" | "out" | "patch" | "tunnel-out" | "tunnel-in" | "veth" | "drop" | "firewall";
   /** The local VLAN on br-int, the VNI/key in a tunnel: what identifies the network at this hop. */
   segment?: string;
+  /** kind "firewall": the chain that decided and the verdict (ACCEPT, DROP, REJECT, depends, undecidable). */
+  chain?: string;
+  verdict?: string;
 }
 
 /** A flow of the dropping table (or of the table that would have led elsewhere) that failed on few fields. */
@@ -68,6 +73,15 @@ export interface DropExplanation {
   /** The flow that dropped it, when a flow did (its dump file:line and cookie). */
   flow?: { file: string; line: number; cookie: string; text: string };
   nearMisses: NearMiss[];
+  /** reason "security-group": the iptables table, chain and rule (as iptables-save prints it) that dropped it. */
+  iptablesTable?: string;
+  chain?: string;
+  rule?: string;
+  file?: string;
+  line?: number;
+  /** The Neutron port (its id, or the id prefix the device names carry) and the rules that nearly matched. */
+  port?: string;
+  firewallNearMisses?: Array<{ rule: string; file: string; line: number; failed: string[] }>;
 }
 
 export interface FrameVerdict {

@@ -175,8 +175,11 @@ function hopLabel(h: Hop): string {
     "tunnel-in": "⇐  ",
     veth: "⇄  ",
     drop: "✗  ",
+    firewall: "fw ",
   };
-  return `${kind[h.kind]} ${escapeText(where + seg)}`;
+  // The firewall hop: which chain decided and how (iptables on the qbr bridge).
+  const fw = h.kind === "firewall" ? ` iptables ${h.chain ?? ""} → ${h.verdict ?? ""}` : "";
+  return `${kind[h.kind]} ${escapeText(where + seg + fw)}`;
 }
 
 /** The hops of a frame by host, the drop point marked. */

@@ -36,7 +36,7 @@ export function recordedFirewall(sets = true): Firewall {
   const v4 = parseIptablesSave(sos("firewall_tables/iptables-save_-c"), "iptables-save_-c", "ipv4");
   const v6 = parseIptablesSave(sos("firewall_tables/ip6tables-save_-c"), "ip6tables-save_-c", "ipv6");
   const table = new IpsetTable();
-  if (sets) for (const s of parseIpsetList(sos("ipset/ipset_list"), "ipset_list").value) table.add(s);
+  if (sets) for (const s of parseIpsetList(hostFile("ipset_list"), "ipset_list").value) table.add(s);
   return { v4: v4.value, v6: v6.value, sets: table, conntrack: new FwConntrack() };
 }
 
@@ -57,4 +57,9 @@ export function devicesOf(k: KernelFrame) {
   return k.direction === "egress"
     ? { bridge: `qbr${id}`, physIn: tap, physOut: qvb }
     : { bridge: `qbr${id}`, physIn: qvb, physOut: tap };
+}
+
+/** A file beside the recorded host's sos_commands (what an operator pastes: ipset list/save). */
+export function hostFile(file: string): string {
+  return readFileSync(join(FW_DIR, "host1", file), "utf8");
 }

@@ -12,6 +12,7 @@ import { type CounterDelta, counterEvidence } from "../../explain/counters.js";
 import { FRAME_FIELDS, frameRecord, isFrameField } from "../../explain/filter-fields.js";
 import { Replayer } from "../../explain/replay.js";
 import type { FrameVerdict } from "../../explain/types.js";
+import { firewallsOf } from "../../firewall/host.js";
 import type { DisplayFilter } from "../../model/display-filter.js";
 import { type SimHost, switchesOf, traceSteps } from "../../pipeline/index.js";
 import { resolveAt } from "../../pipeline/ingress.js";
@@ -131,7 +132,11 @@ export function runReplay(
   const opened = openCapture(capture);
   if (!opened.ok) throw new UsageError(formatDiagnostic(opened.error));
   const reader = opened.value;
-  const replayer = new Replayer(switches, { ...(at ? { at } : {}), cache: opts.cache });
+  const replayer = new Replayer(switches, {
+    ...(at ? { at } : {}),
+    cache: opts.cache,
+    firewalls: firewallsOf(hosts),
+  });
   const agg = new ReplayAggregate();
   const writer = opts.writeInner ? new PcapFileWriter(opts.writeInner) : undefined;
   const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };

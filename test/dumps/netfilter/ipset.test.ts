@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseIpsetList, parseIpsetSave } from "../../../src/dumps/netfilter/ipset.js";
 import { IpsetTable } from "../../../src/firewall/ipset.js";
 import { fwPacketOf } from "../../../src/firewall/packet.js";
-import { sos } from "../../firewall/support.js";
+import { hostFile } from "../../firewall/support.js";
 
 const summary = (sets: ReturnType<typeof parseIpsetList>["value"]) =>
   sets.map((s) => [s.name, s.type, s.family, s.members.map((m) => m.text).sort()]);
@@ -14,12 +14,12 @@ describe("the recorded sets", () => {
     ["NIPv6a1b2c3d4-e5f6-4a7b-8c9d-", "hash:net", "ipv6", ["fd00::5"]],
   ];
   it("ipset list", () => {
-    const r = parseIpsetList(sos("ipset/ipset_list"), "ipset_list");
+    const r = parseIpsetList(hostFile("ipset_list"), "ipset_list");
     expect(r.diagnostics).toEqual([]);
     expect(summary(r.value)).toEqual(want);
   });
   it("ipset save", () => {
-    const r = parseIpsetSave(sos("ipset/ipset_save"), "ipset_save");
+    const r = parseIpsetSave(hostFile("ipset_save"), "ipset_save");
     expect(r.diagnostics).toEqual([]);
     expect(summary(r.value)).toEqual(want);
   });
