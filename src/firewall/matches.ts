@@ -255,7 +255,8 @@ function setMatch(o: Opt): Cond | BuildError {
           unknown: `depends on ipset ${name} membership: not in the dumps; give \`ipset list\``,
           set: name,
         } as const),
-      miss: () => `${ds.join(",") === "src" ? "source" : ds.join(",")} not in ipset ${name}`,
+      miss: () =>
+        `${ds.length === 1 ? (ds[0] === "src" ? "source" : "destination") : ds.join(",")} not in ipset ${name}`,
     },
     o.negated,
   );

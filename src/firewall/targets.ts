@@ -7,7 +7,8 @@ import type { BuildError, Opt } from "./matches.js";
 import type { Target } from "./rule.js";
 
 export interface TargetSpec {
-  options: Record<string, number>;
+  /** Option name → number of words; null: read any options generically (targets that never decide). */
+  options: Record<string, number> | null;
   build(opts: Opt[], text: string): Target | BuildError;
 }
 
@@ -15,7 +16,7 @@ const simple = (t: (text: string) => Target): TargetSpec => ({ options: {}, buil
 
 const cont: TargetSpec = {
   // Options are read generically: these targets never change the verdict.
-  options: {},
+  options: null,
   build: (_o, text) => ({ kind: "continue", text }),
 };
 
