@@ -39,6 +39,13 @@ else:
                   ip6="fd00:100::11", zone=4097, role="ssh", icmp_from="192.168.100.0/24"),
         "B": dict(id="9d3e5f70-2b4c-4d6e-8f90-1234567890a2", mac="fa:16:3e:11:a1:02", ip="192.168.100.12",
                   ip6="fd00:100::12", zone=4098, role="open"),
+        # The demo host's other VMs: open groups, so that every hybrid port has its chains.
+        "C": dict(id="ae4f6071-3c5d-4e7f-9a01-2345678901b1", mac="fa:16:3e:11:b1:01", ip="192.168.200.11",
+                  ip6="fd00:200::11", zone=4099, role="open"),
+        "D": dict(id="bf507182-4d6e-4f80-ab12-3456789012a3", mac="fa:16:3e:11:a1:03", ip="192.168.100.13",
+                  ip6="fd00:100::13", zone=4100, role="open"),
+        "E": dict(id="c0618293-5e7f-4091-bc23-4567890123d1", mac="fa:16:3e:11:d0:01", ip="192.168.100.14",
+                  ip6="fd00:100::14", zone=4101, role="open"),
     }
 SG_PORTS = [p for p in PORTS if PORTS[p]["role"] != "off"]
 OFF_PORTS = [p for p in PORTS if PORTS[p]["role"] == "off"]

@@ -46,7 +46,7 @@ mkdir -p "$out"
 
 # The demo host's two VMs (fixtures/demo/hosts/compute1): vm2 talks to vm1, whose group allows SSH only.
 demo=ovspfw-demo-$$
-make_host "$demo" br-int 8c2d4e6f-1a 9d3e5f70-2b
+make_host "$demo" br-int 8c2d4e6f-1a 9d3e5f70-2b ae4f6071-3c bf507182-4d c0618293-5e
 mkdir -p "$work/demo"
 ip netns exec "$demo" python3 "$here/scripts/record-firewall.py" "$work/demo" "$work/demo" demo
 cp "$work/demo/frames.json" "$out/demo-frames.json"

@@ -3,11 +3,22 @@
  * by the open group) and vm1's qbr (ingress): SSH accepted, HTTP dropped by the fallback chain, as the
  * kernel did for the same frames (fixtures/firewall/demo-frames.json).
  */
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadHosts } from "../../src/dumps/host/load.js";
 import { crossingJson, crossingLines, traceCrossings } from "../../src/explain/firewall-trace.js";
 import { firewallsOf } from "../../src/firewall/host.js";
 import { parseTraceFlow, type SimHost, switchesOf, trace } from "../../src/pipeline/index.js";
+
+/** The line of the fallback DROP rule in the demo host's iptables-save (the kernel's own dump). */
+const FALLBACK_LINE =
+  readFileSync("fixtures/demo/hosts/compute1/sos_commands/firewall_tables/iptables-save_-c", "utf8")
+    .split("\n")
+    .findIndex((l) =>
+      l.endsWith(
+        '-A neutron-openvswi-sg-fallback -m comment --comment "Default drop rule for unmatched traffic." -j DROP',
+      ),
+    ) + 1;
 
 let sw: SimHost;
 let fws: ReturnType<typeof firewallsOf>;
@@ -48,14 +59,16 @@ describe("trace through the hybrid plugs", () => {
       ' filter -A neutron-openvswi-sg-fallback -m comment --comment "Default drop rule for unmatched traffic." -j DROP  -> DROP',
     );
     expect(lines.find((l) => l.startsWith(" Verdict:"))).toMatch(
-      /^ Verdict: DROP in filter neutron-openvswi-sg-fallback \(.*iptables-save_-c:86\)$/,
+      new RegExp(
+        `^ Verdict: DROP in filter neutron-openvswi-sg-fallback \\(.*iptables-save_-c:${FALLBACK_LINE}\\)$`,
+      ),
     );
     expect(lines.at(-1)).toMatch(/near miss .*: tcp dport 22 allowed, frame has dport 80$/);
     expect(crossingJson(c)).toMatchObject({
       kind: "firewall",
       bridge: "qbr8c2d4e6f-1a",
       direction: "ingress",
-      verdict: { kind: "drop", chain: "neutron-openvswi-sg-fallback", line: 86 },
+      verdict: { kind: "drop", chain: "neutron-openvswi-sg-fallback", line: FALLBACK_LINE },
     });
   });
 });
