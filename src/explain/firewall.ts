@@ -127,6 +127,53 @@ function openText(v: FwVerdict): string | undefined {
 }
 
 /**
+ * A frame captured on a qvb… (the veth between br-int and the qbr) heading to the VM: only the port's
+ * ingress rules lie ahead of it; the verdict is delivered to the tap or dropped there.
+ */
+function towardVm(
+  fw: HostFirewall,
+  host: SimHost,
+  plug: HybridPlug,
+  frame: number,
+  data: Uint8Array,
+): { hop: Hop; dropped: FrameVerdict } {
+  const r = evaluateBridged(fw, fwPacketOf(data), {
+    bridge: plug.bridge,
+    physIn: plug.qvb,
+    physOut: plug.tap,
+  });
+  const hop = hopOf(host.name, plug, plug.tap, r);
+  const first: Hop = { host: host.name, bridge: plug.bridge, port: plug.qvb, kind: "in" };
+  const note = openText(r.verdict);
+  if (r.verdict.kind === "drop") {
+    const drop = dropOf(host, plug, r.verdict);
+    return {
+      hop,
+      dropped: {
+        frame,
+        verdict: "dropped",
+        summary: `dropped ${host.name} ${plug.bridge}: security group (ingress of ${plug.tap}), ${drop.rule}`,
+        hops: [first, hop, { host: host.name, bridge: plug.bridge, port: plug.tap, kind: "drop" }],
+        drop,
+        traces: [],
+        cached: false,
+      },
+    };
+  }
+  return {
+    hop,
+    dropped: {
+      frame,
+      verdict: "delivered",
+      summary: `delivered ${host.name}:${plug.tap}${note ? ` [${note}]` : ""}`,
+      hops: [first, hop, { host: host.name, bridge: plug.bridge, port: plug.tap, kind: "out" }],
+      traces: [],
+      cached: false,
+    },
+  };
+}
+
+/**
  * The egress crossing, for a frame entering at a VM's tap: the firewall hop, and the dropped verdict
  * when the rules drop it (the OpenFlow pipeline is then not run).
  */
@@ -136,10 +183,12 @@ export function egressCrossing(
   frame: number,
   data: Uint8Array,
 ): { hop: Hop; dropped?: FrameVerdict; note?: string } | undefined {
+  // `dropped` is the frame's whole verdict when the OpenFlow pipeline is not reached (or not on its way).
   if (ingress.kind !== "port" || ingress.before.length === 0) return undefined;
   const fw = fws.get(ingress.host.name);
   if (!fw) return undefined;
   const plug = plugOfQvo(ingress.host, ingress.port.name);
+  if (plug && ingress.before[0].port === plug.qvb) return towardVm(fw, ingress.host, plug, frame, data);
   if (!plug || ingress.before[0].port !== plug.tap) return undefined;
   const devices: Devices = { bridge: plug.bridge, physIn: plug.tap, physOut: plug.qvb };
   const r = evaluateBridged(fw, fwPacketOf(data), devices);

@@ -51,6 +51,8 @@ export class Replayer {
   /** The firewall hop of the current frame's egress crossing (its tap's qbr), and the frame it saw. */
   private egress: { hop: Hop; note?: string } | undefined;
   private fwData: Uint8Array = new Uint8Array(0);
+  /** The current frame's verdict was settled by the firewall alone (dropped, or a qvb capture's delivery). */
+  private final = false;
 
   constructor(
     readonly hosts: readonly SimHost[],
@@ -64,8 +66,9 @@ export class Replayer {
   /** Replays one frame (call in capture order: state carries over to the next frame). */
   replayFrame(frame: number, data: Uint8Array, meta: FrameMeta): FrameVerdict {
     this.egress = undefined;
+    this.final = false;
     const v = this.replayOvs(frame, data, meta);
-    if (this.firewalls.size === 0 || v.drop?.reason === "security-group") return v;
+    if (this.firewalls.size === 0 || v.drop?.reason === "security-group" || this.final) return v;
     const e = this.egress as { hop: Hop; note?: string } | undefined;
     const withEgress: FrameVerdict = e
       ? {
@@ -89,6 +92,7 @@ export class Replayer {
       const crossing = egressCrossing(this.firewalls, ingress, frame, data);
       if (crossing?.dropped) {
         extractFlowKey(data, meta.linkType, this.key);
+        this.final = true;
         return crossing.dropped;
       }
       this.egress = crossing;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "@commander-js/extra-typings";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { type CaptureRecord, openCapture } from "../../capture/index.js";
+import type { CaptureRecord } from "../../capture/index.js";
 import { PcapFileWriter } from "../../capture/writer.js";
 import { tunnelOf } from "../../decode/flowkey.js";
 import { decodeFrame, summarizeFrame } from "../../decode/index.js";
@@ -22,6 +22,7 @@ import { formatDiagnostic } from "../../util/format-diagnostic.js";
 import { EXIT, err, out, UsageError } from "../io.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
 import { compileFilterOption, listFilterFields } from "./options.js";
+import { type CaptureInput, MergedCaptures, splitReplayArgs } from "./replay-inputs.js";
 
 /** `A-B`, `A-` or `N`: 1-based frame numbers. */
 function parseRange(value: string): { from: number; to: number } {
@@ -63,8 +64,11 @@ export function registerReplay(program: Command): void {
     .description(
       "replay a capture through the pipeline of the loaded hosts: where each frame went, and why each drop happened",
     )
-    .argument("<capture>", "pcap or pcapng file")
-    .argument("<hosts...>", "sosreport directories or archives (several: tunnels continue across them)")
+    .argument("<capture>", "pcap or pcapng file; CAPTURE@HOST:PORT pins where its frames enter")
+    .argument(
+      "<hosts...>",
+      "sosreport directories or archives (several: tunnels continue across them); more captures may come first, told apart by content, merged by timestamp",
+    )
     .option(
       "--at <host:port>",
       "where the frames enter (a port or device name: qvo…, tap…, eth1); default: from the pcapng interface name, the tunnel endpoint or the source MAC",
@@ -97,10 +101,18 @@ export function registerReplay(program: Command): void {
       if ((opts.before === undefined) !== (opts.after === undefined))
         throw new UsageError("--before and --after go together");
       const filter = opts.filter === undefined ? undefined : compileFilterOption(opts.filter, isFrameField);
-      const hosts = await loadInputs(inputs, {});
+      const args = splitReplayArgs([capture, ...inputs]);
+      if (args.captures.length === 0) throw new UsageError(`${capture}: not a pcap or pcapng capture`);
+      if (args.hosts.length === 0) throw new UsageError("no host given (sosreport directories or archives)");
+      if (opts.at !== undefined && args.captures.some((c) => c.at !== undefined))
+        throw new UsageError("--at and CAPTURE@HOST:PORT pins do not go together");
+      const hosts = await loadInputs(args.hosts, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
       const { filter: _text, ...rest } = opts;
-      process.exitCode = runReplay(capture, switches, hosts, { ...rest, ...(filter ? { filter } : {}) });
+      process.exitCode = runReplay(args.captures, switches, hosts, {
+        ...rest,
+        ...(filter ? { filter } : {}),
+      });
     });
 }
 
@@ -120,18 +132,27 @@ export interface ReplayRunOptions {
   filter?: DisplayFilter;
 }
 
-/** Replays one capture over loaded switches, printing as `ovspath replay` does; returns the exit status. */
+/**
+ * Replays captures over loaded switches (several: merged by timestamp), printing as `ovspath replay`
+ * does; returns the exit status.
+ */
 export function runReplay(
-  capture: string,
+  capture: string | readonly CaptureInput[],
   switches: SimHost[],
   hosts: readonly Host[],
   opts: ReplayRunOptions,
 ): number {
   const at = opts.at === undefined ? undefined : resolveAt(switches, opts.at);
   if (typeof at === "string") throw new UsageError(at);
-  const opened = openCapture(capture);
-  if (!opened.ok) throw new UsageError(formatDiagnostic(opened.error));
-  const reader = opened.value;
+  const inputs = typeof capture === "string" ? [{ path: capture }] : capture;
+  // A pin names a port as --at does; the frames then enter there as if the capture's interface had its name.
+  const pinPort = (pin: string): string => {
+    const r = resolveAt(switches, pin);
+    if (typeof r === "string") throw new UsageError(r);
+    return pin.slice(pin.indexOf(":") + 1);
+  };
+  const reader = new MergedCaptures(inputs, pinPort);
+  const several = inputs.length > 1;
   const replayer = new Replayer(switches, {
     ...(at ? { at } : {}),
     cache: opts.cache,
@@ -146,24 +167,25 @@ export function runReplay(
   let reported = 0;
   const started = process.hrtime.bigint();
   try {
-    for (let rec = reader.next(); rec && rec.frame <= range.to; rec = reader.next()) {
+    for (let m = reader.next(); m && m.frame <= range.to; reader.advance(m), m = reader.next()) {
+      const rec = m.rec;
       if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
       const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
-      const iface = reader.interfaces[rec.interfaceId];
+      const iface = m.ifName === undefined ? undefined : { name: m.ifName };
       const meta = {
         linkType: rec.linktype,
         wireLength: rec.len,
         ...(iface?.name ? { ifName: iface.name } : {}),
       };
       // Frames before the range still run: the state they leave (learning, conntrack) is real.
-      const v = replayer.replayFrame(rec.frame, data, meta);
-      if (rec.frame < range.from) continue;
+      const v = replayer.replayFrame(m.frame, data, meta);
+      if (m.frame < range.from) continue;
       const time = relativeTime(rec, first);
       const decoded = decodeFrame(data, rec.linktype);
       if (opts.filter) {
         const seconds = Number(time);
         const info = {
-          number: rec.frame,
+          number: m.frame,
           length: rec.len,
           captured: rec.caplen,
           ...(Number.isNaN(seconds) ? {} : { time: seconds }),
@@ -184,8 +206,13 @@ export function runReplay(
             Math.max(0, rec.len - t.innerOffset),
           );
       }
-      const summary = summarizeFrame(decoded);
-      if (opts.json) frames.push(verdictJson(v, time, summary));
+      const summary = several ? `[${m.capture}] ${summarizeFrame(decoded)}` : summarizeFrame(decoded);
+      if (opts.json)
+        frames.push(
+          several
+            ? { capture: m.capture, ...(verdictJson(v, time, summarizeFrame(decoded)) as object) }
+            : verdictJson(v, time, summary),
+        );
       else for (const l of frameLines(summary, time, v, opts.verbose ?? false)) out(l);
     }
   } finally {
