@@ -24,8 +24,20 @@ export interface HybridPlug {
   qvb: string;
 }
 
+const plugs = new WeakMap<SimHost, Map<string, HybridPlug | undefined>>();
+
 /** The plug behind an OVS port (qvo → its veth peer qvb → that one's Linux bridge → the other member). */
 export function plugOfQvo(host: SimHost, qvo: string): HybridPlug | undefined {
+  let m = plugs.get(host);
+  if (!m) {
+    m = new Map();
+    plugs.set(host, m);
+  }
+  if (!m.has(qvo)) m.set(qvo, findPlug(host, qvo));
+  return m.get(qvo);
+}
+
+function findPlug(host: SimHost, qvo: string): HybridPlug | undefined {
   const t = host.topology;
   const qvb = t.linux.get(qvo)?.peer;
   const bridge = qvb ? t.linux.get(qvb)?.master : undefined;

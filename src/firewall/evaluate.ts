@@ -270,6 +270,43 @@ function accepted(v: FwVerdict): boolean {
 }
 
 /**
+ * The verdict cache (the firewall's megaflow): the rules' answer is a function of the frame's fields,
+ * its bridge ports and its conntrack state, so a frame like one seen before (same fields, same state)
+ * gets the same verdict without walking the chains. Conntrack is still looked up and updated for every
+ * frame. The zone comes from the raw table, itself a function of the fields and ports.
+ */
+interface VerdictCache {
+  zones: Map<string, number | null>;
+  results: Map<string, { verdict: FwVerdict; zone: number | null }>;
+}
+
+const caches = new WeakMap<Ruleset, VerdictCache>();
+const usesLength = new WeakMap<Ruleset, boolean>();
+
+function cacheOf(rs: Ruleset): VerdictCache {
+  let c = caches.get(rs);
+  if (!c) {
+    c = { zones: new Map(), results: new Map() };
+    caches.set(rs, c);
+  }
+  return c;
+}
+
+function frameKey(rs: Ruleset, p: FwPacket, d: Devices): string {
+  let len = usesLength.get(rs);
+  if (len === undefined) {
+    len = [...rs.tables.values()].some((t) =>
+      [...t.chains.values()].some((c) => c.rules.some((r) => r.matches.some((m) => m.module === "length"))),
+    );
+    usesLength.set(rs, len);
+  }
+  const fields =
+    p.key ??
+    `${p.src}|${p.dst}|${p.proto}|${p.sport}|${p.dport}|${p.tcpFlags}|${p.icmpType}|${p.icmpCode}|${p.srcMac}|${p.dstMac}|${p.fragment ? 1 : 0}`;
+  return `${d.physIn}>${d.physOut}|${fields}|${len ? p.length : ""}`;
+}
+
+/**
  * Evaluates one frame crossing a bridge; when `commit`, an accepted frame updates conntrack (as a
  * replay does, frame after frame).
  */
@@ -285,7 +322,29 @@ export function evaluateBridged(fw: Firewall, pkt: FwPacket, devices: Devices, c
     const what = pkt.family === "ipv4" ? "iptables" : "ip6tables";
     return { verdict: { kind: "pass", why: `no ${what} rules in the dumps` }, zone: null, ct: "UNTRACKED" };
   }
+  const cache = cacheOf(rs);
+  const key = frameKey(rs, pkt, devices);
+  const zone = cache.zones.get(key);
+  if (zone !== undefined) {
+    const ct: CtLookup =
+      zone === null ? { state: "UNTRACKED", why: "CT --notrack" } : fw.conntrack.lookup(zone, pkt);
+    const hit = cache.results.get(`${key}|${ct.state}`);
+    if (hit) {
+      if (commit && hit.zone !== null && accepted(hit.verdict)) fw.conntrack.confirm(hit.zone, pkt, ct);
+      const out: FwResult = { verdict: hit.verdict, zone: hit.zone, ct: ct.state };
+      if (ct.why) out.ctWhy = ct.why;
+      return out;
+    }
+  }
   const r = explore(fw, rs, pkt, devices, new Map());
+  if (r.verdict.kind !== "depends") {
+    if (cache.results.size > 65536) {
+      cache.results.clear();
+      cache.zones.clear();
+    }
+    cache.zones.set(key, r.zone);
+    cache.results.set(`${key}|${r.ct.state}`, { verdict: r.verdict, zone: r.zone });
+  }
   if (commit && r.zone !== null && accepted(r.verdict)) fw.conntrack.confirm(r.zone, pkt, r.ct);
   const out: FwResult = { verdict: r.verdict, zone: r.zone, ct: r.ct.state };
   if (r.ct.why) out.ctWhy = r.ct.why;
