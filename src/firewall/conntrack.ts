@@ -51,8 +51,13 @@ const VALID_TCP = new Set([
   0x02, 0x22, 0x12, 0x04, 0x14, 0x1c, 0x11, 0x31, 0x10, 0x30, 0x18, 0x38, 0x19, 0x39,
 ]);
 
+/** An address in a key: IPv4 as a plain number (printing a small bigint's Number is much cheaper). */
+function addrKey(v: bigint): string | number {
+  return v < 0x100000000n ? Number(v) : v.toString(36);
+}
+
 function keyOf(zone: number, t: CtTuple): string {
-  return `${zone}|${t.proto}|${t.src}|${t.dst}|${t.sport}|${t.dport}`;
+  return `${zone}|${t.proto}|${addrKey(t.src)}|${addrKey(t.dst)}|${t.sport}|${t.dport}`;
 }
 
 export function tupleOf(p: FwPacket): CtTuple {
