@@ -262,6 +262,18 @@ function setMatch(o: Opt): Cond | BuildError {
   );
 }
 
+/** Builds one condition per option (undefined: an option that does not filter), or the first error. */
+function eachOption(opts: Opt[], f: (o: Opt) => Cond | BuildError | undefined): Cond[] | BuildError {
+  const out: Cond[] = [];
+  for (const o of opts) {
+    const c = f(o);
+    if (c === undefined) continue;
+    if ("message" in c) return c;
+    out.push(c);
+  }
+  return out;
+}
+
 export const MATCHES: Record<string, MatchSpec> = {
   tcp: l4Ports("tcp", (o) => {
     if (o.name === "--syn") return tcpFlags(o, 0x17, 0x02);
@@ -276,41 +288,29 @@ export const MATCHES: Record<string, MatchSpec> = {
   udp: l4Ports("udp", () => null),
   multiport: {
     options: { "--dports": 1, "--destination-ports": 1, "--sports": 1, "--source-ports": 1, "--ports": 1 },
-    build: (opts) => {
-      const out: Cond[] = [];
-      for (const o of opts) {
-        const f = /^--(dports|destination-ports)$/.test(o.name)
-          ? "dport"
-          : /^--(sports|source-ports)$/.test(o.name)
-            ? "sport"
-            : "both";
-        const c = portList(o, f);
-        if ("message" in c) return c;
-        out.push(c);
-      }
-      return out;
-    },
+    build: (opts) =>
+      eachOption(opts, (o) =>
+        portList(
+          o,
+          /^--(dports|destination-ports)$/.test(o.name)
+            ? "dport"
+            : /^--(sports|source-ports)$/.test(o.name)
+              ? "sport"
+              : "both",
+        ),
+      ),
   },
   icmp: {
     options: { "--icmp-type": 1 },
-    build: (opts) => {
-      const c = opts.map((o) => icmpType(o, false));
-      return (c.find((x) => "message" in x) as BuildError | undefined) ?? (c as Cond[]);
-    },
+    build: (opts) => eachOption(opts, (o) => icmpType(o, false)),
   },
   icmp6: {
     options: { "--icmpv6-type": 1 },
-    build: (opts) => {
-      const c = opts.map((o) => icmpType(o, true));
-      return (c.find((x) => "message" in x) as BuildError | undefined) ?? (c as Cond[]);
-    },
+    build: (opts) => eachOption(opts, (o) => icmpType(o, true)),
   },
   state: {
     options: { "--state": 1 },
-    build: (opts) => {
-      const c = opts.map(ctStates);
-      return (c.find((x) => "message" in x) as BuildError | undefined) ?? (c as Cond[]);
-    },
+    build: (opts) => eachOption(opts, ctStates),
   },
   conntrack: {
     options: {
@@ -328,15 +328,8 @@ export const MATCHES: Record<string, MatchSpec> = {
       "--ctexpire": 1,
       "--ctdir": 1,
     },
-    build: (opts) => {
-      const out: Cond[] = [];
-      for (const o of opts) {
-        const c = o.name === "--ctstate" ? ctStates(o) : notModelled(`conntrack ${o.name}`);
-        if ("message" in c) return c;
-        out.push(c);
-      }
-      return out;
-    },
+    build: (opts) =>
+      eachOption(opts, (o) => (o.name === "--ctstate" ? ctStates(o) : notModelled(`conntrack ${o.name}`))),
   },
   physdev: {
     options: {
@@ -404,36 +397,29 @@ export const MATCHES: Record<string, MatchSpec> = {
       "--bytes-lt": 1,
       "--bytes-gt": 1,
     },
-    build: (opts) => {
-      const out: Cond[] = [];
-      for (const o of opts) {
-        if (o.name === "--update-counters" || o.name === "--update-subcounters") continue;
-        const c = o.name === "--match-set" ? setMatch(o) : notModelled(`set ${o.name}`);
-        if ("message" in c) return c;
-        out.push(c);
-      }
-      return out;
-    },
+    build: (opts) =>
+      eachOption(opts, (o) =>
+        o.name === "--update-counters" || o.name === "--update-subcounters"
+          ? undefined
+          : o.name === "--match-set"
+            ? setMatch(o)
+            : notModelled(`set ${o.name}`),
+      ),
   },
   mac: {
     options: { "--mac-source": 1 },
-    build: (opts) => {
-      const out: Cond[] = [];
-      for (const o of opts) {
+    build: (opts) =>
+      eachOption(opts, (o) => {
         const mac = parseMac(o.args[0]);
         if (mac === null) return err(o, `not a MAC address: ${o.args[0]}`);
-        out.push(
-          negate(
-            {
-              test: (p) => p.srcMac === mac,
-              miss: (p) => `source MAC ${o.args[0].toLowerCase()} wanted, frame has ${macOf(p.srcMac)}`,
-            },
-            o.negated,
-          ),
+        return negate(
+          {
+            test: (p) => p.srcMac === mac,
+            miss: (p) => `source MAC ${o.args[0].toLowerCase()} wanted, frame has ${macOf(p.srcMac)}`,
+          },
+          o.negated,
         );
-      }
-      return out;
-    },
+      }),
   },
   comment: { options: { "--comment": 1 }, build: () => [] },
   addrtype: {
@@ -457,23 +443,18 @@ export const MATCHES: Record<string, MatchSpec> = {
   },
   length: {
     options: { "--length": 1 },
-    build: (opts) => {
-      const out: Cond[] = [];
-      for (const o of opts) {
+    build: (opts) =>
+      eachOption(opts, (o) => {
         const r = parsePortRange(o.args[0]);
         if (typeof r === "string") return err(o, `not a length or length range: ${o.args[0]}`);
-        out.push(
-          negate(
-            {
-              test: (p) => p.length >= r.lo && p.length <= r.hi,
-              miss: (p) => `length ${rangeText(r)} wanted, frame has ${p.length}`,
-            },
-            o.negated,
-          ),
+        return negate(
+          {
+            test: (p) => p.length >= r.lo && p.length <= r.hi,
+            miss: (p) => `length ${rangeText(r)} wanted, frame has ${p.length}`,
+          },
+          o.negated,
         );
-      }
-      return out;
-    },
+      }),
   },
   limit: {
     options: { "--limit": 1, "--limit-burst": 1 },
