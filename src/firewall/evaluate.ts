@@ -280,14 +280,20 @@ interface VerdictCache {
   results: Map<string, { verdict: FwVerdict; zone: number | null }>;
 }
 
-const caches = new WeakMap<Ruleset, VerdictCache>();
+/** Per firewall (its sets decide too) and per family's ruleset. */
+const caches = new WeakMap<Firewall, Map<Ruleset, VerdictCache>>();
 const usesLength = new WeakMap<Ruleset, boolean>();
 
-function cacheOf(rs: Ruleset): VerdictCache {
-  let c = caches.get(rs);
+function cacheOf(fw: Firewall, rs: Ruleset): VerdictCache {
+  let byRs = caches.get(fw);
+  if (!byRs) {
+    byRs = new Map();
+    caches.set(fw, byRs);
+  }
+  let c = byRs.get(rs);
   if (!c) {
     c = { zones: new Map(), results: new Map() };
-    caches.set(rs, c);
+    byRs.set(rs, c);
   }
   return c;
 }
@@ -322,7 +328,7 @@ export function evaluateBridged(fw: Firewall, pkt: FwPacket, devices: Devices, c
     const what = pkt.family === "ipv4" ? "iptables" : "ip6tables";
     return { verdict: { kind: "pass", why: `no ${what} rules in the dumps` }, zone: null, ct: "UNTRACKED" };
   }
-  const cache = cacheOf(rs);
+  const cache = cacheOf(fw, rs);
   const key = frameKey(rs, pkt, devices);
   const zone = cache.zones.get(key);
   if (zone !== undefined) {

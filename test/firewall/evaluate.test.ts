@@ -88,3 +88,32 @@ describe("without the ipset dump", () => {
     expect(v.ifNot.kind).toBe("drop");
   });
 });
+
+describe("the verdict cache keys on conntrack state", () => {
+  /** The frame turned around: MACs, addresses and ports swapped, TCP flags replaced. */
+  function reversed(d: Uint8Array, flags: number): Uint8Array {
+    const r = d.slice();
+    r.set(d.subarray(6, 12), 0);
+    r.set(d.subarray(0, 6), 6);
+    r.set(d.subarray(30, 34), 26);
+    r.set(d.subarray(26, 30), 30);
+    r.set(d.subarray(36, 38), 34);
+    r.set(d.subarray(34, 36), 36);
+    r[47] = flags;
+    return r;
+  }
+
+  it("a lone SYN/ACK to the VM is dropped as INVALID, accepted once the VM has sent the SYN", () => {
+    const fw = recordedFirewall();
+    const k = frames.find((f) => f.what === "lone SYN/ACK (INVALID)")!;
+    const synack = fwPacketOf(bytesOf(k));
+    const before = evaluateBridged(fw, synack, devicesOf(k));
+    expect([before.ct, before.verdict.kind]).toEqual(["INVALID", "drop"]);
+    const egress = { ...devicesOf(k), physIn: devicesOf(k).physOut, physOut: devicesOf(k).physIn };
+    expect(evaluateBridged(fw, fwPacketOf(reversed(bytesOf(k), 0x02)), egress).verdict.kind).toBe("accept");
+    const after = evaluateBridged(fw, synack, devicesOf(k));
+    expect([after.ct, after.verdict.kind]).toEqual(["ESTABLISHED", "accept"]);
+    // Asked again in the same state, the answer comes from the cache: the very same verdict.
+    expect(evaluateBridged(fw, synack, devicesOf(k)).verdict).toBe(after.verdict);
+  });
+});
