@@ -60,6 +60,13 @@ function keyOf(zone: number, t: CtTuple): string {
   return `${zone}|${t.proto}|${addrKey(t.src)}|${addrKey(t.dst)}|${t.sport}|${t.dport}`;
 }
 
+/** keyOf(zone, tupleOf(p)) without building the tuple or converting bigints (IPv4 from the frame). */
+function packetKey(zone: number, p: FwPacket): string {
+  if (!p.v4) return keyOf(zone, tupleOf(p));
+  const icmp = p.proto === PROTO.icmp;
+  return `${zone}|${p.proto}|${p.v4[0]}|${p.v4[1]}|${icmp ? p.icmpId : p.sport}|${icmp ? p.icmpType : p.dport}`;
+}
+
 export function tupleOf(p: FwPacket): CtTuple {
   const icmp = p.proto === PROTO.icmp || p.proto === PROTO.icmpv6;
   return {
@@ -102,8 +109,7 @@ export class FwConntrack {
         state: "UNTRACKED",
         why: `ICMPv6 type ${p.icmpType} (neighbour discovery, MLD) is never tracked`,
       };
-    const t = tupleOf(p);
-    const hit = this.table.get(keyOf(zone, t));
+    const hit = this.table.get(packetKey(zone, p));
     if (hit) {
       if (hit.dir === "reply" || hit.entry.replied)
         return { state: "ESTABLISHED", entry: hit.entry, dir: hit.dir };

@@ -276,8 +276,8 @@ function accepted(v: FwVerdict): boolean {
  * frame. The zone comes from the raw table, itself a function of the fields and ports.
  */
 interface VerdictCache {
-  zones: Map<string, number | null>;
-  results: Map<string, { verdict: FwVerdict; zone: number | null }>;
+  /** Frame key → its zone and the verdict per conntrack state seen so far. */
+  frames: Map<string, { zone: number | null; byState: Map<CtState, FwVerdict> }>;
 }
 
 /** Per firewall (its sets decide too) and per family's ruleset. */
@@ -292,7 +292,7 @@ function cacheOf(fw: Firewall, rs: Ruleset): VerdictCache {
   }
   let c = byRs.get(rs);
   if (!c) {
-    c = { zones: new Map(), results: new Map() };
+    c = { frames: new Map() };
     byRs.set(rs, c);
   }
   return c;
@@ -330,26 +330,25 @@ export function evaluateBridged(fw: Firewall, pkt: FwPacket, devices: Devices, c
   }
   const cache = cacheOf(fw, rs);
   const key = frameKey(rs, pkt, devices);
-  const zone = cache.zones.get(key);
-  if (zone !== undefined) {
+  const seen = cache.frames.get(key);
+  if (seen) {
+    const zone = seen.zone;
     const ct: CtLookup =
       zone === null ? { state: "UNTRACKED", why: "CT --notrack" } : fw.conntrack.lookup(zone, pkt);
-    const hit = cache.results.get(`${key}|${ct.state}`);
-    if (hit) {
-      if (commit && hit.zone !== null && accepted(hit.verdict)) fw.conntrack.confirm(hit.zone, pkt, ct);
-      const out: FwResult = { verdict: hit.verdict, zone: hit.zone, ct: ct.state };
+    const verdict = seen.byState.get(ct.state);
+    if (verdict) {
+      if (commit && zone !== null && accepted(verdict)) fw.conntrack.confirm(zone, pkt, ct);
+      const out: FwResult = { verdict, zone, ct: ct.state };
       if (ct.why) out.ctWhy = ct.why;
       return out;
     }
   }
   const r = explore(fw, rs, pkt, devices, new Map());
   if (r.verdict.kind !== "depends") {
-    if (cache.results.size > 65536) {
-      cache.results.clear();
-      cache.zones.clear();
-    }
-    cache.zones.set(key, r.zone);
-    cache.results.set(`${key}|${r.ct.state}`, { verdict: r.verdict, zone: r.zone });
+    if (cache.frames.size > 65536) cache.frames.clear();
+    const entry = seen ?? { zone: r.zone, byState: new Map() };
+    entry.byState.set(r.ct.state, r.verdict);
+    cache.frames.set(key, entry);
   }
   if (commit && r.zone !== null && accepted(r.verdict)) fw.conntrack.confirm(r.zone, pkt, r.ct);
   const out: FwResult = { verdict: r.verdict, zone: r.zone, ct: r.ct.state };

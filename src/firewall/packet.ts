@@ -34,6 +34,8 @@ export interface FwPacket {
    * than printing bigints. Only frames read by fwPacketOf have it.
    */
   key?: string;
+  /** IPv4 source and destination as numbers (conntrack keys them without bigints). */
+  v4?: [number, number];
 }
 
 const IPV6_EXTENSIONS = new Set([0, 43, 60]);
@@ -89,8 +91,11 @@ export function fwPacketOf(d: Uint8Array): FwPacket {
     p.family = "ipv4";
     p.length = be16(d, off + 2);
     p.proto = d[off + 9];
-    p.src = bytesToBig(d, off + 12, 4);
-    p.dst = bytesToBig(d, off + 16, 4);
+    const src = be32(d, off + 12);
+    const dst = be32(d, off + 16);
+    p.src = BigInt(src);
+    p.dst = BigInt(dst);
+    p.v4 = [src, dst];
     p.fragment = (be16(d, off + 6) & 0x1fff) !== 0;
     l4 = off + ihl;
   } else if (type === 0x86dd && d.length >= off + 40) {
