@@ -2,7 +2,8 @@
  * The firewall stage against the kernel: every frame the recorder sent through a Neutron-shaped
  * iptables_hybrid ruleset, replayed in order with conntrack carried from frame to frame, must get the
  * kernel's verdict, and for a drop the kernel's chain and rule (the DROP rule whose counter moved).
- * Every rule the evaluator says the frame matched must be one whose packet counter moved.
+ * Every rule the evaluator says the frame matched must be one whose packet counter moved, and (for
+ * frames the bridge does not also deliver to the host) every moved counter a rule the evaluator matched.
  */
 import { describe, expect, it } from "vitest";
 import { evaluateBridged, type FwVerdict } from "../../src/firewall/evaluate.js";
@@ -47,6 +48,19 @@ describe("replaying the recorded frames gives the kernel's verdicts", () => {
           // A built-in chain's policy counter moves only when the policy decides (ACCEPT here is the
           // chain end, counted by the kernel as the policy as well).
           if (s.rule) expect(moved, key).toContain(key);
+        }
+        // And the other way: every rule whose counter moved is one the evaluator went through (but for
+        // broadcasts, which the bridge also delivers to the host itself: its INPUT chain counts them).
+        const bytes = bytesOf(k);
+        if (!(bytes[0] & 1)) {
+          const fam = fwPacketOf(bytes).family;
+          const stepped = new Set(
+            v.steps.filter((s) => s.rule).map((s) => `${fam} ${s.table} ${s.chain} ${s.rule?.index}`),
+          );
+          for (const m of k.moved.filter((x) => x.index >= 0))
+            expect(stepped, `${m.chain} ${m.index}`).toContain(
+              `${m.family} ${m.table} ${m.chain} ${m.index}`,
+            );
         }
       }
     },
