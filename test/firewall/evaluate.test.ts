@@ -6,9 +6,17 @@
  * frames the bridge does not also deliver to the host) every moved counter a rule the evaluator matched.
  */
 import { describe, expect, it } from "vitest";
+import { parseIptablesListing } from "../../src/dumps/netfilter/iptables-list.js";
 import { evaluateBridged, type FwVerdict } from "../../src/firewall/evaluate.js";
 import { fwPacketOf } from "../../src/firewall/packet.js";
-import { captureFrames, devicesOf, type KernelFrame, kernelFrames, recordedFirewall } from "./support.js";
+import {
+  captureFrames,
+  devicesOf,
+  type KernelFrame,
+  kernelFrames,
+  recordedFirewall,
+  sos,
+} from "./support.js";
 
 const frames = kernelFrames();
 const captures = new Map<string, Uint8Array[]>();
@@ -129,5 +137,29 @@ describe("the verdict cache keys on conntrack state", () => {
     expect([after.ct, after.verdict.kind]).toEqual(["ESTABLISHED", "accept"]);
     // Asked again in the same state, the answer comes from the cache: the very same verdict.
     expect(evaluateBridged(fw, synack, devicesOf(k)).verdict).toBe(after.verdict);
+  });
+});
+
+describe("from the listings a sosreport holds (no iptables-save)", () => {
+  function listingFirewall(tables: string[]) {
+    const base = recordedFirewall();
+    const read = (family: "ipv4" | "ipv6", file: string, table: string) =>
+      parseIptablesListing(sos(`firewall_tables/${file}`), file, family, table).value;
+    const merge = (family: "ipv4" | "ipv6") => {
+      const pre = family === "ipv4" ? "iptables" : "ip6tables";
+      const rs = read(family, `${pre}_-vnxL`, "filter");
+      for (const t of tables) rs.tables.set(t, read(family, `${pre}_-t_${t}_-nvL`, t).tables.get(t)!);
+      return rs;
+    };
+    return { ...base, v4: merge("ipv4"), v6: merge("ipv6") };
+  }
+
+  it.each([
+    ["filter and raw listings", ["raw"]],
+    ["the filter listing only (iptables-nft hosts: no raw table, one zone)", []],
+  ])("%s: every frame gets the kernel's verdict", (_name, tables) => {
+    const fw = listingFirewall(tables);
+    const got = frames.map((k) => evaluateBridged(fw, fwPacketOf(bytesOf(k)), devicesOf(k)).verdict.kind);
+    expect(got.map((v) => v === "accept" || v === "pass")).toEqual(frames.map((k) => k.delivered));
   });
 });
