@@ -44,7 +44,7 @@ make_host() {
 rm -rf "$out"
 mkdir -p "$out"
 
-# The demo host's two VMs (fixtures/demo/hosts/compute1): vm2 talks to vm1, whose group allows SSH only.
+# The demo host's five hybrid ports (fixtures/demo/hosts/compute1): vm2 talks to vm1, whose group allows SSH only.
 demo=ovspfw-demo-$$
 make_host "$demo" br-int 8c2d4e6f-1a 9d3e5f70-2b ae4f6071-3c bf507182-4d c0618293-5e
 mkdir -p "$work/demo"

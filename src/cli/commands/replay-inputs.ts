@@ -101,6 +101,13 @@ export class MergedCaptures {
     this.heads[m.source] = this.readers[m.source].reader.next();
   }
 
+  /** How far into the captures the merge is, in bytes (for the progress bar): the sum of each one's position. */
+  bytesRead(): number {
+    let n = 0;
+    for (const h of this.heads) if (h) n += h.fileOffset;
+    return n;
+  }
+
   get diagnostics(): Diagnostic[] {
     return this.readers.flatMap((r) => [...r.reader.diagnostics]);
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { Command } from "@commander-js/extra-typings";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import type { CaptureRecord } from "../../capture/index.js";
@@ -20,6 +20,7 @@ import { conversationLines, dropLines, frameLines } from "../../present/replay-v
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
 import { EXIT, err, out, UsageError } from "../io.js";
+import { progressOnTerminal } from "../progress.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
 import { compileFilterOption, listFilterFields } from "./options.js";
 import { type CaptureInput, MergedCaptures, splitReplayArgs } from "./replay-inputs.js";
@@ -166,9 +167,11 @@ export function runReplay(
   let failed = false;
   let reported = 0;
   const started = process.hrtime.bigint();
+  const bar = progressOnTerminal(inputs.reduce((n, i) => n + statSync(i.path).size, 0));
   try {
     for (let m = reader.next(); m && m.frame <= range.to; reader.advance(m), m = reader.next()) {
       const rec = m.rec;
+      if (bar && (m.frame & 1023) === 0) bar.update(reader.bytesRead(), m.frame);
       if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
       const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
       const iface = m.ifName === undefined ? undefined : { name: m.ifName };
@@ -216,6 +219,7 @@ export function runReplay(
       else for (const l of frameLines(summary, time, v, opts.verbose ?? false)) out(l);
     }
   } finally {
+    bar?.end();
     reader.close();
     writer?.close();
   }
