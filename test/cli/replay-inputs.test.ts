@@ -151,3 +151,21 @@ describe("ovspath replay with two captures", () => {
     expect(r.stderr).toMatch(/do not go together/);
   });
 });
+
+describe("the security-group drops as a display filter", () => {
+  it("--filter 'reason == \"security-group\"' keeps the HTTP frames vm1's group dropped", () => {
+    const r = ovspath(
+      "replay",
+      "fixtures/demo/compute1-tap9d3e5f70-2b-rx.pcap@compute1:tap9d3e5f70-2b",
+      HOSTS,
+      "--filter",
+      'reason == "security-group"',
+      "--json",
+    );
+    const frames = JSON.parse(r.stdout).frames;
+    expect(frames.map((f: { frame: number; drop: { reason: string } }) => [f.frame, f.drop.reason])).toEqual([
+      [2, "security-group"],
+      [4, "security-group"],
+    ]);
+  });
+});
