@@ -86,15 +86,29 @@ function verdictWord(v: FwVerdict): string {
   }
 }
 
+/** The hop of a crossing: one per verdict, host and port (the verdict cache shares verdicts, and so hops). */
+const crossingHops = new WeakMap<FwVerdict, Map<string, Hop>>();
+
 function hopOf(host: string, plug: HybridPlug, port: string, r: FwResult): Hop {
-  return {
-    host,
-    bridge: plug.bridge,
-    port,
-    kind: "firewall",
-    chain: decidingChain(r.verdict),
-    verdict: verdictWord(r.verdict),
-  };
+  let byPort = crossingHops.get(r.verdict);
+  if (!byPort) {
+    byPort = new Map();
+    crossingHops.set(r.verdict, byPort);
+  }
+  const key = `${host}\n${port}`;
+  let hop = byPort.get(key);
+  if (!hop) {
+    hop = {
+      host,
+      bridge: plug.bridge,
+      port,
+      kind: "firewall",
+      chain: decidingChain(r.verdict),
+      verdict: verdictWord(r.verdict),
+    };
+    byPort.set(key, hop);
+  }
+  return hop;
 }
 
 function dropOf(host: SimHost, plug: HybridPlug, v: FwVerdict & { kind: "drop" }): DropExplanation {
