@@ -1,4 +1,5 @@
 /** Every decoder, registered into the dispatch tables in this one place. */
+import { LINKTYPE_PCAPNG_CUSTOM } from "../capture/types.js";
 import { decodeArp } from "./arp.js";
 import { decodeErspan } from "./erspan.js";
 import { decodeEthernet } from "./ethernet.js";
@@ -9,6 +10,7 @@ import { decodeIpv4 } from "./ipv4.js";
 import { decodeIpv6 } from "./ipv6.js";
 import { decodeNull, decodeRawIp, decodeSll, decodeSll2 } from "./linktype.js";
 import { decodeMpls, decodeMplsOverUdp } from "./mpls.js";
+import { decodePcapngCustom } from "./pcapng-custom.js";
 import {
   ethertypes,
   greProtocols,
@@ -22,6 +24,7 @@ import { decodeTcp } from "./tcp.js";
 import { decodeUdp } from "./udp.js";
 import { decodeDot1ad, decodeDot1q } from "./vlan.js";
 import { decodeVxlan } from "./vxlan.js";
+import { decodeWccp } from "./wccp.js";
 
 export const ETH_TYPE = {
   ipv4: 0x0800,
@@ -36,6 +39,7 @@ export const ETH_TYPE = {
   transparentEthernet: 0x6558,
   erspan2: 0x88be,
   erspan3: 0x22eb,
+  wccp: 0x883e,
 } as const;
 
 ethertypes.set(ETH_TYPE.ipv4, decodeIpv4);
@@ -61,7 +65,10 @@ ipProtocols.set(41, decodeIpv6);
 
 for (const t of [ETH_TYPE.transparentEthernet, ETH_TYPE.ipv4, ETH_TYPE.ipv6, ETH_TYPE.mpls])
   greProtocols.set(t, greInner(t));
+// ARP straight in GRE, as Suricata's decoder tests send it.
+greProtocols.set(ETH_TYPE.arp, greInner(ETH_TYPE.arp));
 greProtocols.set(ETH_TYPE.erspan2, decodeErspan);
+greProtocols.set(ETH_TYPE.wccp, decodeWccp);
 greProtocols.set(ETH_TYPE.erspan3, decodeErspan);
 
 udpProtocolsByName.set("vxlan", decodeVxlan);
@@ -70,6 +77,8 @@ udpPorts.set(4789, decodeVxlan);
 udpPorts.set(8472, decodeVxlan);
 udpPorts.set(6081, decodeGeneve);
 udpPorts.set(6635, decodeMplsOverUdp);
+// GRE in UDP (RFC 8086).
+udpPorts.set(4754, decodeGre);
 
 export const LINKTYPE = {
   null: 0,
@@ -85,4 +94,5 @@ linktypes.set(LINKTYPE.ethernet, decodeEthernet);
 linktypes.set(LINKTYPE.sll, decodeSll);
 linktypes.set(LINKTYPE.sll2, decodeSll2);
 linktypes.set(LINKTYPE.null, decodeNull);
+linktypes.set(LINKTYPE_PCAPNG_CUSTOM, decodePcapngCustom);
 for (const raw of [LINKTYPE.raw, LINKTYPE.ipv4, LINKTYPE.ipv6, 12, 14]) linktypes.set(raw, decodeRawIp);
