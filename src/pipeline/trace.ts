@@ -12,6 +12,7 @@ import { CS, copyFlowKey, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "..
 import { parseMatch, SHORTHANDS } from "../model/match.js";
 import type { ConntrackTable } from "./conntrack.js";
 import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
+import { ctStateValue } from "./ct-state.js";
 import { prereqsOk } from "./execute.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { type NatSimulation, simulateNat } from "./nat-sim.js";
@@ -226,6 +227,17 @@ function tracePrereqOk(flow: FlowKey, f: FieldDef, name: string): boolean {
 }
 
 /**
+ * A flow as OVS's own `Flow:` line prints it, in the match syntax: `ct_state=est|trk` (flag names, as
+ * ofproto/trace also takes them) becomes its number. Other text is left as it is.
+ */
+function asMatchSyntax(text: string): string {
+  return text.replace(/(^|,)ct_state=([a-z|]+)(?=,|$)/g, (whole, sep: string, flags: string) => {
+    const v = ctStateValue(flags);
+    return typeof v === "number" ? `${sep}ct_state=0x${v.toString(16)}` : whole;
+  });
+}
+
+/**
  * ofproto/trace's BR_FLOW: `in_port=NAME,icmp,nw_src=...` with port names allowed. Every field not
  * given is zero, as in OVS. Errors name the column and the field, in OVS's words where it has them.
  */
@@ -233,7 +245,7 @@ export function parseTraceFlow(
   text: string,
   resolvePort: (name: string) => number | undefined,
 ): FlowInputResult {
-  const parsed = parseMatch(text);
+  const parsed = parseMatch(asMatchSyntax(text));
   if (!parsed.ok) return { ok: false, column: parsed.error.column, message: parsed.error.message };
   const m = parsed.value;
   const flow = newFlowKey();
@@ -277,17 +289,40 @@ export function parseTraceFlow(
 }
 
 /**
- * A packet given as hex: its fields come from the bytes; the flow string supplies only metadata
- * (in_port, tunnel fields, skb_priority, pkt_mark, registers), as OVS does.
+ * A packet given as hex: its fields come from the bytes; the flow string supplies only the packet's
+ * metadata, as OVS's ofproto/trace takes it (pkt_metadata_from_flow, then flow_extract): in_port,
+ * recirc_id, dp_hash, skb_priority, pkt_mark, the tunnel (only with a tunnel destination, as
+ * flow_extract reads it), ct_state/zone/mark/label, and the conntrack original tuple only when ct_state
+ * names a connection (new, est, rel, rpl, snat, dnat: OVS's is_ct_valid, +inv does not undo it) and the
+ * flow's dl_type is the packet's IP version. Registers and OpenFlow metadata start at zero, whatever
+ * the flow says (recorded from OVS: fixtures/ovs-live/packet-metadata).
  */
 export function flowFromPacket(meta: FlowKey, bytes: Uint8Array): FlowKey {
   const flow = newFlowKey();
   extractFlowKey(bytes, LINKTYPE.ethernet, flow);
-  for (const slot of ["inPort", "skbPriority", "pktMark", "recircId", "ctState", "ctZone", "ctMark"] as const)
+  for (const slot of [
+    "inPort",
+    "skbPriority",
+    "pktMark",
+    "recircId",
+    "dpHash",
+    "ctState",
+    "ctZone",
+    "ctMark",
+  ] as const)
     flow[K[slot]] = meta[K[slot]];
-  flow.set(meta.subarray(K.tunId, K.tunMetadata + 64), K.tunId);
-  flow.set(meta.subarray(K.regs, K.regs + 16), K.regs);
-  flow.set(meta.subarray(K.metadata, K.metadata + 2), K.metadata);
+  flow.set(meta.subarray(K.ctLabel, K.ctLabel + 4), K.ctLabel);
+  const tunnelDst =
+    meta[K.tunDst] !== 0 || meta.subarray(K.tunIpv6Dst, K.tunIpv6Dst + 4).some((w) => w !== 0);
+  if (tunnelDst) flow.set(meta.subarray(K.tunId, K.tunMetadata + 64), K.tunId);
+  const dlType = meta[K.dlType];
+  const valid = (meta[K.ctState] & (CS.new | CS.est | CS.rel | CS.rpl | CS.snat | CS.dnat)) !== 0;
+  if (valid && (dlType === 0x0800 || dlType === 0x86dd) && flow[K.dlType] === dlType && meta[K.ctNwProto]) {
+    for (const slot of ["ctNwProto", "ctTpSrc", "ctTpDst", "ctNwSrc", "ctNwDst"] as const)
+      flow[K[slot]] = meta[K[slot]];
+    flow.set(meta.subarray(K.ctIpv6Src, K.ctIpv6Src + 4), K.ctIpv6Src);
+    flow.set(meta.subarray(K.ctIpv6Dst, K.ctIpv6Dst + 4), K.ctIpv6Dst);
+  }
   return flow;
 }
 

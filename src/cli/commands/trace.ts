@@ -78,7 +78,10 @@ export function registerTrace(program: Command): void {
     .argument("<host>", "a sosreport directory or archive (or a directory of several: then use --host)")
     .argument("<bridge>", "the bridge the packet enters")
     .argument("<flow>", "as ofproto/trace takes it: in_port=NAME|N,FIELD=VALUE,... (unset fields are 0)")
-    .argument("[packet]", "the packet as hex; the flow then gives only metadata (in_port, tun_*, regs)")
+    .argument(
+      "[packet]",
+      "the packet as hex; the flow then gives only its metadata, as OVS takes it: in_port, tun_*, ct_*, pkt_mark, skb_priority, recirc_id, dp_hash (registers and metadata start at 0)",
+    )
     .option("--host <name>", "which loaded host, when the input holds several")
     .option("--frame <capture#n>", "take the packet from frame N of a pcap/pcapng capture")
     .option(
