@@ -4,11 +4,13 @@
  * headers, the packet is pushed (`tnl_push(...)`) and switched by the underlay bridge; a packet for a
  * local tunnel endpoint arriving on that bridge is popped (`tnl_pop(PORT)`).
  */
+
 import { parseMac } from "../model/field-value.js";
 import { fieldNamed, readField, writeField } from "../model/fields.js";
 import { K, OFPP } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../topology/build.js";
 import { memoize } from "../util/memo.js";
+import { commitActions } from "./commit.js";
 import type { OutputRecord, XlateContext } from "./context.js";
 import { TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "./flow-format.js";
 import { ipText } from "./ip-text.js";
@@ -86,6 +88,9 @@ const VPORT_TYPE: Record<string, number> = { gre: 3, vxlan: 4, geneve: 5 };
 export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boolean): void {
   const tunnel = setTunnelFromPort(ctx, port);
   if (!tunnel) return;
+  // compose_output_action__ commits the inner packet's changes (a VLAN popped for this port after a
+  // flood pushed one for a trunk port) before build_tunnel_send, whether or not the route is found.
+  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
   ctx.report("detail", "output to native tunnel");
   const f = ctx.flow;
   const dst = f[K.tunDst];

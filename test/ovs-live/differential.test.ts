@@ -18,7 +18,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHosts } from "../../src/dumps/host/load.js";
 import { ctStateValue } from "../../src/pipeline/ct-state.js";
-import { formatTrace, parseTraceFlow, switchesOf, trace } from "../../src/pipeline/index.js";
+import {
+  flowFromPacket,
+  formatTrace,
+  parseHexPacket,
+  parseTraceFlow,
+  switchesOf,
+  trace,
+} from "../../src/pipeline/index.js";
 import { OvsSandbox, ovsMissingReason } from "../support/ovs-sandbox.js";
 import { passLines, passOutputs } from "../support/ovs-trace.js";
 import {
@@ -30,6 +37,7 @@ import {
   rng,
   vsctlArgs,
 } from "./generate.js";
+import { packetOf } from "./packet-bytes.js";
 
 const missing = ovsMissingReason();
 const required = Boolean(process.env.CI || process.env.OVSPATH_REQUIRE_OVS);
@@ -39,6 +47,27 @@ const SEED = process.env.OVSPATH_SEED ? Number(process.env.OVSPATH_SEED) : Date.
 const ROUNDS = Number(process.env.OVSPATH_ROUNDS ?? 40);
 const TABLES_PER_ROUND = 3;
 const PACKETS_PER_TABLES = 30;
+/**
+ * Traces given a packet (hex) after the flow-only ones of each table set. A packet lets OVS learn
+ * (MACs, learn() flows), so each starts from flushed MAC tables and, when learn() is used, reinstalled
+ * flows; ovspath from the dumps again. Drawn from their own generator so a seed's flow-only cases stay.
+ */
+const PACKET_TRACES_PER_TABLES = 6;
+
+/** What a compared case's OVS trace exercised, by feature (the README's per-feature counts). */
+const FEATURES: Array<[string, RegExp]> = [
+  ["conntrack", /\bct\(/],
+  ["conntrack recirculated with --ct-next", /^Datapath actions:.*\bct\(.*recirc\(/m],
+  ["conntrack zone", /\bct\([^)]*zone=/],
+  ["conntrack commit", /\bct\([^)]*commit/],
+  ["conntrack nat", /\bct\([^)]*nat/],
+  ["conjunction", /conjunction\(|conj_id=/],
+  ["learn()", /\blearn\(/],
+  ["group", /\bgroup:\d+/],
+  ["NORMAL", /\bNORMAL\b/],
+  ["kernel tunnel output", /set\(tunnel\(/],
+  ["native tunnel output", /tnl_push\(/],
+];
 
 interface Disagreement {
   round: number;
@@ -97,6 +126,16 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
   const disagreements: Disagreement[] = [];
   const crashes: Disagreement[] = [];
   let cases = 0;
+  let packetCases = 0;
+  const featureCounts = new Map<string, number>();
+  /** Cases that exercised two or more of the stateful features in one pipeline. */
+  let mixed = 0;
+  const countFeatures = (ovsText: string) => {
+    const hit = FEATURES.filter(([, re]) => re.test(ovsText)).map(([name]) => name);
+    for (const name of hit) featureCounts.set(name, (featureCounts.get(name) ?? 0) + 1);
+    const stateful = ["conntrack", "conjunction", "learn()", "group", "native tunnel output"];
+    if (hit.filter((h) => stateful.includes(h)).length >= 2) mixed++;
+  };
 
   beforeAll(() => {
     if (missing) throw new Error(`ovs-live: Open vSwitch is required here (CI) but ${missing}`);
@@ -117,6 +156,7 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
     if (!sb) throw new Error("no sandbox");
     console.log(`differential: seed ${SEED} (replay with OVSPATH_SEED=${SEED})`);
     const r = rng(SEED);
+    const rp = rng(SEED + 1);
     let topo: GenTopology | undefined;
     const createTopology = (t: GenTopology) => {
       sb.must("ovs-vsctl", vsctlArgs(t));
@@ -159,6 +199,8 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
         const all = topo.bridges.flatMap((b) =>
           (tables.flows.get(b.name) ?? []).map((l) => `${b.name}: ${l}`),
         );
+        // Flow-only traces learn nothing: an empty MAC table in the dumps is the switch's for all of them.
+        for (const b of topo.bridges) sb.must("ovs-appctl", ["fdb/flush", b.name]);
         const hostDir = join(work, `host-${round}-${tr}`);
         mkdirSync(hostDir, { recursive: true });
         sb.dumpHost(
@@ -177,17 +219,29 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
           ),
         );
         let keep = false;
-        for (let p = 0; p < PACKETS_PER_TABLES; p++) {
-          const pkt = genPacket(r, topo, tables.usesCt);
+        const usesLearn = [...tables.flows.values()].some((fl) => fl.some((l) => l.includes("learn(")));
+        for (let p = 0; p < PACKETS_PER_TABLES + PACKET_TRACES_PER_TABLES; p++) {
+          const withPacket = p >= PACKETS_PER_TABLES;
+          const drawn = genPacket(withPacket ? rp : r, topo, tables.usesCt);
+          const bytes = withPacket ? packetOf(drawn.flow) : undefined;
+          const pkt = bytes ? { ...drawn, flow: bytes.meta } : drawn;
+          let sim = sw;
+          if (withPacket) {
+            for (const b of topo.bridges) sb.must("ovs-appctl", ["fdb/flush", b.name]);
+            if (usesLearn && p > PACKETS_PER_TABLES) install(topo, tables);
+            [sim] = switchesOf([host]);
+          }
           const args = [
             "ofproto/trace",
             pkt.bridge,
             pkt.flow,
+            ...(bytes ? [bytes.hex] : []),
             ...pkt.ctNext.flatMap((c) => ["--ct-next", c]),
           ];
           const res = sb.run("ovs-appctl", args);
           const ovsText = res.stdout + res.stderr;
-          const c = { round, bridge: pkt.bridge, flow: pkt.flow, ctNext: pkt.ctNext, flows: all.join("\n") };
+          const flowText = bytes ? `${pkt.flow} ${bytes.hex}` : pkt.flow;
+          const c = { round, bridge: pkt.bridge, flow: flowText, ctNext: pkt.ctNext, flows: all.join("\n") };
           if (res.status !== 0 && !sb.alive()) {
             // ovs-vswitchd itself died on this case (3.1 aborts when datapath actions outgrow its
             // buffer): not a comparison; reported, then the switch is rebuilt and the run goes on.
@@ -199,17 +253,21 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
             continue;
           }
           cases++;
-          const br = sw.bridges.get(pkt.bridge);
+          if (withPacket) packetCases++;
+          countFeatures(ovsText);
+          const br = sim.bridges.get(pkt.bridge);
           const parsed = parseTraceFlow(pkt.flow, (n) => br?.byName.get(n)?.ofport);
+          const packet = bytes ? parseHexPacket(bytes.hex) : undefined;
+          if (typeof packet === "string") throw new Error(`generated packet: ${packet}`);
           const rejected = res.status !== 0 || /^Bad openflow flow syntax/m.test(ovsText);
           let ours: string;
           if (!parsed.ok) ours = `rejected: ${parsed.message}`;
           else {
             const result = trace({
-              host: sw,
+              host: sim,
               bridge: pkt.bridge,
-              flow: parsed.flow,
-              withPacket: false,
+              flow: packet ? flowFromPacket(parsed.flow, packet) : parsed.flow,
+              withPacket: packet !== undefined,
               ctNext: pkt.ctNext.map((c) => ctStateValue(c) as number),
             });
             ours = formatTrace(result);
@@ -235,6 +293,11 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
       `differential: ${cases - disagreements.length}/${cases} cases agree (${rounds} random switches), seed ${SEED}` +
         (known.length ? ` (${known.length} more differ only where the dumps cannot decide)` : "") +
         (crashes.length ? `; ovs-vswitchd crashed on ${crashes.length} more` : ""),
+    );
+    console.log(
+      `differential: ${packetCases} of the cases traced a packet (hex); per feature the OVS traces ` +
+        `exercised: ${FEATURES.map(([name]) => `${name} ${featureCounts.get(name) ?? 0}`).join(", ")}; ` +
+        `${mixed} mixed two or more of conntrack, conjunction, learn(), groups and native tunnels`,
     );
     for (const k of UNDECIDABLE) {
       const n = known.filter((d) => k.matches(d)).length;
