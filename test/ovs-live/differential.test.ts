@@ -29,6 +29,7 @@ import {
 import { OvsSandbox, ovsMissingReason } from "../support/ovs-sandbox.js";
 import { passLines, passOutputs } from "../support/ovs-trace.js";
 import {
+  addStatefulChain,
   type GenTables,
   type GenTopology,
   genPacket,
@@ -53,11 +54,15 @@ const PACKETS_PER_TABLES = 30;
  * flows; ovspath from the dumps again. Drawn from their own generator so a seed's flow-only cases stay.
  */
 const PACKET_TRACES_PER_TABLES = 6;
+/** Shares of rounds with native tunnels (tnl_push), and of table sets with the stateful chain. */
+const NATIVE_SHARE = 0.4;
+const CHAIN_SHARE = 0.5;
+const UNDERLAY = "brphy";
 
 /** What a compared case's OVS trace exercised, by feature (the README's per-feature counts). */
 const FEATURES: Array<[string, RegExp]> = [
   ["conntrack", /\bct\(/],
-  ["conntrack recirculated with --ct-next", /^Datapath actions:.*\bct\(.*recirc\(/m],
+  ["conntrack recirculated (--ct-next states)", /^Datapath actions:.*\bct\(.*recirc\(/m],
   ["conntrack zone", /\bct\([^)]*zone=/],
   ["conntrack commit", /\bct\([^)]*commit/],
   ["conntrack nat", /\bct\([^)]*nat/],
@@ -67,6 +72,7 @@ const FEATURES: Array<[string, RegExp]> = [
   ["NORMAL", /\bNORMAL\b/],
   ["kernel tunnel output", /set\(tunnel\(/],
   ["native tunnel output", /tnl_push\(/],
+  ["VLAN-tagged and native tunnel outputs in one action list", /^Datapath actions:.*_vlan.*tnl_push\(/m],
 ];
 
 interface Disagreement {
@@ -127,6 +133,7 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
   const crashes: Disagreement[] = [];
   let cases = 0;
   let packetCases = 0;
+  let nativeRounds = 0;
   const featureCounts = new Map<string, number>();
   /** Cases that exercised two or more of the stateful features in one pipeline. */
   let mixed = 0;
@@ -158,10 +165,47 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
     const r = rng(SEED);
     const rp = rng(SEED + 1);
     let topo: GenTopology | undefined;
+    // Native tunnels (tnl_push) need an underlay bridge holding the endpoint address, a route and
+    // neighbours (../shared/ovs-lab/README.md); made once per ovs-vswitchd and kept across rounds.
+    let underlay = false;
+    let native = false;
+    const ensureUnderlay = () => {
+      if (underlay) return;
+      sb.must("ovs-vsctl", [
+        "--timeout=10",
+        "add-br",
+        UNDERLAY,
+        "--",
+        "set",
+        "bridge",
+        UNDERLAY,
+        "datapath_type=dummy",
+        "other-config:hwaddr=52:54:00:5a:00:01",
+        "--",
+        "add-port",
+        UNDERLAY,
+        "ethu",
+        "--",
+        "set",
+        "interface",
+        "ethu",
+        "type=dummy",
+        "ofport_request=1",
+      ]);
+      sb.must("ovs-ofctl", ["add-flow", UNDERLAY, "actions=NORMAL"]);
+      sb.must("ovs-appctl", ["netdev-dummy/ip4addr", UNDERLAY, "10.1.0.1/16"]);
+      sb.must("ovs-appctl", ["ovs/route/add", "10.1.0.0/16", UNDERLAY]);
+      for (let i = 2; i <= 7; i++)
+        sb.must("ovs-appctl", ["tnl/arp/set", UNDERLAY, `10.1.0.${i}`, `52:54:00:5b:00:0${i}`]);
+      underlay = true;
+    };
     const createTopology = (t: GenTopology) => {
       sb.must("ovs-vsctl", vsctlArgs(t));
-      // Kernel-style tunnel actions (set(tunnel(...)),PORT), as on a Linux host: one datapath, all bridges.
-      sb.must("ovs-appctl", ["dpif/set-dp-features", t.bridges[0].name, "tnl_push_pop", "false"]);
+      if (native) ensureUnderlay();
+      // Kernel-style tunnel actions (set(tunnel(...)),PORT) as on a Linux host, or native ones
+      // (tnl_push) as on a userspace host: a feature of the one datapath all bridges share.
+      const push = native ? "true" : "false";
+      sb.must("ovs-appctl", ["dpif/set-dp-features", t.bridges[0].name, "tnl_push_pop", push]);
     };
     const install = (t: GenTopology, tables: GenTables) => {
       for (const b of t.bridges) {
@@ -192,9 +236,12 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
       if (topo)
         sb.must("ovs-vsctl", ["--timeout=10", ...topo.bridges.flatMap((b) => ["--", "del-br", b.name])]);
       topo = genTopology(r);
+      native = rp.chance(NATIVE_SHARE);
+      if (native) nativeRounds++;
       createTopology(topo);
       for (let tr = 0; tr < TABLES_PER_ROUND; tr++) {
         const tables = genTables(r, topo);
+        if (rp.chance(CHAIN_SHARE)) addStatefulChain(rp, topo, tables);
         install(topo, tables);
         const all = topo.bridges.flatMap((b) =>
           (tables.flows.get(b.name) ?? []).map((l) => `${b.name}: ${l}`),
@@ -203,13 +250,10 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
         for (const b of topo.bridges) sb.must("ovs-appctl", ["fdb/flush", b.name]);
         const hostDir = join(work, `host-${round}-${tr}`);
         mkdirSync(hostDir, { recursive: true });
-        sb.dumpHost(
-          hostDir,
-          "live",
-          topo.bridges.map((b) => b.name),
-        );
+        sb.dumpHost(hostDir, "live", [...topo.bridges.map((b) => b.name), ...(underlay ? [UNDERLAY] : [])]);
         const [host] = await loadHosts(hostDir);
-        const [sw] = switchesOf([host]);
+        const style = { tunnels: native ? ("native" as const) : ("kernel" as const) };
+        const [sw] = switchesOf([host], style);
         // The datapath keeps tunnel metadata set once for every later tunnel output, whatever the order.
         const tunnelPorts = new Set(
           [...sw.bridges.values()].flatMap((b) =>
@@ -229,7 +273,7 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
           if (withPacket) {
             for (const b of topo.bridges) sb.must("ovs-appctl", ["fdb/flush", b.name]);
             if (usesLearn && p > PACKETS_PER_TABLES) install(topo, tables);
-            [sim] = switchesOf([host]);
+            [sim] = switchesOf([host], style);
           }
           const args = [
             "ofproto/trace",
@@ -248,6 +292,7 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
             crashes.push({ ...c, ovs: sb.logTail(), ours: "", dumps: hostDir });
             keep = true;
             sb.start();
+            underlay = false;
             createTopology(topo);
             install(topo, tables);
             continue;
@@ -295,7 +340,7 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
         (crashes.length ? `; ovs-vswitchd crashed on ${crashes.length} more` : ""),
     );
     console.log(
-      `differential: ${packetCases} of the cases traced a packet (hex); per feature the OVS traces ` +
+      `differential: ${nativeRounds} of the switches used native tunnels; ${packetCases} of the cases traced a packet (hex); per feature the OVS traces ` +
         `exercised: ${FEATURES.map(([name]) => `${name} ${featureCounts.get(name) ?? 0}`).join(", ")}; ` +
         `${mixed} mixed two or more of conntrack, conjunction, learn(), groups and native tunnels`,
     );
