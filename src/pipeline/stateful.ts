@@ -34,7 +34,8 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
   );
   const parts: string[] = [];
   if (a.commit) parts.push(a.force ? "force_commit" : "commit");
-  parts.push(`zone=${zone}`);
+  // OVS's odp printer leaves zone 0 out, and prints a bare `ct` when nothing else is set.
+  if (zone !== 0) parts.push(`zone=${zone}`);
   if (ctx.wc[K.ctMark]) {
     const m = ctx.wc[K.ctMark];
     parts.push(`mark=0x${(ctx.flow[K.ctMark] & m).toString(16)}/0x${m.toString(16)}`);
@@ -45,7 +46,7 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
     parts.push(`label=0x${v.toString(16)}/0x${labelMask.toString(16)}`);
   }
   if (a.nat) parts.push(natText(a.nat));
-  ctx.odp.push(`ct(${parts.join(",")})`);
+  ctx.odp.push(parts.length > 0 ? `ct(${parts.join(",")})` : "ct");
   ctx.wc[K.ctMark] = markBefore;
   if (a.table !== undefined) {
     ctx.conntracked = true;

@@ -215,7 +215,17 @@ export function traceSteps(r: TraceResult): TraceStep[] {
 
 // ---- Input: BR_FLOW and packets ----
 
-export type FlowInputResult = { ok: true; flow: FlowKey } | { ok: false; column: number; message: string };
+export type FlowInputResult =
+  | { ok: true; flow: FlowKey }
+  /** `notModelled`: the flow is one OVS takes, of a feature ovspath does not model (named). */
+  | { ok: false; column: number; message: string; notModelled?: string };
+
+/** Flow fields of features ovspath does not model, as OVS's own `Flow:` line prints them. */
+const NOT_MODELLED_FIELDS: Array<[RegExp, string]> = [
+  [/(?:^|,)(?:nsh_[a-z0-9_]+=|packet_type=\(1,0x894f\)|dl_type=0x894f)/, "NSH"],
+  [/(?:^|,)tun_gtpu_(?:flags|msgtype)=(?!0(?:,|$))/, "GTP-U tunnel metadata"],
+  [/(?:^|,)packet_type=\((?!0,)/, "packet types other than Ethernet"],
+];
 
 /** The prerequisite ofproto/trace checks when a field is set: tp_src/tp_dst are TCP's (tcp_src). */
 function tracePrereqOk(flow: FlowKey, f: FieldDef, name: string): boolean {
@@ -228,13 +238,17 @@ function tracePrereqOk(flow: FlowKey, f: FieldDef, name: string): boolean {
 
 /**
  * A flow as OVS's own `Flow:` line prints it, in the match syntax: `ct_state=est|trk` (flag names, as
- * ofproto/trace also takes them) becomes its number. Other text is left as it is.
+ * ofproto/trace also takes them) becomes its number, and the GTP-U fields at their zero defaults
+ * (`tun_gtpu_flags=0`, printed with every tunnel) are dropped. Other text is left as it is.
  */
 function asMatchSyntax(text: string): string {
-  return text.replace(/(^|,)ct_state=([a-z|]+)(?=,|$)/g, (whole, sep: string, flags: string) => {
-    const v = ctStateValue(flags);
-    return typeof v === "number" ? `${sep}ct_state=0x${v.toString(16)}` : whole;
-  });
+  return text
+    .replace(/(^|,)(?:tun_gtpu_flags|tun_gtpu_msgtype)=0(?=,|$)/g, "")
+    .replace(/^,/, "")
+    .replace(/(^|,)ct_state=([a-z|]+)(?=,|$)/g, (whole, sep: string, flags: string) => {
+      const v = ctStateValue(flags);
+      return typeof v === "number" ? `${sep}ct_state=0x${v.toString(16)}` : whole;
+    });
 }
 
 /**
@@ -245,6 +259,16 @@ export function parseTraceFlow(
   text: string,
   resolvePort: (name: string) => number | undefined,
 ): FlowInputResult {
+  for (const [re, feature] of NOT_MODELLED_FIELDS) {
+    const m = re.exec(text);
+    if (m)
+      return {
+        ok: false,
+        column: m.index + (m[0].startsWith(",") ? 2 : 1),
+        message: `not modelled by ovspath: ${feature}`,
+        notModelled: feature,
+      };
+  }
   const parsed = parseMatch(asMatchSyntax(text));
   if (!parsed.ok) return { ok: false, column: parsed.error.column, message: parsed.error.message };
   const m = parsed.value;

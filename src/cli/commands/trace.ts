@@ -13,8 +13,9 @@ import {
   trace,
   traceSteps,
 } from "../../pipeline/index.js";
-import { escapeKeepingLayout } from "../../util/escape.js";
-import { EXIT, out, UsageError } from "../io.js";
+import { notModelled } from "../../pipeline/not-modelled.js";
+import { escapeKeepingLayout, escapeText } from "../../util/escape.js";
+import { EXIT, err, out, UsageError } from "../io.js";
 import { loadInputs, toJson } from "./hosts.js";
 
 function pickHost(switches: SimHost[], bridge: string, wanted?: string): SimHost {
@@ -106,6 +107,12 @@ export function registerTrace(program: Command): void {
       const br = sw.bridges.get(bridge);
       const resolve = (name: string) => br?.byName.get(name)?.ofport;
       const parsed = parseTraceFlow(flowText, resolve);
+      if (!parsed.ok && parsed.notModelled !== undefined) {
+        // A flow OVS takes, of a feature ovspath cannot trace: said by name, exit 1 (not a usage error).
+        err(`ovspath: ${escapeText(flowText)}: ${parsed.message} (column ${parsed.column})`);
+        process.exitCode = EXIT.failure;
+        return;
+      }
       if (!parsed.ok)
         throw new UsageError(
           `Bad openflow flow syntax: ${flowText}: ${parsed.message} (column ${parsed.column})`,
@@ -124,12 +131,19 @@ export function registerTrace(program: Command): void {
         return v;
       });
       const result = trace({ host: sw, bridge, flow, withPacket: packet !== undefined, ctNext });
-      if (opts.json) out(toJson(traceJson(result)));
+      const name = (n: number) => (n === OFPP.local ? "LOCAL" : String(n));
+      const text = formatTrace(result, name);
+      const host = hosts.find((h) => h.name === sw.name);
+      const missing = host ? notModelled(host, sw, result, text) : [];
+      if (opts.json) out(toJson({ ...(traceJson(result) as object), notModelled: missing }));
       else {
-        const name = (n: number) => (n === OFPP.local ? "LOCAL" : String(n));
-        out(escapeKeepingLayout(formatTrace(result, name)).replace(/\n$/, ""));
+        out(escapeKeepingLayout(text).replace(/\n$/, ""));
+        if (missing.length > 0)
+          out(`\nNot modelled by ovspath: ${escapeText(missing.join(", "))}: OVS's answer may differ.`);
       }
       process.exitCode =
-        result.verdict === "output" || result.verdict === "controller" ? EXIT.ok : EXIT.failure;
+        missing.length === 0 && (result.verdict === "output" || result.verdict === "controller")
+          ? EXIT.ok
+          : EXIT.failure;
     });
 }
