@@ -69,6 +69,13 @@ export function notModelled(host: Host, sim: SimHost, result: TraceResult, trace
     if (text(options.get("remote_ip")).includes(":")) out.add("IPv6 tunnels");
     for (const [key, what] of Object.entries(TUNNEL_OPTIONS)) if (options.has(key)) out.add(what);
   }
+  // A flow dump with lines ovspath could not read (ovs-ofctl's own "decode error" for an action it
+  // cannot print): the flows the trace needed may be among them.
+  for (const b of bridges) {
+    const file = sim.bridges.get(b)?.flowFile;
+    if (file && host.diagnostics.some((d) => d.severity === "error" && d.file === file))
+      out.add(`flows of ${b} its dump could not show (see the dump's diagnostics)`);
+  }
   // What the translation itself reported it does not model.
   for (const m of traceText.matchAll(
     />> (?:action "([a-z_]+)[^"]*" is|(.+?) (?:is|are)) not modelled by ovspath/g,

@@ -4,7 +4,7 @@
  */
 
 import type { FlowEntry } from "../dumps/flows.js";
-import type { ActionOf } from "../model/actions/index.js";
+import type { Action, ActionOf } from "../model/actions/index.js";
 import { formatActions } from "../model/actions/index.js";
 import { fieldNamed, readField } from "../model/fields.js";
 import { copyFlowKey, K } from "../model/layout.js";
@@ -93,7 +93,7 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
     const node = ctx.report("bucket", `bucket ${bucketId(i)}`);
     const old = ctx.trace;
     ctx.trace = node.subs;
-    cloneActions(ctx, g.buckets[i].actions, last);
+    cloneActions(ctx, bucketAsActionSet(g.buckets[i].actions), last);
     ctx.trace = old;
   };
   if (g.type === "all" || g.type === "indirect") {
@@ -115,6 +115,63 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
   }
   ctx.report("detail", `using bucket ${bucketId(chosen)}`);
   run(chosen, isLast);
+}
+
+type BucketAction = ActionOf<Action["type"]>;
+
+/** Kept once (the last one), in this order, as ofpacts_execute_action_set copies them. */
+const SET_LAST_FIRST: readonly Action["type"][] = [
+  "stripVlan",
+  "popMpls",
+  "pushMpls",
+  "pushVlan",
+  "decTtl",
+  "decMplsTtl",
+];
+/** Kept all, in their order (ofpact_is_set_or_move_action). */
+const SET_OR_MOVE = new Set<Action["type"]>([
+  "setField",
+  "load",
+  "move",
+  "setVlanVid",
+  "setVlanPcp",
+  "setEthSrc",
+  "setEthDst",
+  "setIpv4Src",
+  "setIpv4Dst",
+  "setIpDscp",
+  "setIpEcn",
+  "setIpTtl",
+  "setL4Src",
+  "setL4Dst",
+  "setTunnel",
+  "setMplsLabel",
+  "setMplsTc",
+  "setMplsTtl",
+]);
+/** The first of these present (its last instance) ends the set; with none, the bucket does nothing. */
+const SET_TERMINAL: readonly Action["type"][] = ["group", "output", "resubmit", "ct"];
+
+/**
+ * xlate_group_bucket runs a bucket's actions as an action set (ofpacts_execute_action_set): pops and
+ * pushes first, then every field change in order, the queue, and one group or output last, whatever
+ * order the bucket lists them in (`output:10,set_field:…->ip_src` changes the field before output).
+ */
+function bucketAsActionSet(actions: readonly BucketAction[]): BucketAction[] {
+  const last = (type: Action["type"]) => actions.findLast((a) => a.type === type);
+  const out: BucketAction[] = [];
+  for (const type of SET_LAST_FIRST) {
+    const a = last(type);
+    if (a) out.push(a);
+  }
+  out.push(...actions.filter((a) => SET_OR_MOVE.has(a.type)));
+  const queue = last("setQueue");
+  if (queue) out.push(queue);
+  for (const type of SET_TERMINAL) {
+    const a = last(type);
+    if (a) return [...out, a];
+  }
+  return [];
 }
 
 /**

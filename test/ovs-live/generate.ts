@@ -76,6 +76,9 @@ export interface GenPacket {
   ctNext: string[];
 }
 
+/** The cookie of every flow learn() adds: a trace given a packet learns, and these are removed after. */
+export const LEARNED_COOKIE = "0x5ea";
+
 const MACS = [
   "00:00:00:00:00:01",
   "00:00:00:00:00:02",
@@ -311,7 +314,7 @@ function genControl(c: Ctx): string {
       () => `resubmit(,${later})`,
       () => `resubmit(${r.pick(c.bridge.ports).ofport},${later})`,
       () =>
-        `learn(table=${later},priority=${r.int(1, 5)},hard_timeout=60,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])`,
+        `learn(table=${later},priority=${r.int(1, 5)},hard_timeout=60,cookie=${LEARNED_COOKIE},NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])`,
     );
     if (isIp(c.proto))
       choices.push(() => {
@@ -470,7 +473,7 @@ export function addStatefulChain(r: Rng, t: GenTopology, tables: GenTables): voi
   const chain = [
     `table=0,priority=${p},ip,ct_state=-trk,actions=ct(table=1,zone=${zone}${r.chance(0.3) ? ",nat" : ""})`,
     `table=1,priority=${p},ip,ct_state=+trk+new,actions=ct(commit,zone=${zone}),` +
-      `learn(table=${last},priority=${r.int(1, 5)},hard_timeout=60,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[]),${exit()}`,
+      `learn(table=${last},priority=${r.int(1, 5)},hard_timeout=60,cookie=${LEARNED_COOKIE},NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[]),${exit()}`,
     `table=1,priority=${p},ip,ct_state=+trk+est,nw_src=${r.pick(IPS)},actions=conjunction(${id},1/2)`,
     `table=1,priority=${p},ip,ct_state=+trk+est,nw_dst=${r.pick(CIDRS)},actions=conjunction(${id},2/2)`,
     `table=1,priority=${p},conj_id=${id},ip,actions=${exit()}`,
