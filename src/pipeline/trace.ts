@@ -223,7 +223,7 @@ export type FlowInputResult =
 /** Flow fields of features ovspath does not model, as OVS's own `Flow:` line prints them. */
 const NOT_MODELLED_FIELDS: Array<[RegExp, string]> = [
   [/(?:^|,)(?:nsh_[a-z0-9_]+=|packet_type=\(1,0x894f\)|dl_type=0x894f)/, "NSH"],
-  [/(?:^|,)tun_gtpu_(?:flags|msgtype)=(?!0(?:,|$))/, "GTP-U tunnel metadata"],
+  [/(?:^|,)(?:tun_)?gtpu_(?:flags|msgtype)=(?!0(?:,|$))/, "GTP-U tunnel metadata"],
   [/(?:^|,)packet_type=\((?!0,)/, "packet types other than Ethernet"],
 ];
 
@@ -238,12 +238,14 @@ function tracePrereqOk(flow: FlowKey, f: FieldDef, name: string): boolean {
 
 /**
  * A flow as OVS's own `Flow:` line prints it, in the match syntax: `ct_state=est|trk` (flag names, as
- * ofproto/trace also takes them) becomes its number, and the GTP-U fields at their zero defaults
- * (`tun_gtpu_flags=0`, printed with every tunnel) are dropped. Other text is left as it is.
+ * ofproto/trace also takes them) becomes its number; the GTP-U fields at their zero defaults
+ * (`gtpu_flags=0`, printed with every tunnel) and an Ethernet `packet_type=(0,0)` are dropped (OVS's
+ * own parser refuses them back). Other text is left as it is.
  */
 function asMatchSyntax(text: string): string {
   return text
-    .replace(/(^|,)(?:tun_gtpu_flags|tun_gtpu_msgtype)=0(?=,|$)/g, "")
+    .replace(/(^|,)(?:tun_)?(?:gtpu_flags|gtpu_msgtype)=0(?=,|$)/g, "")
+    .replace(/(^|,)packet_type=\(0,0(?:x0+)?\)(?=,|$)/g, "")
     .replace(/^,/, "")
     .replace(/(^|,)ct_state=([a-z|]+)(?=,|$)/g, (whole, sep: string, flags: string) => {
       const v = ctStateValue(flags);

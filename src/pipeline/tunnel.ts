@@ -27,7 +27,10 @@ function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunn
   const t = port.tunnel;
   if (!t) return undefined;
   const f = ctx.flow;
-  if (t.remote?.includes(":")) ctx.report("warn", "IPv6 tunnels are not modelled by ovspath");
+  const ipv6Remote =
+    t.remote?.includes(":") ||
+    (t.remote === "flow" && ctx.flow.subarray(K.tunIpv6Dst, K.tunIpv6Dst + 4).some((w) => w !== 0));
+  if (ipv6Remote) ctx.report("warn", "IPv6 tunnels are not modelled by ovspath");
   const outKey = t.outKey ?? t.key;
   if (outKey !== undefined && outKey !== "flow") writeField(f, TUN_ID, BigInt(outKey));
   if (t.remote && t.remote !== "flow") f[K.tunDst] = ipv4ToNumber(t.remote) ?? 0;

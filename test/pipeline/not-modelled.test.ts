@@ -42,9 +42,9 @@ describe("flows naming a feature ovspath does not model", () => {
     if (!r.ok) expect([r.notModelled, r.message]).toEqual([feature, `not modelled by ovspath: ${feature}`]);
   });
 
-  it("takes OVS's Flow: line with the GTP-U fields at zero and ct_state flag names", () => {
+  it("takes OVS's Flow: line: Ethernet packet_type, GTP-U fields at zero, ct_state flag names", () => {
     const r = parseTraceFlow(
-      "tcp,tun_src=1.1.1.1,tun_dst=1.2.3.4,tun_ipv6_src=::,tun_gtpu_flags=0,tun_gtpu_msgtype=0,in_port=1,ct_state=est|trk",
+      "packet_type=(0,0),tcp,tun_src=1.1.1.1,tun_dst=1.2.3.4,tun_ipv6_src=::,tun_gbp_id=0,tun_erspan_ver=0,gtpu_flags=0,tun_gtpu_msgtype=0,in_port=1,ct_state=est|trk",
       () => undefined,
     );
     expect(r.ok, r.ok ? "" : r.message).toBe(true);

@@ -56,8 +56,6 @@ const KNOWN_DEVIATIONS = new Set<string>([
   "ofproto-dpif--fragment-handling-trace/005.txt",
   "ofproto-dpif--fragment-handling-trace/006.txt",
   "ofproto-dpif--fragment-handling-trace/008.txt",
-  "tunnel-push-pop-ipv6--action--s5/001.txt",
-  "tunnel-push-pop-ipv6--action--s6/001.txt",
 ]);
 
 type Outcome = { kind: "agree" } | { kind: "named"; features: string[] } | { kind: "differs"; why: string };
