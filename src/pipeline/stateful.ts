@@ -13,7 +13,7 @@ import { conjunctionsOf, Table } from "./classifier.js";
 import { commitActions } from "./commit.js";
 import type { RecircRequest, XlateContext } from "./context.js";
 import { hashL4, readSubfield, writeSubfield } from "./execute.js";
-import { clearConntrack, cloneActions, doActions } from "./xlate.js";
+import { ACTION_SET_ORDER, clearConntrack, cloneActions, doActions } from "./xlate.js";
 
 /** compose_conntrack_action: exec actions first, then the ct() datapath action, then recirculation. */
 export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean): void {
@@ -119,36 +119,23 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
 
 type BucketAction = ActionOf<Action["type"]>;
 
-/** Kept once (the last one), in this order, as ofpacts_execute_action_set copies them. */
-const SET_LAST_FIRST: readonly Action["type"][] = [
-  "stripVlan",
-  "popMpls",
-  "pushMpls",
-  "pushVlan",
-  "decTtl",
-  "decMplsTtl",
-];
-/** Kept all, in their order (ofpact_is_set_or_move_action). */
-const SET_OR_MOVE = new Set<Action["type"]>([
-  "setField",
-  "load",
-  "move",
-  "setVlanVid",
-  "setVlanPcp",
-  "setEthSrc",
-  "setEthDst",
-  "setIpv4Src",
-  "setIpv4Dst",
-  "setIpDscp",
-  "setIpEcn",
-  "setIpTtl",
-  "setL4Src",
-  "setL4Dst",
-  "setTunnel",
-  "setMplsLabel",
-  "setMplsTc",
-  "setMplsTtl",
-]);
+/**
+ * The action set's classes, from xlate's order: kept once (the last one) in this order, then every
+ * set or move (ofpact_is_set_or_move_action) in the bucket's order. Built on first use: xlate.ts and
+ * this module import each other.
+ */
+let classes: { lastFirst: readonly Action["type"][]; setOrMove: ReadonlySet<Action["type"]> } | undefined;
+function actionSetClasses() {
+  if (!classes) {
+    const first = ACTION_SET_ORDER.indexOf("setField");
+    const sets = ACTION_SET_ORDER.slice(first, ACTION_SET_ORDER.indexOf("setTunnel") + 1);
+    classes = {
+      lastFirst: ACTION_SET_ORDER.slice(0, first),
+      setOrMove: new Set<Action["type"]>([...sets, "setMplsLabel", "setMplsTc", "setMplsTtl"]),
+    };
+  }
+  return classes;
+}
 /** The first of these present (its last instance) ends the set; with none, the bucket does nothing. */
 const SET_TERMINAL: readonly Action["type"][] = ["group", "output", "resubmit", "ct"];
 
@@ -159,12 +146,13 @@ const SET_TERMINAL: readonly Action["type"][] = ["group", "output", "resubmit", 
  */
 function bucketAsActionSet(actions: readonly BucketAction[]): BucketAction[] {
   const last = (type: Action["type"]) => actions.findLast((a) => a.type === type);
+  const { lastFirst, setOrMove } = actionSetClasses();
   const out: BucketAction[] = [];
-  for (const type of SET_LAST_FIRST) {
+  for (const type of lastFirst) {
     const a = last(type);
     if (a) out.push(a);
   }
-  out.push(...actions.filter((a) => SET_OR_MOVE.has(a.type)));
+  out.push(...actions.filter((a) => setOrMove.has(a.type)));
   const queue = last("setQueue");
   if (queue) out.push(queue);
   for (const type of SET_TERMINAL) {

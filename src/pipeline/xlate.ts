@@ -247,7 +247,7 @@ export function runActionSet(ctx: XlateContext): void {
   ctx.trace = old;
 }
 
-const ACTION_SET_ORDER: readonly Action["type"][] = [
+export const ACTION_SET_ORDER: readonly Action["type"][] = [
   "stripVlan",
   "popMpls",
   "pushMpls",
