@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { decodeFrame, formatLayerTree } from "../../src/decode/index.js";
 import { sourceRouteDestination } from "../../src/decode/ipv4-options.js";
 
 const opts = (...b: number[]) => Uint8Array.from(b);
@@ -20,5 +21,21 @@ describe("the final destination of an IPv4 source route option", () => {
     { name: "length below 2", bytes: opts(68, 1, 0, 0), want: undefined },
   ])("$name", ({ bytes, want }) => {
     expect(sourceRouteDestination(bytes, 0, bytes.length)).toBe(want);
+  });
+});
+
+describe("a source-routed IPv4 packet as decoded", () => {
+  const hex = (s: string) =>
+    Uint8Array.from(s.replace(/\s+/g, "").match(/../g) ?? [], (b) => Number.parseInt(b, 16));
+  // Loose source route through 1.2.3.4 to 5.6.7.8; the header's destination is 13.14.15.16.
+  const frame = hex(
+    "525400000002 525400000001 0800 4800 0020 0001 0000 4006 0000 090a0b0c 0d0e0f10 830b04 01020304 05060708 00",
+  );
+
+  it("keeps tshark's dst, the header's in detail, and -V says which is which", () => {
+    const d = decodeFrame(frame, 1);
+    expect(d.layers[1].fields.dst).toBe("5.6.7.8");
+    expect(d.layers[1].detail?.headerDst).toBe("13.14.15.16");
+    expect(formatLayerTree(d).join("\n")).toMatch(/note: dst 5\.6\.7\.8 is the source route's last hop/);
   });
 });
