@@ -1,7 +1,7 @@
 /**
  * What a trace went through that ovspath does not model, by name. OVS's answer may then differ from
  * ovspath's, so the trace must say so (and the CLI exit 1) rather than print a different answer
- * silently. Read from the host's OVSDB records (mirrors, STP/RSTP, tunnel kinds and options) for the
+ * silently. Read from the host's OVSDB records (STP/RSTP, bonds, tunnel kinds and options) for the
  * bridges and ports the trace touched, and from the actions the translation reported it ignored.
  */
 import type { Host } from "../dumps/host/load.js";
@@ -38,8 +38,6 @@ const EXECUTED: Array<[RegExp, string]> = [
 ];
 
 const text = (v: OvsdbValue | undefined): string => (v === undefined ? "" : String(v));
-const isSet = (v: OvsdbValue | undefined): boolean =>
-  v !== undefined && !(Array.isArray(v) && v.length === 0) && !(v instanceof Map && v.size === 0);
 
 function records(host: Host, table: string) {
   return host.dumps.vsctlList.filter((l) => l.table === table).flatMap((l) => l.value);
@@ -51,7 +49,6 @@ export function notModelled(host: Host, sim: SimHost, result: TraceResult, trace
   const bridges = new Set([result.bridge, ...traceSteps(result).map((s) => s.bridge)]);
   for (const r of records(host, "bridge")) {
     if (!bridges.has(text(r.columns.get("name")))) continue;
-    if (isSet(r.columns.get("mirrors"))) out.add("port mirroring");
     if (text(r.columns.get("stp_enable")) === "true") out.add("STP port states");
     if (text(r.columns.get("rstp_enable")) === "true") out.add("RSTP port states");
   }

@@ -16,6 +16,7 @@ import { ctStateValue } from "./ct-state.js";
 import { prereqsOk } from "./execute.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { type NatSimulation, simulateNat } from "./nat-sim.js";
+import { mirrorAt } from "./normal.js";
 import type { SimHost } from "./switch.js";
 import { printTrace, report, stepsOf, type TraceNode, type TraceStep } from "./trace-tree.js";
 import { runActionSet, xlateTable } from "./xlate.js";
@@ -96,6 +97,8 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     report(t.subs, "thaw", `Resuming from table ${table}`);
   }
   ctx.tableId = table;
+  // mirror_ingress_packet: before the actions (a resumed pass was mirrored when it first came in).
+  if (!thaw) mirrorAt(ctx, bridge.ports.get(ctx.flow[K.inPort]), "src");
   xlateTable(ctx, ctx.flow[K.inPort], table, true, undefined, false, true);
   if (!ctx.error) runActionSet(ctx);
   // xlate_optimize_odp_actions: a trailing clone() is unwrapped (nothing follows it to protect).

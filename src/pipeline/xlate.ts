@@ -14,7 +14,8 @@ import { commitActions } from "./commit.js";
 import { MAX_DEPTH, MAX_RESUBMITS, type OutputRecord, type XlateContext } from "./context.js";
 import { EXECUTORS } from "./execute.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
-import { xlateNormal } from "./normal.js";
+import { mirrorSnaplen } from "./mirror.js";
+import { mirrorAt, xlateNormal } from "./normal.js";
 import { odpBytes } from "./odp-size.js";
 import type { SimPort } from "./switch.js";
 import { patchPeer } from "./switch.js";
@@ -358,11 +359,15 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
   } else {
     commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
     const pop = ctx.host.tunnelStyle === "native" ? terminateNativeTunnel(ctx, port) : undefined;
+    // A mirror's snaplen truncates the mirror copy only: trunc() applies to the next output.
+    const snaplen = mirrorSnaplen(ctx);
+    if (snaplen > 0) ctx.odp.push(`trunc(${snaplen})`);
     ctx.odp.push(pop !== undefined ? `tnl_pop(${pop})` : String(port.dpPort ?? ofport));
     recordOutput(ctx, port);
   }
   ctx.flow.set(saved);
   releaseKey(saved);
+  mirrorAt(ctx, port, "dst");
 }
 
 export function recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRecord["tunnel"]): void {
