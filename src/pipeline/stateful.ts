@@ -5,15 +5,15 @@
 
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action, ActionOf } from "../model/actions/index.js";
-import { formatActions } from "../model/actions/index.js";
-import { fieldNamed, readField } from "../model/fields.js";
+import { ACTIONS, formatActions } from "../model/actions/index.js";
+import { readSubfield, writeSubfield } from "../model/field-access.js";
+import { FIELD, readField } from "../model/fields.js";
 import { copyFlowKey, K } from "../model/layout.js";
 import { compileMatch, formatMatch, type Match } from "../model/match.js";
 import { conjunctionsOf, Table } from "./classifier.js";
 import { commitActions } from "./commit.js";
 import type { RecircRequest, XlateContext } from "./context.js";
-import { hashL4, readSubfield, writeSubfield } from "./execute.js";
-import { ACTION_SET_ORDER, clearConntrack, cloneActions, doActions } from "./xlate.js";
+import { hashL4 } from "./flow-hash.js";
 
 /** compose_conntrack_action: exec actions first, then the ct() datapath action, then recirculation. */
 export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean): void {
@@ -24,7 +24,7 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
   ctx.wc[K.ctMark] = 0;
   ctx.wc.fill(0, K.ctLabel, K.ctLabel + 4);
   // OVS keeps nat among ct's nested actions, so the trace lists it there (and `drop` only when empty).
-  doActions(ctx, a.nat ? [a.nat, ...a.exec] : a.exec, isLast);
+  ctx.xlate.doActions(ctx, a.nat ? [a.nat, ...a.exec] : a.exec, isLast);
   const answer = ctx.conntrack?.execute(
     zone,
     ctx.flow,
@@ -65,11 +65,11 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
       `A clone of the packet is forked to recirculate. The forked pipeline will be resumed at table ${a.table}.`,
     );
   }
-  clearConntrack(ctx);
+  ctx.clearConntrack();
   ctx.report("detail", "Sets the packet to an untracked state, and clears all the conntrack fields.");
 }
 
-const labelField = fieldNamed("ct_label");
+const labelField = FIELD.ct_label;
 
 function natText(n: ActionOf<"nat">): string {
   if (!n.kind) return "nat";
@@ -93,7 +93,7 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
     const node = ctx.report("bucket", `bucket ${bucketId(i)}`);
     const old = ctx.trace;
     ctx.trace = node.subs;
-    cloneActions(ctx, bucketAsActionSet(g.buckets[i].actions), last);
+    ctx.xlate.cloneActions(ctx, bucketAsActionSet(g.buckets[i].actions), last);
     ctx.trace = old;
   };
   if (g.type === "all" || g.type === "indirect") {
@@ -119,23 +119,8 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
 
 type BucketAction = ActionOf<Action["type"]>;
 
-/**
- * The action set's classes, from xlate's order: kept once (the last one) in this order, then every
- * set or move (ofpact_is_set_or_move_action) in the bucket's order. Built on first use: xlate.ts and
- * this module import each other.
- */
-let classes: { lastFirst: readonly Action["type"][]; setOrMove: ReadonlySet<Action["type"]> } | undefined;
-function actionSetClasses() {
-  if (!classes) {
-    const first = ACTION_SET_ORDER.indexOf("setField");
-    const sets = ACTION_SET_ORDER.slice(first, ACTION_SET_ORDER.indexOf("setTunnel") + 1);
-    classes = {
-      lastFirst: ACTION_SET_ORDER.slice(0, first),
-      setOrMove: new Set<Action["type"]>([...sets, "setMplsLabel", "setMplsTc", "setMplsTtl"]),
-    };
-  }
-  return classes;
-}
+/** OVS's set-or-move actions the action table places last (MPLS field sets). */
+const MPLS_SETS = new Set<Action["type"]>(["setMplsLabel", "setMplsTc", "setMplsTtl"]);
 /** The first of these present (its last instance) ends the set; with none, the bucket does nothing. */
 const SET_TERMINAL: readonly Action["type"][] = ["group", "output", "resubmit", "ct"];
 
@@ -145,18 +130,20 @@ const SET_TERMINAL: readonly Action["type"][] = ["group", "output", "resubmit", 
  * order the bucket lists them in (`output:10,set_field:…->ip_src` changes the field before output).
  */
 function bucketAsActionSet(actions: readonly BucketAction[]): BucketAction[] {
-  const last = (type: Action["type"]) => actions.findLast((a) => a.type === type);
-  const { lastFirst, setOrMove } = actionSetClasses();
+  const order = (a: BucketAction) => ACTIONS[a.type].actionSetOrder;
+  const firstSet = ACTIONS.setField.actionSetOrder;
+  const lastSet = ACTIONS.setTunnel.actionSetOrder;
   const out: BucketAction[] = [];
-  for (const type of lastFirst) {
-    const a = last(type);
+  // Pops, pushes and TTL decrements (the places before the field sets): the last of each, in order.
+  for (let place = 1; place < firstSet; place++) {
+    const a = actions.findLast((x) => order(x) === place);
     if (a) out.push(a);
   }
-  out.push(...actions.filter((a) => setOrMove.has(a.type)));
-  const queue = last("setQueue");
+  out.push(...actions.filter((a) => (order(a) >= firstSet && order(a) <= lastSet) || MPLS_SETS.has(a.type)));
+  const queue = actions.findLast((a) => a.type === "setQueue");
   if (queue) out.push(queue);
   for (const type of SET_TERMINAL) {
-    const a = last(type);
+    const a = actions.findLast((x) => x.type === type);
     if (a) return [...out, a];
   }
   return [];

@@ -7,13 +7,10 @@
 import { Box, Text, useApp, useInput, useStdout } from "ink";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Host } from "../dumps/host/load.js";
-import type { CompileResult, DisplayFilter } from "../model/display-filter.js";
 import { escapeText } from "../util/escape.js";
 import { Background } from "./data/background.js";
-import type { CaptureSource } from "./data/capture-source.js";
-import type { FilterScan } from "./data/filter-scan.js";
 import { U32List } from "./data/growable.js";
-import type { ReplayRunner } from "./data/replay-runner.js";
+import type { MatchSet, TuiData } from "./data/tui-data.js";
 import { type Command, type KeyInfo, keyCommand, NO_KEY, parseMouse } from "./keys.js";
 import { layout, paneAt, usedRows } from "./layout.js";
 import { HelpBox, statusLine, titleLine } from "./panes/bars.js";
@@ -40,17 +37,7 @@ import {
   wrapLines,
 } from "./view.js";
 
-export interface TuiData {
-  /** The capture (absent: `ovspath tui HOST...` browses flows only). */
-  source?: CaptureSource;
-  hosts: readonly Host[];
-  replay?: ReplayRunner;
-  /** The title line's name for what is shown ("demo: compute1-…-rx.pcap"). */
-  title: string;
-  compileFilter(text: string): CompileResult;
-  /** Starts a background scan of the capture for a compiled filter. */
-  openScan?(filter: DisplayFilter): FilterScan | string;
-}
+export type { MatchSet, TuiData };
 
 export interface AppProps {
   data: TuiData;
@@ -61,13 +48,6 @@ export interface AppProps {
   onQuit?: () => void;
   /** Receives the background runner (tests wait for it to go idle). */
   onBackground?: (bg: Background) => void;
-}
-
-/** The frames the list shows instead of all: a filter's matches (growing while it scans) or a drop group. */
-export interface MatchSet {
-  label: string;
-  list: U32List;
-  scan?: FilterScan;
 }
 
 function useTerminalSize(fixed: AppProps["size"]): { columns: number; rows: number } {

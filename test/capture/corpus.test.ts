@@ -4,12 +4,13 @@ import { decodeFrame } from "../../src/decode/index.js";
 import {
   corpusCaptures,
   corpusCapturesWithoutGolden,
-  HAVE_SHARED,
+  NEEDS,
   SKIP_SHARED_REASON,
+  skipWithoutShared,
 } from "../support/shared.js";
 
 /** Record framing (count, lengths, timestamps) against tshark's goldens for every corpus capture. */
-describe.skipIf(!HAVE_SHARED)("capture corpus framing matches tshark", () => {
+describe.skipIf(skipWithoutShared(NEEDS.corpus))("capture corpus framing matches tshark", () => {
   const captures = corpusCaptures();
   it("has captures to check", () => {
     expect(captures.length, SKIP_SHARED_REASON).toBeGreaterThan(40);
@@ -34,7 +35,7 @@ describe.skipIf(!HAVE_SHARED)("capture corpus framing matches tshark", () => {
  * Captures tshark refuses or finds no frame in (no golden): they still read to a clean end, and a
  * frame of a link type no decoder knows says so instead of decoding to nothing.
  */
-describe.skipIf(!HAVE_SHARED)("captures without a tshark golden end cleanly", () => {
+describe.skipIf(skipWithoutShared(NEEDS.corpus))("captures without a tshark golden end cleanly", () => {
   const captures = corpusCapturesWithoutGolden();
   it("has such captures", () => expect(captures.length).toBeGreaterThanOrEqual(5));
   it.each(captures.map((c) => [c.name, c] as const))("%s", (_name, c) => {

@@ -5,31 +5,40 @@ import { loadHosts } from "../../src/dumps/host/load.js";
 import { formatTrace, parseTraceFlow, switchesOf, trace } from "../../src/pipeline/index.js";
 import { notModelled } from "../../src/pipeline/not-modelled.js";
 import { readRecordedTrace } from "../support/ovs-trace.js";
-import { SHARED } from "../support/shared.js";
+import { NEEDS, SHARED, skipWithoutShared } from "../support/shared.js";
 
 const ROOT = join(SHARED, "ovs-lab", "ovs-testsuite");
 
 /** Switches of OVS's own tests, one trace each: what ovspath must name (or nothing, where it models all). */
-describe.skipIf(!existsSync(ROOT))("features a trace touched that ovspath does not model", () => {
-  it.each([
-    { name: "ofproto-dpif--mirroring-select-all", trace: "001.txt", want: [] },
-    { name: "rstp--dummy-interface", trace: "003.txt", want: ["RSTP port states"] },
-    { name: "ofproto-dpif--allow-duplicated-frames", trace: "001.txt", want: ["bonds"] },
-    { name: "tunnel-push-pop--action--s10", trace: "001.txt", want: ["GTP-U tunnels"] },
-    { name: "tunnel-push-pop-ipv6--action--s2", trace: "001.txt", want: ["IPv6 tunnels"] },
-    { name: "ofproto-dpif--dscp", trace: "001.txt", want: ["QoS queues (set_queue)"] },
-    { name: "ofproto-dpif--resubmit", trace: "001.txt", want: [] },
-    { name: "tunnel-push-pop--action", trace: "001.txt", want: [] },
-  ])("$name/$trace: $want", async ({ name, trace: file, want }) => {
-    const [host] = await loadHosts(join(ROOT, name));
-    const [sw] = switchesOf([host]);
-    const rec = readRecordedTrace(readFileSync(join(ROOT, name, "traces", file), "utf8"));
-    const parsed = parseTraceFlow(rec.flow, (n) => sw.bridges.get(rec.bridge)?.byName.get(n)?.ofport);
-    if (!parsed.ok) throw new Error(parsed.message);
-    const result = trace({ host: sw, bridge: rec.bridge, flow: parsed.flow, withPacket: false, ctNext: [] });
-    expect(notModelled(host, sw, result, formatTrace(result))).toEqual(want);
-  });
-});
+describe.skipIf(skipWithoutShared(NEEDS.ovsTestsuite) || !existsSync(ROOT))(
+  "features a trace touched that ovspath does not model",
+  () => {
+    it.each([
+      { name: "ofproto-dpif--mirroring-select-all", trace: "001.txt", want: [] },
+      { name: "rstp--dummy-interface", trace: "003.txt", want: ["RSTP port states"] },
+      { name: "ofproto-dpif--allow-duplicated-frames", trace: "001.txt", want: ["bonds"] },
+      { name: "tunnel-push-pop--action--s10", trace: "001.txt", want: ["GTP-U tunnels"] },
+      { name: "tunnel-push-pop-ipv6--action--s2", trace: "001.txt", want: ["IPv6 tunnels"] },
+      { name: "ofproto-dpif--dscp", trace: "001.txt", want: ["QoS queues (set_queue)"] },
+      { name: "ofproto-dpif--resubmit", trace: "001.txt", want: [] },
+      { name: "tunnel-push-pop--action", trace: "001.txt", want: [] },
+    ])("$name/$trace: $want", async ({ name, trace: file, want }) => {
+      const [host] = await loadHosts(join(ROOT, name));
+      const [sw] = switchesOf([host]);
+      const rec = readRecordedTrace(readFileSync(join(ROOT, name, "traces", file), "utf8"));
+      const parsed = parseTraceFlow(rec.flow, (n) => sw.bridges.get(rec.bridge)?.byName.get(n)?.ofport);
+      if (!parsed.ok) throw new Error(parsed.message);
+      const result = trace({
+        host: sw,
+        bridge: rec.bridge,
+        flow: parsed.flow,
+        withPacket: false,
+        ctNext: [],
+      });
+      expect(notModelled(host, sw, result, formatTrace(result))).toEqual(want);
+    });
+  },
+);
 
 describe("flows naming a feature ovspath does not model", () => {
   it.each([

@@ -20,7 +20,7 @@ import {
 } from "../../src/pipeline/index.js";
 import { notModelled } from "../../src/pipeline/not-modelled.js";
 import { passOutputs, readRecordedTrace } from "../support/ovs-trace.js";
-import { HAVE_SHARED, SHARED } from "../support/shared.js";
+import { HAVE_SHARED, NEEDS, SHARED, skipWithoutShared } from "../support/shared.js";
 
 const ROOT = join(SHARED, "ovs-lab", "ovs-testsuite");
 const cases =
@@ -93,49 +93,52 @@ function outcome(host: Host, sw: SimHost, file: string): Outcome {
   return { kind: "differs", why: `OVS ${dp(rec.output).join(" | ")}\novspath ${dp(text).join(" | ")}` };
 }
 
-describe.skipIf(cases.length === 0)("OVS's own trace tests (ovs-testsuite)", () => {
-  const counts = { agree: 0, named: 0, notYet: 0, deviations: 0 };
-  const features = new Map<string, number>();
-  afterAll(() => {
-    const total = counts.agree + counts.named + counts.notYet + counts.deviations;
-    console.log(
-      `ovs-testsuite: ${counts.agree}/${total} traces agree with OVS, ${counts.named} name a feature not ` +
-        `modelled, ${counts.notYet} not modelled yet (other helpers' features), ${counts.deviations} known deviations`,
-    );
-    console.log(
-      `named: ${[...features]
-        .sort((a, b) => b[1] - a[1])
-        .map(([f, n]) => `${f} ${n}`)
-        .join(", ")}`,
-    );
-  });
-  describe.each(cases)("%s", (name) => {
-    const dir = join(ROOT, name);
-    let host: Host;
-    let sw: SimHost;
-    beforeAll(async () => {
-      [host] = await loadHosts(dir);
-      [sw] = switchesOf([host]);
+describe.skipIf(skipWithoutShared(NEEDS.ovsTestsuite) || cases.length === 0)(
+  "OVS's own trace tests (ovs-testsuite)",
+  () => {
+    const counts = { agree: 0, named: 0, notYet: 0, deviations: 0 };
+    const features = new Map<string, number>();
+    afterAll(() => {
+      const total = counts.agree + counts.named + counts.notYet + counts.deviations;
+      console.log(
+        `ovs-testsuite: ${counts.agree}/${total} traces agree with OVS, ${counts.named} name a feature not ` +
+          `modelled, ${counts.notYet} not modelled yet (other helpers' features), ${counts.deviations} known deviations`,
+      );
+      console.log(
+        `named: ${[...features]
+          .sort((a, b) => b[1] - a[1])
+          .map(([f, n]) => `${f} ${n}`)
+          .join(", ")}`,
+      );
     });
-    const files = readdirSync(join(dir, "traces"))
-      .filter((f) => /^\d+\.txt$/.test(f))
-      .sort();
-    const notYet = NOT_YET.find(([re]) => re.test(name))?.[1];
-    const key = (f: string) => `${name}/${f}`;
-    it.each(files.filter((f) => !KNOWN_DEVIATIONS.has(key(f))))("%s", (f) => {
-      const o = outcome(host, sw, join(dir, "traces", f));
-      if (o.kind === "agree") counts.agree++;
-      else if (o.kind === "named") {
-        counts.named++;
-        for (const x of o.features) features.set(x, (features.get(x) ?? 0) + 1);
-      } else if (notYet) counts.notYet++;
-      else expect.fail(`${key(f)}: a different answer, no feature named\n${o.why}`);
-    });
-    const known = files.filter((f) => KNOWN_DEVIATIONS.has(key(f)));
-    if (known.length > 0)
-      it.fails.each(known)("%s (known deviation)", (f) => {
-        counts.deviations++;
-        expect(outcome(host, sw, join(dir, "traces", f)).kind).not.toBe("differs");
+    describe.each(cases)("%s", (name) => {
+      const dir = join(ROOT, name);
+      let host: Host;
+      let sw: SimHost;
+      beforeAll(async () => {
+        [host] = await loadHosts(dir);
+        [sw] = switchesOf([host]);
       });
-  });
-});
+      const files = readdirSync(join(dir, "traces"))
+        .filter((f) => /^\d+\.txt$/.test(f))
+        .sort();
+      const notYet = NOT_YET.find(([re]) => re.test(name))?.[1];
+      const key = (f: string) => `${name}/${f}`;
+      it.each(files.filter((f) => !KNOWN_DEVIATIONS.has(key(f))))("%s", (f) => {
+        const o = outcome(host, sw, join(dir, "traces", f));
+        if (o.kind === "agree") counts.agree++;
+        else if (o.kind === "named") {
+          counts.named++;
+          for (const x of o.features) features.set(x, (features.get(x) ?? 0) + 1);
+        } else if (notYet) counts.notYet++;
+        else expect.fail(`${key(f)}: a different answer, no feature named\n${o.why}`);
+      });
+      const known = files.filter((f) => KNOWN_DEVIATIONS.has(key(f)));
+      if (known.length > 0)
+        it.fails.each(known)("%s (known deviation)", (f) => {
+          counts.deviations++;
+          expect(outcome(host, sw, join(dir, "traces", f)).kind).not.toBe("differs");
+        });
+    });
+  },
+);

@@ -2,7 +2,7 @@
 import { Box, Text } from "ink";
 import type { VerdictKind } from "../../explain/types.js";
 import { escapeText } from "../../util/escape.js";
-import type { MatchSet, TuiData } from "../app.js";
+import type { MatchSet, TuiData } from "../data/tui-data.js";
 import { HELP } from "../keys.js";
 import type { TuiState } from "../state.js";
 import { type Line, VERDICT_TONE } from "../view.js";
