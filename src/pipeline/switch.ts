@@ -18,6 +18,7 @@ import type { HostTopology, TunnelInfo } from "../topology/model.js";
 import { memoize } from "../util/memo.js";
 import { buildClassifier, type Classifier } from "./classifier.js";
 import { MacTable } from "./mac-table.js";
+import { bridgeMirrors, type SimMirror } from "./mirror-config.js";
 
 export type VlanMode = "access" | "trunk" | "native-tagged" | "native-untagged";
 
@@ -54,6 +55,8 @@ export interface SimBridge {
   macTable: MacTable;
   groups: Map<number, GroupDesc>;
   datapathType: string;
+  /** Port mirrors of the bridge (OVSDB Mirror table); absent or empty: none. */
+  mirrors?: readonly SimMirror[];
 }
 
 export interface SimHost {
@@ -188,6 +191,8 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
     datapathType: topoBridge?.datapathType ?? "system",
   };
   if (view?.flows) bridge.flowFile = view.flows.file;
+  const mirrors = bridgeMirrors(host, name);
+  if (mirrors.length > 0) bridge.mirrors = mirrors;
   const tlv = host.dumps.tlvMap.find((t) => t.bridge === name);
   if (tlv) bridge.tlvMap = tlv.value;
   return bridge;

@@ -52,6 +52,8 @@ const SOS_COMMAND_DIRS = new Set([
   "host",
   "bridge",
   "openstack_neutron",
+  "firewall_tables",
+  "conntrack",
   "ovn_central",
   "ovn_host",
 ]);
