@@ -12,7 +12,8 @@ import { formatParsedValue } from "../model/field-value.js";
 import { FIELDS, lookupField } from "../model/fields.js";
 import { formatMatch, SHORTHANDS } from "../model/match.js";
 import { traceSteps } from "../pipeline/trace.js";
-import type { FrameVerdict, VerdictKind } from "./types.js";
+import { dropsOf, hasKind } from "./branches.js";
+import type { DropExplanation, FrameVerdict, VerdictKind } from "./types.js";
 
 export interface FieldHelp {
   readonly name: string;
@@ -110,7 +111,12 @@ const one = <T extends FilterScalar>(v: T | undefined): FilterScalar[] => (v ===
 const verdictIs =
   (...kinds: VerdictKind[]): Getter<FrameCtx> =>
   (c) =>
-    c.verdict && kinds.includes(c.verdict.verdict) ? [true] : [];
+    c.verdict && hasKind(c.verdict, kinds) ? [true] : [];
+/** A field of every failed branch's explanation: a flood dropped on one host of three matches. */
+const dropsField =
+  (get: (d: DropExplanation) => FilterScalar | undefined): Getter<FrameCtx> =>
+  (c) =>
+    unique(c.verdict ? dropsOf(c.verdict).flatMap((d) => one(get(d))) : []);
 const unique = (xs: FilterScalar[]): FilterScalar[] => [...new Set(xs)];
 
 const TCP_FLAGS: ReadonlyArray<[string, number, string]> = [
@@ -311,21 +317,31 @@ const FRAME_SPECS: ReadonlyArray<FieldSpec<FrameCtx>> = [
   // The replay verdict.
   {
     name: "verdict",
-    description: "delivered, tunneled, dropped, controller, loop or no-ingress",
-    get: (c) => one(c.verdict?.verdict),
+    description: "delivered, tunneled, dropped, controller, loop or no-ingress (each branch)",
+    get: (c) => unique([...one(c.verdict?.verdict), ...(c.verdict?.branches.map((b) => b.kind) ?? [])]),
     verdict: true,
   },
-  { name: "drop", description: "the frame was dropped", get: verdictIs("dropped"), verdict: true },
-  { name: "dropped", description: "the frame was dropped", get: verdictIs("dropped"), verdict: true },
+  {
+    name: "drop",
+    description: "the frame or a branch was dropped",
+    get: verdictIs("dropped"),
+    verdict: true,
+  },
+  {
+    name: "dropped",
+    description: "the frame or a branch was dropped",
+    get: verdictIs("dropped"),
+    verdict: true,
+  },
   {
     name: "delivered",
-    description: "output to a port of a loaded host",
+    description: "output (on some branch) to a port of a loaded host",
     get: verdictIs("delivered"),
     verdict: true,
   },
   {
     name: "tunneled",
-    description: "sent into a tunnel to a host not loaded",
+    description: "sent (on some branch) into a tunnel to a host not loaded",
     get: verdictIs("tunneled"),
     verdict: true,
   },
@@ -345,13 +361,17 @@ const FRAME_SPECS: ReadonlyArray<FieldSpec<FrameCtx>> = [
   {
     name: "reason",
     description: "why it was dropped (table-miss, anti-spoofing, unknown-tunnel-id...)",
-    get: (c) => one(c.verdict?.drop?.reason),
+    get: dropsField((d) => d.reason),
     verdict: true,
   },
   {
     name: "host",
     description: "every host the frame crossed",
-    get: (c) => unique([...(c.verdict?.hops.map((h) => h.host) ?? []), ...one(c.verdict?.drop?.host)]),
+    get: (c) =>
+      unique([
+        ...(c.verdict?.hops.map((h) => h.host) ?? []),
+        ...(c.verdict ? dropsOf(c.verdict).map((d) => d.host) : []),
+      ]),
     verdict: true,
   },
   {
@@ -361,7 +381,7 @@ const FRAME_SPECS: ReadonlyArray<FieldSpec<FrameCtx>> = [
       unique([
         ...(c.verdict?.hops.flatMap((h) => one(h.bridge)) ?? []),
         ...(c.verdict?.traces.flatMap((t) => traceSteps(t).map((s) => s.bridge)) ?? []),
-        ...one(c.verdict?.drop?.bridge),
+        ...(c.verdict ? dropsOf(c.verdict).map((d) => d.bridge) : []),
       ]),
     verdict: true,
   },
@@ -371,26 +391,26 @@ const FRAME_SPECS: ReadonlyArray<FieldSpec<FrameCtx>> = [
     get: (c) =>
       unique([
         ...(c.verdict?.traces.flatMap((t) => traceSteps(t).map((s) => s.table)) ?? []),
-        ...one(c.verdict?.drop?.table),
+        ...(c.verdict ? dropsOf(c.verdict).flatMap((d) => one(d.table)) : []),
       ]),
     verdict: true,
   },
   {
     name: "drop.bridge",
     description: "the bridge where it was dropped",
-    get: (c) => one(c.verdict?.drop?.bridge),
+    get: dropsField((d) => d.bridge),
     verdict: true,
   },
   {
     name: "drop.table",
     description: "the table where it was dropped",
-    get: (c) => one(c.verdict?.drop?.table),
+    get: dropsField((d) => d.table),
     verdict: true,
   },
   {
     name: "drop.host",
     description: "the host where it was dropped",
-    get: (c) => one(c.verdict?.drop?.host),
+    get: dropsField((d) => d.host),
     verdict: true,
   },
   {

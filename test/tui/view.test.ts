@@ -78,6 +78,8 @@ describe("view", () => {
   const drop: FrameVerdict = {
     frame: 3,
     verdict: "dropped",
+    branches: [],
+    partial: false,
     summary: "dropped compute2 br-tun table 4 (unknown-tunnel-id)",
     hops: [
       { host: "compute2", bridge: "br-tun", port: "vxlan-0a00000b", kind: "tunnel-in", segment: "vxlan 100" },

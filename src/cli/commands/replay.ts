@@ -7,6 +7,7 @@ import { tunnelOf } from "../../decode/flowkey.js";
 import { decodeFrame, summarizeFrame } from "../../decode/index.js";
 import { parseFlowDump } from "../../dumps/flows.js";
 import type { Host } from "../../dumps/host/load.js";
+import { dropsOf, hasFailure } from "../../explain/branches.js";
 import { ReplayAggregate } from "../../explain/conversations.js";
 import { type CounterDelta, counterEvidence } from "../../explain/counters.js";
 import { FRAME_FIELDS, frameRecord, isFrameField } from "../../explain/filter-fields.js";
@@ -43,6 +44,10 @@ function verdictJson(v: FrameVerdict, time: string, summary: string): unknown {
     time,
     summary,
     verdict: v.verdict,
+    partial: v.partial,
+    branches: v.branches.map(({ drop: _drop, ...b }) => b),
+    drops: dropsOf(v),
+    tree: v.tree,
     result: v.summary,
     cached: v.cached,
     hops: v.hops,
@@ -168,7 +173,7 @@ export function runReplay(
       }
       reported++;
       agg.add(replayer.key, v);
-      if (v.verdict === "dropped" || v.verdict === "loop" || v.verdict === "no-ingress") failed = true;
+      if (hasFailure(v)) failed = true;
       if (writer) {
         const t = tunnelOf(data, rec.linktype);
         if (t)
@@ -195,6 +200,7 @@ export function runReplay(
       toJson({
         frames,
         verdicts: agg.verdicts,
+        partlyDropped: agg.partlyDropped,
         conversations: agg.conversations(),
         drops: agg.dropGroups(),
         ...(counters ? { counters } : {}),
