@@ -201,7 +201,7 @@ describe("ovspath replay --filter", () => {
     const bad = ovspath("replay", VM, HOSTS, "--filter", "reason == ");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(
-      /^ovspath: --filter: column 11: expected a value after "==", got the end of the expression\n {4}reason == \n {14}\^/,
+      /^ovspath: error: --filter: column 11: expected a value after "==", got the end of the expression\n {4}reason == \n {14}\^/,
     );
   });
 
