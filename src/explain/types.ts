@@ -56,6 +56,11 @@ export interface NearMiss {
   text: string;
   /** The fields that did not match: what the flow expects and what the frame has. */
   mismatches: Array<{ field: string; expected: string; actual: string }>;
+  /**
+   * The frame was never looked up in this table (a sibling tunnel table: GRE's 3 for a VXLAN drop in 4):
+   * the flow shows what another path would have done, not what nearly matched.
+   */
+  notVisited?: true;
 }
 
 export interface DropExplanation {
@@ -68,6 +73,8 @@ export interface DropExplanation {
   /** The flow that dropped it, when a flow did (its dump file:line and cookie). */
   flow?: { file: string; line: number; cookie: string; text: string };
   nearMisses: NearMiss[];
+  /** For an unknown tunnel id: the ids the dropping table does map (hex, as ovs-ofctl prints tun_id). */
+  tunnelIds?: string[];
 }
 
 /** Where one copy of the frame ended: every flood or tunnel fork is a branch of its own. */

@@ -8,6 +8,7 @@ import { formatLayerTree } from "../decode/tree.js";
 import type { DecodedFrame } from "../decode/types.js";
 import type { Host } from "../dumps/host/load.js";
 import type { DropGroup } from "../explain/conversations.js";
+import { mismatchText, nearMissTable } from "../explain/near-miss.js";
 import type { FrameVerdict, Hop, NearMiss, VerdictKind } from "../explain/types.js";
 import { formatTrace, traceSteps } from "../pipeline/index.js";
 import { flowsView } from "../present/flows-view.js";
@@ -234,8 +235,7 @@ function noVerdict(kind: VerdictKind | undefined, replaying: boolean): Line[] {
 // ---- trace ----
 
 function nearMissText(n: NearMiss): string {
-  const why = n.mismatches.map((m) => `${m.field}=${m.expected} expected, frame has ${m.field}=${m.actual}`);
-  return `${n.bridge} table ${n.table} priority ${n.priority} (${basename(n.file)}:${n.line}): ${why.join("; ")}`;
+  return `${nearMissTable(n)} priority ${n.priority} (${basename(n.file)}:${n.line}): ${mismatchText(n)}`;
 }
 
 /** The drop explanation and near misses first, then each host's ofproto/trace as OVS prints it. */
