@@ -1,7 +1,9 @@
 import type { Command } from "@commander-js/extra-typings";
 import { openCapture, recordData } from "../../capture/index.js";
-import { OFPP } from "../../model/layout.js";
+import { type TunnelInfo, tunnelOf } from "../../decode/flowkey.js";
+import { type FlowKey, K, OFPP } from "../../model/layout.js";
 import { ctStateValue } from "../../pipeline/ct-state.js";
+import { TUN_FLAG_KEY } from "../../pipeline/flow-format.js";
 import {
   flowFromPacket,
   formatTrace,
@@ -13,6 +15,8 @@ import {
   trace,
   traceSteps,
 } from "../../pipeline/index.js";
+import { hostWithLocalIp, tunnelPortFor } from "../../pipeline/ingress.js";
+import { ipText } from "../../pipeline/ip-text.js";
 import { escapeKeepingLayout } from "../../util/escape.js";
 import { EXIT, out, UsageError } from "../io.js";
 import { loadInputs, toJson } from "./hosts.js";
@@ -34,7 +38,7 @@ function pickHost(switches: SimHost[], bridge: string, wanted?: string): SimHost
   return candidates[0];
 }
 
-function frameBytes(spec: string): Uint8Array {
+function frameBytes(spec: string): { bytes: Uint8Array; linktype: number } {
   const m = /^(.*)#(\d+)$/.exec(spec);
   if (!m) throw new UsageError(`--frame takes CAPTURE#N (frame numbers start at 1), got "${spec}"`);
   const r = openCapture(m[1]);
@@ -42,12 +46,60 @@ function frameBytes(spec: string): Uint8Array {
   const want = Number(m[2]);
   try {
     for (let n = 1, rec = r.value.next(); rec; n++, rec = r.value.next()) {
-      if (n === want) return recordData(rec).slice();
+      if (n === want) return { bytes: recordData(rec).slice(), linktype: rec.linktype };
     }
   } finally {
     r.value.close();
   }
   throw new UsageError(`${m[1]}: has no frame ${want}`);
+}
+
+/** A captured tunnel frame addressed to a loaded host's tunnel endpoint: where it enters, decapsulated. */
+interface Decapsulated {
+  host: SimHost;
+  bridge: string;
+  port: string;
+  tunnel: TunnelInfo;
+  inner: Uint8Array;
+}
+
+function decapsulate(
+  switches: readonly SimHost[],
+  bytes: Uint8Array,
+  linktype: number,
+): Decapsulated | undefined {
+  const t = tunnelOf(bytes, linktype);
+  if (!t) return undefined;
+  const host = hostWithLocalIp(switches, ipText(t.dst));
+  const tp = host && tunnelPortFor(host, t.kind, ipText(t.src));
+  if (!host || !tp) return undefined;
+  return {
+    host,
+    bridge: tp.bridge.name,
+    port: tp.port.name,
+    tunnel: { ...t },
+    inner: bytes.subarray(t.innerOffset),
+  };
+}
+
+/** The inner frame's flow with the tunnel metadata the receiving port sets, as replay builds it. */
+function tunnelFlow(meta: FlowKey, d: Decapsulated, inPort: number): FlowKey {
+  const flow = flowFromPacket(meta, d.inner);
+  flow[K.tunId] = 0;
+  flow[K.tunId + 1] = d.tunnel.id;
+  flow[K.tunSrc] = d.tunnel.src;
+  flow[K.tunDst] = d.tunnel.dst;
+  flow[K.tunTos] = d.tunnel.tos;
+  flow[K.tunTtl] = d.tunnel.ttl;
+  // The receiving port says the id came from the header (VXLAN, Geneve, GRE with its key bit).
+  flow[K.tunFlags] = d.tunnel.hasKey || d.tunnel.kind !== "gre" ? TUN_FLAG_KEY : 0;
+  flow[K.inPort] = inPort;
+  return flow;
+}
+
+function decapsulatedNote(d: Decapsulated): string {
+  const t = d.tunnel;
+  return `Decapsulated: ${t.kind} ${t.id} from ${ipText(t.src)} to ${ipText(t.dst)}, entering ${d.host.name} ${d.bridge} at ${d.port} (--outer traces the outer packet)`;
 }
 
 function traceJson(r: TraceResult): unknown {
@@ -80,7 +132,11 @@ export function registerTrace(program: Command): void {
     .argument("<flow>", "as ofproto/trace takes it: in_port=NAME|N,FIELD=VALUE,... (unset fields are 0)")
     .argument("[packet]", "the packet as hex; the flow then gives only metadata (in_port, tun_*, regs)")
     .option("--host <name>", "which loaded host, when the input holds several")
-    .option("--frame <capture#n>", "take the packet from frame N of a pcap/pcapng capture")
+    .option(
+      "--frame <capture#n>",
+      "take the packet from frame N of a pcap/pcapng capture; a tunnel frame addressed to a loaded host's tunnel endpoint is decapsulated and its inner frame traced from the tunnel port, with tun_id/tun_src/tun_dst, as replay does",
+    )
+    .option("--outer", "with --frame: trace a tunnel frame's outer packet as it is, not decapsulated")
     .option(
       "--ct-next <flags>",
       "ct_state for the next conntrack recirculation (repeatable), e.g. trk,est",
@@ -99,8 +155,17 @@ export function registerTrace(program: Command): void {
         throw new UsageError("give a packet or --frame, not both");
       const hosts = await loadInputs([input], {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
-      const sw = pickHost(switches, bridge, opts.host);
-      const br = sw.bridges.get(bridge);
+      const captured = opts.frame === undefined ? undefined : frameBytes(opts.frame);
+      const decap =
+        captured && !opts.outer ? decapsulate(switches, captured.bytes, captured.linktype) : undefined;
+      if (decap && opts.host !== undefined && opts.host !== decap.host.name)
+        throw new UsageError(
+          `frame ${opts.frame} is a tunnel frame for ${decap.host.name}, not ${opts.host} (--outer traces it as it is)`,
+        );
+      // The tunnel port's bridge is where a decapsulated frame enters, whatever bridge was named.
+      const bridgeName = decap?.bridge ?? bridge;
+      const sw = decap?.host ?? pickHost(switches, bridgeName, opts.host);
+      const br = sw.bridges.get(bridgeName);
       const resolve = (name: string) => br?.byName.get(name)?.ofport;
       const parsed = parseTraceFlow(flowText, resolve);
       if (!parsed.ok)
@@ -113,16 +178,32 @@ export function registerTrace(program: Command): void {
         const p = parseHexPacket(packetHex);
         if (typeof p === "string") throw new UsageError(`packet: ${p}`);
         packet = p;
-      } else if (opts.frame !== undefined) packet = frameBytes(opts.frame);
-      if (packet) flow = flowFromPacket(flow, packet);
+        flow = flowFromPacket(flow, packet);
+      } else if (decap) {
+        packet = decap.inner;
+        flow = tunnelFlow(flow, decap, br?.byName.get(decap.port)?.ofport ?? 0);
+      } else if (captured) {
+        packet = captured.bytes;
+        flow = flowFromPacket(flow, packet);
+      }
       const ctNext = opts.ctNext.map((s) => {
         const v = ctStateValue(s);
         if (typeof v === "string") throw new UsageError(`--ct-next ${s}: ${v}`);
         return v;
       });
-      const result = trace({ host: sw, bridge, flow, withPacket: packet !== undefined, ctNext });
-      if (opts.json) out(toJson(traceJson(result)));
-      else {
+      const result = trace({ host: sw, bridge: bridgeName, flow, withPacket: packet !== undefined, ctNext });
+      if (opts.json) {
+        const t = decap?.tunnel;
+        const decapsulated = decap &&
+          t && {
+            host: decap.host.name,
+            bridge: decap.bridge,
+            port: decap.port,
+            tunnel: { kind: t.kind, id: t.id, src: ipText(t.src), dst: ipText(t.dst) },
+          };
+        out(toJson({ ...(traceJson(result) as object), ...(decapsulated ? { decapsulated } : {}) }));
+      } else {
+        if (decap) out(escapeKeepingLayout(decapsulatedNote(decap)));
         const name = (n: number) => (n === OFPP.local ? "LOCAL" : String(n));
         out(escapeKeepingLayout(formatTrace(result, name)).replace(/\n$/, ""));
       }
