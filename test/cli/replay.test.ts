@@ -106,6 +106,34 @@ describe("ovspath replay", () => {
     },
   );
 
+  it.runIf(existsSync(BROKEN))(
+    "--flows: per flow the replayed frames that hit it, beside the dump's n_packets",
+    () => {
+      const vm = join(BROKEN, "compute1", "captures", "qvo1a2b3c4d-5e-tx.pcap");
+      const hosts = ["compute1", "compute2", "network"].map((h) => join(BROKEN, h));
+      const text = ovspath("replay", vm, ...hosts, "--flows").stdout;
+      // compute2's table-4 default drop took frames 3 and 4 while its dump counted none.
+      expect(text).toMatch(
+        /\ncompute2 br-tun table 4\n +frames +first +n_packets +flow\n +2 +3 +0 {2}priority=0 actions=drop\n/,
+      );
+      expect(text).toMatch(
+        /== flows hit by the replayed frames: \d+ of \d+ \(\d+ not hit, \d+ counted by the dump but hit by no replayed frame\)/,
+      );
+      expect(text).toMatch(/== flows the dump counted \(n_packets > 0\) that no replayed frame hit/);
+      const json = JSON.parse(ovspath("replay", vm, ...hosts, "--flows", "--json").stdout);
+      const drop4 = json.flows.find(
+        (f: { host: string; bridge: string; table: number }) =>
+          f.host === "compute2" && f.bridge === "br-tun" && f.table === 4,
+      );
+      expect(drop4).toMatchObject({ priority: 0, frames: 2, firstFrame: 3, nPackets: 0 });
+      // Every flow is listed, hit or not; a flow no frame hit has no first frame.
+      const unhit = json.flows.filter((f: { frames: number }) => f.frames === 0);
+      expect(unhit.length).toBeGreaterThan(0);
+      expect(unhit.every((f: { firstFrame?: number }) => f.firstFrame === undefined)).toBe(true);
+      expect(JSON.parse(ovspath("replay", vm, ...hosts, "--json").stdout).flows).toBeUndefined();
+    },
+  );
+
   it.runIf(existsSync(BROKEN))("-v prints the path as a tree: one indented branch per fork, by host", () => {
     const vm = join(BROKEN, "compute1", "captures", "qvo1a2b3c4d-5e-tx.pcap");
     const hosts = ["compute1", "compute2", "network"].map((h) => join(BROKEN, h));

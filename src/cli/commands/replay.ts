@@ -10,12 +10,14 @@ import type { Host } from "../../dumps/host/load.js";
 import { dropsOf, hasFailure } from "../../explain/branches.js";
 import { ReplayAggregate } from "../../explain/conversations.js";
 import { type CounterDelta, counterEvidence } from "../../explain/counters.js";
+import { FlowCoverage } from "../../explain/coverage.js";
 import { FRAME_FIELDS, frameRecord, isFrameField } from "../../explain/filter-fields.js";
 import { Replayer } from "../../explain/replay.js";
 import type { FrameVerdict } from "../../explain/types.js";
 import type { DisplayFilter } from "../../model/display-filter.js";
 import { type SimHost, switchesOf, traceSteps } from "../../pipeline/index.js";
 import { resolveAt } from "../../pipeline/ingress.js";
+import { coverageLines } from "../../present/coverage-view.js";
 import { conversationLines, dropLines, frameLines } from "../../present/replay-view.js";
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
@@ -92,6 +94,10 @@ export function registerReplay(program: Command): void {
       "--write-inner <out.pcap>",
       "write the decapsulated inner frames of tunnel traffic, with their timestamps",
     )
+    .option(
+      "--flows",
+      "flow coverage: per bridge and table, each flow with the replayed frames that hit it (and the first), beside the dump's n_packets; the flows the dump counted but no frame hit",
+    )
     .option("-v, --verbose", "the path of every frame, and the explanation of drops on flooded frames too")
     .option("--json", "frames, conversations, drops and counters as JSON")
     .action(async (capture, inputs, opts) => {
@@ -117,6 +123,8 @@ export interface ReplayRunOptions {
   writeInner?: string;
   verbose?: boolean;
   json?: boolean;
+  /** Count, per flow, the reported frames that hit it (`--flows`). */
+  flows?: boolean;
   /**
    * Report only the frames this display filter matches (frame fields and verdict fields). Every frame
    * is still replayed: the switch state must evolve as it did.
@@ -138,6 +146,7 @@ export function runReplay(
   const reader = opened.value;
   const replayer = new Replayer(switches, { ...(at ? { at } : {}), cache: opts.cache });
   const agg = new ReplayAggregate();
+  const coverage = opts.flows ? new FlowCoverage() : undefined;
   const writer = opts.writeInner ? new PcapFileWriter(opts.writeInner) : undefined;
   const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };
   const frames: unknown[] = [];
@@ -173,6 +182,7 @@ export function runReplay(
       }
       reported++;
       agg.add(replayer.key, v);
+      coverage?.add(v);
       if (hasFailure(v)) failed = true;
       if (writer) {
         const t = tunnelOf(data, rec.linktype);
@@ -195,6 +205,7 @@ export function runReplay(
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   let counters: CounterDelta[] | undefined;
   if (opts.before !== undefined && opts.after !== undefined) counters = countersOf(opts.before, opts.after);
+  const flows = coverage?.report(switches);
   if (opts.json) {
     out(
       toJson({
@@ -204,6 +215,7 @@ export function runReplay(
         conversations: agg.conversations(),
         drops: agg.dropGroups(),
         ...(counters ? { counters } : {}),
+        ...(flows ? { flows } : {}),
         stats: opts.filter ? { ...replayer.stats, reported, filter: opts.filter.text } : replayer.stats,
       }),
     );
@@ -220,6 +232,7 @@ export function runReplay(
           `${String(`+${c.delta}`).padStart(8)}  table ${c.table} priority ${c.priority} ${escapeText(c.match)}`,
         );
     }
+    if (flows) for (const l of coverageLines(flows)) out(l);
     const s = replayer.stats;
     out("");
     out(

@@ -1,0 +1,86 @@
+/**
+ * Flow coverage of a replay: which flows the replayed frames hit (how many frames, the first one),
+ * beside each flow's own `n_packets` from the dump. Two kinds of evidence come out of it: flows no
+ * frame hit (dead, or for traffic the capture does not hold), and flows the dump counted while no
+ * replayed frame hit them (the capture missed traffic, or the model differs from the switch).
+ */
+import type { FlowEntry } from "../dumps/flows.js";
+import { type SimHost, traceSteps } from "../pipeline/index.js";
+import type { FrameVerdict } from "./types.js";
+
+export interface FlowCount {
+  host: string;
+  bridge: string;
+  table: number;
+  priority: number;
+  cookie: string;
+  file: string;
+  line: number;
+  /** The flow as dumped. */
+  text: string;
+  /** The dump's own n_packets, when it printed statistics. */
+  nPackets?: number;
+  /** Replayed frames whose translation executed this flow (a frame counts once per flow). */
+  frames: number;
+  firstFrame?: number;
+}
+
+const flowId = (host: string, file: string, line: number): string => `${host}\u0000${file}\u0000${line}`;
+
+/** Accumulates hits frame by frame; `report` lists every flow of the switches with its count. */
+export class FlowCoverage {
+  private readonly hits = new Map<string, { frames: number; first: number; last: number }>();
+
+  add(v: FrameVerdict): void {
+    for (const t of v.traces)
+      for (const s of traceSteps(t)) {
+        if (s.file === undefined || s.line === undefined) continue;
+        const id = flowId(t.host, s.file, s.line);
+        const h = this.hits.get(id);
+        if (!h) this.hits.set(id, { frames: 1, first: v.frame, last: v.frame });
+        else if (h.last !== v.frame) {
+          // A frame that loops through a table (resubmit, recirculation) counts once.
+          h.frames++;
+          h.last = v.frame;
+        }
+      }
+  }
+
+  /** Every flow of every loaded bridge, by host, bridge and table, highest priority first. */
+  report(switches: readonly SimHost[]): FlowCount[] {
+    const out: FlowCount[] = [];
+    for (const sw of switches)
+      for (const b of [...sw.bridges.values()].sort((x, y) => (x.name < y.name ? -1 : 1)))
+        for (const table of [...b.classifier.tables.keys()].sort((x, y) => x - y))
+          for (const { flow } of b.classifier.tables.get(table)?.flows() ?? [])
+            out.push(this.count(sw.name, b.name, flow));
+    return out;
+  }
+
+  private count(host: string, bridge: string, f: FlowEntry): FlowCount {
+    const c: FlowCount = {
+      host,
+      bridge,
+      table: f.table,
+      priority: f.priority,
+      cookie: `0x${f.cookie.toString(16)}`,
+      file: f.file,
+      line: f.line,
+      text: f.text.trim(),
+      frames: 0,
+    };
+    const n = f.stats.n_packets;
+    if (n !== undefined && /^\d+$/.test(n)) c.nPackets = Number(n);
+    const h = this.hits.get(flowId(host, f.file, f.line));
+    if (h) {
+      c.frames = h.frames;
+      c.firstFrame = h.first;
+    }
+    return c;
+  }
+}
+
+/** Flows the dump says were hit (n_packets > 0) while no replayed frame hit them. */
+export function countedButMissed(flows: readonly FlowCount[]): FlowCount[] {
+  return flows.filter((f) => f.frames === 0 && (f.nPackets ?? 0) > 0);
+}
