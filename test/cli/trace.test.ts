@@ -65,3 +65,23 @@ describe.runIf(existsSync(BROKEN))("trace --frame of a tunnel frame addressed to
     expect(r.stdout).toMatch(/^Flow: udp,in_port=1,/);
   });
 });
+
+describe.runIf(existsSync(BROKEN))("trace: the flood order note", () => {
+  const compute1 = join(BROKEN, "compute1");
+  const arp =
+    "in_port=qvo1a2b3c4d-5e,dl_src=fa:16:3e:0a:00:01,dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_spa=192.168.10.5";
+
+  it("a flood with several outputs ends with the note (text and JSON)", () => {
+    const r = ovspath("trace", compute1, "br-int", arp);
+    expect(r.stdout).toMatch(
+      /\nDatapath actions: .*,.*\n\nNote: the flood's outputs follow the OVSDB's port order; .*\n$/,
+    );
+    const json = JSON.parse(ovspath("trace", compute1, "br-int", arp, "--json").stdout);
+    expect(json.notes).toEqual([expect.stringMatching(/^Note: the flood's outputs/)]);
+  });
+
+  it("a dropped packet has none", () => {
+    const r = ovspath("trace", join(BROKEN, "compute2"), "br-tun", "in_port=1", "--frame", `${UNDERLAY}#1`);
+    expect(r.stdout).not.toContain("Note:");
+  });
+});

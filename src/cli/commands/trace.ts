@@ -1,6 +1,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import { openCapture, recordData } from "../../capture/index.js";
 import { type TunnelInfo, tunnelOf } from "../../decode/flowkey.js";
+import { floodOrderNote } from "../../explain/flood-note.js";
 import { type FlowKey, K, OFPP } from "../../model/layout.js";
 import { ctStateValue } from "../../pipeline/ct-state.js";
 import { TUN_FLAG_KEY } from "../../pipeline/flow-format.js";
@@ -201,11 +202,20 @@ export function registerTrace(program: Command): void {
             port: decap.port,
             tunnel: { kind: t.kind, id: t.id, src: ipText(t.src), dst: ipText(t.dst) },
           };
-        out(toJson({ ...(traceJson(result) as object), ...(decapsulated ? { decapsulated } : {}) }));
+        const note = floodOrderNote(result);
+        out(
+          toJson({
+            ...(traceJson(result) as object),
+            ...(decapsulated ? { decapsulated } : {}),
+            ...(note ? { notes: [note] } : {}),
+          }),
+        );
       } else {
         if (decap) out(escapeKeepingLayout(decapsulatedNote(decap)));
         const name = (n: number) => (n === OFPP.local ? "LOCAL" : String(n));
         out(escapeKeepingLayout(formatTrace(result, name)).replace(/\n$/, ""));
+        const note = floodOrderNote(result);
+        if (note) out(`\n${note}`);
       }
       process.exitCode =
         result.verdict === "output" || result.verdict === "controller" ? EXIT.ok : EXIT.failure;
