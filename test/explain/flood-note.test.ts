@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FLOOD_ORDER_NOTE, floodOrderNote } from "../../src/explain/flood-note.js";
 import { newFlowKey } from "../../src/model/layout.js";
-import type { OutputRecord, TraceResult } from "../../src/pipeline/trace.js";
+import type { TracePass, TraceResult } from "../../src/pipeline/trace.js";
 import type { TraceNode } from "../../src/pipeline/trace-tree.js";
 
 const node = (text: string, subs: TraceNode[] = []): TraceNode => ({
@@ -24,7 +24,7 @@ function result(nodes: TraceNode[], outputs: number): TraceResult {
         finalFlow: flow,
         nodes,
         datapathActions: "",
-        outputs: Array.from({ length: outputs }, () => ({}) as OutputRecord),
+        outputs: Array.from({ length: outputs }, () => ({}) as TracePass["outputs"][number]),
         learned: [],
       },
     ],
