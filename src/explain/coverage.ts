@@ -6,18 +6,10 @@
  */
 import type { FlowEntry } from "../dumps/flows.js";
 import { type SimHost, traceSteps } from "../pipeline/index.js";
-import type { FrameVerdict } from "./types.js";
+import type { FrameVerdict, NearMiss } from "./types.js";
 
-export interface FlowCount {
-  host: string;
-  bridge: string;
-  table: number;
-  priority: number;
-  cookie: string;
-  file: string;
-  line: number;
-  /** The flow as dumped. */
-  text: string;
+/** A flow named as a near miss names it (host, bridge, table, priority, cookie, dump file:line, text). */
+export interface FlowCount extends Omit<NearMiss, "mismatches" | "notVisited"> {
   /** The dump's own n_packets, when it printed statistics. */
   nPackets?: number;
   /** Replayed frames whose translation executed this flow (a frame counts once per flow). */

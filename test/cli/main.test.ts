@@ -1,15 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/shared.js";
-
-function ovspath(...args: string[]) {
-  const res = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "ovspath.js"), ...args], {
-    encoding: "utf8",
-    cwd: REPO_ROOT,
-  });
-  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+import { ovspath } from "../support/cli.js";
 
 const CAPTURE = join("fixtures", "demo", "compute1-qvo8c2d4e6f-1a-rx.pcap");
 

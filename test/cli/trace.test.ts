@@ -1,17 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ovspath } from "../support/cli.js";
 import { LAB } from "../support/lab.js";
-import { REPO_ROOT } from "../support/shared.js";
-
-function ovspath(...args: string[]) {
-  const res = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "ovspath.js"), ...args], {
-    encoding: "utf8",
-    cwd: REPO_ROOT,
-  });
-  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
-}
 
 const BROKEN = join(LAB, "neutron-lab-broken");
 /** VXLAN 100 from compute1 (10.0.0.11) to compute2 (10.0.0.12), taken on the underlay. */
