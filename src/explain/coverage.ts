@@ -5,7 +5,7 @@
  * replayed frame hit them (the capture missed traffic, or the model differs from the switch).
  */
 import type { FlowEntry } from "../dumps/flows.js";
-import { type SimHost, traceSteps } from "../pipeline/index.js";
+import { type SimHost, type TraceResult, traceSteps } from "../pipeline/index.js";
 import type { FrameVerdict, NearMiss } from "./types.js";
 
 /** A flow named as a near miss names it (host, bridge, table, priority, cookie, dump file:line, text). */
@@ -17,7 +17,21 @@ export interface FlowCount extends Omit<NearMiss, "mismatches" | "notVisited"> {
   firstFrame?: number;
 }
 
-const flowId = (host: string, file: string, line: number): string => `${host}\u0000${file}\u0000${line}`;
+/** A flow by its dump line ("file:line", as the TUI's flows pane keys it): a dump file is one host's. */
+export const flowKey = (file: string, line: number): string => `${file}:${line}`;
+
+/** The flows a translation executed, computed once per trace (cached verdicts share their traces). */
+const flowsOfTrace = new WeakMap<TraceResult, string[]>();
+function tracedFlows(t: TraceResult): string[] {
+  let ids = flowsOfTrace.get(t);
+  if (!ids) {
+    ids = [];
+    for (const s of traceSteps(t))
+      if (s.file !== undefined && s.line !== undefined) ids.push(flowKey(s.file, s.line));
+    flowsOfTrace.set(t, ids);
+  }
+  return ids;
+}
 
 /** Accumulates hits frame by frame; `report` lists every flow of the switches with its count. */
 export class FlowCoverage {
@@ -25,9 +39,7 @@ export class FlowCoverage {
 
   add(v: FrameVerdict): void {
     for (const t of v.traces)
-      for (const s of traceSteps(t)) {
-        if (s.file === undefined || s.line === undefined) continue;
-        const id = flowId(t.host, s.file, s.line);
+      for (const id of tracedFlows(t)) {
         const h = this.hits.get(id);
         if (!h) this.hits.set(id, { frames: 1, first: v.frame, last: v.frame });
         else if (h.last !== v.frame) {
@@ -36,6 +48,11 @@ export class FlowCoverage {
           h.last = v.frame;
         }
       }
+  }
+
+  /** Frames that hit the flow of dump line `key` ("file:line"). */
+  framesAt(key: string): number {
+    return this.hits.get(key)?.frames ?? 0;
   }
 
   /** Every flow of every loaded bridge, by host, bridge and table, highest priority first. */
@@ -63,7 +80,7 @@ export class FlowCoverage {
     };
     const n = f.stats.n_packets;
     if (n !== undefined && /^\d+$/.test(n)) c.nPackets = Number(n);
-    const h = this.hits.get(flowId(host, f.file, f.line));
+    const h = this.hits.get(flowKey(f.file, f.line));
     if (h) {
       c.frames = h.frames;
       c.firstFrame = h.first;

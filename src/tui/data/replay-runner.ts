@@ -7,6 +7,7 @@
 import { type CaptureReader, openCapture } from "../../capture/index.js";
 import { hasFailure } from "../../explain/branches.js";
 import { type DropGroup, ReplayAggregate } from "../../explain/conversations.js";
+import { FlowCoverage } from "../../explain/coverage.js";
 import { Replayer, type ReplayOptions } from "../../explain/replay.js";
 import type { FrameVerdict, VerdictKind } from "../../explain/types.js";
 import type { SimHost } from "../../pipeline/index.js";
@@ -42,6 +43,8 @@ export class ReplayRunner {
   /** Verdict counts and drop groups (no flow key given: conversations are not built, they cost). */
   private readonly aggregate = new ReplayAggregate();
   private readonly replayer: Replayer;
+  /** Per flow, the replayed frames that hit it (the flows pane's counts and hit/unhit listing). */
+  readonly coverage = new FlowCoverage();
   /** Milliseconds spent replaying. */
   elapsedMs = 0;
 
@@ -101,6 +104,7 @@ export class ReplayRunner {
     this.kinds[frame - 1] = 1 + VERDICT_KINDS.indexOf(v.verdict) + (v.partial ? PARTLY_FAILED : 0);
     this.count = Math.max(this.count, frame);
     this.aggregate.add(undefined, v);
+    this.coverage.add(v);
     if (hasFailure(v) && this.failed.size < KEEP_FAILED) this.failed.set(frame, v);
     else this.recent[frame % KEEP_RECENT] = v;
   }

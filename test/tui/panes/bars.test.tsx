@@ -45,7 +45,10 @@ describe("bars", () => {
     const line = statusLine(e, undefined, 8, 14, 200);
     expect(text(line)).toBe("/ip.src === 1   ✗ column 10: unexpected =");
     expect(line.find((x) => x.inverse)?.text).toBe("=");
-    expect(text(cut([{ text: "abcdef" }, { text: "gh" }], 4))).toBe("abcd");
+    // Never mid-word: cut at the last space that fits, "…" saying so; a word that does not fit is left out.
+    expect(text(cut([{ text: "abc def" }, { text: "gh" }], 6))).toBe("abc…");
+    expect(text(cut([{ text: "abc" }, { text: "defgh" }], 6))).toBe("abc");
+    expect(text(cut([{ text: "abcdef" }, { text: "gh" }], 4))).toBe("");
   });
 
   it("the help lists the keys", () => {
