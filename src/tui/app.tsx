@@ -300,7 +300,7 @@ export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppP
     const frame = list.frameAt(r);
     const row = source?.row(frame);
     if (!row) continue;
-    const k = replay?.kind(frame);
+    const k = replay?.partialAt(frame) ? "partial" : replay?.kind(frame);
     listRows.push(
       listLine(
         frame,

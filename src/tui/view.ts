@@ -69,7 +69,8 @@ export function listLine(
   frame: number,
   time: string,
   summary: string,
-  verdict: VerdictKind | "pending" | undefined,
+  /** "partial": delivered (or tunneled…) on a branch, dropped on another. */
+  verdict: VerdictKind | "pending" | "partial" | undefined,
   cols: ListColumns,
   marked: boolean,
 ): Line {
@@ -78,6 +79,7 @@ export function listLine(
   if (cols.verdict) {
     if (verdict === undefined || verdict === "pending")
       segs.push({ text: `${"…".padEnd(10)} `, tone: "dim" });
+    else if (verdict === "partial") segs.push({ text: `${"PARTIAL".padEnd(10)} `, tone: "drop" });
     else segs.push({ text: `${VERDICT_LABEL[verdict].padEnd(10)} `, tone: VERDICT_TONE[verdict] });
   }
   segs.push({ text: summary });
@@ -212,7 +214,7 @@ function treeLines(t: PathTree, indent: string, first: boolean, out: Line[]): vo
     out.push(
       line(`${indent}  ${i === forks.length - 1 ? "└" : "├"}─ branch ${i + 1} of ${forks.length}`, "dim"),
     );
-    treeLines(f, `${indent}  │ `, false, out);
+    treeLines(f, `${indent}  ${i === forks.length - 1 ? " " : "│"} `, false, out);
   });
 }
 

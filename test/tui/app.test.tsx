@@ -5,7 +5,7 @@ import { App, type TuiData } from "../../src/tui/app.js";
 import type { Background } from "../../src/tui/data/background.js";
 import { openTuiData } from "../../src/tui/run.js";
 import { REPO_ROOT } from "../support/shared.js";
-import { brokenData, demoData, HAVE_BROKEN, settle } from "../support/tui.js";
+import { brokenData, brokenVmData, demoData, HAVE_BROKEN, settle } from "../support/tui.js";
 
 const DOWN = "\u001b[B";
 const UP = "\u001b[A";
@@ -100,11 +100,11 @@ describe("App on the demo (fixtures/demo)", () => {
     await app.keys("G");
     expect(app.screen()).toContain("frame 14 (row 14 of 14)");
     await app.keys("g");
-    expect(app.screen()).toContain("frame 1 (row 1 of 14)");
+    expect(app.screen()).toContain(" 1 · 14 rows ");
     await app.keys(PGDN);
-    expect(app.screen()).not.toContain("frame 1 (row");
+    expect(app.screen()).not.toContain(" 1 · 14 rows ");
     await app.keys(PGUP, UP);
-    expect(app.screen()).toContain("frame 1 (row 1 of 14)");
+    expect(app.screen()).toContain(" 1 · 14 rows ");
   });
 
   it("Tab and Shift-Tab cycle the focus through the panes; 1-7 jump to one", async () => {
@@ -259,7 +259,7 @@ describe("App on the demo (fixtures/demo)", () => {
     await app.keys(wheel(true, 10, 5));
     expect(app.screen()).toContain("frame 4 (row 4 of 14)");
     await app.keys(wheel(false, 10, 5));
-    expect(app.screen()).toContain("frame 1 (row 1 of 14)");
+    expect(app.screen()).toContain(" 1 · 14 rows ");
   });
 
   it("works in 80×24: one detail pane (the trace first), Tab cycles which", async () => {
@@ -319,6 +319,29 @@ describe.runIf(HAVE_BROKEN)("App on neutron-lab-broken (VNI 100 underlay into co
     const s = app.screen();
     expect(s).toContain("br-tun table 4");
     expect(s).toContain("tun_id=0x3e9 expected, frame has tun_id=0x64");
+  });
+});
+
+describe.runIf(HAVE_BROKEN)("App on neutron-lab-broken: vm1's own capture, all three hosts", () => {
+  it("d jumps to the first partly dropped frame; the trace says why on compute2, the path shows the branches", async () => {
+    const app = await open(await brokenVmData(), { columns: 120, rows: 40 });
+    cleanup = app.unmount;
+    expect(app.screen()).toContain("replayed: 4 delivered, 0 tunneled, 0 dropped, 2 partly dropped");
+    expect(app.screen()).toMatch(/3\s+0\.056602 PARTIAL\s+192\.168\.10\.7 → 8\.8\.8\.8 TCP/);
+    await app.keys("d");
+    const s = app.screen();
+    expect(s).toMatch(/\nframe 3 · PARTLY DROPPED: delivered compute1:qvo1a2b3c4d-5e, .*…$/);
+    expect(s).toContain("why (compute2): no flow in br-tun table 4");
+    expect(s).toContain("branch 1 of");
+    expect(s).toContain("← dropped here");
+    await app.keys("d");
+    expect(app.screen()).toContain("\nframe 4 · PARTLY DROPPED");
+    await app.keys("d");
+    expect(app.screen()).toContain("no later dropped frame");
+    await app.keys("D");
+    expect(app.screen()).toContain("\nframe 3 · PARTLY DROPPED");
+    await app.keys("D");
+    expect(app.screen()).toContain("no earlier dropped frame");
   });
 });
 

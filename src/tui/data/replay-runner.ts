@@ -116,6 +116,16 @@ export class ReplayRunner {
     return k === 0 ? undefined : VERDICT_KINDS[(k & ~PARTLY_FAILED) - 1];
   }
 
+  /** Delivered (or tunneled…) on some branch and dropped on another, once replayed. */
+  partialAt(frame: number): boolean {
+    return frame >= 1 && frame <= this.kinds.length && (this.kinds[frame - 1] & PARTLY_FAILED) !== 0;
+  }
+
+  /** Frames delivered on a branch and dropped on another, so far. */
+  get partlyDropped(): number {
+    return this.aggregate.partlyDropped;
+  }
+
   /** Some copy of the frame was dropped (the whole frame, or one branch of a flood), once replayed. */
   failedAt(frame: number): boolean {
     if (frame < 1 || frame > this.kinds.length) return false;

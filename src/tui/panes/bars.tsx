@@ -47,6 +47,8 @@ export function titleLine(data: TuiData, matches: MatchSet | null, filtered: boo
         text: `${(v.dropped ?? 0) + (v.loop ?? 0)} dropped`,
         tone: (v.dropped ?? 0) > 0 ? "drop" : "ok",
       });
+      // Floods delivered somewhere but dropped on a branch: the frames the whole-frame count misses.
+      if (r.partlyDropped > 0) segs.push({ text: `, ${r.partlyDropped} partly dropped`, tone: "drop" });
     }
   }
   if (matches) {
@@ -106,32 +108,35 @@ export function statusLine(
   if (message) return cut([{ text: message, tone: "warn" }], columns);
   // What goes first when the line is too long: the key hints (least useful first), then the row
   // count, then where; the verdict stays longest and is cut at a word, never mid-word.
-  const hints = HINTS.filter(([, p]) => p <= 7);
   const verdictSeg: Seg | undefined = verdict && {
     text: escapeText(verdict.partial ? `PARTLY DROPPED: ${verdict.summary}` : verdict.summary),
     tone: verdict.partial ? "drop" : VERDICT_TONE[verdict.kind],
   };
   const wheres =
     frame !== undefined ? [`frame ${frame} (row ${s.selected + 1} of ${rows})`, `frame ${frame}`, ""] : [""];
-  for (let level = hints.length; level >= 0; level--)
-    for (const where of level === 0 ? wheres : wheres.slice(0, 1)) {
-      const keep = hints.filter(([, p]) => p <= level).map(([t]) => t);
-      const line = statusSegs(where, verdictSeg, keep);
+  // Fewer hints first (the two most useful stay while the row count goes), then a shorter where; at
+  // the last the verdict is cut at a word.
+  for (const [i, where] of wheres.entries())
+    for (let n = HINTS.length; n >= (i === 0 ? 2 : 0); n--) {
+      const line = statusSegs(where, verdictSeg, hintsKept(n));
       if (width(line) <= columns) return line;
     }
-  return cut(statusSegs("", verdictSeg, []), columns);
+  return cut(statusSegs(wheres[1] ?? "", verdictSeg, []), columns);
 }
 
-/** The key hints of the status line, in their order, with the priority each keeps when room is short. */
+/** The key hints of the status line, in their order, with their rank (1: the last to go). */
 const HINTS: ReadonlyArray<readonly [string, number]> = [
   ["Tab pane", 4],
-  ["/ filter", 5],
-  ["n/N match", 3],
-  ["d/D drop", 6],
-  ["Enter open", 2],
-  ["? help", 7],
-  ["q quit", 1],
+  ["/ filter", 3],
+  ["n/N match", 5],
+  ["d/D drop", 2],
+  ["Enter open", 6],
+  ["? help", 1],
+  ["q quit", 7],
 ];
+
+/** The `n` most useful hints, in their order. */
+const hintsKept = (n: number): string[] => HINTS.filter(([, rank]) => rank <= n).map(([t]) => t);
 
 function statusSegs(where: string, verdict: Seg | undefined, hints: readonly string[]): Line {
   const segs: Line = [];
@@ -146,7 +151,8 @@ const width = (l: Line): number => l.reduce((n, s) => n + [...s.text].length, 0)
 /** The longest start of `chars` that fits `room` cells and ends at a word ("…" marks the cut); "" if none. */
 function wordCut(chars: readonly string[], room: number): string {
   if (room < 2) return "";
-  const head = chars.slice(0, room - 1);
+  // A space at the last cell that fits ends the word before it: the "…" takes that cell.
+  const head = chars.slice(0, room);
   const space = head.lastIndexOf(" ");
   if (space <= 0) return "";
   return `${head.slice(0, space).join("").trimEnd()}…`;
@@ -197,8 +203,11 @@ export function helpLines(columns: number): string[] {
   return [
     "ovspath tui: keys",
     " ",
+    // Narrow: each key on its own line, its text under it; else the text in a column beside the keys.
     ...HELP.flatMap(([k, what]) =>
-      wrapWords(what, room).map((l, i) => `  ${(i === 0 ? k : "").padEnd(keyWidth)}${l}`),
+      room < 24
+        ? [`  ${k}`, ...wrapped(what, "      ")]
+        : wrapWords(what, room).map((l, i) => `  ${(i === 0 ? k : "").padEnd(keyWidth)}${l}`),
     ),
     " ",
     ...wrapped(
