@@ -218,14 +218,17 @@ function treeLines(t: PathTree, indent: string, first: boolean, out: Line[]): vo
   });
 }
 
+/** A pane about the selected frame's verdict: its head line, then `body` when there is a verdict. */
+const verdictPane =
+  (body: (v: FrameVerdict, out: Line[]) => void) =>
+  (v: FrameVerdict | undefined, kind: VerdictKind | undefined, replaying: boolean): Line[] => {
+    const out = verdictHead(v, kind, replaying);
+    if (v) body(v, out);
+    return out;
+  };
+
 /** The hops of a frame by host, one indented branch per flood or tunnel fork, the drop points marked. */
-export function pathLines(
-  v: FrameVerdict | undefined,
-  kind: VerdictKind | undefined,
-  replaying: boolean,
-): Line[] {
-  const out = verdictHead(v, kind, replaying);
-  if (!v) return out;
+export const pathLines = verdictPane((v, out) => {
   if (v.tree) treeLines(v.tree, "", true, out);
   else hopLines(v.hops, "", true, out);
   const d = v.drop;
@@ -238,8 +241,7 @@ export function pathLines(
       },
     ]);
   if (v.hops.length === 0 && !d) out.push(line("(no hops)", "dim"));
-  return out;
-}
+});
 
 function noVerdict(kind: VerdictKind | undefined, replaying: boolean): Line[] {
   if (kind)
@@ -266,13 +268,7 @@ function nearMissText(n: NearMiss): string {
 }
 
 /** The drop explanation and near misses first, then each host's ofproto/trace as OVS prints it. */
-export function traceLines(
-  v: FrameVerdict | undefined,
-  kind: VerdictKind | undefined,
-  replaying: boolean,
-): Line[] {
-  const out = verdictHead(v, kind, replaying);
-  if (!v) return out;
+export const traceLines = verdictPane((v, out) => {
   const drops = dropsOf(v);
   for (const d of drops) {
     const which = drops.length > 1 || v.partial ? ` (${escapeText(d.host)})` : "";
@@ -308,8 +304,7 @@ export function traceLines(
       out.push(line(escapeText(l), tone));
     }
   }
-  return out;
-}
+});
 
 // ---- flows ----
 
