@@ -20,33 +20,50 @@ export interface FlowCount extends Omit<NearMiss, "mismatches" | "notVisited"> {
 /** A flow by its dump line ("file:line", as the TUI's flows pane keys it): a dump file is one host's. */
 export const flowKey = (file: string, line: number): string => `${file}:${line}`;
 
-/** The flows a translation executed, computed once per trace (cached verdicts share their traces). */
-const flowsOfTrace = new WeakMap<TraceResult, string[]>();
-function tracedFlows(t: TraceResult): string[] {
-  let ids = flowsOfTrace.get(t);
-  if (!ids) {
-    ids = [];
-    for (const s of traceSteps(t))
-      if (s.file !== undefined && s.line !== undefined) ids.push(flowKey(s.file, s.line));
-    flowsOfTrace.set(t, ids);
-  }
-  return ids;
+/** One flow's hits: frames, the first, the last (a frame counts once however often it crosses). */
+interface Hits {
+  frames: number;
+  first: number;
+  last: number;
 }
 
 /** Accumulates hits frame by frame; `report` lists every flow of the switches with its count. */
 export class FlowCoverage {
-  private readonly hits = new Map<string, { frames: number; first: number; last: number }>();
+  private readonly hits = new Map<string, Hits>();
+  /**
+   * The counters of the flows a translation executed, resolved once per trace: cached verdicts share
+   * their traces, so a frame answered by the cache costs a few increments.
+   */
+  private readonly byTrace = new WeakMap<TraceResult, Hits[]>();
+
+  private countersOf(t: TraceResult): Hits[] {
+    let list = this.byTrace.get(t);
+    if (!list) {
+      const seen = new Set<Hits>();
+      for (const s of traceSteps(t)) {
+        if (s.file === undefined || s.line === undefined) continue;
+        const id = flowKey(s.file, s.line);
+        let h = this.hits.get(id);
+        if (!h) {
+          h = { frames: 0, first: 0, last: 0 };
+          this.hits.set(id, h);
+        }
+        seen.add(h);
+      }
+      list = [...seen];
+      this.byTrace.set(t, list);
+    }
+    return list;
+  }
 
   add(v: FrameVerdict): void {
     for (const t of v.traces)
-      for (const id of tracedFlows(t)) {
-        const h = this.hits.get(id);
-        if (!h) this.hits.set(id, { frames: 1, first: v.frame, last: v.frame });
-        else if (h.last !== v.frame) {
-          // A frame that loops through a table (resubmit, recirculation) counts once.
-          h.frames++;
-          h.last = v.frame;
-        }
+      for (const h of this.countersOf(t)) {
+        // A frame that crosses a flow twice (resubmit, recirculation, two hosts) counts once.
+        if (h.last === v.frame) continue;
+        if (h.frames === 0) h.first = v.frame;
+        h.frames++;
+        h.last = v.frame;
       }
   }
 
@@ -81,7 +98,7 @@ export class FlowCoverage {
     const n = f.stats.n_packets;
     if (n !== undefined && /^\d+$/.test(n)) c.nPackets = Number(n);
     const h = this.hits.get(flowKey(f.file, f.line));
-    if (h) {
+    if (h && h.frames > 0) {
       c.frames = h.frames;
       c.firstFrame = h.first;
     }
