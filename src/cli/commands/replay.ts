@@ -98,7 +98,10 @@ export function registerReplay(program: Command): void {
       "--flows",
       "flow coverage: per bridge and table, each flow with the replayed frames that hit it (and the first), beside the dump's n_packets; the flows the dump counted but no frame hit",
     )
-    .option("-v, --verbose", "the path of every frame, and the explanation of drops on flooded frames too")
+    .option(
+      "-v, --verbose",
+      "the path of every frame, as a tree by host with one branch per flood or tunnel fork",
+    )
     .option("--json", "frames, conversations, drops and counters as JSON")
     .action(async (capture, inputs, opts) => {
       if (listFilterFields(opts.filter, FRAME_FIELDS)) return;
