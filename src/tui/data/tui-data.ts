@@ -1,8 +1,4 @@
-/**
- * What the TUI shows, as the app receives it: the capture, the hosts, the replay, the filter compiler;
- * and the set of frames the list shows instead of all. Types only: the panes and the app import them
- * from here, not from each other.
- */
+/** What the TUI shows, as the app and its panes share it. */
 import type { Host } from "../../dumps/host/load.js";
 import type { CompileResult, DisplayFilter } from "../../model/display-filter.js";
 import type { CaptureSource } from "./capture-source.js";
