@@ -4,14 +4,14 @@
  */
 import type { FlowEntry } from "../dumps/flows.js";
 import { formatFieldValue } from "../model/field-value.js";
-import { type FieldDef, fieldNamed, readField } from "../model/fields.js";
+import { allOnes, FIELD, type FieldDef, readField } from "../model/fields.js";
 import type { FlowKey } from "../model/layout.js";
 import { SHORTHANDS } from "../model/match.js";
 import type { SimBridge } from "../pipeline/switch.js";
 import type { NearMiss } from "./types.js";
 
-const DL_TYPE = fieldNamed("dl_type");
-const NW_PROTO = fieldNamed("nw_proto");
+const DL_TYPE = FIELD.dl_type;
+const NW_PROTO = FIELD.nw_proto;
 
 type Mismatch = NearMiss["mismatches"][number];
 
@@ -27,11 +27,11 @@ export function mismatchesOf(flow: FlowEntry, key: FlowKey, bridge: SimBridge): 
   const m = flow.match;
   if (m.shorthand) {
     const sh = SHORTHANDS[m.shorthand];
-    const t = differs(DL_TYPE, "dl_type", key, BigInt(sh.dlType), 0xffffn);
+    const t = differs(DL_TYPE, "dl_type", key, BigInt(sh.dlType), allOnes(DL_TYPE.bits));
     if (t) t.expected = m.shorthand;
     if (t) out.push(t);
     else if (sh.nwProto !== undefined) {
-      const p = differs(NW_PROTO, "nw_proto", key, BigInt(sh.nwProto), 0xffn);
+      const p = differs(NW_PROTO, "nw_proto", key, BigInt(sh.nwProto), allOnes(NW_PROTO.bits));
       if (p) {
         p.expected = m.shorthand;
         out.push(p);
@@ -113,7 +113,7 @@ export function formatNearMiss(n: NearMiss): string {
   return `${nearMissTable(n)}: priority ${n.priority} (${n.file}:${n.line}) ${mismatchText(n)}`;
 }
 
-const TUN_ID = fieldNamed("tun_id");
+const TUN_ID = FIELD.tun_id;
 
 /** The tun_id values the flows of `table` match (tunnel ids the host maps), in dump order. */
 export function tunnelIdsOf(bridge: SimBridge, table: number): string[] {

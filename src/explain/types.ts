@@ -3,7 +3,11 @@
  * hosts, and for a drop where and why, with the flows that nearly matched. The CLI (`replay`, text and
  * JSON) and the TUI (verdict column, path, trace and drops panes) present these and nothing else.
  */
+import type { Hop } from "../pipeline/hop.js";
 import type { TraceResult } from "../pipeline/trace.js";
+
+/** Made by the replay (src/pipeline), read here: re-exported for the stage's readers. */
+export type { Hop };
 
 export type VerdictKind =
   /** Output to a VM/router/DHCP port or a physical NIC of a loaded host. */
@@ -31,17 +35,6 @@ export type DropReason =
   | "mtu-exceeded"
   | "normal-no-port"
   | "translation-error";
-
-/** One hop of a frame's path: a port it entered or left, on a bridge (OVS or Linux) of a host. */
-export interface Hop {
-  host: string;
-  /** The bridge ("br-int", "qbr1a2b3c4d-5e"); absent for a hop outside any bridge (the VM, the wire). */
-  bridge?: string;
-  port: string;
-  kind: "in" | "out" | "patch" | "tunnel-out" | "tunnel-in" | "veth" | "drop";
-  /** The local VLAN on br-int, the VNI/key in a tunnel: what identifies the network at this hop. */
-  segment?: string;
-}
 
 /** A flow of the dropping table (or of the table that would have led elsewhere) that failed on few fields. */
 export interface NearMiss {

@@ -52,7 +52,7 @@ interface Spec {
   name: string;
   /** OVS's meta-flow name when it differs from the name matches print (set_field prints this one). */
   mf?: string;
-  aliases?: string[];
+  aliases?: readonly string[];
   nxm?: string;
   oxm?: string;
   bits: number;
@@ -64,7 +64,8 @@ interface Spec {
   shift?: number;
 }
 
-const SPECS: Spec[] = [
+/** The fields declared one by one; registers and tunnel metadata are numbered below. */
+const DECLARED = [
   // Metadata
   { name: "in_port", nxm: "NXM_OF_IN_PORT", bits: 16, maskable: false, format: "port", slot: "inPort" },
   { name: "in_port_oxm", oxm: "OXM_OF_IN_PORT", bits: 32, maskable: false, format: "port", slot: "inPort" },
@@ -557,7 +558,9 @@ const SPECS: Spec[] = [
     format: "dec",
     slot: "tpDst",
   },
-];
+] as const satisfies readonly Spec[];
+
+const SPECS: Spec[] = [...DECLARED];
 
 // Registers: reg0-15 (32 bits), xreg0-7 (64), xxreg0-3 (128), each a view over the reg words with the
 // lowest-numbered register most significant, as OVS's flow_get_xreg/xxreg compose them.
@@ -619,6 +622,17 @@ export const FIELDS: readonly FieldDef[] = SPECS.map((s) => ({
   shift: s.shift ?? 0,
 }));
 
+/** The canonical name of a field declared one by one (the name matches print). */
+export type FieldName = (typeof DECLARED)[number]["name"];
+
+/**
+ * The declared fields by canonical name, for code that names a field itself: `FIELD.tun_id` is checked
+ * by the compiler, where a name looked up at run time fails only when it runs.
+ */
+export const FIELD = Object.fromEntries(FIELDS.slice(0, DECLARED.length).map((f) => [f.name, f])) as Readonly<
+  Record<FieldName, FieldDef>
+>;
+
 const BY_NAME = new Map<string, FieldDef>();
 for (const f of FIELDS) {
   for (const n of [f.name, ...f.aliases, f.nxmName, f.oxmName]) {
@@ -626,7 +640,7 @@ for (const f of FIELDS) {
   }
 }
 
-/** A field the code names itself (`fieldNamed("tun_id")`): an unknown name is a programming error. */
+/** A field by a name the caller trusts (tests, tables of names): an unknown name is a programming error. */
 export function fieldNamed(name: string): FieldDef {
   const f = lookupField(name);
   if (!f) throw new Error(`no field named ${name} in the registry`);
@@ -638,7 +652,21 @@ export function lookupField(name: string): FieldDef | undefined {
   return BY_NAME.get(name.toLowerCase());
 }
 
-const mask = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
+/** All ones in the low `bits` bits: a field's full mask. */
+export const allOnes = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
+const mask = allOnes;
+
+/**
+ * The bits a field takes in the flow-key word that holds it, for code that works on words: ip_dscp's of
+ * nw_tos are 0xfc, mpls_label's of the first label stack entry 0xfffff000.
+ */
+export function wordBits(f: FieldDef): number {
+  if ((f.shift % 32) + f.bits > 32) throw new Error(`${f.name} is not held in one word`);
+  return Number(allOnes(f.bits) << BigInt(f.shift % 32)) >>> 0;
+}
+
+/** Where the field's bits start in the word that holds them (see wordBits). */
+export const wordShift = (f: FieldDef): number => f.shift % 32;
 
 /** The field's value in a flow key. */
 export function readField(key: FlowKey, f: FieldDef): bigint {

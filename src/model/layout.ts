@@ -181,6 +181,10 @@ export const CS = {
 
 /** tun_flags bits as OVS prints them (`tun_flags=+oam`); `key` and `df` are datapath-only. */
 export const TUN_FLAG_OAM = 0x1;
+/** The datapath-only tun_flags bits OVS's flow_tnl keeps beside OAM: don't fragment, checksum, key. */
+export const TUN_FLAG_DF = 0x2;
+export const TUN_FLAG_CSUM = 0x4;
+export const TUN_FLAG_KEY = 0x8;
 
 /** OpenFlow reserved port numbers (OF1.0 16-bit space, as OVS prints them). */
 export const OFPP = {

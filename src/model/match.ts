@@ -6,8 +6,8 @@
 
 import type { LineError } from "../util/diagnostic.js";
 import { type FieldValue, formatParsedValue, parseFieldValue } from "./field-value.js";
-import { type FieldDef, fieldNamed, lookupField, writeField } from "./fields.js";
-import { type FlowKey, newFlowKey } from "./layout.js";
+import { FIELD, type FieldDef, lookupField, wordBits, wordShift, writeField } from "./fields.js";
+import { type FlowKey, newFlowKey, VLAN_CFI } from "./layout.js";
 
 /** The protocol shorthands: each stands for dl_type (and nw_proto) values. */
 export const SHORTHANDS: Readonly<Record<string, { dlType: number; nwProto?: number }>> = {
@@ -216,8 +216,8 @@ export function compileMatch(
 ): { ok: true; value: CompiledMatch } | { ok: false; message: string } {
   const mask = newFlowKey();
   const value = newFlowKey();
-  const dlType = fieldNamed("dl_type");
-  const nwProto = fieldNamed("nw_proto");
+  const dlType = FIELD.dl_type;
+  const nwProto = FIELD.nw_proto;
   const set = (f: FieldDef, v: bigint, mk: bigint) => {
     writeField(mask, f, mk);
     writeField(value, f, v & mk);
@@ -235,10 +235,12 @@ export function compileMatch(
       v = BigInt(n);
     }
     // dl_vlan and dl_vlan_pcp also require a tag to be present (the CFI bit), as in OVS.
-    if (f.name === "dl_vlan" || f.name === "dl_vlan_pcp") {
-      const tci = fieldNamed("vlan_tci");
-      writeField(mask, tci, 0x1000n | (f.name === "dl_vlan" ? 0x0fffn : 0xe000n));
-      writeField(value, tci, 0x1000n | (f.name === "dl_vlan" ? v & 0xfffn : (v & 7n) << 13n));
+    if (f.field === FIELD.dl_vlan || f.field === FIELD.dl_vlan_pcp) {
+      const tci = FIELD.vlan_tci;
+      const bits = BigInt(wordBits(f.field));
+      const present = BigInt(VLAN_CFI);
+      writeField(mask, tci, present | bits);
+      writeField(value, tci, present | ((v << BigInt(wordShift(f.field))) & bits));
       continue;
     }
     set(f.field, v, f.value.mask);

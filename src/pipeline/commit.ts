@@ -5,11 +5,9 @@
  * mark). With masked sets (every datapath ovspath models supports them) only changed fields print.
  */
 import { formatFieldValue } from "../model/field-value.js";
-import { type FieldDef, fieldNamed, readField, writeField } from "../model/fields.js";
+import { FIELD, type FieldDef, readField, wordBits, wordShift, writeField } from "../model/fields.js";
 import { type FlowKey, K, KSIZE, type LayoutName, VLAN_CFI } from "../model/layout.js";
 import type { OdpList } from "./context.js";
-
-const f = fieldNamed;
 
 interface KeyPart {
   /** The datapath key's field name (`src` in `eth(src=…)`). */
@@ -24,40 +22,40 @@ interface KeyPart {
 const hex = (v: bigint): string => (v === 0n ? "0" : `0x${v.toString(16)}`);
 
 const ETH: KeyPart[] = [
-  { key: "src", field: f("dl_src") },
-  { key: "dst", field: f("dl_dst") },
+  { key: "src", field: FIELD.dl_src },
+  { key: "dst", field: FIELD.dl_dst },
 ];
 const IPV4: KeyPart[] = [
-  { key: "src", field: f("nw_src") },
-  { key: "dst", field: f("nw_dst") },
-  { key: "proto", field: f("nw_proto"), readOnly: true },
-  { key: "tos", field: f("nw_tos"), format: hex },
-  { key: "ttl", field: f("nw_ttl") },
-  { key: "frag", field: f("nw_frag"), readOnly: true },
+  { key: "src", field: FIELD.nw_src },
+  { key: "dst", field: FIELD.nw_dst },
+  { key: "proto", field: FIELD.nw_proto, readOnly: true },
+  { key: "tos", field: FIELD.nw_tos, format: hex },
+  { key: "ttl", field: FIELD.nw_ttl },
+  { key: "frag", field: FIELD.nw_frag, readOnly: true },
 ];
 const IPV6: KeyPart[] = [
-  { key: "src", field: f("ipv6_src") },
-  { key: "dst", field: f("ipv6_dst") },
-  { key: "label", field: f("ipv6_label"), format: hex },
-  { key: "proto", field: f("nw_proto"), readOnly: true },
-  { key: "tclass", field: f("nw_tos"), format: hex },
-  { key: "hlimit", field: f("nw_ttl") },
-  { key: "frag", field: f("nw_frag"), readOnly: true },
+  { key: "src", field: FIELD.ipv6_src },
+  { key: "dst", field: FIELD.ipv6_dst },
+  { key: "label", field: FIELD.ipv6_label, format: hex },
+  { key: "proto", field: FIELD.nw_proto, readOnly: true },
+  { key: "tclass", field: FIELD.nw_tos, format: hex },
+  { key: "hlimit", field: FIELD.nw_ttl },
+  { key: "frag", field: FIELD.nw_frag, readOnly: true },
 ];
 const ARP: KeyPart[] = [
-  { key: "sip", field: f("arp_spa") },
-  { key: "tip", field: f("arp_tpa") },
-  { key: "op", field: f("arp_op") },
-  { key: "sha", field: f("arp_sha") },
-  { key: "tha", field: f("arp_tha") },
+  { key: "sip", field: FIELD.arp_spa },
+  { key: "tip", field: FIELD.arp_tpa },
+  { key: "op", field: FIELD.arp_op },
+  { key: "sha", field: FIELD.arp_sha },
+  { key: "tha", field: FIELD.arp_tha },
 ];
 const PORTS: KeyPart[] = [
-  { key: "src", field: f("tp_src") },
-  { key: "dst", field: f("tp_dst") },
+  { key: "src", field: FIELD.tp_src },
+  { key: "dst", field: FIELD.tp_dst },
 ];
 const ICMP: KeyPart[] = [
-  { key: "type", field: f("icmp_type") },
-  { key: "code", field: f("icmp_code") },
+  { key: "type", field: FIELD.icmp_type },
+  { key: "code", field: FIELD.icmp_code },
 ];
 
 const full = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
@@ -134,8 +132,8 @@ function commitVlan(flow: FlowKey, base: FlowKey, odp: OdpList): void {
   for (let i = 0; i < bn; i++) odp.push("pop_vlan");
   for (let i = fn - 1; i >= 0; i--) {
     const t = fl[i];
-    const vid = t.tci & 0xfff;
-    const pcp = t.tci >> 13;
+    const vid = t.tci & wordBits(FIELD.dl_vlan);
+    const pcp = (t.tci & wordBits(FIELD.dl_vlan_pcp)) >>> wordShift(FIELD.dl_vlan_pcp);
     odp.push(
       t.tpid === 0x8100
         ? `push_vlan(vid=${vid},pcp=${pcp})`

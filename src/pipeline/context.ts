@@ -8,10 +8,10 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
 import type { NatAction } from "../model/actions/types.js";
-import type { FlowKey } from "../model/layout.js";
+import { type FlowKey, K } from "../model/layout.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
 import { borrowKey, borrowZeroKey, releaseKey } from "./key-pool.js";
-import type { SimBridge, SimHost } from "./switch.js";
+import type { SimBridge, SimHost, SimPort } from "./switch.js";
 import { report, type TraceNode, type TraceNodeType } from "./trace-tree.js";
 
 /** OVS's limits (ofproto-dpif-xlate.c): translation depth and total resubmits. */
@@ -56,6 +56,43 @@ export interface LearnedFlow {
 
 /** A datapath action list; `clone(...)` nests one. */
 export type OdpList = string[];
+
+/** Runs an action list in a context: the translator's own walk, or a clone's. */
+export type ActionRunner = (ctx: XlateContext, actions: readonly Action[], isLast: boolean) => void;
+
+/**
+ * The translator's entry points that executors call back into (a resubmit looks up a table, an output
+ * reaches a port, a group runs its buckets as clones), held by the context as OVS threads its ctx
+ * through xlate_*: the executors depend on this interface, not on the translator's module, so the
+ * recursion (table → actions → executor → table) has no import cycle and an executor can be tested with
+ * a fake translator.
+ */
+export interface Translator {
+  /** xlate_table_action: look up `tableId` with `inPort` as the input port and run the winner. */
+  xlateTable(
+    ctx: XlateContext,
+    inPort: number,
+    tableId: number,
+    isLast: boolean,
+    run?: ActionRunner,
+    withCtOrig?: boolean,
+    topLevel?: boolean,
+  ): void;
+  /** do_xlate_actions: report and execute each action of a list. */
+  doActions: ActionRunner;
+  /** clone_xlate_actions: run actions on a copy of the packet. */
+  cloneActions: ActionRunner;
+  /** xlate_output_action: output to a port number, reserved ports included. */
+  outputAction(ctx: XlateContext, port: number, isLast: boolean): void;
+  /** A packet-in to the controller. */
+  controllerAction(ctx: XlateContext, maxLen: number, reason: string, id?: number): void;
+  /** compose_output_action: output to one OpenFlow port of the current bridge. */
+  composeOutput(ctx: XlateContext, ofport: number, isLast: boolean): void;
+  /** patch_port_output: continue in the peer bridge of a patch port. */
+  patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): void;
+  /** Records a packet leaving through a port. */
+  recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRecord["tunnel"]): void;
+}
 
 export class XlateContext {
   flow: FlowKey;
@@ -119,6 +156,8 @@ export class XlateContext {
   traceBridge: string;
 
   constructor(
+    /** The translator executors call back into (see Translator). */
+    readonly xlate: Translator,
     readonly host: SimHost,
     bridge: SimBridge,
     flow: FlowKey,
@@ -133,6 +172,12 @@ export class XlateContext {
     this.trace = trace;
     this.sideEffects = sideEffects;
     this.origTunDst = origTunDst;
+  }
+
+  /** ct_clear's effect: the packet untracked, every conntrack field zero. */
+  clearConntrack(): void {
+    this.flow.fill(0, K.ctState, K.ctTpDst + 1);
+    this.conntracked = false;
   }
 
   report(type: TraceNodeType, text: string): TraceNode {

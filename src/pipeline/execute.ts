@@ -4,77 +4,44 @@
  * ofproto-dpif-xlate.c's do_xlate_actions does for it, including the notes ofproto/trace prints.
  */
 import { type ActionOf, type ActionType, formatSubfield, type Subfield } from "../model/actions/index.js";
+import { isIp, prereqsOk, readSubfield, writeSubfield } from "../model/field-access.js";
 import { formatFieldValue } from "../model/field-value.js";
-import { type FieldDef, fieldNamed, readField, writeField } from "../model/fields.js";
-import { CS, type FlowKey, K, OFPP, VLAN_CFI } from "../model/layout.js";
+import {
+  allOnes,
+  FIELD,
+  type FieldDef,
+  readField,
+  wordBits,
+  wordShift,
+  writeField,
+} from "../model/fields.js";
+import { type FlowKey, K, OFPP, VLAN_CFI } from "../model/layout.js";
 import type { XlateContext } from "./context.js";
+import { hashL4 } from "./flow-hash.js";
 import { executeCt, executeGroup, executeLearn } from "./stateful.js";
-import { clearConntrack, cloneActions, controllerAction, outputAction, xlateTable } from "./xlate.js";
 
 // biome-ignore lint/suspicious/noConfusingVoidType: most executors return nothing; "stop" ends the action list (dec_ttl exception)
 type Result = void | "stop";
 type Executor<T extends ActionType> = (ctx: XlateContext, a: ActionOf<T>, isLast: boolean) => Result;
 export type ExecutorTable = { [T in ActionType]: Executor<T> };
 
-const all = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
-const field = fieldNamed;
-const TUN_ID = field("tun_id");
+const all = allOnes;
 
-export function readSubfield(flow: FlowKey, s: Subfield): bigint {
-  return (readField(flow, s.field) >> BigInt(s.ofs)) & all(s.nBits);
-}
-
-export function writeSubfield(flow: FlowKey, s: Subfield, value: bigint): void {
-  const m = all(s.nBits) << BigInt(s.ofs);
-  const old = readField(flow, s.field);
-  writeField(flow, s.field, (old & ~m) | ((value << BigInt(s.ofs)) & m));
-}
+/**
+ * Bit layouts of the words the executors rewrite in place (the TCI, nw_tos, the top MPLS label stack
+ * entry, which the mpls_* fields view), from the registry.
+ */
+const VID = wordBits(FIELD.dl_vlan);
+const PCP = wordBits(FIELD.dl_vlan_pcp);
+const DSCP = wordBits(FIELD.ip_dscp);
+const ECN = wordBits(FIELD.nw_ecn);
+const MPLS_LABEL = wordBits(FIELD.mpls_label);
+const MPLS_TC = wordBits(FIELD.mpls_tc);
+const MPLS_BOS = wordBits(FIELD.mpls_bos);
+const MPLS_TTL = wordBits(FIELD.mpls_ttl);
 
 function unwildcard(ctx: XlateContext, s: Subfield): void {
   writeSubfield(ctx.wc, s, all(s.nBits));
-}
-
-const isIp = (f: FlowKey): boolean => f[K.dlType] === 0x0800 || f[K.dlType] === 0x86dd;
-
-/** mf_are_prereqs_ok: whether the packet has the field at all. */
-export function prereqsOk(f: FlowKey, fd: FieldDef): boolean {
-  const dl = f[K.dlType];
-  const p = f[K.nwProto];
-  switch (fd.prereq) {
-    case "none":
-      return true;
-    case "arp":
-      return dl === 0x0806 || dl === 0x8035;
-    case "vlan":
-      return (f[K.vlanTci] & VLAN_CFI) !== 0;
-    case "ipv4":
-      return dl === 0x0800;
-    case "ipv6":
-      return dl === 0x86dd;
-    case "ipAny":
-      return isIp(f);
-    case "tcp":
-      return isIp(f) && p === 6;
-    case "udp":
-      return isIp(f) && p === 17;
-    case "sctp":
-      return isIp(f) && p === 132;
-    case "icmpv4":
-      return dl === 0x0800 && p === 1;
-    case "icmpv6":
-      return dl === 0x86dd && p === 58;
-    case "nd":
-    case "ndSolicit":
-    case "ndAdvert": {
-      if (!(dl === 0x86dd && p === 58 && f[K.tpDst] === 0)) return false;
-      const t = f[K.tpSrc];
-      return fd.prereq === "nd" ? t === 135 || t === 136 : fd.prereq === "ndSolicit" ? t === 135 : t === 136;
-    }
-    case "mpls":
-      return dl === 0x8847 || dl === 0x8848;
-    case "ctValid":
-      return (f[K.ctState] & CS.trk) !== 0;
-  }
 }
 
 /** xlate_report_subfield: `-> NXM_…[] is now VALUE`. */
@@ -90,7 +57,7 @@ function reportSubfield(ctx: XlateContext, s: Subfield): void {
 function setVlanVid(f: FlowKey, vid: number, push: boolean): void {
   if (f[K.vlanTci] & VLAN_CFI || push) {
     if (!f[K.vlanTpid]) f[K.vlanTpid] = 0x8100;
-    f[K.vlanTci] = (f[K.vlanTci] & ~0x0fff) | vid | VLAN_CFI;
+    f[K.vlanTci] = (f[K.vlanTci] & ~VID) | vid | VLAN_CFI;
   }
 }
 
@@ -108,9 +75,8 @@ function pushVlan(f: FlowKey, tpid: number): void {
   f[K.vlanTpid] = tpid;
 }
 
-function setIf(ctx: XlateContext, cond: boolean, name: string, value: bigint): void {
+function setIf(ctx: XlateContext, cond: boolean, fd: FieldDef, value: bigint): void {
   if (!cond) return;
-  const fd = field(name);
   writeField(ctx.flow, fd, value);
   writeField(ctx.wc, fd, all(fd.bits));
 }
@@ -125,7 +91,7 @@ export const EXECUTORS: ExecutorTable = {
   output: (ctx, a, last) => {
     const port = portNumber(ctx, a.port);
     if (port === undefined) ctx.report("warn", "Nonexistent output port");
-    else outputAction(ctx, port, last);
+    else ctx.xlate.outputAction(ctx, port, last);
   },
   outputReg: (ctx, a, last) => {
     const port = readSubfield(ctx.flow, a.src);
@@ -135,24 +101,25 @@ export const EXECUTORS: ExecutorTable = {
       return;
     }
     ctx.report("detail", `output port is ${port}`);
-    outputAction(ctx, Number(port), last);
+    ctx.xlate.outputAction(ctx, Number(port), last);
   },
   outputTrunc: (ctx, a, last) => {
     const port = portNumber(ctx, a.port);
-    if (port !== undefined) outputAction(ctx, port, last);
+    if (port !== undefined) ctx.xlate.outputAction(ctx, port, last);
   },
-  controller: (ctx, a) => controllerAction(ctx, a.maxLen ?? 65535, a.reason ?? "action", a.id ?? 0),
+  controller: (ctx, a) => ctx.xlate.controllerAction(ctx, a.maxLen ?? 65535, a.reason ?? "action", a.id ?? 0),
   enqueue: (ctx, a, last) => {
     const port = portNumber(ctx, a.port);
-    if (port !== undefined) outputAction(ctx, port === OFPP.inPort ? ctx.flow[K.inPort] : port, last);
+    if (port !== undefined)
+      ctx.xlate.outputAction(ctx, port === OFPP.inPort ? ctx.flow[K.inPort] : port, last);
   },
   resubmit: (ctx, a, last) => {
     let inPort = a.port ? (portNumber(ctx, a.port) ?? ctx.flow[K.inPort]) : ctx.flow[K.inPort];
     if (inPort === OFPP.inPort) inPort = ctx.flow[K.inPort];
     const table = a.table === undefined || a.table === 255 ? ctx.tableId : a.table;
-    xlateTable(ctx, inPort, table, last, undefined, a.ct);
+    ctx.xlate.xlateTable(ctx, inPort, table, last, undefined, a.ct);
   },
-  gotoTable: (ctx, a, last) => xlateTable(ctx, ctx.flow[K.inPort], a.table, last),
+  gotoTable: (ctx, a, last) => ctx.xlate.xlateTable(ctx, ctx.flow[K.inPort], a.table, last),
   group: (ctx, a, last) => executeGroup(ctx, a.id, last),
   meter: () => {},
   setField: (ctx, a) => {
@@ -165,7 +132,7 @@ export const EXECUTORS: ExecutorTable = {
     writeField(ctx.flow, a.field, (old & ~mask) | (a.value.value & mask));
     writeField(ctx.wc, a.field, readField(ctx.wc, a.field) | mask);
     // vlan_vid/dl_vlan written on an untagged packet: OVS's set_field for VLAN fields keeps CFI.
-    if (a.field.slot === "vlanTci" && a.field.name !== "vlan_tci") ctx.flow[K.vlanTci] |= VLAN_CFI;
+    if (a.field.slot === "vlanTci" && a.field !== FIELD.vlan_tci) ctx.flow[K.vlanTci] |= VLAN_CFI;
   },
   load: (ctx, a) => {
     if (!prereqsOk(ctx.flow, a.dst.field)) return;
@@ -185,29 +152,29 @@ export const EXECUTORS: ExecutorTable = {
     const f = ctx.flow;
     if (f[K.vlanTci] & VLAN_CFI || a.pushIfNeeded) {
       if (!f[K.vlanTpid]) f[K.vlanTpid] = 0x8100;
-      f[K.vlanTci] = (f[K.vlanTci] & 0x1fff) | (a.pcp << 13) | VLAN_CFI;
+      f[K.vlanTci] = (f[K.vlanTci] & ~PCP) | (a.pcp << wordShift(FIELD.dl_vlan_pcp)) | VLAN_CFI;
     }
   },
   stripVlan: (ctx) => popVlan(ctx.flow),
   pushVlan: (ctx, a) => pushVlan(ctx.flow, a.ethertype),
-  setEthSrc: (ctx, a) => setIf(ctx, true, "dl_src", a.mac),
-  setEthDst: (ctx, a) => setIf(ctx, true, "dl_dst", a.mac),
-  setIpv4Src: (ctx, a) => setIf(ctx, ctx.flow[K.dlType] === 0x0800, "nw_src", a.addr),
-  setIpv4Dst: (ctx, a) => setIf(ctx, ctx.flow[K.dlType] === 0x0800, "nw_dst", a.addr),
+  setEthSrc: (ctx, a) => setIf(ctx, true, FIELD.dl_src, a.mac),
+  setEthDst: (ctx, a) => setIf(ctx, true, FIELD.dl_dst, a.mac),
+  setIpv4Src: (ctx, a) => setIf(ctx, ctx.flow[K.dlType] === 0x0800, FIELD.nw_src, a.addr),
+  setIpv4Dst: (ctx, a) => setIf(ctx, ctx.flow[K.dlType] === 0x0800, FIELD.nw_dst, a.addr),
   setIpDscp: (ctx, a) => {
     if (!isIp(ctx.flow)) return;
-    ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & 0x03) | (a.tos & 0xfc);
-    ctx.wc[K.nwTos] |= 0xfc;
+    ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & ~DSCP) | (a.tos & DSCP);
+    ctx.wc[K.nwTos] |= DSCP;
   },
   setIpEcn: (ctx, a) => {
     if (!isIp(ctx.flow)) return;
-    ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & 0xfc) | (a.ecn & 0x03);
-    ctx.wc[K.nwTos] |= 0x03;
+    ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & ~ECN) | (a.ecn & ECN);
+    ctx.wc[K.nwTos] |= ECN;
   },
-  setIpTtl: (ctx, a) => setIf(ctx, isIp(ctx.flow), "nw_ttl", BigInt(a.ttl)),
-  setL4Src: (ctx, a) => setIf(ctx, isIp(ctx.flow) && !(ctx.flow[K.nwFrag] & 2), "tp_src", BigInt(a.port)),
-  setL4Dst: (ctx, a) => setIf(ctx, isIp(ctx.flow) && !(ctx.flow[K.nwFrag] & 2), "tp_dst", BigInt(a.port)),
-  setTunnel: (ctx, a) => writeField(ctx.flow, TUN_ID, a.id),
+  setIpTtl: (ctx, a) => setIf(ctx, isIp(ctx.flow), FIELD.nw_ttl, BigInt(a.ttl)),
+  setL4Src: (ctx, a) => setIf(ctx, isIp(ctx.flow) && !(ctx.flow[K.nwFrag] & 2), FIELD.tp_src, BigInt(a.port)),
+  setL4Dst: (ctx, a) => setIf(ctx, isIp(ctx.flow) && !(ctx.flow[K.nwFrag] & 2), FIELD.tp_dst, BigInt(a.port)),
+  setTunnel: (ctx, a) => writeField(ctx.flow, FIELD.tun_id, a.id),
   decTtl: (ctx, a) => {
     const f = ctx.flow;
     if (!isIp(f)) return;
@@ -215,7 +182,7 @@ export const EXECUTORS: ExecutorTable = {
       f[K.nwTtl]--;
       return;
     }
-    for (const id of a.controllerIds ?? [0]) controllerAction(ctx, 65535, "invalid_ttl", id);
+    for (const id of a.controllerIds ?? [0]) ctx.xlate.controllerAction(ctx, 65535, "invalid_ttl", id);
     ctx.report("warn", `IPv${f[K.dlType] === 0x0800 ? 4 : 6} decrement TTL exception`);
     return "stop";
   },
@@ -230,7 +197,8 @@ export const EXECUTORS: ExecutorTable = {
     f[K.mplsLse + 2] = f[K.mplsLse + 1];
     f[K.mplsLse + 1] = f[K.mplsLse];
     const ttl = isIp(f) ? f[K.nwTtl] : 64;
-    f[K.mplsLse] = (f[K.dlType] === 0x8847 || f[K.dlType] === 0x8848 ? f[K.mplsLse] & ~0x100 : 0x100) | ttl;
+    f[K.mplsLse] =
+      (f[K.dlType] === 0x8847 || f[K.dlType] === 0x8848 ? f[K.mplsLse] & ~MPLS_BOS : MPLS_BOS) | ttl;
     f[K.dlType] = a.ethertype;
   },
   popMpls: (ctx, a) => {
@@ -244,12 +212,12 @@ export const EXECUTORS: ExecutorTable = {
   setMplsLabel: (ctx, a) => {
     const f = ctx.flow;
     if (f[K.dlType] === 0x8847 || f[K.dlType] === 0x8848)
-      f[K.mplsLse] = ((f[K.mplsLse] & 0xfff) | (a.label << 12)) >>> 0;
+      f[K.mplsLse] = ((f[K.mplsLse] & ~MPLS_LABEL) | (a.label << wordShift(FIELD.mpls_label))) >>> 0;
   },
   setMplsTc: (ctx, a) => {
     const f = ctx.flow;
     if (f[K.dlType] === 0x8847 || f[K.dlType] === 0x8848)
-      f[K.mplsLse] = (f[K.mplsLse] & ~0xe00) | (a.tc << 9);
+      f[K.mplsLse] = (f[K.mplsLse] & ~MPLS_TC) | (a.tc << wordShift(FIELD.mpls_tc));
   },
   setMplsTtl: (ctx, a) => {
     const f = ctx.flow;
@@ -258,12 +226,12 @@ export const EXECUTORS: ExecutorTable = {
   decMplsTtl: (ctx) => {
     const f = ctx.flow;
     if (f[K.dlType] !== 0x8847 && f[K.dlType] !== 0x8848) return;
-    const ttl = f[K.mplsLse] & 0xff;
+    const ttl = f[K.mplsLse] & MPLS_TTL;
     if (ttl > 1) {
-      f[K.mplsLse] = (f[K.mplsLse] & ~0xff) | (ttl - 1);
+      f[K.mplsLse] = (f[K.mplsLse] & ~MPLS_TTL) | (ttl - 1);
       return;
     }
-    controllerAction(ctx, 65535, "invalid_ttl");
+    ctx.xlate.controllerAction(ctx, 65535, "invalid_ttl");
     ctx.report("warn", "MPLS decrement TTL exception");
     return "stop";
   },
@@ -297,18 +265,18 @@ export const EXECUTORS: ExecutorTable = {
     if (out) ctx.flow[K.actsetOutput] = portNumber(ctx, out.port) ?? 0;
   },
   writeMetadata: (ctx, a) => {
-    const md = field("metadata");
+    const md = FIELD.metadata;
     const mask = a.mask ?? all(64);
     writeField(ctx.flow, md, (readField(ctx.flow, md) & ~mask) | (a.value & mask));
   },
-  clone: (ctx, a, last) => cloneActions(ctx, a.actions, last),
+  clone: (ctx, a, last) => ctx.xlate.cloneActions(ctx, a.actions, last),
   ct: (ctx, a, last) => executeCt(ctx, a, last),
   nat: (ctx, a) => {
     ctx.natSeen = a.kind;
   },
   ctClear: (ctx) => {
     if (!ctx.conntracked) return;
-    clearConntrack(ctx);
+    ctx.clearConntrack();
     ctx.odp.push("ct_clear");
   },
   conjunction: (ctx) => {
@@ -330,7 +298,7 @@ export const EXECUTORS: ExecutorTable = {
     if (a.load && a.dst) {
       writeSubfield(ctx.flow, a.dst, BigInt(chosen));
       reportSubfield(ctx, a.dst);
-    } else if (chosen !== OFPP.none) outputAction(ctx, chosen, last);
+    } else if (chosen !== OFPP.none) ctx.xlate.outputAction(ctx, chosen, last);
     else ctx.report("warn", "no live bundle members");
   },
   sample: () => {},
@@ -342,18 +310,3 @@ export const EXECUTORS: ExecutorTable = {
     ctx.report("warn", `action "${a.text}" is not modelled by ovspath; ignored`);
   },
 };
-
-/** A symmetric hash of the L2-L4 addresses (stable across runs; used where OVS hashes to choose). */
-export function hashL4(f: FlowKey, basis: number): number {
-  let h = (0x811c9dc5 ^ basis) >>> 0;
-  const words = [
-    f[K.dlSrc] ^ f[K.dlDst],
-    f[K.dlSrc + 1] ^ f[K.dlDst + 1],
-    f[K.dlType],
-    f[K.nwSrc] ^ f[K.nwDst],
-    f[K.nwProto],
-    f[K.tpSrc] ^ f[K.tpDst],
-  ];
-  for (const w of words) h = Math.imul(h ^ w, 0x01000193) >>> 0;
-  return h;
-}

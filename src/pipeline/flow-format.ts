@@ -4,7 +4,7 @@
  * vlan_tci, nw_frag words, ct_state flags) follow lib/match.c; values print through the registry.
  */
 import { CT_FLAGS, formatFieldValue } from "../model/field-value.js";
-import { fieldNamed, readField } from "../model/fields.js";
+import { allOnes, FIELD, type FieldName, readField, wordBits, wordShift } from "../model/fields.js";
 import {
   CS,
   FLOW_WORDS,
@@ -14,6 +14,8 @@ import {
   K,
   KSIZE,
   newFlowKey,
+  TUN_FLAG_KEY,
+  TUN_FLAG_OAM,
   VLAN_CFI,
 } from "../model/layout.js";
 
@@ -122,10 +124,11 @@ export function packetMask(f: FlowKey): FlowKey {
   return m;
 }
 
-/** tun_flags bits kept beside the user-visible OAM bit, as OVS's flow_tnl keeps them. */
-export const TUN_FLAG_DF = 0x2;
-export const TUN_FLAG_CSUM = 0x4;
-export const TUN_FLAG_KEY = 0x8;
+/** Bit layouts of one-word slots, from the registry. */
+const VID_BITS = wordBits(FIELD.dl_vlan);
+const PCP_BITS = wordBits(FIELD.dl_vlan_pcp);
+const DSCP_BITS = wordBits(FIELD.ip_dscp);
+const ECN_BITS = wordBits(FIELD.nw_ecn);
 
 const SHORT_IP: Record<number, string> = { 1: "icmp", 6: "tcp", 17: "udp", 132: "sctp" };
 const SHORT_IP6: Record<number, string> = { 58: "icmp6", 6: "tcp6", 17: "udp6", 132: "sctp6" };
@@ -134,11 +137,11 @@ const SHORT_L2: Record<number, string> = { 2054: "arp", 32821: "rarp", 34887: "m
 /** match_format over a flow key and a mask of the same shape. */
 export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): string {
   const out: string[] = [];
-  const put = (name: string, printAs = name) => {
-    const fd = fieldNamed(name);
+  const put = (name: FieldName) => {
+    const fd = FIELD[name];
     const mask = readField(m, fd);
     if (mask === 0n) return;
-    out.push(`${printAs}=${formatFieldValue(fd, readField(f, fd) & mask, mask)}`);
+    out.push(`${name}=${formatFieldValue(fd, readField(f, fd) & mask, mask)}`);
   };
   /** format_uint32_masked: a 32-bit word in hex, with its mask when partial. */
   const hex32 = (name: string, word: number) => {
@@ -208,11 +211,11 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
     out.push(`tun_erspan_hwid=${hexNum(f[K.tunErspanHwid])}`);
   // gtpu_flags/gtpu_msgtype: not modelled, but OVS prints them with the rest of a tunnel's fields.
   if (m[K.tunErspanVer]) out.push("gtpu_flags=0", "gtpu_msgtype=0");
-  if (m[K.tunFlags] & 1) out.push(`tun_flags=${f[K.tunFlags] & 1 ? "+oam" : "0"}`);
+  if (m[K.tunFlags] & TUN_FLAG_OAM) out.push(`tun_flags=${f[K.tunFlags] & TUN_FLAG_OAM ? "+oam" : "0"}`);
   put("metadata");
   if (m[K.inPort])
     out.push(
-      `in_port=${portName ? portName(f[K.inPort]) : formatFieldValue(fieldNamed("in_port"), BigInt(f[K.inPort]))}`,
+      `in_port=${portName ? portName(f[K.inPort]) : formatFieldValue(FIELD.in_port, BigInt(f[K.inPort]))}`,
     );
   for (const [i, slot] of [
     [0, "vlanTci"],
@@ -222,17 +225,17 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
     if (!mask) break;
     const tci = f[K[slot]];
     const sfx = i === 0 ? "" : String(i);
-    const vid = mask & 0x0fff;
-    const pcp = mask & 0xe000;
+    const vid = mask & VID_BITS;
+    const pcp = mask & PCP_BITS;
     if (
       mask & VLAN_CFI &&
       tci & VLAN_CFI &&
-      (!vid || vid === 0xfff) &&
-      (!pcp || pcp === 0xe000) &&
+      (!vid || vid === VID_BITS) &&
+      (!pcp || pcp === PCP_BITS) &&
       (vid || pcp)
     ) {
-      if (vid) out.push(`dl_vlan${sfx}=${tci & 0xfff}`);
-      if (pcp) out.push(`dl_vlan_pcp${sfx}=${tci >> 13}`);
+      if (vid) out.push(`dl_vlan${sfx}=${tci & VID_BITS}`);
+      if (pcp) out.push(`dl_vlan_pcp${sfx}=${(tci & PCP_BITS) >>> wordShift(FIELD.dl_vlan_pcp)}`);
     } else if (mask === 0xffff) out.push(`vlan_tci${sfx}=0x${hex4(tci)}`);
     else out.push(`vlan_tci${sfx}=0x${hex4(tci)}/0x${hex4(mask)}`);
   }
@@ -243,10 +246,11 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
   if (dlType === 0x86dd) {
     put("ipv6_src");
     put("ipv6_dst");
-    if (m[K.ipv6Label])
-      out.push(
-        `ipv6_label=0x${f[K.ipv6Label].toString(16).padStart(5, "0")}${m[K.ipv6Label] === 0xfffff || m[K.ipv6Label] === 0xffffffff ? "" : `/0x${m[K.ipv6Label].toString(16).padStart(5, "0")}`}`,
-      );
+    if (m[K.ipv6Label]) {
+      const label = (key: FlowKey) => readField(key, FIELD.ipv6_label).toString(16).padStart(5, "0");
+      const exact = readField(m, FIELD.ipv6_label) === allOnes(FIELD.ipv6_label.bits);
+      out.push(`ipv6_label=0x${label(f)}${exact ? "" : `/0x${label(m)}`}`);
+    }
   } else if (arp) {
     put("arp_spa");
     put("arp_tpa");
@@ -259,18 +263,13 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
     put("arp_sha");
     put("arp_tha");
   }
-  if (m[K.nwTos] & 0xfc) out.push(`nw_tos=${f[K.nwTos] & 0xfc}`);
-  if (m[K.nwTos] & 0x03) out.push(`nw_ecn=${f[K.nwTos] & 0x03}`);
+  // nw_tos prints the DSCP bits in place (a multiple of 4), as OVS's match_format does.
+  if (m[K.nwTos] & DSCP_BITS) out.push(`nw_tos=${f[K.nwTos] & DSCP_BITS}`);
+  if (m[K.nwTos] & ECN_BITS) out.push(`nw_ecn=${f[K.nwTos] & ECN_BITS}`);
   if (m[K.nwTtl]) out.push(`nw_ttl=${f[K.nwTtl]}`);
-  if (m[K.mplsLse]) {
-    const lse = f[K.mplsLse];
-    out.push(
-      `mpls_label=${lse >>> 12}`,
-      `mpls_tc=${(lse >> 9) & 7}`,
-      `mpls_ttl=${lse & 0xff}`,
-      `mpls_bos=${(lse >> 8) & 1}`,
-    );
-  }
+  if (m[K.mplsLse])
+    for (const name of ["mpls_label", "mpls_tc", "mpls_ttl", "mpls_bos"] as const)
+      out.push(`${name}=${readField(f, FIELD[name])}`);
   const fragMask = m[K.nwFrag] & (FRAG_ANY | FRAG_LATER);
   const frag = f[K.nwFrag];
   if (fragMask === (FRAG_ANY | FRAG_LATER))

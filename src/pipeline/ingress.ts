@@ -7,7 +7,7 @@
  */
 import { type TunnelInfo, tunnelOf } from "../decode/flowkey.js";
 import { LINKTYPE } from "../decode/protocols.js";
-import type { Hop } from "../explain/types.js";
+import type { Hop } from "./hop.js";
 import { ipText } from "./ip-text.js";
 import type { SimBridge, SimHost, SimPort } from "./switch.js";
 

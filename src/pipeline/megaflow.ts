@@ -8,9 +8,12 @@
  * are the whole packet (hashing, groups, controller) are not cached. Entries are kept per ingress port
  * and dropped when the switch state they read changes (MAC table, learned flows).
  */
-import type { Action, LearnSpec } from "../model/actions/index.js";
+
+import type { MegaflowMask } from "../model/actions/facts.js";
+import { ACTIONS, type Action, type ActionType } from "../model/actions/index.js";
+import type { ActionSpec } from "../model/actions/spec.js";
 import type { FieldDef } from "../model/fields.js";
-import { FLOW_WORDS, type FlowKey, K, KSIZE, type LayoutName, OFPP, ownFlowKey } from "../model/layout.js";
+import { FLOW_WORDS, type FlowKey, K, KSIZE, type LayoutName, ownFlowKey } from "../model/layout.js";
 
 /** Slots an action may write without the datapath caring about the old value (metadata, not headers). */
 const METADATA_SLOTS: ReadonlySet<LayoutName> = new Set<LayoutName>([
@@ -28,123 +31,36 @@ const METADATA_SLOTS: ReadonlySet<LayoutName> = new Set<LayoutName>([
   "pktMark",
 ]);
 
-function maskSlot(mask: FlowKey, slot: LayoutName): void {
-  const off = K[slot];
-  mask.fill(0xffffffff, off, off + KSIZE[slot]);
-}
+/** The megaflow mask of one translation, as the action table's facts write to it. */
+class MaskWriter implements MegaflowMask {
+  constructor(private readonly mask: FlowKey) {}
 
-function maskField(mask: FlowKey, f: FieldDef): void {
-  maskSlot(mask, f.slot);
-}
+  slot(name: LayoutName): true {
+    const off = K[name];
+    this.mask.fill(0xffffffff, off, off + KSIZE[name]);
+    return true;
+  }
 
-function maskWritten(mask: FlowKey, f: FieldDef): void {
-  if (!METADATA_SLOTS.has(f.slot)) maskField(mask, f);
-}
+  field(f: FieldDef): true {
+    return this.slot(f.slot);
+  }
 
-const NORMAL_SLOTS: readonly LayoutName[] = ["inPort", "dlSrc", "dlDst", "vlanTci", "vlanTpid"];
+  written(f: FieldDef): true {
+    return METADATA_SLOTS.has(f.slot) || this.field(f);
+  }
 
-function maskLearnSpec(mask: FlowKey, s: LearnSpec): void {
-  if (s.kind === "matchField" || s.kind === "loadField" || s.kind === "output") maskField(mask, s.src.field);
+  actions(list: readonly Action[]): boolean {
+    for (const a of list) if (!(ACTIONS[a.type] as ActionSpec<ActionType>).megaflow(a, this)) return false;
+    return true;
+  }
 }
 
 /**
- * Adds to `mask` the fields `actions` read; false when the translation cannot be cached at all.
+ * Adds to `mask` the fields `actions` read (each action's `megaflow` fact); false when the translation
+ * cannot be cached at all.
  */
 export function maskActionReads(mask: FlowKey, actions: readonly Action[]): boolean {
-  for (const a of actions) {
-    switch (a.type) {
-      case "output":
-      case "outputTrunc":
-      case "enqueue": {
-        if (a.port.number === OFPP.normal) for (const s of NORMAL_SLOTS) maskSlot(mask, s);
-        else maskSlot(mask, "inPort");
-        break;
-      }
-      case "setField":
-        maskWritten(mask, a.field);
-        break;
-      case "load":
-        maskWritten(mask, a.dst.field);
-        break;
-      case "move":
-        maskField(mask, a.src.field);
-        maskWritten(mask, a.dst.field);
-        break;
-      case "stackPush":
-        maskField(mask, a.src.field);
-        break;
-      case "stackPop":
-        maskWritten(mask, a.dst.field);
-        break;
-      case "outputReg":
-        maskField(mask, a.src.field);
-        break;
-      case "setVlanVid":
-      case "setVlanPcp":
-      case "stripVlan":
-      case "pushVlan":
-        maskSlot(mask, "vlanTci");
-        maskSlot(mask, "vlanTpid");
-        break;
-      case "setEthSrc":
-        maskSlot(mask, "dlSrc");
-        break;
-      case "setEthDst":
-        maskSlot(mask, "dlDst");
-        break;
-      case "setIpv4Src":
-        maskSlot(mask, "nwSrc");
-        break;
-      case "setIpv4Dst":
-        maskSlot(mask, "nwDst");
-        break;
-      case "setIpDscp":
-      case "setIpEcn":
-        maskSlot(mask, "nwTos");
-        break;
-      case "setIpTtl":
-      case "decTtl":
-        maskSlot(mask, "nwTtl");
-        maskSlot(mask, "dlType");
-        break;
-      case "setL4Src":
-        maskSlot(mask, "tpSrc");
-        break;
-      case "setL4Dst":
-        maskSlot(mask, "tpDst");
-        break;
-      case "learn":
-        for (const s of a.specs) maskLearnSpec(mask, s);
-        break;
-      case "clone":
-      case "writeActions":
-        if (!maskActionReads(mask, a.actions)) return false;
-        break;
-      case "resubmit":
-        if (a.ct) return false;
-        maskSlot(mask, "inPort");
-        break;
-      case "ct":
-      case "nat":
-      case "group":
-      case "bundle":
-      case "multipath":
-      case "controller":
-      case "checkPktLarger":
-      case "sample":
-      case "pushMpls":
-      case "popMpls":
-      case "setMplsLabel":
-      case "setMplsTc":
-      case "setMplsTtl":
-      case "decMplsTtl":
-      case "unknown":
-        return false;
-      default:
-        break;
-    }
-  }
-  return true;
+  return new MaskWriter(mask).actions(actions);
 }
 
 interface Entry<V> {

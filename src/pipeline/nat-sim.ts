@@ -7,7 +7,7 @@
 
 import type { NatAction } from "../model/actions/types.js";
 import { ipv4Of, ipv6Of, parseIpv4, parseIpv6 } from "../model/field-value.js";
-import { fieldNamed, readField, writeField } from "../model/fields.js";
+import { FIELD, readField, writeField } from "../model/fields.js";
 import { type FlowKey, K } from "../model/layout.js";
 
 export interface NatSimulation {
@@ -15,8 +15,8 @@ export interface NatSimulation {
   modified: string;
 }
 
-const IPV6_SRC = fieldNamed("ipv6_src");
-const IPV6_DST = fieldNamed("ipv6_dst");
+const IPV6_SRC = FIELD.ipv6_src;
+const IPV6_DST = FIELD.ipv6_dst;
 
 function family(nat: NatAction): "v4" | "v6" | undefined {
   if (!nat.addrMin) return undefined;

@@ -4,11 +4,15 @@
  * MAC table (`fdb/show`), flooding within the VLAN otherwise, never back out of the input port.
  */
 import { macOf } from "../model/field-value.js";
+import { FIELD, wordBits } from "../model/fields.js";
 import { K, OFPP, VLAN_CFI } from "../model/layout.js";
 import type { XlateContext } from "./context.js";
 import { isMulticastMac, isReservedMac, macAt } from "./mac-table.js";
 import type { SimPort } from "./switch.js";
-import { composeOutput } from "./xlate.js";
+
+/** A TCI's VLAN id and priority bits, from the registry. */
+const VID = wordBits(FIELD.dl_vlan);
+const PCP = wordBits(FIELD.dl_vlan_pcp);
 
 /**
  * xbundle_includes_vlan: an access port carries its VLAN; a trunk its trunks (all when none are
@@ -33,7 +37,7 @@ function carriesVlan(p: SimPort, vlan: number, innerVlan = 0): boolean {
 /** Admission of the input VLAN; returns the VLAN the packet belongs to inside the bridge, or undefined. */
 function inputVlan(ctx: XlateContext, p: SimPort): number | undefined {
   const tci = ctx.flow[K.vlanTci];
-  const vid = tci & VLAN_CFI ? tci & 0xfff : 0;
+  const vid = tci & VLAN_CFI ? tci & VID : 0;
   switch (p.vlanMode) {
     case "access":
       if (vid) {
@@ -74,7 +78,7 @@ function outputNormal(ctx: XlateContext, out: SimPort, vlan: number): void {
   const oldTpid = f[K.vlanTpid];
   const oldTci1 = f[K.vlanTci1];
   const oldTpid1 = f[K.vlanTpid1];
-  const pcp = oldTci & VLAN_CFI ? oldTci & 0xe000 : 0;
+  const pcp = oldTci & VLAN_CFI ? oldTci & PCP : 0;
   if (out.vlanMode === "access") {
     f[K.vlanTci] = 0;
     f[K.vlanTpid] = 0;
@@ -91,7 +95,7 @@ function outputNormal(ctx: XlateContext, out: SimPort, vlan: number): void {
     f[K.vlanTci] = vlan | pcp | VLAN_CFI;
     f[K.vlanTpid] = oldTpid || 0x8100;
   }
-  composeOutput(ctx, out.ofport, false);
+  ctx.xlate.composeOutput(ctx, out.ofport, false);
   f[K.vlanTci] = oldTci;
   f[K.vlanTpid] = oldTpid;
   f[K.vlanTci1] = oldTci1;
@@ -131,7 +135,7 @@ export function xlateNormal(ctx: XlateContext): void {
     return;
   }
   ctx.report("detail", "no learned MAC for destination, flooding");
-  const inner = f[K.vlanTci] & VLAN_CFI && f[K.vlanTci1] & VLAN_CFI ? f[K.vlanTci1] & 0xfff : 0;
+  const inner = f[K.vlanTci] & VLAN_CFI && f[K.vlanTci1] & VLAN_CFI ? f[K.vlanTci1] & VID : 0;
   // OVS floods in its bundle-list order, which no dump shows; the OVSDB's port order is used.
   for (const p of ctx.bridge.ports.values()) {
     if (p === inPort || p.noFlood || !carriesVlan(p, vlan, inner)) continue;

@@ -9,11 +9,11 @@
 
 import { extractFlowKey, extractTunnelFlowKey } from "../decode/flowkey.js";
 import type { FlowEntry } from "../dumps/flows.js";
-import type { Hop } from "../explain/types.js";
 import { parseIpv4 } from "../model/field-value.js";
 import { type FlowKey, K, KSIZE, newFlowKey } from "../model/layout.js";
 import { ConntrackTable } from "./conntrack.js";
 import type { OutputRecord } from "./context.js";
+import type { Hop } from "./hop.js";
 import {
   hostWithLocalIp,
   type Ingress,

@@ -6,14 +6,14 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { ActionOf } from "../model/actions/index.js";
 import { formatActions } from "../model/actions/index.js";
-import { fieldNamed, readField } from "../model/fields.js";
+import { readSubfield, writeSubfield } from "../model/field-access.js";
+import { FIELD, readField } from "../model/fields.js";
 import { copyFlowKey, K } from "../model/layout.js";
 import { compileMatch, formatMatch, type Match } from "../model/match.js";
 import { conjunctionsOf, Table } from "./classifier.js";
 import { commitActions } from "./commit.js";
 import type { RecircRequest, XlateContext } from "./context.js";
-import { hashL4, readSubfield, writeSubfield } from "./execute.js";
-import { clearConntrack, cloneActions, doActions } from "./xlate.js";
+import { hashL4 } from "./flow-hash.js";
 
 /** compose_conntrack_action: exec actions first, then the ct() datapath action, then recirculation. */
 export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean): void {
@@ -24,7 +24,7 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
   ctx.wc[K.ctMark] = 0;
   ctx.wc.fill(0, K.ctLabel, K.ctLabel + 4);
   // OVS keeps nat among ct's nested actions, so the trace lists it there (and `drop` only when empty).
-  doActions(ctx, a.nat ? [a.nat, ...a.exec] : a.exec, isLast);
+  ctx.xlate.doActions(ctx, a.nat ? [a.nat, ...a.exec] : a.exec, isLast);
   const answer = ctx.conntrack?.execute(
     zone,
     ctx.flow,
@@ -64,11 +64,11 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
       `A clone of the packet is forked to recirculate. The forked pipeline will be resumed at table ${a.table}.`,
     );
   }
-  clearConntrack(ctx);
+  ctx.clearConntrack();
   ctx.report("detail", "Sets the packet to an untracked state, and clears all the conntrack fields.");
 }
 
-const labelField = fieldNamed("ct_label");
+const labelField = FIELD.ct_label;
 
 function natText(n: ActionOf<"nat">): string {
   if (!n.kind) return "nat";
@@ -92,7 +92,7 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
     const node = ctx.report("bucket", `bucket ${bucketId(i)}`);
     const old = ctx.trace;
     ctx.trace = node.subs;
-    cloneActions(ctx, g.buckets[i].actions, last);
+    ctx.xlate.cloneActions(ctx, g.buckets[i].actions, last);
     ctx.trace = old;
   };
   if (g.type === "all" || g.type === "indirect") {

@@ -9,6 +9,7 @@ import type { Host } from "../dumps/host/load.js";
 import type { GroupDesc } from "../dumps/ofctl/groups.js";
 import type { Action } from "../model/actions/index.js";
 import { parseIpv4, parseMac } from "../model/field-value.js";
+import { allOnes, FIELD, wordBits } from "../model/fields.js";
 import { OFPP } from "../model/layout.js";
 import { portResolver } from "../model/port-names.js";
 import type { HostTopology, TunnelInfo } from "../topology/model.js";
@@ -198,14 +199,14 @@ function asInstalled(flow: FlowEntry): FlowEntry {
       a.type === "pushVlan" &&
       a.ethertype === 0x8100 &&
       b?.type === "setField" &&
-      (b.field.name === "vlan_vid" || b.field.name === "vlan_pcp")
+      (b.field === FIELD.vlan_vid || b.field === FIELD.vlan_pcp)
     ) {
       out ??= acts.slice(0, i);
       const v = Number(b.value.value);
       out.push(
-        b.field.name === "vlan_vid"
-          ? { type: "setVlanVid", vid: v & 0xfff, pushIfNeeded: true }
-          : { type: "setVlanPcp", pcp: v & 7, pushIfNeeded: true },
+        b.field === FIELD.vlan_vid
+          ? { type: "setVlanVid", vid: v & wordBits(FIELD.dl_vlan), pushIfNeeded: true }
+          : { type: "setVlanPcp", pcp: v & Number(allOnes(FIELD.vlan_pcp.bits)), pushIfNeeded: true },
       );
       i++;
     } else if (a.type === "stripVlan" && a.spelling === "pop_vlan") {

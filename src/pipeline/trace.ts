@@ -7,17 +7,17 @@
 import { extractFlowKey } from "../decode/flowkey.js";
 import { LINKTYPE } from "../decode/protocols.js";
 import type { FlowEntry } from "../dumps/flows.js";
-import { type FieldDef, writeField } from "../model/fields.js";
+import { prereqsOk } from "../model/field-access.js";
+import { FIELD, type FieldDef, wordBits, wordShift, writeField } from "../model/fields.js";
 import { CS, copyFlowKey, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "../model/layout.js";
 import { parseMatch, SHORTHANDS } from "../model/match.js";
 import type { ConntrackTable } from "./conntrack.js";
 import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
-import { prereqsOk } from "./execute.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { type NatSimulation, simulateNat } from "./nat-sim.js";
 import type { SimHost } from "./switch.js";
 import { printTrace, report, stepsOf, type TraceNode, type TraceStep } from "./trace-tree.js";
-import { runActionSet, xlateTable } from "./xlate.js";
+import { runActionSet, TRANSLATOR, xlateTable } from "./xlate.js";
 
 export interface TraceRequest {
   host: SimHost;
@@ -84,7 +84,15 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   if (!bridge) throw new Error(`no bridge "${spec.bridge}" on host ${host.name}`);
   const nodes: TraceNode[] = [];
   const top = report(nodes, "bridge", `bridge("${spec.headerBridge}")`);
-  const ctx = new XlateContext(host, bridge, copyFlowKey(flow), top.subs, spec.sideEffects, flow[K.tunDst]);
+  const ctx = new XlateContext(
+    TRANSLATOR,
+    host,
+    bridge,
+    copyFlowKey(flow),
+    top.subs,
+    spec.sideEffects,
+    flow[K.tunDst],
+  );
   ctx.recircBase = spec.recircBase;
   ctx.traceBridge = spec.headerBridge;
   ctx.conntrack = spec.conntrack;
@@ -259,20 +267,19 @@ export function parseTraceFlow(
         return { ok: false, column: col, message: `${mf.value.portName.name}: unknown port` };
       v = BigInt(n);
     }
-    if (mf.name === "dl_vlan") {
-      flow[K.vlanTci] = (flow[K.vlanTci] & 0xe000) | Number(v & 0xfffn) | VLAN_CFI;
-      flow[K.vlanTpid] = 0x8100;
-      continue;
-    }
-    if (mf.name === "dl_vlan_pcp") {
-      flow[K.vlanTci] = (flow[K.vlanTci] & 0x0fff) | (Number(v & 7n) << 13) | VLAN_CFI;
+    if (mf.field === FIELD.dl_vlan || mf.field === FIELD.dl_vlan_pcp) {
+      // Either tags the packet (CFI set) and keeps the other's bits.
+      const bits = wordBits(mf.field);
+      const other = wordBits(mf.field === FIELD.dl_vlan ? FIELD.dl_vlan_pcp : FIELD.dl_vlan);
+      const set = Number((v << BigInt(wordShift(mf.field))) & BigInt(bits));
+      flow[K.vlanTci] = (flow[K.vlanTci] & other) | set | VLAN_CFI;
       flow[K.vlanTpid] = 0x8100;
       continue;
     }
     writeField(flow, mf.field, v);
     if (mf.field.slot === "vlanTci" && flow[K.vlanTci] & VLAN_CFI) flow[K.vlanTpid] = 0x8100;
   }
-  if (flow[K.inPort] === 0 && !m.fields.some((f) => f.field.name === "in_port")) flow[K.inPort] = OFPP.none;
+  if (flow[K.inPort] === 0 && !m.fields.some((f) => f.field === FIELD.in_port)) flow[K.inPort] = OFPP.none;
   return { ok: true, flow };
 }
 

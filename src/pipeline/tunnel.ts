@@ -5,20 +5,18 @@
  * local tunnel endpoint arriving on that bridge is popped (`tnl_pop(PORT)`).
  */
 import { parseMac } from "../model/field-value.js";
-import { fieldNamed, readField, writeField } from "../model/fields.js";
-import { K, OFPP } from "../model/layout.js";
-import { TUNNEL_UDP_PORT } from "../topology/build.js";
+import { FIELD, readField, writeField } from "../model/fields.js";
+import { K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "../model/layout.js";
+import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
 import { memoize } from "../util/memo.js";
 import type { OutputRecord, XlateContext } from "./context.js";
-import { TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "./flow-format.js";
 import { ipText } from "./ip-text.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
 import { ipv4ToNumber, routeTo, type SimPort } from "./switch.js";
-import { patchOutput, recordOutput } from "./xlate.js";
 
-const TUN_ID = fieldNamed("tun_id");
-const DL_DST = fieldNamed("dl_dst");
-const DL_SRC = fieldNamed("dl_src");
+const TUN_ID = FIELD.tun_id;
+const DL_DST = FIELD.dl_dst;
+const DL_SRC = FIELD.dl_src;
 
 /** tnl_port_send: tunnel metadata from the port's options and the flow (key=flow, remote_ip=flow...). */
 function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunnel"] | undefined {
@@ -139,7 +137,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   // Not last, OVS opens a datapath clone() around the push first (native_tunnel_output).
   if (!isLast) ctx.openClones++;
   const firstUnderlayOutput = ctx.outputs.length;
-  patchOutput(ctx, dev, isLast);
+  ctx.xlate.patchOutput(ctx, dev, isLast);
   if (!isLast) ctx.openClones--;
   ctx.odpOuter.pop();
   // What the underlay bridge output is the encapsulated copy of this tunnel output, not a delivery.
@@ -152,7 +150,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.base.set(savedBase);
   releaseKey(savedFlow);
   releaseKey(savedBase);
-  recordOutput(ctx, port, tunnel);
+  ctx.xlate.recordOutput(ctx, port, tunnel);
 }
 
 /** Remembered: the neighbour and bridge MACs of the dumps are converted for every tunneled packet. */

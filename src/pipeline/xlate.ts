@@ -6,12 +6,19 @@
  */
 
 import type { Action } from "../model/actions/index.js";
-import { formatAction } from "../model/actions/index.js";
+import { ACTIONS, formatAction } from "../model/actions/index.js";
 import { copyFlowKey, type FlowKey, FRAG_ANY, K, newFlowKey, OFPP } from "../model/layout.js";
 import { formatMatch } from "../model/match.js";
 import type { ClassifiedFlow, TableLine } from "./classifier.js";
 import { commitActions } from "./commit.js";
-import { MAX_DEPTH, MAX_RESUBMITS, type OutputRecord, type XlateContext } from "./context.js";
+import {
+  type ActionRunner,
+  MAX_DEPTH,
+  MAX_RESUBMITS,
+  type OutputRecord,
+  type Translator,
+  type XlateContext,
+} from "./context.js";
 import { EXECUTORS } from "./execute.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
 import { xlateNormal } from "./normal.js";
@@ -28,13 +35,7 @@ function clearForPatch(ctx: XlateContext, inPort: number): void {
   f.fill(0, K.tunId, K.tunMetadata + 64);
   f.fill(0, K.regs, K.regs + 16);
   f[K.actsetOutput] = 0;
-  clearConntrack(ctx);
-}
-
-export function clearConntrack(ctx: XlateContext): void {
-  const f = ctx.flow;
-  f.fill(0, K.ctState, K.ctTpDst + 1);
-  ctx.conntracked = false;
+  ctx.clearConntrack();
 }
 
 /**
@@ -122,7 +123,7 @@ export function xlateTable(
   inPort: number,
   tableId: number,
   isLast: boolean,
-  run: (ctx: XlateContext, actions: readonly Action[], isLast: boolean) => void = doActions,
+  run: ActionRunner = doActions,
   withCtOrig = false,
   topLevel = false,
 ): void {
@@ -237,7 +238,7 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
 /** Runs the action set written by write_actions, in OpenFlow's order, at the end of the pipeline. */
 export function runActionSet(ctx: XlateContext): void {
   if (ctx.actionSet.length === 0) return;
-  const order = (a: Action): number => ACTION_SET_ORDER.indexOf(a.type) + 1 || ACTION_SET_ORDER.length;
+  const order = (a: Action): number => ACTIONS[a.type].actionSetOrder;
   const set = [...ctx.actionSet].sort((a, b) => order(a) - order(b));
   ctx.actionSet = [];
   const node = ctx.report("table", "--. Executing action set:");
@@ -246,33 +247,6 @@ export function runActionSet(ctx: XlateContext): void {
   doActions(ctx, set, true);
   ctx.trace = old;
 }
-
-const ACTION_SET_ORDER: readonly Action["type"][] = [
-  "stripVlan",
-  "popMpls",
-  "pushMpls",
-  "pushVlan",
-  "decTtl",
-  "decMplsTtl",
-  "setField",
-  "load",
-  "move",
-  "setVlanVid",
-  "setVlanPcp",
-  "setEthSrc",
-  "setEthDst",
-  "setIpv4Src",
-  "setIpv4Dst",
-  "setIpDscp",
-  "setIpEcn",
-  "setIpTtl",
-  "setL4Src",
-  "setL4Dst",
-  "setTunnel",
-  "setQueue",
-  "group",
-  "output",
-];
 
 /** xlate_output_action: the reserved ports, and the skip of output to the input port. */
 export function outputAction(ctx: XlateContext, port: number, isLast: boolean): void {
@@ -409,9 +383,6 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   ctx.error = undefined;
 }
 
-/** Actions that the datapath cannot undo, so a non-final clone of them needs a datapath clone(). */
-const IRREVERSIBLE: ReadonlySet<Action["type"]> = new Set(["ct", "meter", "nat", "outputTrunc"]);
-
 /**
  * clone_xlate_actions: run actions on a copy of the packet. Reversible actions are translated in
  * line (the flow is restored afterwards); others, unless last, inside a datapath clone(...).
@@ -422,7 +393,7 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
   const savedSet = ctx.actionSet;
   ctx.stack = [...ctx.stack];
   ctx.actionSet = [...ctx.actionSet];
-  if (isLast || actions.every((a) => !IRREVERSIBLE.has(a.type))) {
+  if (isLast || actions.every((a) => ACTIONS[a.type].reversible)) {
     doActions(ctx, actions, isLast);
     runActionSet(ctx);
   } else {
@@ -451,3 +422,15 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
   ctx.flow.set(savedFlow);
   releaseKey(savedFlow);
 }
+
+/** The translator the executors reach through their context (see Translator in context.ts). */
+export const TRANSLATOR: Translator = {
+  xlateTable,
+  doActions,
+  cloneActions,
+  outputAction,
+  controllerAction,
+  composeOutput,
+  patchOutput,
+  recordOutput,
+};

@@ -2,6 +2,7 @@
 import type { Host } from "../dumps/host/load.js";
 import type { LinkInfo } from "../dumps/linux/link-block.js";
 import { asMap, asNumber, asString } from "../dumps/vsctl/ovsdb-value.js";
+import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
 import { ipHints, providerSegments, tunnelSegments } from "./flows-facts.js";
 import type { HostTopology, LinuxDevice, OvsPort, PortRole, TunnelInfo } from "./model.js";
 
@@ -16,14 +17,6 @@ const TUNNEL_TYPES = new Set([
   "gtpu",
   "bareudp",
 ]);
-
-/** The UDP port a tunnel type uses unless `options:dst_port` says otherwise (names its shared vport). */
-export const TUNNEL_UDP_PORT: Readonly<Record<string, number>> = {
-  vxlan: 4789,
-  geneve: 6081,
-  stt: 7471,
-  gtpu: 2152,
-};
 
 /** Neutron's device-name prefixes carry the first 11 characters of the port id. */
 const NEUTRON_PREFIX = /^(tap|qvo|qvb|qbr|qr-|qg-|ha-|sg-|fg-|rfp-|fpr-)([0-9a-f]{8}-[0-9a-f]{2})$/;

@@ -6,27 +6,31 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
 import { formatFieldValue } from "../model/field-value.js";
-import { fieldNamed } from "../model/fields.js";
+import { allOnes, FIELD, type FieldName } from "../model/fields.js";
+import { VLAN_CFI } from "../model/layout.js";
 import type { Match } from "../model/match.js";
 import type { Evidence, HostTopology, Segment } from "./model.js";
 
-function field(m: Match, name: string): bigint | undefined {
+function field(m: Match, name: FieldName): bigint | undefined {
   const f = m.fields.find((x) => x.field.name === name);
   return f && !f.value.portName ? f.value.value : undefined;
 }
 
-function fieldMask(m: Match, name: string): bigint | undefined {
+function fieldMask(m: Match, name: FieldName): bigint | undefined {
   return m.fields.find((x) => x.field.name === name)?.value.mask;
 }
+
+/** The VLAN id's bits of a TCI (dl_vlan), and with the tag-present bit (vlan_vid). */
+const VID = allOnes(FIELD.dl_vlan.bits);
+const VID_PRESENT = allOnes(FIELD.vlan_vid.bits);
 
 /** The VLAN id an action list sets (mod_vlan_vid, set_field:4096+V->vlan_vid, load to vlan_tci), if any. */
 export function vlanSetBy(actions: readonly Action[]): number | undefined {
   for (const a of actions) {
     if (a.type === "setVlanVid") return a.vid;
-    if (a.type === "setField" && a.field.name === "vlan_vid") return Number(a.value.value & 0xfffn);
-    if (a.type === "setField" && a.field.name === "vlan_tci") return Number(a.value.value & 0xfffn);
-    if (a.type === "load" && a.dst.field.name === "vlan_tci" && a.dst.ofs === 0)
-      return Number(a.value & 0xfffn);
+    if (a.type === "setField" && a.field === FIELD.vlan_vid) return Number(a.value.value & VID);
+    if (a.type === "setField" && a.field === FIELD.vlan_tci) return Number(a.value.value & VID);
+    if (a.type === "load" && a.dst.field === FIELD.vlan_tci && a.dst.ofs === 0) return Number(a.value & VID);
   }
   return undefined;
 }
@@ -35,8 +39,8 @@ export function vlanSetBy(actions: readonly Action[]): number | undefined {
 export function tunIdSetBy(actions: readonly Action[]): number | undefined {
   for (const a of actions) {
     if (a.type === "setTunnel") return Number(a.id);
-    if (a.type === "setField" && a.field.name === "tun_id") return Number(a.value.value);
-    if (a.type === "load" && a.dst.field.name === "tun_id") return Number(a.value);
+    if (a.type === "setField" && a.field === FIELD.tun_id) return Number(a.value.value);
+    if (a.type === "load" && a.dst.field === FIELD.tun_id) return Number(a.value);
   }
   return undefined;
 }
@@ -45,8 +49,8 @@ export function outputPorts(actions: readonly Action[]): number[] {
   return actions.flatMap((a) => (a.type === "output" && a.port.number !== undefined ? [a.port.number] : []));
 }
 
-const ARP_SPA = fieldNamed("arp_spa");
-const DL_SRC = fieldNamed("dl_src");
+const ARP_SPA = FIELD.arp_spa;
+const DL_SRC = FIELD.dl_src;
 
 const IN_TABLE_TYPE: Record<number, Segment["type"]> = { 3: "gre", 4: "vxlan", 6: "geneve" };
 
@@ -58,7 +62,8 @@ function matchVlan(m: Match): number | undefined {
   if (v !== undefined) return Number(v);
   const tci = field(m, "vlan_tci");
   const mask = fieldMask(m, "vlan_tci") ?? 0n;
-  if (tci !== undefined && (mask & 0x1fffn) === 0x1fffn && tci & 0x1000n) return Number(tci & 0xfffn);
+  if (tci !== undefined && (mask & VID_PRESENT) === VID_PRESENT && tci & BigInt(VLAN_CFI))
+    return Number(tci & VID);
   return undefined;
 }
 
@@ -134,10 +139,10 @@ export function ipHints(flows: readonly FlowEntry[]): HostTopology["ipHints"] {
   for (const f of flows) {
     const spa = field(f.match, "arp_spa");
     const inPort = field(f.match, "in_port");
-    if (spa !== undefined && inPort !== undefined && fieldMask(f.match, "arp_spa") === 0xffffffffn)
+    if (spa !== undefined && inPort !== undefined && fieldMask(f.match, "arp_spa") === allOnes(ARP_SPA.bits))
       out.push({ ip: ipOf(spa), ofport: Number(inPort) });
     const tpa = field(f.match, "arp_tpa");
-    const mac = f.actions.find((a) => a.type === "setField" && a.field.name === "dl_src");
+    const mac = f.actions.find((a) => a.type === "setField" && a.field === FIELD.dl_src);
     if (tpa !== undefined && mac?.type === "setField") {
       const h: HostTopology["ipHints"][number] = { ip: ipOf(tpa), mac: macOf(mac.value.value) };
       const vlan = matchVlan(f.match);

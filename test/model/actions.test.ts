@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseFlowDump } from "../../src/dumps/flows.js";
-import { formatActions, parseActions } from "../../src/model/actions/index.js";
+import { SET_LAST } from "../../src/model/actions/facts.js";
+import { ACTIONS, type ActionType, formatActions, parseActions } from "../../src/model/actions/index.js";
 import { labFiles } from "../support/lab.js";
 import { REPO_ROOT } from "../support/shared.js";
 
@@ -117,5 +118,49 @@ describe("every actions= of the lab dumps round-trips", () => {
       }
     }
     expect(flows).toBeGreaterThan(4000);
+  });
+});
+
+describe("per-action facts of the action table", () => {
+  const typeOf = (text: string): ActionType => {
+    const r = parseActions(text);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value[0].type;
+  };
+  // OpenFlow 1.3 §5.10, as OVS's action_set_classify orders an action set: pops, pushes, TTL
+  // decrements, field sets, set_queue, group, output.
+  const openflowOrder = [
+    "pop_vlan",
+    "pop_mpls:0x0800",
+    "push_mpls:0x8847",
+    "push_vlan:0x8100",
+    "dec_ttl",
+    "set_field:1->reg0",
+    "mod_nw_ttl:9",
+    "set_queue:1",
+    "group:1",
+    "output:1",
+  ];
+  it.each(openflowOrder.slice(0, -1).map((a, i) => [a, openflowOrder[i + 1]]))(
+    "an action set runs %s before %s",
+    (before, after) => {
+      expect(ACTIONS[typeOf(before)].actionSetOrder).toBeLessThan(ACTIONS[typeOf(after)].actionSetOrder);
+    },
+  );
+  it.each(["resubmit(,1)", "ct(commit)", "learn(table=1)", "note:01", "exit"])(
+    "%s, kept out of action sets by OpenFlow, runs with output",
+    (text) => expect(ACTIONS[typeOf(text)].actionSetOrder).toBe(SET_LAST),
+  );
+  it.each([
+    ["ct(commit)", false],
+    ["ct(nat)", false],
+    ["meter:1", false],
+    ["output(port=1,max_len=100)", false],
+    ["output:1", true],
+    ["set_field:1->reg0", true],
+    ["push_vlan:0x8100", true],
+    ["resubmit(,1)", true],
+  ] as const)("%s reversible by the datapath: %s (OVS's reversible_actions)", (text, reversible) => {
+    expect(ACTIONS[typeOf(text)].reversible).toBe(reversible);
   });
 });

@@ -3,7 +3,7 @@ import { relative } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatFieldValue, formatParsedValue, parseFieldValue } from "../../src/model/field-value.js";
-import { FIELDS, lookupField, readField, writeField } from "../../src/model/fields.js";
+import { FIELD, FIELDS, lookupField, readField, wordBits, writeField } from "../../src/model/fields.js";
 import { FLOW_WORDS, K, KSIZE, newFlowKey } from "../../src/model/layout.js";
 import { LAB, labFiles } from "../support/lab.js";
 import { HAVE_SHARED } from "../support/shared.js";
@@ -194,5 +194,38 @@ describe("field registry", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("FIELD, the fields code names by constant", () => {
+  it("holds each declared field under its canonical name, the same object lookups return", () => {
+    const entries = Object.entries(FIELD);
+    expect(entries.length).toBeGreaterThan(70);
+    for (const [name, def] of entries) {
+      expect(def.name).toBe(name);
+      expect(lookupField(name)).toBe(def);
+    }
+  });
+});
+
+describe("wordBits: a field's bits in place in its one-word slot (OVS's struct flow layouts)", () => {
+  it.each([
+    ["ip_dscp", 0xfc],
+    ["nw_ecn", 0x03],
+    ["nw_tos", 0xff],
+    ["dl_vlan", 0x0fff],
+    ["dl_vlan_pcp", 0xe000],
+    ["vlan_tci", 0xffff],
+    ["nw_src", 0xffffffff],
+    // The top MPLS label stack entry: label(20) tc(3) bos(1) ttl(8), as on the wire.
+    ["mpls_label", 0xfffff000],
+    ["mpls_tc", 0xe00],
+    ["mpls_bos", 0x100],
+    ["mpls_ttl", 0xff],
+  ] as const)("%s: %i", (name, bits) => {
+    expect(wordBits(FIELD[name])).toBe(bits);
+  });
+  it("refuses a field held in more than one word", () => {
+    expect(() => wordBits(FIELD.dl_src)).toThrow(/dl_src is not held in one word/);
   });
 });

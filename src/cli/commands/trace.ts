@@ -2,7 +2,7 @@ import type { Command } from "@commander-js/extra-typings";
 import { openCapture, recordData } from "../../capture/index.js";
 import { type TunnelInfo, tunnelOf } from "../../decode/flowkey.js";
 import { floodOrderNote } from "../../explain/flood-note.js";
-import { type FlowKey, K, OFPP } from "../../model/layout.js";
+import { type FlowKey, K, OFPP, TUN_FLAG_KEY } from "../../model/layout.js";
 import { ctStateValue } from "../../pipeline/ct-state.js";
 import {
   flowFromPacket,
@@ -82,9 +82,6 @@ function decapsulate(
   };
 }
 
-/** OVS's FLOW_TNL_F_KEY: the tunnel header carried an id (tun_id is then printed even when 0). */
-const TUNNEL_HAS_KEY = 0x8;
-
 /** The inner frame's flow with the tunnel metadata the receiving port sets, as replay builds it. */
 function tunnelFlow(meta: FlowKey, d: Decapsulated, inPort: number): FlowKey {
   const flow = flowFromPacket(meta, d.inner);
@@ -95,7 +92,7 @@ function tunnelFlow(meta: FlowKey, d: Decapsulated, inPort: number): FlowKey {
   flow[K.tunTos] = d.tunnel.tos;
   flow[K.tunTtl] = d.tunnel.ttl;
   // The receiving port says the id came from the header (VXLAN, Geneve, GRE with its key bit).
-  flow[K.tunFlags] = d.tunnel.hasKey || d.tunnel.kind !== "gre" ? TUNNEL_HAS_KEY : 0;
+  flow[K.tunFlags] = d.tunnel.hasKey || d.tunnel.kind !== "gre" ? TUN_FLAG_KEY : 0;
   flow[K.inPort] = inPort;
   return flow;
 }

@@ -1,5 +1,6 @@
 /** Connection tracking (ct, nat, ct_clear) and conjunctive matches (conjunction). */
 import { type LineError, lineError } from "../../util/diagnostic.js";
+import { readsNothing, SET_LAST, uncacheable } from "./facts.js";
 import { formatSubfield, isError, parseSubfield } from "./refs.js";
 import { type ActionSpec, noArg, requireArg } from "./spec.js";
 import { keyValue, type Piece, splitTopLevel } from "./syntax.js";
@@ -47,12 +48,18 @@ function formatNat(n: NatAction): string {
 }
 
 export const nat: ActionSpec<"nat"> = {
+  actionSetOrder: SET_LAST,
+  reversible: false,
+  megaflow: uncacheable,
   keywords: ["nat"],
   parse: (input) => parseNat(input.arg),
   format: formatNat,
 };
 
 export const ct: ActionSpec<"ct"> = {
+  actionSetOrder: SET_LAST,
+  reversible: false,
+  megaflow: uncacheable,
   keywords: ["ct"],
   parse(input) {
     const a: CtAction = { type: "ct", commit: false, force: false, exec: [] };
@@ -105,12 +112,18 @@ export const ct: ActionSpec<"ct"> = {
 };
 
 export const ctClear: ActionSpec<"ctClear"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: readsNothing,
   keywords: ["ct_clear"],
   parse: (i) => noArg("ctClear", i),
   format: () => "ct_clear",
 };
 
 export const conjunction: ActionSpec<"conjunction"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: readsNothing,
   keywords: ["conjunction"],
   parse(input) {
     const arg = requireArg(input);

@@ -7,6 +7,7 @@
  */
 import { type LineError, lineError } from "../../util/diagnostic.js";
 import { formatFieldValue, parseFieldValue } from "../field-value.js";
+import { SET_LAST } from "./facts.js";
 import { formatSubfield, isError, parseSubfield, parseUnsigned } from "./refs.js";
 import { type ActionSpec, arrow, hex, requireArg } from "./spec.js";
 import { keyValue, type Piece, splitTopLevel } from "./syntax.js";
@@ -97,6 +98,12 @@ const KEY_OF: Record<
 };
 
 export const learn: ActionSpec<"learn"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: (a, mask) =>
+    a.specs.every(
+      (s) => s.kind === "matchImmediate" || s.kind === "loadImmediate" || mask.field(s.src.field),
+    ),
   keywords: ["learn"],
   parse(input) {
     const arg = requireArg(input);

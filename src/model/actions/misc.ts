@@ -1,5 +1,6 @@
 /** Nesting actions (clone, write_actions), load balancing (multipath, bundle), sampling and checks. */
 import { lineError } from "../../util/diagnostic.js";
+import { type ActionFacts, readsNothing, SET_LAST, uncacheable } from "./facts.js";
 import {
   formatPort,
   formatSubfield,
@@ -14,8 +15,13 @@ import { keyValue, splitTopLevel } from "./syntax.js";
 import type { Action, ActionOf } from "./types.js";
 
 /** clone(...) and write_actions(...): a nested action list. */
-function nestingAction<T extends "clone" | "writeActions">(type: T, keyword: string): ActionSpec<T> {
+function nestingAction<T extends "clone" | "writeActions">(
+  type: T,
+  keyword: string,
+  facts: ActionFacts<T>,
+): ActionSpec<T> {
   return {
+    ...facts,
     keywords: [keyword],
     parse(input) {
       const actions = input.nested(
@@ -30,10 +36,21 @@ function nestingAction<T extends "clone" | "writeActions">(type: T, keyword: str
   };
 }
 
-export const clone = nestingAction("clone", "clone");
-export const writeActions = nestingAction("writeActions", "write_actions");
+export const clone = nestingAction("clone", "clone", {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: (a, mask) => mask.actions(a.actions),
+});
+export const writeActions = nestingAction("writeActions", "write_actions", {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: (a, mask) => mask.actions(a.actions),
+});
 
 export const clearActions: ActionSpec<"clearActions"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: readsNothing,
   keywords: ["clear_actions"],
   parse: (i) => noArg("clearActions", i),
   format: () => "clear_actions",
@@ -51,6 +68,9 @@ const HASH_FIELDS = [
 ];
 
 export const multipath: ActionSpec<"multipath"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: uncacheable,
   keywords: ["multipath"],
   parse(input) {
     const arg = requireArg(input);
@@ -82,6 +102,9 @@ export const multipath: ActionSpec<"multipath"> = {
 };
 
 export const bundle: ActionSpec<"bundle"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: uncacheable,
   keywords: ["bundle", "bundle_load"],
   parse(input) {
     const arg = requireArg(input);
@@ -133,6 +156,9 @@ export const bundle: ActionSpec<"bundle"> = {
 };
 
 export const sample: ActionSpec<"sample"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: uncacheable,
   keywords: ["sample"],
   parse(input) {
     const arg = requireArg(input);
@@ -186,6 +212,9 @@ export const sample: ActionSpec<"sample"> = {
 };
 
 export const checkPktLarger: ActionSpec<"checkPktLarger"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: uncacheable,
   keywords: ["check_pkt_larger"],
   parse(input) {
     const arg = requireArg(input);
@@ -202,6 +231,9 @@ export const checkPktLarger: ActionSpec<"checkPktLarger"> = {
 };
 
 export const unknown: ActionSpec<"unknown"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: uncacheable,
   keywords: [],
   parse: (input) => ({ type: "unknown", text: input.whole.text }),
   format: (a) => a.text,

@@ -1,7 +1,8 @@
 /** Actions that rewrite packet fields or metadata. */
 import { lineError } from "../../util/diagnostic.js";
 import { formatFieldValue, formatParsedValue, parseFieldValue } from "../field-value.js";
-import { type FieldDef, lookupField, setFieldName } from "../fields.js";
+import { FIELD, type FieldDef, lookupField, setFieldName } from "../fields.js";
+import { type ActionFacts, readsNothing, readsSlots, SET_LAST, uncacheable } from "./facts.js";
 import { formatSubfield, isError, parseSubfield, parseUnsigned, type Subfield } from "./refs.js";
 import {
   type ActionSpec,
@@ -15,21 +16,16 @@ import {
 } from "./spec.js";
 import type { ActionOf, ActionType } from "./types.js";
 
-const fieldNamed = (name: string): FieldDef => {
-  const f = lookupField(name);
-  if (!f) throw new Error(`field registry lacks ${name}`);
-  return f;
-};
-
 /** An action whose argument is a value of one registry field (`mod_dl_src:MAC`, `mod_nw_dst:IP`). */
 function valueAction<T extends ActionType>(
   keyword: string,
-  fieldName: string,
+  field: FieldDef,
   build: (v: bigint) => ActionOf<T>,
   read: (a: ActionOf<T>) => bigint,
+  facts: ActionFacts<T>,
 ): ActionSpec<T> {
-  const field = fieldNamed(fieldName);
   return {
+    ...facts,
     keywords: [keyword],
     parse(input) {
       const arg = requireArg(input);
@@ -50,8 +46,10 @@ function numberAction<T extends ActionType>(
   bits: number,
   build: (n: number, input: ParseInput) => ActionOf<T> | ReturnType<typeof lineError>,
   format: (a: ActionOf<T>) => string,
+  facts: ActionFacts<T>,
 ): ActionSpec<T> {
   return {
+    ...facts,
     keywords,
     parse(input) {
       const n = numberArg(input, bits);
@@ -72,6 +70,9 @@ function bitRange(mask: bigint): { ofs: number; nBits: number } | undefined {
 }
 
 export const setField: ActionSpec<"setField"> = {
+  actionSetOrder: 7,
+  reversible: true,
+  megaflow: (a, mask) => mask.written(a.field),
   keywords: ["set_field"],
   parse(input) {
     const arg = requireArg(input);
@@ -94,6 +95,9 @@ export const setField: ActionSpec<"setField"> = {
 };
 
 export const load: ActionSpec<"load"> = {
+  actionSetOrder: 8,
+  reversible: true,
+  megaflow: (a, mask) => mask.written(a.dst.field),
   keywords: ["load"],
   parse(input) {
     const arg = requireArg(input);
@@ -109,6 +113,9 @@ export const load: ActionSpec<"load"> = {
 };
 
 export const move: ActionSpec<"move"> = {
+  actionSetOrder: 9,
+  reversible: true,
+  megaflow: (a, mask) => mask.field(a.src.field) && mask.written(a.dst.field),
   keywords: ["move"],
   parse(input) {
     const arg = requireArg(input);
@@ -131,6 +138,11 @@ export const setVlanVid = numberAction<"setVlanVid">(
   12,
   (vid, i) => ({ type: "setVlanVid", vid, pushIfNeeded: i.keyword === "mod_vlan_vid" }),
   (a) => `${a.pushIfNeeded ? "mod_vlan_vid" : "set_vlan_vid"}:${a.vid}`,
+  {
+    actionSetOrder: 10,
+    reversible: true,
+    megaflow: readsSlots("vlanTci", "vlanTpid"),
+  },
 );
 
 export const setVlanPcp = numberAction<"setVlanPcp">(
@@ -138,9 +150,17 @@ export const setVlanPcp = numberAction<"setVlanPcp">(
   3,
   (pcp, i) => ({ type: "setVlanPcp", pcp, pushIfNeeded: i.keyword === "mod_vlan_pcp" }),
   (a) => `${a.pushIfNeeded ? "mod_vlan_pcp" : "set_vlan_pcp"}:${a.pcp}`,
+  {
+    actionSetOrder: 11,
+    reversible: true,
+    megaflow: readsSlots("vlanTci", "vlanTpid"),
+  },
 );
 
 export const stripVlan: ActionSpec<"stripVlan"> = {
+  actionSetOrder: 1,
+  reversible: true,
+  megaflow: readsSlots("vlanTci", "vlanTpid"),
   keywords: ["strip_vlan", "pop_vlan"],
   parse(input) {
     const a = noArg("stripVlan", input);
@@ -157,31 +177,56 @@ export const pushVlan = numberAction<"pushVlan">(
       ? { type: "pushVlan", ethertype }
       : lineError(i.arg?.column ?? 0, "push_vlan: the ethertype must be 0x8100 or 0x88a8", "push_vlan"),
   (a) => `push_vlan:${hex(a.ethertype)}`,
+  {
+    actionSetOrder: 4,
+    reversible: true,
+    megaflow: readsSlots("vlanTci", "vlanTpid"),
+  },
 );
 
 export const setEthSrc = valueAction<"setEthSrc">(
   "mod_dl_src",
-  "eth_src",
+  FIELD.dl_src,
   (mac) => ({ type: "setEthSrc", mac }),
   (a) => a.mac,
+  {
+    actionSetOrder: 12,
+    reversible: true,
+    megaflow: readsSlots("dlSrc"),
+  },
 );
 export const setEthDst = valueAction<"setEthDst">(
   "mod_dl_dst",
-  "eth_dst",
+  FIELD.dl_dst,
   (mac) => ({ type: "setEthDst", mac }),
   (a) => a.mac,
+  {
+    actionSetOrder: 13,
+    reversible: true,
+    megaflow: readsSlots("dlDst"),
+  },
 );
 export const setIpv4Src = valueAction<"setIpv4Src">(
   "mod_nw_src",
-  "ip_src",
+  FIELD.nw_src,
   (addr) => ({ type: "setIpv4Src", addr }),
   (a) => a.addr,
+  {
+    actionSetOrder: 14,
+    reversible: true,
+    megaflow: readsSlots("nwSrc"),
+  },
 );
 export const setIpv4Dst = valueAction<"setIpv4Dst">(
   "mod_nw_dst",
-  "ip_dst",
+  FIELD.nw_dst,
   (addr) => ({ type: "setIpv4Dst", addr }),
   (a) => a.addr,
+  {
+    actionSetOrder: 15,
+    reversible: true,
+    megaflow: readsSlots("nwDst"),
+  },
 );
 
 export const setIpDscp = numberAction<"setIpDscp">(
@@ -192,33 +237,61 @@ export const setIpDscp = numberAction<"setIpDscp">(
       ? lineError(i.arg?.column ?? 0, "mod_nw_tos: the ECN bits (the low two) must be zero", "mod_nw_tos")
       : { type: "setIpDscp", tos },
   (a) => `mod_nw_tos:${a.tos}`,
+  {
+    actionSetOrder: 16,
+    reversible: true,
+    megaflow: readsSlots("nwTos"),
+  },
 );
 export const setIpEcn = numberAction<"setIpEcn">(
   ["mod_nw_ecn"],
   2,
   (ecn) => ({ type: "setIpEcn", ecn }),
   (a) => `mod_nw_ecn:${a.ecn}`,
+  {
+    actionSetOrder: 17,
+    reversible: true,
+    megaflow: readsSlots("nwTos"),
+  },
 );
 export const setIpTtl = numberAction<"setIpTtl">(
   ["mod_nw_ttl"],
   8,
   (ttl) => ({ type: "setIpTtl", ttl }),
   (a) => `mod_nw_ttl:${a.ttl}`,
+  {
+    actionSetOrder: 18,
+    reversible: true,
+    megaflow: readsSlots("nwTtl", "dlType"),
+  },
 );
 export const setL4Src = numberAction<"setL4Src">(
   ["mod_tp_src"],
   16,
   (port) => ({ type: "setL4Src", port }),
   (a) => `mod_tp_src:${a.port}`,
+  {
+    actionSetOrder: 19,
+    reversible: true,
+    megaflow: readsSlots("tpSrc"),
+  },
 );
 export const setL4Dst = numberAction<"setL4Dst">(
   ["mod_tp_dst"],
   16,
   (port) => ({ type: "setL4Dst", port }),
   (a) => `mod_tp_dst:${a.port}`,
+  {
+    actionSetOrder: 20,
+    reversible: true,
+    megaflow: readsSlots("tpDst"),
+  },
 );
 
 export const setTunnel: ActionSpec<"setTunnel"> = {
+  actionSetOrder: 21,
+  reversible: true,
+  megaflow: readsNothing,
   keywords: ["set_tunnel", "set_tunnel64"],
   parse(input) {
     const wide = input.keyword === "set_tunnel64";
@@ -230,6 +303,9 @@ export const setTunnel: ActionSpec<"setTunnel"> = {
 };
 
 export const decTtl: ActionSpec<"decTtl"> = {
+  actionSetOrder: 5,
+  reversible: true,
+  megaflow: readsSlots("nwTtl", "dlType"),
   keywords: ["dec_ttl"],
   parse(input) {
     if (input.form === "bare") return { type: "decTtl" };
@@ -248,8 +324,16 @@ export const setQueue = numberAction<"setQueue">(
   32,
   (queue) => ({ type: "setQueue", queue }),
   (a) => `set_queue:${a.queue}`,
+  {
+    actionSetOrder: 22,
+    reversible: true,
+    megaflow: readsNothing,
+  },
 );
 export const popQueue: ActionSpec<"popQueue"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: readsNothing,
   keywords: ["pop_queue"],
   parse: (i) => noArg("popQueue", i),
   format: () => "pop_queue",
@@ -261,32 +345,60 @@ export const pushMpls = numberAction<"pushMpls">(
   16,
   (ethertype) => ({ type: "pushMpls", ethertype }),
   (a) => `push_mpls:${mplsEthertype(a)}`,
+  {
+    actionSetOrder: 3,
+    reversible: true,
+    megaflow: uncacheable,
+  },
 );
 export const popMpls = numberAction<"popMpls">(
   ["pop_mpls"],
   16,
   (ethertype) => ({ type: "popMpls", ethertype }),
   (a) => `pop_mpls:${mplsEthertype(a)}`,
+  {
+    actionSetOrder: 2,
+    reversible: true,
+    megaflow: uncacheable,
+  },
 );
 export const setMplsLabel = numberAction<"setMplsLabel">(
   ["set_mpls_label"],
   20,
   (label) => ({ type: "setMplsLabel", label }),
   (a) => `set_mpls_label(${a.label})`,
+  {
+    actionSetOrder: SET_LAST,
+    reversible: true,
+    megaflow: uncacheable,
+  },
 );
 export const setMplsTc = numberAction<"setMplsTc">(
   ["set_mpls_tc"],
   3,
   (tc) => ({ type: "setMplsTc", tc }),
   (a) => `set_mpls_tc(${a.tc})`,
+  {
+    actionSetOrder: SET_LAST,
+    reversible: true,
+    megaflow: uncacheable,
+  },
 );
 export const setMplsTtl = numberAction<"setMplsTtl">(
   ["set_mpls_ttl"],
   8,
   (ttl) => ({ type: "setMplsTtl", ttl }),
   (a) => `set_mpls_ttl(${a.ttl})`,
+  {
+    actionSetOrder: SET_LAST,
+    reversible: true,
+    megaflow: uncacheable,
+  },
 );
 export const decMplsTtl: ActionSpec<"decMplsTtl"> = {
+  actionSetOrder: 6,
+  reversible: true,
+  megaflow: uncacheable,
   keywords: ["dec_mpls_ttl"],
   parse: (i) => noArg("decMplsTtl", i),
   format: () => "dec_mpls_ttl",
@@ -297,8 +409,10 @@ function stackAction<T extends "stackPush" | "stackPop">(
   keyword: string,
   build: (sf: Subfield) => ActionOf<T>,
   read: (a: ActionOf<T>) => Subfield,
+  facts: ActionFacts<T>,
 ): ActionSpec<T> {
   return {
+    ...facts,
     keywords: [keyword],
     parse(input) {
       const arg = requireArg(input);
@@ -314,14 +428,27 @@ export const stackPush = stackAction<"stackPush">(
   "push",
   (src) => ({ type: "stackPush", src }),
   (a) => a.src,
+  {
+    actionSetOrder: SET_LAST,
+    reversible: true,
+    megaflow: (a, mask) => mask.field(a.src.field),
+  },
 );
 export const stackPop = stackAction<"stackPop">(
   "pop",
   (dst) => ({ type: "stackPop", dst }),
   (a) => a.dst,
+  {
+    actionSetOrder: SET_LAST,
+    reversible: true,
+    megaflow: (a, mask) => mask.written(a.dst.field),
+  },
 );
 
 export const writeMetadata: ActionSpec<"writeMetadata"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: readsNothing,
   keywords: ["write_metadata"],
   parse(input) {
     const arg = requireArg(input);
@@ -338,6 +465,9 @@ export const writeMetadata: ActionSpec<"writeMetadata"> = {
 };
 
 export const finTimeout: ActionSpec<"finTimeout"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: readsNothing,
   keywords: ["fin_timeout"],
   parse(input) {
     const arg = requireArg(input);
@@ -364,6 +494,9 @@ export const finTimeout: ActionSpec<"finTimeout"> = {
 const NOTE_HEADER = 10;
 
 export const note: ActionSpec<"note"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: readsNothing,
   keywords: ["note"],
   parse(input) {
     const arg = input.arg ?? { text: "", column: input.whole.column + 5 };

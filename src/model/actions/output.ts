@@ -1,6 +1,7 @@
 /** Actions that send the packet somewhere or change where processing goes next. */
 import { lineError } from "../../util/diagnostic.js";
 import { OFPP } from "../layout.js";
+import { type MegaflowMask, readsNothing, readsSlots, SET_LAST, uncacheable } from "./facts.js";
 import { formatPort, formatSubfield, isError, type PortRef, parsePort, parseSubfield } from "./refs.js";
 import { type ActionSpec, noArg, numberArg, requireArg } from "./spec.js";
 import { keyValue, splitTopLevel } from "./syntax.js";
@@ -9,9 +10,20 @@ import type { ActionOf } from "./types.js";
 /** Ports below this are physical/logical ports and print as `output:N`; the rest print bare. */
 const OFPP_MAX = 0xff00;
 
+/** What NORMAL reads: the MAC learning switch looks at the input port, the MACs and the VLAN. */
+const normalReads = readsSlots("inPort", "dlSrc", "dlDst", "vlanTci", "vlanTpid");
+
+/** An output to a port depends on the input port (no output back to it); NORMAL on more. */
+function readsPort(a: { port: PortRef }, mask: MegaflowMask): boolean {
+  return a.port.number === OFPP.normal ? normalReads(a, mask) : mask.slot("inPort");
+}
+
 const RESERVED_OUTPUT = ["in_port", "normal", "flood", "all", "local", "table", "none"];
 
 export const output: ActionSpec<"output"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: readsPort,
   keywords: ["output", ...RESERVED_OUTPUT],
   parse(input) {
     if (input.keyword.toLowerCase() !== "output") {
@@ -33,6 +45,9 @@ export const output: ActionSpec<"output"> = {
 };
 
 export const outputReg: ActionSpec<"outputReg"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: (a, mask) => mask.field(a.src.field),
   keywords: [],
   parse(input) {
     const arg = requireArg(input);
@@ -44,6 +59,9 @@ export const outputReg: ActionSpec<"outputReg"> = {
 };
 
 export const outputTrunc: ActionSpec<"outputTrunc"> = {
+  actionSetOrder: SET_LAST,
+  reversible: false,
+  megaflow: readsPort,
   keywords: [],
   parse(input) {
     const arg = requireArg(input);
@@ -74,6 +92,9 @@ export const outputTrunc: ActionSpec<"outputTrunc"> = {
 };
 
 export const controller: ActionSpec<"controller"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: uncacheable,
   keywords: ["controller"],
   parse(input) {
     const base: ActionOf<"controller"> = { type: "controller", compact: true, pause: false };
@@ -122,6 +143,9 @@ export const controller: ActionSpec<"controller"> = {
 };
 
 export const enqueue: ActionSpec<"enqueue"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: readsPort,
   keywords: ["enqueue"],
   parse(input) {
     const arg = requireArg(input);
@@ -139,6 +163,9 @@ export const enqueue: ActionSpec<"enqueue"> = {
 };
 
 export const resubmit: ActionSpec<"resubmit"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: (a, mask) => !a.ct && mask.slot("inPort"),
   keywords: ["resubmit"],
   parse(input) {
     const arg = requireArg(input);
@@ -179,6 +206,9 @@ export const resubmit: ActionSpec<"resubmit"> = {
 };
 
 export const gotoTable: ActionSpec<"gotoTable"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: readsNothing,
   keywords: ["goto_table"],
   parse(input) {
     const t = numberArg(input, 8);
@@ -188,6 +218,9 @@ export const gotoTable: ActionSpec<"gotoTable"> = {
 };
 
 export const group: ActionSpec<"group"> = {
+  actionSetOrder: 23,
+  reversible: true,
+  megaflow: uncacheable,
   keywords: ["group"],
   parse(input) {
     const id = numberArg(input, 32);
@@ -197,6 +230,9 @@ export const group: ActionSpec<"group"> = {
 };
 
 export const meter: ActionSpec<"meter"> = {
+  actionSetOrder: SET_LAST,
+  reversible: false,
+  megaflow: readsNothing,
   keywords: ["meter"],
   parse(input) {
     const id = numberArg(input, 32);
@@ -206,6 +242,9 @@ export const meter: ActionSpec<"meter"> = {
 };
 
 export const exit: ActionSpec<"exit"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: readsNothing,
   keywords: ["exit"],
   parse: (i) => noArg("exit", i),
   format: () => "exit",

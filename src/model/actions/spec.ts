@@ -1,5 +1,6 @@
 /** The shape of one entry of the action table, and the small parsing helpers entries share. */
 import { type LineError, lineError } from "../../util/diagnostic.js";
+import type { ActionFacts } from "./facts.js";
 import { isError, parseUnsigned } from "./refs.js";
 import type { Piece } from "./syntax.js";
 import type { Action, ActionOf, ActionType } from "./types.js";
@@ -16,7 +17,7 @@ export interface ParseInput {
   nested(p: Piece): Action[] | LineError;
 }
 
-export interface ActionSpec<T extends ActionType> {
+export interface ActionSpec<T extends ActionType> extends ActionFacts<T> {
   /** Keywords that parse to this action (lower case; reserved port names are matched separately). */
   keywords: readonly string[];
   /** Usually an ActionOf<T>, but a keyword may stand for another action (a masked set_field is a load). */

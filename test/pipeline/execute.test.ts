@@ -1,0 +1,192 @@
+/**
+ * The executors alone: each runs against a fake translator that records the entry points they call
+ * (the recursion into tables, outputs, clones, packet-ins), so what an action asks of the translator is
+ * checked without a bridge's flows.
+ */
+import { describe, expect, it } from "vitest";
+import { type Action, type ActionType, formatActions, parseActions } from "../../src/model/actions/index.js";
+import { fieldNamed, writeField } from "../../src/model/fields.js";
+import { CS, type FlowKey, K, newFlowKey, OFPP } from "../../src/model/layout.js";
+import { type Translator, XlateContext } from "../../src/pipeline/context.js";
+import { EXECUTORS, type ExecutorTable } from "../../src/pipeline/execute.js";
+import type { SimBridge, SimHost } from "../../src/pipeline/switch.js";
+
+type Call = [string, ...unknown[]];
+
+/** A translator that only records its calls, with action lists printed so they compare as text. */
+function fakeTranslator(calls: Call[]): Translator {
+  const list = (a: readonly Action[]) => formatActions(a);
+  return {
+    xlateTable: (_c, inPort, table, isLast, run, withCtOrig) =>
+      calls.push([
+        "xlateTable",
+        inPort,
+        table,
+        isLast,
+        run === undefined ? "doActions" : "other",
+        withCtOrig ?? false,
+      ]),
+    doActions: (_c, a, isLast) => calls.push(["doActions", list(a), isLast]),
+    cloneActions: (_c, a, isLast) => calls.push(["cloneActions", list(a), isLast]),
+    outputAction: (_c, port, isLast) => calls.push(["outputAction", port, isLast]),
+    controllerAction: (_c, maxLen, reason, id) => calls.push(["controllerAction", maxLen, reason, id ?? 0]),
+    composeOutput: (_c, port, isLast) => calls.push(["composeOutput", port, isLast]),
+    patchOutput: (_c, peer, isLast) => calls.push(["patchOutput", peer.name, isLast]),
+    recordOutput: (_c, port) => calls.push(["recordOutput", port.name]),
+  };
+}
+
+function context(calls: Call[]): XlateContext {
+  const bridge = {
+    name: "br-int",
+    ports: new Map(),
+    byName: new Map(),
+    classifier: { tables: new Map() },
+    groups: new Map([
+      [
+        7,
+        {
+          id: 7,
+          type: "all",
+          buckets: [
+            { props: {}, actions: parseActionsOk("output:2") },
+            { props: {}, actions: parseActionsOk("output:3") },
+          ],
+        },
+      ],
+    ]),
+    datapathType: "system",
+  } as unknown as SimBridge;
+  const host = {
+    name: "h",
+    bridges: new Map([["br-int", bridge]]),
+    tunnelStyle: "kernel",
+  } as unknown as SimHost;
+  const flow = newFlowKey();
+  flow[K.inPort] = 1;
+  flow[K.dlType] = 0x0800;
+  flow[K.nwProto] = 6;
+  flow[K.nwTtl] = 1;
+  // Tracked already (an earlier ct): ct() must leave it untracked again.
+  flow[K.ctState] = CS.trk | CS.est;
+  writeField(flow, fieldNamed("reg0"), 0x10007n);
+  const ctx = new XlateContext(fakeTranslator(calls), host, bridge, flow, [], false, 0);
+  ctx.tableId = 3;
+  ctx.conntracked = true;
+  return ctx;
+}
+
+function parseActionsOk(text: string): Action[] {
+  const r = parseActions(text);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+function run(
+  text: string,
+  isLast = true,
+  setup: (f: FlowKey) => void = () => {},
+): { calls: Call[]; result: unknown; ctx: XlateContext } {
+  const calls: Call[] = [];
+  const ctx = context(calls);
+  setup(ctx.flow);
+  const [a] = parseActionsOk(text);
+  const exec = EXECUTORS[a.type] as ExecutorTable[ActionType] as (
+    c: XlateContext,
+    a: Action,
+    l: boolean,
+  ) => unknown;
+  return { calls, result: exec(ctx, a, isLast), ctx };
+}
+
+describe("executors reach the translator through the context", () => {
+  it.each<[string, Call[]]>([
+    ["resubmit(,5)", [["xlateTable", 1, 5, true, "doActions", false]]],
+    ["resubmit:4", [["xlateTable", 4, 3, true, "doActions", false]]],
+    ["resubmit(,5,ct)", [["xlateTable", 1, 5, true, "doActions", true]]],
+    ["goto_table:7", [["xlateTable", 1, 7, true, "doActions", false]]],
+    ["output:2", [["outputAction", 2, true]]],
+    ["NORMAL", [["outputAction", OFPP.normal, true]]],
+    ["IN_PORT", [["outputAction", OFPP.inPort, true]]],
+    // reg0[0..15] is 7: the register names the port.
+    ["output:NXM_NX_REG0[0..15]", [["outputAction", 7, true]]],
+    ["enqueue:in_port:1", [["outputAction", 1, true]]],
+    ["CONTROLLER:128", [["controllerAction", 128, "action", 0]]],
+    ["clone(output:3,output:4)", [["cloneActions", "output:3,output:4", true]]],
+    [
+      "group:7",
+      [
+        ["cloneActions", "output:2", false],
+        ["cloneActions", "output:3", true],
+      ],
+    ],
+    ["group:8", []],
+    // TTL 1: the exception's packet-in, and the action list stops.
+    ["dec_ttl", [["controllerAction", 65535, "invalid_ttl", 0]]],
+    [
+      "dec_ttl(4,5)",
+      [
+        ["controllerAction", 65535, "invalid_ttl", 4],
+        ["controllerAction", 65535, "invalid_ttl", 5],
+      ],
+    ],
+    // ct runs its exec list through the translator, then forks the recirculation itself.
+    ["ct(commit,table=10,exec(set_field:0x1->ct_mark))", [["doActions", "set_field:0x1->ct_mark", true]]],
+    ["ct(nat(src=10.0.0.1),table=10)", [["doActions", "nat(src=10.0.0.1)", true]]],
+  ])("%s", (text, calls) => {
+    expect(run(text).calls).toEqual(calls);
+  });
+
+  it("passes on whether the action is the list's last", () => {
+    expect(run("output:2", false).calls).toEqual([["outputAction", 2, false]]);
+    expect(run("resubmit(,5)", false).calls).toEqual([["xlateTable", 1, 5, false, "doActions", false]]);
+  });
+
+  it("dec_ttl's exception ends the action list, a ttl above 1 is decremented", () => {
+    expect(run("dec_ttl").result).toBe("stop");
+    expect(run("mod_nw_ttl:9").ctx.flow[K.nwTtl]).toBe(9);
+  });
+
+  it("ct with a table forks a recirculation and leaves the packet untracked", () => {
+    const { ctx } = run("ct(commit,zone=5,table=10)");
+    expect(ctx.recirc.map((r) => [r.table, r.zone])).toEqual([[10, 5]]);
+    expect(ctx.odp).toEqual(["ct(commit,zone=5)", "recirc(0x1)"]);
+    expect(ctx.flow[K.ctState]).toBe(0);
+    expect(ctx.conntracked).toBe(false);
+  });
+
+  it("actions that stay inside the packet call no entry point", () => {
+    for (const text of ["set_field:0x5->reg1", "mod_dl_src:00:00:00:00:00:01", "push_vlan:0x8100", "note:00"])
+      expect(run(text).calls).toEqual([]);
+  });
+});
+
+describe("executors that rewrite bits of a word (layouts from the field registry)", () => {
+  // A top label stack entry as RFC 3032 lays it out: label 100, TC 5, bottom of stack, TTL 64.
+  const lse = (100 << 12) | (5 << 9) | (1 << 8) | 64;
+  const mpls = (f: FlowKey) => {
+    f[K.dlType] = 0x8847;
+    f[K.mplsLse] = lse;
+  };
+  it.each<[string, (f: FlowKey) => void, "mplsLse" | "vlanTci" | "nwTos", number]>([
+    ["set_mpls_label(7)", mpls, "mplsLse", (7 << 12) | (5 << 9) | (1 << 8) | 64],
+    ["set_mpls_tc(2)", mpls, "mplsLse", (100 << 12) | (2 << 9) | (1 << 8) | 64],
+    ["set_mpls_ttl(9)", mpls, "mplsLse", (100 << 12) | (5 << 9) | (1 << 8) | 9],
+    ["dec_mpls_ttl", mpls, "mplsLse", (100 << 12) | (5 << 9) | (1 << 8) | 63],
+    // Pushed onto IPv4: bottom of stack, the IP TTL copied.
+    ["push_mpls:0x8847", (f) => (f[K.nwTtl] = 64), "mplsLse", (1 << 8) | 64],
+    // mod_vlan_pcp tags an untagged packet (CFI set); set_vlan_pcp leaves it untagged.
+    ["mod_vlan_pcp:5", () => {}, "vlanTci", (5 << 13) | 0x1000],
+    ["set_vlan_pcp:5", () => {}, "vlanTci", 0],
+    ["mod_vlan_vid:10", (f) => (f[K.vlanTci] = 0xb005), "vlanTci", 0xb00a],
+    ["mod_nw_ecn:3", (f) => (f[K.nwTos] = 0xb8), "nwTos", 0xbb],
+    ["mod_nw_tos:32", (f) => (f[K.nwTos] = 0xb9), "nwTos", 0x21],
+  ])("%s", (text, setup, slot, expected) => {
+    expect(run(text, true, setup).ctx.flow[K[slot]]).toBe(expected);
+  });
+
+  it("mod_nw_tos and mod_nw_ecn unwildcard only their own bits", () => {
+    expect(run("mod_nw_tos:32").ctx.wc[K.nwTos]).toBe(0xfc);
+    expect(run("mod_nw_ecn:1").ctx.wc[K.nwTos]).toBe(0x03);
+  });
+});
