@@ -61,13 +61,36 @@ export interface DropExplanation {
   bridge: string;
   table?: number;
   reason: DropReason;
+  /** For an unknown tunnel id: the ids the dropping table does map (hex, as ovs-ofctl prints tun_id). */
+  tunnelIds?: string[];
   /** One sentence for people: "no flow in br-tun table 4 matches tun_id=0x65". */
   detail: string;
   /** The flow that dropped it, when a flow did (its dump file:line and cookie). */
   flow?: { file: string; line: number; cookie: string; text: string };
   nearMisses: NearMiss[];
-  /** For an unknown tunnel id: the ids the dropping table does map (hex, as ovs-ofctl prints tun_id). */
-  tunnelIds?: string[];
+}
+
+export interface FrameVerdict {
+  /** 1-based frame number in the capture. */
+  frame: number;
+  /** The best branch's kind (delivered over tunneled over controller over loop over dropped). */
+  verdict: VerdictKind;
+  /** Every end of the frame, in path order (empty for no-ingress). */
+  branches: VerdictBranch[];
+  /** Some branch was dropped (or looped) while another was delivered, tunneled or sent to the controller. */
+  partial: boolean;
+  /** The hops as a tree by fork (absent for no-ingress). */
+  tree?: PathTree;
+  /** One line: "delivered compute2:tap1a2b3c4d-5e", "dropped compute2 br-tun table 4 (unknown-tunnel-id)". */
+  summary: string;
+  /** Every hop of every branch, depth first (the tree flattened). */
+  hops: Hop[];
+  /** The first dropped branch's explanation (each branch carries its own in `branches`). */
+  drop?: DropExplanation;
+  /** The ofproto/trace of each host the frame crossed, in order. */
+  traces: TraceResult[];
+  /** Whether the answer came from the megaflow-style cache (no new translation). */
+  cached: boolean;
 }
 
 /** Where one copy of the frame ended: every flood or tunnel fork is a branch of its own. */
@@ -92,27 +115,4 @@ export interface VerdictBranch {
 export interface PathTree {
   hops: Hop[];
   forks: PathTree[];
-}
-
-export interface FrameVerdict {
-  /** 1-based frame number in the capture. */
-  frame: number;
-  /** The best branch's kind (delivered over tunneled over controller over loop over dropped). */
-  verdict: VerdictKind;
-  /** Every end of the frame, in path order (empty for no-ingress). */
-  branches: VerdictBranch[];
-  /** Some branch was dropped (or looped) while another was delivered, tunneled or sent to the controller. */
-  partial: boolean;
-  /** The hops as a tree by fork (absent for no-ingress). */
-  tree?: PathTree;
-  /** One line: "delivered compute2:tap1a2b3c4d-5e", "dropped compute2 br-tun table 4 (unknown-tunnel-id)". */
-  summary: string;
-  /** Every hop of every branch, depth first (the tree flattened). */
-  hops: Hop[];
-  /** The first dropped branch's explanation (each branch carries its own in `branches`). */
-  drop?: DropExplanation;
-  /** The ofproto/trace of each host the frame crossed, in order. */
-  traces: TraceResult[];
-  /** Whether the answer came from the megaflow-style cache (no new translation). */
-  cached: boolean;
 }

@@ -91,12 +91,12 @@ export function frameLines(summary: string, time: string, v: FrameVerdict, verbo
       v.partial || drops.length > 1
         ? ` (${escapeText(d.host)}${v.partial ? ", other branches got through" : ""})`
         : "";
-    lines.push(`${INDENT}why${which}: ${escapeText(d.detail)}`);
+    lines.push(`         why${which}: ${escapeText(d.detail)}`);
     if (d.flow)
       lines.push(
-        `${INDENT}flow: ${escapeText(`${d.flow.file}:${d.flow.line} cookie ${d.flow.cookie}: ${d.flow.text}`)}`,
+        `         flow: ${escapeText(`${d.flow.file}:${d.flow.line} cookie ${d.flow.cookie}: ${d.flow.text}`)}`,
       );
-    for (const n of d.nearMisses) lines.push(`${INDENT}near miss: ${escapeText(formatNearMiss(n))}`);
+    for (const n of d.nearMisses) lines.push(`         near miss: ${escapeText(formatNearMiss(n))}`);
   }
   return lines;
 }
