@@ -3,7 +3,7 @@
  * hit it, the first of them and the dump's own n_packets; then the flows the dump counted while no
  * replayed frame hit them. Everything from a dump goes through escapeText.
  */
-import { countedButMissed, type FlowCount } from "../explain/coverage.js";
+import { countedButMissed, type FlowCount } from "../explain/rule-coverage.js";
 import { escapeText } from "../util/escape.js";
 
 /** The dump's statistics (they are the columns beside it), and the table (the heading says it). */

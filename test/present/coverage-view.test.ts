@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { FlowCount } from "../../src/explain/coverage.js";
-import { countedButMissed } from "../../src/explain/coverage.js";
+import type { FlowCount } from "../../src/explain/rule-coverage.js";
+import { countedButMissed } from "../../src/explain/rule-coverage.js";
 import { coverageLines, flowBody } from "../../src/present/coverage-view.js";
 
 const flow = (over: Partial<FlowCount>): FlowCount => ({

@@ -7,8 +7,8 @@
 import { type CaptureReader, openCapture } from "../../capture/index.js";
 import { hasFailure } from "../../explain/branches.js";
 import { type DropGroup, ReplayAggregate } from "../../explain/conversations.js";
-import { FlowCoverage } from "../../explain/coverage.js";
 import { Replayer, type ReplayOptions } from "../../explain/replay.js";
+import { FlowCoverage } from "../../explain/rule-coverage.js";
 import type { FrameVerdict, VerdictKind } from "../../explain/types.js";
 import type { SimHost } from "../../pipeline/index.js";
 import type { Diagnostic, Result } from "../../util/diagnostic.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { openCapture, recordData } from "../../src/capture/index.js";
 import { loadHosts } from "../../src/dumps/host/load.js";
-import { countedButMissed, FlowCoverage, flowKey } from "../../src/explain/coverage.js";
 import { Replayer } from "../../src/explain/replay.js";
+import { countedButMissed, FlowCoverage, flowKey } from "../../src/explain/rule-coverage.js";
 import type { FrameVerdict } from "../../src/explain/types.js";
 import { switchesOf } from "../../src/pipeline/index.js";
 import { resolveAt } from "../../src/pipeline/ingress.js";
