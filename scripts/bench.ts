@@ -7,7 +7,9 @@
  *   4. a 100,000-flow dump loaded into the model, beside `ovs-ofctl parse-flows` on the same flows.
  *   5. traces/s through the Neutron lab and the 100k-flow table, beside scripted ovs-appctl ofproto/trace
  *      (BENCH_TRACES sizes it).
- *   6. the TUI on the same capture: first screen, fully indexed, scrolling at the end, a filter over every
+ *   6. CLI start: `ovspath decode` of a one-frame capture beside `node -e 0` (and the executable's).
+ *   7. a 4 GB capture (BENCH_BIG_GB) replayed by the CLI: time and peak RSS.
+ *   8. the TUI on the same capture: first screen, fully indexed, scrolling at the end, a filter over every
  *      frame (headless, and the real binary in tmux), and the replay runner's memory on vm1's capture.
  * Env: BENCH_FRAMES (default 1000000), BENCH_FLOWS (default 100000), BENCH_DIR (default bench-out/).
  */
@@ -16,6 +18,10 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { benchFlows } from "./bench/flows.js";
 import { writeSyntheticCapture } from "./bench/synth-capture.js";
+
+// The CLI as users run it (the start, big-capture and TUI measurements run bin/ovspath.js).
+if (spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" }).status !== 0)
+  throw new Error("npm run build failed");
 
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 1_000_000);
 const DIR = process.env.BENCH_DIR ?? "bench-out";
@@ -102,6 +108,9 @@ if (tshark.status === 0) {
   console.log("(c) tshark not installed: no comparison");
 }
 
+const { benchStart } = await import("./bench/start.js");
+benchStart(DIR);
+
 await benchFlows(DIR, Number(process.env.BENCH_FLOWS ?? 100_000));
 
 const { benchTrace } = await import("./bench/trace.js");
@@ -109,6 +118,9 @@ await benchTrace(DIR, Number(process.env.BENCH_FLOWS ?? 100_000));
 
 const { benchReplay } = await import("./bench/replay.js");
 benchReplay(DIR, Number(process.env.BENCH_REPLAY_FRAMES ?? 1_000_000));
+
+const { benchBigReplay } = await import("./bench/replay-big.js");
+await benchBigReplay(DIR, Number(process.env.BENCH_BIG_GB ?? 4));
 
 const { benchTui } = await import("./bench/tui.js");
 benchTui(capture, join(DIR, `replay-vm-${Number(process.env.BENCH_REPLAY_FRAMES ?? 1_000_000)}.pcap`));

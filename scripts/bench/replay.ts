@@ -10,13 +10,13 @@ import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { PcapFileWriter } from "../../src/capture/writer.js";
 
-const HOST_DIR = "fixtures/demo/hosts/compute1";
-const AT = "compute1:qvo8c2d4e6f-1a";
+export const HOST_DIR = "fixtures/demo/hosts/compute1";
+export const AT = "compute1:qvo8c2d4e6f-1a";
 const VM1 = [0xfa, 0x16, 0x3e, 0x11, 0xa1, 0x01];
 const VM2 = [0xfa, 0x16, 0x3e, 0x11, 0xa1, 0x02];
 const VM5 = [0xfa, 0x16, 0x3e, 0x22, 0xa2, 0x01];
 
-function frame(i: number): Uint8Array {
+export function frame(i: number): Uint8Array {
   const conv = i % 2000;
   const remote = conv % 2 === 0;
   const dstMac = remote ? VM5 : VM2;

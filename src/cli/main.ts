@@ -1,13 +1,6 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import { registerDecode } from "./commands/decode.js";
-import { registerDemo } from "./commands/demo.js";
-import { registerFlows } from "./commands/flows.js";
-import { registerReplay } from "./commands/replay.js";
-import { registerShow } from "./commands/show.js";
-import { registerTopo } from "./commands/topo.js";
-import { registerTrace } from "./commands/trace.js";
-import { registerTui } from "./commands/tui.js";
 import { EXIT, err, flush, UsageError } from "./io.js";
+import { registerVerbs } from "./verbs.js";
 
 const program = new Command()
   .name("ovspath")
@@ -20,15 +13,6 @@ const program = new Command()
   // One error style for commander's errors and ovspath's own: "ovspath: error: …", printed once.
   .configureOutput({ outputError: (text, write) => write(errorLine(text)) })
   .exitOverride();
-
-registerDecode(program);
-registerDemo(program);
-registerFlows(program);
-registerReplay(program);
-registerShow(program);
-registerTopo(program);
-registerTrace(program);
-registerTui(program);
 
 /** Commander's "error: unknown option '--x'" as ovspath prints every error. */
 function errorLine(text: string): string {
@@ -54,10 +38,19 @@ function exitCodeOf(e: unknown): number {
   throw e;
 }
 
-try {
-  await program.parseAsync(process.argv);
-  flush();
-} catch (e) {
-  flush();
-  process.exitCode = exitCodeOf(e);
+async function main(): Promise<void> {
+  // A known verb first registers only itself (its --help and its errors are the same either way);
+  // anything else (no verb, --help, help VERB, a misspelt verb) registers them all, in the help's order.
+  await registerVerbs(program, process.argv[2]);
+  try {
+    await program.parseAsync(process.argv);
+    flush();
+  } catch (e) {
+    flush();
+    process.exitCode = exitCodeOf(e);
+  }
 }
+
+// Not a top-level await: the standalone executable runs this bundle as CommonJS. A bug's exception
+// still ends the process with its stack, as an unhandled rejection.
+void main();

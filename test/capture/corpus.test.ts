@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { formatTimestamp, openCapture } from "../../src/capture/index.js";
-import { corpusCaptures, HAVE_SHARED, SKIP_SHARED_REASON } from "../support/shared.js";
+import { corpusCaptures, NEEDS, SKIP_SHARED_REASON, skipWithoutShared } from "../support/shared.js";
 
 /** Record framing (count, lengths, timestamps) against tshark's goldens for every corpus capture. */
-describe.skipIf(!HAVE_SHARED)("capture corpus framing matches tshark", () => {
+describe.skipIf(skipWithoutShared(NEEDS.corpus))("capture corpus framing matches tshark", () => {
   const captures = corpusCaptures();
   it("has captures to check", () => {
     expect(captures.length, SKIP_SHARED_REASON).toBeGreaterThan(40);

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { corpusCaptures, HAVE_SHARED, REPO_ROOT } from "../support/shared.js";
+import { corpusCaptures, NEEDS, REPO_ROOT, skipWithoutShared } from "../support/shared.js";
 
 /** Runs the built CLI (npm test builds it first) as a user would. */
 function ovspath(...args: string[]) {
@@ -60,7 +60,7 @@ describe("ovspath decode: exit codes and errors", () => {
   });
 });
 
-describe.skipIf(!HAVE_SHARED)("ovspath decode --jsonl matches the tshark goldens", () => {
+describe.skipIf(skipWithoutShared(NEEDS.corpus))("ovspath decode --jsonl matches the tshark goldens", () => {
   const pick = corpusCaptures().filter((c) => /vxlan-underlay|multi-interface|gre-underlay/.test(c.name));
   it.each(pick.map((c) => [c.name, c] as const))("%s", (_n, c) => {
     const r = ovspath("decode", "--jsonl", c.path, ...c.tsharkArgs.flatMap(() => []));

@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import { openCapture, recordData } from "../../src/capture/index.js";
 import { decodeFrame, schemaLayers } from "../../src/decode/index.js";
 import { layerDisagreement } from "../support/layers.js";
-import { corpusCaptures, HAVE_SHARED } from "../support/shared.js";
+import { corpusCaptures, NEEDS, skipWithoutShared } from "../support/shared.js";
 
 /**
  * Every capture of the shared corpus decodes to tshark's layers, frame by frame (SCHEMA.md's rule).
  * UDP 8472 is VXLAN by default here (Linux's legacy VXLAN port), which is what the corpus's
  * decode-as file asks tshark for.
  */
-describe.skipIf(!HAVE_SHARED)("decoders agree with tshark on the capture corpus", () => {
+describe.skipIf(skipWithoutShared(NEEDS.corpus))("decoders agree with tshark on the capture corpus", () => {
   const captures = corpusCaptures();
   let agreeing = 0;
   let total = 0;

@@ -123,6 +123,8 @@ function capturePath(name: string): string | undefined {
     join(SHARED, "captures", "synthetic"),
     join(SHARED, "captures", "ovs-lab"),
     join(REPO_ROOT, "fixtures", "packets"),
+    // The same captures copied (test/support/lab.test.ts keeps them equal) for a clone without ../shared.
+    join(GOLDEN_DIR, "captures"),
   ]) {
     if (existsSync(join(dir, name))) return join(dir, name);
   }

@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatFlowLine, looksLikeFlowDump, parseFlowDump } from "../../src/dumps/flows.js";
 import { LAB, labFiles } from "../support/lab.js";
-import { HAVE_SHARED, REPO_ROOT } from "../support/shared.js";
+import { NEEDS, REPO_ROOT, skipWithoutShared } from "../support/shared.js";
 
 function labDumps(): Array<{ path: string; name: string }> {
   return labFiles(/^ovs-ofctl.*dump-flows|^ovs-appctl_bridge\.dump-flows/).map((path) => ({
@@ -32,18 +32,21 @@ describe("flow dumps recorded from OVS: zero unparsed lines, exact round trip", 
   });
 });
 
-describe.skipIf(!HAVE_SHARED)("flow dumps of the labs: zero unparsed lines, exact round trip", () => {
-  const dumps = labDumps();
-  it("finds the dumps", () => expect(dumps.length).toBeGreaterThan(60));
-  it.each(dumps.map((d) => [d.name, d] as const))("%s", (_n, d) => {
-    const text = readFileSync(d.path, "utf8");
-    expect(looksLikeFlowDump(text)).toBe(true);
-    const { value, diagnostics } = parseFlowDump(text, d.name);
-    expect(diagnostics).toEqual([]);
-    const lines = text.split("\n").filter((l) => l.trim() !== "" && !/^(NXST|OFPST)_FLOW reply/.test(l));
-    expect(value.flows.map((f) => formatFlowLine(f, value.style))).toEqual(lines);
-  });
-});
+describe.skipIf(skipWithoutShared(NEEDS.labs))(
+  "flow dumps of the labs: zero unparsed lines, exact round trip",
+  () => {
+    const dumps = labDumps();
+    it("finds the dumps", () => expect(dumps.length).toBeGreaterThan(60));
+    it.each(dumps.map((d) => [d.name, d] as const))("%s", (_n, d) => {
+      const text = readFileSync(d.path, "utf8");
+      expect(looksLikeFlowDump(text)).toBe(true);
+      const { value, diagnostics } = parseFlowDump(text, d.name);
+      expect(diagnostics).toEqual([]);
+      const lines = text.split("\n").filter((l) => l.trim() !== "" && !/^(NXST|OFPST)_FLOW reply/.test(l));
+      expect(value.flows.map((f) => formatFlowLine(f, value.style))).toEqual(lines);
+    });
+  },
+);
 
 describe("parseFlowDump", () => {
   const dump = [

@@ -19,6 +19,7 @@ import { type SimHost, switchesOf } from "../../src/pipeline/index.js";
 import { resolveAt } from "../../src/pipeline/ingress.js";
 import { ReplayEngine } from "../../src/pipeline/replay.js";
 import { LAB } from "../support/lab.js";
+import { NEEDS, skipWithoutShared } from "../support/shared.js";
 
 interface Captured {
   host: string;
@@ -73,8 +74,9 @@ const LABS = (
     ["neutron-lab-native", true],
   ] as const
 ).filter(([l]) => existsSync(join(LAB, l)));
+const NO_LABS = skipWithoutShared(NEEDS.labCaptures);
 
-describe.runIf(LABS.length > 0).each(LABS)("replay of %s's VM-port captures", (labName, together) => {
+describe.skipIf(NO_LABS).each(LABS)("replay of %s's VM-port captures", (labName, together) => {
   const lab = join(LAB, labName);
   let switches: SimHost[];
   const delivered: Array<{ host: string; port: string; sig: string; frame: number }> = [];
@@ -231,7 +233,7 @@ describe.runIf(existsSync(join(LAB, "neutron-lab-broken")))(
   },
 );
 
-describe.runIf(LABS.length > 0)("the megaflow cache changes nothing but the cost", () => {
+describe.skipIf(NO_LABS)("the megaflow cache changes nothing but the cost", () => {
   it.each(LABS.map(([l]) => l))("%s: the same verdicts with and without the cache", async (labName) => {
     const lab = join(LAB, labName);
     const run = async (cache: boolean) => {

@@ -6,7 +6,7 @@ import { formatFieldValue, formatParsedValue, parseFieldValue } from "../../src/
 import { FIELD, FIELDS, lookupField, readField, wordBits, writeField } from "../../src/model/fields.js";
 import { FLOW_WORDS, K, KSIZE, newFlowKey } from "../../src/model/layout.js";
 import { LAB, labFiles } from "../support/lab.js";
-import { HAVE_SHARED } from "../support/shared.js";
+import { NEEDS, skipWithoutShared } from "../support/shared.js";
 
 /** Every `field=value` of the match part of every ovs-ofctl flow dump in the shared Neutron labs. */
 function labMatchTokens(): Array<{ where: string; name: string; text: string }> {
@@ -44,7 +44,7 @@ function labMatchTokens(): Array<{ where: string; name: string; text: string }> 
   return out;
 }
 
-describe.skipIf(!HAVE_SHARED)("every match field value in the lab dumps round-trips", () => {
+describe.skipIf(skipWithoutShared(NEEDS.labs))("every match field value in the lab dumps round-trips", () => {
   const tokens = labMatchTokens();
   it("finds the lab's match fields", () => expect(tokens.length).toBeGreaterThan(3000));
   it("parses and prints each exactly as ovs-ofctl did", () => {

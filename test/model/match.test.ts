@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { lookupField, readField } from "../../src/model/fields.js";
 import { compileMatch, formatMatch, parseMatch } from "../../src/model/match.js";
 import { LAB, labFiles } from "../support/lab.js";
-import { HAVE_SHARED } from "../support/shared.js";
+import { NEEDS, skipWithoutShared } from "../support/shared.js";
 
 function labMatches(): Array<{ where: string; text: string }> {
   const out: Array<{ where: string; text: string }> = [];
@@ -21,20 +21,23 @@ function labMatches(): Array<{ where: string; text: string }> {
   return out;
 }
 
-describe.skipIf(!HAVE_SHARED)("every match of the lab dumps prints back in OVS's canonical order", () => {
-  it("round-trips", () => {
-    const matches = labMatches();
-    expect(matches.length).toBeGreaterThan(2500);
-    const problems: string[] = [];
-    for (const m of matches) {
-      const parsed = parseMatch(m.text);
-      if (!parsed.ok) problems.push(`${m.where}: ${parsed.error.message}`);
-      else if (formatMatch(parsed.value) !== m.text)
-        problems.push(`${m.where}: ${m.text} → ${formatMatch(parsed.value)}`);
-    }
-    expect(problems.slice(0, 10)).toEqual([]);
-  });
-});
+describe.skipIf(skipWithoutShared(NEEDS.labs))(
+  "every match of the lab dumps prints back in OVS's canonical order",
+  () => {
+    it("round-trips", () => {
+      const matches = labMatches();
+      expect(matches.length).toBeGreaterThan(2500);
+      const problems: string[] = [];
+      for (const m of matches) {
+        const parsed = parseMatch(m.text);
+        if (!parsed.ok) problems.push(`${m.where}: ${parsed.error.message}`);
+        else if (formatMatch(parsed.value) !== m.text)
+          problems.push(`${m.where}: ${m.text} → ${formatMatch(parsed.value)}`);
+      }
+      expect(problems.slice(0, 10)).toEqual([]);
+    });
+  },
+);
 
 describe("parseMatch / formatMatch", () => {
   it.each([

@@ -1,17 +1,26 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { HAVE_SHARED, SHARED } from "./shared.js";
+import { HAVE_SHARED, REPO_ROOT, SHARED } from "./shared.js";
 
 export const LAB = join(SHARED, "ovs-lab");
+/**
+ * One lab host (`neutron-lab/compute1`: dumps and recorded ofproto/traces) copied verbatim into the
+ * repository, so that a clone without ../shared still checks ovspath against real OVS; lab.test.ts keeps
+ * the copy equal to the original.
+ */
+export const LAB_COPY = join(REPO_ROOT, "fixtures", "ovs-lab");
 
-/** Every host directory of the shared OVS labs (`neutron-lab/compute1`, ...). */
+/** The labs' directory: ../shared's, or the copy in fixtures/ without it. */
+export const labRoot = (): string => (HAVE_SHARED && existsSync(LAB) ? LAB : LAB_COPY);
+
+/** Every host directory of the shared OVS labs (`neutron-lab/compute1`, ...), or of the copy without them. */
 export function labHosts(): string[] {
-  if (!HAVE_SHARED || !existsSync(LAB)) return [];
+  const root = labRoot();
   const out: string[] = [];
-  for (const lab of readdirSync(LAB)
+  for (const lab of readdirSync(root)
     .filter((d) => d.startsWith("neutron-lab"))
     .sort()) {
-    for (const host of readdirSync(join(LAB, lab)).sort()) out.push(join(LAB, lab, host));
+    for (const host of readdirSync(join(root, lab)).sort()) out.push(join(root, lab, host));
   }
   return out;
 }

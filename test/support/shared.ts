@@ -8,6 +8,22 @@ export const SHARED = resolve(REPO_ROOT, "../shared");
 export const HAVE_SHARED = existsSync(join(SHARED, "captures", "golden"));
 export const SKIP_SHARED_REASON = `../shared not found at ${SHARED}: the conformance suites need it`;
 
+/** What the suites that skip without ../shared need, as their skip line says it. */
+export const NEEDS = {
+  labs: "every host of the labs of ../shared/ovs-lab (fixtures/ovs-lab holds one)",
+  labCaptures: "every host of the labs of ../shared/ovs-lab and the captures OVS wrote there",
+  corpus: "the capture corpus of ../shared/captures (third-party captures) and its tshark goldens",
+} as const;
+
+/**
+ * For `describe.skipIf`: true without ../shared, after printing the one line that says what the skipped
+ * suite needs (a clone alone runs everything else, on the copies in fixtures/).
+ */
+export function skipWithoutShared(needs: string): boolean {
+  if (!HAVE_SHARED) console.warn(`skipped: needs ${needs} (../shared, not found beside the repository)`);
+  return !HAVE_SHARED;
+}
+
 export interface GoldenFrame {
   frame: number;
   caplen: number;

@@ -5,8 +5,9 @@ import { loadHosts } from "../../src/dumps/host/load.js";
 import { topoDot, topoMermaid } from "../../src/present/topo-view.js";
 import { buildTopology, selectPaths, type Topology, type VmPath } from "../../src/topology/index.js";
 import { LAB } from "../support/lab.js";
-import { HAVE_SHARED, REPO_ROOT } from "../support/shared.js";
+import { NEEDS, REPO_ROOT, skipWithoutShared } from "../support/shared.js";
 
+const NO_LABS = skipWithoutShared(NEEDS.labs);
 const fixture = (name: string) => join(REPO_ROOT, "fixtures/hosts", name);
 const load = async (...dirs: string[]): Promise<Topology> =>
   buildTopology((await Promise.all(dirs.map((d) => loadHosts(d)))).flat());
@@ -21,7 +22,7 @@ const exits = (p: VmPath) =>
     )
     .sort();
 
-describe.skipIf(!HAVE_SHARED)("neutron-lab: three hosts stitched", () => {
+describe.skipIf(NO_LABS)("neutron-lab: three hosts stitched", () => {
   let t: Topology;
   beforeAll(async () => {
     t = await load(join(LAB, "neutron-lab"));
@@ -113,7 +114,7 @@ describe.skipIf(!HAVE_SHARED)("neutron-lab: three hosts stitched", () => {
   });
 });
 
-describe.skipIf(!HAVE_SHARED)("neutron-lab-broken", () => {
+describe.skipIf(NO_LABS)("neutron-lab-broken", () => {
   it("reports compute2's missing VNI 100 flow in br-tun table 4, with the evidence line", async () => {
     const t = await load(join(LAB, "neutron-lab-broken"));
     expect(t.findings.map((f) => [f.host, f.kind, f.message])).toEqual([
@@ -226,7 +227,7 @@ describe("own fixtures", () => {
   });
 });
 
-describe.skipIf(!HAVE_SHARED)("diagram output", () => {
+describe.skipIf(NO_LABS)("diagram output", () => {
   it("DOT renders with Graphviz, Mermaid has every node and edge", async () => {
     const t = await load(join(LAB, "neutron-lab"));
     const dot = topoDot(t.paths);

@@ -7,7 +7,7 @@ import {
   schemaLayers,
   summarizeFrame,
 } from "../../decode/index.js";
-import { FRAME_FIELDS, frameRecord, isFrameField, isVerdictField } from "../../explain/filter-fields.js";
+import type { frameRecord } from "../../explain/filter-fields.js";
 import type { DisplayFilter } from "../../model/display-filter.js";
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
@@ -44,29 +44,36 @@ export function registerDecode(program: Command): void {
       "also decode UDP PORT as Geneve (repeatable or comma-separated; 6081 by default)",
       parsePort,
     )
-    .action((capture, opts) => {
+    .action(async (capture, opts) => {
+      // The filter fields (and the flow model and pipeline behind their verdict fields) load only for
+      // --filter: a plain decode starts without them.
+      const fields = opts.filter === undefined ? undefined : await import("../../explain/filter-fields.js");
       if (
+        fields &&
         listFilterFields(
           opts.filter,
-          FRAME_FIELDS.filter((f) => !isVerdictField(f.name)),
+          fields.FRAME_FIELDS.filter((f) => !fields.isVerdictField(f.name)),
         )
       )
         return;
       for (const p of opts.vxlanPort ?? []) registerUdpPort(p, "vxlan");
       for (const p of opts.genevePort ?? []) registerUdpPort(p, "geneve");
       const filter =
-        opts.filter === undefined
+        opts.filter === undefined || !fields
           ? undefined
           : compileFilterOption(
               opts.filter,
-              (f) => isFrameField(f) && !isVerdictField(f),
+              (f) => fields.isFrameField(f) && !fields.isVerdictField(f),
               (f) =>
-                isVerdictField(f)
+                fields.isVerdictField(f)
                   ? "a replay verdict field: use it with `ovspath replay --filter`"
                   : undefined,
             );
       const { filter: _text, ...rest } = opts;
-      const status = runDecode(capture, { ...rest, ...(filter ? { filter } : {}) });
+      const status = runDecode(capture, {
+        ...rest,
+        ...(filter && fields ? { filter, frameRecord: fields.frameRecord } : {}),
+      });
       if (status !== EXIT.ok) process.exitCode = status;
     });
 }
@@ -78,6 +85,8 @@ export interface DecodeRunOptions {
   from?: number;
   /** Only frames this display filter matches are printed (and counted by `count`). */
   filter?: DisplayFilter;
+  /** The frame's fields for the filter (explain/filter-fields.ts, loaded only with a filter). */
+  frameRecord?: typeof frameRecord;
 }
 
 /** Decodes one capture to stdout; returns the exit status (1 when the capture is damaged). */
@@ -99,7 +108,7 @@ export function runDecode(capture: string, opts: DecodeRunOptions): number {
       if (rec.frame < from) continue;
       const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
       const frame = decodeFrame(data, rec.linktype);
-      if (opts.filter) {
+      if (opts.filter && opts.frameRecord) {
         const ifName = reader.interfaces[rec.interfaceId]?.name;
         const time = Number(relativeTime(rec, first));
         const info = {
@@ -109,7 +118,7 @@ export function runDecode(capture: string, opts: DecodeRunOptions): number {
           ...(Number.isNaN(time) ? {} : { time }),
           ...(ifName !== undefined ? { interface: ifName } : {}),
         };
-        if (!opts.filter.matches(frameRecord(info, frame))) continue;
+        if (!opts.filter.matches(opts.frameRecord(info, frame))) continue;
       }
       printed++;
       if (opts.jsonl) {

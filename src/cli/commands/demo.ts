@@ -1,24 +1,15 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "@commander-js/extra-typings";
 import { loadHosts } from "../../dumps/host/load.js";
 import { switchesOf } from "../../pipeline/index.js";
 import { topoText } from "../../present/topo-view.js";
 import { buildTopology, selectPaths } from "../../topology/index.js";
+import { demoDir } from "../demo-data.js";
 import { EXIT, out } from "../io.js";
 import { runDecode } from "./decode.js";
 import { runReplay } from "./replay.js";
 import { openTui } from "./tui.js";
-
-/** fixtures/demo beside the bundle (dist/ovspath.js) or beside the sources (src/cli/commands). */
-function demoDir(): string {
-  const here = fileURLToPath(new URL(".", import.meta.url));
-  for (const candidate of [resolve(here, "../fixtures/demo"), resolve(here, "../../../fixtures/demo")]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error("the bundled demo data (fixtures/demo) is missing from this installation");
-}
 
 export function registerDemo(program: Command): void {
   program
@@ -28,7 +19,7 @@ export function registerDemo(program: Command): void {
     )
     .option("--text", "print the text report even on a terminal")
     .action(async (opts) => {
-      const dir = demoDir();
+      const dir = await demoDir();
       let status: number = EXIT.ok;
       // The host: where the VM behind qvo8c2d4e6f-1a is plugged and how its traffic leaves.
       const hosts = await loadHosts(join(dir, "hosts"));

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { Command } from "@commander-js/extra-typings";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { type CaptureRecord, openCapture } from "../../capture/index.js";
@@ -22,6 +22,7 @@ import { conversationLines, dropLines, frameLines } from "../../present/replay-v
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
 import { EXIT, err, out, UsageError } from "../io.js";
+import { progressOnTerminal } from "../progress.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
 import { compileFilterOption, listFilterFields } from "./options.js";
 
@@ -157,8 +158,10 @@ export function runReplay(
   let failed = false;
   let reported = 0;
   const started = process.hrtime.bigint();
+  const bar = progressOnTerminal(statSync(capture).size);
   try {
     for (let rec = reader.next(); rec && rec.frame <= range.to; rec = reader.next()) {
+      if (bar && (rec.frame & 1023) === 0) bar.update(rec.fileOffset, rec.frame);
       if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
       const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
       const iface = reader.interfaces[rec.interfaceId];
@@ -202,6 +205,7 @@ export function runReplay(
       else for (const l of frameLines(summary, time, v, opts.verbose ?? false)) out(l);
     }
   } finally {
+    bar?.end();
     reader.close();
     writer?.close();
   }

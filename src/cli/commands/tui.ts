@@ -4,7 +4,6 @@ import type { Command } from "@commander-js/extra-typings";
 import type { Host } from "../../dumps/host/load.js";
 import { type SimHost, switchesOf } from "../../pipeline/index.js";
 import { resolveAt } from "../../pipeline/ingress.js";
-import { openTuiData, runTui } from "../../tui/run.js";
 import { escapeText } from "../../util/escape.js";
 import { flush, UsageError } from "../io.js";
 import { loadInputs } from "./hosts.js";
@@ -26,6 +25,8 @@ export async function openTui(
     throw new UsageError("tui needs a terminal (stdin and stdout); use decode or replay for text output");
   const at = opts.at === undefined ? undefined : resolveAt(switches, opts.at);
   if (typeof at === "string") throw new UsageError(at);
+  // Ink and React load here, not with the CLI: the other verbs (and demo --text) never pay for them.
+  const { openTuiData, runTui } = await import("../../tui/run.js");
   const data = openTuiData({
     ...(capture !== undefined ? { capture } : {}),
     hosts,

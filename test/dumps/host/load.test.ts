@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Host, loadHosts } from "../../../src/dumps/host/load.js";
 import { LAB } from "../../support/lab.js";
-import { HAVE_SHARED, REPO_ROOT } from "../../support/shared.js";
+import { NEEDS, REPO_ROOT, skipWithoutShared } from "../../support/shared.js";
 
+const NO_LABS = skipWithoutShared(NEEDS.labs);
 const HOST = join(REPO_ROOT, "fixtures/hosts/linux-host");
 const OVS = join(HOST, "sos_commands/openvswitch");
 const tmp = mkdtempSync(join(tmpdir(), "ovspath-load-"));
@@ -99,7 +100,7 @@ describe("loadHosts", () => {
     ).toEqual(["flows", "flows", "ports", "vsctlShow"]);
   });
 
-  it.skipIf(!HAVE_SHARED)("finds every host of a lab directory", async () => {
+  it.skipIf(NO_LABS)("finds every host of a lab directory", async () => {
     const hosts = await loadHosts(join(LAB, "neutron-lab-native"));
     expect(hosts.map((h) => h.name)).toEqual(["compute1", "compute2", "network"]);
     for (const h of hosts) expect(h.diagnostics).toEqual([]);
