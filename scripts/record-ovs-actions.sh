@@ -8,18 +8,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 dir=$here/fixtures/actions
+# shellcheck source=lib/parse-flow.sh
+. "$here/scripts/lib/parse-flow.sh"
 for ver in 10 13; do
-  out=$dir/canonical-of$ver.txt
-  : >"$out"
-  while IFS= read -r flow; do
-    case $flow in '' | '#'*) continue ;; esac
-    text=$(ovs-ofctl -O "OpenFlow$ver" parse-flow "$flow" 2>&1) || true
-    added=$(printf '%s\n' "$text" | sed -n 's/^[A-Z]*_FLOW_MOD[^:]*: ADD //p')
-    if [ -n "$added" ]; then
-      printf '%s\n' "$added" >>"$out"
-    else
-      printf 'ERROR %s\n' "$(printf '%s' "$text" | grep -v '^usable protocols\|^chosen protocol' | tail -n 1)" >>"$out"
-    fi
-  done <"$dir/cases.txt"
-  echo "recorded $(wc -l <"$out") flows in $out ($(ovs-ofctl --version | head -n 1))"
+  record_parse_flow "$dir/cases.txt" "$dir/canonical-of$ver.txt" -O "OpenFlow$ver"
 done

@@ -1,6 +1,10 @@
-import type { Command } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
 
-export type Register = (program: Command) => void;
+/**
+ * Registers one verb. `everyVerb` builds a program holding all of them, for the verbs that describe the
+ * others (completion): passed in rather than imported, so no verb module imports this one back.
+ */
+export type Register = (program: Command, everyVerb: () => Promise<Command>) => void;
 
 /**
  * Each verb's module, loaded on demand: a run loads only its own verb's code (the decoders for decode;
@@ -22,7 +26,15 @@ export const VERBS: Readonly<Record<string, () => Promise<Register>>> = {
 /** Registers the verbs on the program (all of them when `only` is not one), with their help's examples. */
 export async function registerVerbs(program: Command, only?: string): Promise<void> {
   const wanted = only !== undefined && Object.hasOwn(VERBS, only) ? [only] : Object.keys(VERBS);
-  for (const register of await Promise.all(wanted.map((v) => VERBS[v]()))) register(program);
+  for (const register of await Promise.all(wanted.map((v) => VERBS[v]()))) {
+    register(program, programWithEveryVerb);
+  }
   const { addExamples } = await import("./examples.js");
   addExamples(program);
+}
+
+export async function programWithEveryVerb(): Promise<Command> {
+  const program = new Command();
+  await registerVerbs(program);
+  return program;
 }

@@ -1,4 +1,6 @@
+import { IPV4, MAC, uint } from "../model/filter-field-type.js";
 import { cutShort, has, ipv4Str, macStr, pushLayer, u16 } from "./bytes.js";
+import { fromDetail, fromFields, type ProtocolDecl } from "./filter-decl.js";
 import type { DecodeCtx } from "./types.js";
 
 /** ARP (and RARP). Addresses are printed as IPv4 and MAC only for Ethernet/IPv4 ARP. */
@@ -25,3 +27,22 @@ export function decodeArp(ctx: DecodeCtx, off: number, end: number): void {
   if (mac && has(ctx, tha, 6, end)) l.detail.tha = macStr(d, tha);
   if (!has(ctx, tpa, plen, end)) cutShort(ctx, "arp", end);
 }
+
+/** The display-filter fields of ARP and RARP. */
+export const ARP_PROTOCOL: ProtocolDecl = {
+  name: "arp",
+  description: "ARP or RARP",
+  layer: "arp",
+  fields: [
+    {
+      name: "arp.opcode",
+      description: "ARP opcode (1 request, 2 reply)",
+      type: uint(16),
+      read: fromFields("op"),
+    },
+    { name: "arp.src.proto_ipv4", description: "ARP sender IPv4", type: IPV4, read: fromFields("spa") },
+    { name: "arp.dst.proto_ipv4", description: "ARP target IPv4", type: IPV4, read: fromFields("tpa") },
+    { name: "arp.src.hw_mac", description: "ARP sender MAC", type: MAC, read: fromDetail("sha") },
+    { name: "arp.dst.hw_mac", description: "ARP target MAC", type: MAC, read: fromDetail("tha") },
+  ],
+};

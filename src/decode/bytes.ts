@@ -1,3 +1,4 @@
+import { formatIpv6Groups } from "../model/value/ip.js";
 import type { DecodeCtx, FieldValue, Layer } from "./types.js";
 
 export const u16 = (d: Uint8Array, o: number): number => (d[o] << 8) | d[o + 1];
@@ -15,28 +16,11 @@ export function ipv4Str(d: Uint8Array, o: number): string {
   return `${d[o]}.${d[o + 1]}.${d[o + 2]}.${d[o + 3]}`;
 }
 
-/** RFC 5952: lowercase, no leading zeros, the longest run of two or more zero groups as `::`. */
+/** As inet_ntop prints it, and tshark: the value module's printer (`::ffff:10.0.0.1` for a mapped address). */
 export function ipv6Str(d: Uint8Array, o: number): string {
   const g: number[] = [];
   for (let i = 0; i < 8; i++) g.push(u16(d, o + i * 2));
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (a: number[]) => a.map((x) => x.toString(16)).join(":");
-  if (bestStart < 0) return hex(g);
-  return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
+  return formatIpv6Groups(g);
 }
 
 export const hex16 = (v: number): string => `0x${v.toString(16).padStart(4, "0")}`;

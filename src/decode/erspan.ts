@@ -1,4 +1,6 @@
+import { uint } from "../model/filter-field-type.js";
 import { cutShort, has, malformed, pushLayer, u16 } from "./bytes.js";
+import { fromFields, type ProtocolDecl } from "./filter-decl.js";
 import { inner } from "./tunnel.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -22,3 +24,24 @@ export function decodeErspan(ctx: DecodeCtx, off: number, end: number): void {
   if (!has(ctx, off, len, end)) return cutShort(ctx, "erspan", end);
   inner(ctx, 0x6558, off + len, end);
 }
+
+/** The display-filter fields of ERSPAN. */
+export const ERSPAN_PROTOCOL: ProtocolDecl = {
+  name: "erspan",
+  description: "ERSPAN type II or III",
+  layer: "erspan",
+  fields: [
+    {
+      name: "erspan.version",
+      description: "ERSPAN version (1: type II, 2: type III)",
+      type: uint(16),
+      read: fromFields("version"),
+    },
+    {
+      name: "erspan.spanid",
+      description: "ERSPAN session id",
+      type: uint(16),
+      read: fromFields("sessionId"),
+    },
+  ],
+};

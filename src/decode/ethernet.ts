@@ -1,4 +1,6 @@
+import { MAC, uint } from "../model/filter-field-type.js";
 import { cutShort, has, hex16, macStr, pushLayer, u16 } from "./bytes.js";
+import { fromDetail, fromFields, hexNumber, type ProtocolDecl, sourceAndDestination } from "./filter-decl.js";
 import { dispatch, ethertypes } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -18,3 +20,20 @@ export function decodeEthernet(ctx: DecodeCtx, off: number, end: number): void {
   l.fields.type = hex16(type);
   dispatch(ethertypes, type, ctx, off + 14, end);
 }
+
+/** The display-filter fields of Ethernet layers. */
+export const ETHERNET_PROTOCOL: ProtocolDecl = {
+  name: "eth",
+  description: "Ethernet",
+  layer: "eth",
+  fields: [
+    ...sourceAndDestination({
+      names: ["eth.src", "eth.dst", "eth.addr"],
+      protocol: "Ethernet",
+      noun: "MAC",
+      type: MAC,
+    }),
+    { name: "eth.type", description: "Ethernet type", type: uint(16), read: fromFields("type", hexNumber) },
+    { name: "eth.len", description: "802.3 length", type: uint(16), read: fromDetail("length") },
+  ],
+};

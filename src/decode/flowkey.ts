@@ -233,6 +233,8 @@ export interface TunnelInfo {
   ttl: number;
   /** Offset of the inner Ethernet frame. */
   innerOffset: number;
+  /** Where the inner frame ends: the end of the UDP datagram or of the outer IP packet. */
+  innerEnd: number;
 }
 
 const tunnel: TunnelInfo = {
@@ -244,6 +246,7 @@ const tunnel: TunnelInfo = {
   tos: 0,
   ttl: 0,
   innerOffset: 0,
+  innerEnd: 0,
 };
 
 /** Recognises an IPv4 underlay frame carrying VXLAN, Geneve or GRE-encapsulated Ethernet. */
@@ -273,6 +276,11 @@ export function tunnelOf(
   if (type !== 0x0800 || data.length < p + 20 || data[p] >> 4 !== 4) return null;
   const ihl = (data[p] & 0x0f) * 4;
   if (ihl < 20 || u16(data, p + 6) & 0x3fff) return null;
+  // The receiving kernel trims the packet to the IP total length and drops it when the length claims
+  // more than there is (0 is segmentation offload: the whole frame), as the full decoder bounds it.
+  const total = u16(data, p + 2);
+  if (total !== 0 && (total < ihl || total > data.length - p)) return null;
+  const end = total === 0 ? data.length : p + total;
   tunnel.src = u32(data, p + 12);
   tunnel.dst = u32(data, p + 16);
   tunnel.tos = data[p + 1];
@@ -280,7 +288,12 @@ export function tunnelOf(
   const proto = data[p + 9];
   const l4 = p + ihl;
   if (proto === 17) {
-    if (data.length < l4 + 16) return null;
+    // Likewise for the UDP length; the tunnel header must lie within the datagram.
+    if (l4 + 8 > end) return null;
+    const ulen = u16(data, l4 + 4);
+    const udpEnd = ulen >= 8 ? Math.min(end, l4 + ulen) : end;
+    if (udpEnd < l4 + 16) return null;
+    tunnel.innerEnd = udpEnd;
     const dport = u16(data, l4 + 2);
     if (isVxlanPort(dport)) {
       tunnel.kind = "vxlan";
@@ -299,7 +312,8 @@ export function tunnelOf(
     return null;
   }
   if (proto === 47) {
-    if (data.length < l4 + 4) return null;
+    if (end < l4 + 4) return null;
+    tunnel.innerEnd = end;
     const flags = u16(data, l4);
     if (u16(data, l4 + 2) !== 0x6558) return null;
     let o = l4 + 4;
@@ -307,7 +321,7 @@ export function tunnelOf(
     tunnel.hasKey = (flags & 0x2000) !== 0;
     tunnel.id = 0;
     if (tunnel.hasKey) {
-      if (data.length < o + 4) return null;
+      if (end < o + 4) return null;
       tunnel.id = u32(data, o);
       o += 4;
     }
@@ -328,7 +342,7 @@ export function extractTunnelFlowKey(data: Uint8Array, linktype: number, key: Fl
   const t = tunnelOf(data, linktype);
   if (!t) return null;
   key.fill(0);
-  ethernetAt(data, t.innerOffset, data.length, key);
+  ethernetAt(data, t.innerOffset, t.innerEnd, key);
   key[K.tunId] = 0;
   key[K.tunId + 1] = t.id;
   key[K.tunSrc] = t.src;

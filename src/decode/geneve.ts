@@ -1,4 +1,6 @@
+import { uint } from "../model/filter-field-type.js";
 import { cutShort, has, hex16, pushLayer, u16, u24 } from "./bytes.js";
+import { fromFields, hexNumber, type ProtocolDecl } from "./filter-decl.js";
 import { enterTunnel, inner } from "./tunnel.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -36,3 +38,24 @@ export function decodeGeneve(ctx: DecodeCtx, off: number, end: number): void {
   }
   inner(ctx, ptype, optEnd, end);
 }
+
+/** The display-filter fields of Geneve. */
+export const GENEVE_PROTOCOL: ProtocolDecl = {
+  name: "geneve",
+  description: "Geneve",
+  layer: "geneve",
+  fields: [
+    {
+      name: "geneve.vni",
+      description: "Geneve virtual network identifier",
+      type: uint(24),
+      read: fromFields("vni"),
+    },
+    {
+      name: "geneve.proto_type",
+      description: "Geneve protocol type",
+      type: uint(16),
+      read: fromFields("ptype", hexNumber),
+    },
+  ],
+};

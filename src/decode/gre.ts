@@ -1,4 +1,6 @@
+import { uint } from "../model/filter-field-type.js";
 import { cutShort, has, hex16, pushLayer, u16, u32 } from "./bytes.js";
+import { fromFields, hexNumber, type ProtocolDecl } from "./filter-decl.js";
 import { greProtocols } from "./registry.js";
 import { inner } from "./tunnel.js";
 import type { DecodeCtx } from "./types.js";
@@ -43,3 +45,24 @@ export function decodeGre(ctx: DecodeCtx, off: number, end: number): void {
 export function greInner(ethertype: number) {
   return (ctx: DecodeCtx, off: number, end: number) => inner(ctx, ethertype, off, end);
 }
+
+/** The display-filter fields of GRE. */
+export const GRE_PROTOCOL: ProtocolDecl = {
+  name: "gre",
+  description: "GRE",
+  layer: "gre",
+  fields: [
+    {
+      name: "gre.key",
+      description: "GRE key (when the K bit is set)",
+      type: uint(32),
+      read: fromFields("key"),
+    },
+    {
+      name: "gre.proto",
+      description: "GRE protocol type",
+      type: uint(16),
+      read: fromFields("ptype", hexNumber),
+    },
+  ],
+};

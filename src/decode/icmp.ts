@@ -1,6 +1,8 @@
+import { IPV6, uint } from "../model/filter-field-type.js";
 import { cutShort, has, ipv6Str, macStr, pushLayer, setDetail } from "./bytes.js";
+import { fromDetail, fromFields, type LayerFieldDecl, type ProtocolDecl } from "./filter-decl.js";
 import { dispatch, ethertypes } from "./registry.js";
-import type { DecodeCtx } from "./types.js";
+import type { DecodeCtx, Layer } from "./types.js";
 
 /** ICMP error types that quote the offending datagram, which tshark decodes as further layers. */
 const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
@@ -45,3 +47,42 @@ export function decodeIcmpv6(ctx: DecodeCtx, off: number, end: number): void {
     p += optLen;
   }
 }
+
+/** `icmp.type` and `icmp.code` (the same for icmpv6). */
+const typeAndCode = (proto: string, what: string): LayerFieldDecl[] => [
+  { name: `${proto}.type`, description: `${what} type`, type: uint(8), read: fromFields("type") },
+  { name: `${proto}.code`, description: `${what} code`, type: uint(8), read: fromFields("code") },
+];
+
+/** The display-filter fields of ICMP. */
+export const ICMP_PROTOCOL: ProtocolDecl = {
+  name: "icmp",
+  description: "ICMP",
+  layer: "icmp",
+  fields: typeAndCode("icmp", "ICMP"),
+};
+
+/** The neighbour discovery target of an ICMPv6 message of type `type`. */
+const ndTarget = (type: number) => (l: Layer) => (l.fields.type === type ? fromDetail("ndTarget")(l) : []);
+
+/** The display-filter fields of ICMPv6. */
+export const ICMPV6_PROTOCOL: ProtocolDecl = {
+  name: "icmpv6",
+  description: "ICMPv6",
+  layer: "icmpv6",
+  fields: [
+    ...typeAndCode("icmpv6", "ICMPv6"),
+    {
+      name: "icmpv6.nd.ns.target_address",
+      description: "neighbour solicitation target",
+      type: IPV6,
+      read: ndTarget(ND_SOLICIT),
+    },
+    {
+      name: "icmpv6.nd.na.target_address",
+      description: "neighbour advertisement target",
+      type: IPV6,
+      read: ndTarget(ND_ADVERT),
+    },
+  ],
+};

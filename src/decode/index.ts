@@ -1,6 +1,7 @@
+export type { LayerFieldDecl, ProtocolDecl } from "./filter-decl.js";
 export { DL_TYPE_NONE, extractFlowKey, extractTunnelFlowKey, type TunnelInfo, tunnelOf } from "./flowkey.js";
 export { decodeFrame, schemaLayers } from "./frame.js";
-export { ETH_TYPE, LINKTYPE } from "./protocols.js";
+export { ETH_TYPE, FILTER_PROTOCOLS, LINKTYPE } from "./protocols.js";
 export { registerUdpPort } from "./registry.js";
 export { summarizeFrame } from "./summary.js";
 export { formatLayerTree } from "./tree.js";

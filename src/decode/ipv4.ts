@@ -1,4 +1,6 @@
+import { BOOL, IPV4, uint } from "../model/filter-field-type.js";
 import { cutShort, has, ipv4Str, malformed, pushLayer, u16 } from "./bytes.js";
+import { fromDetail, fromFields, type ProtocolDecl, sourceAndDestination } from "./filter-decl.js";
 import { dispatch, ipProtocols } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -30,3 +32,44 @@ export function decodeIpv4(ctx: DecodeCtx, off: number, end: number): void {
   if ((u16(d, off + 6) & 0x1fff) !== 0) return;
   dispatch(ipProtocols, d[off + 9], ctx, off + ihl, Math.min(end, off + total));
 }
+
+/** The display-filter fields of IPv4 headers (outer and inner). */
+export const IPV4_PROTOCOL: ProtocolDecl = {
+  name: "ip",
+  description: "IPv4",
+  layer: "ipv4",
+  fields: [
+    // Every occurrence: the outer and the inner header of a tunnelled frame.
+    ...sourceAndDestination({
+      names: ["ip.src", "ip.dst", "ip.addr"],
+      protocol: "IPv4",
+      noun: "address",
+      type: IPV4,
+    }),
+    { name: "ip.proto", description: "IPv4 protocol", type: uint(8), read: fromFields("ipProto") },
+    { name: "ip.ttl", description: "IPv4 TTL", type: uint(8), read: fromFields("ttl") },
+    { name: "ip.len", description: "IPv4 total length", type: uint(16), read: fromDetail("totalLength") },
+    { name: "ip.id", description: "IPv4 identification", type: uint(16), read: fromDetail("id") },
+    { name: "ip.dsfield", description: "IPv4 DS field (TOS byte)", type: uint(8), read: fromDetail("tos") },
+    {
+      name: "ip.dsfield.dscp",
+      description: "IPv4 DSCP",
+      type: uint(8),
+      read: fromDetail("tos", (v) => Number(v) >> 2),
+    },
+    {
+      name: "ip.dsfield.ecn",
+      description: "IPv4 ECN",
+      type: uint(8),
+      read: fromDetail("tos", (v) => Number(v) & 3),
+    },
+    { name: "ip.flags.df", description: "IPv4 don't fragment", type: BOOL, read: fromDetail("df") },
+    { name: "ip.flags.mf", description: "IPv4 more fragments", type: BOOL, read: fromFields("mf") },
+    {
+      name: "ip.frag_offset",
+      description: "IPv4 fragment offset (8-byte units)",
+      type: uint(16),
+      read: fromFields("fragOffset"),
+    },
+  ],
+};

@@ -1,4 +1,6 @@
+import { IPV6, uint } from "../model/filter-field-type.js";
 import { cutShort, has, ipv6Str, pushLayer, setDetail, u16, u32 } from "./bytes.js";
+import { fromDetail, fromFields, type ProtocolDecl, sourceAndDestination } from "./filter-decl.js";
 import { dispatch, ipProtocols } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -50,3 +52,26 @@ export function decodeIpv6(ctx: DecodeCtx, off: number, end: number): void {
   if (next === NO_NEXT) return;
   dispatch(ipProtocols, next, ctx, p, limit);
 }
+
+/** The display-filter fields of IPv6 headers. */
+export const IPV6_PROTOCOL: ProtocolDecl = {
+  name: "ipv6",
+  description: "IPv6",
+  layer: "ipv6",
+  fields: [
+    ...sourceAndDestination({
+      names: ["ipv6.src", "ipv6.dst", "ipv6.addr"],
+      protocol: "IPv6",
+      noun: "address",
+      type: IPV6,
+    }),
+    {
+      name: "ipv6.nxt",
+      description: "IPv6 next header (of the fixed header)",
+      type: uint(8),
+      read: fromFields("nextHeader"),
+    },
+    { name: "ipv6.hlim", description: "IPv6 hop limit", type: uint(8), read: fromFields("hlim") },
+    { name: "ipv6.flow", description: "IPv6 flow label", type: uint(32), read: fromDetail("flowLabel") },
+  ],
+};

@@ -1,4 +1,6 @@
+import { uint } from "../model/filter-field-type.js";
 import { cutShort, has, hex16, pushLayer, u16 } from "./bytes.js";
+import { fromDetail, fromFields, hexNumber, type ProtocolDecl } from "./filter-decl.js";
 import { dispatch, ethertypes } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -42,3 +44,24 @@ export function decodeNull(ctx: DecodeCtx, off: number, end: number): void {
   else if (family === 24 || family === 28 || family === 30) dispatch(ethertypes, 0x86dd, ctx, off + 4, end);
   else ctx.stop = `loopback address family ${family}`;
 }
+
+/** The display-filter fields of Linux cooked capture headers (v1 and v2). */
+export const SLL_PROTOCOL: ProtocolDecl = {
+  name: "sll",
+  description: "Linux cooked capture header",
+  layer: "sll",
+  fields: [
+    {
+      name: "sll.etype",
+      description: "Linux cooked capture protocol",
+      type: uint(16),
+      read: fromFields("type", hexNumber),
+    },
+    {
+      name: "sll.pkttype",
+      description: "Linux cooked capture packet type",
+      type: uint(16),
+      read: fromDetail("packetType"),
+    },
+  ],
+};

@@ -1,4 +1,6 @@
+import { uint } from "../model/filter-field-type.js";
 import { cutShort, has, pushLayer, u32 } from "./bytes.js";
+import { fromDetail, fromFields, type ProtocolDecl } from "./filter-decl.js";
 import { dispatch, ethertypes } from "./registry.js";
 import { inner } from "./tunnel.js";
 import type { DecodeCtx } from "./types.js";
@@ -33,3 +35,16 @@ export function decodeMpls(ctx: DecodeCtx, off: number, end: number): void {
 export function decodeMplsOverUdp(ctx: DecodeCtx, off: number, end: number): void {
   inner(ctx, 0x8847, off, end);
 }
+
+/** The display-filter fields of MPLS label stack entries. */
+export const MPLS_PROTOCOL: ProtocolDecl = {
+  name: "mpls",
+  description: "MPLS label",
+  layer: "mpls",
+  fields: [
+    { name: "mpls.label", description: "MPLS label", type: uint(32), read: fromFields("label") },
+    { name: "mpls.bottom", description: "MPLS bottom of stack", type: uint(8), read: fromFields("bos") },
+    { name: "mpls.exp", description: "MPLS traffic class", type: uint(8), read: fromDetail("tc") },
+    { name: "mpls.ttl", description: "MPLS TTL", type: uint(8), read: fromDetail("ttl") },
+  ],
+};

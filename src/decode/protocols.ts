@@ -1,14 +1,15 @@
 /** Every decoder, registered into the dispatch tables in this one place. */
-import { decodeArp } from "./arp.js";
-import { decodeErspan } from "./erspan.js";
-import { decodeEthernet } from "./ethernet.js";
-import { decodeGeneve } from "./geneve.js";
-import { decodeGre, greInner } from "./gre.js";
-import { decodeIcmp, decodeIcmpv6 } from "./icmp.js";
-import { decodeIpv4 } from "./ipv4.js";
-import { decodeIpv6 } from "./ipv6.js";
-import { decodeNull, decodeRawIp, decodeSll, decodeSll2 } from "./linktype.js";
-import { decodeMpls, decodeMplsOverUdp } from "./mpls.js";
+import { ARP_PROTOCOL, decodeArp } from "./arp.js";
+import { decodeErspan, ERSPAN_PROTOCOL } from "./erspan.js";
+import { decodeEthernet, ETHERNET_PROTOCOL } from "./ethernet.js";
+import type { ProtocolDecl } from "./filter-decl.js";
+import { decodeGeneve, GENEVE_PROTOCOL } from "./geneve.js";
+import { decodeGre, GRE_PROTOCOL, greInner } from "./gre.js";
+import { decodeIcmp, decodeIcmpv6, ICMP_PROTOCOL, ICMPV6_PROTOCOL } from "./icmp.js";
+import { decodeIpv4, IPV4_PROTOCOL } from "./ipv4.js";
+import { decodeIpv6, IPV6_PROTOCOL } from "./ipv6.js";
+import { decodeNull, decodeRawIp, decodeSll, decodeSll2, SLL_PROTOCOL } from "./linktype.js";
+import { decodeMpls, decodeMplsOverUdp, MPLS_PROTOCOL } from "./mpls.js";
 import {
   ethertypes,
   greProtocols,
@@ -17,11 +18,11 @@ import {
   udpPorts,
   udpProtocolsByName,
 } from "./registry.js";
-import { decodeSctp } from "./sctp.js";
-import { decodeTcp } from "./tcp.js";
-import { decodeUdp } from "./udp.js";
-import { decodeDot1ad, decodeDot1q } from "./vlan.js";
-import { decodeVxlan } from "./vxlan.js";
+import { decodeSctp, SCTP_PROTOCOL } from "./sctp.js";
+import { decodeTcp, TCP_PROTOCOL } from "./tcp.js";
+import { decodeUdp, UDP_PROTOCOL } from "./udp.js";
+import { DOT1AD_PROTOCOL, DOT1Q_PROTOCOL, decodeDot1ad, decodeDot1q } from "./vlan.js";
+import { decodeVxlan, VXLAN_PROTOCOL } from "./vxlan.js";
 
 export const ETH_TYPE = {
   ipv4: 0x0800,
@@ -86,3 +87,27 @@ linktypes.set(LINKTYPE.sll, decodeSll);
 linktypes.set(LINKTYPE.sll2, decodeSll2);
 linktypes.set(LINKTYPE.null, decodeNull);
 for (const raw of [LINKTYPE.raw, LINKTYPE.ipv4, LINKTYPE.ipv6, 12, 14]) linktypes.set(raw, decodeRawIp);
+
+/**
+ * The display-filter protocols and fields every decoder declares beside its layer, in the order
+ * `--filter '?'` lists them. A new decoder's `ProtocolDecl` is named here.
+ */
+export const FILTER_PROTOCOLS: readonly ProtocolDecl[] = [
+  ETHERNET_PROTOCOL,
+  SLL_PROTOCOL,
+  DOT1Q_PROTOCOL,
+  DOT1AD_PROTOCOL,
+  MPLS_PROTOCOL,
+  ARP_PROTOCOL,
+  IPV4_PROTOCOL,
+  IPV6_PROTOCOL,
+  ICMP_PROTOCOL,
+  ICMPV6_PROTOCOL,
+  TCP_PROTOCOL,
+  UDP_PROTOCOL,
+  SCTP_PROTOCOL,
+  GRE_PROTOCOL,
+  VXLAN_PROTOCOL,
+  GENEVE_PROTOCOL,
+  ERSPAN_PROTOCOL,
+];

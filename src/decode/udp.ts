@@ -1,4 +1,6 @@
+import { uint } from "../model/filter-field-type.js";
 import { cutShort, has, pushLayer, u16 } from "./bytes.js";
+import { fromDetail, type ProtocolDecl, portFields } from "./filter-decl.js";
 import { udpPorts } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -22,3 +24,14 @@ export function decodeUdp(ctx: DecodeCtx, off: number, end: number): void {
   const next = udpPorts.get(low) ?? udpPorts.get(high);
   if (next && has(ctx, off + 8, 1, limit)) next(ctx, off + 8, limit);
 }
+
+/** The display-filter fields of UDP. */
+export const UDP_PROTOCOL: ProtocolDecl = {
+  name: "udp",
+  description: "UDP",
+  layer: "udp",
+  fields: [
+    ...portFields("udp", "UDP"),
+    { name: "udp.length", description: "UDP length", type: uint(16), read: fromDetail("length") },
+  ],
+};

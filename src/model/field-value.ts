@@ -6,6 +6,19 @@
 
 import type { FieldDef } from "./fields.js";
 import { CS, OFPP } from "./layout.js";
+import {
+  allOnes,
+  formatHex,
+  formatIpv4,
+  formatIpv6,
+  formatMac,
+  parseIpv4 as ipv4,
+  parseIpv6 as ipv6,
+  parseMac as mac,
+  parseInteger,
+  prefixLength,
+  prefixMask,
+} from "./value/index.js";
 
 export interface FieldValue {
   value: bigint;
@@ -19,7 +32,7 @@ export interface FieldValue {
 
 export type ValueResult = { ok: true; value: FieldValue } | { ok: false; message: string };
 
-const all = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
+const all = allOnes;
 
 /** Fields printed with a fixed number of hex digits in matches (match_format's special cases). */
 const PADDED_HEX: Record<string, number> = { vlan_tci: 4, vlan_tci1: 4, ipv6_label: 5 };
@@ -74,38 +87,15 @@ const FRAG: ReadonlyArray<[string, number, number]> = [
   ["not_later", 0, 2],
 ];
 
-const hexOf = (v: bigint): string => (v === 0n ? "0" : `0x${v.toString(16)}`);
+const hexOf = formatHex;
 
-export function macOf(v: bigint): string {
-  return v.toString(16).padStart(12, "0").match(/../g)!.join(":");
-}
-
-export function ipv4Of(v: bigint): string {
-  const n = Number(v);
-  return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join(".");
-}
-
-export function ipv6Of(v: bigint): string {
-  const g: number[] = [];
-  for (let i = 7; i >= 0; i--) g.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  let best = -1;
-  let len = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > len) [best, len] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  const h = (a: number[]) => a.map((x) => x.toString(16)).join(":");
-  return best < 0 ? h(g) : `${h(g.slice(0, best))}::${h(g.slice(best + len))}`;
-}
-
-/** The prefix length of a CIDR mask, or -1 when the mask is not a prefix. */
-function prefixLength(mask: bigint, bits: number): number {
-  let n = 0;
-  for (let i = bits - 1; i >= 0 && (mask >> BigInt(i)) & 1n; i--) n++;
-  return mask === all(n) << BigInt(bits - n) ? n : -1;
-}
+// The value module's printers and parsers under the names the rest of the code knows them by.
+export const macOf = formatMac;
+export const ipv4Of = formatIpv4;
+export const ipv6Of = formatIpv6;
+export const parseMac = (text: string): bigint | null => mac(text) ?? null;
+export const parseIpv4 = (text: string): bigint | null => ipv4(text) ?? null;
+export const parseIpv6 = (text: string): bigint | null => ipv6(text) ?? null;
 
 function flagsOf(names: ReadonlyArray<[string, number]>, value: bigint, mask: bigint): string {
   let out = "";
@@ -173,37 +163,9 @@ export function formatFieldValue(
   }
 }
 
+/** OVS reads numbers as decimal or 0x hexadecimal, of any size (the width is checked after). */
 function parseNumber(text: string): bigint | null {
-  if (/^0x[0-9a-f]+$/i.test(text)) return BigInt(text);
-  if (/^[0-9]+$/.test(text)) return BigInt(text);
-  return null;
-}
-
-export function parseMac(text: string): bigint | null {
-  if (!/^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i.test(text)) return null;
-  return text.split(":").reduce((v, b) => (v << 8n) | BigInt(Number.parseInt(b, 16)), 0n);
-}
-
-export function parseIpv4(text: string): bigint | null {
-  const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return null;
-  return parts.reduce((v, p) => (v << 8n) | BigInt(p), 0n);
-}
-
-export function parseIpv6(text: string): bigint | null {
-  if (!/^[0-9a-f:.]+$/i.test(text) || (text.match(/::/g) ?? []).length > 1) return null;
-  let groups: string[];
-  if (text.includes("::")) {
-    const [head, tail] = text.split("::");
-    const h = head ? head.split(":") : [];
-    const t = tail ? tail.split(":") : [];
-    if (h.length + t.length > 7) return null;
-    groups = [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
-  } else {
-    groups = text.split(":");
-  }
-  if (groups.length !== 8 || !groups.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return null;
-  return groups.reduce((v, g) => (v << 16n) | BigInt(Number.parseInt(g, 16)), 0n);
+  return parseInteger(text) ?? null;
 }
 
 function parseFlags(names: ReadonlyArray<[string, number]>, text: string): FieldValue | null {
@@ -297,7 +259,7 @@ export function parseFieldValue(f: FieldDef, text: string): ValueResult {
     if ((f.format === "ipv4" || f.format === "ipv6") && /^\d+$/.test(maskText)) {
       const p = Number(maskText);
       if (p > f.bits) return fail(`a prefix length of at most ${f.bits}`);
-      mask = p === 0 ? 0n : all(p) << BigInt(f.bits - p);
+      mask = prefixMask(p, f.bits);
     } else {
       const m = scalar(maskText);
       if (m === null || m > full) return fail("a valid mask");

@@ -192,6 +192,8 @@ export function formatMatch(m: Match): string {
   const parts: Array<[number, string]> = [];
   if (m.shorthand) parts.push([rankOf("SHORTHAND"), m.shorthand]);
   for (const [i, f] of m.fields.entries()) {
+    // A field masked with zero matches anything: ovs-ofctl leaves it out (`nw_src=0.0.0.0/0`).
+    if (f.value.mask === 0n && !f.value.portName) continue;
     // Stable: equal ranks keep their written order (i / 1000 never reaches the next rank).
     parts.push([rankOf(f.name) + i / 1000, `${f.name}=${formatParsedValue(f.field, f.value)}`]);
   }

@@ -6,7 +6,7 @@ import chalk from "chalk";
 import { render } from "ink";
 import { createElement } from "react";
 import type { Host } from "../dumps/host/load.js";
-import { frameRecord, isFrameField, isVerdictField } from "../explain/filter-fields.js";
+import { frameFieldType, frameRecord, isVerdictField } from "../explain/filter-fields.js";
 import type { ReplayOptions } from "../explain/replay.js";
 import type { VerdictBranch } from "../explain/types.js";
 import { compileDisplayFilter, type DisplayFilter } from "../model/display-filter.js";
@@ -47,7 +47,7 @@ export function openTuiData(input: TuiInput): TuiData | string {
   const data: TuiData = {
     hosts: input.hosts,
     title: input.title,
-    compileFilter: (text) => compileDisplayFilter(text, isFrameField),
+    compileFilter: (text) => compileDisplayFilter(text, frameFieldType),
     ...(source ? { source } : {}),
     ...(replay ? { replay } : {}),
   };

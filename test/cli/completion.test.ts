@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { verbSpecs } from "../../src/cli/commands/completion.js";
 import { completionScript, valueKind } from "../../src/cli/completion.js";
+import { programWithEveryVerb } from "../../src/cli/verbs.js";
 import { REPO_ROOT } from "../support/shared.js";
 
 /** A directory holding `ovspath` (the built CLI, npm test builds it first), put first on PATH. */
@@ -144,7 +145,7 @@ ${call}`;
   );
   it("is a #compdef function offering every verb and every option of each", async () => {
     expect(script.split("\n")[0]).toBe("#compdef ovspath");
-    const verbs = await verbSpecs();
+    const verbs = await verbSpecs(programWithEveryVerb);
     expect(verbs.map((v) => v.name)).toEqual(
       expect.arrayContaining([
         "completion",

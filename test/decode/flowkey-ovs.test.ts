@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { openCapture, recordData } from "../../src/capture/index.js";
 import { extractFlowKey } from "../../src/decode/index.js";
 import { type FlowKey, K, newFlowKey } from "../../src/model/layout.js";
+import { formatIpv6 } from "../../src/model/value/index.js";
 import { REPO_ROOT, SHARED } from "../support/shared.js";
 
 /**
@@ -35,19 +36,11 @@ const mac = (k: FlowKey, o: number) =>
     .map((b) => b.toString(16).padStart(2, "0"))
     .join(":");
 const ipv4 = (v: number) => [v >>> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff].join(".");
+/** Four words of the key from `o`, as OVS prints an IPv6 address (inet_ntop, the value module's printer). */
 function ipv6(k: FlowKey, o: number): string {
-  const g: number[] = [];
-  for (let i = 0; i < 4; i++) g.push(k[o + i] >>> 16, k[o + i] & 0xffff);
-  let best = -1;
-  let len = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > len) [best, len] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  const h = (a: number[]) => a.map((x) => x.toString(16)).join(":");
-  return best < 0 ? h(g) : `${h(g.slice(0, best))}::${h(g.slice(best + len))}`;
+  let v = 0n;
+  for (let i = 0; i < 4; i++) v = (v << 32n) | BigInt(k[o + i] >>> 0);
+  return formatIpv6(v);
 }
 const TCP_FLAG_NAMES = ["fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", "ns"];
 const FRAG = ["no", "first", "?", "later"];

@@ -9,7 +9,9 @@ import { loadHosts } from "../../src/dumps/host/load.js";
 import {
   FLOW_FIELDS,
   FRAME_FIELDS,
+  flowFieldType,
   flowRecord,
+  frameFieldType,
   frameRecord,
   isFlowField,
   isFrameField,
@@ -50,7 +52,7 @@ function records(path: string): Array<{ frame: number; record: FilterRecord }> {
 }
 
 function matching(recs: Array<{ frame: number; record: FilterRecord }>, expr: string): number[] {
-  const c = compileDisplayFilter(expr, isFrameField);
+  const c = compileDisplayFilter(expr, frameFieldType);
   if (!c.ok) throw new Error(`${expr}: column ${c.column}: ${c.message}`);
   return recs.filter((r) => c.filter.matches(r.record)).map((r) => r.frame);
 }
@@ -63,7 +65,8 @@ describe("frameRecord: fields of real decoded frames (fixtures/demo/compute1-eth
     [8, "frame.number", [8]],
     [8, "ip.src", ["10.0.0.11", "192.168.200.11"]],
     [8, "ip.dst", ["10.0.0.12", "192.168.200.21"]],
-    [8, "ip.addr", ["10.0.0.11", "192.168.200.11", "10.0.0.12", "192.168.200.21"]],
+    // Per layer, source then destination, as `tshark -T fields -e ip.addr` lists them.
+    [8, "ip.addr", ["10.0.0.11", "10.0.0.12", "192.168.200.11", "192.168.200.21"]],
     [8, "ip.proto", [47, 6]],
     [8, "gre.key", [2020]],
     [8, "gre.proto", [0x6558]],
@@ -337,4 +340,103 @@ describe.skipIf(!HAVE_TSHARK)("frame filters select what tshark -Y selects", () 
         expect([expr, matching(recs, expr)]).toEqual([expr, tsharkFrames(g.capture, expr, g.tsharkArgs)]);
     });
   }
+});
+
+// ---- Typed fields: a value that cannot be of the field's type is an error, where tshark says ----
+
+/** tshark's verdict on a filter: undefined when it accepts it, else the 1-based column of its caret. */
+function tsharkError(expr: string): number | undefined {
+  const r = spawnSync("tshark", ["-n", "-r", DEMO_TX, "-c", "1", "-Y", expr], { encoding: "utf8" });
+  if (r.status === 0) return undefined;
+  const caret = r.stderr.split("\n").find((l) => /^ {4}\s*\^/.test(l));
+  return caret === undefined ? -1 : caret.indexOf("^") - 4 + 1;
+}
+
+describe.skipIf(!HAVE_TSHARK)("frame filter values tshark rejects are errors at tshark's column", () => {
+  it.each([
+    "ip.src == 10.0.0.300",
+    "ip.src == fe80::1",
+    "ip.src == 10.0.0.0/33",
+    "ip.src in {10.0.0.1 10.0.0.}",
+    "ipv6.src == 10.0.0.1",
+    "vxlan.vni == abc",
+    "vxlan.vni == 16777216",
+    "vxlan.vni > abc",
+    "ip.ttl == 256",
+    "ip.ttl == 1.5",
+    "tcp.port in {80..abc}",
+    "eth.src == 10.0.0.1",
+    "eth.dst == ff:ff:ff:ff:ff",
+    "frame.time_relative > abc",
+    "udp.dstport == 4789 && gre.key == 0x100000000",
+  ])("%s", (expr) => {
+    const ours = compileDisplayFilter(expr, frameFieldType);
+    expect(ours.ok).toBe(false);
+    expect(ours.ok ? undefined : ours.column).toBe(tsharkError(expr));
+  });
+
+  it("a dotted quad cut short is an error too (tshark points at the last dot, we at the value)", () => {
+    expect(tsharkError("ip.src == 10.0.0.")).toBeGreaterThan(0);
+    expect(compileDisplayFilter("ip.src == 10.0.0.", frameFieldType)).toEqual({
+      ok: false,
+      message: '"10.0.0." is not a valid IPv4 address',
+      column: 11,
+    });
+  });
+
+  it.each([
+    "ip.src == 10.0.0.0/24",
+    "ipv6.src == ::ffff:10.0.0.1",
+    "ipv6.addr == ff02::1",
+    "eth.src == fa-16-3e-11-a1-01",
+    "eth.src == fa16.3e11.a101",
+    "vxlan.vni == 0x3f2",
+    "ip.ttl == 010",
+    "tcp.flags.syn == 1",
+    "frame.time_relative > 0.5",
+    'frame.interface_name == "eth0"',
+  ])("%s is accepted, as tshark accepts it", (expr) => {
+    expect(tsharkError(expr)).toBeUndefined();
+    expect(compileDisplayFilter(expr, frameFieldType).ok).toBe(true);
+  });
+
+  it.each([
+    // A network with a mask address, as OVS dumps print non-prefix masks.
+    "ip.addr == 192.168.100.0/255.255.255.0",
+    // contains and matches read any field's value as its text.
+    "ip.src contains 10",
+  ])("%s is accepted here, though tshark refuses it", (expr) => {
+    expect(tsharkError(expr)).toBeGreaterThan(0);
+    expect(compileDisplayFilter(expr, frameFieldType).ok).toBe(true);
+  });
+});
+
+describe("verdict and flow fields are typed", () => {
+  it.each([
+    ['reason == "unknown-tunnel"', 11, /cannot be found among the possible values for reason: table-miss, /],
+    ["verdict == droped", 12, /cannot be found among the possible values for verdict/],
+    ["drop.table == 256", 15, /too big for this field, maximum 255/],
+    ["table in {0 1..x}", 16, /"x" is not a valid number/],
+  ])("%s → column %d", (expr, column, message) => {
+    const c = compileDisplayFilter(expr, frameFieldType);
+    expect(c.ok ? undefined : [c.column, c.message]).toEqual([column, expect.stringMatching(message)]);
+  });
+
+  it("every drop reason and verdict kind a replay gives is a value the filter accepts", () => {
+    for (const expr of ['reason == "unknown-tunnel-id"', "reason == table-miss", "verdict == no-ingress"])
+      expect(compileDisplayFilter(expr, frameFieldType).ok).toBe(true);
+  });
+
+  it.each([
+    ["n_packets > abc", false],
+    ["priority == 65536", false],
+    ["nw_src == 10.0.0.300", false],
+    ["dl_src == 10.0.0.1", false],
+    ["nw_src == 10.0.0.0/24", true],
+    ["reg0 == 0x1/0x1", true],
+    ['in_port == "patch-tun"', true],
+    ["tun_id == 0x64", true],
+  ])("flows: %s compiles: %s", (expr, ok) => {
+    expect(compileDisplayFilter(expr, flowFieldType).ok).toBe(ok);
+  });
 });

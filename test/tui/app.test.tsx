@@ -198,6 +198,12 @@ describe("App on the demo (fixtures/demo)", () => {
     expect(s).toContain("packets ");
   });
 
+  it("a value that cannot be of the field's type is shown as an error in the filter line", async () => {
+    const app = await demo();
+    await app.keys("/", "vxlan.vni == abc", ENTER);
+    expect(app.screen()).toContain('/vxlan.vni == abc   ✗ column 14: "abc" is not a valid number');
+  });
+
   it("Enter in the drops pane lists that group's frames", async () => {
     const app = await demo();
     await app.keys("7");

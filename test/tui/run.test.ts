@@ -11,6 +11,7 @@ describe("openTuiData", () => {
     expect(bad.ok).toBe(false);
     const unknown = data.compileFilter("nosuch.field");
     expect(unknown).toMatchObject({ ok: false, column: 1 });
+    expect(data.compileFilter('reason == "unknown-tunnel"')).toMatchObject({ ok: false, column: 11 });
     const good = data.compileFilter("drop");
     if (!good.ok) throw new Error(good.message);
     expect(typeof data.openScan?.(good.filter)).toBe("object");

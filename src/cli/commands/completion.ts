@@ -1,4 +1,4 @@
-import { Command, type Option } from "@commander-js/extra-typings";
+import type { Command, Option } from "@commander-js/extra-typings";
 import {
   completionScript,
   type OptionSpec,
@@ -8,13 +8,11 @@ import {
   valueKind,
 } from "../completion.js";
 import { out, UsageError } from "../io.js";
-import { registerVerbs } from "../verbs.js";
 import { loadInputs } from "./hosts.js";
 
 /** The completion model of every verb, read off a program with all of them registered. */
-export async function verbSpecs(): Promise<VerbSpec[]> {
-  const program = new Command();
-  await registerVerbs(program);
+export async function verbSpecs(everyVerb: () => Promise<Command>): Promise<VerbSpec[]> {
+  const program = await everyVerb();
   return program.commands.map((c) => ({
     name: c.name(),
     description: c.description(),
@@ -43,7 +41,7 @@ async function printPorts(inputs: readonly string[]): Promise<void> {
   for (const p of [...seen].sort()) out(p);
 }
 
-export function registerCompletion(program: Command): void {
+export function registerCompletion(program: Command, everyVerb: () => Promise<Command>): void {
   program
     .command("completion")
     .description("print the shell completion script for bash or zsh (verbs, options, host:port after --at)")
@@ -56,6 +54,6 @@ export function registerCompletion(program: Command): void {
       if (shell === "ports") return printPorts(hosts);
       if (!(SHELLS as readonly string[]).includes(shell))
         throw new UsageError(`completion takes bash or zsh, got "${shell}"`);
-      out(completionScript(shell as Shell, await verbSpecs()).trimEnd());
+      out(completionScript(shell as Shell, await verbSpecs(everyVerb)).trimEnd());
     });
 }

@@ -63,7 +63,7 @@ export function registerDecode(program: Command): void {
           ? undefined
           : compileFilterOption(
               opts.filter,
-              (f) => fields.isFrameField(f) && !fields.isVerdictField(f),
+              (f) => (fields.isVerdictField(f) ? undefined : fields.frameFieldType(f)),
               (f) =>
                 fields.isVerdictField(f)
                   ? "a replay verdict field: use it with `ovspath replay --filter`"

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import type { FlowEntry } from "../../dumps/flows.js";
 import type { Host } from "../../dumps/host/load.js";
-import { FLOW_FIELDS, flowRecord, isFlowField } from "../../explain/filter-fields.js";
+import { FLOW_FIELDS, flowFieldType, flowRecord } from "../../explain/filter-fields.js";
 import type { DisplayFilter, FilterRecord, FilterScalar } from "../../model/display-filter.js";
 import { lookupField } from "../../model/fields.js";
 import { parseMatch } from "../../model/match.js";
@@ -91,7 +91,7 @@ export function registerFlows(program: Command): void {
       let filter: ReturnType<typeof parseMatch> | undefined;
       let display: DisplayFilter | undefined;
       if (opts.filter !== undefined && isDisplayFilterText(opts.filter)) {
-        display = compileFilterOption(opts.filter, isFlowField);
+        display = compileFilterOption(opts.filter, flowFieldType);
       } else if (opts.filter !== undefined) {
         filter = parseMatch(opts.filter);
         if (!filter.ok)

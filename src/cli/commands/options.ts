@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { compileDisplayFilter, type DisplayFilter } from "../../model/display-filter.js";
+import { compileDisplayFilter, type DisplayFilter, type FieldLookup } from "../../model/display-filter.js";
 import { escapeText } from "../../util/escape.js";
 import { out, UsageError } from "../io.js";
 
@@ -40,7 +40,7 @@ export function listFilterFields(
  */
 export function compileFilterOption(
   text: string,
-  known: (field: string) => boolean,
+  known: FieldLookup,
   hint?: (field: string) => string | undefined,
 ): DisplayFilter {
   const c = compileDisplayFilter(text, known);

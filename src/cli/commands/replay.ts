@@ -10,7 +10,7 @@ import type { Host } from "../../dumps/host/load.js";
 import { dropsOf, hasFailure } from "../../explain/branches.js";
 import { ReplayAggregate } from "../../explain/conversations.js";
 import { type CounterDelta, counterEvidence } from "../../explain/counters.js";
-import { FRAME_FIELDS, frameRecord, isFrameField } from "../../explain/filter-fields.js";
+import { FRAME_FIELDS, frameFieldType, frameRecord } from "../../explain/filter-fields.js";
 import { Replayer } from "../../explain/replay.js";
 import { FlowCoverage } from "../../explain/rule-coverage.js";
 import type { FrameVerdict } from "../../explain/types.js";
@@ -110,7 +110,7 @@ export function registerReplay(program: Command): void {
         throw new UsageError(`--tunnels takes kernel or native, got "${opts.tunnels}"`);
       if ((opts.before === undefined) !== (opts.after === undefined))
         throw new UsageError("--before and --after go together");
-      const filter = opts.filter === undefined ? undefined : compileFilterOption(opts.filter, isFrameField);
+      const filter = opts.filter === undefined ? undefined : compileFilterOption(opts.filter, frameFieldType);
       const hosts = await loadInputs(inputs, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
       const { filter: _text, ...rest } = opts;

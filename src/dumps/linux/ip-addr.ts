@@ -3,6 +3,7 @@
  * per address, no link header). Both come back as links with their addresses, so that the one-line
  * form and the block form of the same host read alike.
  */
+import { parseIpNetwork } from "../../model/value/index.js";
 import { DiagnosticSink, type DumpLine, dumpLines, type Parsed } from "../parsed.js";
 import {
   type LinkAddress,
@@ -21,7 +22,6 @@ export type AddrInfo = LinkInfo;
 /** `ip -o addr`: `2: eth1    inet 10.0.0.11/24 brd ... scope global eth1\       valid_lft ...` */
 const ONE_LINE_ADDR = /^(\d+): (\S+)\s+(?=inet6? )/;
 const LIFETIMES = /^valid_lft (\S+) preferred_lft (\S+)$/;
-const ADDRESS = /^[0-9a-fA-F:.]+(?:\/\d+)?$/;
 const ADDR_FLAGS = new Set([
   "secondary",
   "primary",
@@ -47,7 +47,8 @@ const ADDR_FLAGS = new Set([
 function parseAddress(sink: DiagnosticSink, ll: LinkLine, from: number): LinkAddress | undefined {
   const text = ll.body.slice(from);
   const words = wordsAt(text).map((x) => ({ w: x.w, at: x.at + from }));
-  if (words.length < 2 || !ADDRESS.test(words[1].w)) {
+  const family = words[0]?.w === "inet6" ? 6 : 4;
+  if (words.length < 2 || !parseIpNetwork(family, words[1].w).ok) {
     const at = words[1]?.at ?? from + text.length;
     report(sink, ll, at, `not an address: ${words[1]?.w ?? "(missing)"}`, "address");
     return undefined;

@@ -113,6 +113,20 @@ const DAMAGED: Damaged[] = [
     message: /not an address/,
   },
   {
+    name: "an inet line whose address has an octet above 255",
+    text: `${LO}\n    inet 10.0.0.300/24 scope global eth1\n`,
+    line: 2,
+    column: 10,
+    message: /not an address: 10\.0\.0\.300\/24/,
+  },
+  {
+    name: "an inet6 line whose prefix is longer than 128",
+    text: `${LO}\n    inet6 fe80::1/129 scope link\n`,
+    line: 2,
+    column: 11,
+    message: /not an address: fe80::1\/129/,
+  },
+  {
     name: "lifetimes with no address before them",
     text: `${LO}\n       valid_lft forever preferred_lft forever\n`,
     line: 2,

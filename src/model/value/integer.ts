@@ -1,0 +1,52 @@
+/**
+ * Unsigned integers of a width, and value/mask pairs of them. Pure; parsers return `undefined` for
+ * text that is not one or does not fit.
+ */
+
+/** The all-ones value of a width: allOnes(12) = 0xfffn. */
+export function allOnes(bits: number): bigint {
+  return (1n << BigInt(bits)) - 1n;
+}
+
+export interface IntegerSyntax {
+  /** A leading `0` means octal (`010` = 8), as C and Wireshark's display filters read it; OVS does not. */
+  readonly octal?: boolean;
+}
+
+/** Decimal or `0x` hexadecimal (and, with `octal`, `0`-prefixed octal) → the value, of any size. */
+export function parseInteger(text: string, syntax: IntegerSyntax = {}): bigint | undefined {
+  if (/^0x[0-9a-f]+$/i.test(text)) return BigInt(text);
+  if (syntax.octal && /^0[0-7]+$/.test(text)) return BigInt(`0o${text.slice(1)}`);
+  if (/^[0-9]+$/.test(text) && !(syntax.octal && /^0[0-9]/.test(text))) return BigInt(text);
+  return undefined;
+}
+
+/** parseInteger, when the value fits in `bits` bits. */
+export function parseUnsigned(text: string, bits: number, syntax: IntegerSyntax = {}): bigint | undefined {
+  const v = parseInteger(text, syntax);
+  return v !== undefined && v <= allOnes(bits) ? v : undefined;
+}
+
+/** C's `%#x`: `0x1f`, and `0` for zero (how ovs-ofctl prints masked and hexadecimal fields). */
+export function formatHex(v: bigint): string {
+  return v === 0n ? "0" : `0x${v.toString(16)}`;
+}
+
+export interface Masked {
+  readonly value: bigint;
+  readonly mask: bigint;
+}
+
+/** `VALUE` or `VALUE/MASK`, each an unsigned of `bits` bits; an absent mask is all ones. */
+export function parseMaskedUnsigned(
+  text: string,
+  bits: number,
+  syntax: IntegerSyntax = {},
+): Masked | undefined {
+  const slash = text.indexOf("/");
+  const value = parseUnsigned(slash < 0 ? text : text.slice(0, slash), bits, syntax);
+  if (value === undefined) return undefined;
+  if (slash < 0) return { value, mask: allOnes(bits) };
+  const mask = parseUnsigned(text.slice(slash + 1), bits, syntax);
+  return mask === undefined ? undefined : { value, mask };
+}

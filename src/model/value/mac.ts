@@ -1,0 +1,36 @@
+/**
+ * Ethernet (MAC) addresses as 48-bit bigints. Pure; parsers return `undefined` for text that is not
+ * one.
+ */
+
+export const MAC_BITS = 48;
+export const MAC_ALL = (1n << 48n) - 1n;
+
+/** Which spellings a reader accepts. */
+export type MacSyntax =
+  /** `aa:bb:cc:dd:ee:ff` with 1 or 2 hex digits a byte: ovs-ofctl, ip, iptables, OVN. */
+  | "colon"
+  /** also `aa-bb-cc-dd-ee-ff` and Cisco's `aabb.ccdd.eeff`: Wireshark's display filters. */
+  | "any";
+
+const COLON = /^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i;
+const DASH = /^[0-9a-f]{1,2}(-[0-9a-f]{1,2}){5}$/i;
+const DOTTED = /^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/i;
+
+function bytes(parts: string[]): bigint {
+  return parts.reduce((v, b) => (v << 8n) | BigInt(Number.parseInt(b, 16)), 0n);
+}
+
+/** `fa:16:3e:00:00:01` → 0xfa163e000001n. */
+export function parseMac(text: string, syntax: MacSyntax = "colon"): bigint | undefined {
+  if (COLON.test(text)) return bytes(text.split(":"));
+  if (syntax === "colon") return undefined;
+  if (DASH.test(text)) return bytes(text.split("-"));
+  if (DOTTED.test(text)) return BigInt(`0x${text.replaceAll(".", "")}`);
+  return undefined;
+}
+
+/** 0xfa163e000001n → `fa:16:3e:00:00:01` (lowercase, two digits a byte, as OVS and tshark print). */
+export function formatMac(v: bigint): string {
+  return (v & MAC_ALL).toString(16).padStart(12, "0").match(/../g)!.join(":");
+}

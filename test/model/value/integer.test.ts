@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import {
+  formatHex,
+  parseInteger,
+  parseMaskedUnsigned,
+  parseUnsigned,
+} from "../../../src/model/value/integer.js";
+
+describe("integers", () => {
+  it.each([
+    ["0", 8, {}, 0n],
+    ["255", 8, {}, 255n],
+    ["256", 8, {}, undefined],
+    ["0xff", 8, {}, 255n],
+    ["0XFF", 8, {}, 255n],
+    ["010", 8, {}, 10n],
+    ["010", 8, { octal: true }, 8n],
+    ["08", 8, { octal: true }, undefined],
+    ["16777215", 24, {}, 16777215n],
+    ["16777216", 24, {}, undefined],
+    ["abc", 24, {}, undefined],
+    ["-1", 8, {}, undefined],
+    ["1.5", 8, {}, undefined],
+    ["", 8, {}, undefined],
+  ] as const)("%s in %i bits %o → %s", (text, bits, syntax, v) => {
+    expect(parseUnsigned(text, bits, syntax)).toBe(v);
+  });
+
+  it("reads numbers of any size when no width is asked", () => {
+    expect(parseInteger("0xffffffffffffffffffff")).toBe((1n << 80n) - 1n);
+  });
+
+  it.each([
+    ["0x1/0x3", { value: 1n, mask: 3n }],
+    ["5", { value: 5n, mask: 0xffffn }],
+    ["1/0x10000", undefined],
+    ["1/", undefined],
+  ] as const)("masked %s", (text, v) => {
+    expect(parseMaskedUnsigned(text, 16)).toEqual(v);
+  });
+
+  it("prints hexadecimal as C's %#x", () => {
+    expect([0n, 1n, 0xabcn].map(formatHex)).toEqual(["0", "0x1", "0xabc"]);
+  });
+});
