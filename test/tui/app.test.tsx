@@ -340,14 +340,16 @@ describe.runIf(HAVE_BROKEN)("App on neutron-lab-broken: vm1's own capture, all t
     expect(s).toContain("why (compute2): no flow in br-tun table 4");
     expect(s).toContain("branch 1 of");
     expect(s).toContain("← dropped here");
-    await app.keys("d");
-    expect(app.screen()).toContain("\nframe 4 · PARTLY DROPPED");
-    await app.keys("d");
-    expect(app.screen()).toContain("no later dropped frame");
-    await app.keys("D");
-    expect(app.screen()).toContain("\nframe 3 · PARTLY DROPPED");
-    await app.keys("D");
-    expect(app.screen()).toContain("no earlier dropped frame");
+    const steps: Array<[string, string]> = [
+      ["d", "\nframe 4 · PARTLY DROPPED"],
+      ["d", "no later dropped frame"],
+      ["D", "\nframe 3 · PARTLY DROPPED"],
+      ["D", "no earlier dropped frame"],
+    ];
+    for (const [key, want] of steps) {
+      await app.keys(key);
+      expect(app.screen()).toContain(want);
+    }
   });
 });
 
