@@ -7,20 +7,26 @@
 import { openCapture } from "../../src/capture/index.js";
 import { loadHosts } from "../../src/dumps/host/load.js";
 import { Replayer } from "../../src/explain/replay.js";
+import { firewallsOf } from "../../src/firewall/host.js";
 import { switchesOf } from "../../src/pipeline/index.js";
 import { resolveAt } from "../../src/pipeline/ingress.js";
 import { peakRssMB } from "./peak-rss.js";
 
 const [file, hostDir, atText, mode, maxText] = process.argv.slice(2);
-if (!file || !hostDir || !atText || (mode !== "cache" && mode !== "nocache")) {
-  process.stderr.write("usage: replay-measure.ts CAPTURE HOSTDIR HOST:PORT cache|nocache [MAX_FRAMES]\n");
+if (!file || !hostDir || !atText || !/^(cache|nocache)(-fw)?$/.test(mode ?? "")) {
+  process.stderr.write(
+    "usage: replay-measure.ts CAPTURE HOSTDIR HOST:PORT cache|nocache[-fw] [MAX_FRAMES]\n",
+  );
   process.exit(2);
 }
 const max = maxText ? Number(maxText) : Number.POSITIVE_INFINITY;
-const switches = switchesOf(await loadHosts(hostDir));
+const hosts = await loadHosts(hostDir);
+const switches = switchesOf(hosts);
 const at = resolveAt(switches, atText);
 if (typeof at === "string") throw new Error(at);
-const replayer = new Replayer(switches, { at, cache: mode === "cache" });
+// -fw: with the hosts' iptables security groups evaluated on every frame crossing a qbr.
+const firewalls = mode.endsWith("-fw") ? firewallsOf(hosts) : new Map();
+const replayer = new Replayer(switches, { at, cache: mode.startsWith("cache"), firewalls });
 const opened = openCapture(file);
 if (!opened.ok) throw new Error(opened.error.message);
 const reader = opened.value;

@@ -108,4 +108,7 @@ export function benchReplay(dir: string, frames: number, traceCostMs = 3): void 
   console.log(`replay: ${frames} frames of vm1's traffic at ${AT} (${HOST_DIR})`);
   line("(r) replay, megaflow cache", run("cache"));
   line("(r') replay, no cache", run("nocache", Math.min(frames, 200_000)));
+  // The same with the host's security groups (iptables on each qbr) evaluated on every frame.
+  line("(rf) + firewall, megaflow cache", run("cache-fw"));
+  line("(rf') + firewall, no cache", run("nocache-fw", Math.min(frames, 200_000)));
 }

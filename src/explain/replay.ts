@@ -9,7 +9,8 @@ import type { Ingress, PortRef } from "../pipeline/ingress.js";
 import { MegaflowCache } from "../pipeline/megaflow.js";
 import { ReplayEngine } from "../pipeline/replay.js";
 import type { SimHost, SimPort } from "../pipeline/switch.js";
-import type { FrameVerdict } from "./types.js";
+import { egressCrossing, type HostFirewalls, ingressCrossings } from "./firewall.js";
+import type { FrameVerdict, Hop } from "./types.js";
 import { verdictOf } from "./verdict.js";
 
 export interface ReplayOptions {
@@ -17,6 +18,8 @@ export interface ReplayOptions {
   at?: PortRef;
   /** The megaflow cache (default on); off, every frame is translated. */
   cache?: boolean;
+  /** The hosts' iptables firewalls (hybrid plug): crossed before and after the OpenFlow pipeline. */
+  firewalls?: HostFirewalls;
 }
 
 export interface FrameMeta {
@@ -44,13 +47,40 @@ export class Replayer {
   /** The flow key of the last frame at its ingress (the inner frame of a tunnel): reused, read it at once. */
   readonly key = newFlowKey();
 
-  constructor(hosts: readonly SimHost[], opts: ReplayOptions = {}) {
+  private readonly firewalls: HostFirewalls;
+  /** The firewall hop of the current frame's egress crossing (its tap's qbr), and the frame it saw. */
+  private egress: { hop: Hop; note?: string } | undefined;
+  private fwData: Uint8Array = new Uint8Array(0);
+  /** The current frame's verdict was settled by the firewall alone (dropped, or a qvb capture's delivery). */
+  private final = false;
+
+  constructor(
+    readonly hosts: readonly SimHost[],
+    opts: ReplayOptions = {},
+  ) {
     this.engine = new ReplayEngine(hosts, opts.at ? { at: opts.at } : {});
     this.useCache = opts.cache ?? true;
+    this.firewalls = opts.firewalls ?? new Map();
   }
 
   /** Replays one frame (call in capture order: state carries over to the next frame). */
   replayFrame(frame: number, data: Uint8Array, meta: FrameMeta): FrameVerdict {
+    this.egress = undefined;
+    this.final = false;
+    const v = this.replayOvs(frame, data, meta);
+    if (this.firewalls.size === 0 || v.drop?.reason === "security-group" || this.final) return v;
+    const e = this.egress as { hop: Hop; note?: string } | undefined;
+    const withEgress: FrameVerdict = e
+      ? {
+          ...v,
+          hops: [v.hops[0], e.hop, ...v.hops.slice(1)],
+          summary: e.note ? `${v.summary} [${e.note}]` : v.summary,
+        }
+      : v;
+    return ingressCrossings(this.firewalls, this.hosts, withEgress, this.fwData);
+  }
+
+  private replayOvs(frame: number, data: Uint8Array, meta: FrameMeta): FrameVerdict {
     this.stats.frames++;
     const ingress = this.engine.ingress(data, meta.linkType, meta.ifName);
     if (ingress.kind === "none") {
@@ -65,6 +95,16 @@ export class Replayer {
         traces: [],
         cached: false,
       };
+    }
+    if (this.firewalls.size > 0) {
+      this.fwData = ingress.kind === "tunnel" ? data.subarray(ingress.tunnel.innerOffset) : data;
+      const crossing = egressCrossing(this.firewalls, ingress, frame, data);
+      if (crossing?.dropped) {
+        extractFlowKey(data, meta.linkType, this.key);
+        this.final = true;
+        return crossing.dropped;
+      }
+      this.egress = crossing;
     }
     this.engine.keyAt(ingress, data, meta.linkType, this.key);
     const cacheId = ingress.port;

@@ -34,7 +34,9 @@ export type DropReason =
   | "port-down"
   | "mtu-exceeded"
   | "normal-no-port"
-  | "translation-error";
+  | "translation-error"
+  /** The port's iptables rules on its qbr bridge (Neutron's iptables_hybrid firewall). */
+  | "security-group";
 
 /** A flow of the dropping table (or of the table that would have led elsewhere) that failed on few fields. */
 export interface NearMiss {
@@ -68,6 +70,15 @@ export interface DropExplanation {
   /** The flow that dropped it, when a flow did (its dump file:line and cookie). */
   flow?: { file: string; line: number; cookie: string; text: string };
   nearMisses: NearMiss[];
+  /** reason "security-group": the iptables table, chain and rule (as iptables-save prints it) that dropped it. */
+  iptablesTable?: string;
+  chain?: string;
+  rule?: string;
+  file?: string;
+  line?: number;
+  /** The Neutron port (its id, or the id prefix the device names carry) and the rules that nearly matched. */
+  port?: string;
+  firewallNearMisses?: Array<{ rule: string; file: string; line: number; failed: string[] }>;
 }
 
 export interface FrameVerdict {

@@ -33,6 +33,7 @@ const DROP_REASONS: Readonly<Record<DropReason, true>> = {
   "mtu-exceeded": true,
   "normal-no-port": true,
   "translation-error": true,
+  "security-group": true,
 };
 
 const verdictIs =

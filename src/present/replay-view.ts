@@ -23,6 +23,9 @@ export function hopText(h: Hop): string {
   const where = h.bridge ? `${h.bridge}:${h.port}` : h.port;
   const seg = h.segment ? `[${h.segment}]` : "";
   const mark = h.kind === "drop" ? "✗ " : h.kind === "tunnel-out" ? "⇒ " : h.kind === "tunnel-in" ? "⇐ " : "";
+  // A firewall crossing: the qbr's iptables, the chain that decided and how.
+  if (h.kind === "firewall")
+    return escapeText(`[iptables ${h.bridge ?? ""} ${h.chain ?? ""}: ${h.verdict ?? ""}]`);
   return escapeText(`${mark}${where}${seg}`);
 }
 
@@ -97,6 +100,11 @@ export function frameLines(summary: string, time: string, v: FrameVerdict, verbo
         `         flow: ${escapeText(`${d.flow.file}:${d.flow.line} cookie ${d.flow.cookie}: ${d.flow.text}`)}`,
       );
     for (const n of d.nearMisses) lines.push(`         near miss: ${escapeText(formatNearMiss(n))}`);
+    if (d.port) lines.push(`         neutron port: ${escapeText(d.port)}`);
+    for (const n of d.firewallNearMisses ?? [])
+      lines.push(
+        `         near miss: ${escapeText(`${n.file}:${n.line}: ${n.rule}: ${n.failed.join("; ")}`)}`,
+      );
   }
   return lines;
 }

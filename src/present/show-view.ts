@@ -1,5 +1,6 @@
 /** What `ovspath show` summarises for each host. Pure. */
 import type { Host } from "../dumps/host/load.js";
+import { firewallOfDumps } from "../firewall/host.js";
 import type { Diagnostic } from "../util/diagnostic.js";
 
 export interface ShowPort {
@@ -33,6 +34,45 @@ export interface ShowHost {
     unusedByKind: UnusedKind[];
   };
   diagnostics: Diagnostic[];
+  /** The iptables firewall (hybrid plug security groups), when the dumps hold one. */
+  firewall?: ShowFirewall;
+}
+
+export interface ShowFirewall {
+  /** Per family: where the rules come from, how exact that is, and how many rules. */
+  families: Array<{ family: string; source: string; files: string; rules: number }>;
+  ipsets: number | null;
+  conntrackEntries: number;
+  /** What the dumps cannot tell (lossy listings, missing raw table or ipsets). */
+  lost: string[];
+}
+
+function firewallView(h: Host): ShowFirewall | undefined {
+  const fw = firewallOfDumps(h.dumps);
+  if (!fw) return undefined;
+  const families = [fw.v4, fw.v6].flatMap((rs) =>
+    rs
+      ? [
+          {
+            family: rs.family,
+            source: rs.source,
+            files: rs.file,
+            rules: [...rs.tables.values()].reduce(
+              (n, t) => n + [...t.chains.values()].reduce((m, c) => m + c.rules.length, 0),
+              0,
+            ),
+          },
+        ]
+      : [],
+  );
+  const sets = [...h.dumps.ipsetList, ...h.dumps.ipsetSave].flatMap((l) => l.value.map((s) => s.name));
+  return {
+    families,
+    ipsets:
+      sets.length > 0 || h.dumps.ipsetList.length + h.dumps.ipsetSave.length > 0 ? new Set(sets).size : null,
+    conntrackEntries: fw.conntrack.size,
+    lost: fw.lost,
+  };
 }
 
 export interface UnusedKind {
@@ -112,6 +152,7 @@ export function showView(hosts: readonly Host[]): ShowHost[] {
         unusedByKind: unusedKinds(h.source, unused),
       },
       diagnostics: h.diagnostics,
+      ...(firewallView(h) ? { firewall: firewallView(h) } : {}),
     };
   });
 }

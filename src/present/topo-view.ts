@@ -69,6 +69,23 @@ export function topoText(t: Topology, paths: readonly VmPath[]): string[] {
       out.push(`    ${chain(p.hops)}`);
       for (const e of p.exits) out.push(`      ↳ ${chain(e)}`);
       if (p.exits.length === 0) out.push(`      ↳ (no way out of the host)`);
+      const fw = p.firewall;
+      if (fw) {
+        const zone =
+          fw.zone === undefined
+            ? "zone not in the dumps"
+            : fw.zone === null
+              ? "untracked"
+              : `zone ${fw.zone}`;
+        out.push(
+          `    security group (iptables on its qbr): ${fw.mode}, ${zone}${fw.ipsets.length ? `, ipsets ${fw.ipsets.map(escapeText).join(" ")}` : ""}`,
+        );
+        for (const [dir, rules] of [
+          ["ingress", fw.ingress],
+          ["egress", fw.egress],
+        ] as const)
+          for (const r of rules) out.push(`      ${dir} ${escapeText(`${r.file}:${r.line}: ${r.rule}`)}`);
+      }
       if (p.peers.length)
         out.push(
           `    same network elsewhere: ${p.peers.map((x) => `${escapeText(x.host)}/${escapeText(x.port)}${x.mac ? ` (${x.mac})` : ""}`).join(", ")}  via ${p.peers[0].via}`,

@@ -2,6 +2,7 @@
 import type { Host } from "../dumps/host/load.js";
 import { buildHostTopology } from "./build.js";
 import { findings } from "./findings.js";
+import { firewallTopology } from "./firewall.js";
 import type { Topology, VmPath } from "./model.js";
 import { vmPaths } from "./paths.js";
 
@@ -11,7 +12,11 @@ export type * from "./model.js";
 export function buildTopology(hosts: readonly Host[]): Topology {
   const topologies = hosts.map(buildHostTopology);
   const paths = vmPaths(topologies);
-  return { hosts: topologies, paths, findings: findings(topologies, paths) };
+  return {
+    hosts: topologies,
+    paths,
+    findings: [...findings(topologies, paths), ...firewallTopology(hosts, paths)],
+  };
 }
 
 /**

@@ -128,6 +128,17 @@ export interface VmPath {
   exits: Hop[][];
   /** Same-network ports on other loaded hosts (end-to-end reach). */
   peers: Array<{ host: string; port: string; mac?: string; via: string }>;
+  /** A hybrid-plugged port's security group as its host's iptables hold it (when they are dumped). */
+  firewall?: VmFirewall;
+}
+
+export interface VmFirewall {
+  mode: "security-groups" | "port-security-off" | "none";
+  /** The conntrack zone of the raw table's CT rule (null: --notrack; absent: not in the dumps). */
+  zone?: number | null;
+  ingress: Array<Evidence & { rule: string }>;
+  egress: Array<Evidence & { rule: string }>;
+  ipsets: string[];
 }
 
 export type FindingKind =
@@ -138,7 +149,11 @@ export type FindingKind =
   | "port-dead-vlan"
   | "segment-missing-flow"
   | "port-down"
-  | "mtu";
+  | "mtu"
+  | "fw-no-chains"
+  | "fw-missing-ipset"
+  | "fw-shared-zone"
+  | "fw-drops-counted";
 
 export interface Finding {
   severity: "error" | "warning";

@@ -179,8 +179,11 @@ function hopLabel(h: Hop): string {
     "tunnel-in": "⇐  ",
     veth: "⇄  ",
     drop: "✗  ",
+    firewall: "fw ",
   };
-  return `${kind[h.kind]} ${escapeText(where + seg)}`;
+  // The firewall hop: which chain decided and how (iptables on the qbr bridge).
+  const fw = h.kind === "firewall" ? ` iptables ${h.chain ?? ""} → ${h.verdict ?? ""}` : "";
+  return `${kind[h.kind]} ${escapeText(where + seg + fw)}`;
 }
 
 /** The verdict's one line (partly dropped said so), or why there is none: the head of the path and trace panes. */
@@ -282,7 +285,27 @@ export const traceLines = verdictPane((v, out) => {
       );
     if (d.nearMisses.length > 0) out.push(line("near misses:", "title"));
     for (const n of d.nearMisses) out.push(line(`  ${escapeText(nearMissText(n))}`, "warn"));
+    // A security-group drop: the iptables rule and the rules that nearly matched.
+    if (d.rule && d.file !== undefined)
+      out.push(
+        line(
+          `dropping rule: ${escapeText(`${basename(d.file)}:${d.line ?? 0} (${d.iptablesTable ?? ""} ${d.chain ?? ""})`)}`,
+        ),
+        line(`  ${escapeText(d.rule)}`, "dim"),
+      );
+    if ((d.firewallNearMisses ?? []).length > 0) out.push(line("near misses:", "title"));
+    for (const n of d.firewallNearMisses ?? [])
+      out.push(
+        line(`  ${escapeText(`${basename(n.file)}:${n.line}: ${n.rule}: ${n.failed.join("; ")}`)}`, "warn"),
+      );
   }
+  for (const h of v.hops.filter((x) => x.kind === "firewall"))
+    out.push(
+      line(
+        `── iptables on ${escapeText(`${h.host} ${h.bridge ?? ""}: ${h.chain ?? ""} → ${h.verdict ?? ""}`)}`,
+        "title",
+      ),
+    );
   if (v.cached)
     out.push(
       line("(answered by the megaflow cache: the trace is that of the first frame of this flow)", "dim"),

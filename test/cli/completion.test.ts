@@ -75,7 +75,11 @@ _ovspath; printf '%s\\n' "\${COMPREPLY[@]}"`;
     [["ovspath", "decode", "--count", ""], []],
     [
       ["ovspath", "decode", "fixtures/demo/comp"],
-      ["fixtures/demo/compute1-eth1-tx.pcap", "fixtures/demo/compute1-qvo8c2d4e6f-1a-rx.pcap"],
+      [
+        "fixtures/demo/compute1-eth1-tx.pcap",
+        "fixtures/demo/compute1-qvo8c2d4e6f-1a-rx.pcap",
+        "fixtures/demo/compute1-tap9d3e5f70-2b-rx.pcap",
+      ],
     ],
     [
       [

@@ -40,6 +40,13 @@ export function registerDemo(program: Command): void {
       out("== replay of compute1-qvo8c2d4e6f-1a-rx.pcap (what vm1 sent) through compute1's pipeline");
       runReplay(vmCapture, switchesOf(hosts), hosts, { at: "compute1:qvo8c2d4e6f-1a" });
       out("");
+      // vm2 → vm1 across both hybrid plugs: vm1's security group allows SSH and drops HTTP on its qbr.
+      out("== replay of compute1-tap9d3e5f70-2b-rx.pcap (what vm2 sent vm1) through the security groups");
+      runReplay(join(dir, "compute1-tap9d3e5f70-2b-rx.pcap"), switchesOf(hosts), hosts, {
+        at: "compute1:tap9d3e5f70-2b",
+        verbose: true,
+      });
+      out("");
       for (const name of readdirSync(dir)
         .filter((n) => /\.(pcap|pcapng)$/.test(n))
         .sort()) {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type { Command } from "@commander-js/extra-typings";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { type CaptureRecord, openCapture } from "../../capture/index.js";
+import type { CaptureRecord } from "../../capture/index.js";
 import { PcapFileWriter } from "../../capture/writer.js";
 import { tunnelOf } from "../../decode/flowkey.js";
 import { decodeFrame, summarizeFrame } from "../../decode/index.js";
@@ -14,6 +14,7 @@ import { FRAME_FIELDS, frameFieldType, frameRecord } from "../../explain/filter-
 import { Replayer } from "../../explain/replay.js";
 import { FlowCoverage } from "../../explain/rule-coverage.js";
 import type { FrameVerdict } from "../../explain/types.js";
+import { firewallsOf } from "../../firewall/host.js";
 import type { DisplayFilter } from "../../model/display-filter.js";
 import { type SimHost, switchesOf, traceSteps } from "../../pipeline/index.js";
 import { resolveAt } from "../../pipeline/ingress.js";
@@ -25,6 +26,7 @@ import { EXIT, err, out, UsageError } from "../io.js";
 import { progressOnTerminal } from "../progress.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
 import { compileFilterOption, listFilterFields } from "./options.js";
+import { type CaptureInput, MergedCaptures, splitReplayArgs } from "./replay-inputs.js";
 
 /** `A-B`, `A-` or `N`: 1-based frame numbers. */
 function parseRange(value: string): { from: number; to: number } {
@@ -70,8 +72,11 @@ export function registerReplay(program: Command): void {
     .description(
       "replay a capture through the pipeline of the loaded hosts: where each frame went, and why each drop happened",
     )
-    .argument("<capture>", "pcap or pcapng file")
-    .argument("<hosts...>", "sosreport directories or archives (several: tunnels continue across them)")
+    .argument("<capture>", "pcap or pcapng file; CAPTURE@HOST:PORT pins where its frames enter")
+    .argument(
+      "<hosts...>",
+      "sosreport directories or archives (several: tunnels continue across them); more captures may come first, told apart by content, merged by timestamp",
+    )
     .option(
       "--at <host:port>",
       "where the frames enter (a port or device name: qvo…, tap…, eth1); default: from the pcapng interface name, the tunnel endpoint or the source MAC",
@@ -111,10 +116,18 @@ export function registerReplay(program: Command): void {
       if ((opts.before === undefined) !== (opts.after === undefined))
         throw new UsageError("--before and --after go together");
       const filter = opts.filter === undefined ? undefined : compileFilterOption(opts.filter, frameFieldType);
-      const hosts = await loadInputs(inputs, {});
+      const args = splitReplayArgs([capture, ...inputs]);
+      if (args.captures.length === 0) throw new UsageError(`${capture}: not a pcap or pcapng capture`);
+      if (args.hosts.length === 0) throw new UsageError("no host given (sosreport directories or archives)");
+      if (opts.at !== undefined && args.captures.some((c) => c.at !== undefined))
+        throw new UsageError("--at and CAPTURE@HOST:PORT pins do not go together");
+      const hosts = await loadInputs(args.hosts, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
       const { filter: _text, ...rest } = opts;
-      process.exitCode = runReplay(capture, switches, hosts, { ...rest, ...(filter ? { filter } : {}) });
+      process.exitCode = runReplay(args.captures, switches, hosts, {
+        ...rest,
+        ...(filter ? { filter } : {}),
+      });
     });
 }
 
@@ -136,19 +149,32 @@ export interface ReplayRunOptions {
   filter?: DisplayFilter;
 }
 
-/** Replays one capture over loaded switches, printing as `ovspath replay` does; returns the exit status. */
+/**
+ * Replays captures over loaded switches (several: merged by timestamp), printing as `ovspath replay`
+ * does; returns the exit status.
+ */
 export function runReplay(
-  capture: string,
+  capture: string | readonly CaptureInput[],
   switches: SimHost[],
   hosts: readonly Host[],
   opts: ReplayRunOptions,
 ): number {
   const at = opts.at === undefined ? undefined : resolveAt(switches, opts.at);
   if (typeof at === "string") throw new UsageError(at);
-  const opened = openCapture(capture);
-  if (!opened.ok) throw new UsageError(formatDiagnostic(opened.error));
-  const reader = opened.value;
-  const replayer = new Replayer(switches, { ...(at ? { at } : {}), cache: opts.cache });
+  const inputs = typeof capture === "string" ? [{ path: capture }] : capture;
+  // A pin names a port as --at does; the frames then enter there as if the capture's interface had its name.
+  const pinPort = (pin: string): string => {
+    const r = resolveAt(switches, pin);
+    if (typeof r === "string") throw new UsageError(r);
+    return pin.slice(pin.indexOf(":") + 1);
+  };
+  const reader = new MergedCaptures(inputs, pinPort);
+  const several = inputs.length > 1;
+  const replayer = new Replayer(switches, {
+    ...(at ? { at } : {}),
+    cache: opts.cache,
+    firewalls: firewallsOf(hosts),
+  });
   const agg = new ReplayAggregate();
   const coverage = opts.flows ? new FlowCoverage() : undefined;
   const writer = opts.writeInner ? new PcapFileWriter(opts.writeInner) : undefined;
@@ -158,27 +184,28 @@ export function runReplay(
   let failed = false;
   let reported = 0;
   const started = process.hrtime.bigint();
-  const bar = progressOnTerminal(statSync(capture).size);
+  const bar = progressOnTerminal(inputs.reduce((n, i) => n + statSync(i.path).size, 0));
   try {
-    for (let rec = reader.next(); rec && rec.frame <= range.to; rec = reader.next()) {
-      if (bar && (rec.frame & 1023) === 0) bar.update(rec.fileOffset, rec.frame);
+    for (let m = reader.next(); m && m.frame <= range.to; reader.advance(m), m = reader.next()) {
+      const rec = m.rec;
+      if (bar && (m.frame & 1023) === 0) bar.update(reader.bytesRead(), m.frame);
       if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
       const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
-      const iface = reader.interfaces[rec.interfaceId];
+      const iface = m.ifName === undefined ? undefined : { name: m.ifName };
       const meta = {
         linkType: rec.linktype,
         wireLength: rec.len,
         ...(iface?.name ? { ifName: iface.name } : {}),
       };
       // Frames before the range still run: the state they leave (learning, conntrack) is real.
-      const v = replayer.replayFrame(rec.frame, data, meta);
-      if (rec.frame < range.from) continue;
+      const v = replayer.replayFrame(m.frame, data, meta);
+      if (m.frame < range.from) continue;
       const time = relativeTime(rec, first);
       const decoded = decodeFrame(data, rec.linktype);
       if (opts.filter) {
         const seconds = Number(time);
         const info = {
-          number: rec.frame,
+          number: m.frame,
           length: rec.len,
           captured: rec.caplen,
           ...(Number.isNaN(seconds) ? {} : { time: seconds }),
@@ -200,8 +227,13 @@ export function runReplay(
             Math.max(0, rec.len - t.innerOffset),
           );
       }
-      const summary = summarizeFrame(decoded);
-      if (opts.json) frames.push(verdictJson(v, time, summary));
+      const summary = several ? `[${m.capture}] ${summarizeFrame(decoded)}` : summarizeFrame(decoded);
+      if (opts.json)
+        frames.push(
+          several
+            ? { capture: m.capture, ...(verdictJson(v, time, summarizeFrame(decoded)) as object) }
+            : verdictJson(v, time, summary),
+        );
       else for (const l of frameLines(summary, time, v, opts.verbose ?? false)) out(l);
     }
   } finally {

@@ -38,6 +38,16 @@ export function registerShow(program: Command): void {
             out(
               `  linux bridges: ${h.linuxBridges.map((b) => `${escapeText(b.name)} [${b.interfaces.map(escapeText).join(" ")}]`).join(", ")}`,
             );
+          if (h.firewall) {
+            for (const f of h.firewall.families)
+              out(
+                `  firewall ${f.family}: ${f.rules} rules from ${escapeText(f.files)}${f.source === "save" ? "" : ` (${f.source}: lossy)`}`,
+              );
+            out(
+              `  firewall state: ${h.firewall.ipsets === null ? "no ipsets dumped" : `${h.firewall.ipsets} ipsets`}, ${h.firewall.conntrackEntries} conntrack entries`,
+            );
+            for (const l of h.firewall.lost) out(`    cannot tell: ${escapeText(l)}`);
+          }
           out(
             `  files: ${h.files.read} read (${h.files.byContent} recognised by content), ${h.files.unused.length} not used`,
           );

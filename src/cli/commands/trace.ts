@@ -1,5 +1,7 @@
 import type { Command } from "@commander-js/extra-typings";
+import { crossingJson, crossingLines, traceCrossings } from "../../explain/firewall-trace.js";
 import { floodOrderNote } from "../../explain/flood-note.js";
+import { firewallsOf } from "../../firewall/host.js";
 import { OFPP } from "../../model/layout.js";
 import { ctStateValue } from "../../pipeline/ct-state.js";
 import {
@@ -128,13 +130,30 @@ export function registerTrace(program: Command): void {
         return v;
       });
       const result = trace({ host: sw, bridge, flow, withPacket: packet !== undefined, ctNext });
-      if (opts.json) out(toJson(traceJson(result, decap)));
+      // The hybrid plug's iptables (security groups) before the pipeline and after each output to a qvo.
+      const fw = traceCrossings(firewallsOf(hosts), sw, result, flow, packet);
+      const crossings = [...fw.before, ...fw.after];
+      if (opts.json)
+        out(
+          toJson({
+            ...(traceJson(result, decap) as object),
+            ...(crossings.length ? { firewall: crossings.map(crossingJson) } : {}),
+          }),
+        );
       else {
         const name = (n: number) => (n === OFPP.local ? "LOCAL" : String(n));
+        for (const c of fw.before) out(escapeKeepingLayout(crossingLines(c).slice(1).join("\n")));
+        if (fw.before.length) out("");
         out(escapeKeepingLayout(formatTrace(result, name)).replace(/\n$/, ""));
+        for (const c of fw.after) out(escapeKeepingLayout(crossingLines(c).join("\n")));
       }
+      const dropped = crossings.some((c) => c.result.verdict.kind === "drop");
+      const delivered = fw.after.length === 0 || fw.after.some((c) => c.result.verdict.kind !== "drop");
       process.exitCode =
-        result.verdict === "output" || result.verdict === "controller" ? EXIT.ok : EXIT.failure;
+        (result.verdict === "output" || result.verdict === "controller") &&
+        !(dropped && (fw.before.some((c) => c.result.verdict.kind === "drop") || !delivered))
+          ? EXIT.ok
+          : EXIT.failure;
       const floodNote = opts.json ? undefined : floodOrderNote(result);
       if (floodNote) out(`\n${floodNote}`);
     });

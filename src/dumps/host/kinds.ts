@@ -21,6 +21,20 @@ import { looksLikeBrctlShow, parseBrctlShow } from "../linux/brctl.js";
 import { looksLikeBridgeLink, parseBridgeLink } from "../linux/bridge-link.js";
 import { looksLikeIpAddr, parseIpAddr } from "../linux/ip-addr.js";
 import { looksLikeIpLink, parseIpLink } from "../linux/ip-link.js";
+import { looksLikeConntrackList, parseConntrackList } from "../netfilter/conntrack-list.js";
+import {
+  looksLikeIpsetList,
+  looksLikeIpsetSave,
+  parseIpsetList,
+  parseIpsetSave,
+} from "../netfilter/ipset.js";
+import { looksLikeIptablesListing, parseIptablesListing } from "../netfilter/iptables-list.js";
+import {
+  looksLikeIp6tablesSave,
+  looksLikeIptablesSave,
+  parseIptablesSave,
+} from "../netfilter/iptables-save.js";
+import { parseNftRuleset } from "../netfilter/nft.js";
 import { parseOfctlDumpGroups } from "../ofctl/groups.js";
 import { parseOfctlDumpPorts } from "../ofctl/port-stats.js";
 import { looksLikeOfctlShow, parseOfctlShow } from "../ofctl/ports.js";
@@ -231,6 +245,63 @@ export const KINDS = {
     perBridge: false,
     parse: parseBridgeLink,
   }),
+  iptablesSave: spec({
+    title: "IPv4 firewall rules (iptables-save)",
+    names: [/^(?:ip_netns_exec_.+_)?iptables-save(?:_-c)?$/],
+    sniff: looksLikeIptablesSave,
+    perBridge: false,
+    parse: (t: string, f: string) => parseIptablesSave(t, f, "ipv4"),
+  }),
+  ip6tablesSave: spec({
+    title: "IPv6 firewall rules (ip6tables-save)",
+    names: [/^(?:ip_netns_exec_.+_)?ip6tables-save(?:_-c)?$/],
+    sniff: looksLikeIp6tablesSave,
+    perBridge: false,
+    parse: (t: string, f: string) => parseIptablesSave(t, f, "ipv6"),
+  }),
+  // Listings (sosreport's firewall_tables): the table is in the name (`-t raw`), filter without one.
+  iptablesList: spec({
+    title: "IPv4 firewall listing (iptables -nvL; lossy)",
+    names: [/^iptables(?:_-t_(\w+))?_-(?:nvL|vnxL|nvxL|vnL|L_-nv)$/],
+    sniff: (h) => looksLikeIptablesListing(h) && !/ ::\/0 /.test(h),
+    perBridge: false,
+    parse: (t: string, f: string) => parseIptablesListing(t, f, "ipv4", listingTable(f)),
+  }),
+  ip6tablesList: spec({
+    title: "IPv6 firewall listing (ip6tables -nvL; lossy)",
+    names: [/^ip6tables(?:_-t_(\w+))?_-(?:nvL|vnxL|nvxL|vnL|L_-nv)$/],
+    sniff: (h) => looksLikeIptablesListing(h) && / ::\/0 /.test(h),
+    perBridge: false,
+    parse: (t: string, f: string) => parseIptablesListing(t, f, "ipv6", listingTable(f)),
+  }),
+  nftRuleset: spec({
+    title: "nftables ruleset (nft list ruleset; read, not evaluated)",
+    names: [/^nft_(?:-a_)?list_ruleset$/],
+    sniff: (h) => /^table (ip|ip6|inet|bridge|arp|netdev) \S+ \{/.test(h),
+    perBridge: false,
+    parse: parseNftRuleset,
+  }),
+  ipsetList: spec({
+    title: "ipsets (ipset list)",
+    names: [/^ipset_list(?:_-o_plain)?$/],
+    sniff: looksLikeIpsetList,
+    perBridge: false,
+    parse: parseIpsetList,
+  }),
+  ipsetSave: spec({
+    title: "ipsets (ipset save)",
+    names: [/^ipset_save$/],
+    sniff: looksLikeIpsetSave,
+    perBridge: false,
+    parse: parseIpsetSave,
+  }),
+  conntrackList: spec({
+    title: "kernel conntrack entries (conntrack -L)",
+    names: [/^conntrack_-L(?:_-o_extended)?$/],
+    sniff: looksLikeConntrackList,
+    perBridge: false,
+    parse: parseConntrackList,
+  }),
   hostname: spec({
     title: "host name",
     names: [/^hostname$/],
@@ -243,6 +314,11 @@ export const KINDS = {
     },
   }),
 };
+
+/** The table a listing's file name gives (`iptables_-t_raw_-nvL`), filter when it gives none. */
+function listingTable(file: string): string {
+  return /_-t_(\w+)_/.exec(file.split("/").pop() ?? "")?.[1] ?? "filter";
+}
 
 export type KindName = keyof typeof KINDS;
 export type KindValue<K extends KindName> = ReturnType<(typeof KINDS)[K]["parse"]>["value"];
@@ -264,6 +340,14 @@ export const SNIFF_ORDER: readonly KindName[] = [
   "routes",
   "brctl",
   "bridgeLink",
+  "ip6tablesSave",
+  "iptablesSave",
+  "ip6tablesList",
+  "iptablesList",
+  "nftRuleset",
+  "ipsetList",
+  "ipsetSave",
+  "conntrackList",
   "ipAddr",
   "ipLink",
 ];

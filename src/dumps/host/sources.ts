@@ -46,7 +46,15 @@ const SOS_IRRELEVANT = new Set([
   "root",
   "home",
 ]);
-const SOS_COMMAND_DIRS = new Set(["openvswitch", "networking", "host", "bridge", "openstack_neutron"]);
+const SOS_COMMAND_DIRS = new Set([
+  "openvswitch",
+  "networking",
+  "host",
+  "bridge",
+  "openstack_neutron",
+  "firewall_tables",
+  "conntrack",
+]);
 
 /** Whether a path (relative to the input) may hold a dump worth reading. */
 export function mayHoldDump(relPath: string): boolean {

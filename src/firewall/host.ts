@@ -1,0 +1,104 @@
+/**
+ * A host's firewall from whatever its dumps hold, the best source per family: iptables-save (exact)
+ * over the -nvL listings (lossy, merged table by table) — nft's listing is read but never evaluated.
+ * Sets come from `ipset list`/`ipset save` (absent: membership unknown); conntrack is seeded from
+ * `conntrack -L`. `lost` says what the dumps cannot tell, for `show` and the verdicts.
+ */
+import type { HostDumps, Loaded } from "../dumps/host/load.js";
+import { FwConntrack } from "./conntrack.js";
+import type { Firewall } from "./evaluate.js";
+import { IpsetTable, NO_SETS } from "./ipset.js";
+import type { Family } from "./packet.js";
+import type { Ruleset } from "./rule.js";
+
+export interface HostFirewall extends Firewall {
+  /** The files the rules were read from, per family. */
+  sources: Partial<Record<Family, string[]>>;
+  lost: string[];
+}
+
+/** The root namespace's save, when several are there (qrouter/qdhcp namespaces hold their own). */
+function preferRoot(list: Loaded<Ruleset>[]): Loaded<Ruleset> | undefined {
+  return list.find((l) => !/ip_netns_exec_/.test(l.file)) ?? undefined;
+}
+
+function mergeListings(list: Loaded<Ruleset>[], family: Family): Ruleset | undefined {
+  if (list.length === 0) return undefined;
+  const rs: Ruleset = {
+    family,
+    file: list.map((l) => l.file).join(", "),
+    source: "listing",
+    tables: new Map(),
+    lost: [],
+  };
+  for (const l of list) {
+    for (const [name, t] of l.value.tables) if (!rs.tables.has(name)) rs.tables.set(name, t);
+    for (const x of l.value.lost) if (!rs.lost.includes(x)) rs.lost.push(x);
+  }
+  return rs;
+}
+
+function rulesetFor(
+  saves: Loaded<Ruleset>[],
+  listings: Loaded<Ruleset>[],
+  family: Family,
+  lost: string[],
+): Ruleset | undefined {
+  const save = preferRoot(saves);
+  if (save) return save.value;
+  const merged = mergeListings(listings, family);
+  if (!merged) return undefined;
+  const tool = family === "ipv4" ? "iptables" : "ip6tables";
+  lost.push(...merged.lost.map((x) => `${tool} listing: ${x}`));
+  if (!merged.tables.has("raw"))
+    lost.push(
+      `${tool}: no raw table in the dumps (sosreport lists only the tables in /proc/net/ip_tables_names, empty on iptables-nft hosts): Neutron's CT zone per port is unknown, conntrack is evaluated in one zone`,
+    );
+  return merged;
+}
+
+/** The firewall of a host, or undefined when its dumps hold no iptables rules at all. */
+export function firewallOfDumps(d: HostDumps): HostFirewall | undefined {
+  const lost: string[] = [];
+  const v4 = rulesetFor(d.iptablesSave, d.iptablesList, "ipv4", lost);
+  const v6 = rulesetFor(d.ip6tablesSave, d.ip6tablesList, "ipv6", lost);
+  if (!v4 && !v6) return undefined;
+  let sets = NO_SETS;
+  const setDumps = [...d.ipsetList, ...d.ipsetSave];
+  if (setDumps.length > 0) {
+    const table = new IpsetTable();
+    for (const l of setDumps) for (const s of l.value) table.add(s);
+    sets = table;
+  } else
+    lost.push(
+      "no `ipset list` in the dumps: rules matching an ipset (remote security groups) give both outcomes",
+    );
+  if (d.nftRuleset.length > 0 && (!v4 || !v6))
+    lost.push(
+      "nft list ruleset is read but not evaluated (it drops iptables-nft's physdev devices, set names and CT zones)",
+    );
+  const conntrack = new FwConntrack();
+  for (const l of d.conntrackList) for (const e of l.value) conntrack.add(e);
+  const fw: HostFirewall = { sets, conntrack, sources: {}, lost };
+  if (v4) {
+    fw.v4 = v4;
+    fw.sources.ipv4 = [v4.file];
+  }
+  if (v6) {
+    fw.v6 = v6;
+    fw.sources.ipv6 = [v6.file];
+  }
+  return fw;
+}
+
+/** Each host's firewall by host name (hosts without iptables dumps are left out). */
+export function firewallsOf(
+  hosts: ReadonlyArray<{ name: string; dumps: HostDumps }>,
+): Map<string, HostFirewall> {
+  const out = new Map<string, HostFirewall>();
+  for (const h of hosts) {
+    const fw = firewallOfDumps(h.dumps);
+    if (fw) out.set(h.name, fw);
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+/**
+ * What netfilter's matches look at in a bridged frame: its addresses, protocol, ports, TCP flags, ICMP
+ * type and length, read through bounds checks. A frame that is not IPv4/IPv6 (ARP, LLDP…) has no
+ * family: bridge-nf-call-iptables hands only IP frames to iptables, so the firewall lets it pass.
+ */
+export type Family = "ipv4" | "ipv6";
+
+export const PROTO = { icmp: 1, tcp: 6, udp: 17, icmpv6: 58, sctp: 132 } as const;
+
+export interface FwPacket {
+  family: Family | null;
+  srcMac: bigint;
+  dstMac: bigint;
+  src: bigint;
+  dst: bigint;
+  /** The upper-layer protocol number (after IPv6 extension headers). */
+  proto: number;
+  sport: number;
+  dport: number;
+  /** FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20 (0 when not TCP). */
+  tcpFlags: number;
+  icmpType: number;
+  icmpCode: number;
+  /** The ICMP echo identifier (conntrack's id for ICMP). */
+  icmpId: number;
+  /** IP packet length (the IPv4 total length, or the IPv6 payload length plus its 40-byte header). */
+  length: number;
+  /** A non-first fragment: no ports. */
+  fragment: boolean;
+  /** Why the layer-4 header could not be read, when it could not. */
+  truncated?: string;
+  /**
+   * The fields above as one string (the frame's own bytes, latin1), for the verdict cache: cheaper
+   * than printing bigints. Only frames read by fwPacketOf have it.
+   */
+  key?: string;
+  /** IPv4 source and destination as numbers (conntrack keys them without bigints). */
+  v4?: [number, number];
+}
+
+const IPV6_EXTENSIONS = new Set([0, 43, 60]);
+
+function be16(d: Uint8Array, o: number): number {
+  return (d[o] << 8) | d[o + 1];
+}
+
+function be32(d: Uint8Array, o: number): number {
+  return ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
+}
+
+/** 4, 6 or 16 bytes as a bigint, built from 32-bit words (few BigInt operations: every frame pays them). */
+function bytesToBig(d: Uint8Array, o: number, n: number): bigint {
+  if (n === 4) return BigInt(be32(d, o));
+  if (n === 6) return BigInt(be16(d, o) * 0x100000000 + be32(d, o + 2));
+  let v = 0n;
+  for (let i = 0; i < n; i += 4) v = (v << 32n) | BigInt(be32(d, o + i));
+  return v;
+}
+
+/** Reads an Ethernet frame (with up to two VLAN tags) as netfilter's matches see it. */
+export function fwPacketOf(d: Uint8Array): FwPacket {
+  const p: FwPacket = {
+    family: null,
+    srcMac: 0n,
+    dstMac: 0n,
+    src: 0n,
+    dst: 0n,
+    proto: 0,
+    sport: 0,
+    dport: 0,
+    tcpFlags: 0,
+    icmpType: 0,
+    icmpCode: 0,
+    icmpId: 0,
+    length: 0,
+    fragment: false,
+  };
+  if (d.length < 14) return p;
+  p.dstMac = bytesToBig(d, 0, 6);
+  p.srcMac = bytesToBig(d, 6, 6);
+  let off = 12;
+  let type = be16(d, off);
+  while ((type === 0x8100 || type === 0x88a8) && d.length >= off + 6) {
+    off += 4;
+    type = be16(d, off);
+  }
+  off += 2;
+  let l4 = 0;
+  if (type === 0x0800 && d.length >= off + 20) {
+    const ihl = (d[off] & 0x0f) * 4;
+    p.family = "ipv4";
+    p.length = be16(d, off + 2);
+    p.proto = d[off + 9];
+    const src = be32(d, off + 12);
+    const dst = be32(d, off + 16);
+    p.src = BigInt(src);
+    p.dst = BigInt(dst);
+    p.v4 = [src, dst];
+    p.fragment = (be16(d, off + 6) & 0x1fff) !== 0;
+    l4 = off + ihl;
+  } else if (type === 0x86dd && d.length >= off + 40) {
+    p.family = "ipv6";
+    p.length = be16(d, off + 4) + 40;
+    p.src = bytesToBig(d, off + 8, 16);
+    p.dst = bytesToBig(d, off + 24, 16);
+    let next = d[off + 6];
+    l4 = off + 40;
+    for (;;) {
+      if (IPV6_EXTENSIONS.has(next) && d.length >= l4 + 2) {
+        next = d[l4];
+        l4 += (d[l4 + 1] + 1) * 8;
+      } else if (next === 44 && d.length >= l4 + 8) {
+        p.fragment = (be16(d, l4 + 2) & 0xfff8) !== 0;
+        next = d[l4];
+        l4 += 8;
+      } else break;
+    }
+    p.proto = next;
+  } else {
+    return p;
+  }
+  if (p.fragment) {
+    p.key = keyBytes(d, 0, 12) + keyBytes(d, addrAt(p, off), p.family === "ipv4" ? 8 : 32) + `|${p.proto}|f`;
+    return p;
+  }
+  const need = p.proto === PROTO.tcp ? 14 : p.proto === PROTO.udp || p.proto === PROTO.sctp ? 4 : 0;
+  const icmp = p.proto === PROTO.icmp || p.proto === PROTO.icmpv6;
+  if (d.length < l4 + (icmp ? 6 : need)) {
+    p.truncated = `layer-4 header cut short at byte ${d.length}`;
+    return p;
+  }
+  if (need > 0) {
+    p.sport = be16(d, l4);
+    p.dport = be16(d, l4 + 2);
+    if (p.proto === PROTO.tcp) p.tcpFlags = d[l4 + 13] & 0x3f;
+  } else if (icmp) {
+    p.icmpType = d[l4];
+    p.icmpCode = d[l4 + 1];
+    p.icmpId = be16(d, l4 + 4);
+  }
+  p.key = `${keyBytes(d, 0, 12)}${keyBytes(d, addrAt(p, off), p.family === "ipv4" ? 8 : 32)}|${p.proto}|${p.sport}|${p.dport}|${p.tcpFlags}|${p.icmpType}|${p.icmpCode}`;
+  return p;
+}
+
+/** Where the source address starts in the IP header at `off`. */
+function addrAt(p: FwPacket, off: number): number {
+  return p.family === "ipv4" ? off + 12 : off + 8;
+}
+
+/** `n` bytes (a multiple of 4, or 12 for two MACs) as 32-bit numbers joined: cheap to build and compare. */
+function keyBytes(d: Uint8Array, o: number, n: number): string {
+  let s = "";
+  for (let i = 0; i < n; i += 4) s += `${be32(d, o + i)},`;
+  return s;
+}
