@@ -106,6 +106,24 @@ describe("ovspath replay", () => {
     },
   );
 
+  it("an output the security group drops (ingress of the VM's tap) is a dropped branch, explained and counted", () => {
+    const capture = `${join(DEMO, "compute1-tap9d3e5f70-2b-rx.pcap")}@compute1:tap9d3e5f70-2b`;
+    const r = ovspath("replay", capture, join(DEMO, "hosts"), "--json");
+    type Frame = { frame: number; branches: Array<{ kind: string }>; drops: Array<{ reason: string }> };
+    const rows = JSON.parse(r.stdout).frames.map((f: Frame) => [
+      f.frame,
+      f.branches.map((b) => b.kind).join(","),
+      f.drops.map((d) => d.reason).join(","),
+    ]);
+    expect(rows).toEqual([
+      [1, "delivered", ""],
+      [2, "dropped", "security-group"],
+      [3, "delivered", ""],
+      [4, "dropped", "security-group"],
+    ]);
+    expect(r.status).toBe(1);
+  });
+
   it.runIf(existsSync(BROKEN))(
     "--flows: per flow the replayed frames that hit it, beside the dump's n_packets",
     () => {
