@@ -77,6 +77,22 @@ export abstract class BaseReader implements CaptureReader {
     return null;
   }
 
+  /** A damaged but readable field: a warning naming the frame, once however often it is read. */
+  protected warnOnce(message: string, offset: number, field: string): void {
+    // Damage is rare: a scan of what was said beats a set that readAt's rollback would outlive.
+    if (this.diagnostics.some((d) => d.byteOffset === offset && d.field === field)) return;
+    this.diagnostics.push({
+      severity: "warning",
+      file: this.file,
+      line: 0,
+      column: 0,
+      frame: this.frame,
+      byteOffset: offset,
+      message,
+      field,
+    });
+  }
+
   protected countSkipped(name: string): void {
     this.stats.skippedBlocks[name] = (this.stats.skippedBlocks[name] ?? 0) + 1;
   }

@@ -67,7 +67,16 @@ export class PcapReader extends BaseReader {
     this.pos = start + RECORD_HEADER + caplen;
     const r = this.emit(at, caplen, len, start, 0);
     r.tsSec = tsSec;
-    r.tsNsec = this.nanos ? tsFrac : tsFrac * 1000;
+    // A fraction past one second is damage; it is read as tshark (wiretap) reads it, microseconds
+    // times 1000 in 32 bits, so frame times agree with tshark, and said once as a warning.
+    r.tsNsec = this.nanos ? tsFrac : Math.imul(tsFrac, 1000) >>> 0;
+    if (tsFrac >= (this.nanos ? 1e9 : 1e6)) {
+      this.warnOnce(
+        `timestamp fraction ${tsFrac} ${this.nanos ? "ns" : "µs"} is a second or more (shown as tshark reads it)`,
+        start + 4,
+        this.nanos ? "ts_nsec" : "ts_usec",
+      );
+    }
     return r;
   }
 }

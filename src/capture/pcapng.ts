@@ -1,6 +1,11 @@
 import { BaseReader } from "./base.js";
 import { read16, read32 } from "./pcap.js";
-import type { CaptureInterface, CaptureRecord, TsResolution } from "./types.js";
+import {
+  type CaptureInterface,
+  type CaptureRecord,
+  LINKTYPE_PCAPNG_CUSTOM,
+  type TsResolution,
+} from "./types.js";
 import { MAX_RECORD_BYTES } from "./window.js";
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
@@ -12,6 +17,9 @@ const BLOCK_NRB = 4;
 const BLOCK_ISB = 5;
 const BLOCK_EPB = 6;
 const BLOCK_DSB = 0x0a;
+/** Custom Blocks, copyable and not: tshark lists each as a frame of its data and options. */
+const BLOCK_CB = 0x00000bad;
+const BLOCK_CB_NO_COPY = 0x40000bad;
 
 const OPT_END = 0;
 const OPT_COMMENT = 1;
@@ -24,8 +32,6 @@ const SKIPPED_NAMES: Record<number, string> = {
   [BLOCK_NRB]: "NRB",
   [BLOCK_ISB]: "ISB",
   [BLOCK_DSB]: "DSB",
-  2989: "custom",
-  1073744813: "custom",
 };
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
@@ -178,6 +184,19 @@ export class PcapngReader extends BaseReader {
         let caplen = Math.min(len, present);
         if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
         const rec = this.emit(at + 12, caplen, len, start, ifIndex);
+        rec.hasTimestamp = false;
+        rec.tsSec = 0;
+        rec.tsNsec = 0;
+        return rec;
+      }
+      case BLOCK_CB:
+      case BLOCK_CB_NO_COPY: {
+        // Not a packet, but tshark numbers it as a frame (data and options after the PEN, no time):
+        // frame numbers must stay tshark's, so it is a record of a link type that decodes to nothing.
+        if (at + 12 > bodyEnd) return this.fail("custom block too short for its enterprise number", start);
+        const size = bodyEnd - (at + 12);
+        const rec = this.emit(at + 12, size, size, start, -1);
+        rec.linktype = LINKTYPE_PCAPNG_CUSTOM;
         rec.hasTimestamp = false;
         rec.tsSec = 0;
         rec.tsNsec = 0;

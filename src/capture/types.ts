@@ -42,11 +42,18 @@ export interface CaptureRecord {
   tsSec: number;
   tsNsec: number;
   linktype: number;
+  /** Index into the reader's interfaces; -1 for a pcapng Custom Block (no interface). */
   interfaceId: number;
   comment: string | undefined;
   /** Byte offset in the file where the record (or block) starts. */
   fileOffset: number;
 }
+
+/**
+ * The link type given to a pcapng Custom Block's record: outside pcapng's 16-bit link types, so no
+ * real interface has it. Its bytes are the block's custom data and options; it decodes to no layer.
+ */
+export const LINKTYPE_PCAPNG_CUSTOM = 0x10bad;
 
 export type CaptureFormat = "pcap" | "pcapng";
 

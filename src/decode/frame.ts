@@ -17,7 +17,7 @@ export function decodeFrame(data: Uint8Array, linktype: number, options: DecodeO
   if (!first) {
     return { layers: [], stop: `unsupported link type ${linktype}`, truncated: false };
   }
-  first(ctx, 0, data.length);
+  first(ctx, 0, Math.max(data.length, options.wireLength ?? 0));
   const frame: DecodedFrame = { layers: ctx.layers, truncated: ctx.truncated };
   if (ctx.stop !== undefined) frame.stop = ctx.stop;
   return frame;

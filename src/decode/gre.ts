@@ -1,5 +1,6 @@
 import { uint } from "../model/filter-field-type.js";
-import { cutShort, has, hex16, pushLayer, u16, u32 } from "./bytes.js";
+import { cutShort, has, hex16, pushLayer, setDetail, u16, u32 } from "./bytes.js";
+import { decodeErspanTypeI } from "./erspan-type1.js";
 import { fromFields, hexNumber, type ProtocolDecl } from "./filter-decl.js";
 import { greProtocols } from "./registry.js";
 import { inner } from "./tunnel.js";
@@ -24,19 +25,22 @@ export function decodeGre(ctx: DecodeCtx, off: number, end: number): void {
   l.fields.key = key;
   if (flags & GRE_K) {
     if (!has(ctx, p, 4, end)) return cutShort(ctx, "gre", end);
-    key = u32(d, p);
+    // Enhanced GRE (version 1, PPTP) puts payload length and call ID there, which is no key.
+    if ((flags & 7) === 1) setDetail(l, "callId", u16(d, p + 2));
+    else key = u32(d, p);
     p += 4;
   }
   l.fields.key = key;
-  l.detail = { version: flags & 7, checksum: (flags & GRE_C) !== 0 };
+  setDetail(l, "version", flags & 7);
+  setDetail(l, "checksum", (flags & GRE_C) !== 0);
   if (flags & GRE_S) {
     if (!has(ctx, p, 4, end)) return cutShort(ctx, "gre", end);
-    l.detail.seq = u32(d, p);
+    setDetail(l, "seq", u32(d, p));
     p += 4;
   }
   l.length = p - off;
   // ERSPAN type I has no header: without the S bit, 0x88be carries Ethernet directly.
-  if (ptype === 0x88be && !(flags & GRE_S)) return inner(ctx, 0x6558, p, end);
+  if (ptype === 0x88be && !(flags & GRE_S)) return decodeErspanTypeI(ctx, p, end);
   const next = greProtocols.get(ptype);
   if (next && has(ctx, p, 1, end)) next(ctx, p, end);
 }

@@ -1,6 +1,7 @@
 import { BOOL, IPV4, uint } from "../model/filter-field-type.js";
 import { cutShort, has, ipv4Str, malformed, pushLayer, u16 } from "./bytes.js";
 import { fromDetail, fromFields, type ProtocolDecl, sourceAndDestination } from "./filter-decl.js";
+import { sourceRouteDestination } from "./ipv4-options.js";
 import { dispatch, ipProtocols } from "./registry.js";
 import type { DecodeCtx } from "./types.js";
 
@@ -29,6 +30,13 @@ export function decodeIpv4(ctx: DecodeCtx, off: number, end: number): void {
   const total = totalField === 0 ? end - off : totalField;
   if (total < ihl) return malformed(ctx, "ipv4", `total length ${total} < header length ${ihl}`);
   l.detail = { tos: d[off + 1], totalLength: totalField, id: u16(d, off + 4), df: (d[off + 6] & 0x40) !== 0 };
+  const routed = ihl > 20 ? sourceRouteDestination(d, off + 20, off + ihl) : undefined;
+  if (routed !== undefined && l.fields.dst !== undefined) {
+    // tshark's quirk, kept for the schema: dst is the route's end; the header's is kept in detail.
+    l.detail.headerDst = l.fields.dst;
+    l.note = `dst ${routed} is the source route's last hop, as tshark shows it; the header's destination (what OVS matches as nw_dst) is headerDst ${l.fields.dst}`;
+    l.fields.dst = routed;
+  }
   if ((u16(d, off + 6) & 0x1fff) !== 0) return;
   dispatch(ipProtocols, d[off + 9], ctx, off + ihl, Math.min(end, off + total));
 }

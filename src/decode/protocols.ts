@@ -1,4 +1,5 @@
 /** Every decoder, registered into the dispatch tables in this one place. */
+import { LINKTYPE_PCAPNG_CUSTOM } from "../capture/types.js";
 import { ARP_PROTOCOL, decodeArp } from "./arp.js";
 import { decodeErspan, ERSPAN_PROTOCOL } from "./erspan.js";
 import { decodeEthernet, ETHERNET_PROTOCOL } from "./ethernet.js";
@@ -10,6 +11,7 @@ import { decodeIpv4, IPV4_PROTOCOL } from "./ipv4.js";
 import { decodeIpv6, IPV6_PROTOCOL } from "./ipv6.js";
 import { decodeNull, decodeRawIp, decodeSll, decodeSll2, SLL_PROTOCOL } from "./linktype.js";
 import { decodeMpls, decodeMplsOverUdp, MPLS_PROTOCOL } from "./mpls.js";
+import { decodePcapngCustom } from "./pcapng-custom.js";
 import {
   ethertypes,
   greProtocols,
@@ -23,6 +25,7 @@ import { decodeTcp, TCP_PROTOCOL } from "./tcp.js";
 import { decodeUdp, UDP_PROTOCOL } from "./udp.js";
 import { DOT1AD_PROTOCOL, DOT1Q_PROTOCOL, decodeDot1ad, decodeDot1q } from "./vlan.js";
 import { decodeVxlan, VXLAN_PROTOCOL } from "./vxlan.js";
+import { decodeWccp } from "./wccp.js";
 
 export const ETH_TYPE = {
   ipv4: 0x0800,
@@ -37,6 +40,7 @@ export const ETH_TYPE = {
   transparentEthernet: 0x6558,
   erspan2: 0x88be,
   erspan3: 0x22eb,
+  wccp: 0x883e,
 } as const;
 
 ethertypes.set(ETH_TYPE.ipv4, decodeIpv4);
@@ -62,7 +66,10 @@ ipProtocols.set(41, decodeIpv6);
 
 for (const t of [ETH_TYPE.transparentEthernet, ETH_TYPE.ipv4, ETH_TYPE.ipv6, ETH_TYPE.mpls])
   greProtocols.set(t, greInner(t));
+// ARP straight in GRE, as Suricata's decoder tests send it.
+greProtocols.set(ETH_TYPE.arp, greInner(ETH_TYPE.arp));
 greProtocols.set(ETH_TYPE.erspan2, decodeErspan);
+greProtocols.set(ETH_TYPE.wccp, decodeWccp);
 greProtocols.set(ETH_TYPE.erspan3, decodeErspan);
 
 udpProtocolsByName.set("vxlan", decodeVxlan);
@@ -71,6 +78,8 @@ udpPorts.set(4789, decodeVxlan);
 udpPorts.set(8472, decodeVxlan);
 udpPorts.set(6081, decodeGeneve);
 udpPorts.set(6635, decodeMplsOverUdp);
+// GRE in UDP (RFC 8086).
+udpPorts.set(4754, decodeGre);
 
 export const LINKTYPE = {
   null: 0,
@@ -86,6 +95,7 @@ linktypes.set(LINKTYPE.ethernet, decodeEthernet);
 linktypes.set(LINKTYPE.sll, decodeSll);
 linktypes.set(LINKTYPE.sll2, decodeSll2);
 linktypes.set(LINKTYPE.null, decodeNull);
+linktypes.set(LINKTYPE_PCAPNG_CUSTOM, decodePcapngCustom);
 for (const raw of [LINKTYPE.raw, LINKTYPE.ipv4, LINKTYPE.ipv6, 12, 14]) linktypes.set(raw, decodeRawIp);
 
 /**

@@ -20,7 +20,7 @@ export function dispatch(
   end: number,
 ): boolean {
   const next = table.get(key);
-  if (!next || off >= Math.min(end, ctx.data.length)) return false;
+  if (!next || off >= end) return false;
   next(ctx, off, end);
   return true;
 }

@@ -32,6 +32,7 @@ export function formatLayerTree(frame: DecodedFrame): string[] {
     );
     for (const [k, v] of Object.entries({ ...l.fields, ...(l.detail ?? {}) }))
       lines.push(`${pad}    ${k}: ${show(v)}`);
+    if (l.note !== undefined) lines.push(`${pad}    [note: ${escapeText(l.note)}]`);
   }
   if (frame.stop !== undefined) lines.push(`    [decoding stopped: ${escapeText(frame.stop)}]`);
   if (frame.truncated) lines.push("    [frame truncated by the capture's snaplen]");

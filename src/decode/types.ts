@@ -11,6 +11,8 @@ export interface Layer {
   detail?: Record<string, FieldValue>;
   /** Tunnel nesting level: 0 for the outer frame, 1 inside the first tunnel, ... */
   depth: number;
+  /** Something odd about how this layer is shown (a tshark quirk kept for agreement), for `-V`. */
+  note?: string;
 }
 
 export interface DecodedFrame {
@@ -24,6 +26,12 @@ export interface DecodedFrame {
 export interface DecodeOptions {
   /** Maximum tunnel nesting (VXLAN in GRE in ...); deeper payloads are not decoded. */
   maxDepth?: number;
+  /**
+   * The frame's length on the wire, when more than was captured. Headers then bound their payload by
+   * what the wire carried, as tshark's reported length does: a payload with no captured byte still
+   * gets its (empty) layer when the wire had one, e.g. ICMP after an IPv4 header that ends the capture.
+   */
+  wireLength?: number;
 }
 
 /** Decoding state of one frame; decoders push layers and dispatch the payload. */

@@ -105,7 +105,19 @@ export const EXECUTORS: ExecutorTable = {
   },
   outputTrunc: (ctx, a, last) => {
     const port = portNumber(ctx, a.port);
-    if (port !== undefined) ctx.xlate.outputAction(ctx, port, last);
+    // xlate_output_trunc_action: the datapath truncates at the output that follows; a patch port
+    // (no datapath port) or a special port cannot take it.
+    const target = port === undefined ? undefined : ctx.bridge.ports.get(port);
+    if (port === undefined || target === undefined || target.type === "patch") {
+      ctx.report("warn", `output_trunc does not support port ${port ?? "(none)"}`);
+      return;
+    }
+    if (port === ctx.flow[K.inPort]) {
+      ctx.report("warn", "skipping output to input port");
+      return;
+    }
+    ctx.odp.push(`trunc(${a.maxLen})`);
+    ctx.xlate.outputAction(ctx, port, last);
   },
   controller: (ctx, a) => ctx.xlate.controllerAction(ctx, a.maxLen ?? 65535, a.reason ?? "action", a.id ?? 0),
   enqueue: (ctx, a, last) => {

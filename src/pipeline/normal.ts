@@ -3,11 +3,13 @@
  * (access tag, trunks), MAC learning when a packet is given, forwarding to the learned port from the
  * MAC table (`fdb/show`), flooding within the VLAN otherwise, never back out of the input port.
  */
+
 import { macOf } from "../model/field-value.js";
 import { FIELD, wordBits } from "../model/fields.js";
 import { K, OFPP, VLAN_CFI } from "../model/layout.js";
 import type { XlateContext } from "./context.js";
 import { isMulticastMac, isReservedMac, macAt } from "./mac-table.js";
+import { isMirrorOutput, mirrorPacket } from "./mirror.js";
 import type { SimPort } from "./switch.js";
 
 /** A TCI's VLAN id and priority bits, from the registry. */
@@ -102,11 +104,20 @@ function outputNormal(ctx: XlateContext, out: SimPort, vlan: number): void {
   f[K.vlanTpid1] = oldTpid1;
 }
 
+/** mirror_packet with NORMAL's output: at input (`src`) or after an output to `port` (`dst`). */
+export function mirrorAt(ctx: XlateContext, port: SimPort | undefined, direction: "src" | "dst"): void {
+  if (port && ctx.bridge.mirrors) mirrorPacket(ctx, port, direction, outputNormal, carriesVlan);
+}
+
 export function xlateNormal(ctx: XlateContext): void {
   const f = ctx.flow;
   const inPort = ctx.bridge.ports.get(f[K.inPort]);
   if (!inPort) {
     ctx.report("warn", "no input bundle, dropping");
+    return;
+  }
+  if (isMirrorOutput(ctx.bridge, inPort)) {
+    ctx.report("warn", "dropping packets received on port mirroring output port");
     return;
   }
   const vlan = inputVlan(ctx, inPort);
@@ -138,7 +149,7 @@ export function xlateNormal(ctx: XlateContext): void {
   const inner = f[K.vlanTci] & VLAN_CFI && f[K.vlanTci1] & VLAN_CFI ? f[K.vlanTci1] & VID : 0;
   // OVS floods in its bundle-list order, which no dump shows; the OVSDB's port order is used.
   for (const p of ctx.bridge.ports.values()) {
-    if (p === inPort || p.noFlood || !carriesVlan(p, vlan, inner)) continue;
+    if (p === inPort || p.noFlood || !carriesVlan(p, vlan, inner) || isMirrorOutput(ctx.bridge, p)) continue;
     if (p.ofport === OFPP.local && p.type !== "internal") continue;
     outputNormal(ctx, p, vlan);
   }

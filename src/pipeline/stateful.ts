@@ -4,8 +4,8 @@
  */
 
 import type { FlowEntry } from "../dumps/flows.js";
-import type { ActionOf } from "../model/actions/index.js";
-import { formatActions } from "../model/actions/index.js";
+import type { Action, ActionOf } from "../model/actions/index.js";
+import { ACTIONS, formatActions } from "../model/actions/index.js";
 import { readSubfield, writeSubfield } from "../model/field-access.js";
 import { FIELD, readField } from "../model/fields.js";
 import { copyFlowKey, K } from "../model/layout.js";
@@ -34,7 +34,8 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
   );
   const parts: string[] = [];
   if (a.commit) parts.push(a.force ? "force_commit" : "commit");
-  parts.push(`zone=${zone}`);
+  // OVS's odp printer leaves zone 0 out, and prints a bare `ct` when nothing else is set.
+  if (zone !== 0) parts.push(`zone=${zone}`);
   if (ctx.wc[K.ctMark]) {
     const m = ctx.wc[K.ctMark];
     parts.push(`mark=0x${(ctx.flow[K.ctMark] & m).toString(16)}/0x${m.toString(16)}`);
@@ -45,7 +46,7 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
     parts.push(`label=0x${v.toString(16)}/0x${labelMask.toString(16)}`);
   }
   if (a.nat) parts.push(natText(a.nat));
-  ctx.odp.push(`ct(${parts.join(",")})`);
+  ctx.odp.push(parts.length > 0 ? `ct(${parts.join(",")})` : "ct");
   ctx.wc[K.ctMark] = markBefore;
   if (a.table !== undefined) {
     ctx.conntracked = true;
@@ -92,7 +93,7 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
     const node = ctx.report("bucket", `bucket ${bucketId(i)}`);
     const old = ctx.trace;
     ctx.trace = node.subs;
-    ctx.xlate.cloneActions(ctx, g.buckets[i].actions, last);
+    ctx.xlate.cloneActions(ctx, bucketAsActionSet(g.buckets[i].actions), last);
     ctx.trace = old;
   };
   if (g.type === "all" || g.type === "indirect") {
@@ -114,6 +115,38 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
   }
   ctx.report("detail", `using bucket ${bucketId(chosen)}`);
   run(chosen, isLast);
+}
+
+type BucketAction = ActionOf<Action["type"]>;
+
+/** OVS's set-or-move actions the action table places last (MPLS field sets). */
+const MPLS_SETS = new Set<Action["type"]>(["setMplsLabel", "setMplsTc", "setMplsTtl"]);
+/** The first of these present (its last instance) ends the set; with none, the bucket does nothing. */
+const SET_TERMINAL: readonly Action["type"][] = ["group", "output", "resubmit", "ct"];
+
+/**
+ * xlate_group_bucket runs a bucket's actions as an action set (ofpacts_execute_action_set): pops and
+ * pushes first, then every field change in order, the queue, and one group or output last, whatever
+ * order the bucket lists them in (`output:10,set_field:…->ip_src` changes the field before output).
+ */
+function bucketAsActionSet(actions: readonly BucketAction[]): BucketAction[] {
+  const order = (a: BucketAction) => ACTIONS[a.type].actionSetOrder;
+  const firstSet = ACTIONS.setField.actionSetOrder;
+  const lastSet = ACTIONS.setTunnel.actionSetOrder;
+  const out: BucketAction[] = [];
+  // Pops, pushes and TTL decrements (the places before the field sets): the last of each, in order.
+  for (let place = 1; place < firstSet; place++) {
+    const a = actions.findLast((x) => order(x) === place);
+    if (a) out.push(a);
+  }
+  out.push(...actions.filter((a) => (order(a) >= firstSet && order(a) <= lastSet) || MPLS_SETS.has(a.type)));
+  const queue = actions.findLast((a) => a.type === "setQueue");
+  if (queue) out.push(queue);
+  for (const type of SET_TERMINAL) {
+    const a = actions.findLast((x) => x.type === type);
+    if (a) return [...out, a];
+  }
+  return [];
 }
 
 /**

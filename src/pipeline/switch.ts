@@ -4,6 +4,7 @@
  * (kernel or native tunnels) and the routes and neighbours native tunnels need. Built once from the
  * loaded dumps and the topology; the translator only reads it (replay's learning writes its tables).
  */
+
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Host } from "../dumps/host/load.js";
 import type { GroupDesc } from "../dumps/ofctl/groups.js";
@@ -16,6 +17,7 @@ import type { HostTopology, TunnelInfo } from "../topology/model.js";
 import { memoize } from "../util/memo.js";
 import { buildClassifier, type Classifier } from "./classifier.js";
 import { MacTable } from "./mac-table.js";
+import { bridgeMirrors, type SimMirror } from "./mirror-config.js";
 
 export type VlanMode = "access" | "trunk" | "native-tagged" | "native-untagged";
 
@@ -50,6 +52,8 @@ export interface SimBridge {
   macTable: MacTable;
   groups: Map<number, GroupDesc>;
   datapathType: string;
+  /** Port mirrors of the bridge (OVSDB Mirror table); absent or empty: none. */
+  mirrors?: readonly SimMirror[];
 }
 
 export interface SimHost {
@@ -178,6 +182,8 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
     datapathType: topoBridge?.datapathType ?? "system",
   };
   if (view?.flows) bridge.flowFile = view.flows.file;
+  const mirrors = bridgeMirrors(host, name);
+  if (mirrors.length > 0) bridge.mirrors = mirrors;
   return bridge;
 }
 

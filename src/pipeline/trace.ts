@@ -13,8 +13,10 @@ import { CS, copyFlowKey, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "..
 import { parseMatch, SHORTHANDS } from "../model/match.js";
 import type { ConntrackTable } from "./conntrack.js";
 import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
+import { ctStateValue } from "./ct-state.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { type NatSimulation, simulateNat } from "./nat-sim.js";
+import { mirrorAt } from "./normal.js";
 import type { SimHost } from "./switch.js";
 import { printTrace, report, stepsOf, type TraceNode, type TraceStep } from "./trace-tree.js";
 import { runActionSet, TRANSLATOR, xlateTable } from "./xlate.js";
@@ -103,6 +105,8 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     report(t.subs, "thaw", `Resuming from table ${table}`);
   }
   ctx.tableId = table;
+  // mirror_ingress_packet: before the actions (a resumed pass was mirrored when it first came in).
+  if (!thaw) mirrorAt(ctx, bridge.ports.get(ctx.flow[K.inPort]), "src");
   xlateTable(ctx, ctx.flow[K.inPort], table, true, undefined, false, true);
   if (!ctx.error) runActionSet(ctx);
   // xlate_optimize_odp_actions: a trailing clone() is unwrapped (nothing follows it to protect).
@@ -222,7 +226,17 @@ export function traceSteps(r: TraceResult): TraceStep[] {
 
 // ---- Input: BR_FLOW and packets ----
 
-export type FlowInputResult = { ok: true; flow: FlowKey } | { ok: false; column: number; message: string };
+export type FlowInputResult =
+  | { ok: true; flow: FlowKey }
+  /** `notModelled`: the flow is one OVS takes, of a feature ovspath does not model (named). */
+  | { ok: false; column: number; message: string; notModelled?: string };
+
+/** Flow fields of features ovspath does not model, as OVS's own `Flow:` line prints them. */
+const NOT_MODELLED_FIELDS: Array<[RegExp, string]> = [
+  [/(?:^|,)(?:nsh_[a-z0-9_]+=|packet_type=\(1,0x894f\)|dl_type=0x894f)/, "NSH"],
+  [/(?:^|,)(?:tun_)?gtpu_(?:flags|msgtype)=(?!0(?:,|$))/, "GTP-U tunnel metadata"],
+  [/(?:^|,)packet_type=\((?!0,)/, "packet types other than Ethernet"],
+];
 
 /** The prerequisite ofproto/trace checks when a field is set: tp_src/tp_dst are TCP's (tcp_src). */
 function tracePrereqOk(flow: FlowKey, f: FieldDef, name: string): boolean {
@@ -234,6 +248,23 @@ function tracePrereqOk(flow: FlowKey, f: FieldDef, name: string): boolean {
 }
 
 /**
+ * A flow as OVS's own `Flow:` line prints it, in the match syntax: `ct_state=est|trk` (flag names, as
+ * ofproto/trace also takes them) becomes its number; the GTP-U fields at their zero defaults
+ * (`gtpu_flags=0`, printed with every tunnel) and an Ethernet `packet_type=(0,0)` are dropped (OVS's
+ * own parser refuses them back). Other text is left as it is.
+ */
+function asMatchSyntax(text: string): string {
+  return text
+    .replace(/(^|,)(?:tun_)?(?:gtpu_flags|gtpu_msgtype)=0(?=,|$)/g, "")
+    .replace(/(^|,)packet_type=\(0,0(?:x0+)?\)(?=,|$)/g, "")
+    .replace(/^,/, "")
+    .replace(/(^|,)ct_state=([a-z|]+)(?=,|$)/g, (whole, sep: string, flags: string) => {
+      const v = ctStateValue(flags);
+      return typeof v === "number" ? `${sep}ct_state=0x${v.toString(16)}` : whole;
+    });
+}
+
+/**
  * ofproto/trace's BR_FLOW: `in_port=NAME,icmp,nw_src=...` with port names allowed. Every field not
  * given is zero, as in OVS. Errors name the column and the field, in OVS's words where it has them.
  */
@@ -241,7 +272,17 @@ export function parseTraceFlow(
   text: string,
   resolvePort: (name: string) => number | undefined,
 ): FlowInputResult {
-  const parsed = parseMatch(text);
+  for (const [re, feature] of NOT_MODELLED_FIELDS) {
+    const m = re.exec(text);
+    if (m)
+      return {
+        ok: false,
+        column: m.index + (m[0].startsWith(",") ? 2 : 1),
+        message: `not modelled by ovspath: ${feature}`,
+        notModelled: feature,
+      };
+  }
+  const parsed = parseMatch(asMatchSyntax(text));
   if (!parsed.ok) return { ok: false, column: parsed.error.column, message: parsed.error.message };
   const m = parsed.value;
   const flow = newFlowKey();
@@ -284,17 +325,40 @@ export function parseTraceFlow(
 }
 
 /**
- * A packet given as hex: its fields come from the bytes; the flow string supplies only metadata
- * (in_port, tunnel fields, skb_priority, pkt_mark, registers), as OVS does.
+ * A packet given as hex: its fields come from the bytes; the flow string supplies only the packet's
+ * metadata, as OVS's ofproto/trace takes it (pkt_metadata_from_flow, then flow_extract): in_port,
+ * recirc_id, dp_hash, skb_priority, pkt_mark, the tunnel (only with a tunnel destination, as
+ * flow_extract reads it), ct_state/zone/mark/label, and the conntrack original tuple only when ct_state
+ * names a connection (new, est, rel, rpl, snat, dnat: OVS's is_ct_valid, +inv does not undo it) and the
+ * flow's dl_type is the packet's IP version. Registers and OpenFlow metadata start at zero, whatever
+ * the flow says (recorded from OVS: fixtures/ovs-live/packet-metadata).
  */
 export function flowFromPacket(meta: FlowKey, bytes: Uint8Array): FlowKey {
   const flow = newFlowKey();
   extractFlowKey(bytes, LINKTYPE.ethernet, flow);
-  for (const slot of ["inPort", "skbPriority", "pktMark", "recircId", "ctState", "ctZone", "ctMark"] as const)
+  for (const slot of [
+    "inPort",
+    "skbPriority",
+    "pktMark",
+    "recircId",
+    "dpHash",
+    "ctState",
+    "ctZone",
+    "ctMark",
+  ] as const)
     flow[K[slot]] = meta[K[slot]];
-  flow.set(meta.subarray(K.tunId, K.tunMetadata + 64), K.tunId);
-  flow.set(meta.subarray(K.regs, K.regs + 16), K.regs);
-  flow.set(meta.subarray(K.metadata, K.metadata + 2), K.metadata);
+  flow.set(meta.subarray(K.ctLabel, K.ctLabel + 4), K.ctLabel);
+  const tunnelDst =
+    meta[K.tunDst] !== 0 || meta.subarray(K.tunIpv6Dst, K.tunIpv6Dst + 4).some((w) => w !== 0);
+  if (tunnelDst) flow.set(meta.subarray(K.tunId, K.tunMetadata + 64), K.tunId);
+  const dlType = meta[K.dlType];
+  const valid = (meta[K.ctState] & (CS.new | CS.est | CS.rel | CS.rpl | CS.snat | CS.dnat)) !== 0;
+  if (valid && (dlType === 0x0800 || dlType === 0x86dd) && flow[K.dlType] === dlType && meta[K.ctNwProto]) {
+    for (const slot of ["ctNwProto", "ctTpSrc", "ctTpDst", "ctNwSrc", "ctNwDst"] as const)
+      flow[K[slot]] = meta[K[slot]];
+    flow.set(meta.subarray(K.ctIpv6Src, K.ctIpv6Src + 4), K.ctIpv6Src);
+    flow.set(meta.subarray(K.ctIpv6Dst, K.ctIpv6Dst + 4), K.ctIpv6Dst);
+  }
   return flow;
 }
 

@@ -4,11 +4,13 @@
  * headers, the packet is pushed (`tnl_push(...)`) and switched by the underlay bridge; a packet for a
  * local tunnel endpoint arriving on that bridge is popped (`tnl_pop(PORT)`).
  */
+
 import { parseMac } from "../model/field-value.js";
 import { FIELD, readField, writeField } from "../model/fields.js";
 import { K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
 import { memoize } from "../util/memo.js";
+import { commitActions } from "./commit.js";
 import type { OutputRecord, XlateContext } from "./context.js";
 import { ipText } from "./ip-text.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
@@ -23,6 +25,10 @@ function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunn
   const t = port.tunnel;
   if (!t) return undefined;
   const f = ctx.flow;
+  const ipv6Remote =
+    t.remote?.includes(":") ||
+    (t.remote === "flow" && ctx.flow.subarray(K.tunIpv6Dst, K.tunIpv6Dst + 4).some((w) => w !== 0));
+  if (ipv6Remote) ctx.report("warn", "IPv6 tunnels are not modelled by ovspath");
   const outKey = t.outKey ?? t.key;
   if (outKey !== undefined && outKey !== "flow") writeField(f, TUN_ID, BigInt(outKey));
   if (t.remote && t.remote !== "flow") f[K.tunDst] = ipv4ToNumber(t.remote) ?? 0;
@@ -84,6 +90,9 @@ const VPORT_TYPE: Record<string, number> = { gre: 3, vxlan: 4, geneve: 5 };
 export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boolean): void {
   const tunnel = setTunnelFromPort(ctx, port);
   if (!tunnel) return;
+  // compose_output_action__ commits the inner packet's changes (a VLAN popped for this port after a
+  // flood pushed one for a trunk port) before build_tunnel_send, whether or not the route is found.
+  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
   ctx.report("detail", "output to native tunnel");
   const f = ctx.flow;
   const dst = f[K.tunDst];
@@ -191,8 +200,18 @@ function tunnelHeader(
 export function terminateNativeTunnel(ctx: XlateContext, port: SimPort): number | undefined {
   if (port.ofport !== OFPP.local) return undefined;
   const f = ctx.flow;
+  if (
+    f[K.dlType] === 0x86dd &&
+    (f[K.nwProto] === 47 || (f[K.nwProto] === 17 && isTunnelUdpPort(ctx, f[K.tpDst])))
+  )
+    ctx.report("warn", "IPv6 tunnels are not modelled by ovspath");
   if (f[K.dlType] !== 0x0800) return undefined;
-  const local = ctx.host.routes.some((r) => r.len === 32 && r.prefix === f[K.nwDst] && r.dev === port.bridge);
+  // The bridge's own address: a local /32 route (a host's kernel), or the source of a route through
+  // it (a userspace bridge given an address with netdev-dummy/ip4addr has no local route).
+  const dst = f[K.nwDst];
+  const local = ctx.host.routes.some(
+    (r) => r.dev === port.bridge && ((r.len === 32 && r.prefix === dst) || ipv4ToNumber(r.src ?? "") === dst),
+  );
   if (!local) return undefined;
   for (const b of ctx.host.bridges.values()) {
     for (const p of b.ports.values()) {
@@ -204,4 +223,14 @@ export function terminateNativeTunnel(ctx: XlateContext, port: SimPort): number 
     }
   }
   return undefined;
+}
+
+/** A UDP port some tunnel port of the host listens on (IPv6 decapsulation is not modelled). */
+function isTunnelUdpPort(ctx: XlateContext, udpPort: number): boolean {
+  for (const b of ctx.host.bridges.values())
+    for (const p of b.ports.values()) {
+      const t = p.tunnel;
+      if (t && (t.dstPort ?? TUNNEL_UDP_PORT[t.type]) === udpPort) return true;
+    }
+  return false;
 }

@@ -21,7 +21,8 @@ import {
 } from "./context.js";
 import { EXECUTORS } from "./execute.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
-import { xlateNormal } from "./normal.js";
+import { mirrorSnaplen } from "./mirror.js";
+import { mirrorAt, xlateNormal } from "./normal.js";
 import { odpBytes } from "./odp-size.js";
 import type { SimPort } from "./switch.js";
 import { patchPeer } from "./switch.js";
@@ -277,14 +278,15 @@ export function outputAction(ctx: XlateContext, port: number, isLast: boolean): 
 }
 
 /**
- * A packet-in: `userspace(controller(...))`. dont_send=1: no controller connection can be seen offline,
- * and OVS marks a packet-in no connected controller would take so (its recirc_id is the daemon's).
+ * A packet-in: `userspace(controller(...))`. OVS sets dont_send when the translation may have no side
+ * effects (a trace of a flow alone); a trace given a packet has them, so dont_send=0 (its recirc_id is
+ * the daemon's).
  */
 export function controllerAction(ctx: XlateContext, maxLen: number, reason: string, id = 0): void {
   commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
   const cookie = ctx.ruleCookie === 0n ? "0" : `0x${ctx.ruleCookie.toString(16)}`;
   ctx.odp.push(
-    `userspace(pid=0,controller(reason=${REASONS[reason] ?? 1},dont_send=1,continuation=0,recirc_id=1,rule_cookie=${cookie},controller_id=${id},max_len=${maxLen}))`,
+    `userspace(pid=0,controller(reason=${REASONS[reason] ?? 1},dont_send=${ctx.sideEffects ? 0 : 1},continuation=0,recirc_id=1,rule_cookie=${cookie},controller_id=${id},max_len=${maxLen}))`,
   );
   ctx.outputs.push({
     host: ctx.host.name,
@@ -331,11 +333,15 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
   } else {
     commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
     const pop = ctx.host.tunnelStyle === "native" ? terminateNativeTunnel(ctx, port) : undefined;
+    // A mirror's snaplen truncates the mirror copy only: trunc() applies to the next output.
+    const snaplen = mirrorSnaplen(ctx);
+    if (snaplen > 0) ctx.odp.push(`trunc(${snaplen})`);
     ctx.odp.push(pop !== undefined ? `tnl_pop(${pop})` : String(port.dpPort ?? ofport));
     recordOutput(ctx, port);
   }
   ctx.flow.set(saved);
   releaseKey(saved);
+  mirrorAt(ctx, port, "dst");
 }
 
 export function recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRecord["tunnel"]): void {

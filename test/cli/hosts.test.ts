@@ -8,17 +8,17 @@ const CAPTURE = join("fixtures", "demo", "compute1-qvo8c2d4e6f-1a-rx.pcap");
 
 describe("HOST arguments holding no Open vSwitch dump", () => {
   it.each([
-    ["show", ["show", "scripts"]],
+    ["show", ["show", "src/tui"]],
     ["topo", ["topo", "README.md"]],
-    ["flows", ["flows", "scripts"]],
-    ["trace", ["trace", "scripts", "br-int", "in_port=1"]],
-    ["replay", ["replay", CAPTURE, "fixtures/demo/hosts", "scripts"]],
+    ["flows", ["flows", "src/tui"]],
+    ["trace", ["trace", "src/tui", "br-int", "in_port=1"]],
+    ["replay", ["replay", CAPTURE, "fixtures/demo/hosts", "src/tui"]],
   ])("%s: an error naming the input and how many files were looked at, exit 2", (_verb, args) => {
     const r = ovspath(...args);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(
-      /^ovspath: error: no Open vSwitch dumps found in (scripts|README\.md) \(\d+ files? looked at\)\n$/,
+      /^ovspath: error: no Open vSwitch dumps found in (src\/tui|README\.md) \(\d+ files? looked at\)\n$/,
     );
   });
 

@@ -20,7 +20,7 @@ describe.skipIf(skipWithoutShared(NEEDS.corpus))("decoders agree with tshark on 
     let i = 0;
     for (let r = opened.value.next(); r; r = opened.value.next(), i++) {
       const golden = c.golden[i];
-      const ours = schemaLayers(decodeFrame(recordData(r), r.linktype));
+      const ours = schemaLayers(decodeFrame(recordData(r), r.linktype, { wireLength: r.len }));
       const why = layerDisagreement(golden.layers, ours);
       total++;
       if (why) problems.push(`frame ${r.frame}: ${why}`);

@@ -90,7 +90,9 @@ function compareFrame(
       const total = u16(data, off + 2);
       if (ihl < 20 || avail < ihl || total < ihl || total > avail) return problems;
       same("nw_src", parseIpv4(String(l3.fields.src)), field(key, "nw_src"));
-      same("nw_dst", parseIpv4(String(l3.fields.dst)), field(key, "nw_dst"));
+      // A source route's dst is tshark's (the route's end); the header's, OVS's nw_dst, is in detail.
+      const headerDst = l3.detail?.headerDst ?? l3.fields.dst;
+      same("nw_dst", parseIpv4(String(headerDst)), field(key, "nw_dst"));
       same("nw_proto", l3.fields.ipProto, Number(field(key, "nw_proto")));
       same("nw_ttl", l3.fields.ttl, Number(field(key, "nw_ttl")));
       same("nw_tos", l3.detail?.tos, Number(field(key, "nw_tos")));

@@ -76,6 +76,9 @@ export interface GenPacket {
   ctNext: string[];
 }
 
+/** The cookie of every flow learn() adds: a trace given a packet learns, and these are removed after. */
+export const LEARNED_COOKIE = "0x5ea";
+
 const MACS = [
   "00:00:00:00:00:01",
   "00:00:00:00:00:02",
@@ -311,7 +314,7 @@ function genControl(c: Ctx): string {
       () => `resubmit(,${later})`,
       () => `resubmit(${r.pick(c.bridge.ports).ofport},${later})`,
       () =>
-        `learn(table=${later},priority=${r.int(1, 5)},hard_timeout=60,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])`,
+        `learn(table=${later},priority=${r.int(1, 5)},hard_timeout=60,cookie=${LEARNED_COOKIE},NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])`,
     );
     if (isIp(c.proto))
       choices.push(() => {
@@ -442,4 +445,40 @@ export function genPacket(r: Rng, t: GenTopology, usesCt: boolean): GenPacket {
     for (let i = 0; i < n; i++) ctNext.push(r.pick(CT_NEXT));
   }
   return { bridge: b.name, flow: f.join(","), ctNext };
+}
+
+/**
+ * One pipeline on bridge 0 that chains the stateful features ahead of the random flows: conntrack
+ * (a zone, sometimes nat) recirculating to table 1, where a new connection is committed and learned
+ * from, an established one goes through a two-clause conjunction, and each leaves by a group, a
+ * tunnel port, NORMAL or a port. So one trace runs ct, conjunction, learn() and a group or tunnel
+ * together, not only apart. The highest priority, so every IPv4 packet of bridge 0 takes it.
+ */
+export function addStatefulChain(r: Rng, t: GenTopology, tables: GenTables): void {
+  const b = t.bridges[0];
+  if (b.tables < 2) return;
+  const zone = r.int(1, 3);
+  const last = b.tables - 1;
+  const groups = tables.groups.get(b.name) ?? [];
+  const tunnel = b.ports.find((p) => p.kind === "vxlan" || p.kind === "gre");
+  const exit = () =>
+    r.pick([
+      ...groups.map((g) => `group:${g.id}`),
+      ...(tunnel ? [`output:${tunnel.ofport}`] : []),
+      "NORMAL",
+      `output:${r.pick(b.ports).ofport}`,
+    ]);
+  const id = 100 + r.int(0, 50);
+  const p = 40000;
+  const chain = [
+    `table=0,priority=${p},ip,ct_state=-trk,actions=ct(table=1,zone=${zone}${r.chance(0.3) ? ",nat" : ""})`,
+    `table=1,priority=${p},ip,ct_state=+trk+new,actions=ct(commit,zone=${zone}),` +
+      `learn(table=${last},priority=${r.int(1, 5)},hard_timeout=60,cookie=${LEARNED_COOKIE},NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[]),${exit()}`,
+    `table=1,priority=${p},ip,ct_state=+trk+est,nw_src=${r.pick(IPS)},actions=conjunction(${id},1/2)`,
+    `table=1,priority=${p},ip,ct_state=+trk+est,nw_dst=${r.pick(CIDRS)},actions=conjunction(${id},2/2)`,
+    `table=1,priority=${p},conj_id=${id},ip,actions=${exit()}`,
+    `table=1,priority=${p - 1},ip,ct_state=+trk,actions=${exit()}`,
+  ];
+  tables.flows.set(b.name, [...(tables.flows.get(b.name) ?? []), ...chain]);
+  tables.usesCt = true;
 }

@@ -13,6 +13,7 @@ export const NEEDS = {
   labs: "every host of the labs of ../shared/ovs-lab (fixtures/ovs-lab holds one)",
   labCaptures: "every host of the labs of ../shared/ovs-lab and the captures OVS wrote there",
   corpus: "the capture corpus of ../shared/captures (third-party captures) and its tshark goldens",
+  ovsTestsuite: "Open vSwitch's own trace tests recorded in ../shared/ovs-lab/ovs-testsuite",
 } as const;
 
 /**
@@ -44,7 +45,7 @@ export interface CorpusCapture {
 export function corpusCaptures(): CorpusCapture[] {
   if (!HAVE_SHARED) return [];
   const out: CorpusCapture[] = [];
-  for (const dir of ["synthetic", "real", "ovs-lab"]) {
+  for (const dir of ["synthetic", "real", "ovs-lab", "more"]) {
     const full = join(SHARED, "captures", dir);
     if (!existsSync(full)) continue;
     for (const name of readdirSync(full).sort()) {
@@ -61,4 +62,15 @@ export function corpusCaptures(): CorpusCapture[] {
     }
   }
   return out;
+}
+
+/** Captures of the second corpus tshark has no golden for (it refuses them, or finds no frame). */
+export function corpusCapturesWithoutGolden(): Array<{ name: string; path: string }> {
+  const dir = join(SHARED, "captures", "more");
+  if (!HAVE_SHARED || !existsSync(dir)) return [];
+  return readdirSync(dir)
+    .sort()
+    .filter((n) => /\.(pcap|pcapng)$/.test(n))
+    .filter((n) => !existsSync(join(SHARED, "captures", "golden", `${n}.jsonl`)))
+    .map((n) => ({ name: `more/${n}`, path: join(dir, n) }));
 }

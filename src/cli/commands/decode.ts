@@ -107,7 +107,7 @@ export function runDecode(capture: string, opts: DecodeRunOptions): number {
       if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
       if (rec.frame < from) continue;
       const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
-      const frame = decodeFrame(data, rec.linktype);
+      const frame = decodeFrame(data, rec.linktype, { wireLength: rec.len });
       if (opts.filter && opts.frameRecord) {
         const ifName = reader.interfaces[rec.interfaceId]?.name;
         const time = Number(relativeTime(rec, first));

@@ -15,8 +15,9 @@ import {
   trace,
   traceSteps,
 } from "../../pipeline/index.js";
-import { escapeKeepingLayout } from "../../util/escape.js";
-import { EXIT, out, UsageError } from "../io.js";
+import { notModelled } from "../../pipeline/not-modelled.js";
+import { escapeKeepingLayout, escapeText } from "../../util/escape.js";
+import { EXIT, err, out, UsageError } from "../io.js";
 import { loadInputs, toJson } from "./hosts.js";
 import {
   type Decapsulated,
@@ -75,7 +76,10 @@ export function registerTrace(program: Command): void {
     .argument("<host>", "a sosreport directory or archive (or a directory of several: then use --host)")
     .argument("<bridge>", "the bridge the packet enters")
     .argument("<flow>", "as ofproto/trace takes it: in_port=NAME|N,FIELD=VALUE,... (unset fields are 0)")
-    .argument("[packet]", "the packet as hex; the flow then gives only metadata (in_port, tun_*, regs)")
+    .argument(
+      "[packet]",
+      "the packet as hex; the flow then gives only its metadata, as OVS takes it: in_port, tun_*, ct_*, pkt_mark, skb_priority, recirc_id, dp_hash (registers and metadata start at 0)",
+    )
     .option("--host <name>", "which loaded host, when the input holds several")
     .option(
       "--frame <capture#n>",
@@ -108,6 +112,12 @@ export function registerTrace(program: Command): void {
       const br = sw.bridges.get(bridge);
       const resolve = (name: string) => br?.byName.get(name)?.ofport;
       const parsed = parseTraceFlow(flowText, resolve);
+      if (!parsed.ok && parsed.notModelled !== undefined) {
+        // A flow OVS takes, of a feature ovspath cannot trace: said by name, exit 1 (not a usage error).
+        err(`ovspath: ${escapeText(flowText)}: ${parsed.message} (column ${parsed.column})`);
+        process.exitCode = EXIT.failure;
+        return;
+      }
       if (!parsed.ok)
         throw new UsageError(
           `Bad openflow flow syntax: ${flowText}: ${parsed.message} (column ${parsed.column})`,
@@ -133,23 +143,30 @@ export function registerTrace(program: Command): void {
       // The hybrid plug's iptables (security groups) before the pipeline and after each output to a qvo.
       const fw = traceCrossings(firewallsOf(hosts), sw, result, flow, packet);
       const crossings = [...fw.before, ...fw.after];
+      const name = (n: number) => (n === OFPP.local ? "LOCAL" : String(n));
+      const text = formatTrace(result, name);
+      const host = hosts.find((h) => h.name === sw.name);
+      const missing = host ? notModelled(host, sw, result, text) : [];
       if (opts.json)
         out(
           toJson({
             ...(traceJson(result, decap) as object),
+            notModelled: missing,
             ...(crossings.length ? { firewall: crossings.map(crossingJson) } : {}),
           }),
         );
       else {
-        const name = (n: number) => (n === OFPP.local ? "LOCAL" : String(n));
         for (const c of fw.before) out(escapeKeepingLayout(crossingLines(c).slice(1).join("\n")));
         if (fw.before.length) out("");
-        out(escapeKeepingLayout(formatTrace(result, name)).replace(/\n$/, ""));
+        out(escapeKeepingLayout(text).replace(/\n$/, ""));
         for (const c of fw.after) out(escapeKeepingLayout(crossingLines(c).join("\n")));
+        if (missing.length > 0)
+          out(`\nNot modelled by ovspath: ${escapeText(missing.join(", "))}: OVS's answer may differ.`);
       }
       const dropped = crossings.some((c) => c.result.verdict.kind === "drop");
       const delivered = fw.after.length === 0 || fw.after.some((c) => c.result.verdict.kind !== "drop");
       process.exitCode =
+        missing.length === 0 &&
         (result.verdict === "output" || result.verdict === "controller") &&
         !(dropped && (fw.before.some((c) => c.result.verdict.kind === "drop") || !delivered))
           ? EXIT.ok
