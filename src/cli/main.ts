@@ -10,7 +10,14 @@ const program = new Command()
   .version("0.1.0", "--version", "output the version number")
   .enablePositionalOptions()
   .showHelpAfterError("(run with --help for usage)")
+  // One error style for commander's errors and ovspath's own: "ovspath: error: …", printed once.
+  .configureOutput({ outputError: (text, write) => write(errorLine(text)) })
   .exitOverride();
+
+/** Commander's "error: unknown option '--x'" as ovspath prints every error. */
+function errorLine(text: string): string {
+  return text.startsWith("error: ") ? `ovspath: ${text}` : text;
+}
 
 function exitCodeOf(e: unknown): number {
   if (e instanceof CommanderError) {
@@ -25,7 +32,7 @@ function exitCodeOf(e: unknown): number {
     return EXIT.usage;
   }
   if (e instanceof UsageError) {
-    err(`ovspath: ${e.message}`);
+    err(`ovspath: error: ${e.message}`);
     return EXIT.usage;
   }
   throw e;

@@ -28,6 +28,8 @@ const s = (v: FieldValue | undefined): string => (v === undefined || v === null 
 function tcpFlags(hex: FieldValue | undefined): string {
   if (typeof hex !== "string") return "";
   const v = Number.parseInt(hex, 16);
+  // tshark's Info column for a segment with no flag set.
+  if (v === 0) return "<None>";
   return TCP_FLAGS.filter((_, i) => v & (1 << i)).join(",");
 }
 

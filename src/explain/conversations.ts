@@ -4,15 +4,18 @@
  */
 import { ipv4Of, ipv6Of, macOf } from "../model/field-value.js";
 import { type FlowKey, K } from "../model/layout.js";
-import type { DropReason, FrameVerdict, VerdictKind } from "./types.js";
+import { dropsOf } from "./branches.js";
+import type { DropExplanation, DropReason, FrameVerdict, VerdictKind } from "./types.js";
 
 export interface Conversation {
-  /** "tcp 192.168.100.11:40000 ⇄ 192.168.100.21:22", "arp fa:16:3e:…", … */
+  /** "tcp 192.168.100.11:40000 ⇄ 192.168.100.21:22", "arp fa:16:3e:…", …: the first frame's sender first. */
   name: string;
   frames: number;
   verdicts: Partial<Record<VerdictKind, number>>;
+  /** Frames that got somewhere on one branch and were dropped on another (also counted in `verdicts`). */
+  partlyDropped: number;
   firstFrame: number;
-  /** The summary of the conversation's first frame in each direction. */
+  /** The summary of the conversation's first frame in each direction (→ as the first frame went, ← back). */
   paths: string[];
 }
 
@@ -61,35 +64,51 @@ function words128(key: FlowKey, off: number): bigint {
 export class ReplayAggregate {
   private readonly convs = new Map<string, Conversation>();
   private readonly drops = new Map<string, DropGroup>();
+  /** Each conversation's first sender (by conversation id). */
+  private readonly senders = new Map<string, string>();
   readonly verdicts: Partial<Record<VerdictKind, number>> = {};
+  /** Frames delivered (or tunneled…) on one branch and dropped on another. */
+  partlyDropped = 0;
 
   add(key: FlowKey | undefined, v: FrameVerdict): void {
     this.verdicts[v.verdict] = (this.verdicts[v.verdict] ?? 0) + 1;
+    if (v.partial) this.partlyDropped++;
     if (key) {
       const [proto, a, b] = ends(key);
-      const forward = a <= b;
-      const name = `${proto} ${forward ? a : b} ⇄ ${forward ? b : a}`;
-      let c = this.convs.get(name);
+      // One conversation for both directions, named as its first frame went.
+      const id = a <= b ? `${proto} ${a} ${b}` : `${proto} ${b} ${a}`;
+      let c = this.convs.get(id);
       if (!c) {
-        c = { name, frames: 0, verdicts: {}, firstFrame: v.frame, paths: [] };
-        this.convs.set(name, c);
+        c = {
+          name: `${proto} ${a} ⇄ ${b}`,
+          frames: 0,
+          verdicts: {},
+          partlyDropped: 0,
+          firstFrame: v.frame,
+          paths: [],
+        };
+        this.convs.set(id, c);
+        this.senders.set(id, a);
       }
       c.frames++;
       c.verdicts[v.verdict] = (c.verdicts[v.verdict] ?? 0) + 1;
-      const dir = `${forward ? "→" : "←"} ${v.summary}`;
+      if (v.partial) c.partlyDropped++;
+      const dir = `${this.senders.get(id) === a ? "→" : "←"} ${v.summary}`;
       if (c.paths.length < 4 && !c.paths.includes(dir)) c.paths.push(dir);
     }
-    const d = v.drop;
-    if (d && v.verdict !== "delivered") {
-      const id = `${d.host}\u0000${d.bridge}\u0000${d.table ?? ""}\u0000${d.reason}`;
-      let g = this.drops.get(id);
-      if (!g) {
-        g = { host: d.host, bridge: d.bridge, reason: d.reason, detail: d.detail, frames: [] };
-        if (d.table !== undefined) g.table = d.table;
-        this.drops.set(id, g);
-      }
-      if (g.frames.length < 10_000) g.frames.push(v.frame);
+    for (const d of dropsOf(v)) this.addDrop(d, v.frame);
+  }
+
+  private addDrop(d: DropExplanation, frame: number): void {
+    const id = `${d.host}\u0000${d.bridge}\u0000${d.table ?? ""}\u0000${d.reason}`;
+    let g = this.drops.get(id);
+    if (!g) {
+      g = { host: d.host, bridge: d.bridge, reason: d.reason, detail: d.detail, frames: [] };
+      if (d.table !== undefined) g.table = d.table;
+      this.drops.set(id, g);
     }
+    // A frame whose two branches drop at the same place counts once there.
+    if (g.frames.length < 10_000 && g.frames[g.frames.length - 1] !== frame) g.frames.push(frame);
   }
 
   conversations(): Conversation[] {

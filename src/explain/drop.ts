@@ -10,7 +10,7 @@ import { CS, type FlowKey, K } from "../model/layout.js";
 import type { SimHost } from "../pipeline/switch.js";
 import type { TraceResult } from "../pipeline/trace.js";
 import type { TraceNode } from "../pipeline/trace-tree.js";
-import { nearMisses } from "./near-miss.js";
+import { nearMisses, tunnelIdsOf } from "./near-miss.js";
 import type { DropExplanation, DropReason } from "./types.js";
 
 const BR_INT_ANTI_SPOOFING = new Set([24, 25]);
@@ -70,15 +70,28 @@ export function explainDrop(host: SimHost, result: TraceResult): DropExplanation
     .map((n) => n.text);
   const has = (re: RegExp) => notes.find((t) => re.test(t));
   const where = step ? `${bridgeName} table ${step.table}` : bridgeName;
+  // Near misses come from tables the frame was looked up in; any other is labelled not visited.
+  const visited = new Set(tables.flatMap((n) => (n.step ? [`${n.step.bridge}\u0000${n.step.table}`] : [])));
   const set = (reason: DropReason, detail: string): DropExplanation => {
     base.reason = reason;
     base.detail = detail;
     if (bridge && step && key) base.nearMisses = nearMisses(host.name, bridge, step.table, key, flow);
-    // A segment id nobody maps: the flows of the sibling tunnel tables (GRE 3, VXLAN 4, Geneve 6) that
-    // differ only in tun_id show which ids this host does map.
-    if (reason === "unknown-tunnel-id" && bridge && step && key && base.nearMisses.length === 0)
-      for (const t of Object.keys(BR_TUN_TUNNEL_TO_LV).map(Number))
-        if (t !== step.table) base.nearMisses.push(...nearMisses(host.name, bridge, t, key));
+    if (reason === "unknown-tunnel-id" && bridge && step && key) {
+      // Which ids the dropping table does map, so an unknown one is told apart from a typo'd one.
+      const ids = tunnelIdsOf(bridge, step.table);
+      base.tunnelIds = ids;
+      base.detail +=
+        ids.length > 0
+          ? `; table ${step.table} maps ${ids.join(", ")}`
+          : `; table ${step.table} maps no tun_id`;
+      // A segment id nobody maps here: the sibling tunnel tables (GRE 3, VXLAN 4, Geneve 6) may map it
+      // for another tunnel type. The frame never reached them: their flows are labelled so.
+      if (base.nearMisses.length === 0)
+        for (const t of Object.keys(BR_TUN_TUNNEL_TO_LV).map(Number))
+          if (t !== step.table && !visited.has(`${bridgeName}\u0000${t}`))
+            for (const n of nearMisses(host.name, bridge, t, key))
+              base.nearMisses.push({ ...n, notVisited: true });
+    }
     return base;
   };
 

@@ -12,7 +12,8 @@ import { fwPacketOf } from "../firewall/packet.js";
 import type { Devices } from "../firewall/rule.js";
 import type { Ingress } from "../pipeline/ingress.js";
 import type { SimHost } from "../pipeline/switch.js";
-import type { DropExplanation, FrameVerdict, Hop } from "./types.js";
+import { isPartial } from "./branches.js";
+import type { DropExplanation, FrameVerdict, Hop, PathTree, VerdictBranch } from "./types.js";
 
 /** Host name → its firewall (hosts without iptables dumps are absent). */
 export type HostFirewalls = ReadonlyMap<string, HostFirewall>;
@@ -178,6 +179,8 @@ function towardVm(
       dropped: {
         frame,
         verdict: "dropped",
+        branches: [{ kind: "dropped", host: host.name, text: `dropped ${host.name} ${plug.bridge}`, drop }],
+        partial: false,
         summary: `dropped ${host.name} ${plug.bridge}: security group (ingress of ${plug.tap}), ${drop.rule}`,
         hops: [first, hop, { host: host.name, bridge: plug.bridge, port: plug.tap, kind: "drop" }],
         drop,
@@ -191,6 +194,8 @@ function towardVm(
     dropped: {
       frame,
       verdict: "delivered",
+      branches: [{ kind: "delivered", host: host.name, text: `${host.name}:${plug.tap}` }],
+      partial: false,
       summary: `delivered ${host.name}:${plug.tap}${note ? ` [${note}]` : ""}`,
       hops: [first, hop, { host: host.name, bridge: plug.bridge, port: plug.tap, kind: "out" }],
       traces: [],
@@ -227,6 +232,15 @@ export function egressCrossing(
     dropped: {
       frame,
       verdict: "dropped",
+      branches: [
+        {
+          kind: "dropped",
+          host: ingress.host.name,
+          text: `dropped ${ingress.host.name} ${plug.bridge}`,
+          drop,
+        },
+      ],
+      partial: false,
       summary: `dropped ${ingress.host.name} ${plug.bridge}: security group (egress of ${plug.tap}), ${drop.rule}`,
       hops: [
         ...ingress.before.slice(0, 1),
@@ -244,6 +258,16 @@ export function egressCrossing(
  * The ingress crossings, for a frame the pipeline delivered to hybrid-plugged qvo ports: each gets a
  * firewall hop before its tap; when the rules drop it at every such port, the verdict becomes dropped.
  */
+/**
+ * The path tree with hop `h` replaced by `by` in the node that holds it (the tree shares the flat list's
+ * hop objects). A new tree: a cached verdict's tree is shared by the frames it answers.
+ */
+function spliceTree(t: PathTree, h: Hop, by: readonly Hop[]): PathTree {
+  const i = t.hops.indexOf(h);
+  if (i >= 0) return { hops: [...t.hops.slice(0, i), ...by, ...t.hops.slice(i + 1)], forks: t.forks };
+  return { hops: t.hops, forks: t.forks.map((f) => spliceTree(f, h, by)) };
+}
+
 export function ingressCrossings(
   fws: HostFirewalls,
   hosts: readonly SimHost[],
@@ -256,6 +280,8 @@ export function ingressCrossings(
   let drop: DropExplanation | undefined;
   let delivered = 0;
   let dropped = 0;
+  let branches: VerdictBranch[] = v.branches;
+  let tree = v.tree;
   for (let i = 0; i < v.hops.length; i++) {
     const h = v.hops[i];
     if (h.kind !== "out" || h.bridge === undefined || !h.bridge.startsWith("qbr")) continue;
@@ -276,16 +302,26 @@ export function ingressCrossings(
     if (note) summary += ` [${note}]`;
     if (r.verdict.kind === "drop") {
       dropped++;
-      drop ??= dropOf(host, plug, r.verdict);
+      const d = dropOf(host, plug, r.verdict);
+      drop ??= d;
       hops.splice(at, 1, hop, { ...h, kind: "drop" });
+      if (tree) tree = spliceTree(tree, h, [hop, { ...h, kind: "drop" }]);
+      // The branch that reached this qvo is a dropped branch now (its port named as the delivery was).
+      branches = branches.map((b) =>
+        b.kind === "delivered" && b.host === h.host && b.text === `${h.host}:${qvo.port}`
+          ? { kind: "dropped", host: h.host, text: `dropped ${h.host} ${plug.bridge}`, drop: d }
+          : b,
+      );
       summary = summary.replace(`${h.host}:${qvo.port}`, `(dropped at ${plug.bridge} by the security group)`);
     } else {
       delivered++;
       hops.splice(at, 0, hop);
+      if (tree) tree = spliceTree(tree, h, [hop, h]);
     }
   }
   if (!hops) return v;
-  const out: FrameVerdict = { ...v, hops, summary };
+  const out: FrameVerdict = { ...v, hops, summary, branches, partial: isPartial(branches) };
+  if (tree) out.tree = tree;
   if (drop && delivered === 0 && dropped > 0) {
     out.verdict = "dropped";
     out.summary = `dropped ${drop.host} ${drop.bridge}: security group (ingress of ${hops.find((x) => x.kind === "drop")?.port}), ${drop.rule}`;

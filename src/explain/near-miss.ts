@@ -96,8 +96,30 @@ export function nearMisses(
   return found.slice(0, limit).map((x) => x.miss);
 }
 
-/** "table 4: priority 1 tun_id=0x64 expected, frame has tun_id=0x65". */
+/** "br-tun table 4" or, for a table the frame never reached, "br-tun table 3, not visited". */
+export function nearMissTable(n: NearMiss): string {
+  return `${n.bridge} table ${n.table}${n.notVisited ? ", not visited" : ""}`;
+}
+
+/** "tun_id=0x64 expected, frame has tun_id=0x65; …" */
+export function mismatchText(n: NearMiss): string {
+  return n.mismatches
+    .map((m) => `${m.field}=${m.expected} expected, frame has ${m.field}=${m.actual}`)
+    .join("; ");
+}
+
+/** "br-tun table 4: priority 1 (file:line) tun_id=0x64 expected, frame has tun_id=0x65". */
 export function formatNearMiss(n: NearMiss): string {
-  const why = n.mismatches.map((m) => `${m.field}=${m.expected} expected, frame has ${m.field}=${m.actual}`);
-  return `${n.bridge} table ${n.table}: priority ${n.priority} (${n.file}:${n.line}) ${why.join("; ")}`;
+  return `${nearMissTable(n)}: priority ${n.priority} (${n.file}:${n.line}) ${mismatchText(n)}`;
+}
+
+const TUN_ID = FIELD.tun_id;
+
+/** The tun_id values the flows of `table` match (tunnel ids the host maps), in dump order. */
+export function tunnelIdsOf(bridge: SimBridge, table: number): string[] {
+  const ids = new Set<string>();
+  for (const cf of bridge.classifier.tables.get(table)?.flows() ?? [])
+    for (const mf of cf.flow.match.fields)
+      if (mf.field === TUN_ID) ids.add(formatFieldValue(TUN_ID, mf.value.value, mf.value.mask));
+  return [...ids];
 }

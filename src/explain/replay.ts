@@ -85,7 +85,16 @@ export class Replayer {
     const ingress = this.engine.ingress(data, meta.linkType, meta.ifName);
     if (ingress.kind === "none") {
       extractFlowKey(data, meta.linkType, this.key);
-      return { frame, verdict: "no-ingress", summary: ingress.reason, hops: [], traces: [], cached: false };
+      return {
+        frame,
+        verdict: "no-ingress",
+        branches: [],
+        partial: false,
+        summary: ingress.reason,
+        hops: [],
+        traces: [],
+        cached: false,
+      };
     }
     if (this.firewalls.size > 0) {
       this.fwData = ingress.kind === "tunnel" ? data.subarray(ingress.tunnel.innerOffset) : data;

@@ -6,9 +6,10 @@
 import type { FilterScalar } from "../model/display-filter.js";
 import { BOOL, oneOf, STRING, uint } from "../model/filter-field-type.js";
 import { traceSteps } from "../pipeline/trace.js";
+import { dropsOf, hasKind } from "./branches.js";
 import { type FieldSpec, type Getter, one } from "./filter-record.js";
 import type { FrameCtx } from "./frame-fields.js";
-import type { DropReason, VerdictKind } from "./types.js";
+import type { DropExplanation, DropReason, VerdictKind } from "./types.js";
 
 /** Every verdict kind and drop reason: a Record so that a new one cannot be left out of the filter. */
 const VERDICT_KINDS: Readonly<Record<VerdictKind, true>> = {
@@ -38,27 +39,37 @@ const DROP_REASONS: Readonly<Record<DropReason, true>> = {
 const verdictIs =
   (...kinds: VerdictKind[]): Getter<FrameCtx> =>
   (c) =>
-    c.verdict && kinds.includes(c.verdict.verdict) ? [true] : [];
+    c.verdict && hasKind(c.verdict, kinds) ? [true] : [];
+/** A field of every failed branch's explanation: a flood dropped on one host of three matches. */
+const dropsField =
+  (get: (d: DropExplanation) => FilterScalar | undefined): Getter<FrameCtx> =>
+  (c) =>
+    unique(c.verdict ? dropsOf(c.verdict).flatMap((d) => one(get(d))) : []);
 const unique = (xs: FilterScalar[]): FilterScalar[] => [...new Set(xs)];
 
 export const VERDICT_SPECS: ReadonlyArray<FieldSpec<FrameCtx>> = [
   {
     name: "verdict",
-    description: "delivered, tunneled, dropped, controller, loop or no-ingress",
+    description: "delivered, tunneled, dropped, controller, loop or no-ingress (each branch)",
     type: oneOf(Object.keys(VERDICT_KINDS)),
-    get: (c) => one(c.verdict?.verdict),
+    get: (c) => unique([...one(c.verdict?.verdict), ...(c.verdict?.branches.map((b) => b.kind) ?? [])]),
   },
-  { name: "drop", description: "the frame was dropped", type: BOOL, get: verdictIs("dropped") },
-  { name: "dropped", description: "the frame was dropped", type: BOOL, get: verdictIs("dropped") },
+  { name: "drop", description: "the frame or a branch was dropped", type: BOOL, get: verdictIs("dropped") },
+  {
+    name: "dropped",
+    description: "the frame or a branch was dropped",
+    type: BOOL,
+    get: verdictIs("dropped"),
+  },
   {
     name: "delivered",
-    description: "output to a port of a loaded host",
+    description: "output (on some branch) to a port of a loaded host",
     type: BOOL,
     get: verdictIs("delivered"),
   },
   {
     name: "tunneled",
-    description: "sent into a tunnel to a host not loaded",
+    description: "sent (on some branch) into a tunnel to a host not loaded",
     type: BOOL,
     get: verdictIs("tunneled"),
   },
@@ -79,13 +90,17 @@ export const VERDICT_SPECS: ReadonlyArray<FieldSpec<FrameCtx>> = [
     name: "reason",
     description: "why it was dropped (table-miss, anti-spoofing, unknown-tunnel-id...)",
     type: oneOf(Object.keys(DROP_REASONS)),
-    get: (c) => one(c.verdict?.drop?.reason),
+    get: dropsField((d) => d.reason),
   },
   {
     name: "host",
     description: "every host the frame crossed",
     type: STRING,
-    get: (c) => unique([...(c.verdict?.hops.map((h) => h.host) ?? []), ...one(c.verdict?.drop?.host)]),
+    get: (c) =>
+      unique([
+        ...(c.verdict?.hops.map((h) => h.host) ?? []),
+        ...(c.verdict ? dropsOf(c.verdict).map((d) => d.host) : []),
+      ]),
   },
   {
     name: "bridge",
@@ -95,7 +110,7 @@ export const VERDICT_SPECS: ReadonlyArray<FieldSpec<FrameCtx>> = [
       unique([
         ...(c.verdict?.hops.flatMap((h) => one(h.bridge)) ?? []),
         ...(c.verdict?.traces.flatMap((t) => traceSteps(t).map((s) => s.bridge)) ?? []),
-        ...one(c.verdict?.drop?.bridge),
+        ...(c.verdict ? dropsOf(c.verdict).map((d) => d.bridge) : []),
       ]),
   },
   {
@@ -105,26 +120,26 @@ export const VERDICT_SPECS: ReadonlyArray<FieldSpec<FrameCtx>> = [
     get: (c) =>
       unique([
         ...(c.verdict?.traces.flatMap((t) => traceSteps(t).map((s) => s.table)) ?? []),
-        ...one(c.verdict?.drop?.table),
+        ...(c.verdict ? dropsOf(c.verdict).flatMap((d) => one(d.table)) : []),
       ]),
   },
   {
     name: "drop.bridge",
     description: "the bridge where it was dropped",
     type: STRING,
-    get: (c) => one(c.verdict?.drop?.bridge),
+    get: dropsField((d) => d.bridge),
   },
   {
     name: "drop.table",
     description: "the table where it was dropped",
     type: uint(8),
-    get: (c) => one(c.verdict?.drop?.table),
+    get: dropsField((d) => d.table),
   },
   {
     name: "drop.host",
     description: "the host where it was dropped",
     type: STRING,
-    get: (c) => one(c.verdict?.drop?.host),
+    get: dropsField((d) => d.host),
   },
   {
     name: "port",

@@ -8,8 +8,9 @@ import type { HostVisit, Simulation } from "../pipeline/replay.js";
 import type { SimBridge, SimHost, SimPort } from "../pipeline/switch.js";
 import type { TraceNode } from "../pipeline/trace-tree.js";
 import type { OvsPort } from "../topology/model.js";
+import { isPartial } from "./branches.js";
 import { explainDrop } from "./drop.js";
-import type { DropExplanation, FrameVerdict, Hop, VerdictKind } from "./types.js";
+import type { DropExplanation, FrameVerdict, Hop, PathTree, VerdictBranch, VerdictKind } from "./types.js";
 
 /** Encapsulation overhead on the underlay for an inner Ethernet frame (outer IPv4, no options). */
 const TUNNEL_OVERHEAD: Readonly<Record<string, number>> = { vxlan: 50, geneve: 50, gre: 38 };
@@ -98,44 +99,49 @@ function patchHops(visit: HostVisit, hops: Hop[]): void {
   for (const p of visit.trace.passes) walk(p.nodes);
 }
 
-interface End {
-  kind: VerdictKind;
-  text: string;
-  drop?: DropExplanation;
-}
+type End = VerdictBranch;
 
 export function verdictOf(frame: number, sim: Simulation, innerLength: number): VerdictResult {
   const hops: Hop[] = [];
   const ends: End[] = [];
+  const root: PathTree = { hops: [], forks: [] };
   let mtuLimit = Number.POSITIVE_INFINITY;
   const ethLength = innerLength;
-  const visitHops = (i: number): void => {
+  const visitHops = (i: number, node: PathTree): void => {
     const v = sim.visits[i];
     const h = v.host.name;
-    hops.push(...v.before);
+    const push = (...hs: Hop[]): void => {
+      hops.push(...hs);
+      node.hops.push(...hs);
+    };
+    push(...v.before);
     const inHop: Hop = { host: h, bridge: v.bridge, port: v.port.name, kind: v.tunnel ? "tunnel-in" : "in" };
     if (v.tunnel) inHop.segment = `${v.tunnel.kind} ${v.tunnel.id} from ${v.tunnel.src}`;
     else if (v.port.tag !== undefined) inHop.segment = `vlan ${v.port.tag}`;
-    hops.push(inHop);
-    patchHops(v, hops);
+    push(inHop);
+    const crossings: Hop[] = [];
+    patchHops(v, crossings);
+    push(...crossings);
     const error = v.trace.passes.find((p) => p.error)?.error;
     if (error) {
       ends.push({
         kind: /depth|resubmit/.test(error) ? "loop" : "dropped",
+        host: h,
         text: `${h}: ${error}`,
         drop: explainDrop(v.host, v.trace),
       });
-      hops.push({ host: h, bridge: v.bridge, port: "(translation failed)", kind: "drop" });
+      push({ host: h, bridge: v.bridge, port: "(translation failed)", kind: "drop" });
       return;
     }
     if (v.exits.length === 0) {
       const drop = explainDrop(v.host, v.trace);
       ends.push({
         kind: "dropped",
+        host: h,
         text: `dropped ${h} ${drop.bridge}${drop.table !== undefined ? ` table ${drop.table}` : ""} (${drop.reason})`,
         drop,
       });
-      hops.push({
+      push({
         host: h,
         bridge: drop.bridge,
         port: drop.table !== undefined ? `table ${drop.table}` : "(drop)",
@@ -143,16 +149,24 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
       });
       return;
     }
+    const forked = v.exits.length > 1;
     for (const e of v.exits) {
+      // A flood or a tunnel fan-out: each output continues on a branch of its own.
+      const branch: PathTree = forked ? { hops: [], forks: [] } : node;
+      if (forked) node.forks.push(branch);
+      const add = (...hs: Hop[]): void => {
+        hops.push(...hs);
+        branch.hops.push(...hs);
+      };
       if (e.kind === "controller") {
-        ends.push({ kind: "controller", text: `${h} ${e.out.bridge}: to the controller` });
+        ends.push({ kind: "controller", host: h, text: `${h} ${e.out.bridge}: to the controller` });
         continue;
       }
       if (e.kind === "tunnel") {
         const t = e.out.tunnel;
         const out: Hop = { host: h, bridge: e.out.bridge, port: e.out.port, kind: "tunnel-out" };
         if (t) out.segment = `${t.type} ${Number(BigInt(t.tunId))} to ${t.dst}`;
-        hops.push(out);
+        add(out);
         const overhead = TUNNEL_OVERHEAD[t?.type ?? ""] ?? 50;
         const underlay = t ? v.host.topology.addresses.get(t.src)?.mtu : undefined;
         if (underlay !== undefined) {
@@ -160,6 +174,7 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
           if (ethLength > limit) {
             ends.push({
               kind: "dropped",
+              host: h,
               text: `dropped ${h}: ${ethLength}-byte frame + ${overhead} bytes of ${t?.type} exceeds the underlay MTU ${underlay}`,
               drop: mtuDrop(
                 v,
@@ -172,16 +187,17 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
           }
           mtuLimit = Math.min(mtuLimit, limit);
         }
-        if (e.visit !== undefined) visitHops(e.visit);
-        else ends.push({ kind: "tunneled", text: `tunneled ${h} → ${e.remote} (not loaded)` });
+        if (e.visit !== undefined) visitHops(e.visit, branch);
+        else ends.push({ kind: "tunneled", host: h, text: `tunneled ${h} → ${e.remote} (not loaded)` });
         continue;
       }
       const port = e.port;
-      hops.push({ host: h, bridge: e.out.bridge, port: e.out.port, kind: "out" });
+      add({ host: h, bridge: e.out.bridge, port: e.out.port, kind: "out" });
       const tp = topoPort(v.host, e.out.bridge, e.out.port);
       if (port?.down && tp) {
         ends.push({
           kind: "dropped",
+          host: h,
           text: `dropped ${h}: ${e.out.port} is down`,
           drop: {
             host: h,
@@ -198,6 +214,7 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
         if (ethLength > limit) {
           ends.push({
             kind: "dropped",
+            host: h,
             text: `dropped ${h}: ${ethLength}-byte frame exceeds ${e.out.port}'s MTU ${tp.mtu}`,
             drop: mtuDrop(
               v,
@@ -210,17 +227,26 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
         }
         mtuLimit = Math.min(mtuLimit, limit);
       }
-      hops.push(...linuxBeyond(v.host, e.out.port));
-      ends.push({ kind: "delivered", text: `${h}:${e.out.port}` });
+      add(...linuxBeyond(v.host, e.out.port));
+      ends.push({ kind: "delivered", host: h, text: `${h}:${e.out.port}` });
     }
   };
-  if (sim.visits.length > 0) visitHops(0);
-  if (sim.hostLoop)
-    ends.push({ kind: "loop", text: `crossed more than ${sim.visits.length} hosts (tunnel loop)` });
+  if (sim.visits.length > 0) visitHops(0, root);
+  if (sim.hostLoop) {
+    const last = sim.visits[sim.visits.length - 1];
+    ends.push({
+      kind: "loop",
+      host: last?.host.name ?? "",
+      text: `crossed more than ${sim.visits.length} hosts (tunnel loop)`,
+    });
+  }
   const assumed = sim.ingress.kind === "port" ? sim.ingress.assumed : undefined;
   const verdict: FrameVerdict = {
     frame,
     verdict: overall(ends),
+    branches: ends,
+    partial: isPartial(ends),
+    tree: root,
     summary: assumed ? `${summarize(ends)} [${assumed}]` : summarize(ends),
     hops,
     traces: sim.visits.map((v) => v.trace),

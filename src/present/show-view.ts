@@ -26,7 +26,13 @@ export interface ShowHost {
   datapaths: string[];
   bridges: ShowBridge[];
   linuxBridges: Array<{ name: string; interfaces: string[] }>;
-  files: { read: number; byContent: number; unused: Array<{ file: string; note: string }> };
+  files: {
+    read: number;
+    byContent: number;
+    unused: Array<{ file: string; note: string }>;
+    /** The unused files grouped by why and where: "traces/*.txt: not a dump ovspath reads". */
+    unusedByKind: UnusedKind[];
+  };
   diagnostics: Diagnostic[];
   /** The iptables firewall (hybrid plug security groups), when the dumps hold one. */
   firewall?: ShowFirewall;
@@ -67,6 +73,33 @@ function firewallView(h: Host): ShowFirewall | undefined {
     conntrackEntries: fw.conntrack.size,
     lost: fw.lost,
   };
+}
+
+export interface UnusedKind {
+  /** The directory (relative to the host's source) and extension: "traces/*.txt". */
+  pattern: string;
+  note: string;
+  count: number;
+}
+
+/** Groups unused files by their note, directory and extension, the largest group first. */
+export function unusedKinds(
+  source: string,
+  unused: ReadonlyArray<{ file: string; note: string }>,
+): UnusedKind[] {
+  const groups = new Map<string, UnusedKind>();
+  for (const u of unused) {
+    const rel = u.file.startsWith(`${source}/`) ? u.file.slice(source.length + 1) : u.file;
+    const slash = rel.lastIndexOf("/");
+    const name = rel.slice(slash + 1);
+    const dot = name.lastIndexOf(".");
+    const pattern = `${slash >= 0 ? rel.slice(0, slash + 1) : ""}*${dot > 0 ? name.slice(dot) : ""}`;
+    const id = `${pattern}\u0000${u.note}`;
+    const g = groups.get(id);
+    if (g) g.count++;
+    else groups.set(id, { pattern, note: u.note, count: 1 });
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count || (a.pattern < b.pattern ? -1 : 1));
 }
 
 export function showView(hosts: readonly Host[]): ShowHost[] {
@@ -116,6 +149,7 @@ export function showView(hosts: readonly Host[]): ShowHost[] {
         read: h.files.length - unused.length,
         byContent: h.files.filter((f) => f.by === "content").length,
         unused,
+        unusedByKind: unusedKinds(h.source, unused),
       },
       diagnostics: h.diagnostics,
       ...(firewallView(h) ? { firewall: firewallView(h) } : {}),

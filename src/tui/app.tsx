@@ -1,22 +1,22 @@
 /**
  * The TUI: the packet list over the capture index, the detail panes of the selected frame, the drops
- * summary, a display filter. State changes go through the pure reducer (state.ts) and key map
- * (keys.ts); the data sources (capture index, replay, filter scan) run in the background (Background)
- * and the app re-renders as they progress.
+ * summary, a display filter. This file wires the jobs together: state changes go through the pure
+ * reducer (state.ts) and key map (keys.ts), the commands that need the data through effects.ts, the
+ * list's rows through list-model.ts, the drawing through render.tsx; the data sources (capture index,
+ * replay, filter scan) run in the background (Background) and the app re-renders as they progress.
  */
-import { Box, Text, useApp, useInput, useStdout } from "ink";
+import { useApp, useInput, useStdout } from "ink";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Host } from "../dumps/host/load.js";
 import { escapeText } from "../util/escape.js";
 import { Background } from "./data/background.js";
-import { U32List } from "./data/growable.js";
 import type { MatchSet, TuiData } from "./data/tui-data.js";
+import { type EffectEnv, isEffect, nextHitLine, runEffect } from "./effects.js";
 import { type Command, type KeyInfo, keyCommand, NO_KEY, parseMouse } from "./keys.js";
-import { layout, paneAt, usedRows } from "./layout.js";
-import { HelpBox, statusLine, titleLine } from "./panes/bars.js";
-import { DropsPane, FlowsPane, HexPane, LayersPane, PathPane, TracePane } from "./panes/detail.js";
-import { SegText } from "./panes/frame.js";
-import { PacketList } from "./panes/packet-list.js";
+import { ANSWER_FIRST, BYTES_FIRST, layout, paneAt, usedRows } from "./layout.js";
+import { ListModel, type ListView } from "./list-model.js";
+import { statusLine, titleLine } from "./panes/bars.js";
+import { Screen } from "./render.js";
 import { type Action, type DetailPane, initialState, reduce, type TuiState, type ViewCtx } from "./state.js";
 import type { Theme } from "./theme.js";
 import {
@@ -26,18 +26,18 @@ import {
   flowLines,
   hexLines,
   hexWidth,
+  keepFlows,
   type Line,
   layerLines,
   listHeading,
   listLine,
-  markLine,
   matchedFlows,
   pathLines,
   traceLines,
   wrapLines,
 } from "./view.js";
 
-export type { MatchSet, TuiData };
+export type { MatchSet, TuiData } from "./data/tui-data.js";
 
 export interface AppProps {
   data: TuiData;
@@ -76,16 +76,30 @@ function keyOfChar(ch: string): KeyInfo {
   return NO_KEY;
 }
 
+/** The first screen: the answer (verdict and why) when a replay is loaded, the flows without a capture. */
+function firstState(data: TuiData): TuiState {
+  if (!data.source) return { ...initialState(), focus: "flows", detail: "flows" };
+  return data.replay ? { ...initialState(), detail: "trace" } : initialState();
+}
+
+/** Every host's flows, with the replay's per-flow frames once it is done; built when first shown, then kept. */
+function useFlowLines(hosts: readonly Host[], data: TuiData, shown: boolean): FlowLines {
+  const ref = useRef<{ hosts: readonly Host[]; counted: boolean; flows: FlowLines } | null>(null);
+  const counted = data.replay?.done === true;
+  if (shown && (ref.current?.hosts !== hosts || ref.current.counted !== counted)) {
+    const coverage = counted ? data.replay?.coverage : undefined;
+    ref.current = { hosts, counted, flows: flowLines(hosts, coverage && ((k) => coverage.framesAt(k))) };
+  }
+  return ref.current?.flows ?? { lines: [], keys: [] };
+}
+
 export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppProps) {
   const { exit } = useApp();
   const size = useTerminalSize(fixedSize);
-  // Without a capture (`ovspath tui HOST...`) the flows are what there is to see.
-  const [state, setState] = useState<TuiState>(() =>
-    data.source ? initialState() : { ...initialState(), focus: "flows", detail: "flows" },
-  );
+  const [state, setState] = useState<TuiState>(() => firstState(data));
   const [, setTick] = useState(0);
   // What the list shows, read and changed by key handlers ahead of React (several keys per chunk).
-  const live = useRef<{ matches: MatchSet | null; filtered: boolean }>({ matches: null, filtered: false });
+  const live = useRef<ListView>({ matches: null, filtered: false });
   const setView = (matches: MatchSet | null, filtered: boolean) => {
     const old = live.current.matches?.scan;
     if (old && old !== matches?.scan) old.close();
@@ -95,6 +109,7 @@ export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppP
   const [message, setMessage] = useState<string | undefined>();
   const bgRef = useRef<Background | null>(null);
   const { source, replay, hosts } = data;
+  const order = replay ? ANSWER_FIRST : BYTES_FIRST;
 
   // ---- background jobs: index, replay ----
   const onBackgroundRef = useRef(onBackground);
@@ -108,31 +123,20 @@ export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppP
   }, [source, replay]);
 
   // ---- what the list shows ----
+  const listNow = () => new ListModel(source, live.current);
+  const list = listNow();
   const { matches, filtered } = live.current;
-  const rowsOf = (): number =>
-    live.current.filtered && live.current.matches ? live.current.matches.list.length : (source?.count ?? 0);
-  const frameAt = (row: number): number =>
-    live.current.filtered && live.current.matches ? live.current.matches.list.at(row) : row + 1;
-  const rows = rowsOf();
-  /** The selected frame as of the last key (not of the last render). */
-  const currentFrame = (): number | undefined => {
-    const n = rowsOf();
-    return n > 0 ? frameAt(Math.min(stateRef.current.selected, n - 1)) : undefined;
-  };
-  const isMarked = (frame: number): boolean => {
-    if (!matches) return false;
-    const i = matches.list.lowerBound(frame);
-    return i < matches.list.length && matches.list.at(i) === frame;
-  };
+  const rows = list.rows;
 
   // While indexing (or scanning), the list keeps its full height: it is growing.
   const layoutNow = (focus: TuiState["focus"], detail: DetailPane) => {
     const { filtered: f, matches: m } = live.current;
     const growing = !source?.indexed || (f && m?.scan !== undefined && !m.scan.done);
-    return layout(size.columns, size.rows, focus === "list" ? detail : focus, growing ? undefined : rowsOf());
+    const shown = focus === "list" ? detail : focus;
+    return layout(size.columns, size.rows, shown, growing ? undefined : listNow().rows, order);
   };
   const lay = layoutNow(state.focus, state.detail);
-  const selectedFrame = rows > 0 ? frameAt(Math.min(state.selected, rows - 1)) : undefined;
+  const selectedFrame = list.frameOfRow(state.selected);
   const detail = selectedFrame !== undefined ? source?.detail(selectedFrame) : undefined;
   const verdict = selectedFrame !== undefined ? replay?.verdict(selectedFrame) : undefined;
   const kind = selectedFrame !== undefined ? replay?.kind(selectedFrame) : undefined;
@@ -166,12 +170,18 @@ export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppP
     () => (showTrace ? wrapLines(traceLines(verdict, kind, replaying), traceWidth) : []),
     [showTrace, verdict, kind, replaying, traceWidth],
   );
-  // All flows of all hosts (100k lines for a big host): built the first time the pane shows, then kept.
-  const flowsRef = useRef<{ hosts: readonly Host[]; flows: FlowLines } | null>(null);
-  if (shown.has("flows") && flowsRef.current?.hosts !== hosts)
-    flowsRef.current = { hosts, flows: flowLines(hosts) };
-  const flows = flowsRef.current?.flows.lines ?? [];
-  const flowKeys = flowsRef.current?.flows.keys ?? [];
+  const allFlows = useFlowLines(hosts, data, shown.has("flows"));
+  const coverage = replay?.done ? replay.coverage : undefined;
+  const flowsShow = state.flowsShow;
+  const flowsView = useMemo(
+    () =>
+      flowsShow === "all" || !coverage
+        ? allFlows
+        : keepFlows(allFlows, (k) => coverage.framesAt(k) > 0 === (flowsShow === "hit")),
+    [allFlows, coverage, flowsShow],
+  );
+  const flows = flowsView.lines;
+  const flowKeys = flowsView.keys;
   const hits = useMemo(() => matchedFlows(verdict), [verdict]);
   const groups = replay ? replay.drops() : [];
   const drops = dropLines(groups, replaying, replay !== undefined);
@@ -187,7 +197,7 @@ export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppP
   const ctx: ViewCtx = {
     // Read when a key is handled: the index (or a filter scan) may have grown since the last render.
     get rows() {
-      return rowsOf();
+      return listNow().rows;
     },
     // As for the rows: the list's height depends on them when they are few.
     get listHeight() {
@@ -226,6 +236,14 @@ export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppP
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on a size change only
   useEffect(() => dispatch({ type: "clamp" }), [size.columns, size.rows, dispatch]);
 
+  // The flows pane opens at the first flow the selected frame hit (its cursor is reset per frame).
+  const showFlows = shown.has("flows");
+  useEffect(() => {
+    if (!showFlows || hits.size === 0 || stateRef.current.cursors.flows !== 0) return;
+    const first = nextHitLine(flowKeys, hits, flowKeys.length - 1);
+    if (first > 0) dispatch({ type: "cursor", pane: "flows", line: first });
+  }, [showFlows, hits, flowKeys, dispatch]);
+
   useEffect(() => {
     if (state.quit) {
       bgRef.current?.stop();
@@ -234,93 +252,23 @@ export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppP
     }
   }, [state.quit, exit, onQuit]);
 
-  // ---- effects that need the data ----
-  const selectFrame = (frame: number) => {
-    const { matches: m, filtered: f } = live.current;
-    dispatch({ type: "select", row: f && m ? m.list.lowerBound(frame) : frame - 1 });
+  const env: EffectEnv = {
+    data,
+    list: listNow,
+    view: () => live.current,
+    setView,
+    state: () => stateRef.current,
+    dispatch,
+    message: setMessage,
+    background: () => bgRef.current,
+    groups,
+    flowKeys,
+    hits,
   };
-
   const run = (c: Command) => {
     setMessage(undefined);
-    switch (c.type) {
-      case "apply-filter": {
-        const text = c.text.trim();
-        if (text === "") {
-          const cur = currentFrame();
-          bgRef.current?.cancel("filter");
-          setView(null, false);
-          dispatch({ type: "prompt-close" });
-          if (cur !== undefined) selectFrame(cur);
-          return;
-        }
-        const compiled = data.compileFilter(text);
-        if (!compiled.ok) {
-          dispatch({ type: "prompt-error", message: compiled.message, column: compiled.column });
-          return;
-        }
-        const scan = data.openScan?.(compiled.filter);
-        if (scan === undefined || typeof scan === "string") {
-          dispatch({ type: "prompt-error", message: scan ?? "no capture to filter", column: 1 });
-          return;
-        }
-        bgRef.current?.add("filter", (ms) => scan.step(ms));
-        setView({ label: escapeText(text), list: scan.matches, scan }, true);
-        dispatch({ type: "prompt-close" });
-        dispatch({ type: "focus", pane: "list" });
-        dispatch({ type: "select", row: 0 });
-        return;
-      }
-      case "clear-filter": {
-        const cur = currentFrame();
-        if (live.current.filtered && cur !== undefined) {
-          setView(live.current.matches, false);
-          selectFrame(cur);
-        }
-        return;
-      }
-      case "next-match": {
-        const m = live.current.matches;
-        if (!m || m.list.length === 0) {
-          setMessage(m ? "no match (yet)" : "no filter: / to set one");
-          return;
-        }
-        const cur = currentFrame() ?? 0;
-        const list = m.list;
-        const i = c.dir > 0 ? list.lowerBound(cur + 1) : list.lowerBound(cur) - 1;
-        if (i < 0 || i >= list.length) {
-          setMessage(c.dir > 0 ? "no later match" : "no earlier match");
-          return;
-        }
-        selectFrame(list.at(i));
-        return;
-      }
-      case "open-drop-group": {
-        const g = groups[stateRef.current.cursors.drops];
-        if (!g || g.frames.length === 0) return;
-        bgRef.current?.cancel("filter");
-        const where = `${g.host} ${g.bridge}${g.table !== undefined ? ` table ${g.table}` : ""}`;
-        setView({ label: escapeText(`drops: ${where} ${g.reason}`), list: U32List.of(g.frames) }, true);
-        dispatch({ type: "focus", pane: "list" });
-        dispatch({ type: "select", row: 0 });
-        return;
-      }
-      case "next-flow": {
-        // The next flow (after the cursor, wrapping) that the selected frame's traces matched.
-        const from = stateRef.current.cursors.flows;
-        const n = flowKeys.length;
-        for (let k = 1; k <= n; k++) {
-          const i = (from + k) % n;
-          if (hits.has(flowKeys[i] ?? "")) {
-            dispatch({ type: "cursor", pane: "flows", line: i });
-            return;
-          }
-        }
-        setMessage("the selected frame went through none of these flows");
-        return;
-      }
-      default:
-        dispatch(c);
-    }
+    if (isEffect(c)) runEffect(c, env);
+    else dispatch(c);
   };
 
   useInput((input, key) => {
@@ -349,10 +297,10 @@ export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppP
   const listRows: Line[] = [];
   const top = Math.min(state.top, Math.max(0, rows - 1));
   for (let r = top; r < Math.min(rows, top + lay.listRows); r++) {
-    const frame = frameAt(r);
+    const frame = list.frameAt(r);
     const row = source?.row(frame);
     if (!row) continue;
-    const k = replay?.kind(frame);
+    const k = replay?.partialAt(frame) ? "partial" : replay?.kind(frame);
     listRows.push(
       listLine(
         frame,
@@ -360,7 +308,7 @@ export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppP
         row.summary,
         k ?? (replay ? "pending" : undefined),
         cols,
-        !filtered && isMarked(frame),
+        list.isMarked(frame),
       ),
     );
   }
@@ -372,96 +320,49 @@ export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppP
     selectedFrame,
     rows,
     size.columns,
-    verdict ? { kind: verdict.verdict, summary: verdict.summary } : undefined,
+    verdict ? { kind: verdict.verdict, summary: verdict.summary, partial: verdict.partial } : undefined,
   );
-  const paneProps = (pane: DetailPane) => {
-    const box = lay.details.find((b) => b.pane === pane);
-    if (!box) return null;
-    const common = { box, focused: state.focus === pane, theme, lines: content[pane], top: state.tops[pane] };
-    switch (pane) {
-      case "layers":
-        return (
-          <LayersPane
-            key={pane}
-            {...common}
-            cursor={state.cursors.layers}
-            {...(selectedFrame
-              ? { note: `frame ${selectedFrame}${detail?.ifName ? ` on ${escapeText(detail.ifName)}` : ""}` }
-              : {})}
-          />
-        );
-      case "hex":
-        return (
-          <HexPane
-            key={pane}
-            {...common}
-            {...(hl ? { note: `${hl.proto} ${hl.offset}-${hl.offset + hl.length - 1}` } : {})}
-          />
-        );
-      case "path":
-        return <PathPane key={pane} {...common} />;
-      case "trace":
-        return <TracePane key={pane} {...common} />;
-      case "flows":
-        return (
-          <FlowsPane
-            key={pane}
-            {...common}
-            cursor={state.cursors.flows}
-            mark={{ has: (i) => hits.has(flowKeys[i] ?? ""), line: markLine }}
-            {...(hits.size > 0 && selectedFrame ? { note: `▶ flows of frame ${selectedFrame}` } : {})}
-          />
-        );
-      case "drops":
-        return (
-          <DropsPane key={pane} {...common} cursor={state.cursors.drops} note={`${groups.length} groups`} />
-        );
-      default: {
-        const never: never = pane;
-        return never;
-      }
-    }
-  };
-
-  const height = usedRows(size.rows);
+  const flowsNote = [
+    hits.size > 0 && selectedFrame ? `▶ flows of frame ${selectedFrame}` : "",
+    flowsShow === "all" ? "" : coverage ? `${flowsShow} flows (h: next listing)` : "h: after the replay",
+  ]
+    .filter((x) => x)
+    .join("  ");
   return (
-    <Box flexDirection="column" width={size.columns} height={height}>
-      <Text wrap="truncate">
-        <SegText segs={title} theme={theme} />
-      </Text>
-      {state.help ? (
-        <HelpBox columns={size.columns} rows={height - 2} />
-      ) : (
-        <>
-          <PacketList
-            box={lay.list}
-            focused={state.focus === "list"}
-            theme={theme}
-            heading={fitText(listHeading(cols), size.columns - 2)}
-            rows={listRows}
-            selected={state.selected - top}
-            title={filtered && matches ? `packets: ${matches.label}` : "packets"}
-            {...(rows > 0
-              ? {
-                  info: `${(selectedFrame ?? 0).toLocaleString("en-US")} · ${rows.toLocaleString("en-US")} rows`,
-                }
-              : {})}
-            empty={
-              !source
-                ? "no capture: ovspath tui CAPTURE [HOST...]"
-                : filtered
-                  ? "no matching frame (yet)"
-                  : source.indexed
-                    ? "no frames in this capture"
-                    : "indexing…"
-            }
-          />
-          <Box flexDirection="row">{lay.details.map((b) => paneProps(b.pane as DetailPane))}</Box>
-        </>
-      )}
-      <Text wrap="truncate">
-        <SegText segs={status} theme={theme} />
-      </Text>
-    </Box>
+    <Screen
+      columns={size.columns}
+      height={usedRows(size.rows)}
+      theme={theme}
+      state={state}
+      lay={lay}
+      title={title}
+      status={status}
+      list={{
+        heading: fitText(listHeading(cols), size.columns - 2),
+        rows: listRows,
+        selected: state.selected - top,
+        title: filtered && matches ? `packets: ${matches.label}` : "packets",
+        ...(rows > 0
+          ? { info: `${(selectedFrame ?? 0).toLocaleString("en-US")} · ${rows.toLocaleString("en-US")} rows` }
+          : {}),
+        empty: !source
+          ? "no capture: ovspath tui CAPTURE [HOST...]"
+          : filtered
+            ? "no matching frame (yet)"
+            : source.indexed
+              ? "no frames in this capture"
+              : "indexing…",
+      }}
+      content={content}
+      notes={{
+        ...(selectedFrame
+          ? { layers: `frame ${selectedFrame}${detail?.ifName ? ` on ${escapeText(detail.ifName)}` : ""}` }
+          : {}),
+        ...(hl ? { hex: `${hl.proto} ${hl.offset}-${hl.offset + hl.length - 1}` } : {}),
+        ...(flowsNote ? { flows: flowsNote } : {}),
+        drops: `${groups.length} groups`,
+        flowMarked: (i) => hits.has(flowKeys[i] ?? ""),
+      }}
+    />
   );
 }

@@ -50,7 +50,9 @@ export type Effect =
   /** Enter in the drops pane: the list shows the frames of the group under the cursor. */
   | { type: "open-drop-group" }
   /** Enter in the flows pane: the cursor to the next flow the selected frame went through. */
-  | { type: "next-flow" };
+  | { type: "next-flow" }
+  /** d / D: the next / previous frame with a dropped branch (the whole frame, or one copy of a flood). */
+  | { type: "next-drop"; dir: 1 | -1 };
 
 export type Command = Action | Effect;
 
@@ -72,6 +74,9 @@ export function parseMouse(input: string): MouseEvent | undefined {
 
 /** The lines the help overlay shows: the same table the bindings implement. */
 export const HELP: ReadonlyArray<readonly [string, string]> = [
+  ["q  Ctrl-C", "quit"],
+  ["?", "this help (any key closes it)"],
+  ["d D", "next / previous dropped frame (any branch of a flood counts)"],
   ["↑ ↓  j k", "move in the pane with the focus"],
   ["PgUp PgDn  Ctrl-B Ctrl-F", "a page up / down"],
   ["g G  Home End", "first / last line (G: the last frame indexed so far)"],
@@ -84,9 +89,8 @@ export const HELP: ReadonlyArray<readonly [string, string]> = [
   ["/", "display filter (ip.src == 10.0.0.11 && vxlan.vni == 100, tcp.port == 22, drop); Esc cancels"],
   ["Esc", "in the packet list: show all frames again (matches stay marked)"],
   ["n N", "next / previous frame matching the filter"],
+  ["h", "flows: all flows, the flows the replayed frames hit, the flows none hit"],
   ["mouse wheel", "scroll the pane under the pointer"],
-  ["?", "this help (any key closes it)"],
-  ["q  Ctrl-C", "quit"],
 ];
 
 export function keyCommand(input: string, key: KeyInfo, s: TuiState): Command | undefined {
@@ -120,6 +124,9 @@ export function keyCommand(input: string, key: KeyInfo, s: TuiState): Command | 
   }
   if (key.escape) return s.focus === "list" ? { type: "clear-filter" } : { type: "focus", pane: "list" };
   if (input === "/") return { type: "prompt-open" };
+  if (input === "d") return { type: "next-drop", dir: 1 };
+  if (input === "D") return { type: "next-drop", dir: -1 };
+  if (input === "h" && s.focus === "flows") return { type: "flows-show" };
   if (input === "n") return { type: "next-match", dir: 1 };
   if (input === "N") return { type: "next-match", dir: -1 };
   if (input === "?") return { type: "help" };

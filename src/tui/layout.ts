@@ -27,16 +27,40 @@ export interface Layout {
 /** Lines Ink writes: one less than the terminal (a full-height frame would make Ink clear the screen). */
 export const usedRows = (rows: number): number => Math.max(8, rows - 1);
 
-/** `frames`: rows the list has (once indexed): a short list gives its room to the detail panes. */
-export function layout(columns: number, rows: number, shown: DetailPane, frames?: number): Layout {
+/** How the detail panes are paged, for 1, 2 or 3 panes side by side. */
+export type PaneOrder = (perRow: number) => readonly DetailPane[];
+
+export const BYTES_FIRST: PaneOrder = () => DETAIL_PANES;
+
+/**
+ * With a replay loaded: the answer (trace: verdict, why, dropping flow, near misses; the path) on the
+ * first screen, the layers beside their bytes next; three side by side add the flows the frame took.
+ */
+export const ANSWER_FIRST: PaneOrder = (perRow) =>
+  perRow === 3
+    ? ["trace", "path", "flows", "layers", "hex", "drops"]
+    : ["trace", "path", "layers", "hex", "flows", "drops"];
+
+/**
+ * `frames`: rows the list has (once indexed): a short list gives its room to the detail panes.
+ * `orderOf`: how the detail panes are paged (the pages hold 1, 2 or 3 panes by width).
+ */
+export function layout(
+  columns: number,
+  rows: number,
+  shown: DetailPane,
+  frames?: number,
+  orderOf: PaneOrder = BYTES_FIRST,
+): Layout {
   const height = usedRows(rows);
   const body = height - 2; // title line, status line
   let listHeight = Math.max(5, Math.min(body - 6, Math.round(body * 0.45)));
   if (frames !== undefined) listHeight = Math.max(5, Math.min(listHeight, frames + 3));
   const detailHeight = Math.max(0, body - listHeight);
   const perRow = columns >= 180 ? 3 : columns >= 116 ? 2 : 1;
-  const page = Math.floor(DETAIL_PANES.indexOf(shown) / perRow);
-  const panes = DETAIL_PANES.slice(page * perRow, page * perRow + perRow);
+  const order = orderOf(perRow);
+  const page = Math.floor(order.indexOf(shown) / perRow);
+  const panes = order.slice(page * perRow, page * perRow + perRow);
   const details: PaneBox[] = [];
   let x = 0;
   panes.forEach((pane, i) => {

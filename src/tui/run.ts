@@ -8,6 +8,7 @@ import { createElement } from "react";
 import type { Host } from "../dumps/host/load.js";
 import { frameFieldType, frameRecord, isVerdictField } from "../explain/filter-fields.js";
 import type { ReplayOptions } from "../explain/replay.js";
+import type { VerdictBranch } from "../explain/types.js";
 import { compileDisplayFilter, type DisplayFilter } from "../model/display-filter.js";
 import type { SimHost } from "../pipeline/index.js";
 import { formatDiagnostic } from "../util/format-diagnostic.js";
@@ -67,7 +68,11 @@ export function openTuiData(input: TuiInput): TuiData | string {
 /** A verdict reduced to its kind, for a frame whose full verdict was not kept (filters on `verdict`). */
 function minimalVerdict(frame: number, replay: ReplayRunner | undefined) {
   const kind = replay?.kind(frame);
-  return kind ? { frame, verdict: kind, summary: "", hops: [], traces: [], cached: false } : undefined;
+  if (!kind) return undefined;
+  // The branches are unknown; one dropped branch stands for them so `drop` matches a partly dropped frame.
+  const partial = replay?.failedAt(frame) === true && !["dropped", "loop", "no-ingress"].includes(kind);
+  const branches: VerdictBranch[] = partial ? [{ kind: "dropped", host: "", text: "" }] : [];
+  return { frame, verdict: kind, branches, partial, summary: "", hops: [], traces: [], cached: false };
 }
 
 /** Runs the TUI on the terminal until the user quits. */

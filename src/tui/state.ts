@@ -43,7 +43,12 @@ export interface TuiState {
   prompt: Prompt | null;
   help: boolean;
   quit: boolean;
+  /** Which flows the flows pane lists: all, those the replayed frames hit, those none hit. */
+  flowsShow: FlowsShow;
 }
+
+export type FlowsShow = "all" | "hit" | "unhit";
+const FLOWS_SHOW: readonly FlowsShow[] = ["all", "hit", "unhit"];
 
 /** What the reducer needs to know about the screen and the data. */
 export interface ViewCtx {
@@ -78,6 +83,8 @@ export type Action =
   | { type: "prompt-error"; message: string; column: number }
   | { type: "prompt-close" }
   | { type: "help" }
+  /** The flows pane's next listing: all → hit → unhit → all. */
+  | { type: "flows-show" }
   | { type: "quit" }
   | { type: "clamp" };
 
@@ -95,6 +102,7 @@ export function initialState(): TuiState {
     prompt: null,
     help: false,
     quit: false,
+    flowsShow: "all",
   };
 }
 
@@ -189,6 +197,10 @@ export function reduce(s: TuiState, a: Action, ctx: ViewCtx): TuiState {
       return { ...s, help: !s.help };
     case "quit":
       return { ...s, quit: true };
+    case "flows-show": {
+      const flowsShow = FLOWS_SHOW[(FLOWS_SHOW.indexOf(s.flowsShow) + 1) % FLOWS_SHOW.length];
+      return { ...s, flowsShow, cursors: { ...s.cursors, flows: 0 }, tops: { ...s.tops, flows: 0 } };
+    }
     case "clamp": {
       let next = selectRow(s, s.selected, ctx);
       for (const p of DETAIL_PANES) next = movePane(next, p, position(next, p), ctx);

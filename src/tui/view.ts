@@ -7,8 +7,10 @@ import { basename } from "node:path";
 import { formatLayerTree } from "../decode/tree.js";
 import type { DecodedFrame } from "../decode/types.js";
 import type { Host } from "../dumps/host/load.js";
+import { dropsOf } from "../explain/branches.js";
 import type { DropGroup } from "../explain/conversations.js";
-import type { FrameVerdict, Hop, NearMiss, VerdictKind } from "../explain/types.js";
+import { mismatchText, nearMissTable } from "../explain/near-miss.js";
+import type { FrameVerdict, Hop, NearMiss, PathTree, VerdictKind } from "../explain/types.js";
 import { formatTrace, traceSteps } from "../pipeline/index.js";
 import { flowsView } from "../present/flows-view.js";
 import { escapeText } from "../util/escape.js";
@@ -67,7 +69,8 @@ export function listLine(
   frame: number,
   time: string,
   summary: string,
-  verdict: VerdictKind | "pending" | undefined,
+  /** "partial": delivered (or tunneled…) on a branch, dropped on another. */
+  verdict: VerdictKind | "pending" | "partial" | undefined,
   cols: ListColumns,
   marked: boolean,
 ): Line {
@@ -76,6 +79,7 @@ export function listLine(
   if (cols.verdict) {
     if (verdict === undefined || verdict === "pending")
       segs.push({ text: `${"…".padEnd(10)} `, tone: "dim" });
+    else if (verdict === "partial") segs.push({ text: `${"PARTIAL".padEnd(10)} `, tone: "drop" });
     else segs.push({ text: `${VERDICT_LABEL[verdict].padEnd(10)} `, tone: VERDICT_TONE[verdict] });
   }
   segs.push({ text: summary });
@@ -182,27 +186,54 @@ function hopLabel(h: Hop): string {
   return `${kind[h.kind]} ${escapeText(where + seg + fw)}`;
 }
 
-/** The hops of a frame by host, the drop point marked. */
-export function pathLines(
-  v: FrameVerdict | undefined,
-  kind: VerdictKind | undefined,
-  replaying: boolean,
-): Line[] {
+/** The verdict's one line (partly dropped said so), or why there is none: the head of the path and trace panes. */
+function verdictHead(v: FrameVerdict | undefined, kind: VerdictKind | undefined, replaying: boolean): Line[] {
   if (!v) return noVerdict(kind, replaying);
-  const out: Line[] = [line(escapeText(v.summary), VERDICT_TONE[v.verdict])];
+  const head = v.partial ? `PARTLY DROPPED: ${v.summary}` : v.summary;
+  return [line(escapeText(head), v.partial ? "drop" : VERDICT_TONE[v.verdict])];
+}
+
+/** The hops of one tree node by host, `indent` deep (a fork of a flood or tunnel one level more). */
+function hopLines(hops: readonly Hop[], indent: string, first: boolean, out: Line[]): void {
   let host: string | undefined;
-  v.hops.forEach((h, i) => {
+  hops.forEach((h, i) => {
     if (h.host !== host) {
       host = h.host;
-      out.push([{ text: escapeText(h.host), tone: "title", bold: true }]);
+      out.push([{ text: `${indent}${escapeText(h.host)}`, tone: "title", bold: true }]);
     }
-    const arrow = i === 0 ? "  ● " : "  ↓ ";
+    const arrow = first && i === 0 ? "  ● " : "  ↓ ";
     out.push(
       h.kind === "drop"
-        ? [{ text: `${arrow}${hopLabel(h)}  ← dropped here`, tone: "drop", bold: true }]
-        : line(`${arrow}${hopLabel(h)}`),
+        ? [{ text: `${indent}${arrow}${hopLabel(h)}  ← dropped here`, tone: "drop", bold: true }]
+        : line(`${indent}${arrow}${hopLabel(h)}`),
     );
   });
+}
+
+function treeLines(t: PathTree, indent: string, first: boolean, out: Line[]): void {
+  hopLines(t.hops, indent, first, out);
+  const forks = t.forks.filter((f) => f.hops.length > 0 || f.forks.length > 0);
+  forks.forEach((f, i) => {
+    out.push(
+      line(`${indent}  ${i === forks.length - 1 ? "└" : "├"}─ branch ${i + 1} of ${forks.length}`, "dim"),
+    );
+    treeLines(f, `${indent}  ${i === forks.length - 1 ? " " : "│"} `, false, out);
+  });
+}
+
+/** A pane about the selected frame's verdict: its head line, then `body` when there is a verdict. */
+const verdictPane =
+  (body: (v: FrameVerdict, out: Line[]) => void) =>
+  (v: FrameVerdict | undefined, kind: VerdictKind | undefined, replaying: boolean): Line[] => {
+    const out = verdictHead(v, kind, replaying);
+    if (v) body(v, out);
+    return out;
+  };
+
+/** The hops of a frame by host, one indented branch per flood or tunnel fork, the drop points marked. */
+export const pathLines = verdictPane((v, out) => {
+  if (v.tree) treeLines(v.tree, "", true, out);
+  else hopLines(v.hops, "", true, out);
   const d = v.drop;
   if (d && !v.hops.some((h) => h.kind === "drop"))
     out.push([
@@ -213,8 +244,7 @@ export function pathLines(
       },
     ]);
   if (v.hops.length === 0 && !d) out.push(line("(no hops)", "dim"));
-  return out;
-}
+});
 
 function noVerdict(kind: VerdictKind | undefined, replaying: boolean): Line[] {
   if (kind)
@@ -237,21 +267,15 @@ function noVerdict(kind: VerdictKind | undefined, replaying: boolean): Line[] {
 // ---- trace ----
 
 function nearMissText(n: NearMiss): string {
-  const why = n.mismatches.map((m) => `${m.field}=${m.expected} expected, frame has ${m.field}=${m.actual}`);
-  return `${n.bridge} table ${n.table} priority ${n.priority} (${basename(n.file)}:${n.line}): ${why.join("; ")}`;
+  return `${nearMissTable(n)} priority ${n.priority} (${basename(n.file)}:${n.line}): ${mismatchText(n)}`;
 }
 
 /** The drop explanation and near misses first, then each host's ofproto/trace as OVS prints it. */
-export function traceLines(
-  v: FrameVerdict | undefined,
-  kind: VerdictKind | undefined,
-  replaying: boolean,
-): Line[] {
-  if (!v) return noVerdict(kind, replaying);
-  const out: Line[] = [line(escapeText(v.summary), VERDICT_TONE[v.verdict])];
-  const d = v.drop;
-  if (d) {
-    out.push([{ text: `why: ${escapeText(d.detail)}`, tone: "drop", bold: true }]);
+export const traceLines = verdictPane((v, out) => {
+  const drops = dropsOf(v);
+  for (const d of drops) {
+    const which = drops.length > 1 || v.partial ? ` (${escapeText(d.host)})` : "";
+    out.push([{ text: `why${which}: ${escapeText(d.detail)}`, tone: "drop", bold: true }]);
     if (d.flow)
       out.push(
         line(
@@ -303,8 +327,7 @@ export function traceLines(
       out.push(line(escapeText(l), tone));
     }
   }
-  return out;
-}
+});
 
 // ---- flows ----
 
@@ -314,8 +337,11 @@ export interface FlowLines {
   keys: Array<string | undefined>;
 }
 
-/** Every host's flows by bridge and table, highest priority first, with the counters. */
-export function flowLines(hosts: readonly Host[]): FlowLines {
+/**
+ * Every host's flows by bridge and table, highest priority first, with the counters; with `frames`
+ * (a replay's per-flow hits, by "file:line") each flow also shows how many replayed frames hit it.
+ */
+export function flowLines(hosts: readonly Host[], frames?: (key: string) => number): FlowLines {
   const out: FlowLines = { lines: [], keys: [] };
   const push = (l: Line, key?: string) => {
     out.lines.push(l);
@@ -334,17 +360,49 @@ export function flowLines(hosts: readonly Host[]): FlowLines {
         push(line(`    table ${t.table}  (${t.flows.length} flows)`, "title"));
         for (const f of t.flows) {
           const n = f.nPackets === undefined ? "" : `n_packets=${f.nPackets} `;
+          const key = `${f.file}:${f.line}`;
+          const hit = frames ? `frames=${frames(key)} ` : "";
           push(
             line(
-              `      ${String(f.priority).padStart(5)} ${n}${escapeText(f.match)} actions=${escapeText(f.actions)}`,
+              `      ${String(f.priority).padStart(5)} ${hit}${n}${escapeText(f.match)} actions=${escapeText(f.actions)}`,
             ),
-            `${f.file}:${f.line}`,
+            key,
           );
         }
       }
     }
   }
   if (out.lines.length === 0) push(line("no hosts loaded", "dim"));
+  return out;
+}
+
+/**
+ * Only the flows `keep` accepts, with the host, bridge and table headings above them (a heading with no
+ * flow left under it goes too). Headings are told apart by their indentation.
+ */
+export function keepFlows(fl: FlowLines, keep: (key: string) => boolean): FlowLines {
+  const out: FlowLines = { lines: [], keys: [] };
+  const depth = (l: Line) => {
+    const t = l[0]?.text ?? "";
+    return t.length - t.trimStart().length;
+  };
+  const headings: Line[] = [];
+  fl.lines.forEach((l, i) => {
+    const key = fl.keys[i];
+    if (key === undefined) {
+      while (headings.length > 0 && depth(headings[headings.length - 1]) >= depth(l)) headings.pop();
+      headings.push(l);
+      return;
+    }
+    if (!keep(key)) return;
+    for (const h of headings) {
+      out.lines.push(h);
+      out.keys.push(undefined);
+    }
+    headings.length = 0;
+    out.lines.push(l);
+    out.keys.push(key);
+  });
   return out;
 }
 

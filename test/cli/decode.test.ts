@@ -126,12 +126,12 @@ describe("ovspath decode --filter", () => {
     [
       "a syntax error",
       "ip.src == 10.0.0.11 &&",
-      /^ovspath: --filter: column 23: expected a field name, "!" or "\(", got the end of the expression\n {4}ip\.src == 10\.0\.0\.11 &&\n {26}\^\n/,
+      /^ovspath: error: --filter: column 23: expected a field name, "!" or "\(", got the end of the expression\n {4}ip\.src == 10\.0\.0\.11 &&\n {26}\^\n/,
     ],
     [
       "an unknown field",
       "tcp && ip.scr == 1.2.3.4",
-      /^ovspath: --filter: column 8: unknown field "ip\.scr" \(`--filter '\?'` lists the fields\)\n {4}tcp && ip\.scr == 1\.2\.3\.4\n {11}\^\n/,
+      /^ovspath: error: --filter: column 8: unknown field "ip\.scr" \(`--filter '\?'` lists the fields\)\n {4}tcp && ip\.scr == 1\.2\.3\.4\n {11}\^\n/,
     ],
     [
       "a verdict field",

@@ -141,7 +141,7 @@ describe("ovspath topo", () => {
   it("exits 1 when there are error findings, 2 for an unknown VM or exclusive formats", () => {
     expect(ovspath("topo", join(REPO_ROOT, "fixtures/hosts/mtu-problem")).status).toBe(1);
     const r = ovspath("topo", join(REPO_ROOT, "fixtures/hosts/mtu-problem"), "--vm", "nope");
-    expect([r.status, r.stderr.trim()]).toEqual([2, "ovspath: no VM port matches nope"]);
+    expect([r.status, r.stderr.trim()]).toEqual([2, "ovspath: error: no VM port matches nope"]);
     expect(ovspath("topo", HOST, "--dot", "--json").status).toBe(2);
   });
 });
@@ -211,7 +211,7 @@ describe("ovspath flows --filter: a display filter when it holds an operator, el
     const bad = ovspath("flows", HOST, "--filter", "tun_id == 0x64 && tun_idd");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(
-      /^ovspath: --filter: column 19: unknown field "tun_idd" \(`--filter '\?'` lists the fields\)\n {4}tun_id == 0x64 && tun_idd\n {22}\^/,
+      /^ovspath: error: --filter: column 19: unknown field "tun_idd" \(`--filter '\?'` lists the fields\)\n {4}tun_id == 0x64 && tun_idd\n {22}\^/,
     );
   });
 });

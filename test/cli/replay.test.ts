@@ -71,6 +71,107 @@ describe("ovspath replay", () => {
   });
 
   it.runIf(existsSync(BROKEN))(
+    "the VM's own capture: a flood delivered on compute1 and network but dropped on compute2 is in the drop summary",
+    () => {
+      const vm = join(BROKEN, "compute1", "captures", "qvo1a2b3c4d-5e-tx.pcap");
+      const hosts = ["compute1", "compute2", "network"].map((h) => join(BROKEN, h));
+      const text = ovspath("replay", vm, ...hosts);
+      // A dropped branch fails the run, whatever else was delivered.
+      expect(text.status).toBe(1);
+      expect(text.stdout).toMatch(
+        /^ {5}3 .* DELIVERED \(PARTLY DROPPED\) .*dropped compute2 br-tun table 4/m,
+      );
+      expect(text.stdout).toMatch(/why \(compute2, other branches got through\): no flow in br-tun table 4/);
+      expect(text.stdout).toMatch(
+        /== drops \(2 frames\)\n +2 {2}compute2 br-tun table 4 {2}unknown-tunnel-id: .*\(frames 3,4\)/,
+      );
+      expect(text.stdout).toMatch(
+        /tcp 192\.168\.10\.7:40000 ⇄ 8\.8\.8\.8:443: 1 frames \(1 delivered, 1 partly dropped\)/,
+      );
+      const json = JSON.parse(ovspath("replay", vm, ...hosts, "--json").stdout);
+      const f3 = json.frames.find((f: { frame: number }) => f.frame === 3);
+      expect(f3).toMatchObject({ verdict: "delivered", partial: true });
+      expect(f3.branches).toContainEqual({
+        kind: "dropped",
+        host: "compute2",
+        text: "dropped compute2 br-tun table 4 (unknown-tunnel-id)",
+      });
+      expect(f3.drops).toEqual([expect.objectContaining({ host: "compute2", bridge: "br-tun", table: 4 })]);
+      expect(json.partlyDropped).toBe(2);
+      expect(json.drops).toEqual([expect.objectContaining({ host: "compute2", table: 4, frames: [3, 4] })]);
+      const drop = JSON.parse(ovspath("replay", vm, ...hosts, "--json", "--filter", "drop").stdout);
+      expect(drop.frames.map((f: { frame: number }) => f.frame)).toEqual([3, 4]);
+      const onCompute2 = ovspath("replay", vm, ...hosts, "--json", "--filter", 'drop.host == "compute2"');
+      expect(JSON.parse(onCompute2.stdout).frames).toHaveLength(2);
+    },
+  );
+
+  it("an output the security group drops (ingress of the VM's tap) is a dropped branch, explained and counted", () => {
+    const capture = `${join(DEMO, "compute1-tap9d3e5f70-2b-rx.pcap")}@compute1:tap9d3e5f70-2b`;
+    const r = ovspath("replay", capture, join(DEMO, "hosts"), "--json");
+    type Frame = { frame: number; branches: Array<{ kind: string }>; drops: Array<{ reason: string }> };
+    const rows = JSON.parse(r.stdout).frames.map((f: Frame) => [
+      f.frame,
+      f.branches.map((b) => b.kind).join(","),
+      f.drops.map((d) => d.reason).join(","),
+    ]);
+    expect(rows).toEqual([
+      [1, "delivered", ""],
+      [2, "dropped", "security-group"],
+      [3, "delivered", ""],
+      [4, "dropped", "security-group"],
+    ]);
+    expect(r.status).toBe(1);
+  });
+
+  it.runIf(existsSync(BROKEN))(
+    "--flows: per flow the replayed frames that hit it, beside the dump's n_packets",
+    () => {
+      const vm = join(BROKEN, "compute1", "captures", "qvo1a2b3c4d-5e-tx.pcap");
+      const hosts = ["compute1", "compute2", "network"].map((h) => join(BROKEN, h));
+      const text = ovspath("replay", vm, ...hosts, "--flows").stdout;
+      // compute2's table-4 default drop took frames 3 and 4 while its dump counted none.
+      expect(text).toMatch(
+        /\ncompute2 br-tun table 4\n +frames +first +n_packets +flow\n +2 +3 +0 {2}priority=0 actions=drop\n/,
+      );
+      expect(text).toMatch(
+        /== flows hit by the replayed frames: \d+ of \d+ \(\d+ not hit, \d+ counted by the dump but hit by no replayed frame\)/,
+      );
+      expect(text).toMatch(/== flows the dump counted \(n_packets > 0\) that no replayed frame hit/);
+      const json = JSON.parse(ovspath("replay", vm, ...hosts, "--flows", "--json").stdout);
+      const drop4 = json.flows.find(
+        (f: { host: string; bridge: string; table: number }) =>
+          f.host === "compute2" && f.bridge === "br-tun" && f.table === 4,
+      );
+      expect(drop4).toMatchObject({ priority: 0, frames: 2, firstFrame: 3, nPackets: 0 });
+      // Every flow is listed, hit or not; a flow no frame hit has no first frame.
+      const unhit = json.flows.filter((f: { frames: number }) => f.frames === 0);
+      expect(unhit.length).toBeGreaterThan(0);
+      expect(unhit.every((f: { firstFrame?: number }) => f.firstFrame === undefined)).toBe(true);
+      expect(JSON.parse(ovspath("replay", vm, ...hosts, "--json").stdout).flows).toBeUndefined();
+    },
+  );
+
+  it.runIf(existsSync(BROKEN))("-v prints the path as a tree: one indented branch per fork, by host", () => {
+    const vm = join(BROKEN, "compute1", "captures", "qvo1a2b3c4d-5e-tx.pcap");
+    const hosts = ["compute1", "compute2", "network"].map((h) => join(BROKEN, h));
+    const r = ovspath("replay", vm, ...hosts, "-v", "--frames", "3");
+    const lines = r.stdout.split("\n");
+    const at = lines.findIndex((l) => l.includes("path: compute1: "));
+    expect(at).toBeGreaterThan(0);
+    const tree = lines.slice(at + 1, at + 9).map((l) => l.trim());
+    expect(tree).toContain("├─ compute1: ⇒ br-tun:vxlan-0a00000c[vxlan 100 to 10.0.0.12]");
+    expect(tree).toContain(
+      "│  compute2: ⇐ br-tun:vxlan-0a00000b[vxlan 100 from 10.0.0.11] → ✗ br-tun:table 4",
+    );
+    expect(tree).toContain("└─ compute1: ⇒ br-tun:vxlan-0a000015[vxlan 100 to 10.0.0.21]");
+    // The network host's own flood forks again under its branch, indented one level deeper.
+    expect(
+      lines.slice(at + 1, at + 9).some((l) => /^ {15} {3}├─ network: br-int:tap5e6f7081-92$/.test(l)),
+    ).toBe(true);
+  });
+
+  it.runIf(existsSync(BROKEN))(
     "--write-inner writes the inner frames, byte for byte, with their timestamps",
     () => {
       const out = join(mkdtempSync(join(tmpdir(), "ovspath-replay-")), "inner.pcap");
@@ -140,12 +241,13 @@ describe("ovspath replay --filter", () => {
   it("text output says how many frames matched; a bad expression exits 2 with a caret", () => {
     const r = ovspath("replay", VM, HOSTS, "--at", "compute1:qvo8c2d4e6f-1a", "--filter", "tunneled");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/14 frames replayed .*\n5 frames matched --filter tunneled\n$/);
+    // A flood tunneled on some of its branches is tunneled too (frames 1, 2 and 13).
+    expect(r.stdout).toMatch(/14 frames replayed .*\n8 frames matched --filter tunneled\n$/);
     expect(r.stdout).not.toMatch(/DROPPED/);
     const bad = ovspath("replay", VM, HOSTS, "--filter", "reason == ");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(
-      /^ovspath: --filter: column 11: expected a value after "==", got the end of the expression\n {4}reason == \n {14}\^/,
+      /^ovspath: error: --filter: column 11: expected a value after "==", got the end of the expression\n {4}reason == \n {14}\^/,
     );
   });
 

@@ -199,6 +199,12 @@ describe.runIf(existsSync(join(LAB, "neutron-lab-broken")))(
         expect(v.drop?.nearMisses[0]?.mismatches).toEqual([
           { field: "tun_id", expected: "0x3e9", actual: "0x64" },
         ]);
+        // The GRE table (3) maps 0x3e9, but a VXLAN frame is never looked up there: labelled so.
+        expect(v.drop?.nearMisses[0]).toMatchObject({ table: 3, notVisited: true });
+        expect(v.drop?.nearMisses.every((n) => n.table === 4 || n.notVisited)).toBe(true);
+        // Table 4 maps no id at all on compute2: said in the sentence and as data.
+        expect(v.drop?.tunnelIds).toEqual([]);
+        expect(v.drop?.detail).toMatch(/; table 4 maps no tun_id$/);
       }
       // The frames differ in everything but the tunnel: after the first, the megaflow cache answers.
       expect(replayer.stats.cacheHits).toBeGreaterThan(0);

@@ -36,3 +36,14 @@ export async function brokenData(): Promise<TuiData> {
 
 /** Lets Ink handle pending input and render. */
 export const settle = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** vm1's own capture with all three hosts of neutron-lab-broken: floods delivered, dropped on compute2. */
+export async function brokenVmData(): Promise<TuiData> {
+  const hosts = (
+    await Promise.all(["compute1", "compute2", "network"].map((h) => loadHosts(join(BROKEN, h))))
+  ).flat();
+  const capture = join(BROKEN, "compute1", "captures", "qvo1a2b3c4d-5e-tx.pcap");
+  const data = openTuiData({ capture, hosts, switches: switchesOf(hosts), title: "broken vm1" });
+  if (typeof data === "string") throw new Error(data);
+  return data;
+}

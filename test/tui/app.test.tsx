@@ -5,7 +5,7 @@ import { App, type TuiData } from "../../src/tui/app.js";
 import type { Background } from "../../src/tui/data/background.js";
 import { openTuiData } from "../../src/tui/run.js";
 import { REPO_ROOT } from "../support/shared.js";
-import { brokenData, demoData, HAVE_BROKEN, settle } from "../support/tui.js";
+import { brokenData, brokenVmData, demoData, HAVE_BROKEN, settle } from "../support/tui.js";
 
 const DOWN = "\u001b[B";
 const UP = "\u001b[A";
@@ -76,18 +76,21 @@ async function demo(size: Size = WIDE, color = false) {
 }
 
 describe("App on the demo (fixtures/demo)", () => {
-  it("shows the packets with their verdicts, the layers and hex of frame 1, the drops", async () => {
+  it("opens on the answer: the packets with their verdicts, frame 1's trace, path and flows; 3: the layers and hex", async () => {
     const app = await demo();
     const s = app.screen();
     expect(s).toContain("14 frames");
     expect(s).toContain("replayed: 5 delivered, 5 tunneled, 4 dropped");
     expect(s).toMatch(/8\s+9\.333224 DROPPED\s+192\.168\.100\.11 → 192\.168\.100\.12 ICMP echo request/);
     expect(s).toMatch(/1\s+0\.000000 delivered\s+ARP who has 192\.168\.100\.99\? tell 192\.168\.100\.11/);
-    expect(s).toContain("▸ Ethernet II [eth, bytes 0-13]");
-    expect(s).toContain("0000  ff ff ff ff ff ff fa 16  ........");
-    // 200 columns: three detail panes side by side (layers, hex, path).
-    expect(s).toMatch(/┌─ layers .*┌─ hex .*┌─ path /);
+    // 200 columns: three detail panes side by side, the answer first (trace, path, the flows it took).
+    expect(s).toMatch(/┌─ trace .*┌─ path .*┌─ flows /);
+    expect(s).toContain("delivered compute1:br-int");
     expect(app.lines().length).toBe(49);
+    await app.keys("3");
+    expect(app.screen()).toMatch(/┌─ layers .*╔═ ▶ hex .*┌─ drops /);
+    expect(app.screen()).toContain("▸ Ethernet II [eth, bytes 0-13]");
+    expect(app.screen()).toContain("0000  ff ff ff ff ff ff fa 16  ........");
   });
 
   it("j/k, arrows, g/G and PgUp/PgDn move the selection; the detail panes follow", async () => {
@@ -97,11 +100,11 @@ describe("App on the demo (fixtures/demo)", () => {
     await app.keys("G");
     expect(app.screen()).toContain("frame 14 (row 14 of 14)");
     await app.keys("g");
-    expect(app.screen()).toContain("frame 1 (row 1 of 14)");
+    expect(app.screen()).toContain(" 1 · 14 rows ");
     await app.keys(PGDN);
-    expect(app.screen()).not.toContain("frame 1 (row");
+    expect(app.screen()).not.toContain(" 1 · 14 rows ");
     await app.keys(PGUP, UP);
-    expect(app.screen()).toContain("frame 1 (row 1 of 14)");
+    expect(app.screen()).toContain(" 1 · 14 rows ");
   });
 
   it("Tab and Shift-Tab cycle the focus through the panes; 1-7 jump to one", async () => {
@@ -115,8 +118,8 @@ describe("App on the demo (fixtures/demo)", () => {
     expect(app.screen()).toContain("▶ hex");
     await app.keys("7");
     expect(app.screen()).toContain("▶ drops");
-    // The second page of detail panes: trace, flows, drops.
-    expect(app.screen()).toMatch(/trace .*flows .*drops/);
+    // The second page of detail panes: layers, hex, drops.
+    expect(app.screen()).toMatch(/layers .*hex .*drops/);
     await app.keys("1");
     expect(app.screen()).toContain("▶ packets");
   });
@@ -213,20 +216,35 @@ describe("App on the demo (fixtures/demo)", () => {
     expect(app.screen()).toContain("frame 14 (row 2 of 2)");
   });
 
-  it("the flows pane lists each bridge's tables with the counters, the selected frame's flows marked", async () => {
+  it("the flows pane opens at the frame's first flow, with the replay's frames per flow; h lists hit or unhit flows", async () => {
     const app = await demo();
     await app.keys(..."jjjjjjj", "6");
-    const s = app.screen();
+    let s = app.screen();
     expect(s).toContain("▶ flows of frame 8");
-    // Frame 8 went through br-int table 0's in_port=4 flow (priority 9), then missed table 25.
-    expect(s).toMatch(/▶ +9 n_packets=7 priority=9,in_port="qvo8c2d4e6f-1a"/);
-    // Enter: the cursor to that flow.
+    // Frame 8 went through br-int table 0's in_port=4 flow (priority 9), then missed table 25: the pane
+    // opens there, and the 7 replayed frames from that port are counted beside the dump's n_packets.
+    expect(s).toMatch(/║▶ +9 frames=7 n_packets=7 priority=9,in_port="qvo8c2d4e6f-/);
+    // Enter: the cursor to the next such flow.
     await app.keys(ENTER);
     expect(app.screen()).not.toContain("went through none");
+    await app.keys("g");
+    s = app.screen();
     expect(s).toContain("host compute1");
     expect(s).toMatch(/br-int\s+OpenFlow 1\.3, \d+ flows/);
     expect(s).toContain("table 0");
-    expect(s).toMatch(/n_packets=\d+/);
+    // h: only the flows some replayed frame hit, then only those none hit.
+    await app.keys("h");
+    s = app.screen();
+    expect(s).toContain("hit flows (h: next listing)");
+    expect(s).not.toMatch(/ frames=0 /);
+    expect(s).toMatch(/ frames=[1-9]/);
+    await app.keys("h");
+    s = app.screen();
+    expect(s).toContain("unhit flows (h: next listing)");
+    expect(s).not.toMatch(/ frames=[1-9]/);
+    expect(s).toMatch(/ frames=0 /);
+    await app.keys("h");
+    expect(app.screen()).not.toContain("h: next listing");
   });
 
   it("? shows the help, any key closes it; q quits", async () => {
@@ -247,15 +265,17 @@ describe("App on the demo (fixtures/demo)", () => {
     await app.keys(wheel(true, 10, 5));
     expect(app.screen()).toContain("frame 4 (row 4 of 14)");
     await app.keys(wheel(false, 10, 5));
-    expect(app.screen()).toContain("frame 1 (row 1 of 14)");
+    expect(app.screen()).toContain(" 1 · 14 rows ");
   });
 
-  it("works in 80×24: one detail pane, Tab cycles which", async () => {
+  it("works in 80×24: one detail pane (the trace first), Tab cycles which", async () => {
     const app = await demo({ columns: 80, rows: 24 });
     const lines = app.lines();
     expect(lines.length).toBe(23);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
-    expect(app.screen()).toContain("┌─ layers");
+    expect(app.screen()).toContain("┌─ trace");
+    await app.keys("2");
+    expect(app.screen()).toContain("╔═ ▶ layers");
     expect(app.screen()).not.toContain("─ hex");
     await app.keys("3");
     expect(app.screen()).toContain("▶ hex");
@@ -305,6 +325,31 @@ describe.runIf(HAVE_BROKEN)("App on neutron-lab-broken (VNI 100 underlay into co
     const s = app.screen();
     expect(s).toContain("br-tun table 4");
     expect(s).toContain("tun_id=0x3e9 expected, frame has tun_id=0x64");
+  });
+});
+
+describe.runIf(HAVE_BROKEN)("App on neutron-lab-broken: vm1's own capture, all three hosts", () => {
+  it("d jumps to the first partly dropped frame; the trace says why on compute2, the path shows the branches", async () => {
+    const app = await open(await brokenVmData(), { columns: 120, rows: 40 });
+    cleanup = app.unmount;
+    expect(app.screen()).toContain("replayed: 4 delivered, 0 tunneled, 0 dropped, 2 partly dropped");
+    expect(app.screen()).toMatch(/3\s+0\.056602 PARTIAL\s+192\.168\.10\.7 → 8\.8\.8\.8 TCP/);
+    await app.keys("d");
+    const s = app.screen();
+    expect(s).toMatch(/\nframe 3 · PARTLY DROPPED: delivered compute1:qvo1a2b3c4d-5e, .*…$/);
+    expect(s).toContain("why (compute2): no flow in br-tun table 4");
+    expect(s).toContain("branch 1 of");
+    expect(s).toContain("← dropped here");
+    const steps: Array<[string, string]> = [
+      ["d", "\nframe 4 · PARTLY DROPPED"],
+      ["d", "no later dropped frame"],
+      ["D", "\nframe 3 · PARTLY DROPPED"],
+      ["D", "no earlier dropped frame"],
+    ];
+    for (const [key, want] of steps) {
+      await app.keys(key);
+      expect(app.screen()).toContain(want);
+    }
   });
 });
 

@@ -22,6 +22,13 @@ function tmux(...args: string[]): string {
   return r.stdout;
 }
 
+/** Every word the status line may show for frames 8 and 9 of the demo: where, the verdict, the hints. */
+const STATUS_WORDS = new Set(
+  "frame row of dropped compute1 br-int table 24 25 (anti-spoofing Tab pane filter n/N match d/D drop Enter open help q quit"
+    .split(" ")
+    .map((w) => w.replace(/^\(/, "")),
+);
+
 const screen = (session: string, escapes = false): string =>
   tmux("capture-pane", "-p", ...(escapes ? ["-e"] : []), "-t", session);
 
@@ -64,6 +71,8 @@ describe.runIf(haveTmux || required)("ovspath demo in tmux", () => {
     start("demo", { TERM: "xterm-256color" });
     let s = await waitFor("demo", "replayed: 5 delivered, 5 tunneled, 4 dropped");
     expect(s).toMatch(/1\s+0\.000000 delivered\s+ARP who has 192\.168\.100\.99\?/);
+    // The answer first: frame 1's verdict in the trace pane, beside its path.
+    expect(s).toMatch(/┌─ trace .*┌─ path /);
     // Colours are on here: the drops are red.
     expect(screen("demo", true)).toContain("\u001b[31mDROPPED");
 
@@ -92,6 +101,49 @@ describe.runIf(haveTmux || required)("ovspath demo in tmux", () => {
     expect(s).not.toContain("packets");
     expect(tmux("display-message", "-p", "-t", "demo", "#{mouse_any_flag}#{alternate_on}").trim()).toBe("00");
   });
+
+  it.each([
+    [80, 24],
+    [120, 40],
+  ])(
+    "%i×%i: one key (d) shows a dropped frame's reason on the first screen; no line is cut mid-word",
+    async (x, y) => {
+      const session = `answer${x}`;
+      tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        String(x),
+        "-y",
+        String(y),
+        process.execPath,
+        BIN,
+        "demo",
+      );
+      await waitFor(session, "replayed:");
+      tmux("send-keys", "-t", session, "d");
+      const s = await waitFor(session, /frame 8 [·(]/);
+      // The reason, in the verdict (status line, trace pane) and the sentence under it.
+      expect(s).toContain("dropped compute1 br-int table 25 (anti-spoofing)");
+      expect(s).toContain("why: no anti-spoofing flow in br-int table 25");
+      if (y >= 40) expect(s).toContain("near misses:");
+      // A second d: the next drop.
+      tmux("send-keys", "-t", session, "d");
+      await waitFor(session, /frame 9 [·(]/);
+      const lines = (await waitFor(session, /frame 9 [·(]/)).split("\n").filter((l) => l.trim() !== "");
+      // The status line ends on a whole hint or a whole word of the verdict, never on a cut word.
+      const status = lines[lines.length - 1].trimEnd();
+      expect(status).toMatch(/(quit|help|drop|match|filter|pane|open|\)|…)$/);
+      for (const word of status.split(/[ ·]+/).filter((w) => /^[a-z]/.test(w)))
+        expect(STATUS_WORDS.has(word.replace(/[…),]+$/, "")), `"${word}" in: ${status}`).toBe(true);
+      // Every other line ends at its pane's border, or with "…" where a pane cut it: never a bare cut.
+      for (const l of lines.slice(0, -1)) expect(l.trimEnd()).toMatch(/[│║┐╗┘╝…]$|^ovspath /);
+      tmux("send-keys", "-t", session, "q");
+      expect(await exited(session)).toBe(true);
+    },
+  );
 
   it("NO_COLOR: not one colour code on the screen; the mouse wheel scrolls; SIGTERM restores the terminal", async () => {
     start("plain", { NO_COLOR: "1", TERM: "xterm-256color" });
@@ -128,9 +180,9 @@ describe.runIf(haveTmux || required)("ovspath demo in tmux", () => {
     );
     let s = await waitFor("small", "replayed:");
     const lines = s.split("\n");
-    expect(lines.some((l) => l.startsWith("┌─ layers"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("┌─ trace"))).toBe(true);
     tmux("resize-window", "-t", "small", "-x", "200", "-y", "50");
-    s = await waitFor("small", /┌─ layers .*┌─ hex .*┌─ path /);
+    s = await waitFor("small", /┌─ trace .*┌─ path .*┌─ flows /);
     // Ctrl-C quits as q does, and leaves the terminal as it was.
     tmux("send-keys", "-t", "small", "C-c");
     expect(await exited("small")).toBe(true);

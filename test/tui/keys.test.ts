@@ -25,6 +25,9 @@ describe("keyCommand", () => {
     ["/", NONE, { type: "prompt-open" }],
     ["n", NONE, { type: "next-match", dir: 1 }],
     ["N", NONE, { type: "next-match", dir: -1 }],
+    ["d", NONE, { type: "next-drop", dir: 1 }],
+    ["D", NONE, { type: "next-drop", dir: -1 }],
+    ["h", NONE, undefined],
     ["?", NONE, { type: "help" }],
     ["q", NONE, { type: "quit" }],
     ["c", k({ ctrl: true }), { type: "quit" }],
@@ -33,6 +36,10 @@ describe("keyCommand", () => {
     ["x", NONE, undefined],
   ] as const)("%j %j in the list", (input, key, want) => {
     expect(keyCommand(input, key, base)).toEqual(want);
+  });
+
+  it("h cycles the flows pane's listing only where the flows pane has the focus", () => {
+    expect(keyCommand("h", NONE, at({ focus: "flows" }))).toEqual({ type: "flows-show" });
   });
 
   it("Enter opens the layers from the list, toggles a layer, opens a drop group", () => {

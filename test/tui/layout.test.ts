@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { layout, paneAt, usedRows } from "../../src/tui/layout.js";
+import { ANSWER_FIRST, layout, paneAt, usedRows } from "../../src/tui/layout.js";
 
 describe("layout", () => {
   it("80×24: the list and one detail pane, everything inside the screen", () => {
@@ -17,6 +17,16 @@ describe("layout", () => {
     expect(layout(200, 50, "flows").details.map((d) => d.pane)).toEqual(["trace", "flows", "drops"]);
     const widths = layout(200, 50, "layers").details.map((d) => d.width);
     expect(widths.reduce((a, b) => a + b, 0)).toBe(200);
+  });
+
+  it("with a replay, the answer first: trace and path on the first page, the layers beside their bytes next", () => {
+    const panes = (cols: number, shown: Parameters<typeof layout>[2]) =>
+      layout(cols, 40, shown, undefined, ANSWER_FIRST).details.map((d) => d.pane);
+    expect(panes(80, "trace")).toEqual(["trace"]);
+    expect(panes(120, "trace")).toEqual(["trace", "path"]);
+    expect(panes(120, "hex")).toEqual(["layers", "hex"]);
+    expect(panes(200, "trace")).toEqual(["trace", "path", "flows"]);
+    expect(panes(200, "hex")).toEqual(["layers", "hex", "drops"]);
   });
 
   it("a short list gives its room to the detail panes", () => {

@@ -133,4 +133,19 @@ describe("reduce", () => {
       top: 0,
     });
   });
+
+  it("flows-show cycles all → hit → unhit → all and puts the flows cursor back at the top", () => {
+    let s = run([
+      { type: "focus", pane: "flows" },
+      { type: "move", delta: 3 },
+    ]);
+    expect(s.cursors.flows).toBe(3);
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      s = reduce(s, { type: "flows-show" }, ctx());
+      seen.push(s.flowsShow);
+      expect(s.cursors.flows).toBe(0);
+    }
+    expect(seen).toEqual(["hit", "unhit", "all"]);
+  });
 });

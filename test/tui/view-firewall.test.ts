@@ -8,6 +8,8 @@ const text = (l: Line): string => l.map((s) => s.text).join("");
 const DROP: FrameVerdict = {
   frame: 2,
   verdict: "dropped",
+  branches: [],
+  partial: false,
   summary: "dropped compute1 qbr8c2d4e6f-1a: security group (ingress of tap8c2d4e6f-1a)",
   hops: [
     { host: "compute1", bridge: "br-int", port: "qvo8c2d4e6f-1a", kind: "out" },

@@ -6,6 +6,7 @@ import {
   fitText,
   hexLines,
   hexWidth,
+  keepFlows,
   type Line,
   layerLines,
   listLine,
@@ -41,6 +42,9 @@ describe("view", () => {
       "*     8    9.333224 DROPPED    a → b",
     );
     expect(text(listLine(8, "9.333224", "a → b", "pending", { verdict: true }, false))).toContain("…");
+    const partial = listLine(3, "0.056602", "a → b", "partial", { verdict: true }, false);
+    expect(text(partial)).toContain(" PARTIAL    a → b");
+    expect(partial[1].tone).toBe("drop");
     expect(text(listLine(8, "-", "a → b", undefined, { verdict: false }, false))).toBe(
       "      8           - a → b",
     );
@@ -78,6 +82,8 @@ describe("view", () => {
   const drop: FrameVerdict = {
     frame: 3,
     verdict: "dropped",
+    branches: [],
+    partial: false,
     summary: "dropped compute2 br-tun table 4 (unknown-tunnel-id)",
     hops: [
       { host: "compute2", bridge: "br-tun", port: "vxlan-0a00000b", kind: "tunnel-in", segment: "vxlan 100" },
@@ -175,5 +181,79 @@ describe("view", () => {
     expect(w.map(text)).toEqual(["why: no flow in ", "  br-tun table 4 ", "  matches ", "  tun_id=0x64"]);
     expect(w[0][0]).toEqual({ text: "why: ", tone: "drop" });
     expect(wrapLines([l], 200)).toEqual([l]);
+  });
+
+  it("path: a flood's forks as indented branches, each by host; partly dropped said so", () => {
+    const hop = (host: string, port: string, kind: "in" | "out" | "drop" | "tunnel-out" | "tunnel-in") => ({
+      host,
+      bridge: "br-int",
+      port,
+      kind,
+    });
+    const flood: FrameVerdict = {
+      frame: 3,
+      verdict: "delivered",
+      branches: [
+        { kind: "delivered", host: "c1", text: "c1:tap1" },
+        { kind: "dropped", host: "c2", text: "dropped c2 br-tun table 4 (unknown-tunnel-id)" },
+      ],
+      partial: true,
+      summary: "delivered c1:tap1; dropped c2 br-tun table 4 (unknown-tunnel-id)",
+      hops: [],
+      tree: {
+        hops: [hop("c1", "qvo1", "in")],
+        forks: [
+          { hops: [hop("c1", "tap1", "out")], forks: [] },
+          {
+            hops: [
+              hop("c1", "vxlan-c2", "tunnel-out"),
+              hop("c2", "vxlan-c1", "tunnel-in"),
+              hop("c2", "table 4", "drop"),
+            ],
+            forks: [],
+          },
+        ],
+      },
+      traces: [],
+      cached: false,
+    };
+    flood.hops = [flood.tree?.hops ?? [], ...(flood.tree?.forks.map((f) => f.hops) ?? [])].flat();
+    expect(pathLines(flood, "delivered", false).map(text)).toEqual([
+      "PARTLY DROPPED: delivered c1:tap1; dropped c2 br-tun table 4 (unknown-tunnel-id)",
+      "c1",
+      "  ● in  br-int qvo1",
+      "  ├─ branch 1 of 2",
+      "  │ c1",
+      "  │   ↓ out br-int tap1",
+      "  └─ branch 2 of 2",
+      "    c1",
+      "      ↓ ⇒   br-int vxlan-c2",
+      "    c2",
+      "      ↓ ⇐   br-int vxlan-c1",
+      "      ↓ ✗   br-int table 4  ← dropped here",
+    ]);
+  });
+
+  it.each([
+    ["hit", ["host h", "  br-int", "    table 0", "a:1", "    table 4", "c:3"]],
+    ["unhit", ["host h", "  br-int", "    table 0", "b:2"]],
+  ] as const)("keepFlows: only the %s flows, under their headings", (which, want) => {
+    const head = (t: string) => [{ text: t }];
+    const fl = {
+      lines: [
+        head("host h"),
+        head("  br-int"),
+        head("    table 0"),
+        head("a:1"),
+        head("b:2"),
+        head("    table 4"),
+        head("c:3"),
+      ],
+      keys: [undefined, undefined, undefined, "a:1", "b:2", undefined, "c:3"],
+    };
+    const hit = new Set(["a:1", "c:3"]);
+    const kept = keepFlows(fl, (k) => hit.has(k) === (which === "hit"));
+    expect(kept.lines.map(text)).toEqual(want);
+    expect(kept.keys.filter((k) => k !== undefined)).toEqual(want.filter((l) => l.includes(":")));
   });
 });

@@ -35,11 +35,15 @@ export function registerDecode(program: Command): void {
     .option("--count <n>", "stop after N frames (printed ones, with --filter)", parseCount)
     .option("--from <n>", "start at frame N (1-based)", parseCount)
     .option(
-      "--vxlan-port <port...>",
-      "also decode UDP PORT as VXLAN (4789 and 8472 are VXLAN by default)",
+      "--vxlan-port <port>",
+      "also decode UDP PORT as VXLAN (repeatable or comma-separated; 4789 and 8472 are VXLAN by default)",
       parsePort,
     )
-    .option("--geneve-port <port...>", "also decode UDP PORT as Geneve (6081 by default)", parsePort)
+    .option(
+      "--geneve-port <port>",
+      "also decode UDP PORT as Geneve (repeatable or comma-separated; 6081 by default)",
+      parsePort,
+    )
     .action(async (capture, opts) => {
       // The filter fields (and the flow model and pipeline behind their verdict fields) load only for
       // --filter: a plain decode starts without them.

@@ -127,7 +127,7 @@ export function registerFlows(program: Command): void {
         }
       const errors = errorCount(hosts);
       if (errors > 0) {
-        err(`ovspath: ${errors} line(s) could not be parsed; \`ovspath show\` lists them`);
+        err(`ovspath: error: ${errors} line(s) could not be parsed; \`ovspath show\` lists them`);
         process.exitCode = EXIT.failure;
       }
     });

@@ -7,11 +7,20 @@ export async function loadInputs(inputs: readonly string[], opts: LoadOptions): 
   const hosts: Host[] = [];
   for (const input of inputs) {
     if (!existsSync(input)) throw new UsageError(`${input}: no such file or directory`);
+    let loaded: Host[];
     try {
-      hosts.push(...(await loadHosts(input, opts)));
+      loaded = await loadHosts(input, opts);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    // A source tree or a README is not a host: an empty, healthy-looking answer would mislead.
+    if (!loaded.some((h) => h.files.some((f) => f.kind !== undefined))) {
+      const n = loaded.reduce((k, h) => k + h.files.length, 0);
+      throw new UsageError(
+        `no Open vSwitch dumps found in ${input} (${n} file${n === 1 ? "" : "s"} looked at)`,
+      );
+    }
+    hosts.push(...loaded);
   }
   return hosts;
 }

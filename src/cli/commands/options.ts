@@ -11,10 +11,16 @@ export function parseCount(value: string): number {
 }
 
 export function parsePort(value: string, previous: number[] | undefined): number[] {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65535)
-    throw new InvalidArgumentError("expected a UDP port 1-65535");
-  return [...(previous ?? []), n];
+  // Repeatable and comma-separated, never variadic: a variadic option swallows the positional after it.
+  const ports = value.split(",").map((part) => {
+    const n = Number(part);
+    if (!/^\d+$/.test(part) || n < 1 || n > 65535)
+      throw new InvalidArgumentError(
+        `expected a UDP port 1-65535 (or several, comma-separated), got "${part}"`,
+      );
+    return n;
+  });
+  return [...(previous ?? []), ...ports];
 }
 
 /** `--filter '?'`: prints the fields a filter can read, one per line with its description; true if so. */

@@ -7,16 +7,19 @@ import { tunnelOf } from "../../decode/flowkey.js";
 import { decodeFrame, summarizeFrame } from "../../decode/index.js";
 import { parseFlowDump } from "../../dumps/flows.js";
 import type { Host } from "../../dumps/host/load.js";
+import { dropsOf, hasFailure } from "../../explain/branches.js";
 import { ReplayAggregate } from "../../explain/conversations.js";
 import { type CounterDelta, counterEvidence } from "../../explain/counters.js";
 import { FRAME_FIELDS, frameFieldType, frameRecord } from "../../explain/filter-fields.js";
 import { Replayer } from "../../explain/replay.js";
+import { FlowCoverage } from "../../explain/rule-coverage.js";
 import type { FrameVerdict } from "../../explain/types.js";
 import { firewallsOf } from "../../firewall/host.js";
 import type { DisplayFilter } from "../../model/display-filter.js";
 import type { CookieIndex } from "../../ovn/cookies.js";
 import { type SimHost, switchesOf, traceSteps } from "../../pipeline/index.js";
 import { resolveAt } from "../../pipeline/ingress.js";
+import { coverageLines } from "../../present/coverage-view.js";
 import { conversationLines, dropLines, frameLines } from "../../present/replay-view.js";
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
@@ -48,6 +51,10 @@ function verdictJson(v: FrameVerdict, time: string, summary: string): unknown {
     time,
     summary,
     verdict: v.verdict,
+    partial: v.partial,
+    branches: v.branches.map(({ drop: _drop, ...b }) => b),
+    drops: dropsOf(v),
+    tree: v.tree,
     result: v.summary,
     cached: v.cached,
     hops: v.hops,
@@ -95,7 +102,14 @@ export function registerReplay(program: Command): void {
       "--write-inner <out.pcap>",
       "write the decapsulated inner frames of tunnel traffic, with their timestamps",
     )
-    .option("-v, --verbose", "the path of every frame, and the explanation of drops on flooded frames too")
+    .option(
+      "--flows",
+      "flow coverage: per bridge and table, each flow with the replayed frames that hit it (and the first), beside the dump's n_packets; the flows the dump counted but no frame hit",
+    )
+    .option(
+      "-v, --verbose",
+      "the path of every frame, as a tree by host with one branch per flood or tunnel fork",
+    )
     .option("--json", "frames, conversations, drops and counters as JSON")
     .option(
       "--ovn [central]",
@@ -134,6 +148,8 @@ export interface ReplayRunOptions {
   writeInner?: string;
   verbose?: boolean;
   json?: boolean;
+  /** Count, per flow, the reported frames that hit it (`--flows`). */
+  flows?: boolean;
   /**
    * Report only the frames this display filter matches (frame fields and verdict fields). Every frame
    * is still replayed: the switch state must evolve as it did.
@@ -170,6 +186,7 @@ export function runReplay(
     firewalls: firewallsOf(hosts),
   });
   const agg = new ReplayAggregate();
+  const coverage = opts.flows ? new FlowCoverage() : undefined;
   const writer = opts.writeInner ? new PcapFileWriter(opts.writeInner) : undefined;
   const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };
   const frames: unknown[] = [];
@@ -208,7 +225,8 @@ export function runReplay(
       }
       reported++;
       agg.add(replayer.key, v);
-      if (v.verdict === "dropped" || v.verdict === "loop" || v.verdict === "no-ingress") failed = true;
+      coverage?.add(v);
+      if (hasFailure(v)) failed = true;
       if (writer) {
         const t = tunnelOf(data, rec.linktype);
         if (t)
@@ -238,14 +256,17 @@ export function runReplay(
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   let counters: CounterDelta[] | undefined;
   if (opts.before !== undefined && opts.after !== undefined) counters = countersOf(opts.before, opts.after);
+  const flows = coverage?.report(switches);
   if (opts.json) {
     out(
       toJson({
         frames,
         verdicts: agg.verdicts,
+        partlyDropped: agg.partlyDropped,
         conversations: agg.conversations(),
         drops: agg.dropGroups(),
         ...(counters ? { counters } : {}),
+        ...(flows ? { flows } : {}),
         stats: opts.filter ? { ...replayer.stats, reported, filter: opts.filter.text } : replayer.stats,
       }),
     );
@@ -262,6 +283,7 @@ export function runReplay(
           `${String(`+${c.delta}`).padStart(8)}  table ${c.table} priority ${c.priority} ${escapeText(c.match)}`,
         );
     }
+    if (flows) for (const l of coverageLines(flows)) out(l);
     const s = replayer.stats;
     out("");
     out(

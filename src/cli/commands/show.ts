@@ -12,6 +12,7 @@ export function registerShow(program: Command): void {
     .description("what was loaded from a host: bridges, ports, flows per table, files, unparsed lines")
     .argument("<host...>", "sosreport directory or archive (.tar.xz/.tar.gz), or a directory of dumps")
     .option("--bridge <br>", "the bridge of per-bridge dump files that do not name one")
+    .option("-v, --verbose", "list every file not used (by default: counted by directory, extension and why)")
     .option("--json", "JSON instead of text")
     .action(async (inputs, opts) => {
       const hosts = await loadInputs(inputs, opts.bridge === undefined ? {} : { bridge: opts.bridge });
@@ -52,7 +53,13 @@ export function registerShow(program: Command): void {
           out(
             `  files: ${h.files.read} read (${h.files.byContent} recognised by content), ${h.files.unused.length} not used`,
           );
-          for (const u of h.files.unused) out(`    not used: ${escapeText(u.file)}: ${escapeText(u.note)}`);
+          if (opts.verbose)
+            for (const u of h.files.unused) out(`    not used: ${escapeText(u.file)}: ${escapeText(u.note)}`);
+          else
+            for (const k of h.files.unusedByKind)
+              out(
+                `    not used: ${String(k.count).padStart(4)} ${escapeText(k.pattern)}: ${escapeText(k.note)}`,
+              );
           out(`  problems: ${h.diagnostics.length === 0 ? "none" : h.diagnostics.length}`);
           for (const d of h.diagnostics) out(formatDiagnostic(d).replace(/^/gm, "    "));
         }

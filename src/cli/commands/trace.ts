@@ -1,6 +1,6 @@
 import type { Command } from "@commander-js/extra-typings";
-import { openCapture, recordData } from "../../capture/index.js";
 import { crossingJson, crossingLines, traceCrossings } from "../../explain/firewall-trace.js";
+import { floodOrderNote } from "../../explain/flood-note.js";
 import { firewallsOf } from "../../firewall/host.js";
 import { OFPP } from "../../model/layout.js";
 import { ctStateValue } from "../../pipeline/ct-state.js";
@@ -20,6 +20,14 @@ import { escapeKeepingLayout, escapeText } from "../../util/escape.js";
 import { EXIT, err, out, UsageError } from "../io.js";
 import { loadInputs, toJson } from "./hosts.js";
 import { ovnIndex, ovnTraceJson, ovnTraceText } from "./ovn.js";
+import {
+  type Decapsulated,
+  decapsulatedJson,
+  decapsulatedNote,
+  decapsulateFor,
+  frameBytes,
+  tunnelFlow,
+} from "./trace-frame.js";
 
 function pickHost(switches: SimHost[], bridge: string, wanted?: string): SimHost {
   const candidates = switches.filter(
@@ -38,24 +46,11 @@ function pickHost(switches: SimHost[], bridge: string, wanted?: string): SimHost
   return candidates[0];
 }
 
-function frameBytes(spec: string): Uint8Array {
-  const m = /^(.*)#(\d+)$/.exec(spec);
-  if (!m) throw new UsageError(`--frame takes CAPTURE#N (frame numbers start at 1), got "${spec}"`);
-  const r = openCapture(m[1]);
-  if (!r.ok) throw new UsageError(`${r.error.file}: ${r.error.message}`);
-  const want = Number(m[2]);
-  try {
-    for (let n = 1, rec = r.value.next(); rec; n++, rec = r.value.next()) {
-      if (n === want) return recordData(rec).slice();
-    }
-  } finally {
-    r.value.close();
-  }
-  throw new UsageError(`${m[1]}: has no frame ${want}`);
-}
-
-function traceJson(r: TraceResult): unknown {
+function traceJson(r: TraceResult, decap?: Decapsulated): unknown {
+  const note = floodOrderNote(r);
   return {
+    ...(decap ? { decapsulated: decapsulatedJson(decap) } : {}),
+    ...(note ? { notes: [note] } : {}),
     host: r.host,
     bridge: r.bridge,
     verdict: r.verdict,
@@ -87,7 +82,11 @@ export function registerTrace(program: Command): void {
       "the packet as hex; the flow then gives only its metadata, as OVS takes it: in_port, tun_*, ct_*, pkt_mark, skb_priority, recirc_id, dp_hash (registers and metadata start at 0)",
     )
     .option("--host <name>", "which loaded host, when the input holds several")
-    .option("--frame <capture#n>", "take the packet from frame N of a pcap/pcapng capture")
+    .option(
+      "--frame <capture#n>",
+      "take the packet from frame N of a pcap/pcapng capture; a tunnel frame addressed to a loaded host's tunnel endpoint is decapsulated and its inner frame traced from the tunnel port, with tun_id/tun_src/tun_dst, as replay does",
+    )
+    .option("--outer", "with --frame: trace a tunnel frame's outer packet as it is, not decapsulated")
     .option(
       "--ct-next <flags>",
       "ct_state for the next conntrack recirculation (repeatable), e.g. trk,est",
@@ -107,14 +106,18 @@ export function registerTrace(program: Command): void {
       "--ovn [central]",
       "OVN: each step's logical flow and northbound object (ACL, port, load balancer...), found by cookie in the OVN databases of the loaded hosts or of the CENTRAL sosreport",
     )
-    .action(async (input, bridge, flowText, packetHex, opts) => {
+    .action(async (input, bridgeArg, flowText, packetHex, opts) => {
       if (opts.tunnels !== undefined && opts.tunnels !== "kernel" && opts.tunnels !== "native")
         throw new UsageError(`--tunnels takes kernel or native, got "${opts.tunnels}"`);
       if (packetHex !== undefined && opts.frame !== undefined)
         throw new UsageError("give a packet or --frame, not both");
       const hosts = await loadInputs([input], {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
-      const sw = pickHost(switches, bridge, opts.host);
+      const captured = opts.frame === undefined ? undefined : frameBytes(opts.frame);
+      const decap = captured && !opts.outer ? decapsulateFor(switches, captured, opts.host) : undefined;
+      // The tunnel port's bridge is where a decapsulated frame enters, whatever bridge was named.
+      const bridge = decap?.bridge ?? bridgeArg;
+      const sw = decap?.host ?? pickHost(switches, bridge, opts.host);
       const br = sw.bridges.get(bridge);
       const resolve = (name: string) => br?.byName.get(name)?.ofport;
       const parsed = parseTraceFlow(flowText, resolve);
@@ -134,8 +137,12 @@ export function registerTrace(program: Command): void {
         const p = parseHexPacket(packetHex);
         if (typeof p === "string") throw new UsageError(`packet: ${p}`);
         packet = p;
-      } else if (opts.frame !== undefined) packet = frameBytes(opts.frame);
-      if (packet) flow = flowFromPacket(flow, packet);
+      } else if (captured) packet = decap?.inner ?? captured.bytes;
+      if (packet)
+        flow = decap
+          ? tunnelFlow(flow, decap, br?.byName.get(decap.port)?.ofport)
+          : flowFromPacket(flow, packet);
+      if (decap && !opts.json) out(escapeKeepingLayout(decapsulatedNote(decap)));
       const ctNext = opts.ctNext.map((s) => {
         const v = ctStateValue(s);
         if (typeof v === "string") throw new UsageError(`--ct-next ${s}: ${v}`);
@@ -168,7 +175,10 @@ export function registerTrace(program: Command): void {
       const missing = host ? notModelled(host, sw, result, text) : [];
       const ovn = opts.ovn === undefined ? undefined : await ovnIndex(hosts, opts.ovn);
       if (opts.json) {
-        const j = traceJson(result) as { steps: Array<Record<string, unknown>> } & Record<string, unknown>;
+        const j = traceJson(result, decap) as { steps: Array<Record<string, unknown>> } & Record<
+          string,
+          unknown
+        >;
         if (ovn) {
           const extra = ovnTraceJson(result, ovn, hosts);
           j.steps.forEach((s, i) => {
@@ -200,5 +210,7 @@ export function registerTrace(program: Command): void {
         !(dropped && (fw.before.some((c) => c.result.verdict.kind === "drop") || !delivered))
           ? EXIT.ok
           : EXIT.failure;
+      const floodNote = opts.json ? undefined : floodOrderNote(result);
+      if (floodNote) out(`\n${floodNote}`);
     });
 }

@@ -5,8 +5,10 @@
  * and for the most recent frames (an LRU).
  */
 import { type CaptureReader, openCapture } from "../../capture/index.js";
+import { hasFailure } from "../../explain/branches.js";
 import { type DropGroup, ReplayAggregate } from "../../explain/conversations.js";
 import { Replayer, type ReplayOptions } from "../../explain/replay.js";
+import { FlowCoverage } from "../../explain/rule-coverage.js";
 import type { FrameVerdict, VerdictKind } from "../../explain/types.js";
 import type { SimHost } from "../../pipeline/index.js";
 import type { Diagnostic, Result } from "../../util/diagnostic.js";
@@ -23,10 +25,14 @@ export const VERDICT_KINDS: readonly VerdictKind[] = [
 /** Kinds whose full verdict is kept (up to KEEP_FAILED): the drops pane and their traces need them. */
 const FAILED: ReadonlySet<VerdictKind> = new Set(["dropped", "loop", "no-ingress"]);
 const KEEP_FAILED = 20_000;
+const PARTLY_FAILED = 0x80;
 const KEEP_RECENT = 20_000;
 
 export class ReplayRunner {
-  /** kinds[frame - 1]: 0 = not replayed yet, else 1 + index in VERDICT_KINDS. */
+  /**
+   * kinds[frame - 1]: 0 = not replayed yet, else 1 + index in VERDICT_KINDS, plus PARTLY_FAILED when
+   * some branch was dropped while another got somewhere.
+   */
   private kinds = new Uint8Array(1 << 16);
   /** Frames replayed so far. */
   count = 0;
@@ -37,6 +43,8 @@ export class ReplayRunner {
   /** Verdict counts and drop groups (no flow key given: conversations are not built, they cost). */
   private readonly aggregate = new ReplayAggregate();
   private readonly replayer: Replayer;
+  /** Per flow, the replayed frames that hit it (the flows pane's counts and hit/unhit listing). */
+  readonly coverage = new FlowCoverage();
   /** Milliseconds spent replaying. */
   elapsedMs = 0;
 
@@ -93,10 +101,11 @@ export class ReplayRunner {
       grown.set(this.kinds);
       this.kinds = grown;
     }
-    this.kinds[frame - 1] = 1 + VERDICT_KINDS.indexOf(v.verdict);
+    this.kinds[frame - 1] = 1 + VERDICT_KINDS.indexOf(v.verdict) + (v.partial ? PARTLY_FAILED : 0);
     this.count = Math.max(this.count, frame);
     this.aggregate.add(undefined, v);
-    if (FAILED.has(v.verdict) && this.failed.size < KEEP_FAILED) this.failed.set(frame, v);
+    this.coverage.add(v);
+    if (hasFailure(v) && this.failed.size < KEEP_FAILED) this.failed.set(frame, v);
     else this.recent[frame % KEEP_RECENT] = v;
   }
 
@@ -104,7 +113,24 @@ export class ReplayRunner {
   kind(frame: number): VerdictKind | undefined {
     if (frame < 1 || frame > this.kinds.length) return undefined;
     const k = this.kinds[frame - 1];
-    return k === 0 ? undefined : VERDICT_KINDS[k - 1];
+    return k === 0 ? undefined : VERDICT_KINDS[(k & ~PARTLY_FAILED) - 1];
+  }
+
+  /** Delivered (or tunneled…) on some branch and dropped on another, once replayed. */
+  partialAt(frame: number): boolean {
+    return frame >= 1 && frame <= this.kinds.length && (this.kinds[frame - 1] & PARTLY_FAILED) !== 0;
+  }
+
+  /** Frames delivered on a branch and dropped on another, so far. */
+  get partlyDropped(): number {
+    return this.aggregate.partlyDropped;
+  }
+
+  /** Some copy of the frame was dropped (the whole frame, or one branch of a flood), once replayed. */
+  failedAt(frame: number): boolean {
+    if (frame < 1 || frame > this.kinds.length) return false;
+    const k = this.kinds[frame - 1];
+    return (k & PARTLY_FAILED) !== 0 || FAILED.has(VERDICT_KINDS[k - 1] ?? "delivered");
   }
 
   /** The full verdict when it was kept (every drop up to 20,000, and the last 20,000 frames). */

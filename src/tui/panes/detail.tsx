@@ -5,7 +5,7 @@
 import type { PaneBox } from "../layout.js";
 import type { Theme } from "../theme.js";
 import type { Line } from "../view.js";
-import { PaneFrame } from "./frame.js";
+import { framedPane } from "./frame.js";
 
 export interface DetailProps {
   box: PaneBox;
@@ -29,17 +29,8 @@ function windowed(title: string, { box, focused, theme, lines, top, cursor, note
       ? `${Math.min(lines.length, top + 1)}-${Math.min(lines.length, top + rows)}/${lines.length}`
       : "";
   const info = [note, more].filter((x) => x).join("  ");
-  return (
-    <PaneFrame
-      box={box}
-      title={title}
-      focused={focused}
-      theme={theme}
-      lines={shown}
-      {...(cursor !== undefined && focused ? { cursor: cursor - top } : {})}
-      {...(info ? { info } : {})}
-    />
-  );
+  const at = cursor !== undefined && focused ? cursor - top : undefined;
+  return framedPane({ box, title, focused, theme, lines: shown, cursor: at, info });
 }
 
 /** The selected frame's layers as a tree (▸ collapsed, ▾ expanded), tunnels indented by depth. */

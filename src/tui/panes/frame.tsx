@@ -20,6 +20,14 @@ export interface PaneFrameProps {
   info?: string;
 }
 
+/** A pane whose cursor and info may be absent (the optional props are left out then, not undefined). */
+export function framedPane(
+  p: Omit<PaneFrameProps, "cursor" | "info"> & { cursor?: number | undefined; info?: string | undefined },
+) {
+  const { cursor, info, ...rest } = p;
+  return <PaneFrame {...rest} {...(cursor !== undefined ? { cursor } : {})} {...(info ? { info } : {})} />;
+}
+
 /** Cuts segments to `width` cells and pads the last, so every row is exactly as wide as the pane. */
 export function fitSegs(line: Line, width: number): Seg[] {
   const out: Seg[] = [];

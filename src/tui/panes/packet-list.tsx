@@ -2,7 +2,7 @@
 import type { PaneBox } from "../layout.js";
 import type { Theme } from "../theme.js";
 import type { Line } from "../view.js";
-import { PaneFrame } from "./frame.js";
+import { framedPane } from "./frame.js";
 
 export interface PacketListProps {
   box: PaneBox;
@@ -32,15 +32,6 @@ export function PacketList({
 }: PacketListProps) {
   const lines: Line[] = [[{ text: heading, bold: true }], ...rows];
   if (rows.length === 0 && empty) lines.push([{ text: empty, tone: "dim" }]);
-  return (
-    <PaneFrame
-      box={box}
-      title={title}
-      focused={focused}
-      theme={theme}
-      lines={lines}
-      {...(rows.length > 0 ? { cursor: selected + 1 } : {})}
-      {...(info ? { info } : {})}
-    />
-  );
+  const cursor = rows.length > 0 ? selected + 1 : undefined;
+  return framedPane({ box, title, focused, theme, lines, cursor, info });
 }
