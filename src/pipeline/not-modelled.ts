@@ -25,6 +25,8 @@ const TUNNEL_TYPES: Record<string, string> = {
 /** Tunnel interface options that change the encapsulation ovspath writes. */
 // options:csum is modelled (the csum tunnel flag; 0xffff in a pushed UDP header, as OVN's Geneve ports show).
 const TUNNEL_OPTIONS: Record<string, string> = {
+  ttl: "tunnel TTL option (options:ttl)",
+  df_default: "tunnel DF option (options:df_default)",
   seq: "GRE sequence numbers (options:seq)",
   exts: "VXLAN extensions (options:exts=gbp/gpe)",
   egress_pkt_mark: "tunnel egress_pkt_mark",
