@@ -22,8 +22,12 @@ const TUNNEL_TYPES: Record<string, string> = {
   srv6: "SRv6 tunnels",
 };
 
-/** Tunnel interface options that change the encapsulation ovspath writes. */
+/**
+ * Tunnel interface options that change the encapsulation ovspath writes. An option set to OVS's own
+ * default (`DEFAULTS`: Neutron sets `df_default=true` on every tunnel port) changes nothing.
+ */
 // options:csum is modelled (the csum tunnel flag; 0xffff in a pushed UDP header, as OVN's Geneve ports show).
+const TUNNEL_OPTION_DEFAULTS: Readonly<Record<string, string>> = { ttl: "64", df_default: "true" };
 const TUNNEL_OPTIONS: Record<string, string> = {
   ttl: "tunnel TTL option (options:ttl)",
   df_default: "tunnel DF option (options:df_default)",
@@ -66,7 +70,9 @@ export function notModelled(host: Host, sim: SimHost, result: TraceResult, trace
     const options = r.columns.get("options");
     if (!(options instanceof Map)) continue;
     if (text(options.get("remote_ip")).includes(":")) out.add("IPv6 tunnels");
-    for (const [key, what] of Object.entries(TUNNEL_OPTIONS)) if (options.has(key)) out.add(what);
+    for (const [key, what] of Object.entries(TUNNEL_OPTIONS)) {
+      if (options.has(key) && text(options.get(key)) !== TUNNEL_OPTION_DEFAULTS[key]) out.add(what);
+    }
   }
   // A flow dump with lines ovspath could not read (ovs-ofctl's own "decode error" for an action it
   // cannot print): the flows the trace needed may be among them.
