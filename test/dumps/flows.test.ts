@@ -66,6 +66,22 @@ describe("parseFlowDump", () => {
     expect(diagnostics[1]).toMatchObject({ file: "flows.txt", line: 4, field: "actions" });
   });
 
+  it.each([
+    ["CRLF line ends", "NXST_FLOW reply (xid=0x4):\r\n priority=0 actions=NORMAL\r\n", 1, 0],
+    [
+      "blank lines of spaces, tabs and a no-break space",
+      " \t \n\u00a0\n priority=0 actions=NORMAL\n\n",
+      1,
+      0,
+    ],
+    ["a line that only starts like a header", "NXST_FLOWS priority=0 actions=NORMAL", 0, 1],
+  ])("%s", (_, text, flows, errors) => {
+    const r = parseFlowDump(text, "f");
+    expect(r.value.flows).toHaveLength(flows);
+    expect(r.diagnostics).toHaveLength(errors);
+    if (flows > 0) expect(r.value.flows[0].text).toBe(" priority=0 actions=NORMAL");
+  });
+
   it("reads stats, flags, table, priority and cookie", () => {
     const f = value.flows[0];
     expect(f).toMatchObject({
