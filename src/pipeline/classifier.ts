@@ -58,13 +58,19 @@ export interface LookupResult {
   conjunction?: { id: number; clauses: ClassifiedFlow[] };
 }
 
+/**
+ * Hashes are cut to 30 bits: V8 keeps such numbers unboxed (small integers), while a full 32-bit hash
+ * is a heap number allocated by every probe, and a slower Map key.
+ */
+const SMI_BITS = 0x3fffffff;
+
 function hashMasked(key: FlowKey, mask: FlowKey, words: Uint32Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    h = Math.imul(h ^ (key[w] & mask[w]), 0x01000193) >>> 0;
+    h = Math.imul(h ^ (key[w] & mask[w]), 0x01000193);
   }
-  return h;
+  return (h ^ (h >>> 30)) & SMI_BITS;
 }
 
 function sameMasked(key: FlowKey, m: CompiledMatch, words: Uint32Array): boolean {
@@ -90,9 +96,9 @@ function hashMask(mask: FlowKey, words: readonly number[]): number {
   let h = 0x811c9dc5;
   for (const w of words) {
     h = Math.imul(h ^ w, 0x01000193);
-    h = Math.imul(h ^ mask[w], 0x01000193) >>> 0;
+    h = Math.imul(h ^ mask[w], 0x01000193);
   }
-  return h;
+  return (h ^ (h >>> 30)) & SMI_BITS;
 }
 
 function sameMask(st: Subtable, mask: FlowKey, words: readonly number[]): boolean {
