@@ -87,6 +87,13 @@ function failAt(file: string, line: number, text: string, column: number, messag
   };
 }
 
+/** The last cookie read: one agent run writes the same cookie on every flow it installs. */
+let lastCookie = { text: "0x0", value: 0n };
+function cookieOf(text: string): bigint {
+  if (text !== lastCookie.text) lastCookie = { text, value: BigInt(text) };
+  return lastCookie.value;
+}
+
 /** Parses one flow line; errors carry the 1-based column in the line. */
 function parseFlowLine(
   text: string,
@@ -168,7 +175,7 @@ function parseFlowLine(
       text,
       table: tableText === undefined ? 0 : Number(tableText),
       priority: parsed.value.priority ?? DEFAULT_PRIORITY,
-      cookie: cookieText === undefined ? 0n : BigInt(cookieText),
+      cookie: cookieText === undefined ? 0n : cookieOf(cookieText),
       stats,
       flags,
       match: parsed.value,

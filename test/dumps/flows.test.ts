@@ -82,6 +82,12 @@ describe("parseFlowDump", () => {
     if (flows > 0) expect(r.value.flows[0].text).toBe(" priority=0 actions=NORMAL");
   });
 
+  it("gives each flow its own cookie, repeated or not", () => {
+    const cookies = ["0x1", "0x1", "0xffffffffffffffff", "0x1", "0x0"];
+    const text = cookies.map((c) => ` cookie=${c}, priority=1 actions=drop`).join("\n");
+    expect(parseFlowDump(text, "f").value.flows.map((f) => f.cookie)).toEqual(cookies.map((c) => BigInt(c)));
+  });
+
   it("reads stats, flags, table, priority and cookie", () => {
     const f = value.flows[0];
     expect(f).toMatchObject({
