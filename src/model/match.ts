@@ -242,16 +242,10 @@ export function compileMatch(
 ): { ok: true; value: CompiledMatch } | { ok: false; message: string } {
   const mask = newFlowKey();
   const value = newFlowKey();
-  const dlType = FIELD.dl_type;
-  const nwProto = FIELD.nw_proto;
-  const set = (f: FieldDef, v: bigint, mk: bigint) => {
-    writeField(mask, f, mk);
-    writeField(value, f, v & mk);
-  };
   if (m.shorthand) {
     const sh = SHORTHANDS[m.shorthand];
-    set(dlType, BigInt(sh.dlType), 0xffffn);
-    if (sh.nwProto !== undefined) set(nwProto, BigInt(sh.nwProto), 0xffn);
+    setMasked(mask, value, FIELD.dl_type, BigInt(sh.dlType), 0xffffn);
+    if (sh.nwProto !== undefined) setMasked(mask, value, FIELD.nw_proto, BigInt(sh.nwProto), 0xffn);
   }
   for (const f of m.fields) {
     let v = f.value.value;
@@ -269,7 +263,12 @@ export function compileMatch(
       writeField(value, tci, present | ((v << BigInt(wordShift(f.field))) & bits));
       continue;
     }
-    set(f.field, v, f.value.mask);
+    setMasked(mask, value, f.field, v, f.value.mask);
   }
   return { ok: true, value: { mask, value } };
+}
+
+function setMasked(mask: FlowKey, value: FlowKey, f: FieldDef, v: bigint, mk: bigint): void {
+  writeField(mask, f, mk);
+  writeField(value, f, v & mk);
 }
