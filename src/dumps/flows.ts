@@ -76,6 +76,24 @@ export function looksLikeFlowDump(text: string): boolean {
 
 const DEFAULT_PRIORITY = 32768;
 
+const COMMA = 0x2c;
+const SPACE = 0x20;
+const NO_WARNINGS: Diagnostic[] = [];
+
+function failAt(file: string, line: number, text: string, column: number, message: string, field?: string) {
+  return {
+    ok: false as const,
+    error: atLine(file, line, text, field === undefined ? { column, message } : { column, message, field }),
+  };
+}
+
+/** The last cookie read: one agent run writes the same cookie on every flow it installs. */
+let lastCookie = { text: "0x0", value: 0n };
+function cookieOf(text: string): bigint {
+  if (text !== lastCookie.text) lastCookie = { text, value: BigInt(text) };
+  return lastCookie.value;
+}
+
 /** Parses one flow line; errors carry the 1-based column in the line. */
 function parseFlowLine(
   text: string,
@@ -84,41 +102,43 @@ function parseFlowLine(
 ):
   | { ok: true; value: FlowEntry; style: "ofctl" | "appctl"; warnings: Diagnostic[] }
   | { ok: false; error: Diagnostic } {
-  const fail = (column: number, message: string, field?: string) => ({
-    ok: false as const,
-    error: atLine(file, line, text, field === undefined ? { column, message } : { column, message, field }),
-  });
   let cut = text.indexOf(" actions=");
   let style: "ofctl" | "appctl" = "ofctl";
   if (cut < 0) {
     cut = text.indexOf(",actions=");
     style = "appctl";
   }
-  if (cut < 0) return fail(1, "no actions= in a flow line", "actions");
+  if (cut < 0) return failAt(file, line, text, 1, "no actions= in a flow line", "actions");
   // A flow with an empty match and the default priority prints its last statistic, a comma, then the
   // actions: ` cookie=0x0, ..., idle_age=0, actions=NORMAL`.
-  const head = text.slice(0, cut).replace(/,$/, "");
+  const head = text.charCodeAt(cut - 1) === COMMA ? text.slice(0, cut - 1) : text.slice(0, cut);
   const actionsColumn = cut + " actions=".length + 1;
-  const chunks = head.split(", ");
   const stats: Partial<Record<StatName, string>> = {};
   const flags: string[] = [];
   let matchText = "";
   let matchColumn = 1;
-  let at = 0;
-  for (const [i, chunkRaw] of chunks.entries()) {
+  // The head is `stat=value, stat=value, ... [flags] match`, cut at ", " (a match has no spaces);
+  // walked with indexOf rather than split: this runs for every line of a 100k-flow dump.
+  for (let at = 0; at <= head.length; ) {
+    const next = head.indexOf(", ", at);
+    const end = next < 0 ? head.length : next;
     const column = at + 1;
-    at += chunkRaw.length + 2;
-    const chunk = i === 0 ? chunkRaw.replace(/^ +/, "") : chunkRaw;
-    const lead = chunkRaw.length - chunk.length;
-    const eq = chunk.indexOf("=");
-    const name = eq < 0 ? chunk : chunk.slice(0, eq);
-    if (STAT_NAMES.has(name) && !chunk.includes(",")) {
-      stats[name as StatName] = chunk.slice(eq + 1);
-      continue;
+    let from = at;
+    if (at === 0) while (head.charCodeAt(from) === SPACE) from++;
+    const lead = from - at;
+    at = end + 2;
+    const eq = head.indexOf("=", from);
+    const name = eq < 0 || eq >= end ? head.slice(from, end) : head.slice(from, eq);
+    if (STAT_NAMES.has(name)) {
+      const comma = head.indexOf(",", from);
+      if (comma < 0 || comma >= end) {
+        stats[name as StatName] = eq < 0 || eq >= end ? name : head.slice(eq + 1, end);
+        continue;
+      }
     }
-    if (i !== chunks.length - 1) return fail(column + lead, `unknown flow statistic "${name}"`, name);
+    if (next >= 0) return failAt(file, line, text, column + lead, `unknown flow statistic "${name}"`, name);
     // The last chunk: flag words, then the match.
-    const words = chunk.split(" ");
+    const words = head.slice(from, end).split(" ");
     let w = 0;
     let offset = column + lead;
     while (w < words.length - 1 && FLAG_WORDS.has(words[w])) {
@@ -130,7 +150,8 @@ function parseFlowLine(
       flags.push(words[w]);
       break;
     }
-    if (w !== words.length - 1) return fail(offset, `unexpected "${words[w]}" before the match`, words[w]);
+    if (w !== words.length - 1)
+      return failAt(file, line, text, offset, `unexpected "${words[w]}" before the match`, words[w]);
     matchText = words[w];
     matchColumn = offset;
   }
@@ -139,23 +160,26 @@ function parseFlowLine(
   const cookieText = stats.cookie;
   const tableText = stats.table ?? stats.table_id;
   if (cookieText !== undefined && !/^0x[0-9a-f]+$/.test(cookieText))
-    return fail(text.indexOf("cookie=") + 8, "bad cookie", "cookie");
+    return failAt(file, line, text, text.indexOf("cookie=") + 8, "bad cookie", "cookie");
   if (tableText !== undefined && !/^\d+$/.test(tableText))
-    return fail(text.indexOf("table") + 1, "bad table number", "table");
+    return failAt(file, line, text, text.indexOf("table") + 1, "bad table number", "table");
   const actionsText = text.slice(cut + " actions=".length);
   const actions = parseActions(actionsText, actionsColumn);
   if (!actions.ok) return { ok: false, error: atLine(file, line, text, actions.error) };
   return {
     ok: true,
     style,
-    warnings: actions.warnings.map((w) => atLine(file, line, text, w, "warning")),
+    warnings:
+      actions.warnings.length === 0
+        ? NO_WARNINGS
+        : actions.warnings.map((w) => atLine(file, line, text, w, "warning")),
     value: {
       file,
       line,
       text,
       table: tableText === undefined ? 0 : Number(tableText),
       priority: parsed.value.priority ?? DEFAULT_PRIORITY,
-      cookie: cookieText === undefined ? 0n : BigInt(cookieText),
+      cookie: cookieText === undefined ? 0n : cookieOf(cookieText),
       stats,
       flags,
       match: parsed.value,
@@ -166,13 +190,30 @@ function parseFlowLine(
   };
 }
 
+const CR = 0x0d;
+const N = 0x4e;
+const O = 0x4f;
+
+/** `line.trim() === ""` without making the trimmed copy of every line of a large dump. */
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    // Printable ASCII ends it; anything else (a tab, a Unicode space) is for trim() to judge.
+    if (c > SPACE && c < 0x7f) return false;
+  }
+  return line.trim() === "";
+}
+
 export function parseFlowDump(text: string, file: string): { value: FlowDump; diagnostics: Diagnostic[] } {
   const dump: FlowDump = { style: "ofctl", flows: [] };
   const diagnostics: Diagnostic[] = [];
-  for (const [i, raw] of text.split("\n").entries()) {
-    const line = raw.replace(/\r$/, "");
-    if (line.trim() === "") continue;
-    if (HEADER.test(line)) {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    const line = raw.charCodeAt(raw.length - 1) === CR ? raw.slice(0, -1) : raw;
+    if (isBlank(line)) continue;
+    // Flow lines start with a space or `cookie=`/`table_id=`; only the reply header starts with N or O.
+    if ((line.charCodeAt(0) === N || line.charCodeAt(0) === O) && HEADER.test(line)) {
       dump.header ??= line;
       continue;
     }

@@ -183,29 +183,44 @@ function parseFlags(names: ReadonlyArray<[string, number]>, text: string): Field
   return consumed === text.length && consumed > 0 ? { value, mask } : null;
 }
 
+function expected(f: FieldDef, text: string, what: string): ValueResult {
+  return { ok: false, message: `${f.name}: expected ${what}, got "${text}"` };
+}
+
+/** One value (or mask) of a field, by its format. A plain function: this runs for every match field. */
+function scalarOf(f: FieldDef, t: string): bigint | null {
+  switch (f.format) {
+    case "mac":
+      return parseMac(t);
+    case "ipv4":
+      return parseIpv4(t);
+    case "ipv6":
+      return parseIpv6(t);
+    default:
+      return parseNumber(t);
+  }
+}
+
 /** Parses `VALUE[/MASK]` for a field; errors say what was expected. */
 export function parseFieldValue(f: FieldDef, text: string): ValueResult {
   const full = all(f.bits);
-  const fail = (what: string): ValueResult => ({
-    ok: false,
-    message: `${f.name}: expected ${what}, got "${text}"`,
-  });
   if (f.format === "frag") {
     const hit = FRAG.find(([n]) => n === text);
     return hit
       ? { ok: true, value: { value: BigInt(hit[1]), mask: BigInt(hit[2]) } }
-      : fail("no, yes, first, later or not_later");
+      : expected(f, text, "no, yes, first, later or not_later");
   }
   if (f.format === "ctState" || (f.format === "tcpFlags" && /^[+-]/.test(text))) {
     const v = parseFlags(f.format === "ctState" ? CT_FLAGS : TCP_FLAGS, text);
     if (v) return { ok: true, value: v };
-    if (f.format === "tcpFlags") return fail("+flag-flag... (fin, syn, rst, psh, ack, urg, ece, cwr, ns)");
+    if (f.format === "tcpFlags")
+      return expected(f, text, "+flag-flag... (fin, syn, rst, psh, ack, urg, ece, cwr, ns)");
   }
   if (f.format === "tcpFlags" && /^[a-z|]+$/.test(text)) {
     let value = 0n;
     for (const n of text.split("|")) {
       const bit = TCP_FLAGS.find(([name]) => name === n);
-      if (!bit) return fail("TCP flag names joined by |");
+      if (!bit) return expected(f, text, "TCP flag names joined by |");
       value |= BigInt(bit[1]);
     }
     return { ok: true, value: { value, mask: full } };
@@ -217,10 +232,10 @@ export function parseFieldValue(f: FieldDef, text: string): ValueResult {
     const n = parseNumber(unquoted);
     if (n !== null)
       return n > full
-        ? fail(`a port number of at most ${f.bits} bits`)
+        ? expected(f, text, `a port number of at most ${f.bits} bits`)
         : { ok: true, value: { value: n, mask: full } };
     // A port name: resolved to a number later against the bridge's port table.
-    if (!/^[^\s,=()"]+$/.test(unquoted)) return fail("a port number or name");
+    if (!/^[^\s,=()"]+$/.test(unquoted)) return expected(f, text, "a port number or name");
     return {
       ok: true,
       value: { value: 0n, mask: full, portName: { name: unquoted, quoted: unquoted !== text } },
@@ -229,21 +244,11 @@ export function parseFieldValue(f: FieldDef, text: string): ValueResult {
   const slash = text.indexOf("/");
   const valueText = slash < 0 ? text : text.slice(0, slash);
   const maskText = slash < 0 ? undefined : text.slice(slash + 1);
-  const scalar = (t: string): bigint | null => {
-    switch (f.format) {
-      case "mac":
-        return parseMac(t);
-      case "ipv4":
-        return parseIpv4(t);
-      case "ipv6":
-        return parseIpv6(t);
-      default:
-        return parseNumber(t);
-    }
-  };
-  const value = scalar(valueText);
+  const value = scalarOf(f, valueText);
   if (value === null)
-    return fail(
+    return expected(
+      f,
+      text,
       f.format === "mac"
         ? "a MAC address"
         : f.format === "ipv4"
@@ -252,17 +257,17 @@ export function parseFieldValue(f: FieldDef, text: string): ValueResult {
             ? "an IPv6 address"
             : "a number",
     );
-  if (value > full) return fail(`a value of at most ${f.bits} bits`);
+  if (value > full) return expected(f, text, `a value of at most ${f.bits} bits`);
   let mask = full;
   if (maskText !== undefined) {
     if (!f.maskable) return { ok: false, message: `${f.name} cannot be masked` };
     if ((f.format === "ipv4" || f.format === "ipv6") && /^\d+$/.test(maskText)) {
       const p = Number(maskText);
-      if (p > f.bits) return fail(`a prefix length of at most ${f.bits}`);
+      if (p > f.bits) return expected(f, text, `a prefix length of at most ${f.bits}`);
       mask = prefixMask(p, f.bits);
     } else {
-      const m = scalar(maskText);
-      if (m === null || m > full) return fail("a valid mask");
+      const m = scalarOf(f, maskText);
+      if (m === null || m > full) return expected(f, text, "a valid mask");
       mask = m;
     }
   }

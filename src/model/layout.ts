@@ -142,8 +142,8 @@ export function newFlowKey(): FlowKey {
     slab = new Uint32Array(FLOW_WORDS * SLAB_KEYS);
     slabUsed = 0;
   }
-  const start = FLOW_WORDS * slabUsed++;
-  return slab.subarray(start, start + FLOW_WORDS);
+  // A view made on the buffer directly: subarray() goes through the species constructor, slower.
+  return new Uint32Array(slab.buffer, FLOW_WORDS * 4 * slabUsed++, FLOW_WORDS);
 }
 
 /** A copy of a flow key (cheap: see newFlowKey). */

@@ -162,6 +162,13 @@ export function parseMatch(text: string, base = 1): MatchResult {
       match.shorthand = token;
       continue;
     }
+    const known = parsedFields.get(token);
+    if (known !== undefined) {
+      if (hasField(match.fields, known.field))
+        return { ok: false, error: { column, field: known.name, message: `${known.name} given twice` } };
+      match.fields.push(known);
+      continue;
+    }
     const name = token.slice(0, eq);
     const valueText = token.slice(eq + 1);
     if (name === "priority") {
@@ -179,12 +186,29 @@ export function parseMatch(text: string, base = 1): MatchResult {
     const value = parseFieldValue(field, valueText);
     if (!value.ok)
       return { ok: false, error: { column: column + eq + 1, field: name, message: value.message } };
-    if (match.fields.some((f) => f.field === field)) {
+    if (hasField(match.fields, field)) {
       return { ok: false, error: { column, field: name, message: `${name} given twice` } };
     }
-    match.fields.push({ name, field, value: value.value });
+    const parsed: MatchField = { name, field, value: value.value };
+    if (parsedFields.size >= PARSED_FIELDS_BOUND) parsedFields.clear();
+    parsedFields.set(token, parsed);
+    match.fields.push(parsed);
   }
   return { ok: true, value: match };
+}
+
+/**
+ * `name=value` tokens already parsed, shared by the matches that repeat them: a firewall dump writes the
+ * same `reg5=0x1a`, `ct_state=+new-est` or `tp_dst=0x1f40/0xffc0` on flow after flow. Matches are never
+ * modified after parsing, so sharing their fields is safe. Emptied when full, which keeps the tokens of
+ * the flows just read (a port's flows are written together).
+ */
+const parsedFields = new Map<string, MatchField>();
+const PARSED_FIELDS_BOUND = 16384;
+
+function hasField(fields: readonly MatchField[], field: FieldDef): boolean {
+  for (const f of fields) if (f.field === field) return true;
+  return false;
 }
 
 /** Prints a match as ovs-ofctl does: priority first (unless default), then OVS's field order. */
@@ -218,16 +242,10 @@ export function compileMatch(
 ): { ok: true; value: CompiledMatch } | { ok: false; message: string } {
   const mask = newFlowKey();
   const value = newFlowKey();
-  const dlType = FIELD.dl_type;
-  const nwProto = FIELD.nw_proto;
-  const set = (f: FieldDef, v: bigint, mk: bigint) => {
-    writeField(mask, f, mk);
-    writeField(value, f, v & mk);
-  };
   if (m.shorthand) {
     const sh = SHORTHANDS[m.shorthand];
-    set(dlType, BigInt(sh.dlType), 0xffffn);
-    if (sh.nwProto !== undefined) set(nwProto, BigInt(sh.nwProto), 0xffn);
+    setMasked(mask, value, FIELD.dl_type, BigInt(sh.dlType), 0xffffn);
+    if (sh.nwProto !== undefined) setMasked(mask, value, FIELD.nw_proto, BigInt(sh.nwProto), 0xffn);
   }
   for (const f of m.fields) {
     let v = f.value.value;
@@ -245,7 +263,12 @@ export function compileMatch(
       writeField(value, tci, present | ((v << BigInt(wordShift(f.field))) & bits));
       continue;
     }
-    set(f.field, v, f.value.mask);
+    setMasked(mask, value, f.field, v, f.value.mask);
   }
   return { ok: true, value: { mask, value } };
+}
+
+function setMasked(mask: FlowKey, value: FlowKey, f: FieldDef, v: bigint, mk: bigint): void {
+  writeField(mask, f, mk);
+  writeField(value, f, v & mk);
 }

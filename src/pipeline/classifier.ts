@@ -58,13 +58,19 @@ export interface LookupResult {
   conjunction?: { id: number; clauses: ClassifiedFlow[] };
 }
 
+/**
+ * Hashes are cut to 30 bits: V8 keeps such numbers unboxed (small integers), while a full 32-bit hash
+ * is a heap number allocated by every probe, and a slower Map key.
+ */
+const SMI_BITS = 0x3fffffff;
+
 function hashMasked(key: FlowKey, mask: FlowKey, words: Uint32Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    h = Math.imul(h ^ (key[w] & mask[w]), 0x01000193) >>> 0;
+    h = Math.imul(h ^ (key[w] & mask[w]), 0x01000193);
   }
-  return h;
+  return (h ^ (h >>> 30)) & SMI_BITS;
 }
 
 function sameMasked(key: FlowKey, m: CompiledMatch, words: Uint32Array): boolean {
@@ -75,8 +81,33 @@ function sameMasked(key: FlowKey, m: CompiledMatch, words: Uint32Array): boolean
   return true;
 }
 
-function maskKey(mask: FlowKey): string {
-  return Array.from(mask, (w) => w.toString(36)).join(",");
+/** The words a mask looks at: the rest of the key is wildcarded. */
+function maskWords(mask: FlowKey): number[] {
+  const words: number[] = [];
+  for (let i = 0; i < FLOW_WORDS; i++) if (mask[i] !== 0) words.push(i);
+  return words;
+}
+
+/**
+ * A hash of a mask, over its nonzero words and their positions. Numbers, not a string of the whole
+ * key: building one string per flow of a ~200-word key was most of a 100k-flow classifier's build time.
+ */
+function hashMask(mask: FlowKey, words: readonly number[]): number {
+  let h = 0x811c9dc5;
+  for (const w of words) {
+    h = Math.imul(h ^ w, 0x01000193);
+    h = Math.imul(h ^ mask[w], 0x01000193);
+  }
+  return (h ^ (h >>> 30)) & SMI_BITS;
+}
+
+function sameMask(st: Subtable, mask: FlowKey, words: readonly number[]): boolean {
+  if (st.words.length !== words.length) return false;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (st.words[i] !== w || st.mask[w] !== mask[w]) return false;
+  }
+  return true;
 }
 
 /** The conjunction clauses of a flow whose actions are nothing but `conjunction(...)`, as OVS decides. */
@@ -107,7 +138,8 @@ interface Search {
 
 export class Table {
   private subtables: Subtable[] = [];
-  private byMask = new Map<string, Subtable>();
+  /** Mask hash → the subtables with that hash (almost always one). */
+  private byMask = new Map<number, Subtable[]>();
   /** Inserts only append; the orders lookups rely on are restored once, before the next lookup. */
   private dirty = false;
   /** Whether any flow is a conjunction clause: without one, lookups skip the soft-match machinery. */
@@ -125,14 +157,22 @@ export class Table {
     this.dirty = false;
   }
 
+  /** The subtable of `mask`, if the table has one. */
+  private subtableOf(mask: FlowKey): { st?: Subtable; words: number[]; hash: number } {
+    const words = maskWords(mask);
+    const hash = hashMask(mask, words);
+    const st = this.byMask.get(hash)?.find((s) => sameMask(s, mask, words));
+    return { st, words, hash };
+  }
+
   insert(cf: ClassifiedFlow): void {
-    const k = maskKey(cf.match.mask);
-    let st = this.byMask.get(k);
+    const found = this.subtableOf(cf.match.mask);
+    let st = found.st;
     if (!st) {
-      const words: number[] = [];
-      for (let i = 0; i < FLOW_WORDS; i++) if (cf.match.mask[i] !== 0) words.push(i);
-      st = { mask: cf.match.mask, words: Uint32Array.from(words), maxPriority: -1, buckets: new Map() };
-      this.byMask.set(k, st);
+      st = { mask: cf.match.mask, words: Uint32Array.from(found.words), maxPriority: -1, buckets: new Map() };
+      const same = this.byMask.get(found.hash);
+      if (same) same.push(st);
+      else this.byMask.set(found.hash, [st]);
       this.subtables.push(st);
     }
     const h = hashMasked(cf.match.value, st.mask, st.words);
@@ -151,7 +191,7 @@ export class Table {
    * flow, which is what learn() does when it relearns).
    */
   replace(cf: ClassifiedFlow): void {
-    const st = this.byMask.get(maskKey(cf.match.mask));
+    const { st } = this.subtableOf(cf.match.mask);
     if (st) {
       const h = hashMasked(cf.match.value, st.mask, st.words);
       const bucket = st.buckets.get(h);

@@ -66,6 +66,67 @@ describe("parseFlowDump", () => {
     expect(diagnostics[1]).toMatchObject({ file: "flows.txt", line: 4, field: "actions" });
   });
 
+  it.each([
+    ["CRLF line ends", "NXST_FLOW reply (xid=0x4):\r\n priority=0 actions=NORMAL\r\n", 1, 0],
+    [
+      "blank lines of spaces, tabs and a no-break space",
+      " \t \n\u00a0\n priority=0 actions=NORMAL\n\n",
+      1,
+      0,
+    ],
+    ["a line that only starts like a header", "NXST_FLOWS priority=0 actions=NORMAL", 0, 1],
+  ])("%s", (_, text, flows, errors) => {
+    const r = parseFlowDump(text, "f");
+    expect(r.value.flows).toHaveLength(flows);
+    expect(r.diagnostics).toHaveLength(errors);
+    if (flows > 0) expect(r.value.flows[0].text).toBe(" priority=0 actions=NORMAL");
+  });
+
+  // Columns as ovspath reported them before the head of a line was walked without split().
+  it.each([
+    [
+      "  cookie=0x1, bogus=3, table=3, priority=1 actions=drop",
+      15,
+      "bogus",
+      /unknown flow statistic "bogus"/,
+    ],
+    [" cookie=0x1, table=3, frob priority=1 actions=drop", 23, "frob", /unexpected "frob" before the match/],
+    [" cookie=0x1, table=x3, priority=1 actions=drop", 14, "table", /bad table number/],
+    [" n_packets=0, cookie=0x1,2, priority=1 actions=drop", 15, "cookie", /unknown flow statistic "cookie"/],
+    [" duration=1s,  priority=1 actions=drop", 15, "", /unexpected "" before the match/],
+    [" cookie=0x1 priority=1 actions=drop", 9, "cookie", /bad cookie/],
+  ])("refuses %j at column %d", (text, column, field, message) => {
+    const r = parseFlowDump(text, "f");
+    expect(r.value.flows).toHaveLength(0);
+    expect(r.diagnostics[0]).toMatchObject({ line: 1, column, field });
+    expect(r.diagnostics[0].message).toMatch(message);
+  });
+
+  it.each([
+    [
+      " cookie=0x1, table=3, reset_counts check_overlap actions=drop",
+      { cookie: "0x1", table: "3" },
+      ["reset_counts", "check_overlap"],
+    ],
+    [
+      " table_id=2, duration=0s, n_packets=0, n_bytes=0, ,actions=drop",
+      { table_id: "2", duration: "0s", n_packets: "0", n_bytes: "0" },
+      [],
+    ],
+    [" cookie=0x1, idle_age=0, actions=NORMAL", { cookie: "0x1", idle_age: "0" }, []],
+    ["priority=1 actions=drop", {}, []],
+  ])("reads the statistics and flags of %j", (text, stats, flags) => {
+    const f = parseFlowDump(text, "f").value.flows[0];
+    expect(f.stats).toEqual(stats);
+    expect(f.flags).toEqual(flags);
+  });
+
+  it("gives each flow its own cookie, repeated or not", () => {
+    const cookies = ["0x1", "0x1", "0xffffffffffffffff", "0x1", "0x0"];
+    const text = cookies.map((c) => ` cookie=${c}, priority=1 actions=drop`).join("\n");
+    expect(parseFlowDump(text, "f").value.flows.map((f) => f.cookie)).toEqual(cookies.map((c) => BigInt(c)));
+  });
+
   it("reads stats, flags, table, priority and cookie", () => {
     const f = value.flows[0];
     expect(f).toMatchObject({

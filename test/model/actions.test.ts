@@ -94,6 +94,24 @@ describe("action errors point at the problem", () => {
     expect(formatActions(r.value)).toBe("encap(nsh(md_type=1)),output:2");
   });
 
+  it("warns for an unknown action every time, each at its own column, however often it repeats", () => {
+    for (const column of [40, 7, 40]) {
+      const r = parseActions("encap(nsh(md_type=1)),output:2", column);
+      expect(r.ok && r.warnings.map((w) => w.column)).toEqual([column]);
+    }
+  });
+
+  it("parses an action seen before (shared) the same as the first time", () => {
+    const text = "ct(commit,zone=NXM_NX_REG6[0..15]),goto_table:73";
+    const first = parseActions(text);
+    // More distinct actions than are kept, so the shared ones are dropped and parsed again.
+    for (let i = 0; i < 40_000; i++) parseActions(`output:${i}`);
+    const again = [parseActions(text), parseActions(`${text},drop_spoofed`)];
+    expect(again[0]).toEqual(first);
+    expect(again[1].ok && again[1].value.slice(0, 2)).toEqual(first.ok && first.value);
+    expect(again[1].ok && again[1].warnings.length).toBe(1);
+  });
+
   it("models the operands, not just the text", () => {
     const r = parseActions(
       'ct(commit,zone=NXM_NX_REG6[0..15],exec(load:0x1->NXM_NX_CT_MARK[])),output:"tap-1"',

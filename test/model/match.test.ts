@@ -60,6 +60,8 @@ describe("parseMatch / formatMatch", () => {
     ["tcp,udp", 5, "udp", /second protocol/],
     ["priority=70000", 10, "priority", /0-65535/],
     ["reg5=1,reg5=2", 8, "reg5", /given twice/],
+    // The same token twice: the second comes from the parsed-token cache, and is still refused.
+    ["reg5=0x7,reg5=0x7", 10, "reg5", /given twice/],
     ["ip,,tcp", 4, undefined, /empty field/],
   ])("rejects %s at column %d", (text, column, field, message) => {
     const m = parseMatch(text);
@@ -69,6 +71,22 @@ describe("parseMatch / formatMatch", () => {
       expect(m.error.field).toBe(field);
       expect(m.error.message).toMatch(message);
     }
+  });
+
+  it("parses a token seen before (cached) the same as the first time, in any match", () => {
+    const texts = [
+      "ct_state=+new-est,ip,reg5=0xa",
+      "reg5=0xa,tcp,tp_dst=0x1f40/0xffc0",
+      "tp_dst=0x1f40/0xffc0",
+    ];
+    const first = texts.map((t) => parseMatch(t));
+    // Far more distinct tokens than the cache keeps, so it empties and fills again in between.
+    for (let i = 0; i < 40_000; i++) parseMatch(`reg7=${i}`);
+    const again = texts.map((t) => parseMatch(t));
+    expect(again).toEqual(first);
+    const m = again[1];
+    if (!m.ok) throw new Error(m.error.message);
+    expect(formatMatch(m.value)).toBe("tcp,reg5=0xa,tp_dst=0x1f40/0xffc0");
   });
 
   it("compiles shorthands, masks, VLAN presence and port names", () => {

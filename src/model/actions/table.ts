@@ -90,12 +90,31 @@ function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): Action
   for (const piece of pieces) {
     if (piece.text === "drop")
       return { ok: false, error: lineError(piece.column, '"drop" must be the only action', "drop") };
+    const known = parsedActions.get(piece.text);
+    if (known !== undefined) {
+      value.push(known);
+      continue;
+    }
+    const before = warnings.length;
     const a = parseOne(piece, warnings);
     if (isError(a)) return { ok: false, error: a };
+    // Only an action parsed without a warning is shared: a warning carries its own column.
+    if (warnings.length === before) {
+      if (parsedActions.size >= PARSED_ACTIONS_BOUND) parsedActions.clear();
+      parsedActions.set(piece.text, a);
+    }
     value.push(a);
   }
   return { ok: true, value, warnings };
 }
+
+/**
+ * Actions already parsed, by their text, shared by the flows that repeat them (`goto_table:73`,
+ * `ct(commit,zone=NXM_NX_REG6[0..15])` on flow after flow of a firewall dump). Actions hold no column
+ * and are never modified after parsing. Emptied when full, keeping the actions of the flows just read.
+ */
+const parsedActions = new Map<string, Action>();
+const PARSED_ACTIONS_BOUND = 16384;
 
 /**
  * Parses an action list as ovs-ofctl prints it (`actions=` text); `column` is where it starts in its
