@@ -268,6 +268,53 @@ function spliceTree(t: PathTree, h: Hop, by: readonly Hop[]): PathTree {
   return { hops: t.hops, forks: t.forks.map((f) => spliceTree(f, h, by)) };
 }
 
+/** A qbr crossing on a delivered path: where its `out` hop sits, and the plug's firewall and ports. */
+interface Crossing {
+  at: number;
+  fw: HostFirewall;
+  host: SimHost;
+  plug: HybridPlug;
+  qvo: Hop;
+  devices: Devices;
+}
+
+/**
+ * The crossings of a path, per hops list: a cached OpenFlow verdict shares its hops with every frame it
+ * answers, so the search for qbr crossings (and their Devices, which key the firewall's verdict cache)
+ * is done once per cached verdict.
+ */
+const crossingsOfHops = new WeakMap<readonly Hop[], Crossing[]>();
+
+function crossingsOf(fws: HostFirewalls, hosts: readonly SimHost[], list: readonly Hop[]): Crossing[] {
+  const known = crossingsOfHops.get(list);
+  if (known) return known;
+  const out: Crossing[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const h = list[i];
+    if (h.kind !== "out" || h.bridge === undefined || !h.bridge.startsWith("qbr")) continue;
+    const fw = fws.get(h.host);
+    const host = hosts.find((x) => x.name === h.host);
+    const qvo = list[i - 2];
+    const plug = host && qvo ? plugOfQvo(host, qvo.port) : undefined;
+    if (!fw || !host || !plug || plug.tap !== h.port) continue;
+    out.push({ at: i, fw, host, plug, qvo, devices: { bridge: plug.bridge, physIn: plug.qvb, physOut: plug.tap } });
+  }
+  crossingsOfHops.set(list, out);
+  return out;
+}
+
+/**
+ * The splice per hops list and firewall verdict (one crossing: the common case): frames that share a
+ * cached OpenFlow verdict and a firewall verdict share the spliced hops, tree, branches and summary.
+ */
+interface Spliced {
+  summaryIn: string;
+  branchesIn: readonly VerdictBranch[];
+  treeIn: PathTree | undefined;
+  out: FrameVerdict;
+}
+const splicedOfHops = new WeakMap<readonly Hop[], Map<FwVerdict, Spliced>>();
+
 export function ingressCrossings(
   fws: HostFirewalls,
   hosts: readonly SimHost[],
@@ -275,27 +322,46 @@ export function ingressCrossings(
   data: Uint8Array,
 ): FrameVerdict {
   if (v.verdict !== "delivered" || fws.size === 0) return v;
-  let hops: Hop[] | undefined;
+  const crossings = crossingsOf(fws, hosts, v.hops);
+  if (crossings.length === 0) return v;
+  const pkt = fwPacketOf(data);
+  const results = crossings.map((c) => evaluateBridged(c.fw, pkt, c.devices));
+  if (crossings.length === 1) {
+    let byVerdict = splicedOfHops.get(v.hops);
+    if (!byVerdict) {
+      byVerdict = new Map();
+      splicedOfHops.set(v.hops, byVerdict);
+    }
+    const s = byVerdict.get(results[0].verdict);
+    if (
+      s &&
+      s.summaryIn === v.summary &&
+      s.branchesIn === v.branches &&
+      s.treeIn === v.tree
+    )
+      return { ...s.out, frame: v.frame, cached: v.cached };
+    const out = splice(v, crossings, results);
+    // Bounded: verdicts the rules cannot settle (`depends`) are not interned.
+    if (byVerdict.size > 64) byVerdict.clear();
+    byVerdict.set(results[0].verdict, { summaryIn: v.summary, branchesIn: v.branches, treeIn: v.tree, out });
+    return out;
+  }
+  return splice(v, crossings, results);
+}
+
+/** The verdict with each crossing's firewall hop (or drop) spliced into its hops, tree and branches. */
+function splice(v: FrameVerdict, crossings: readonly Crossing[], results: readonly FwResult[]): FrameVerdict {
+  const hops: Hop[] = [...v.hops];
   let summary = v.summary;
   let drop: DropExplanation | undefined;
   let delivered = 0;
   let dropped = 0;
   let branches: VerdictBranch[] = v.branches;
   let tree = v.tree;
-  for (let i = 0; i < v.hops.length; i++) {
+  for (let k = 0; k < crossings.length; k++) {
+    const { at: i, host, plug, qvo } = crossings[k];
+    const r = results[k];
     const h = v.hops[i];
-    if (h.kind !== "out" || h.bridge === undefined || !h.bridge.startsWith("qbr")) continue;
-    const fw = fws.get(h.host);
-    const host = hosts.find((x) => x.name === h.host);
-    const qvo = v.hops[i - 2];
-    const plug = host && qvo ? plugOfQvo(host, qvo.port) : undefined;
-    if (!fw || !host || !plug || plug.tap !== h.port) continue;
-    hops ??= [...v.hops];
-    const r = evaluateBridged(fw, fwPacketOf(data), {
-      bridge: plug.bridge,
-      physIn: plug.qvb,
-      physOut: plug.tap,
-    });
     const at = hops.indexOf(h);
     const hop = hopOf(h.host, plug, plug.tap, r);
     const note = openText(r.verdict);
@@ -319,7 +385,6 @@ export function ingressCrossings(
       if (tree) tree = spliceTree(tree, h, [hop, h]);
     }
   }
-  if (!hops) return v;
   const out: FrameVerdict = { ...v, hops, summary, branches, partial: isPartial(branches) };
   if (tree) out.tree = tree;
   if (drop && delivered === 0 && dropped > 0) {

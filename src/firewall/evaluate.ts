@@ -7,7 +7,7 @@
  */
 import type { CtLookup, FwConntrack } from "./conntrack.js";
 import { candidateRules } from "./index-chains.js";
-import type { FwPacket } from "./packet.js";
+import { type FwPacket, PROTO } from "./packet.js";
 import type { Chain, CtState, Devices, Hook, MatchEnv, Rule, Ruleset, SetLookup, Unknown } from "./rule.js";
 
 /** One rule a frame matched (or a policy it fell to), in traversal order: the firewall's trace. */
@@ -276,13 +276,63 @@ function accepted(v: FwVerdict): boolean {
  * frame. The zone comes from the raw table, itself a function of the fields and ports.
  */
 interface VerdictCache {
-  /** Frame key → its zone and the verdict per conntrack state seen so far. */
-  frames: Map<string, { zone: number | null; byState: Map<CtState, FwVerdict> }>;
+  /** Does any rule match on the packet length (then the length is part of the frame key). */
+  usesLength: boolean;
+  /** Bridge ports ("in>out") → frame key → its zone and the verdict per conntrack state seen so far. */
+  byPorts: Map<string, Map<string, CachedFrame>>;
+  size: number;
+  /** Each distinct verdict once, by its signature. */
+  verdicts: Map<string, FwVerdict>;
+}
+
+interface CachedFrame {
+  zone: number | null;
+  byState: Map<CtState, FwVerdict>;
+  /**
+   * The conntrack entry frames with this key found, once one did (TCP/UDP/SCTP: the key holds the whole
+   * tuple; not ICMP, whose echo id is not in it). A tuple keeps its entry (conntrack here never replaces
+   * or removes one), so later frames skip the table: the entry's `replied` tells NEW from ESTABLISHED.
+   */
+  ct?: RememberedCt;
+}
+
+interface RememberedCt {
+  table: FwConntrack;
+  asNew: CtLookup;
+  asEstablished: CtLookup;
+}
+
+function remember(frame: CachedFrame, table: FwConntrack, pkt: FwPacket, l: CtLookup): void {
+  if (frame.ct || !l.entry || !l.dir) return;
+  if (pkt.proto !== PROTO.tcp && pkt.proto !== PROTO.udp && pkt.proto !== PROTO.sctp) return;
+  frame.ct = {
+    table,
+    asNew: { state: "NEW", entry: l.entry, dir: l.dir },
+    asEstablished: { state: "ESTABLISHED", entry: l.entry, dir: l.dir },
+  };
+}
+
+function ctOf(fw: Firewall, frame: CachedFrame, zone: number, pkt: FwPacket): CtLookup {
+  const known = frame.ct;
+  if (known && known.table === fw.conntrack) {
+    const e = known.asNew;
+    return e.dir === "reply" || e.entry?.replied ? known.asEstablished : known.asNew;
+  }
+  const l = fw.conntrack.lookup(zone, pkt);
+  remember(frame, fw.conntrack, pkt, l);
+  return l;
 }
 
 /** Per firewall (its sets decide too) and per family's ruleset. */
 const caches = new WeakMap<Firewall, Map<Ruleset, VerdictCache>>();
-const usesLength = new WeakMap<Ruleset, boolean>();
+/** "in>out" per Devices object: callers that keep theirs (the replay's crossings) build it once. */
+const portKeys = new WeakMap<Devices, string>();
+
+function rulesUseLength(rs: Ruleset): boolean {
+  return [...rs.tables.values()].some((t) =>
+    [...t.chains.values()].some((c) => c.rules.some((r) => r.matches.some((m) => m.module === "length"))),
+  );
+}
 
 function cacheOf(fw: Firewall, rs: Ruleset): VerdictCache {
   let byRs = caches.get(fw);
@@ -292,25 +342,89 @@ function cacheOf(fw: Firewall, rs: Ruleset): VerdictCache {
   }
   let c = byRs.get(rs);
   if (!c) {
-    c = { frames: new Map() };
+    c = { usesLength: rulesUseLength(rs), byPorts: new Map(), size: 0, verdicts: new Map() };
     byRs.set(rs, c);
   }
   return c;
 }
 
-function frameKey(rs: Ruleset, p: FwPacket, d: Devices): string {
-  let len = usesLength.get(rs);
-  if (len === undefined) {
-    len = [...rs.tables.values()].some((t) =>
-      [...t.chains.values()].some((c) => c.rules.some((r) => r.matches.some((m) => m.module === "length"))),
-    );
-    usesLength.set(rs, len);
+function framesAt(cache: VerdictCache, d: Devices): Map<string, CachedFrame> {
+  let ports = portKeys.get(d);
+  if (ports === undefined) {
+    ports = `${d.physIn}>${d.physOut}`;
+    portKeys.set(d, ports);
   }
+  let frames = cache.byPorts.get(ports);
+  if (!frames) {
+    frames = new Map();
+    cache.byPorts.set(ports, frames);
+  }
+  return frames;
+}
+
+function frameKey(cache: VerdictCache, p: FwPacket): string {
   const fields =
     p.key ??
     `${p.src}|${p.dst}|${p.proto}|${p.sport}|${p.dport}|${p.tcpFlags}|${p.icmpType}|${p.icmpCode}|${p.srcMac}|${p.dstMac}|${p.fragment ? 1 : 0}`;
-  return `${d.physIn}>${d.physOut}|${fields}|${len ? p.length : ""}`;
+  return cache.usesLength ? `${fields}|${p.length}` : fields;
 }
+
+/**
+ * One verdict object per distinct outcome: frames of different connections that take the same path
+ * through the rules share it, so what callers derive from a verdict (the replay's firewall hop, its
+ * spliced path) is built once, not once per connection.
+ */
+const ruleIds = new WeakMap<Rule, number>();
+let nextRuleId = 0;
+
+function ruleId(r: Rule | null): number {
+  if (!r) return -1;
+  let id = ruleIds.get(r);
+  if (id === undefined) {
+    id = nextRuleId++;
+    ruleIds.set(r, id);
+  }
+  return id;
+}
+
+function stepsSignature(steps: readonly FwStep[]): string {
+  let s = "";
+  for (const st of steps) s += `${st.table}/${st.chain}/${ruleId(st.rule)}/${st.action};`;
+  return s;
+}
+
+/** What makes two verdicts the same outcome (undefined: not interned). */
+function verdictSignature(v: FwVerdict): string | undefined {
+  switch (v.kind) {
+    case "pass":
+      return `pass ${v.why}`;
+    case "accept":
+      return `accept ${stepsSignature(v.steps)}`;
+    case "drop":
+      return `drop ${v.reject} ${v.table} ${v.chain} ${ruleId(v.rule)} ${stepsSignature(v.steps)} ${v.nearMisses
+        .map((n) => `${ruleId(n.rule)}:${n.failed.join("\u0000")}`)
+        .join(";")}`;
+    case "undecidable":
+      return `undecidable ${ruleId(v.rule)} ${v.reason} ${stepsSignature(v.steps)}`;
+    case "depends":
+      return undefined;
+    default: {
+      const _: never = v;
+      return _;
+    }
+  }
+}
+
+function intern(cache: VerdictCache, v: FwVerdict): FwVerdict {
+  const sig = verdictSignature(v);
+  if (sig === undefined) return v;
+  const known = cache.verdicts.get(sig);
+  if (known) return known;
+  cache.verdicts.set(sig, v);
+  return v;
+}
+
+const UNTRACKED: CtLookup = { state: "UNTRACKED", why: "CT --notrack" };
 
 /**
  * Evaluates one frame crossing a bridge; when `commit`, an accepted frame updates conntrack (as a
@@ -329,12 +443,12 @@ export function evaluateBridged(fw: Firewall, pkt: FwPacket, devices: Devices, c
     return { verdict: { kind: "pass", why: `no ${what} rules in the dumps` }, zone: null, ct: "UNTRACKED" };
   }
   const cache = cacheOf(fw, rs);
-  const key = frameKey(rs, pkt, devices);
-  const seen = cache.frames.get(key);
+  const frames = framesAt(cache, devices);
+  const key = frameKey(cache, pkt);
+  const seen = frames.get(key);
   if (seen) {
     const zone = seen.zone;
-    const ct: CtLookup =
-      zone === null ? { state: "UNTRACKED", why: "CT --notrack" } : fw.conntrack.lookup(zone, pkt);
+    const ct = zone === null ? UNTRACKED : ctOf(fw, seen, zone, pkt);
     const verdict = seen.byState.get(ct.state);
     if (verdict) {
       if (commit && zone !== null && accepted(verdict)) fw.conntrack.confirm(zone, pkt, ct);
@@ -345,10 +459,18 @@ export function evaluateBridged(fw: Firewall, pkt: FwPacket, devices: Devices, c
   }
   const r = explore(fw, rs, pkt, devices, new Map());
   if (r.verdict.kind !== "depends") {
-    if (cache.frames.size > 65536) cache.frames.clear();
+    if (cache.size > 65536) {
+      cache.byPorts.clear();
+      cache.verdicts.clear();
+      cache.size = 0;
+    }
+    r.verdict = intern(cache, r.verdict);
     const entry = seen ?? { zone: r.zone, byState: new Map() };
     entry.byState.set(r.ct.state, r.verdict);
-    cache.frames.set(key, entry);
+    if (!seen) {
+      framesAt(cache, devices).set(key, entry);
+      cache.size++;
+    }
   }
   if (commit && r.zone !== null && accepted(r.verdict)) fw.conntrack.confirm(r.zone, pkt, r.ct);
   const out: FwResult = { verdict: r.verdict, zone: r.zone, ct: r.ct.state };
