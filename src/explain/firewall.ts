@@ -6,9 +6,8 @@
  * port and the near misses. The OpenFlow verdict (and its megaflow cache) is untouched: the firewall
  * runs on every frame, after it, as conntrack must see every frame.
  */
-import { evaluateBridged, type FwResult, type FwVerdict } from "../firewall/evaluate.js";
+import { evaluateFrame, type FwResult, type FwVerdict } from "../firewall/evaluate.js";
 import type { HostFirewall } from "../firewall/host.js";
-import { fwPacketOf } from "../firewall/packet.js";
 import type { Devices } from "../firewall/rule.js";
 import type { Ingress } from "../pipeline/ingress.js";
 import type { SimHost } from "../pipeline/switch.js";
@@ -23,6 +22,21 @@ export interface HybridPlug {
   bridge: string;
   tap: string;
   qvb: string;
+}
+
+/** A plug's bridge ports each way, one object each (they key the firewall's verdict cache). */
+const plugDevices = new WeakMap<HybridPlug, { toVm: Devices; fromVm: Devices }>();
+
+function devicesOf(plug: HybridPlug, way: "toVm" | "fromVm"): Devices {
+  let d = plugDevices.get(plug);
+  if (!d) {
+    d = {
+      toVm: { bridge: plug.bridge, physIn: plug.qvb, physOut: plug.tap },
+      fromVm: { bridge: plug.bridge, physIn: plug.tap, physOut: plug.qvb },
+    };
+    plugDevices.set(plug, d);
+  }
+  return d[way];
 }
 
 const plugs = new WeakMap<SimHost, Map<string, HybridPlug | undefined>>();
@@ -164,11 +178,7 @@ function towardVm(
   frame: number,
   data: Uint8Array,
 ): { hop: Hop; dropped: FrameVerdict } {
-  const r = evaluateBridged(fw, fwPacketOf(data), {
-    bridge: plug.bridge,
-    physIn: plug.qvb,
-    physOut: plug.tap,
-  });
+  const r = evaluateFrame(fw, data, devicesOf(plug, "toVm"));
   const hop = hopOf(host.name, plug, plug.tap, r);
   const first: Hop = { host: host.name, bridge: plug.bridge, port: plug.qvb, kind: "in" };
   const note = openText(r.verdict);
@@ -221,8 +231,8 @@ export function egressCrossing(
   const plug = plugOfQvo(ingress.host, ingress.port.name);
   if (plug && ingress.before[0].port === plug.qvb) return towardVm(fw, ingress.host, plug, frame, data);
   if (!plug || ingress.before[0].port !== plug.tap) return undefined;
-  const devices: Devices = { bridge: plug.bridge, physIn: plug.tap, physOut: plug.qvb };
-  const r = evaluateBridged(fw, fwPacketOf(data), devices);
+  const devices = devicesOf(plug, "fromVm");
+  const r = evaluateFrame(fw, data, devices);
   const hop = hopOf(ingress.host.name, plug, plug.tap, r);
   const note = openText(r.verdict);
   if (r.verdict.kind !== "drop") return note ? { hop, note } : { hop };
@@ -285,8 +295,13 @@ interface Crossing {
  */
 const crossingsOfHops = new WeakMap<readonly Hop[], Crossing[]>();
 
-function crossingsOf(fws: HostFirewalls, hosts: readonly SimHost[], list: readonly Hop[]): Crossing[] {
-  const known = crossingsOfHops.get(list);
+function crossingsOf(
+  fws: HostFirewalls,
+  hosts: readonly SimHost[],
+  list: readonly Hop[],
+  keep: boolean,
+): Crossing[] {
+  const known = keep ? crossingsOfHops.get(list) : undefined;
   if (known) return known;
   const out: Crossing[] = [];
   for (let i = 0; i < list.length; i++) {
@@ -297,9 +312,9 @@ function crossingsOf(fws: HostFirewalls, hosts: readonly SimHost[], list: readon
     const qvo = list[i - 2];
     const plug = host && qvo ? plugOfQvo(host, qvo.port) : undefined;
     if (!fw || !host || !plug || plug.tap !== h.port) continue;
-    out.push({ at: i, fw, host, plug, qvo, devices: { bridge: plug.bridge, physIn: plug.qvb, physOut: plug.tap } });
+    out.push({ at: i, fw, host, plug, qvo, devices: devicesOf(plug, "toVm") });
   }
-  crossingsOfHops.set(list, out);
+  if (keep) crossingsOfHops.set(list, out);
   return out;
 }
 
@@ -313,6 +328,8 @@ interface Spliced {
   treeIn: PathTree | undefined;
   out: FrameVerdict;
 }
+/** The results of a one-crossing frame: reused, read at once. */
+const oneResult: FwResult[] = [];
 const splicedOfHops = new WeakMap<readonly Hop[], Map<FwVerdict, Spliced>>();
 
 export function ingressCrossings(
@@ -322,23 +339,20 @@ export function ingressCrossings(
   data: Uint8Array,
 ): FrameVerdict {
   if (v.verdict !== "delivered" || fws.size === 0) return v;
-  const crossings = crossingsOf(fws, hosts, v.hops);
+  // Only a cached OpenFlow verdict's hops are met again (a translated one's are its frame's own).
+  const crossings = crossingsOf(fws, hosts, v.hops, v.cached);
   if (crossings.length === 0) return v;
-  const pkt = fwPacketOf(data);
-  const results = crossings.map((c) => evaluateBridged(c.fw, pkt, c.devices));
-  if (crossings.length === 1) {
+  const results = crossings.length === 1 ? oneResult : [];
+  for (let k = 0; k < crossings.length; k++)
+    results[k] = evaluateFrame(crossings[k].fw, data, crossings[k].devices);
+  if (crossings.length === 1 && v.cached) {
     let byVerdict = splicedOfHops.get(v.hops);
     if (!byVerdict) {
       byVerdict = new Map();
       splicedOfHops.set(v.hops, byVerdict);
     }
     const s = byVerdict.get(results[0].verdict);
-    if (
-      s &&
-      s.summaryIn === v.summary &&
-      s.branchesIn === v.branches &&
-      s.treeIn === v.tree
-    )
+    if (s && s.summaryIn === v.summary && s.branchesIn === v.branches && s.treeIn === v.tree)
       return { ...s.out, frame: v.frame, cached: v.cached };
     const out = splice(v, crossings, results);
     // Bounded: verdicts the rules cannot settle (`depends`) are not interned.

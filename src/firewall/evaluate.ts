@@ -5,9 +5,9 @@
  * RETURN pops, the policy at the bottom of a built-in chain). A match the dumps cannot decide makes
  * the verdict undecidable at that rule; unknown ipset membership gives both outcomes.
  */
-import type { CtLookup, FwConntrack } from "./conntrack.js";
+import type { CtEntry, CtLookup, FwConntrack } from "./conntrack.js";
 import { candidateRules } from "./index-chains.js";
-import { type FwPacket, PROTO } from "./packet.js";
+import { FrameSignature, type FwPacket, fwPacketOf } from "./packet.js";
 import type { Chain, CtState, Devices, Hook, MatchEnv, Rule, Ruleset, SetLookup, Unknown } from "./rule.js";
 
 /** One rule a frame matched (or a policy it fell to), in traversal order: the firewall's trace. */
@@ -278,49 +278,51 @@ function accepted(v: FwVerdict): boolean {
 interface VerdictCache {
   /** Does any rule match on the packet length (then the length is part of the frame key). */
   usesLength: boolean;
-  /** Bridge ports ("in>out") → frame key → its zone and the verdict per conntrack state seen so far. */
-  byPorts: Map<string, Map<string, CachedFrame>>;
+  /** Bridge ports ("in>out") → the frames seen crossing them. */
+  byPorts: Map<string, PortFrames>;
   size: number;
+  /** Counts the clears (a port context of an older generation is stale). */
+  generation: number;
   /** Each distinct verdict once, by its signature. */
   verdicts: Map<string, FwVerdict>;
+}
+
+interface PortFrames {
+  /** Frame key → its zone and verdicts. */
+  byKey: Map<string, CachedFrame>;
+  /** The same frames by their byte signature's hash (the fast path of evaluateFrame). */
+  bySignature: Map<number, SignatureSlot[]>;
 }
 
 interface CachedFrame {
   zone: number | null;
   byState: Map<CtState, FwVerdict>;
-  /**
-   * The conntrack entry frames with this key found, once one did (TCP/UDP/SCTP: the key holds the whole
-   * tuple; not ICMP, whose echo id is not in it). A tuple keeps its entry (conntrack here never replaces
-   * or removes one), so later frames skip the table: the entry's `replied` tells NEW from ESTABLISHED.
-   */
-  ct?: RememberedCt;
 }
 
-interface RememberedCt {
-  table: FwConntrack;
-  asNew: CtLookup;
-  asEstablished: CtLookup;
+/**
+ * A frame signature seen at these ports: the frame key's cached verdicts, and the conntrack entry
+ * frames with this signature found once one did. The signature holds the whole conntrack tuple (the
+ * ICMP echo id too), and a tuple keeps its entry (conntrack here never replaces or removes one), so
+ * later frames skip the table: the entry's `replied` tells NEW from ESTABLISHED.
+ */
+interface SignatureSlot {
+  signature: Uint8Array;
+  frame: CachedFrame;
+  ct?: { table: FwConntrack; entry: CtEntry; dir: "orig" | "reply" };
+  /** The result by the state the slot can tell without a lookup (see FAST_STATES), and if it accepts. */
+  results: Array<FwResult | undefined>;
+  accepts: boolean[];
 }
 
-function remember(frame: CachedFrame, table: FwConntrack, pkt: FwPacket, l: CtLookup): void {
-  if (frame.ct || !l.entry || !l.dir) return;
-  if (pkt.proto !== PROTO.tcp && pkt.proto !== PROTO.udp && pkt.proto !== PROTO.sctp) return;
-  frame.ct = {
-    table,
-    asNew: { state: "NEW", entry: l.entry, dir: l.dir },
-    asEstablished: { state: "ESTABLISHED", entry: l.entry, dir: l.dir },
-  };
-}
+/** The states a slot tells on its own: NEW and ESTABLISHED (its remembered entry), UNTRACKED (notrack). */
+const FAST_STATES: readonly CtState[] = ["NEW", "ESTABLISHED", "UNTRACKED"];
 
-function ctOf(fw: Firewall, frame: CachedFrame, zone: number, pkt: FwPacket): CtLookup {
-  const known = frame.ct;
-  if (known && known.table === fw.conntrack) {
-    const e = known.asNew;
-    return e.dir === "reply" || e.entry?.replied ? known.asEstablished : known.asNew;
-  }
-  const l = fw.conntrack.lookup(zone, pkt);
-  remember(frame, fw.conntrack, pkt, l);
-  return l;
+/** Which of FAST_STATES a frame of this slot is in, or -1 when only a conntrack lookup can tell. */
+function fastState(slot: SignatureSlot, conntrack: FwConntrack): number {
+  if (slot.frame.zone === null) return 2;
+  const ct = slot.ct;
+  if (!ct || ct.table !== conntrack) return -1;
+  return ct.dir === "reply" || ct.entry.replied ? 1 : 0;
 }
 
 /** Per firewall (its sets decide too) and per family's ruleset. */
@@ -342,13 +344,13 @@ function cacheOf(fw: Firewall, rs: Ruleset): VerdictCache {
   }
   let c = byRs.get(rs);
   if (!c) {
-    c = { usesLength: rulesUseLength(rs), byPorts: new Map(), size: 0, verdicts: new Map() };
+    c = { usesLength: rulesUseLength(rs), byPorts: new Map(), size: 0, generation: 0, verdicts: new Map() };
     byRs.set(rs, c);
   }
   return c;
 }
 
-function framesAt(cache: VerdictCache, d: Devices): Map<string, CachedFrame> {
+function framesAt(cache: VerdictCache, d: Devices): PortFrames {
   let ports = portKeys.get(d);
   if (ports === undefined) {
     ports = `${d.physIn}>${d.physOut}`;
@@ -356,7 +358,7 @@ function framesAt(cache: VerdictCache, d: Devices): Map<string, CachedFrame> {
   }
   let frames = cache.byPorts.get(ports);
   if (!frames) {
-    frames = new Map();
+    frames = { byKey: new Map(), bySignature: new Map() };
     cache.byPorts.set(ports, frames);
   }
   return frames;
@@ -445,10 +447,10 @@ export function evaluateBridged(fw: Firewall, pkt: FwPacket, devices: Devices, c
   const cache = cacheOf(fw, rs);
   const frames = framesAt(cache, devices);
   const key = frameKey(cache, pkt);
-  const seen = frames.get(key);
+  const seen = frames.byKey.get(key);
   if (seen) {
     const zone = seen.zone;
-    const ct = zone === null ? UNTRACKED : ctOf(fw, seen, zone, pkt);
+    const ct = zone === null ? UNTRACKED : fw.conntrack.lookup(zone, pkt);
     const verdict = seen.byState.get(ct.state);
     if (verdict) {
       if (commit && zone !== null && accepted(verdict)) fw.conntrack.confirm(zone, pkt, ct);
@@ -463,12 +465,13 @@ export function evaluateBridged(fw: Firewall, pkt: FwPacket, devices: Devices, c
       cache.byPorts.clear();
       cache.verdicts.clear();
       cache.size = 0;
+      cache.generation++;
     }
     r.verdict = intern(cache, r.verdict);
     const entry = seen ?? { zone: r.zone, byState: new Map() };
     entry.byState.set(r.ct.state, r.verdict);
     if (!seen) {
-      framesAt(cache, devices).set(key, entry);
+      framesAt(cache, devices).byKey.set(key, entry);
       cache.size++;
     }
   }
@@ -476,4 +479,81 @@ export function evaluateBridged(fw: Firewall, pkt: FwPacket, devices: Devices, c
   const out: FwResult = { verdict: r.verdict, zone: r.zone, ct: r.ct.state };
   if (r.ct.why) out.ctWhy = r.ct.why;
   return out;
+}
+
+/** The frames crossing one pair of bridge ports, per family, as of a cache generation. */
+interface PortContext {
+  fw: Firewall;
+  v4?: { rs: Ruleset; cache: VerdictCache; generation: number; frames: PortFrames };
+  v6?: { rs: Ruleset; cache: VerdictCache; generation: number; frames: PortFrames };
+}
+
+/** Per Devices object: callers that keep theirs (the replay's crossings) find their frames at once. */
+const contexts = new WeakMap<Devices, PortContext>();
+
+function portFrames(fw: Firewall, devices: Devices, v4: boolean): PortContext["v4"] {
+  const rs = v4 ? fw.v4 : fw.v6;
+  if (!rs) return undefined;
+  let ctx = contexts.get(devices);
+  if (!ctx || ctx.fw !== fw) {
+    ctx = { fw };
+    contexts.set(devices, ctx);
+  }
+  let c = v4 ? ctx.v4 : ctx.v6;
+  if (!c || c.rs !== rs || c.generation !== c.cache.generation) {
+    const cache = cacheOf(fw, rs);
+    c = { rs, cache, generation: cache.generation, frames: framesAt(cache, devices) };
+    if (v4) ctx.v4 = c;
+    else ctx.v6 = c;
+  }
+  return c;
+}
+
+const scratch = new FrameSignature();
+
+/**
+ * evaluateBridged on a frame's bytes, with a fast path for frames like ones seen before at the same
+ * bridge ports: found by their byte signature, with their conntrack entry remembered, they get their
+ * result (one object per outcome) without being read into an FwPacket, without a conntrack lookup,
+ * and without allocating. Conntrack is still updated (a reply marks its entry replied).
+ */
+export function evaluateFrame(fw: Firewall, data: Uint8Array, devices: Devices, commit = true): FwResult {
+  // The family by the EtherType (untagged frames: the only ones the signature reads).
+  const v4 = data.length >= 14 && data[12] === 0x08 && data[13] === 0x00;
+  const port = portFrames(fw, devices, v4);
+  if (!port || !scratch.read(data, port.cache.usesLength) || (scratch.family === "ipv4") !== v4)
+    return evaluateBridged(fw, fwPacketOf(data), devices, commit);
+  const slots = port.frames.bySignature.get(scratch.hash);
+  let slot: SignatureSlot | undefined;
+  if (slots) for (const x of slots) if (scratch.equals(x.signature)) slot = x;
+  if (slot) {
+    const i = fastState(slot, fw.conntrack);
+    const known = i >= 0 ? slot.results[i] : undefined;
+    if (known) {
+      if (commit && i < 2 && slot.accepts[i] && slot.ct?.dir === "reply") slot.ct.entry.replied = true;
+      return known;
+    }
+  }
+  const pkt = fwPacketOf(data);
+  const r = evaluateBridged(fw, pkt, devices, commit);
+  if (!slot) {
+    const frame = port.frames.byKey.get(frameKey(port.cache, pkt));
+    if (frame && port.generation === port.cache.generation) {
+      const list = slots ?? [];
+      if (!slots) port.frames.bySignature.set(scratch.hash, list);
+      list.push({ signature: scratch.bytes.slice(0, scratch.length), frame, results: [], accepts: [] });
+    }
+    return r;
+  }
+  if (!slot.ct && r.zone !== null) {
+    // The entry this frame made or found (after its confirm): frames like it skip the table.
+    const l = fw.conntrack.lookup(r.zone, pkt);
+    if (l.entry && l.dir) slot.ct = { table: fw.conntrack, entry: l.entry, dir: l.dir };
+  }
+  const i = FAST_STATES.indexOf(r.ct);
+  if (i >= 0 && i === fastState(slot, fw.conntrack) && r.verdict.kind !== "depends") {
+    slot.results[i] = r;
+    slot.accepts[i] = accepted(r.verdict);
+  }
+  return r;
 }
