@@ -345,6 +345,7 @@ export function ingressCrossings(
   const results = crossings.length === 1 ? oneResult : [];
   for (let k = 0; k < crossings.length; k++)
     results[k] = evaluateFrame(crossings[k].fw, data, crossings[k].devices);
+  // A cached verdict reaches here as the replay's copy for this frame (never the cache's own object).
   if (crossings.length === 1 && v.cached) {
     let byVerdict = splicedOfHops.get(v.hops);
     if (!byVerdict) {
@@ -353,7 +354,7 @@ export function ingressCrossings(
     }
     const s = byVerdict.get(results[0].verdict);
     if (s && s.summaryIn === v.summary && s.branchesIn === v.branches && s.treeIn === v.tree)
-      return { ...s.out, frame: v.frame, cached: v.cached };
+      return spliceInto(v, s.out);
     const out = splice(v, crossings, results);
     // Bounded: verdicts the rules cannot settle (`depends`) are not interned.
     if (byVerdict.size > 64) byVerdict.clear();
@@ -361,6 +362,21 @@ export function ingressCrossings(
     return out;
   }
   return splice(v, crossings, results);
+}
+
+/**
+ * `v` (a cached verdict's per-frame copy, made by the replay for this frame alone) given a splice's
+ * fields in place: cheaper than another copy of the whole verdict, frame after frame.
+ */
+function spliceInto(v: FrameVerdict, out: FrameVerdict): FrameVerdict {
+  v.verdict = out.verdict;
+  v.hops = out.hops;
+  v.summary = out.summary;
+  v.branches = out.branches;
+  v.partial = out.partial;
+  if (out.tree) v.tree = out.tree;
+  if (out.drop) v.drop = out.drop;
+  return v;
 }
 
 /** The verdict with each crossing's firewall hop (or drop) spliced into its hops, tree and branches. */
