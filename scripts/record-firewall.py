@@ -181,8 +181,9 @@ def ruleset(v6):
     for p in PORTS:
         port, d = PORTS[p], dev(p)
         what = f"-j CT --zone {port['zone']}" if port["zone"] else "-j CT --notrack"
-        cm = f"-m comment --comment \"Set zone for {port['id'][:-1]}\"" if port["zone"] else \
-            "-m comment --comment \"Untrack stateless port traffic.\""
+        # Neutron names the port by its device (the whole port id) in both comments.
+        cm = f"-m comment --comment \"Set zone for {port['id']}\"" if port["zone"] else \
+            f"-m comment --comment \"Make {port['id']} stateless\""
         raw.append(f"-A {W}PREROUTING -m physdev --physdev-in qvb{d} {cm} {what}")
         raw.append(f"-A {W}PREROUTING -i qvb{d} {cm} {what}")
         raw.append(f"-A {W}PREROUTING -m physdev --physdev-in tap{d} {cm} {what}")

@@ -6,9 +6,8 @@
  * port and the near misses. The OpenFlow verdict (and its megaflow cache) is untouched: the firewall
  * runs on every frame, after it, as conntrack must see every frame.
  */
-import { evaluateBridged, type FwResult, type FwVerdict } from "../firewall/evaluate.js";
+import { evaluateFrame, type FwResult, type FwVerdict } from "../firewall/evaluate.js";
 import type { HostFirewall } from "../firewall/host.js";
-import { fwPacketOf } from "../firewall/packet.js";
 import type { Devices } from "../firewall/rule.js";
 import type { Ingress } from "../pipeline/ingress.js";
 import type { SimHost } from "../pipeline/switch.js";
@@ -23,6 +22,21 @@ export interface HybridPlug {
   bridge: string;
   tap: string;
   qvb: string;
+}
+
+/** A plug's bridge ports each way, one object each (they key the firewall's verdict cache). */
+const plugDevices = new WeakMap<HybridPlug, { toVm: Devices; fromVm: Devices }>();
+
+function devicesOf(plug: HybridPlug, way: "toVm" | "fromVm"): Devices {
+  let d = plugDevices.get(plug);
+  if (!d) {
+    d = {
+      toVm: { bridge: plug.bridge, physIn: plug.qvb, physOut: plug.tap },
+      fromVm: { bridge: plug.bridge, physIn: plug.tap, physOut: plug.qvb },
+    };
+    plugDevices.set(plug, d);
+  }
+  return d[way];
 }
 
 const plugs = new WeakMap<SimHost, Map<string, HybridPlug | undefined>>();
@@ -164,11 +178,7 @@ function towardVm(
   frame: number,
   data: Uint8Array,
 ): { hop: Hop; dropped: FrameVerdict } {
-  const r = evaluateBridged(fw, fwPacketOf(data), {
-    bridge: plug.bridge,
-    physIn: plug.qvb,
-    physOut: plug.tap,
-  });
+  const r = evaluateFrame(fw, data, devicesOf(plug, "toVm"));
   const hop = hopOf(host.name, plug, plug.tap, r);
   const first: Hop = { host: host.name, bridge: plug.bridge, port: plug.qvb, kind: "in" };
   const note = openText(r.verdict);
@@ -221,8 +231,8 @@ export function egressCrossing(
   const plug = plugOfQvo(ingress.host, ingress.port.name);
   if (plug && ingress.before[0].port === plug.qvb) return towardVm(fw, ingress.host, plug, frame, data);
   if (!plug || ingress.before[0].port !== plug.tap) return undefined;
-  const devices: Devices = { bridge: plug.bridge, physIn: plug.tap, physOut: plug.qvb };
-  const r = evaluateBridged(fw, fwPacketOf(data), devices);
+  const devices = devicesOf(plug, "fromVm");
+  const r = evaluateFrame(fw, data, devices);
   const hop = hopOf(ingress.host.name, plug, plug.tap, r);
   const note = openText(r.verdict);
   if (r.verdict.kind !== "drop") return note ? { hop, note } : { hop };
@@ -268,6 +278,60 @@ function spliceTree(t: PathTree, h: Hop, by: readonly Hop[]): PathTree {
   return { hops: t.hops, forks: t.forks.map((f) => spliceTree(f, h, by)) };
 }
 
+/** A qbr crossing on a delivered path: where its `out` hop sits, and the plug's firewall and ports. */
+interface Crossing {
+  at: number;
+  fw: HostFirewall;
+  host: SimHost;
+  plug: HybridPlug;
+  qvo: Hop;
+  devices: Devices;
+}
+
+/**
+ * The crossings of a path, per hops list: a cached OpenFlow verdict shares its hops with every frame it
+ * answers, so the search for qbr crossings (and their Devices, which key the firewall's verdict cache)
+ * is done once per cached verdict.
+ */
+const crossingsOfHops = new WeakMap<readonly Hop[], Crossing[]>();
+
+function crossingsOf(
+  fws: HostFirewalls,
+  hosts: readonly SimHost[],
+  list: readonly Hop[],
+  keep: boolean,
+): Crossing[] {
+  const known = keep ? crossingsOfHops.get(list) : undefined;
+  if (known) return known;
+  const out: Crossing[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const h = list[i];
+    if (h.kind !== "out" || h.bridge === undefined || !h.bridge.startsWith("qbr")) continue;
+    const fw = fws.get(h.host);
+    const host = hosts.find((x) => x.name === h.host);
+    const qvo = list[i - 2];
+    const plug = host && qvo ? plugOfQvo(host, qvo.port) : undefined;
+    if (!fw || !host || !plug || plug.tap !== h.port) continue;
+    out.push({ at: i, fw, host, plug, qvo, devices: devicesOf(plug, "toVm") });
+  }
+  if (keep) crossingsOfHops.set(list, out);
+  return out;
+}
+
+/**
+ * The splice per hops list and firewall verdict (one crossing: the common case): frames that share a
+ * cached OpenFlow verdict and a firewall verdict share the spliced hops, tree, branches and summary.
+ */
+interface Spliced {
+  summaryIn: string;
+  branchesIn: readonly VerdictBranch[];
+  treeIn: PathTree | undefined;
+  out: FrameVerdict;
+}
+/** The results of a one-crossing frame: reused, read at once. */
+const oneResult: FwResult[] = [];
+const splicedOfHops = new WeakMap<readonly Hop[], Map<FwVerdict, Spliced>>();
+
 export function ingressCrossings(
   fws: HostFirewalls,
   hosts: readonly SimHost[],
@@ -275,27 +339,59 @@ export function ingressCrossings(
   data: Uint8Array,
 ): FrameVerdict {
   if (v.verdict !== "delivered" || fws.size === 0) return v;
-  let hops: Hop[] | undefined;
+  // Only a cached OpenFlow verdict's hops are met again (a translated one's are its frame's own).
+  const crossings = crossingsOf(fws, hosts, v.hops, v.cached);
+  if (crossings.length === 0) return v;
+  const results = crossings.length === 1 ? oneResult : [];
+  for (let k = 0; k < crossings.length; k++)
+    results[k] = evaluateFrame(crossings[k].fw, data, crossings[k].devices);
+  // A cached verdict reaches here as the replay's copy for this frame (never the cache's own object).
+  if (crossings.length === 1 && v.cached) {
+    let byVerdict = splicedOfHops.get(v.hops);
+    if (!byVerdict) {
+      byVerdict = new Map();
+      splicedOfHops.set(v.hops, byVerdict);
+    }
+    const s = byVerdict.get(results[0].verdict);
+    if (s && s.summaryIn === v.summary && s.branchesIn === v.branches && s.treeIn === v.tree)
+      return spliceInto(v, s.out);
+    const out = splice(v, crossings, results);
+    // Bounded: verdicts the rules cannot settle (`depends`) are not interned.
+    if (byVerdict.size > 64) byVerdict.clear();
+    byVerdict.set(results[0].verdict, { summaryIn: v.summary, branchesIn: v.branches, treeIn: v.tree, out });
+    return out;
+  }
+  return splice(v, crossings, results);
+}
+
+/**
+ * `v` (a cached verdict's per-frame copy, made by the replay for this frame alone) given a splice's
+ * fields in place: cheaper than another copy of the whole verdict, frame after frame.
+ */
+function spliceInto(v: FrameVerdict, out: FrameVerdict): FrameVerdict {
+  v.verdict = out.verdict;
+  v.hops = out.hops;
+  v.summary = out.summary;
+  v.branches = out.branches;
+  v.partial = out.partial;
+  if (out.tree) v.tree = out.tree;
+  if (out.drop) v.drop = out.drop;
+  return v;
+}
+
+/** The verdict with each crossing's firewall hop (or drop) spliced into its hops, tree and branches. */
+function splice(v: FrameVerdict, crossings: readonly Crossing[], results: readonly FwResult[]): FrameVerdict {
+  const hops: Hop[] = [...v.hops];
   let summary = v.summary;
   let drop: DropExplanation | undefined;
   let delivered = 0;
   let dropped = 0;
   let branches: VerdictBranch[] = v.branches;
   let tree = v.tree;
-  for (let i = 0; i < v.hops.length; i++) {
+  for (let k = 0; k < crossings.length; k++) {
+    const { at: i, host, plug, qvo } = crossings[k];
+    const r = results[k];
     const h = v.hops[i];
-    if (h.kind !== "out" || h.bridge === undefined || !h.bridge.startsWith("qbr")) continue;
-    const fw = fws.get(h.host);
-    const host = hosts.find((x) => x.name === h.host);
-    const qvo = v.hops[i - 2];
-    const plug = host && qvo ? plugOfQvo(host, qvo.port) : undefined;
-    if (!fw || !host || !plug || plug.tap !== h.port) continue;
-    hops ??= [...v.hops];
-    const r = evaluateBridged(fw, fwPacketOf(data), {
-      bridge: plug.bridge,
-      physIn: plug.qvb,
-      physOut: plug.tap,
-    });
     const at = hops.indexOf(h);
     const hop = hopOf(h.host, plug, plug.tap, r);
     const note = openText(r.verdict);
@@ -319,7 +415,6 @@ export function ingressCrossings(
       if (tree) tree = spliceTree(tree, h, [hop, h]);
     }
   }
-  if (!hops) return v;
   const out: FrameVerdict = { ...v, hops, summary, branches, partial: isPartial(branches) };
   if (tree) out.tree = tree;
   if (drop && delivered === 0 && dropped > 0) {

@@ -5,9 +5,9 @@
  * RETURN pops, the policy at the bottom of a built-in chain). A match the dumps cannot decide makes
  * the verdict undecidable at that rule; unknown ipset membership gives both outcomes.
  */
-import type { CtLookup, FwConntrack } from "./conntrack.js";
+import type { CtEntry, CtLookup, FwConntrack } from "./conntrack.js";
 import { candidateRules } from "./index-chains.js";
-import type { FwPacket } from "./packet.js";
+import { FrameSignature, type FwPacket, fwPacketOf } from "./packet.js";
 import type { Chain, CtState, Devices, Hook, MatchEnv, Rule, Ruleset, SetLookup, Unknown } from "./rule.js";
 
 /** One rule a frame matched (or a policy it fell to), in traversal order: the firewall's trace. */
@@ -276,13 +276,65 @@ function accepted(v: FwVerdict): boolean {
  * frame. The zone comes from the raw table, itself a function of the fields and ports.
  */
 interface VerdictCache {
-  /** Frame key → its zone and the verdict per conntrack state seen so far. */
-  frames: Map<string, { zone: number | null; byState: Map<CtState, FwVerdict> }>;
+  /** Does any rule match on the packet length (then the length is part of the frame key). */
+  usesLength: boolean;
+  /** Bridge ports ("in>out") → the frames seen crossing them. */
+  byPorts: Map<string, PortFrames>;
+  size: number;
+  /** Counts the clears (a port context of an older generation is stale). */
+  generation: number;
+  /** Each distinct verdict once, by its signature. */
+  verdicts: Map<string, FwVerdict>;
+}
+
+interface PortFrames {
+  /** Frame key → its zone and verdicts. */
+  byKey: Map<string, CachedFrame>;
+  /** The same frames by their byte signature's hash (the fast path of evaluateFrame). */
+  bySignature: Map<number, SignatureSlot[]>;
+}
+
+interface CachedFrame {
+  zone: number | null;
+  byState: Map<CtState, FwVerdict>;
+}
+
+/**
+ * A frame signature seen at these ports: the frame key's cached verdicts, and the conntrack entry
+ * frames with this signature found once one did. The signature holds the whole conntrack tuple (the
+ * ICMP echo id too), and a tuple keeps its entry (conntrack here never replaces or removes one), so
+ * later frames skip the table: the entry's `replied` tells NEW from ESTABLISHED.
+ */
+interface SignatureSlot {
+  signature: Uint8Array;
+  frame: CachedFrame;
+  ct?: { table: FwConntrack; entry: CtEntry; dir: "orig" | "reply" };
+  /** The result by the state the slot can tell without a lookup (see FAST_STATES), and if it accepts. */
+  results: Array<FwResult | undefined>;
+  accepts: boolean[];
+}
+
+/** The states a slot tells on its own: NEW and ESTABLISHED (its remembered entry), UNTRACKED (notrack). */
+const FAST_STATES: readonly CtState[] = ["NEW", "ESTABLISHED", "UNTRACKED"];
+
+/** Which of FAST_STATES a frame of this slot is in, or -1 when only a conntrack lookup can tell. */
+function fastState(slot: SignatureSlot, conntrack: FwConntrack): number {
+  if (slot.frame.zone === null) return 2;
+  const ct = slot.ct;
+  if (!ct || ct.table !== conntrack) return -1;
+  return ct.dir === "reply" || ct.entry.replied ? 1 : 0;
 }
 
 /** Per firewall (its sets decide too) and per family's ruleset. */
 const caches = new WeakMap<Firewall, Map<Ruleset, VerdictCache>>();
-const usesLength = new WeakMap<Ruleset, boolean>();
+/** "in>out" per Devices object: callers that keep theirs (the replay's crossings) build it once. */
+const portKeys = new WeakMap<Devices, string>();
+
+function rulesUseLength(rs: Ruleset): boolean {
+  return [...rs.tables.values()].some((t) =>
+    [...t.chains.values()].some((c) => c.rules.some((r) => r.matches.some((m) => m.module === "length"))),
+  );
+}
 
 function cacheOf(fw: Firewall, rs: Ruleset): VerdictCache {
   let byRs = caches.get(fw);
@@ -292,25 +344,89 @@ function cacheOf(fw: Firewall, rs: Ruleset): VerdictCache {
   }
   let c = byRs.get(rs);
   if (!c) {
-    c = { frames: new Map() };
+    c = { usesLength: rulesUseLength(rs), byPorts: new Map(), size: 0, generation: 0, verdicts: new Map() };
     byRs.set(rs, c);
   }
   return c;
 }
 
-function frameKey(rs: Ruleset, p: FwPacket, d: Devices): string {
-  let len = usesLength.get(rs);
-  if (len === undefined) {
-    len = [...rs.tables.values()].some((t) =>
-      [...t.chains.values()].some((c) => c.rules.some((r) => r.matches.some((m) => m.module === "length"))),
-    );
-    usesLength.set(rs, len);
+function framesAt(cache: VerdictCache, d: Devices): PortFrames {
+  let ports = portKeys.get(d);
+  if (ports === undefined) {
+    ports = `${d.physIn}>${d.physOut}`;
+    portKeys.set(d, ports);
   }
+  let frames = cache.byPorts.get(ports);
+  if (!frames) {
+    frames = { byKey: new Map(), bySignature: new Map() };
+    cache.byPorts.set(ports, frames);
+  }
+  return frames;
+}
+
+function frameKey(cache: VerdictCache, p: FwPacket): string {
   const fields =
     p.key ??
     `${p.src}|${p.dst}|${p.proto}|${p.sport}|${p.dport}|${p.tcpFlags}|${p.icmpType}|${p.icmpCode}|${p.srcMac}|${p.dstMac}|${p.fragment ? 1 : 0}`;
-  return `${d.physIn}>${d.physOut}|${fields}|${len ? p.length : ""}`;
+  return cache.usesLength ? `${fields}|${p.length}` : fields;
 }
+
+/**
+ * One verdict object per distinct outcome: frames of different connections that take the same path
+ * through the rules share it, so what callers derive from a verdict (the replay's firewall hop, its
+ * spliced path) is built once, not once per connection.
+ */
+const ruleIds = new WeakMap<Rule, number>();
+let nextRuleId = 0;
+
+function ruleId(r: Rule | null): number {
+  if (!r) return -1;
+  let id = ruleIds.get(r);
+  if (id === undefined) {
+    id = nextRuleId++;
+    ruleIds.set(r, id);
+  }
+  return id;
+}
+
+function stepsSignature(steps: readonly FwStep[]): string {
+  let s = "";
+  for (const st of steps) s += `${st.table}/${st.chain}/${ruleId(st.rule)}/${st.action};`;
+  return s;
+}
+
+/** What makes two verdicts the same outcome (undefined: not interned). */
+function verdictSignature(v: FwVerdict): string | undefined {
+  switch (v.kind) {
+    case "pass":
+      return `pass ${v.why}`;
+    case "accept":
+      return `accept ${stepsSignature(v.steps)}`;
+    case "drop":
+      return `drop ${v.reject} ${v.table} ${v.chain} ${ruleId(v.rule)} ${stepsSignature(v.steps)} ${v.nearMisses
+        .map((n) => `${ruleId(n.rule)}:${n.failed.join("\u0000")}`)
+        .join(";")}`;
+    case "undecidable":
+      return `undecidable ${ruleId(v.rule)} ${v.reason} ${stepsSignature(v.steps)}`;
+    case "depends":
+      return undefined;
+    default: {
+      const _: never = v;
+      return _;
+    }
+  }
+}
+
+function intern(cache: VerdictCache, v: FwVerdict): FwVerdict {
+  const sig = verdictSignature(v);
+  if (sig === undefined) return v;
+  const known = cache.verdicts.get(sig);
+  if (known) return known;
+  cache.verdicts.set(sig, v);
+  return v;
+}
+
+const UNTRACKED: CtLookup = { state: "UNTRACKED", why: "CT --notrack" };
 
 /**
  * Evaluates one frame crossing a bridge; when `commit`, an accepted frame updates conntrack (as a
@@ -329,12 +445,12 @@ export function evaluateBridged(fw: Firewall, pkt: FwPacket, devices: Devices, c
     return { verdict: { kind: "pass", why: `no ${what} rules in the dumps` }, zone: null, ct: "UNTRACKED" };
   }
   const cache = cacheOf(fw, rs);
-  const key = frameKey(rs, pkt, devices);
-  const seen = cache.frames.get(key);
+  const frames = framesAt(cache, devices);
+  const key = frameKey(cache, pkt);
+  const seen = frames.byKey.get(key);
   if (seen) {
     const zone = seen.zone;
-    const ct: CtLookup =
-      zone === null ? { state: "UNTRACKED", why: "CT --notrack" } : fw.conntrack.lookup(zone, pkt);
+    const ct = zone === null ? UNTRACKED : fw.conntrack.lookup(zone, pkt);
     const verdict = seen.byState.get(ct.state);
     if (verdict) {
       if (commit && zone !== null && accepted(verdict)) fw.conntrack.confirm(zone, pkt, ct);
@@ -345,13 +461,99 @@ export function evaluateBridged(fw: Firewall, pkt: FwPacket, devices: Devices, c
   }
   const r = explore(fw, rs, pkt, devices, new Map());
   if (r.verdict.kind !== "depends") {
-    if (cache.frames.size > 65536) cache.frames.clear();
+    if (cache.size > 65536) {
+      cache.byPorts.clear();
+      cache.verdicts.clear();
+      cache.size = 0;
+      cache.generation++;
+    }
+    r.verdict = intern(cache, r.verdict);
     const entry = seen ?? { zone: r.zone, byState: new Map() };
     entry.byState.set(r.ct.state, r.verdict);
-    cache.frames.set(key, entry);
+    if (!seen) {
+      framesAt(cache, devices).byKey.set(key, entry);
+      cache.size++;
+    }
   }
   if (commit && r.zone !== null && accepted(r.verdict)) fw.conntrack.confirm(r.zone, pkt, r.ct);
   const out: FwResult = { verdict: r.verdict, zone: r.zone, ct: r.ct.state };
   if (r.ct.why) out.ctWhy = r.ct.why;
   return out;
+}
+
+/** The frames crossing one pair of bridge ports, per family, as of a cache generation. */
+interface PortContext {
+  fw: Firewall;
+  v4?: { rs: Ruleset; cache: VerdictCache; generation: number; frames: PortFrames };
+  v6?: { rs: Ruleset; cache: VerdictCache; generation: number; frames: PortFrames };
+}
+
+/** Per Devices object: callers that keep theirs (the replay's crossings) find their frames at once. */
+const contexts = new WeakMap<Devices, PortContext>();
+
+function portFrames(fw: Firewall, devices: Devices, v4: boolean): PortContext["v4"] {
+  const rs = v4 ? fw.v4 : fw.v6;
+  if (!rs) return undefined;
+  let ctx = contexts.get(devices);
+  if (!ctx || ctx.fw !== fw) {
+    ctx = { fw };
+    contexts.set(devices, ctx);
+  }
+  let c = v4 ? ctx.v4 : ctx.v6;
+  if (!c || c.rs !== rs || c.generation !== c.cache.generation) {
+    const cache = cacheOf(fw, rs);
+    c = { rs, cache, generation: cache.generation, frames: framesAt(cache, devices) };
+    if (v4) ctx.v4 = c;
+    else ctx.v6 = c;
+  }
+  return c;
+}
+
+const scratch = new FrameSignature();
+
+/**
+ * evaluateBridged on a frame's bytes, with a fast path for frames like ones seen before at the same
+ * bridge ports: found by their byte signature, with their conntrack entry remembered, they get their
+ * result (one object per outcome) without being read into an FwPacket, without a conntrack lookup,
+ * and without allocating. Conntrack is still updated (a reply marks its entry replied).
+ */
+export function evaluateFrame(fw: Firewall, data: Uint8Array, devices: Devices, commit = true): FwResult {
+  // The family by the EtherType (untagged frames: the only ones the signature reads).
+  const v4 = data.length >= 14 && data[12] === 0x08 && data[13] === 0x00;
+  const port = portFrames(fw, devices, v4);
+  if (!port || !scratch.read(data, port.cache.usesLength) || (scratch.family === "ipv4") !== v4)
+    return evaluateBridged(fw, fwPacketOf(data), devices, commit);
+  const slots = port.frames.bySignature.get(scratch.hash);
+  let slot: SignatureSlot | undefined;
+  if (slots) for (const x of slots) if (scratch.equals(x.signature)) slot = x;
+  if (slot) {
+    const i = fastState(slot, fw.conntrack);
+    const known = i >= 0 ? slot.results[i] : undefined;
+    if (known) {
+      if (commit && i < 2 && slot.accepts[i] && slot.ct?.dir === "reply") slot.ct.entry.replied = true;
+      return known;
+    }
+  }
+  const pkt = fwPacketOf(data);
+  const r = evaluateBridged(fw, pkt, devices, commit);
+  if (!slot) {
+    const frame = port.frames.byKey.get(frameKey(port.cache, pkt));
+    if (frame && port.generation === port.cache.generation) {
+      const list = slots ?? [];
+      if (!slots) port.frames.bySignature.set(scratch.hash, list);
+      list.push({ signature: scratch.bytes.slice(0, scratch.length), frame, results: [], accepts: [] });
+    }
+    return r;
+  }
+  if (!slot.ct && r.zone !== null) {
+    // The entry this frame made or found (after its confirm): frames like it skip the table.
+    const l = fw.conntrack.lookup(r.zone, pkt);
+    if (l.entry && l.dir) slot.ct = { table: fw.conntrack, entry: l.entry, dir: l.dir };
+  }
+  const i = FAST_STATES.indexOf(r.ct);
+  if (i >= 0 && i === fastState(slot, fw.conntrack) && r.verdict.kind !== "depends") {
+    slot.results[i] = r;
+    slot.accepts[i] = accepted(r.verdict);
+  }
+  return r;
 }

@@ -153,3 +153,88 @@ function keyBytes(d: Uint8Array, o: number, n: number): string {
   for (let i = 0; i < n; i += 4) s += `${be32(d, o + i)},`;
   return s;
 }
+
+/**
+ * The bytes the firewall's verdict cache keys a frame by (the same fields as `key`: MACs, addresses,
+ * protocol, ports, TCP flags, ICMP type and code, and the IP length when asked; and the ICMP echo id,
+ * which completes conntrack's tuple), copied from the frame
+ * without reading it into an FwPacket: a frame like one seen before then costs a hash and a compare.
+ * One scratch object, reused frame after frame (read it at once).
+ */
+export class FrameSignature {
+  readonly bytes = new Uint8Array(64);
+  length = 0;
+  /** FNV-1a of the bytes. */
+  hash = 0;
+
+  /**
+   * Reads the frame's signature; false for frames read only the long way (not IP, VLAN tagged, IPv6
+   * extension headers, fragments, cut short).
+   */
+  read(d: Uint8Array, withLength: boolean): boolean {
+    this.length = 0;
+    if (d.length < 14) return false;
+    const type = be16(d, 12);
+    let proto: number;
+    let addrs: number;
+    let addrLen: number;
+    let l4: number;
+    let length: number;
+    if (type === 0x0800 && d.length >= 34) {
+      if ((be16(d, 20) & 0x1fff) !== 0) return false;
+      proto = d[23];
+      addrs = 26;
+      addrLen = 8;
+      l4 = 14 + (d[14] & 0x0f) * 4;
+      length = be16(d, 16);
+    } else if (type === 0x86dd && d.length >= 54) {
+      proto = d[20];
+      if (IPV6_EXTENSIONS.has(proto) || proto === 44) return false;
+      addrs = 22;
+      addrLen = 32;
+      l4 = 54;
+      length = be16(d, 18) + 40;
+    } else return false;
+    const ports = proto === PROTO.tcp || proto === PROTO.udp || proto === PROTO.sctp;
+    const icmp = proto === PROTO.icmp || proto === PROTO.icmpv6;
+    const need = proto === PROTO.tcp ? 14 : ports ? 4 : icmp ? 6 : 0;
+    if (d.length < l4 + need) return false;
+    const out = this.bytes;
+    let n = 0;
+    for (let i = 0; i < 12; i++) out[n++] = d[i];
+    out[n++] = type & 0xff;
+    out[n++] = proto;
+    for (let i = 0; i < addrLen; i++) out[n++] = d[addrs + i];
+    if (ports) for (let i = 0; i < 4; i++) out[n++] = d[l4 + i];
+    if (proto === PROTO.tcp) out[n++] = d[l4 + 13] & 0x3f;
+    if (icmp) {
+      out[n++] = d[l4];
+      out[n++] = d[l4 + 1];
+      out[n++] = d[l4 + 4];
+      out[n++] = d[l4 + 5];
+    }
+    if (withLength) {
+      out[n++] = length >> 8;
+      out[n++] = length & 0xff;
+    }
+    let h = 0x811c9dc5;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ out[i], 0x01000193);
+    // 30 bits: a small integer, which V8 keeps unboxed (a Map keyed by it allocates nothing).
+    this.hash = h & 0x3fffffff;
+    this.length = n;
+    return true;
+  }
+
+  /** The family the signature's frame is (read() returned true). */
+  get family(): Family {
+    return this.bytes[12] === 0x00 ? "ipv4" : "ipv6";
+  }
+
+  /** Does `b` (a kept copy) hold the same signature. */
+  equals(b: Uint8Array): boolean {
+    if (b.length !== this.length) return false;
+    const a = this.bytes;
+    for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+}

@@ -18,13 +18,19 @@ import type { KernelFrame } from "../firewall/support.js";
 
 const kernel: KernelFrame[] = JSON.parse(readFileSync("fixtures/firewall/demo-frames.json", "utf8"));
 
-function replay(hosts: SimHost[], fw: ReturnType<typeof firewallsOf>, at: PortRef): FrameVerdict[] {
-  const r = new Replayer(hosts, { at, firewalls: fw });
+function replay(
+  hosts: SimHost[],
+  fw: ReturnType<typeof firewallsOf>,
+  at: PortRef,
+  opts: { cache?: boolean; times?: number } = {},
+): FrameVerdict[] {
+  const r = new Replayer(hosts, { at, firewalls: fw, cache: opts.cache ?? true });
   const c = openCapture("fixtures/demo/compute1-tap9d3e5f70-2b-rx.pcap");
   if (!c.ok) throw new Error(c.error.message);
   const out: FrameVerdict[] = [];
   for (let rec = c.value.next(); rec; rec = c.value.next())
-    out.push(r.replayFrame(rec.frame, recordData(rec), { linkType: rec.linktype }));
+    for (let i = 0; i < (opts.times ?? 1); i++)
+      out.push(r.replayFrame(rec.frame, recordData(rec), { linkType: rec.linktype }));
   c.value.close();
   return out;
 }
@@ -33,8 +39,9 @@ describe("vm2 → vm1 on the demo host, through both security groups", () => {
   let verdicts: FrameVerdict[];
   let switches: SimHost[];
   let firewalls: ReturnType<typeof firewallsOf>;
+  let hosts: Awaited<ReturnType<typeof loadHosts>>;
   beforeAll(async () => {
-    const hosts = await loadHosts("fixtures/demo/hosts");
+    hosts = await loadHosts("fixtures/demo/hosts");
     switches = switchesOf(hosts);
     firewalls = firewallsOf(hosts);
     const at = resolveAt(switches, "compute1:tap9d3e5f70-2b");
@@ -82,5 +89,25 @@ describe("vm2 → vm1 on the demo host, through both security groups", () => {
     const at = resolveAt(switches, "compute1:tap9d3e5f70-2b");
     if (typeof at === "string") throw new Error(at);
     expect(replay(switches, new Map(), at).map((v) => v.verdict)).toEqual(kernel.map(() => "delivered"));
+  });
+
+  it("entering at vm2's qvo, each frame thrice: with the megaflow cache as without it (spliced verdicts reused)", () => {
+    const at = resolveAt(switches, "compute1:qvo9d3e5f70-2b");
+    if (typeof at === "string") throw new Error(at);
+    const seen = (v: FrameVerdict) => ({
+      verdict: v.verdict,
+      summary: v.summary,
+      hops: v.hops.map((h) => `${h.kind} ${h.bridge} ${h.port} ${h.verdict ?? ""}`),
+      branches: v.branches.map((b) => `${b.kind} ${b.text}`),
+      rule: v.drop?.rule,
+      tree: JSON.stringify(v.tree ?? null),
+    });
+    const cached = replay(switches, firewallsOf(hosts), at, { times: 3 });
+    const uncached = replay(switches, firewallsOf(hosts), at, { cache: false, times: 3 });
+    expect(cached.map(seen)).toEqual(uncached.map(seen));
+    expect(cached.filter((v) => v.cached).length).toBeGreaterThan(kernel.length);
+    expect(cached.map((v) => v.verdict)).toEqual(
+      kernel.flatMap((k) => Array(3).fill(k.delivered ? "delivered" : "dropped")),
+    );
   });
 });

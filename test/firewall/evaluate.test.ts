@@ -7,7 +7,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseIptablesListing } from "../../src/dumps/netfilter/iptables-list.js";
-import { evaluateBridged, type FwVerdict } from "../../src/firewall/evaluate.js";
+import {
+  evaluateBridged,
+  evaluateFrame,
+  type FwResult,
+  type FwVerdict,
+} from "../../src/firewall/evaluate.js";
 import { fwPacketOf } from "../../src/firewall/packet.js";
 import {
   captureFrames,
@@ -137,6 +142,79 @@ describe("the verdict cache keys on conntrack state", () => {
     expect([after.ct, after.verdict.kind]).toEqual(["ESTABLISHED", "accept"]);
     // Asked again in the same state, the answer comes from the cache: the very same verdict.
     expect(evaluateBridged(fw, synack, devicesOf(k)).verdict).toBe(after.verdict);
+  });
+});
+
+describe("evaluateFrame (the replay's fast path by byte signature) answers as evaluateBridged", () => {
+  // What a caller reads of a result: the verdict's outcome, its deciding rule, the conntrack state.
+  const outcome = (r: FwResult) => ({
+    kind: r.verdict.kind,
+    rule: r.verdict.kind === "drop" ? (r.verdict.rule?.index ?? -1) : null,
+    chain: r.verdict.kind === "drop" ? r.verdict.chain : null,
+    zone: r.zone,
+    ct: r.ct,
+    why: r.ctWhy,
+  });
+  // The recorded frames three times over, each firewall with its own conntrack: the second and third
+  // passes meet every signature again (established connections, remembered conntrack entries).
+  const passes = [...frames, ...frames, ...frames];
+  const slow = recordedFirewall();
+  const fast = recordedFirewall();
+  const rows = passes.map((k, i) => {
+    const bytes = bytesOf(k);
+    return [
+      i,
+      k.what,
+      evaluateBridged(slow, fwPacketOf(bytes), devicesOf(k)),
+      evaluateFrame(fast, bytes, devicesOf(k)),
+    ] as const;
+  });
+
+  it.each(rows)("frame %i (%s): the same outcome and conntrack state", (_i, _what, want, got) => {
+    expect(outcome(got)).toEqual(outcome(want));
+  });
+
+  it("the first pass gets the kernel's verdicts", () => {
+    expect(
+      rows
+        .slice(0, frames.length)
+        .map(([, , , r]) => r.verdict.kind === "accept" || r.verdict.kind === "pass"),
+    ).toEqual(frames.map((k) => k.delivered));
+  });
+
+  it("conntrack ends with the same entries, replied alike", () => {
+    const table = (fw: typeof slow) =>
+      fw.conntrack
+        .entries()
+        .map(
+          (e) =>
+            `${e.zone} ${e.orig.proto} ${e.orig.src} ${e.orig.dst} ${e.orig.sport} ${e.orig.dport} ${e.replied}`,
+        )
+        .sort();
+    expect(table(fast)).toEqual(table(slow));
+    expect(fast.conntrack.size).toBeGreaterThan(0);
+  });
+
+  it("a frame met again in the same state gets the very same result object (nothing built)", () => {
+    const fw = recordedFirewall();
+    const k = frames.find((f) => f.what === "ssh handshake: SYN to an SSH-allowed port")!;
+    const bytes = bytesOf(k);
+    const first = [evaluateFrame(fw, bytes, devicesOf(k)), evaluateFrame(fw, bytes, devicesOf(k))];
+    const devices = devicesOf(k);
+    const a = evaluateFrame(fw, bytes, devices);
+    const b = evaluateFrame(fw, bytes.slice(), devices);
+    expect(first.map((r) => r.ct)).toEqual(["NEW", "NEW"]);
+    expect(b).toBe(a);
+  });
+
+  it("a remembered connection's state moves on: after the reply, its SYN again is ESTABLISHED", () => {
+    const fw = recordedFirewall();
+    const syn = frames.find((f) => f.what === "ssh handshake: SYN to an SSH-allowed port")!;
+    const synack = frames.find((f) => f.what === "ssh handshake: the VM's SYN/ACK")!;
+    const states = [syn, syn, syn, synack, syn, synack].map(
+      (k) => evaluateFrame(fw, bytesOf(k), devicesOf(k)).ct,
+    );
+    expect(states).toEqual(["NEW", "NEW", "NEW", "ESTABLISHED", "ESTABLISHED", "ESTABLISHED"]);
   });
 });
 

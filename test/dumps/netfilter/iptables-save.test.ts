@@ -10,6 +10,28 @@ import { type DamagedLine, expectAt } from "../../support/damaged.js";
 
 describe("the recorded iptables-save -c dumps", () => {
   it.each([
+    ["firewall_tables/iptables-save_-c", "ipv4"],
+    ["firewall_tables/ip6tables-save_-c", "ipv6"],
+  ] as const)("%s: the raw table names each port as Neutron's iptables_firewall does", (file, family) => {
+    // Three CT rules per port (physdev-in qvb…, -i qvb…, physdev-in tap…), commented with the whole
+    // port id: "Set zone for ID" (stateful) or "Make ID stateless" (CT --notrack).
+    const { value } = parseIptablesSave(sos(file), file, family);
+    const rules = value.tables.get("raw")?.chains.get("neutron-openvswi-PREROUTING")?.rules ?? [];
+    expect(rules.length).toBe(12);
+    for (const r of rules) {
+      const m =
+        /-m comment --comment "(?:Set zone for (\S+)|Make (\S+) stateless)" -j CT (--zone \d+|--notrack)$/.exec(
+          r.text,
+        );
+      expect(m, r.text).not.toBeNull();
+      const id = m?.[1] ?? m?.[2] ?? "";
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(r.text).toContain(id.slice(0, 11));
+      expect(m?.[3] === "--notrack").toBe(m?.[2] !== undefined);
+    }
+  });
+
+  it.each([
     ["firewall_tables/iptables-save_-c", "ipv4", 87],
     ["firewall_tables/ip6tables-save_-c", "ipv6", 107],
   ] as const)("%s: every rule read and re-printed as iptables-save printed it", (file, family, count) => {
