@@ -22,6 +22,7 @@ import { coverageLines } from "../../present/coverage-view.js";
 import { conversationLines, dropLines, frameLines } from "../../present/replay-view.js";
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
+import { heapCap } from "../heap-cap.js";
 import { EXIT, err, out, UsageError } from "../io.js";
 import { progressOnTerminal } from "../progress.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
@@ -185,9 +186,12 @@ export function runReplay(
   let reported = 0;
   const started = process.hrtime.bigint();
   const bar = progressOnTerminal(inputs.reduce((n, i) => n + statSync(i.path).size, 0));
+  // Text output keeps nothing per frame, so its memory can stay flat (JSON keeps every frame).
+  const heap = opts.json ? undefined : heapCap();
   try {
     for (let m = reader.next(); m && m.frame <= range.to; reader.advance(m), m = reader.next()) {
       const rec = m.rec;
+      heap?.tick();
       if (bar && (m.frame & 1023) === 0) bar.update(reader.bytesRead(), m.frame);
       if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
       const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
