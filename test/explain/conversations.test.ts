@@ -91,22 +91,21 @@ describe("ReplayAggregate", () => {
   const B6: End = [[0xfe800000, 0, 0, 2], 53];
   const MA: End = [[0xfa16, 0x3e11a101], 0];
   const MB: End = [[0xfa16, 0x3e11a102], 0];
+  /** A frame from `a` to `b` and its answer (`answer` the reply's nw_proto, ARP's opcode). */
+  const bothWays = (t: number, p: number, a: End, b: End, answer = p): Array<[number, number, End, End]> => [
+    [t, p, a, b],
+    [t, answer, b, a],
+  ];
   it.each([
     // [case, frames as [dlType, proto, src, dst], expected [name, paths] per conversation]
     [
       "tcp both ways",
-      [
-        [0x0800, 6, A4, B4],
-        [0x0800, 6, B4, A4],
-      ],
+      bothWays(0x0800, 6, A4, B4),
       [["tcp 192.168.100.11:40000 ⇄ 192.168.100.21:80", ["→ s", "← s"]]],
     ],
     [
       "tcp reply first",
-      [
-        [0x0800, 6, B4, A4],
-        [0x0800, 6, A4, B4],
-      ],
+      bothWays(0x0800, 6, B4, A4),
       [["tcp 192.168.100.21:80 ⇄ 192.168.100.11:40000", ["→ s", "← s"]]],
     ],
     [
@@ -139,36 +138,20 @@ describe("ReplayAggregate", () => {
       ],
       [["icmp 192.168.100.11 ⇄ 192.168.100.21", ["→ s", "← s"]]],
     ],
-    [
-      "ipv6 both ways",
-      [
-        [0x86dd, 17, A6, B6],
-        [0x86dd, 17, B6, A6],
-      ],
-      [["udp fe80::1:5000 ⇄ fe80::2:53", ["→ s", "← s"]]],
-    ],
+    ["ipv6 both ways", bothWays(0x86dd, 17, A6, B6), [["udp fe80::1:5000 ⇄ fe80::2:53", ["→ s", "← s"]]]],
     [
       "arp both ways",
-      [
-        [0x0806, 1, A4, B4],
-        [0x0806, 2, B4, A4],
-      ],
+      bothWays(0x0806, 1, A4, B4, 2),
       [["arp 192.168.100.11 ⇄ 192.168.100.21", ["→ s", "← s"]]],
     ],
     [
       "other ethertype by MAC",
-      [
-        [0x88cc, 0, MA, MB],
-        [0x88cc, 0, MB, MA],
-      ],
+      bothWays(0x88cc, 0, MA, MB),
       [["eth 0x88cc fa:16:3e:11:a1:01 ⇄ fa:16:3e:11:a1:02", ["→ s", "← s"]]],
     ],
     [
       "an end to itself",
-      [
-        [0x0800, 6, A4, A4],
-        [0x0800, 6, A4, A4],
-      ],
+      bothWays(0x0800, 6, A4, A4),
       [["tcp 192.168.100.11:40000 ⇄ 192.168.100.11:40000", ["→ s"]]],
     ],
   ] as Array<[string, Array<[number, number, End, End]>, Array<[string, string[]]>]>)(
