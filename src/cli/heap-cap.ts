@@ -29,7 +29,7 @@ export interface HeapCap {
 /** A heap cap; `gc` and `used` are the collector and the old generation's use (V8's unless given). */
 export function heapCap(
   ceiling = HEAP_CEILING,
-  gc: () => void = exposedGc(),
+  gc: () => void = v8Gc() ?? (() => {}),
   used: () => number = oldSpaceUsed,
 ): HeapCap {
   let frames = 0;
@@ -51,7 +51,14 @@ function oldSpaceUsed(): number {
   return 0;
 }
 
-function exposedGc(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
+/** V8's full collector; undefined where a runtime refuses it (memory is then only not capped). */
+export function v8Gc(): (() => void) | undefined {
+  try {
+    setFlagsFromString("--expose-gc");
+    const gc: unknown = runInNewContext("typeof gc === 'function' ? gc : undefined");
+    if (typeof gc === "function") return gc as () => void;
+  } catch {
+    // A runtime without the flag: no cap.
+  }
+  return undefined;
 }

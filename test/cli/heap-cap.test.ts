@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HEAP_CEILING, heapCap } from "../../src/cli/heap-cap.js";
+import { HEAP_CEILING, heapCap, v8Gc } from "../../src/cli/heap-cap.js";
 
 describe("heapCap", () => {
   it.each([
@@ -33,6 +33,7 @@ describe("heapCap", () => {
   });
 
   it("reaches V8's own collector and old-generation reading without a command-line flag", () => {
+    expect(typeof v8Gc()).toBe("function");
     const cap = heapCap(0);
     for (let i = 0; i < 4096; i++) cap.tick();
     expect(cap.collections).toBe(1);
