@@ -38,4 +38,6 @@ const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 reader.close();
-process.stdout.write(`${JSON.stringify({ mode, frames, bytes, seconds, cpuSeconds, maxRssMB: peakRssMB(), sink })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ mode, frames, bytes, seconds, cpuSeconds, maxRssMB: peakRssMB(), sink })}\n`,
+);
