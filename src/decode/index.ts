@@ -1,5 +1,12 @@
 export type { LayerFieldDecl, ProtocolDecl } from "./filter-decl.js";
-export { DL_TYPE_NONE, extractFlowKey, extractTunnelFlowKey, type TunnelInfo, tunnelOf } from "./flowkey.js";
+export {
+  DL_TYPE_NONE,
+  extractFlowKey,
+  extractFlowKeyAt,
+  extractTunnelFlowKey,
+  type TunnelInfo,
+  tunnelOf,
+} from "./flowkey.js";
 export { decodeFrame, schemaLayers } from "./frame.js";
 export { ETH_TYPE, FILTER_PROTOCOLS, LINKTYPE } from "./protocols.js";
 export { registerUdpPort } from "./registry.js";

@@ -74,13 +74,17 @@ interface MaskTable<V> {
   entries: Map<number, Array<Entry<V>>>;
 }
 
+/**
+ * FNV-1a over the masked words, kept to 30 bits: a small integer (Smi) is a Map key V8 hashes without
+ * allocating, where a 32-bit unsigned value above 2^30 is a heap number per lookup.
+ */
 function hashMasked(key: FlowKey, words: Uint32Array, mask: FlowKey): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 | 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    h = Math.imul(h ^ (key[w] & mask[w]), 0x01000193) >>> 0;
+    h = Math.imul(h ^ (key[w] & mask[w]), 0x01000193);
   }
-  return h;
+  return h & 0x3fffffff;
 }
 
 /** One ingress port's cache: a few masks (subtables), each a hash of masked keys, as OVS's dpcls. */

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { HEAP_CEILING, heapCap, v8Gc } from "../../src/cli/heap-cap.js";
+
+describe("heapCap", () => {
+  it.each([
+    // [case, frames ticked, old generation in use, full collections expected]
+    ["below the ceiling: never", 100_000, HEAP_CEILING - 1, 0],
+    ["at the ceiling: once per 4096 frames", 3 * 4096, HEAP_CEILING, 3],
+    ["above, but fewer frames than one look", 4095, 10 * HEAP_CEILING, 0],
+  ] as const)("%s", (_, frames, used, expected) => {
+    let gcs = 0;
+    const cap = heapCap(
+      HEAP_CEILING,
+      () => gcs++,
+      () => used,
+    );
+    for (let i = 0; i < frames; i++) cap.tick();
+    expect(gcs).toBe(expected);
+    expect(cap.collections).toBe(expected);
+  });
+
+  it("collects only while the heap stays above the ceiling (each collection brings it down)", () => {
+    let used = HEAP_CEILING + 1;
+    const cap = heapCap(
+      HEAP_CEILING,
+      () => {
+        used = 1;
+      },
+      () => used,
+    );
+    for (let i = 0; i < 10 * 4096; i++) cap.tick();
+    expect(cap.collections).toBe(1);
+  });
+
+  it("reaches V8's own collector and old-generation reading without a command-line flag", () => {
+    expect(typeof v8Gc()).toBe("function");
+    const cap = heapCap(0);
+    for (let i = 0; i < 4096; i++) cap.tick();
+    expect(cap.collections).toBe(1);
+  });
+});
