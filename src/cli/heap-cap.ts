@@ -3,7 +3,8 @@
  * outlive a young-generation collection (conntrack and firewall cache keys, verdict copies) and are
  * then garbage in the old generation; V8 lets that grow to several times the live heap before it
  * collects it, so a 4 GB replay's peak RSS rose with the file though its live data stays ~20 MB. A
- * full collection whenever the heap passes a fixed ceiling keeps the peak where the start leaves it.
+ * full collection whenever the heap passes a ceiling above its live data keeps the peak where the start
+ * leaves it.
  * V8's own collector is reached through `--expose-gc` set at run time and a new context, which is how
  * Node lets a program have `gc` without a command-line flag.
  */
@@ -34,11 +35,16 @@ export function heapCap(
 ): HeapCap {
   let frames = 0;
   let collections = 0;
+  // The bar moves with the live heap: a host of 100k flows keeps far more than the ceiling alive, and
+  // a fixed bar would then collect in full every CHECK_EVERY frames. Garbage is capped at `ceiling`
+  // above what the last full collection left.
+  let bar = ceiling;
   return {
     tick() {
-      if (++frames % CHECK_EVERY !== 0 || used() < ceiling) return;
+      if (++frames % CHECK_EVERY !== 0 || used() < bar) return;
       gc();
       collections++;
+      bar = Math.max(ceiling, used() + ceiling);
     },
     get collections() {
       return collections;

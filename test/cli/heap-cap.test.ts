@@ -5,7 +5,7 @@ describe("heapCap", () => {
   it.each([
     // [case, frames ticked, old generation in use, full collections expected]
     ["below the ceiling: never", 100_000, HEAP_CEILING - 1, 0],
-    ["at the ceiling: once per 4096 frames", 3 * 4096, HEAP_CEILING, 3],
+    ["live data at the ceiling: once, then the bar stands above it", 3 * 4096, HEAP_CEILING, 1],
     ["above, but fewer frames than one look", 4095, 10 * HEAP_CEILING, 0],
   ] as const)("%s", (_, frames, used, expected) => {
     let gcs = 0;
@@ -30,6 +30,21 @@ describe("heapCap", () => {
     );
     for (let i = 0; i < 10 * 4096; i++) cap.tick();
     expect(cap.collections).toBe(1);
+  });
+
+  it("a large live heap (a 100k-flow host) is collected once per ceiling of growth, not per look", () => {
+    let live = 0;
+    const cap = heapCap(
+      HEAP_CEILING,
+      () => {},
+      () => live,
+    );
+    // Eight looks at 10, 10.5, ... 13.5 ceilings of live data: collections at 10, 11, 12 and 13.
+    for (let look = 0; look < 8; look++) {
+      live = (10 + 0.5 * look) * HEAP_CEILING;
+      for (let i = 0; i < 4096; i++) cap.tick();
+    }
+    expect(cap.collections).toBe(4);
   });
 
   it("reaches V8's own collector and old-generation reading without a command-line flag", () => {
