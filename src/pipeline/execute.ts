@@ -315,8 +315,10 @@ export const EXECUTORS: ExecutorTable = {
   },
   sample: () => {},
   checkPktLarger: (ctx, a) => {
-    // A trace without a packet has no length: OVS treats it as not larger.
+    // OVS translates both outcomes into the datapath's check_pkt_len(size=N,gt(...),le(...)); ovspath
+    // follows only the not-larger one, and says so, so the trace names what it leaves out.
     writeSubfield(ctx.flow, a.dst, 0n);
+    ctx.report("warn", "check_pkt_larger is not modelled by ovspath: only its not-larger branch is traced");
   },
   unknown: (ctx, a) => {
     ctx.report("warn", `action "${a.text}" is not modelled by ovspath; ignored`);
