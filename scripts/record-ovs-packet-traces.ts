@@ -7,11 +7,9 @@
  * test/pipeline/live-recorded.test.ts compares ovspath with, line for line.
  * Run: npx tsx scripts/record-ovs-packet-traces.ts (needs openvswitch-switch and ../shared).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OvsSandbox } from "../test/support/ovs-sandbox.js";
 import { REPO_ROOT } from "../test/support/shared.js";
+import { recordOneBridge } from "./lib/record-one-bridge.js";
 
 const OUT = join(REPO_ROOT, "fixtures", "ovs-live", "packet-metadata");
 
@@ -61,46 +59,10 @@ const CASES: Array<[string, string, string]> = [
   ["controller-with-packet", "in_port=2,reg0=1", udp(64)],
 ];
 
-const work = mkdtempSync(join(tmpdir(), "ovspath-record-"));
-const sb = new OvsSandbox(join(work, "ovs"));
-sb.start();
-try {
-  sb.must("ovs-vsctl", [
-    "add-br",
-    "br0",
-    "--",
-    "set",
-    "bridge",
-    "br0",
-    "datapath_type=dummy",
-    ...[1, 2, 3, 4].flatMap((n) => [
-      "--",
-      "add-port",
-      "br0",
-      `p${n}`,
-      "--",
-      "set",
-      "interface",
-      `p${n}`,
-      "type=dummy",
-      `ofport_request=${n}`,
-    ]),
-  ]);
-  const file = join(work, "br0.flows");
-  writeFileSync(file, `${FLOWS.join("\n")}\n`);
-  sb.must("ovs-ofctl", ["add-flows", "br0", file]);
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(join(OUT, "traces"), { recursive: true });
-  sb.dumpHost(OUT, "packet-metadata", ["br0"]);
-  for (const [name, flow, packet] of CASES) {
-    const r = sb.run("ovs-appctl", ["ofproto/trace", "br0", flow, packet]);
-    writeFileSync(
-      join(OUT, "traces", `${name}.txt`),
-      `# ovs-appctl ofproto/trace br0 ${flow} ${packet}\n${r.stdout}${r.stderr}`,
-    );
-    console.log(`${name}: ${r.stdout.split("\n").find((l) => l.startsWith("Datapath actions")) ?? r.stderr}`);
-  }
-} finally {
-  sb.stop();
-  rmSync(work, { recursive: true, force: true });
-}
+recordOneBridge(
+  OUT,
+  "packet-metadata",
+  FLOWS,
+  [],
+  CASES.map(([name, flow, packet]) => ({ name, args: [flow, packet] })),
+);

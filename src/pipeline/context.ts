@@ -125,6 +125,11 @@ export class XlateContext {
   resubmits = 0;
   tableId = 0;
   ruleCookie = 0n;
+  /**
+   * Whether the rule being executed is a table-miss rule (priority 0, matching everything): OVS reports
+   * a CONTROLLER action there as an explicit miss (OFPR_EXPLICIT_MISS, reason=6), not OFPR_ACTION.
+   */
+  ruleIsTableMiss = false;
   exit = false;
   /** Set when translation fails (OVS's xlate_error); the packet is dropped. */
   error: string | undefined;

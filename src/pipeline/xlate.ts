@@ -181,10 +181,16 @@ export function xlateTable(
     node.key = lookupKey;
     ctx.trace = node.subs;
     const oldCookie = ctx.ruleCookie;
+    const oldTableMiss = ctx.ruleIsTableMiss;
     ctx.ruleCookie = flow.cookie;
+    ctx.ruleIsTableMiss = isTableMissRule(hit.flow);
     run(ctx, flow.actions, isLast);
     ctx.ruleCookie = oldCookie;
+    ctx.ruleIsTableMiss = oldTableMiss;
   } else {
+    // The internal miss rule OVS runs here is no table-miss rule of the flow table (it has a match).
+    const oldTableMiss = ctx.ruleIsTableMiss;
+    ctx.ruleIsTableMiss = false;
     // Outside the traced bridge, the miss rule OVS falls back to is printed as the flow it is.
     const miss = ctx.bridge.name === ctx.traceBridge ? "No match." : "reg0=0x2, priority 0";
     const node = ctx.report("table", `${String(tableId).padStart(2)}. ${miss}`);
@@ -193,10 +199,16 @@ export function xlateTable(
     node.key = lookupKey;
     ctx.trace = node.subs;
     run(ctx, [], isLast);
+    ctx.ruleIsTableMiss = oldTableMiss;
   }
   ctx.depth -= deepens ? 1 : 0;
   ctx.trace = oldTrace;
   ctx.tableId = oldTable;
+}
+
+/** rule_is_table_miss(): priority 0 and a catch-all match (every bit of the mask wildcarded). */
+export function isTableMissRule(cf: ClassifiedFlow): boolean {
+  return cf.flow.priority === 0 && cf.match.mask.every((w) => w === 0);
 }
 
 function swapCtTuple(ctx: XlateContext): void {
@@ -284,9 +296,11 @@ export function outputAction(ctx: XlateContext, port: number, isLast: boolean): 
  */
 export function controllerAction(ctx: XlateContext, maxLen: number, reason: string, id = 0): void {
   commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  // xlate_controller_action(): an OFPR_ACTION packet-in sent by a table-miss rule is an explicit miss.
+  const code = reason === "action" && ctx.ruleIsTableMiss ? EXPLICIT_MISS : (REASONS[reason] ?? 1);
   const cookie = ctx.ruleCookie === 0n ? "0" : `0x${ctx.ruleCookie.toString(16)}`;
   ctx.odp.push(
-    `userspace(pid=0,controller(reason=${REASONS[reason] ?? 1},dont_send=${ctx.sideEffects ? 0 : 1},continuation=0,recirc_id=1,rule_cookie=${cookie},controller_id=${id},max_len=${maxLen}))`,
+    `userspace(pid=0,controller(reason=${code},dont_send=${ctx.sideEffects ? 0 : 1},continuation=0,recirc_id=1,rule_cookie=${cookie},controller_id=${id},max_len=${maxLen}))`,
   );
   ctx.outputs.push({
     host: ctx.host.name,
@@ -297,6 +311,8 @@ export function controllerAction(ctx: XlateContext, maxLen: number, reason: stri
   });
 }
 const REASONS: Record<string, number> = { no_match: 0, action: 1, invalid_ttl: 2 };
+/** OFPR_EXPLICIT_MISS, OVS's own reason (not on the wire) in enum ofp_packet_in_reason. */
+const EXPLICIT_MISS = 6;
 
 function flood(ctx: XlateContext, all: boolean, isLast: boolean): void {
   const inPort = ctx.flow[K.inPort];
