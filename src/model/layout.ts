@@ -121,6 +121,21 @@ const built = buildLayout();
 export const K: Readonly<Record<LayoutName, number>> = built.offsets;
 /** Number of words of each storage slot. */
 export const KSIZE: Readonly<Record<LayoutName, number>> = built.sizes;
+/**
+ * The packet's metadata slots (OVS's `struct flow` fields a datapath packet carries beside its headers):
+ * what a trace with a packet takes from FLOW, and what `flow_format` leaves out when all zero.
+ */
+export const PACKET_METADATA_SLOTS = [
+  "inPort",
+  "skbPriority",
+  "pktMark",
+  "recircId",
+  "dpHash",
+  "ctState",
+  "ctZone",
+  "ctMark",
+  "ctLabel",
+] as const satisfies readonly LayoutName[];
 /** Number of 32-bit words in a flow key. */
 export const FLOW_WORDS: number = built.words;
 

@@ -14,6 +14,7 @@ import {
   K,
   KSIZE,
   newFlowKey,
+  PACKET_METADATA_SLOTS,
   TUN_FLAG_KEY,
   TUN_FLAG_OAM,
   VLAN_CFI,
@@ -94,17 +95,7 @@ export function packetMask(f: FlowKey): FlowKey {
     }
   }
   // flow_format: context fields that are all zero are left out.
-  for (const s of [
-    "inPort",
-    "skbPriority",
-    "pktMark",
-    "recircId",
-    "dpHash",
-    "ctState",
-    "ctZone",
-    "ctMark",
-    "ctLabel",
-  ] as const) {
+  for (const s of PACKET_METADATA_SLOTS) {
     if (f.slice(K[s], K[s] + KSIZE[s]).every((w) => w === 0)) m.fill(0, K[s], K[s] + KSIZE[s]);
   }
   if (!(f[K.ctState] & CS.trk) || f[K.ctNwProto] === 0) {

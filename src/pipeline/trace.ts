@@ -9,7 +9,17 @@ import { LINKTYPE } from "../decode/protocols.js";
 import type { FlowEntry } from "../dumps/flows.js";
 import { prereqsOk } from "../model/field-access.js";
 import { FIELD, type FieldDef, wordBits, wordShift, writeField } from "../model/fields.js";
-import { CS, copyFlowKey, type FlowKey, K, newFlowKey, OFPP, VLAN_CFI } from "../model/layout.js";
+import {
+  CS,
+  copyFlowKey,
+  type FlowKey,
+  K,
+  KSIZE,
+  newFlowKey,
+  OFPP,
+  PACKET_METADATA_SLOTS,
+  VLAN_CFI,
+} from "../model/layout.js";
 import { parseMatch, SHORTHANDS } from "../model/match.js";
 import type { ConntrackTable } from "./conntrack.js";
 import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
@@ -374,18 +384,7 @@ export function parseTraceFlow(
 export function flowFromPacket(meta: FlowKey, bytes: Uint8Array): FlowKey {
   const flow = newFlowKey();
   extractFlowKey(bytes, LINKTYPE.ethernet, flow);
-  for (const slot of [
-    "inPort",
-    "skbPriority",
-    "pktMark",
-    "recircId",
-    "dpHash",
-    "ctState",
-    "ctZone",
-    "ctMark",
-  ] as const)
-    flow[K[slot]] = meta[K[slot]];
-  flow.set(meta.subarray(K.ctLabel, K.ctLabel + 4), K.ctLabel);
+  for (const slot of PACKET_METADATA_SLOTS) flow.set(meta.subarray(K[slot], K[slot] + KSIZE[slot]), K[slot]);
   const tunnelDst =
     meta[K.tunDst] !== 0 || meta.subarray(K.tunIpv6Dst, K.tunIpv6Dst + 4).some((w) => w !== 0);
   if (tunnelDst) flow.set(meta.subarray(K.tunId, K.tunMetadata + 64), K.tunId);
