@@ -6,6 +6,7 @@
  * `!` and parentheses. What it cannot read (another field, a syntax it does not know) evaluates to
  * "unknown", never to a guess.
  */
+import { parseIp, parseIpNetwork } from "../model/value/index.js";
 
 export type AclExpr =
   | { kind: "and" | "or"; items: AclExpr[]; text: string }
@@ -124,22 +125,12 @@ export interface AclContext {
 
 export type Truth = boolean | "unknown";
 
-function ipv4(s: string): number | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
-  if (!m) return undefined;
-  const p = m.slice(1).map(Number);
-  return p.some((x) => x > 255) ? undefined : ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0;
-}
-
-/** Whether a packet value equals a match constant (an IPv4 prefix matches by its bits). */
+/** Whether a packet value equals a match constant (an IPv4 or IPv6 prefix matches by its bits). */
 function equals(actual: string, expected: string): boolean {
-  const [addr, len] = expected.split("/");
-  const a = ipv4(actual);
-  const e = ipv4(addr);
-  if (a !== undefined && e !== undefined) {
-    const bits = len === undefined ? 32 : Number(len);
-    const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-    return (a & mask) >>> 0 === (e & mask) >>> 0;
+  for (const family of [4, 6] as const) {
+    const a = parseIp(family, actual);
+    const e = parseIpNetwork(family, expected);
+    if (a !== undefined && e.ok) return (a & e.value.mask) === (e.value.addr & e.value.mask);
   }
   if (/^(0x[0-9a-f]+|\d+)$/i.test(actual) && /^(0x[0-9a-f]+|\d+)$/i.test(expected))
     return BigInt(actual) === BigInt(expected);
