@@ -3,11 +3,11 @@
  * fields netfilter's matches read, taken from the one field registry. ICMP ids and the IP length are
  * not in a flow: they come from the frame when one is given, else 0 and the Ethernet length given.
  */
-import { fieldNamed, readField } from "../model/fields.js";
+import { FIELD, type FieldName, readField } from "../model/fields.js";
 import type { FlowKey } from "../model/layout.js";
 import { type FwPacket, fwPacketOf, PROTO } from "./packet.js";
 
-const read = (key: FlowKey, name: string): bigint => readField(key, fieldNamed(name));
+const read = (key: FlowKey, name: FieldName): bigint => readField(key, FIELD[name]);
 
 export function fwPacketOfFlow(key: FlowKey, frame?: Uint8Array): FwPacket {
   const fromFrame = frame ? fwPacketOf(frame) : undefined;

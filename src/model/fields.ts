@@ -633,6 +633,9 @@ export const FIELD = Object.fromEntries(FIELDS.slice(0, DECLARED.length).map((f)
   Record<FieldName, FieldDef>
 >;
 
+/** reg0–reg15 by number (`REGISTER[14]` is reg14): they follow the declared fields in FIELDS. */
+export const REGISTER: readonly FieldDef[] = FIELDS.slice(DECLARED.length, DECLARED.length + 16);
+
 const BY_NAME = new Map<string, FieldDef>();
 for (const f of FIELDS) {
   for (const n of [f.name, ...f.aliases, f.nxmName, f.oxmName]) {

@@ -3,8 +3,9 @@
  * that apply to the port (through a port group it is in, or its switch) and failed on one or two of
  * their conditions — "tcp.dst == 22, frame has 80", "ip4.src == $as_admin, frame has 10.0.1.11".
  */
-import { fieldNamed, readField } from "../model/fields.js";
+import { FIELD, type FieldName, readField } from "../model/fields.js";
 import type { FlowKey } from "../model/layout.js";
+import { formatIpv4, formatMac } from "../model/value/index.js";
 import {
   type AclContext,
   type AclExpr,
@@ -23,7 +24,7 @@ export interface AclNearMiss {
   failed: string[];
 }
 
-const FIELDS: Record<string, { ovs: string; format: "ipv4" | "dec" | "mac" | "hex" }> = {
+const FIELDS: Record<string, { ovs: FieldName; format: "ipv4" | "dec" | "mac" | "hex" }> = {
   "eth.src": { ovs: "dl_src", format: "mac" },
   "eth.dst": { ovs: "dl_dst", format: "mac" },
   "eth.type": { ovs: "dl_type", format: "hex" },
@@ -42,18 +43,14 @@ const FIELDS: Record<string, { ovs: string; format: "ipv4" | "dec" | "mac" | "he
 const PROTO: Record<string, number> = { tcp: 6, udp: 17, sctp: 132, icmp4: 1 };
 
 function format(v: bigint, how: "ipv4" | "dec" | "mac" | "hex"): string {
-  if (how === "ipv4") return [24, 16, 8, 0].map((s) => Number((v >> BigInt(s)) & 0xffn)).join(".");
-  if (how === "mac")
-    return v
-      .toString(16)
-      .padStart(12, "0")
-      .replace(/(..)(?!$)/g, "$1:");
+  if (how === "ipv4") return formatIpv4(v);
+  if (how === "mac") return formatMac(v);
   return how === "hex" ? `0x${v.toString(16)}` : v.toString();
 }
 
 /** The packet as the ACL stage saw it: the flow key of the dropping step and the logical ports. */
 export function aclPacket(key: FlowKey, inport?: string, outport?: string): AclPacket {
-  const get = (f: string) => readField(key, fieldNamed(f));
+  const get = (f: FieldName) => readField(key, FIELD[f]);
   const dlType = Number(get("dl_type"));
   const proto = Number(get("nw_proto"));
   const isIp4 = dlType === 0x0800;
@@ -122,8 +119,8 @@ function frameHas(c: AclExpr, p: AclPacket, key: FlowKey): string {
     const actual = c.field === "inport" ? p.inport : c.field === "outport" ? p.outport : p.field(c.field);
     return `${c.text}, frame has ${c.field === "inport" || c.field === "outport" ? JSON.stringify(actual) : actual}`;
   }
-  const dlType = Number(readField(key, fieldNamed("dl_type")));
-  const proto = Number(readField(key, fieldNamed("nw_proto")));
+  const dlType = Number(readField(key, FIELD.dl_type));
+  const proto = Number(readField(key, FIELD.nw_proto));
   const what =
     dlType === 0x0800 || dlType === 0x86dd
       ? (PROTO_NAMES[proto] ?? `ip proto ${proto}`)

@@ -5,7 +5,7 @@
  */
 
 import type { CtZone } from "../dumps/ovn/controller.js";
-import { fieldNamed, readField } from "../model/fields.js";
+import { FIELD, REGISTER, readField } from "../model/fields.js";
 import type { FlowKey } from "../model/layout.js";
 import type { TraceResult } from "../pipeline/index.js";
 import type { TraceNode, TraceStep } from "../pipeline/trace-tree.js";
@@ -177,9 +177,9 @@ function stepsWithKeys(result: TraceResult): Array<{ step: TraceStep; key: FlowK
   return out;
 }
 
-const METADATA = fieldNamed("metadata");
-const REG14 = fieldNamed("reg14");
-const REG15 = fieldNamed("reg15");
+const METADATA = FIELD.metadata;
+const REG14 = REGISTER[14];
+const REG15 = REGISTER[15];
 
 /**
  * Why a dropped packet was dropped, logically: the last step with a logical flow (the OpenFlow flow

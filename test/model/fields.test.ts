@@ -3,7 +3,15 @@ import { relative } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatFieldValue, formatParsedValue, parseFieldValue } from "../../src/model/field-value.js";
-import { FIELD, FIELDS, lookupField, readField, wordBits, writeField } from "../../src/model/fields.js";
+import {
+  FIELD,
+  FIELDS,
+  lookupField,
+  REGISTER,
+  readField,
+  wordBits,
+  writeField,
+} from "../../src/model/fields.js";
 import { FLOW_WORDS, K, KSIZE, newFlowKey } from "../../src/model/layout.js";
 import { LAB, labFiles } from "../support/lab.js";
 import { NEEDS, skipWithoutShared } from "../support/shared.js";
@@ -205,6 +213,13 @@ describe("FIELD, the fields code names by constant", () => {
       expect(def.name).toBe(name);
       expect(lookupField(name)).toBe(def);
     }
+  });
+  it("REGISTER holds reg0 to reg15 by number, the same objects lookups return", () => {
+    expect(REGISTER.length).toBe(16);
+    REGISTER.forEach((def, i) => {
+      expect(def.name).toBe(`reg${i}`);
+      expect(lookupField(`reg${i}`)).toBe(def);
+    });
   });
 });
 
