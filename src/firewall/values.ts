@@ -2,7 +2,8 @@
  * The values iptables rules hold: addresses with masks, ports and ranges, protocol and ICMP type names,
  * interface names with `+` wildcards. Addresses go through the model's one IPv4/IPv6 parser.
  */
-import { ipv4Of, ipv6Of, macOf, parseIpv4, parseIpv6, parseMac } from "../model/field-value.js";
+import { ipv4Of, ipv6Of, macOf, parseMac } from "../model/field-value.js";
+import { parseIpNetwork } from "../model/value/index.js";
 import type { Family } from "./packet.js";
 
 export interface Cidr {
@@ -11,28 +12,16 @@ export interface Cidr {
   text: string;
 }
 
-const WIDTH: Record<Family, number> = { ipv4: 32, ipv6: 128 };
-
-function prefixMask(bits: number, len: number): bigint {
-  return len === 0 ? 0n : ((1n << BigInt(len)) - 1n) << BigInt(bits - len);
-}
-
-/** `10.0.0.0/24`, `10.0.0.5` (a /32), `10.0.0.0/255.255.255.0`, `fd00::/64`. */
+/** `10.0.0.0/24`, `10.0.0.5` (a /32), `10.0.0.0/255.255.255.0`, `fd00::/64`: the model's network syntax. */
 export function parseCidr(text: string, family: Family): Cidr | string {
-  const [a, m] = text.split("/", 2);
-  const parse = family === "ipv4" ? parseIpv4 : parseIpv6;
-  const addr = parse(a);
-  if (addr === null) return `not an ${family === "ipv4" ? "IPv4" : "IPv6"} address: ${a}`;
-  const bits = WIDTH[family];
-  let mask = prefixMask(bits, bits);
-  if (m !== undefined) {
-    if (/^\d+$/.test(m) && Number(m) <= bits) mask = prefixMask(bits, Number(m));
-    else {
-      const dotted = parse(m);
-      if (dotted === null) return `not a prefix length or mask: ${m}`;
-      mask = dotted;
-    }
+  const parsed = parseIpNetwork(family === "ipv4" ? 4 : 6, text);
+  if (!parsed.ok) {
+    const slash = text.indexOf("/");
+    return parsed.error === "address"
+      ? `not an ${family === "ipv4" ? "IPv4" : "IPv6"} address: ${slash < 0 ? text : text.slice(0, slash)}`
+      : `not a prefix length or mask: ${text.slice(slash + 1)}`;
   }
+  const { addr, mask } = parsed.value;
   return { addr: addr & mask, mask, text };
 }
 
