@@ -9,6 +9,7 @@ import type { FlowEntry } from "../dumps/flows.js";
 import type { Action } from "../model/actions/index.js";
 import type { NatAction } from "../model/actions/types.js";
 import { type FlowKey, K } from "../model/layout.js";
+import type { ClassifiedFlow } from "./classifier.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
 import { borrowKey, borrowZeroKey, releaseKey } from "./key-pool.js";
 import type { SimBridge, SimHost, SimPort } from "./switch.js";
@@ -124,12 +125,13 @@ export class XlateContext {
   depth = 0;
   resubmits = 0;
   tableId = 0;
-  ruleCookie = 0n;
   /**
-   * Whether the rule being executed is a table-miss rule (priority 0, matching everything): OVS reports
-   * a CONTROLLER action there as an explicit miss (OFPR_EXPLICIT_MISS, reason=6), not OFPR_ACTION.
+   * The rule whose actions are being executed (none in the internal miss rule OVS runs on a table
+   * miss): a CONTROLLER action reports its cookie, and a table-miss rule's (priority 0, matching
+   * everything) as an explicit miss (OFPR_EXPLICIT_MISS, reason=6), not OFPR_ACTION. Read only there,
+   * so nothing about the rule is worked out per table lookup.
    */
-  ruleIsTableMiss = false;
+  rule: ClassifiedFlow | undefined = undefined;
   exit = false;
   /** Set when translation fails (OVS's xlate_error); the packet is dropped. */
   error: string | undefined;

@@ -180,17 +180,14 @@ export function xlateTable(
     ctx.keyNode = node;
     node.key = lookupKey;
     ctx.trace = node.subs;
-    const oldCookie = ctx.ruleCookie;
-    const oldTableMiss = ctx.ruleIsTableMiss;
-    ctx.ruleCookie = flow.cookie;
-    ctx.ruleIsTableMiss = isTableMissRule(hit.flow);
+    const oldRule = ctx.rule;
+    ctx.rule = hit.flow;
     run(ctx, flow.actions, isLast);
-    ctx.ruleCookie = oldCookie;
-    ctx.ruleIsTableMiss = oldTableMiss;
+    ctx.rule = oldRule;
   } else {
     // The internal miss rule OVS runs here is no table-miss rule of the flow table (it has a match).
-    const oldTableMiss = ctx.ruleIsTableMiss;
-    ctx.ruleIsTableMiss = false;
+    const oldRule = ctx.rule;
+    ctx.rule = undefined;
     // Outside the traced bridge, the miss rule OVS falls back to is printed as the flow it is.
     const miss = ctx.bridge.name === ctx.traceBridge ? "No match." : "reg0=0x2, priority 0";
     const node = ctx.report("table", `${String(tableId).padStart(2)}. ${miss}`);
@@ -199,7 +196,7 @@ export function xlateTable(
     node.key = lookupKey;
     ctx.trace = node.subs;
     run(ctx, [], isLast);
-    ctx.ruleIsTableMiss = oldTableMiss;
+    ctx.rule = oldRule;
   }
   ctx.depth -= deepens ? 1 : 0;
   ctx.trace = oldTrace;
@@ -297,8 +294,11 @@ export function outputAction(ctx: XlateContext, port: number, isLast: boolean): 
 export function controllerAction(ctx: XlateContext, maxLen: number, reason: string, id = 0): void {
   commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
   // xlate_controller_action(): an OFPR_ACTION packet-in sent by a table-miss rule is an explicit miss.
-  const code = reason === "action" && ctx.ruleIsTableMiss ? EXPLICIT_MISS : (REASONS[reason] ?? 1);
-  const cookie = ctx.ruleCookie === 0n ? "0" : `0x${ctx.ruleCookie.toString(16)}`;
+  const rule = ctx.rule;
+  const tableMiss = rule !== undefined && isTableMissRule(rule);
+  const code = reason === "action" && tableMiss ? EXPLICIT_MISS : (REASONS[reason] ?? 1);
+  const ruleCookie = rule?.flow.cookie ?? 0n;
+  const cookie = ruleCookie === 0n ? "0" : `0x${ruleCookie.toString(16)}`;
   ctx.odp.push(
     `userspace(pid=0,controller(reason=${code},dont_send=${ctx.sideEffects ? 0 : 1},continuation=0,recirc_id=1,rule_cookie=${cookie},controller_id=${id},max_len=${maxLen}))`,
   );
