@@ -162,13 +162,14 @@ export function App({ data, theme, size: fixedSize, onQuit, onBackground }: AppP
   const traceWidth = widthOf("trace");
   const showPath = shown.has("path");
   const showTrace = shown.has("trace");
+  const ovn = useMemo(() => (data.ovn ? { index: data.ovn, hosts } : undefined), [data.ovn, hosts]);
   const path = useMemo(
-    () => (showPath ? wrapLines(pathLines(verdict, kind, replaying), pathWidth) : []),
-    [showPath, verdict, kind, replaying, pathWidth],
+    () => (showPath ? wrapLines(pathLines(verdict, kind, replaying, ovn), pathWidth) : []),
+    [showPath, verdict, kind, replaying, pathWidth, ovn],
   );
   const trace = useMemo(
-    () => (showTrace ? wrapLines(traceLines(verdict, kind, replaying), traceWidth) : []),
-    [showTrace, verdict, kind, replaying, traceWidth],
+    () => (showTrace ? wrapLines(traceLines(verdict, kind, replaying, ovn), traceWidth) : []),
+    [showTrace, verdict, kind, replaying, traceWidth, ovn],
   );
   const allFlows = useFlowLines(hosts, data, shown.has("flows"));
   const coverage = replay?.done ? replay.coverage : undefined;

@@ -10,6 +10,7 @@ import { frameFieldType, frameRecord, isVerdictField } from "../explain/filter-f
 import type { ReplayOptions } from "../explain/replay.js";
 import type { VerdictBranch } from "../explain/types.js";
 import { compileDisplayFilter, type DisplayFilter } from "../model/display-filter.js";
+import type { CookieIndex } from "../ovn/cookies.js";
 import type { SimHost } from "../pipeline/index.js";
 import { formatDiagnostic } from "../util/format-diagnostic.js";
 import { App, type TuiData } from "./app.js";
@@ -25,6 +26,8 @@ export interface TuiInput {
   switches: readonly SimHost[];
   replay?: ReplayOptions;
   title: string;
+  /** The cookie index of the OVN databases, when a central node's sosreport is loaded. */
+  ovn?: CookieIndex;
 }
 
 /** Opens what the TUI shows; an unreadable capture is an error message. */
@@ -50,6 +53,7 @@ export function openTuiData(input: TuiInput): TuiData | string {
     compileFilter: (text) => compileDisplayFilter(text, frameFieldType),
     ...(source ? { source } : {}),
     ...(replay ? { replay } : {}),
+    ...(input.ovn ? { ovn: input.ovn } : {}),
   };
   if (capture !== undefined)
     data.openScan = (filter: DisplayFilter) => {

@@ -11,6 +11,10 @@ import { dropsOf } from "../explain/branches.js";
 import type { DropGroup } from "../explain/conversations.js";
 import { mismatchText, nearMissTable } from "../explain/near-miss.js";
 import type { FrameVerdict, Hop, NearMiss, PathTree, VerdictKind } from "../explain/types.js";
+import type { CookieIndex } from "../ovn/cookies.js";
+import { formatOvnDrop } from "../ovn/explain.js";
+import { logicalStepLines, ovnDropOf, ovnTraceText } from "../ovn/trace-view.js";
+import type { TraceResult } from "../pipeline/index.js";
 import { formatTrace, traceSteps } from "../pipeline/index.js";
 import { flowsView } from "../present/flows-view.js";
 import { escapeText } from "../util/escape.js";
@@ -221,17 +225,51 @@ function treeLines(t: PathTree, indent: string, first: boolean, out: Line[]): vo
   });
 }
 
+/**
+ * The OVN databases behind the loaded chassis (the central node's sosreport among the hosts): the
+ * panes then read each OpenFlow step and each drop in logical terms, as `trace --ovn` does.
+ */
+export interface OvnView {
+  index: CookieIndex;
+  hosts: readonly Host[];
+}
+
 /** A pane about the selected frame's verdict: its head line, then `body` when there is a verdict. */
 const verdictPane =
-  (body: (v: FrameVerdict, out: Line[]) => void) =>
-  (v: FrameVerdict | undefined, kind: VerdictKind | undefined, replaying: boolean): Line[] => {
+  (body: (v: FrameVerdict, out: Line[], ovn: OvnView | undefined) => void) =>
+  (v: FrameVerdict | undefined, kind: VerdictKind | undefined, replaying: boolean, ovn?: OvnView): Line[] => {
     const out = verdictHead(v, kind, replaying);
-    if (v) body(v, out);
+    if (v) body(v, out, ovn);
     return out;
   };
 
+/** The logical drop of each dropped trace (`OVN: dropped in "ls1" … by ACL …`), once per distinct text. */
+function ovnDropLines(traces: readonly TraceResult[], ovn: OvnView | undefined): Line[] {
+  if (!ovn) return [];
+  const texts = new Set<string>();
+  for (const t of traces) {
+    const d = ovnDropOf(t, ovn.index);
+    if (d) texts.add(formatOvnDrop(d));
+  }
+  return [...texts].flatMap((t) =>
+    t.split("\n").map((l, i) => line(escapeText(l), i === 0 ? "drop" : "warn")),
+  );
+}
+
+/** Under the hops: each chassis' OpenFlow steps read as logical flows and northbound objects. */
+function logicalPathLines(traces: readonly TraceResult[], ovn: OvnView, out: Line[]): void {
+  for (const t of traces) {
+    const steps = logicalStepLines(t, ovn.index);
+    if (steps.length === 0) continue;
+    out.push([
+      { text: `logical flows on ${escapeText(`${t.host} ${t.bridge}`)}`, tone: "title", bold: true },
+    ]);
+    for (const l of steps) out.push(line(`  ${escapeText(l)}`, /^ {2}\* ACL/.test(l) ? "warn" : undefined));
+  }
+}
+
 /** The hops of a frame by host, one indented branch per flood or tunnel fork, the drop points marked. */
-export const pathLines = verdictPane((v, out) => {
+export const pathLines = verdictPane((v, out, ovn) => {
   if (v.tree) treeLines(v.tree, "", true, out);
   else hopLines(v.hops, "", true, out);
   const d = v.drop;
@@ -244,6 +282,8 @@ export const pathLines = verdictPane((v, out) => {
       },
     ]);
   if (v.hops.length === 0 && !d) out.push(line("(no hops)", "dim"));
+  out.push(...ovnDropLines(v.traces, ovn));
+  if (ovn) logicalPathLines(v.traces, ovn, out);
 });
 
 function noVerdict(kind: VerdictKind | undefined, replaying: boolean): Line[] {
@@ -271,11 +311,17 @@ function nearMissText(n: NearMiss): string {
 }
 
 /** The drop explanation and near misses first, then each host's ofproto/trace as OVS prints it. */
-export const traceLines = verdictPane((v, out) => {
+export const traceLines = verdictPane((v, out, ovn) => {
   const drops = dropsOf(v);
   for (const d of drops) {
     const which = drops.length > 1 || v.partial ? ` (${escapeText(d.host)})` : "";
     out.push([{ text: `why${which}: ${escapeText(d.detail)}`, tone: "drop", bold: true }]);
+    out.push(
+      ...ovnDropLines(
+        v.traces.filter((t) => t.host === d.host),
+        ovn,
+      ),
+    );
     if (d.flow)
       out.push(
         line(
@@ -318,12 +364,15 @@ export const traceLines = verdictPane((v, out) => {
         bold: true,
       },
     ]);
-    for (const l of formatTrace(t).split("\n")) {
+    const text = formatTrace(t);
+    for (const l of (ovn ? ovnTraceText(text, t, ovn.index, ovn.hosts) : text).split("\n")) {
       const tone: Tone | undefined = /^\s*\d+\. /.test(l)
         ? "mark"
-        : /drop|Translation failed/i.test(l) && /^\s*(-|>|Datapath)/.test(l)
+        : /^OVN: dropped/.test(l)
           ? "drop"
-          : undefined;
+          : /drop|Translation failed/i.test(l) && /^\s*(-|>|Datapath)/.test(l)
+            ? "drop"
+            : undefined;
       out.push(line(escapeText(l), tone));
     }
   }

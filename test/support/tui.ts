@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadHosts } from "../../src/dumps/host/load.js";
+import { cookieIndexOf } from "../../src/ovn/trace-view.js";
 import { switchesOf } from "../../src/pipeline/index.js";
 import { resolveAt } from "../../src/pipeline/ingress.js";
 import type { TuiData } from "../../src/tui/app.js";
@@ -22,6 +23,24 @@ export async function demoData(): Promise<TuiData> {
   const at = resolveAt(switches, "compute1:qvo8c2d4e6f-1a");
   if (typeof at === "string") throw new Error(at);
   const data = openTuiData({ capture: DEMO_CAPTURE, hosts, switches, replay: { at }, title: "demo" });
+  if (typeof data === "string") throw new Error(data);
+  return data;
+}
+
+export const OVN_DEMO = join(DEMO, "ovn");
+/** The ground truth recorded beside the demo's OVN pair (ofproto/trace, ovn-detrace, ovn-trace, pcaps). */
+export const OVN_DEMO_TRUTH = join(REPO_ROOT, "fixtures", "ovn-demo");
+
+/** The demo's OVN pair as `ovspath demo` opens it: vm1's capture through hv1, Geneve, hv2, with the central's databases. */
+export async function ovnDemoData(): Promise<TuiData> {
+  const hosts = await loadHosts(join(OVN_DEMO, "hosts"));
+  const switches = switchesOf(hosts);
+  const at = resolveAt(switches, "hv1:vm1");
+  if (typeof at === "string") throw new Error(at);
+  const ovn = cookieIndexOf(hosts);
+  if (typeof ovn === "string") throw new Error(ovn);
+  const capture = join(OVN_DEMO, "hv1-vm1-rx.pcap");
+  const data = openTuiData({ capture, hosts, switches, replay: { at }, title: "ovn demo", ovn });
   if (typeof data === "string") throw new Error(data);
   return data;
 }

@@ -5,7 +5,7 @@ import { App, type TuiData } from "../../src/tui/app.js";
 import type { Background } from "../../src/tui/data/background.js";
 import { openTuiData } from "../../src/tui/run.js";
 import { REPO_ROOT } from "../support/shared.js";
-import { brokenData, brokenVmData, demoData, HAVE_BROKEN, settle } from "../support/tui.js";
+import { brokenData, brokenVmData, demoData, HAVE_BROKEN, ovnDemoData, settle } from "../support/tui.js";
 
 const DOWN = "\u001b[B";
 const UP = "\u001b[A";
@@ -296,6 +296,27 @@ describe("App on the demo (fixtures/demo)", () => {
   it("NO_COLOR: no colour codes at all (the colours themselves are checked in the tmux test)", async () => {
     const plain = await demo(WIDE, false);
     expect(plain.screen()).not.toMatch(/\u001b\[(3[0-9]|9[0-7]|4[0-9])m/);
+  });
+});
+
+describe("App on the demo's OVN pair (fixtures/demo/ovn)", () => {
+  it("the HTTP frame: the trace and path panes name the dropping ACL and the logical ports", async () => {
+    // 80 columns: one detail pane at a time, the trace first.
+    const app = await open(await ovnDemoData(), { columns: 80, rows: 40 });
+    cleanup = app.unmount;
+    expect(app.screen()).toContain("replayed: 2 delivered, 0 tunneled, 1 dropped");
+    await app.keys("j", "j");
+    expect(app.screen()).toContain("3 · 4 rows");
+    // Lines wrap in the panes: compare with the spaces and borders squeezed out.
+    const flat = () => app.screen().replace(/[│║\s]+/g, "");
+    const drop =
+      'OVN:droppedin"ls1"egressstagels_out_aclbyACL"default_drop_egress":to-lport,priority=1001,match=(outport==@pg_drop&&ip),drop(inport"vm1",outport"vm2")';
+    expect(flat()).toContain("why:br-inttable46priority2001dropsit");
+    expect(flat()).toContain(drop);
+    await app.keys("4");
+    expect(app.screen()).toContain("▶ path");
+    expect(flat()).toContain(drop);
+    expect(flat()).toContain("logicalflowsonhv1br-int");
   });
 });
 

@@ -3,21 +3,12 @@
  * to `--ovn`), each step's logical flow and northbound object, and the logical reading of a drop.
  */
 import type { Host } from "../../dumps/host/load.js";
-import type { CtZone } from "../../dumps/ovn/controller.js";
-import { CookieIndex, type CookieTarget } from "../../ovn/cookies.js";
+import type { CookieIndex, CookieTarget } from "../../ovn/cookies.js";
 import { ovnDatabases } from "../../ovn/db.js";
-import {
-  annotateTraceText,
-  explainOvnDrop,
-  formatOvnDrop,
-  formatTargets,
-  type OvnDrop,
-  registerNotes,
-  stepTargets,
-  zoneNotes,
-} from "../../ovn/explain.js";
+import { formatTargets, stepTargets, zoneNotes } from "../../ovn/explain.js";
 import { buildOvnModel } from "../../ovn/model.js";
 import { buildOvnTopology } from "../../ovn/topology.js";
+import { cookieIndexOf, ovnDropOf, zonesOf } from "../../ovn/trace-view.js";
 import { type TraceResult, traceSteps } from "../../pipeline/index.js";
 import { ovnTopoDot, ovnTopoMermaid, ovnTopoText } from "../../present/ovn-topo-view.js";
 import { escapeText } from "../../util/escape.js";
@@ -27,56 +18,9 @@ import { errorCount, loadInputs, toJson } from "./hosts.js";
 /** The cookie index of the OVN databases found in the loaded hosts and in `extra` (a path), if any. */
 export async function ovnIndex(hosts: readonly Host[], extra: string | true): Promise<CookieIndex> {
   const all = typeof extra === "string" ? [...hosts, ...(await loadInputs([extra], {}))] : hosts;
-  const model = buildOvnModel(ovnDatabases(all));
-  if (model.datapaths.size === 0)
-    throw new UsageError(
-      "--ovn: no OVN southbound database among the loaded hosts: load the central node's sosreport with the chassis' (one directory holding both), or name it: --ovn CENTRAL",
-    );
-  if (!model.haveLogicalFlows)
-    throw new UsageError(
-      "--ovn: the southbound data has no Logical_Flow rows with UUIDs (ovnsb_db.db is not in the sosreport): cookies cannot be mapped",
-    );
-  return new CookieIndex(model);
-}
-
-/**
- * The logical drop, when the packet is dropped: by OVS (verdict drop), or by an ACL that logs — its
- * packet goes to ovn-controller to be logged (verdict controller) and no further.
- */
-function ovnDrop(r: TraceResult, index: CookieIndex): OvnDrop | undefined {
-  if (r.verdict !== "drop" && r.verdict !== "controller") return undefined;
-  const d = explainOvnDrop(r, index);
-  if (r.verdict === "drop") return d;
-  return d?.acl?.log && /^(drop|reject)$/.test(d.acl.action) ? { ...d, logged: true } : undefined;
-}
-
-/** The traced chassis' conntrack zones (ovn-controller's ct-zone-list), when its sosreport has them. */
-function zonesOf(hosts: readonly Host[], r: TraceResult): CtZone[] {
-  return hosts.find((h) => h.name === r.host)?.dumps.ovnCtZones.flatMap((d) => d.value) ?? [];
-}
-
-/**
- * The trace text with each step's logical reading under it, the owner of each conntrack zone under the
- * datapath actions, and the logical drop at the end.
- */
-export function ovnTraceText(
-  text: string,
-  r: TraceResult,
-  index: CookieIndex,
-  hosts: readonly Host[],
-): string {
-  const zones = zonesOf(hosts, r);
-  const lines = annotateTraceText(text, index)
-    .split("\n")
-    .flatMap((l) =>
-      l.startsWith("Datapath actions:")
-        ? [l, ...zoneNotes(l, zones, index.model).map((z) => `  ${z}`)]
-        : l.startsWith("Final flow:")
-          ? [l, ...registerNotes(l, index.model).map((z) => `  ${z}`)]
-          : [l],
-    );
-  const d = ovnDrop(r, index);
-  return `${lines.join("\n")}${d ? `\n${formatOvnDrop(d)}` : ""}`;
+  const index = cookieIndexOf(all);
+  if (typeof index === "string") throw new UsageError(`--ovn: ${index}`);
+  return index;
 }
 
 /** The JSON additions: `ovn` on each step (what its cookie names), `ovnDrop` for a drop. */
@@ -91,7 +35,7 @@ export function ovnTraceJson(
     zoneNotes(p.datapathActions, zones, index.model).map((z) => z.slice(2)),
   );
   const out: { steps: unknown[]; ovnDrop?: unknown; ovnZones: string[][] } = { steps, ovnZones };
-  const d = ovnDrop(r, index);
+  const d = ovnDropOf(r, index);
   if (d) out.ovnDrop = d;
   return out;
 }

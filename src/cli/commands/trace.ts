@@ -3,6 +3,7 @@ import { crossingJson, crossingLines, traceCrossings } from "../../explain/firew
 import { floodOrderNote } from "../../explain/flood-note.js";
 import { firewallsOf } from "../../firewall/host.js";
 import { OFPP } from "../../model/layout.js";
+import { ovnTraceText } from "../../ovn/trace-view.js";
 import { ctStateValue } from "../../pipeline/ct-state.js";
 import {
   flowFromPacket,
@@ -19,7 +20,7 @@ import { notModelled } from "../../pipeline/not-modelled.js";
 import { escapeKeepingLayout, escapeText } from "../../util/escape.js";
 import { EXIT, err, out, UsageError } from "../io.js";
 import { loadInputs, toJson } from "./hosts.js";
-import { ovnIndex, ovnTraceJson, ovnTraceText } from "./ovn.js";
+import { ovnIndex, ovnTraceJson } from "./ovn.js";
 import {
   type Decapsulated,
   decapsulatedJson,

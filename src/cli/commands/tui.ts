@@ -2,16 +2,21 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import type { Command } from "@commander-js/extra-typings";
 import type { Host } from "../../dumps/host/load.js";
+import type { CookieIndex } from "../../ovn/cookies.js";
+import { cookieIndexOf } from "../../ovn/trace-view.js";
 import { type SimHost, switchesOf } from "../../pipeline/index.js";
 import { resolveAt } from "../../pipeline/ingress.js";
 import { escapeText } from "../../util/escape.js";
 import { flush, UsageError } from "../io.js";
 import { loadInputs } from "./hosts.js";
+import { ovnIndex } from "./ovn.js";
 
 export interface TuiRunOptions {
   at?: string;
   cache?: boolean;
   title?: string;
+  /** The OVN databases' cookie index (default: those of the loaded hosts, when a central node is among them). */
+  ovn?: CookieIndex;
 }
 
 /** Opens the TUI on a capture (optional) and loaded hosts; returns when the user quits. */
@@ -32,6 +37,7 @@ export async function openTui(
     hosts,
     switches,
     replay: { ...(at ? { at } : {}), ...(opts.cache === false ? { cache: false } : {}) },
+    ...ovnOf(hosts, opts.ovn),
     title:
       opts.title ??
       escapeText(capture !== undefined ? basename(capture) : hosts.map((h) => h.name).join(", ")),
@@ -39,6 +45,16 @@ export async function openTui(
   if (typeof data === "string") throw new UsageError(data);
   flush();
   await runTui(data);
+}
+
+/**
+ * The panes' OVN databases: the given index, else those of the loaded hosts when a central node's
+ * sosreport is among them (no OVN, no logical names: nothing to report).
+ */
+function ovnOf(hosts: readonly Host[], given: CookieIndex | undefined): { ovn?: CookieIndex } {
+  if (given) return { ovn: given };
+  const index = cookieIndexOf(hosts);
+  return typeof index === "string" ? {} : { ovn: index };
 }
 
 /** A sosreport directory or archive given where the capture goes (`ovspath tui HOST...`). */
@@ -62,6 +78,10 @@ export function registerTui(program: Command): void {
     .option("--at <host:port>", "where the frames enter (as replay --at)")
     .option("--tunnels <style>", "kernel or native tunnels (default: as each host's datapath does)")
     .option("--no-cache", "translate every frame (no megaflow cache)")
+    .option(
+      "--ovn [central]",
+      "OVN: logical flows, ACLs and logical ports in the path and trace panes, from the central node's sosreport (default: when one is among the hosts)",
+    )
     .action(async (first, rest, opts) => {
       if (opts.tunnels !== undefined && opts.tunnels !== "kernel" && opts.tunnels !== "native")
         throw new UsageError(`--tunnels takes kernel or native, got "${opts.tunnels}"`);
@@ -77,6 +97,11 @@ export function registerTui(program: Command): void {
         );
       const hosts = await loadInputs(inputs, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
-      await openTui(capture, hosts, switches, { ...(opts.at ? { at: opts.at } : {}), cache: opts.cache });
+      const ovn = opts.ovn === undefined ? undefined : await ovnIndex(hosts, opts.ovn);
+      await openTui(capture, hosts, switches, {
+        ...(opts.at ? { at: opts.at } : {}),
+        cache: opts.cache,
+        ...(ovn ? { ovn } : {}),
+      });
     });
 }

@@ -1,6 +1,7 @@
 /** What the TUI shows, as the app and its panes share it. */
 import type { Host } from "../../dumps/host/load.js";
 import type { CompileResult, DisplayFilter } from "../../model/display-filter.js";
+import type { CookieIndex } from "../../ovn/cookies.js";
 import type { CaptureSource } from "./capture-source.js";
 import type { FilterScan } from "./filter-scan.js";
 import type { U32List } from "./growable.js";
@@ -11,6 +12,8 @@ export interface TuiData {
   source?: CaptureSource;
   hosts: readonly Host[];
   replay?: ReplayRunner;
+  /** The OVN databases of the loaded hosts (a central node among them): the panes speak logical names. */
+  ovn?: CookieIndex;
   /** The title line's name for what is shown ("demo: compute1-…-rx.pcap"). */
   title: string;
   compileFilter(text: string): CompileResult;
