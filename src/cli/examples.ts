@@ -13,7 +13,8 @@ export const EXAMPLES: Readonly<Record<string, ReadonlyArray<readonly [string, s
   ],
   demo: [
     ["ovspath demo", "the TUI on the bundled Neutron host and capture (text when not on a terminal)"],
-    ["ovspath demo --text", "the text report: topology, replay, decode"],
+    ["ovspath demo --text", "the text report: topology, replay, decode, then the OVN pair"],
+    ["ovspath demo --ovn", "the TUI on the OVN pair: an HTTP frame dropped on hv2, named by its ACL"],
   ],
   flows: [
     ["ovspath flows sosreport-compute1/", "every bridge's flows, table by table"],
@@ -57,6 +58,10 @@ export const EXAMPLES: Readonly<Record<string, ReadonlyArray<readonly [string, s
     ["ovspath tui vm1.pcap sosreport-compute1/", "browse the frames, each with its path and trace"],
     ["ovspath tui --at compute1:qvo1a2b3c4d-5e vm1.pcap sosreport-compute1/", "frames entering at a port"],
     ["ovspath tui sosreport-compute1.tar.xz", "the host's flows only"],
+    [
+      "ovspath tui vm1.pcap sosreports/ --ovn sosreport-central/",
+      "an OVN chassis: logical flows, ACLs and logical ports in the path and trace panes",
+    ],
   ],
   completion: [
     ["source <(ovspath completion bash)", "completion in this bash session"],

@@ -8,6 +8,7 @@ import { buildTopology, selectPaths } from "../../topology/index.js";
 import { demoDir } from "../demo-data.js";
 import { EXIT, out } from "../io.js";
 import { runDecode } from "./decode.js";
+import { ovnDemo } from "./demo-ovn.js";
 import { runReplay } from "./replay.js";
 import { openTui } from "./tui.js";
 
@@ -15,16 +16,19 @@ export function registerDemo(program: Command): void {
   program
     .command("demo")
     .description(
-      "run ovspath on the bundled demo data: a Neutron compute host's sosreport and captures Open vSwitch wrote there (the TUI on a terminal, text otherwise)",
+      "run ovspath on the bundled demo data: a Neutron compute host's sosreport and captures Open vSwitch wrote there, and an OVN central node with two chassis (the TUI on a terminal, text otherwise)",
     )
     .option("--text", "print the text report even on a terminal")
+    .option("--ovn", "the OVN chassis pair: the TUI on it (with --text: its report only)")
     .action(async (opts) => {
       const dir = await demoDir();
       let status: number = EXIT.ok;
+      const tty = !opts.text && process.stdout.isTTY && process.stdin.isTTY;
+      if (opts.ovn) return ovnDemo(dir, tty);
       // The host: where the VM behind qvo8c2d4e6f-1a is plugged and how its traffic leaves.
       const hosts = await loadHosts(join(dir, "hosts"));
       const vmCapture = join(dir, "compute1-qvo8c2d4e6f-1a-rx.pcap");
-      if (!opts.text && process.stdout.isTTY && process.stdin.isTTY) {
+      if (tty) {
         // The TUI on what vm1 sent, replayed through compute1 from its port.
         await openTui(vmCapture, hosts, switchesOf(hosts), {
           at: "compute1:qvo8c2d4e6f-1a",
@@ -54,6 +58,8 @@ export function registerDemo(program: Command): void {
         status = Math.max(status, runDecode(join(dir, name), {}));
         out("");
       }
+      // The OVN pair: a security group's drop explained by its ACL (`demo --ovn` opens it in the TUI).
+      await ovnDemo(dir, false);
       if (status !== EXIT.ok) process.exitCode = status;
     });
 }

@@ -3,9 +3,10 @@
  * to `--ovn`), each step's logical flow and northbound object, and the logical reading of a drop.
  */
 import type { Host } from "../../dumps/host/load.js";
+import type { FrameVerdict } from "../../explain/types.js";
 import type { CookieIndex, CookieTarget } from "../../ovn/cookies.js";
 import { ovnDatabases } from "../../ovn/db.js";
-import { formatTargets, stepTargets, zoneNotes } from "../../ovn/explain.js";
+import { formatOvnDrop, formatTargets, type OvnDrop, stepTargets, zoneNotes } from "../../ovn/explain.js";
 import { buildOvnModel } from "../../ovn/model.js";
 import { buildOvnTopology } from "../../ovn/topology.js";
 import { cookieIndexOf, ovnDropOf, zonesOf } from "../../ovn/trace-view.js";
@@ -57,6 +58,23 @@ export function ovnTopo(
   else for (const l of ovnTopoText(t)) out(l);
   if (errorCount(hosts) > 0 || t.findings.some((f) => f.severity === "error"))
     process.exitCode = EXIT.failure;
+}
+
+/**
+ * A replayed frame's logical drops, one per dropping trace (a logged ACL drop, whose packet went to
+ * ovn-controller, counts): the stage, the ACL, the logical ports and the ACL near misses.
+ */
+export function ovnFrameDrops(v: FrameVerdict, index: CookieIndex): OvnDrop[] {
+  return v.traces.flatMap((t) => ovnDropOf(t, index) ?? []);
+}
+
+/** Those drops under the frame's lines, as `trace --ovn` ends with them. */
+export function ovnFrameDropLines(drops: readonly OvnDrop[]): string[] {
+  return drops.flatMap((d) =>
+    formatOvnDrop(d)
+      .split("\n")
+      .map((l) => `         ${escapeText(l)}`),
+  );
 }
 
 /** What a dropping flow's cookie names (`0x…` as replay prints it), for `replay --ovn`. */

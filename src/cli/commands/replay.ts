@@ -28,7 +28,7 @@ import { EXIT, err, out, UsageError } from "../io.js";
 import { progressOnTerminal } from "../progress.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
 import { compileFilterOption, listFilterFields } from "./options.js";
-import { ovnDropLines, ovnDropTargets, ovnIndex } from "./ovn.js";
+import { ovnDropLines, ovnDropTargets, ovnFrameDropLines, ovnFrameDrops, ovnIndex } from "./ovn.js";
 import { type CaptureInput, MergedCaptures, splitReplayArgs } from "./replay-inputs.js";
 
 /** `A-B`, `A-` or `N`: 1-based frame numbers. */
@@ -241,14 +241,17 @@ export function runReplay(
       }
       const summary = several ? `[${m.capture}] ${summarizeFrame(decoded)}` : summarizeFrame(decoded);
       const ovn = opts.ovn && v.drop?.flow ? ovnDropTargets(v.drop.flow.cookie, opts.ovn) : undefined;
+      const ovnDrops = opts.ovn ? ovnFrameDrops(v, opts.ovn) : [];
       if (opts.json)
         frames.push({
           ...(several ? { capture: m.capture } : {}),
           ...(verdictJson(v, time, several ? summarizeFrame(decoded) : summary) as object),
           ...(ovn ? { ovn } : {}),
+          ...(ovnDrops.length > 0 ? { ovnDrops } : {}),
         });
       else for (const l of frameLines(summary, time, v, opts.verbose ?? false)) out(l);
       if (ovn && !opts.json) for (const l of ovnDropLines(ovn)) out(l);
+      if (!opts.json) for (const l of ovnFrameDropLines(ovnDrops)) out(l);
     }
   } finally {
     bar?.end();
