@@ -91,7 +91,7 @@ export interface Translator {
   /** xlate_output_action: output to a port number, reserved ports included. */
   outputAction(ctx: XlateContext, port: number, isLast: boolean): void;
   /** A packet-in to the controller. */
-  controllerAction(ctx: XlateContext, maxLen: number, reason: string, id?: number): void;
+  controllerAction(ctx: XlateContext, maxLen: number, reason: string, id?: number, meterId?: number): void;
   /** compose_output_action: output to one OpenFlow port of the current bridge. */
   composeOutput(ctx: XlateContext, ofport: number, isLast: boolean): void;
   /** patch_port_output: continue in the peer bridge of a patch port. */

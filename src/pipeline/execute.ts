@@ -119,7 +119,8 @@ export const EXECUTORS: ExecutorTable = {
     ctx.odp.push(`trunc(${a.maxLen})`);
     ctx.xlate.outputAction(ctx, port, last);
   },
-  controller: (ctx, a) => ctx.xlate.controllerAction(ctx, a.maxLen ?? 65535, a.reason ?? "action", a.id ?? 0),
+  controller: (ctx, a) =>
+    ctx.xlate.controllerAction(ctx, a.maxLen ?? 65535, a.reason ?? "action", a.id ?? 0, a.meterId),
   enqueue: (ctx, a, last) => {
     const port = portNumber(ctx, a.port);
     if (port !== undefined)
@@ -133,7 +134,13 @@ export const EXECUTORS: ExecutorTable = {
   },
   gotoTable: (ctx, a, last) => ctx.xlate.xlateTable(ctx, ctx.flow[K.inPort], a.table, last),
   group: (ctx, a, last) => executeGroup(ctx, a.id, last),
-  meter: () => {},
+  // xlate_meter_action(): the meter goes straight into the datapath actions (no commit first). Its
+  // datapath id is allocated by OVS at run time and is in no dump: the OpenFlow id stands for it (a
+  // flow naming a meter the bridge lacks is refused when added, so the meter exists). The rate
+  // limit itself is not modelled: the packet passes.
+  meter: (ctx, a) => {
+    ctx.odp.push(`meter(${a.id})`);
+  },
   setField: (ctx, a) => {
     if (!prereqsOk(ctx.flow, a.field)) {
       ctx.report("warn", `unmet prerequisites for ${a.field.mfName}, set_field ignored`);

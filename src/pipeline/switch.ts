@@ -8,6 +8,7 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Host } from "../dumps/host/load.js";
 import type { GroupDesc } from "../dumps/ofctl/groups.js";
+import type { MeterConfig } from "../dumps/ofctl/meters.js";
 import type { TlvMapping } from "../dumps/ovn/controller.js";
 import type { Action } from "../model/actions/index.js";
 import { parseIpv4, parseMac } from "../model/field-value.js";
@@ -54,6 +55,8 @@ export interface SimBridge {
   tlvMap?: TlvMapping[];
   macTable: MacTable;
   groups: Map<number, GroupDesc>;
+  /** The bridge's meters (ovs-ofctl -O OpenFlow13 dump-meters), by meter id; absent: not in the dumps. */
+  meters?: Map<number, MeterConfig>;
   datapathType: string;
   /** Port mirrors of the bridge (OVSDB Mirror table); absent or empty: none. */
   mirrors?: readonly SimMirror[];
@@ -193,6 +196,8 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
   if (view?.flows) bridge.flowFile = view.flows.file;
   const mirrors = bridgeMirrors(host, name);
   if (mirrors.length > 0) bridge.mirrors = mirrors;
+  const meters = host.dumps.meters.find((m) => m.bridge === name);
+  if (meters) bridge.meters = new Map(meters.value.map((m) => [m.meterId, m]));
   const tlv = host.dumps.tlvMap.find((t) => t.bridge === name);
   if (tlv) bridge.tlvMap = tlv.value;
   return bridge;

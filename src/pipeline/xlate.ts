@@ -291,7 +291,13 @@ export function outputAction(ctx: XlateContext, port: number, isLast: boolean): 
  * effects (a trace of a flow alone); a trace given a packet has them, so dont_send=0 (its recirc_id is
  * the daemon's).
  */
-export function controllerAction(ctx: XlateContext, maxLen: number, reason: string, id = 0): void {
+export function controllerAction(
+  ctx: XlateContext,
+  maxLen: number,
+  reason: string,
+  id = 0,
+  meterId?: number,
+): void {
   commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
   // xlate_controller_action(): an OFPR_ACTION packet-in sent by a table-miss rule is an explicit miss.
   const rule = ctx.rule;
@@ -299,8 +305,12 @@ export function controllerAction(ctx: XlateContext, maxLen: number, reason: stri
   const code = reason === "action" && tableMiss ? EXPLICIT_MISS : (REASONS[reason] ?? 1);
   const ruleCookie = rule?.flow.cookie ?? 0n;
   const cookie = ruleCookie === 0n ? "0" : `0x${ruleCookie.toString(16)}`;
+  const userspace = `userspace(pid=0,controller(reason=${code},dont_send=${ctx.sideEffects ? 0 : 1},continuation=0,recirc_id=1,rule_cookie=${cookie},controller_id=${id},max_len=${maxLen}))`;
+  // A controller action with a meter (OVN's rate-limited ACL logs): the meter and the packet-in run in
+  // an always-taken sample, as OVS nests them; the meter's datapath id is its OpenFlow id here (the
+  // datapath's own is allocated at run time and in no dump).
   ctx.odp.push(
-    `userspace(pid=0,controller(reason=${code},dont_send=${ctx.sideEffects ? 0 : 1},continuation=0,recirc_id=1,rule_cookie=${cookie},controller_id=${id},max_len=${maxLen}))`,
+    meterId === undefined ? userspace : `sample(sample=100.0%,actions(meter(${meterId}),${userspace}))`,
   );
   ctx.outputs.push({
     host: ctx.host.name,

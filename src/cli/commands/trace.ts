@@ -1,6 +1,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import { crossingJson, crossingLines, traceCrossings } from "../../explain/firewall-trace.js";
 import { floodOrderNote } from "../../explain/flood-note.js";
+import { meterNotes } from "../../explain/meter-note.js";
 import { firewallsOf } from "../../firewall/host.js";
 import { OFPP } from "../../model/layout.js";
 import { ovnTraceText } from "../../ovn/trace-view.js";
@@ -47,11 +48,12 @@ function pickHost(switches: SimHost[], bridge: string, wanted?: string): SimHost
   return candidates[0];
 }
 
-function traceJson(r: TraceResult, decap?: Decapsulated): unknown {
-  const note = floodOrderNote(r);
+function traceJson(r: TraceResult, sw: SimHost, decap?: Decapsulated): unknown {
+  const flood = floodOrderNote(r);
+  const notes = [...(flood ? [flood] : []), ...meterNotes(r, sw)];
   return {
     ...(decap ? { decapsulated: decapsulatedJson(decap) } : {}),
-    ...(note ? { notes: [note] } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
     host: r.host,
     bridge: r.bridge,
     verdict: r.verdict,
@@ -176,7 +178,7 @@ export function registerTrace(program: Command): void {
       const missing = host ? notModelled(host, sw, result, text) : [];
       const ovn = opts.ovn === undefined ? undefined : await ovnIndex(hosts, opts.ovn);
       if (opts.json) {
-        const j = traceJson(result, decap) as { steps: Array<Record<string, unknown>> } & Record<
+        const j = traceJson(result, sw, decap) as { steps: Array<Record<string, unknown>> } & Record<
           string,
           unknown
         >;
@@ -213,5 +215,6 @@ export function registerTrace(program: Command): void {
           : EXIT.failure;
       const floodNote = opts.json ? undefined : floodOrderNote(result);
       if (floodNote) out(`\n${floodNote}`);
+      if (!opts.json) for (const n of meterNotes(result, sw)) out(`\n${escapeText(n)}`);
     });
 }

@@ -36,6 +36,7 @@ import {
 } from "../netfilter/iptables-save.js";
 import { parseNftRuleset } from "../netfilter/nft.js";
 import { parseOfctlDumpGroups } from "../ofctl/groups.js";
+import { parseOfctlDumpMeters } from "../ofctl/meters.js";
 import { parseOfctlDumpPorts } from "../ofctl/port-stats.js";
 import { looksLikeOfctlShow, parseOfctlShow } from "../ofctl/ports.js";
 import { looksLikeClusterStatus, parseClusterStatus } from "../ovn/cluster-status.js";
@@ -104,6 +105,13 @@ export const KINDS = {
     sniff: (h) => /^(OFPST|NXST)_GROUP_DESC reply/.test(h),
     perBridge: true,
     parse: parseOfctlDumpGroups,
+  }),
+  meters: spec({
+    title: "meters (ovs-ofctl -O OpenFlow13 dump-meters)",
+    names: [ofctl("dump-meters")],
+    sniff: (h) => /^OFPST_METER_CONFIG reply/.test(h),
+    perBridge: true,
+    parse: parseOfctlDumpMeters,
   }),
   fdb: spec({
     title: "MAC learning table (ovs-appctl fdb/show)",
