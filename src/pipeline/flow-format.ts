@@ -41,6 +41,9 @@ export function packetMask(f: FlowKey): FlowKey {
     full("tunErspanIdx");
     full("tunErspanDir");
     full("tunErspanHwid");
+    // The Geneve options the packet carries (OVN's logical ports in tun_metadata0); an absent one is 0.
+    for (let i = 0; i < KSIZE.tunMetadata; i++)
+      if (f[K.tunMetadata + i] !== 0) m[K.tunMetadata + i] = 0xffffffff;
   } else if (f[K.tunId] !== 0 || f[K.tunId + 1] !== 0) full("tunId");
   for (const s of [
     "skbPriority",
@@ -203,6 +206,8 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
   // gtpu_flags/gtpu_msgtype: not modelled, but OVS prints them with the rest of a tunnel's fields.
   if (m[K.tunErspanVer]) out.push("gtpu_flags=0", "gtpu_msgtype=0");
   if (m[K.tunFlags] & TUN_FLAG_OAM) out.push(`tun_flags=${f[K.tunFlags] & TUN_FLAG_OAM ? "+oam" : "0"}`);
+  // tun_metadata_match_format: each option after the tunnel flags, its bytes in hex (the first 4 here).
+  for (let i = 0; i < KSIZE.tunMetadata; i++) hex32(`tun_metadata${i}`, K.tunMetadata + i);
   put("metadata");
   if (m[K.inPort])
     out.push(
