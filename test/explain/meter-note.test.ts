@@ -8,28 +8,21 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadHosts } from "../../src/dumps/host/load.js";
 import { meterNotes, tracedMeters } from "../../src/explain/meter-note.js";
-import { formatTrace, parseTraceFlow, type SimHost, switchesOf, trace } from "../../src/pipeline/index.js";
+import { formatTrace } from "../../src/pipeline/index.js";
+import { type OvnLab, ovnDemoLab, traceRecorded } from "../support/ovn-lab.js";
 import { readRecordedTrace } from "../support/ovs-trace.js";
-import { REPO_ROOT } from "../support/shared.js";
 
-const TRACES = join(REPO_ROOT, "fixtures/ovn-demo/traces");
-let switches: SimHost[];
+let lab: OvnLab;
 beforeAll(async () => {
-  switches = switchesOf(await loadHosts(join(REPO_ROOT, "fixtures/demo/ovn/hosts")));
+  lab = await ovnDemoLab();
 });
 
 function run(file: string) {
-  const host = /^\d+-(\w+)\.txt$/.exec(file)?.[1];
-  const sw = switches.find((s) => s.name === host);
-  if (!sw) throw new Error(`no host ${host}`);
-  const rec = readRecordedTrace(readFileSync(join(TRACES, file), "utf8"));
-  const br = sw.bridges.get(rec.bridge);
-  const parsed = parseTraceFlow(rec.flow, (n) => br?.byName.get(n)?.ofport);
-  if (!parsed.ok) throw new Error(parsed.message);
-  const result = trace({ host: sw, bridge: rec.bridge, flow: parsed.flow, withPacket: false, ctNext: [] });
-  return { sw, result, text: formatTrace(result), want: rec.output };
+  const result = traceRecorded(lab, file);
+  const sw = lab.switches.find((s) => s.name === result.host);
+  const want = readRecordedTrace(readFileSync(join(lab.traces, file), "utf8")).output;
+  return { sw, result, text: formatTrace(result), want };
 }
 
 const dpActions = (t: string) =>

@@ -3,45 +3,29 @@
  * from real OVN: the cookie index found among the loaded hosts (or why not), the logical drop (a
  * plain drop, a logged one), and the logical flows stepped through.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Host, loadHosts } from "../../src/dumps/host/load.js";
 import type { CookieIndex } from "../../src/ovn/cookies.js";
 import { cookieIndexOf, logicalStepLines, ovnDropOf, ovnTraceText } from "../../src/ovn/trace-view.js";
-import {
-  formatTrace,
-  parseTraceFlow,
-  switchesOf,
-  type TraceResult,
-  trace,
-} from "../../src/pipeline/index.js";
-import { readRecordedTrace } from "../support/ovs-trace.js";
+import { formatTrace, type TraceResult } from "../../src/pipeline/index.js";
+import { type OvnLab, ovnDemoLab, traceRecorded } from "../support/ovn-lab.js";
 import { REPO_ROOT } from "../support/shared.js";
 
 const DEMO = join(REPO_ROOT, "fixtures", "demo");
-const TRUTH = join(REPO_ROOT, "fixtures", "ovn-demo", "traces");
 
+let lab: OvnLab;
 let hosts: Host[];
 let index: CookieIndex;
 beforeAll(async () => {
-  hosts = await loadHosts(join(DEMO, "ovn", "hosts"));
+  lab = await ovnDemoLab();
+  hosts = lab.hosts;
   const i = cookieIndexOf(hosts);
   if (typeof i === "string") throw new Error(i);
   index = i;
 });
 
-/** ovspath's trace of a recorded case (its command line), on the host it was recorded on. */
-function traceOf(file: string): TraceResult {
-  const host = /^\d+-(\w+)\.txt$/.exec(file)?.[1];
-  const sw = switchesOf(hosts).find((s) => s.name === host);
-  if (!sw) throw new Error(`no host ${host}`);
-  const rec = readRecordedTrace(readFileSync(join(TRUTH, file), "utf8"));
-  const br = sw.bridges.get(rec.bridge);
-  const parsed = parseTraceFlow(rec.flow, (n) => br?.byName.get(n)?.ofport);
-  if (!parsed.ok) throw new Error(parsed.message);
-  return trace({ host: sw, bridge: rec.bridge, flow: parsed.flow, withPacket: false, ctNext: [] });
-}
+const traceOf = (file: string): TraceResult => traceRecorded(lab, file);
 
 describe("cookieIndexOf", () => {
   it.each([

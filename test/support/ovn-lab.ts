@@ -1,4 +1,7 @@
-/** The recorded OVN lab (fixtures/ovn-lab), loaded once per test file, and its traces replayed by ovspath. */
+/**
+ * The recorded OVN labs (fixtures/ovn-lab; the demo's OVN pair, fixtures/demo/ovn with its ground truth
+ * in fixtures/ovn-demo), loaded once per test file, and their traces replayed by ovspath.
+ */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Host, loadHosts } from "../../src/dumps/host/load.js";
@@ -22,22 +25,49 @@ export interface OvnLab {
   hosts: Host[];
   switches: SimHost[];
   index: CookieIndex;
+  /** The directory of its recorded traces (NNN-HOST.txt). */
+  traces: string;
+}
+
+/** A recorded OVN lab: its hosts (central and chassis) under `hostsDir`, its traces in `traces`. */
+export async function loadOvnLab(hostsDir: string, traces: string): Promise<OvnLab> {
+  const hosts = await loadHosts(hostsDir);
+  return {
+    hosts,
+    switches: switchesOf(hosts),
+    index: new CookieIndex(buildOvnModel(ovnDatabases(hosts))),
+    traces,
+  };
 }
 
 let loading: Promise<OvnLab> | undefined;
 
 export function ovnLab(): Promise<OvnLab> {
-  loading ??= loadHosts(OVN_LAB).then((hosts) => ({
-    hosts,
-    switches: switchesOf(hosts),
-    index: new CookieIndex(buildOvnModel(ovnDatabases(hosts))),
-  }));
+  loading ??= loadOvnLab(OVN_LAB, join(OVN_LAB, "traces"));
   return loading;
 }
 
-/** ovspath's trace of a recorded ofproto/trace (`traces/FILE`: its bridge, flow and --ct-next) on `host`. */
-export function traceRecorded(lab: OvnLab, file: string, host: string): TraceResult {
-  const rec = readRecordedTrace(readFileSync(join(OVN_LAB, "traces", file), "utf8"));
+let loadingDemo: Promise<OvnLab> | undefined;
+
+/** The demo's OVN pair with the traces recorded beside it. */
+export function ovnDemoLab(): Promise<OvnLab> {
+  loadingDemo ??= loadOvnLab(
+    join(REPO_ROOT, "fixtures/demo/ovn/hosts"),
+    join(REPO_ROOT, "fixtures/ovn-demo/traces"),
+  );
+  return loadingDemo;
+}
+
+/**
+ * ovspath's trace of a recorded ofproto/trace (`FILE` in the lab's traces: its bridge, flow and
+ * --ct-next) on `host` (default: the one the file name gives, NNN-HOST.txt).
+ */
+export function traceRecorded(
+  lab: OvnLab,
+  file: string,
+  host = /^\d+-(\w+)\.txt$/.exec(file)?.[1],
+): TraceResult {
+  const rec = readRecordedTrace(readFileSync(join(lab.traces, file), "utf8"));
   const sw = lab.switches.find((s) => s.name === host);
   if (!sw) throw new Error(`no host ${host}`);
   const br = sw.bridges.get(rec.bridge);
