@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { annotateTraceText, explainOvnDrop } from "../../src/ovn/explain.js";
 import { formatTrace } from "../../src/pipeline/index.js";
 import { OVN_LAB, ovnLab, traceRecorded } from "../../test/support/ovn-lab.js";
+import { benchOvnBig } from "./ovn-big.js";
 
 const TRACES = join(OVN_LAB, "traces");
 
@@ -89,4 +90,5 @@ export async function benchOvn(): Promise<void> {
       `ovn-detrace on OVS's recorded trace text, live ovsdb-servers: ${d.toFixed(0)} ms per trace (${((d * (rounds * cases.length)) / 1000 / secs).toFixed(0)}x ovspath's time)`,
     );
   else console.log(`ovn-detrace: skipped (${d})`);
+  await benchOvnBig();
 }
