@@ -5,7 +5,8 @@
 # cases with their ovn-detrace, and traces/TIMING.tsv: each case's scripted `ovs-appctl ofproto/trace`
 # and `ovn-detrace` timed on the live lab. Size: OVN_BIG_SWITCHES, OVN_BIG_SETS, OVN_BIG_ADDRESSES.
 # Then packs fixtures/ovn-big/ (< 1 MB, for the conformance test): hosts.tar.xz (the central node and
-# hv1, the files the readers take, logs and statistics left out) and the traces OVS printed.
+# hv1, the files the readers take, logs and statistics left out), the traces OVS printed and vm1a's
+# frames (the bench replays them).
 #   record-ovn-big.sh [OUT]        record into OUT (default bench-out/ovn-big), then pack
 #   record-ovn-big.sh --pack OUT   pack an earlier recording only
 set -euo pipefail
@@ -25,7 +26,7 @@ pack() { # OUT: fixtures/ovn-big from a recording
   tar -C "$tmp" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cJf "$fixtures/hosts.tar.xz" central hv1
   rm -rf "$tmp"
   cp "$out/traces/"[0-9]*-hv1.txt "$out/traces/INDEX.tsv" "$out/traces/TIMING.tsv" "$fixtures/traces/"
-  cp "$out/BUILD-INFO" "$fixtures/"
+  cp "$out/BUILD-INFO" "$out/captures/hv1-vm1a-rx.pcap" "$fixtures/"
   echo "$fixtures: $(du -sk "$fixtures" | cut -f1) kB"
 }
 

@@ -6,6 +6,7 @@
  * the scripted `ovs-appctl ofproto/trace` and `ovn-detrace` the recorder timed on the live lab
  * (traces/TIMING.tsv). Each ovspath trace is checked against OVS's: the same OpenFlow steps, and the
  * same Datapath actions by meaning (../shared/ovs-lab/dp-actions-equal, when there).
+ * Without the recording, its packed copy in fixtures/ovn-big serves (the same dumps, traces and timings).
  * Env: BENCH_OVN_BIG (the directory), BENCH_OVN_BIG_ROUNDS (passes over the traces, default 5),
  * BENCH_OVN_BIG_FRAMES (frames replayed per mode, default 3000). Times are CPU times of this process.
  * Run alone: npx tsx scripts/bench/ovn-big.ts
@@ -58,7 +59,12 @@ function agreement(lab: OvnLab, files: string[]): { steps: number; actions: numb
  * Frames per CPU second replaying `frames` (repeated to `n`) from hv1:vm1a, with or without the cache,
  * and how many frames the cache answered.
  */
-function replayRate(lab: OvnLab, frames: Uint8Array[], n: number, cache: boolean): { rate: number; hits: number } {
+function replayRate(
+  lab: OvnLab,
+  frames: Uint8Array[],
+  n: number,
+  cache: boolean,
+): { rate: number; hits: number } {
   const at = resolveAt(lab.switches, "hv1:vm1a");
   if (typeof at === "string") throw new Error(at);
   const replayer = new Replayer(lab.switches, { at, cache, firewalls: new Map() });
@@ -96,16 +102,28 @@ function ovsTimings(dir: string): { trace: number; detrace: number; n: number } 
   return { trace: mean(1), detrace: mean(2), n: rows.length };
 }
 
-export async function benchOvnBig(): Promise<void> {
+/**
+ * Where the big chassis is: a recording (BENCH_OVN_BIG, default bench-out/ovn-big: hosts as
+ * directories) or, without one, its packed copy in fixtures/ovn-big (the hosts as one archive).
+ */
+function bigLab(): { hosts: string; dir: string } | undefined {
   const dir = process.env.BENCH_OVN_BIG ?? "bench-out/ovn-big";
-  if (!existsSync(dir)) {
-    console.log(`\n== big OVN chassis: skipped (no ${dir}; scripts/record-ovn-big.sh records it, as root)`);
+  if (existsSync(dir)) return { hosts: dir, dir };
+  const packed = "fixtures/ovn-big";
+  return existsSync(packed) ? { hosts: join(packed, "hosts.tar.xz"), dir: packed } : undefined;
+}
+
+export async function benchOvnBig(): Promise<void> {
+  const where = bigLab();
+  if (!where) {
+    console.log("\n== big OVN chassis: skipped (no bench-out/ovn-big or fixtures/ovn-big)");
     return;
   }
+  const { hosts, dir } = where;
   const rounds = Number(process.env.BENCH_OVN_BIG_ROUNDS ?? 5);
   const nFrames = Number(process.env.BENCH_OVN_BIG_FRAMES ?? 3000);
   const c0 = process.cpuUsage();
-  const lab = await loadOvnLab(dir, join(dir, "traces"));
+  const lab = await loadOvnLab(hosts, join(dir, "traces"));
   const c1 = process.cpuUsage(c0);
   const loadMs = (c1.user + c1.system) / 1000;
   const flows = lab.hosts
@@ -124,7 +142,9 @@ export async function benchOvnBig(): Promise<void> {
   });
   const each = traceMs / (rounds * files.length);
   const agree = agreement(lab, files);
-  const frames = readFrames(join(dir, "captures", "hv1-vm1a-rx.pcap"));
+  const capture = [join(dir, "captures", "hv1-vm1a-rx.pcap"), join(dir, "hv1-vm1a-rx.pcap")].find(existsSync);
+  if (!capture) throw new Error(`${dir}: no hv1-vm1a-rx.pcap`);
+  const frames = readFrames(capture);
   // A first pass warms the JIT up, so that neither measured mode pays for it.
   replayRate(lab, frames, Math.min(300, nFrames), false);
   const cached = replayRate(lab, frames, nFrames, true);
@@ -133,7 +153,7 @@ export async function benchOvnBig(): Promise<void> {
   console.log(
     `\n== big OVN chassis (${dir}: hv1 br-int ${flows} flows, ${lab.index.model.logicalFlows.length} logical flows)`,
   );
-  console.log(`load of the 3 sosreports + OVN model and cookie index: ${loadMs.toFixed(0)} ms CPU`);
+  console.log(`load of the ${lab.hosts.length} sosreports + OVN model and cookie index: ${loadMs.toFixed(0)} ms CPU`);
   console.log(`trace --ovn in process: ${each.toFixed(1)} ms CPU each (${files.length} traces x ${rounds})`);
   console.log(
     `agreement with OVS: ${agree.steps}/${files.length} traces with OVS's steps; Datapath actions by meaning: ${typeof agree.actions === "number" ? `${agree.actions}/${files.length}` : agree.actions}`,
