@@ -153,7 +153,9 @@ export async function benchOvnBig(): Promise<void> {
   console.log(
     `\n== big OVN chassis (${dir}: hv1 br-int ${flows} flows, ${lab.index.model.logicalFlows.length} logical flows)`,
   );
-  console.log(`load of the ${lab.hosts.length} sosreports + OVN model and cookie index: ${loadMs.toFixed(0)} ms CPU`);
+  console.log(
+    `load of the ${lab.hosts.length} sosreports + OVN model and cookie index: ${loadMs.toFixed(0)} ms CPU`,
+  );
   console.log(`trace --ovn in process: ${each.toFixed(1)} ms CPU each (${files.length} traces x ${rounds})`);
   console.log(
     `agreement with OVS: ${agree.steps}/${files.length} traces with OVS's steps; Datapath actions by meaning: ${typeof agree.actions === "number" ? `${agree.actions}/${files.length}` : agree.actions}`,
