@@ -38,7 +38,8 @@ async function open(data: TuiData, size: Size = WIDE, color = false) {
     />,
   );
   // The background jobs start after the first render: wait for them, then for them to end.
-  for (let i = 0; i < 1000 && !bg; i++) await settle(10);
+  // Up to 30 s: the first render of a file's first test imports and compiles the app, slow on a busy machine.
+  for (let i = 0; i < 3000 && !bg; i++) await settle(10);
   /** Until the background jobs are done and no new frame has been drawn for a while (a loaded machine is slow). */
   const quiet = async () => {
     await bg?.idle();
