@@ -12,8 +12,25 @@ import { ovnDatabases } from "../../src/ovn/db.js";
 import { buildOvnModel } from "../../src/ovn/model.js";
 import { REPO_ROOT } from "../support/shared.js";
 
-const LAB = join(REPO_ROOT, "fixtures/ovn-lab");
-const TRACES = join(LAB, "traces");
+/** Each recording with ovn-detrace's reading of its traces: hosts, traces, how many, how many steps at least. */
+const LABS = [
+  {
+    name: "the OVN lab",
+    hosts: join(REPO_ROOT, "fixtures/ovn-lab"),
+    traces: join(REPO_ROOT, "fixtures/ovn-lab/traces"),
+    count: 37,
+    steps: 700,
+    acls: 20,
+  },
+  {
+    name: "the demo's OVN pair (a QoS meter, named ACLs)",
+    hosts: join(REPO_ROOT, "fixtures/demo/ovn/hosts"),
+    traces: join(REPO_ROOT, "fixtures/ovn-demo/traces"),
+    count: 6,
+    steps: 90,
+    acls: 5,
+  },
+];
 /** ovn-detrace prints match and actions with Python's strip('"'). */
 const strip = (s: string) => s.replace(/^"+|"+$/g, "");
 
@@ -42,6 +59,7 @@ const DETRACE_LINES: Array<[RegExp, (m: RegExpExecArray) => string | undefined]>
   [/^Logical Switch Port: (\S+) /, (m) => `lsp ${m[1]}`],
   [/^Logical Router Port: (\S+) /, (m) => `lrp ${m[1]}`],
   [/^Load Balancer: (\S+) /, (m) => `lb ${m[1]}`],
+  [/^QoS: priority (\d+) direction (\S+) match /, (m) => `qos ${m[2]} ${m[1]}`],
   [/^Logical datapaths?:/, () => undefined],
 ];
 
@@ -79,6 +97,7 @@ function ourFacts(targets: readonly CookieTarget[]): string[] {
         else if (o.kind === "switchPort") out.push(`lsp ${o.name}`);
         else if (o.kind === "routerPort") out.push(`lrp ${o.name}`);
         else if (o.kind === "loadBalancer") out.push(`lb ${o.name}`);
+        else if (o.kind === "qos") out.push(`qos ${o.direction} ${o.priority}`);
         else out.push(`${o.kind} ${o.uuid}`);
       }
     } else if (t.kind === "portBinding")
@@ -90,24 +109,24 @@ function ourFacts(targets: readonly CookieTarget[]): string[] {
   return out.sort();
 }
 
-describe("cookies: every step of the recorded traces maps as ovn-detrace mapped it", () => {
+describe.each(LABS)("cookies: every step of the traces of $name maps as ovn-detrace mapped it", (lab) => {
   let hosts: Host[];
   let index: CookieIndex;
   beforeAll(async () => {
-    hosts = await loadHosts(LAB);
+    hosts = await loadHosts(lab.hosts);
     index = new CookieIndex(buildOvnModel(ovnDatabases(hosts)));
   });
-  const files = readdirSync(TRACES)
+  const files = readdirSync(lab.traces)
     .filter((f) => f.endsWith(".detrace.txt"))
     .sort();
-  it("the lab has its 37 detraced traces, ovn-detrace named something for nearly every step", () => {
-    expect(files).toHaveLength(37);
-    const all = files.flatMap((f) => detraceFacts(readFileSync(join(TRACES, f), "utf8")));
-    expect(all.length).toBeGreaterThan(700);
-    expect(all.filter((s) => s.facts.some((x) => x.startsWith("acl "))).length).toBeGreaterThan(20);
+  it(`has its ${lab.count} detraced traces, ovn-detrace named something for nearly every step`, () => {
+    expect(files).toHaveLength(lab.count);
+    const all = files.flatMap((f) => detraceFacts(readFileSync(join(lab.traces, f), "utf8")));
+    expect(all.length).toBeGreaterThan(lab.steps);
+    expect(all.filter((s) => s.facts.some((x) => x.startsWith("acl "))).length).toBeGreaterThan(lab.acls);
   });
   it.each(files)("%s", (file) => {
-    const steps = detraceFacts(readFileSync(join(TRACES, file), "utf8"));
+    const steps = detraceFacts(readFileSync(join(lab.traces, file), "utf8"));
     expect(steps.length).toBeGreaterThan(0);
     for (const s of steps)
       expect({ cookie: s.cookie, facts: ourFacts(index.lookup(BigInt(`0x${s.cookie}`))) }).toEqual({
