@@ -1,6 +1,6 @@
 /**
- * `ovs-ofctl -O OpenFlow13 dump-meters BR` (sos's openvswitch plugin and ovn_host collect it): each
- * meter's id, unit and flags on one line (`meter=1 kbps burst stats bands=`), then one line per band
+ * `ovs-ofctl -O OpenFlow1x dump-meters BR` (sos's openvswitch plugin runs it for each OpenFlow version
+ * the bridge allows; any one lists every meter): each meter's id, unit and flags on one line (`meter=1 kbps burst stats bands=`), then one line per band
  * (`type=drop rate=10000 burst_size=1000`), as ofputil_format_meter_config prints them.
  */
 import { DiagnosticSink, dumpLines, type Parsed } from "../parsed.js";
