@@ -34,6 +34,19 @@ describe("ovspath tui / demo without a terminal", () => {
     }
   });
 
+  it("tui --ovn without an OVN central among the hosts: exit 2, saying where the databases come from", () => {
+    const r = ovspath("tui", DEMO_CAPTURE, join(DEMO, "hosts"), "--ovn");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--ovn: no OVN southbound database among the loaded hosts");
+  });
+
+  it("demo --ovn without a terminal prints the OVN pair's report alone", () => {
+    const r = ovspath("demo", "--ovn");
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith("== OVN: the central node and chassis hv1, hv2")).toBe(true);
+    expect(r.stdout).not.toContain("== topology of compute1");
+  });
+
   it("tui is in the help", () => {
     expect(ovspath("--help").stdout).toMatch(/tui \[options\] \[capture\] \[hosts\.\.\.\]/);
   });
