@@ -89,6 +89,31 @@ describe("demo --ovn --text", () => {
     );
   });
 
+  it("replay --json --ovn: ovnDrops on the dropped and the logged frames, with the ACL and ports", () => {
+    const capture = join(REPO_ROOT, "fixtures/demo/ovn/hv1-vm1-rx.pcap");
+    const hosts = join(REPO_ROOT, "fixtures/demo/ovn/hosts");
+    const r = ovspath("replay", "--json", "--ovn", "--at", "hv1:vm1", capture, hosts);
+    const frames = (
+      JSON.parse(r.stdout) as {
+        frames: Array<{
+          verdict: string;
+          ovnDrops?: Array<{ acl?: { name: string }; logged?: boolean; inport?: string; outport?: string }>;
+        }>;
+      }
+    ).frames;
+    expect(
+      frames.map((f) => [
+        f.verdict,
+        (f.ovnDrops ?? []).map((d) => [d.acl?.name, d.logged ?? false, d.inport, d.outport]),
+      ]),
+    ).toEqual([
+      ["delivered", []],
+      ["delivered", []],
+      ["dropped", [["default_drop_egress", false, "vm1", "vm2"]]],
+      ["controller", [["server_telnet_log", true, "vm1", "vm2"]]],
+    ]);
+  });
+
   it("plain `demo --text` ends with the same OVN part after the ML2/OVS one", () => {
     // The replay's own timing differs run to run.
     const timeless = (t: string) => t.replace(/replayed in [0-9.]+ s/g, "replayed in T s");
