@@ -4,6 +4,8 @@
  * kernel's verdict, and for a drop the kernel's chain and rule (the DROP rule whose counter moved).
  * Every rule the evaluator says the frame matched must be one whose packet counter moved, and (for
  * frames the bridge does not also deliver to the host) every moved counter a rule the evaluator matched.
+ * And the kernel's own rule trace (`nft monitor trace`): the rules the evaluator says the frame matched
+ * or jumped through, in order, with their verdicts and the built-in chains' policies, are the kernel's.
  */
 import { describe, expect, it } from "vitest";
 import { parseIptablesListing } from "../../src/dumps/netfilter/iptables-list.js";
@@ -11,6 +13,7 @@ import {
   evaluateBridged,
   evaluateFrame,
   type FwResult,
+  type FwStep,
   type FwVerdict,
 } from "../../src/firewall/evaluate.js";
 import { fwPacketOf } from "../../src/firewall/packet.js";
@@ -40,6 +43,25 @@ function kernelDrop(k: KernelFrame, fw: ReturnType<typeof recordedFirewall>) {
       return { chain: m.chain, index: m.index };
   }
   return { chain: "(policy)", index: -1 };
+}
+
+/**
+ * The kernel's trace of the bridged frame: the events of the trace ids that did not go up to the host
+ * (a broadcast is also delivered to the bridge itself, whose copy crosses raw PREROUTING again and INPUT).
+ */
+function bridgedTrace(k: KernelFrame): string[] {
+  const local = new Set(k.trace.filter((e) => e.chain === "INPUT").map((e) => e.id));
+  return k.trace.filter((e) => !local.has(e.id)).map((e) => `${e.table} ${e.chain} ${e.index} ${e.verdict}`);
+}
+
+/** An evaluator step in nft trace's words: a target that does not decide (CT, MARK, LOG) is "continue". */
+function traceLine(s: FwStep): string {
+  const verdict = /^(jump|goto|policy) /.test(s.action)
+    ? s.action.replace(/ (ACCEPT|DROP)$/, (x) => x.toLowerCase())
+    : (({ RETURN: "return", ACCEPT: "accept", DROP: "drop", REJECT: "drop" } as Record<string, string>)[
+        s.action
+      ] ?? "continue");
+  return `${s.table} ${s.chain} ${s.rule ? s.rule.index : -1} ${verdict}`;
 }
 
 describe("replaying the recorded frames gives the kernel's verdicts", () => {
@@ -76,6 +98,16 @@ describe("replaying the recorded frames gives the kernel's verdicts", () => {
             );
         }
       }
+    },
+  );
+
+  it.each(results.map(({ k, r }) => [k.frame, k.what, k, r.verdict] as const))(
+    "frame %i (%s): the rules traversed, in order, are the kernel's trace",
+    (_n, _what, k, v: FwVerdict) => {
+      expect(v.kind === "pass" || v.kind === "accept" || v.kind === "drop").toBe(true);
+      const steps = v.kind === "accept" || v.kind === "drop" ? v.steps : [];
+      expect(bridgedTrace(k).length > 0).toBe(v.kind !== "pass");
+      expect(steps.map(traceLine)).toEqual(bridgedTrace(k));
     },
   );
 
