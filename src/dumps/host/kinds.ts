@@ -364,7 +364,7 @@ export const KINDS = {
     parse: (t: string, f: string) => parseIptablesListing(t, f, "ipv6", listingTable(f)),
   }),
   nftRuleset: spec({
-    title: "nftables ruleset (nft list ruleset; read, not evaluated)",
+    title: "nftables ruleset (nft list ruleset; iptables-nft tables no iptables dump holds are read back)",
     names: [/^nft_(?:-a_)?list_ruleset$/],
     sniff: (h) => /^table (ip|ip6|inet|bridge|arp|netdev) \S+ \{/.test(h),
     perBridge: false,
