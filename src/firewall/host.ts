@@ -19,9 +19,12 @@ export interface HostFirewall extends Firewall {
   lost: string[];
 }
 
+/** A dump sos took inside a network namespace (`ip netns exec NS …`: qrouter/qdhcp namespaces). */
+const NAMESPACED = /ip_netns_exec_/;
+
 /** The root namespace's save, when several are there (qrouter/qdhcp namespaces hold their own). */
 function preferRoot(list: Loaded<Ruleset>[]): Loaded<Ruleset> | undefined {
-  return list.find((l) => !/ip_netns_exec_/.test(l.file)) ?? undefined;
+  return list.find((l) => !NAMESPACED.test(l.file)) ?? undefined;
 }
 
 function mergeListings(list: Loaded<Ruleset>[], family: Family): Ruleset | undefined {
@@ -88,7 +91,9 @@ export function firewallOfDumps(d: HostDumps): HostFirewall | undefined {
       "no `ipset list` in the dumps: rules matching an ipset (remote security groups) give both outcomes",
     );
   const conntrack = new FwConntrack();
-  for (const l of d.conntrackList) for (const e of l.value) conntrack.add(e);
+  // The root namespace's table: a qrouter/qdhcp namespace's entries are not the bridges'.
+  for (const l of d.conntrackList.filter((x) => !NAMESPACED.test(x.file)))
+    for (const e of l.value) conntrack.add(e);
   const fw: HostFirewall = { sets, conntrack, sources: {}, lost };
   if (v4) {
     fw.v4 = v4;

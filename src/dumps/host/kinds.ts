@@ -386,7 +386,8 @@ export const KINDS = {
   }),
   conntrackList: spec({
     title: "kernel conntrack entries (conntrack -L)",
-    names: [/^conntrack_-L(?:_-o_extended)?$/],
+    // sos's conntrack plugin: the root namespace's, and `ip netns exec NS conntrack -L -o extended` per namespace.
+    names: [/^(?:ip_netns_exec_.+_)?conntrack_-L(?:_-o_extended)?$/],
     sniff: looksLikeConntrackList,
     perBridge: false,
     parse: parseConntrackList,
