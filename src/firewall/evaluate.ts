@@ -538,12 +538,12 @@ export function evaluateFrame(fw: Firewall, data: Uint8Array, devices: Devices, 
   const r = evaluateBridged(fw, pkt, devices, commit);
   if (!slot) {
     const frame = port.frames.byKey.get(frameKey(port.cache, pkt));
-    if (frame && port.generation === port.cache.generation) {
-      const list = slots ?? [];
-      if (!slots) port.frames.bySignature.set(scratch.hash, list);
-      list.push({ signature: scratch.bytes.slice(0, scratch.length), frame, results: [], accepts: [] });
-    }
-    return r;
+    if (!frame || port.generation !== port.cache.generation) return r;
+    const list = slots ?? [];
+    if (!slots) port.frames.bySignature.set(scratch.hash, list);
+    slot = { signature: scratch.bytes.slice(0, scratch.length), frame, results: [], accepts: [] };
+    list.push(slot);
+    // Filled below at once: the conversation's next frame takes the fast path.
   }
   if (!slot.ct && r.zone !== null) {
     // The entry this frame made or found (after its confirm): frames like it skip the table.
