@@ -525,7 +525,12 @@ export function evaluateFrame(fw: Firewall, data: Uint8Array, devices: Devices, 
     return evaluateBridged(fw, fwPacketOf(data), devices, commit);
   const slots = port.frames.bySignature.get(scratch.hash);
   let slot: SignatureSlot | undefined;
-  if (slots) for (const x of slots) if (scratch.equals(x.signature)) slot = x;
+  if (slots)
+    for (const x of slots)
+      if (scratch.equals(x.signature)) {
+        slot = x;
+        break;
+      }
   if (slot) {
     const i = fastState(slot, fw.conntrack);
     const known = i >= 0 ? slot.results[i] : undefined;
