@@ -130,6 +130,19 @@ function readRule(src: NftRuleText, family: Family, file: string, diags: Diagnos
     }
   }
   const r: Read = { src, builtins: {}, words: [], opaque: [], target: [], nftTarget: "", zoneLost: false };
+  if (!split.ok) {
+    diags.push({
+      severity: "warning",
+      file,
+      line: src.line,
+      column: src.column + split.column - 1,
+      field: "nft rule",
+      message: `${split.message} (the rule is undecidable)`,
+      text: src.text,
+    });
+    r.opaque.push(`expression ${JSON.stringify(src.text)}`);
+    return r;
+  }
   let proto: string | null = null;
   const l4: Record<string, string[]> = {};
   const unknown: Tok[] = [];
@@ -280,14 +293,22 @@ function readTarget(toks: Tok[], i: number, r: Read): number {
 
 /** A match whose options nft did not print: undecidable, saying what is missing. */
 function opaqueMatch(what: string): Match {
-  const lost = /^expression /.test(what)
-    ? `the nft ${what} is not mapped back to iptables`
-    : `nft's listing prints \`xt match ${what}\` without its options (${
-        what === "physdev" ? "the bridge port" : what === "set" ? "the ipset's name" : "what it matches"
-      }): not in the dumps; give iptables-save`;
+  const expression = /^expression (.*)$/.exec(what)?.[1];
+  if (expression !== undefined) {
+    const lost = `the nft expression ${expression} is not mapped back to iptables`;
+    return {
+      module: "nft",
+      text: `(nft expression ${expression} not mapped back)`,
+      test: () => ({ unknown: lost }),
+      miss: () => lost,
+    };
+  }
+  const option =
+    what === "physdev" ? "the bridge port" : what === "set" ? "the ipset's name" : "what it matches";
+  const lost = `nft's listing prints \`xt match ${what}\` without its options (${option}): not in the dumps; give iptables-save`;
   return {
-    module: /^expression /.test(what) ? "nft" : what,
-    text: `-m ${/^expression /.test(what) ? "nft" : what} (options not in nft's listing)`,
+    module: what,
+    text: `-m ${what} (options not in nft's listing)`,
     test: () => ({ unknown: lost }),
     miss: () => lost,
   };

@@ -112,6 +112,15 @@ describe("nft expressions read back", () => {
     });
   });
 
+  it("a rule cut inside a quote: a warning, the rule kept and undecidable", () => {
+    const r = one('iifname "tap1 accept');
+    expect(r.diagnostics.map((d) => [d.line, d.column, d.message])).toEqual([
+      [4, 11, "unterminated quote (the rule is undecidable)"],
+    ]);
+    const rule = r.value.iptables.ipv4!.tables.get("filter")!.chains.get("FORWARD")!.rules[0];
+    expect(rule.text).toBe('-A FORWARD (nft expression "iifname \\"tap1 accept" not mapped back)');
+  });
+
   it("an opaque physdev rule is read as Neutron's only beside an iifname qvb… rule with the same target", () => {
     const raw = (rules: string[]) =>
       parseNftRuleset(
