@@ -372,7 +372,7 @@ export const KINDS = {
     parse: (t: string, f: string) => parseIptablesListing(t, f, "ipv6", listingTable(f)),
   }),
   nftRuleset: spec({
-    title: "nftables ruleset (nft list ruleset; read, not evaluated)",
+    title: "nftables ruleset (nft list ruleset; iptables-nft tables no iptables dump holds are read back)",
     names: [/^nft_(?:-a_)?list_ruleset$/],
     sniff: (h) => /^table (ip|ip6|inet|bridge|arp|netdev) \S+ \{/.test(h),
     perBridge: false,
@@ -394,7 +394,8 @@ export const KINDS = {
   }),
   conntrackList: spec({
     title: "kernel conntrack entries (conntrack -L)",
-    names: [/^conntrack_-L(?:_-o_extended)?$/],
+    // sos's conntrack plugin: the root namespace's, and `ip netns exec NS conntrack -L -o extended` per namespace.
+    names: [/^(?:ip_netns_exec_.+_)?conntrack_-L(?:_-o_extended)?$/],
     sniff: looksLikeConntrackList,
     perBridge: false,
     parse: parseConntrackList,
