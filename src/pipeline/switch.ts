@@ -57,7 +57,19 @@ export interface SimBridge {
   datapathType: string;
   /** Port mirrors of the bridge (OVSDB Mirror table); absent or empty: none. */
   mirrors?: readonly SimMirror[];
+  /**
+   * How IP fragments are looked up (`ovs-ofctl set-frags`, shown by `ovs-ofctl show` as `frags=`):
+   * "normal" (OVS's default: transport ports read as 0), "drop", or "nx-match" (ports as they are).
+   */
+  fragHandling: FragHandling;
+  /**
+   * The datapath runs check_pkt_len (`dpif/show-dp-features`: "Check pkt length action"); without it
+   * OVS decides check_pkt_larger in userspace, per packet, and slow-paths the flow.
+   */
+  checkPktLen: boolean;
 }
+
+export type FragHandling = "normal" | "drop" | "nx-match";
 
 export interface SimHost {
   name: string;
@@ -104,6 +116,19 @@ function configuredVlanModes(host: Host): Map<string, string> {
       if (typeof name === "string" && typeof mode === "string") out.set(name, mode);
     }
   return out;
+}
+
+/**
+ * The bridge's fragment handling as `ovs-ofctl show` reports it. ofproto-dpif refuses "reassemble"
+ * (set_frag_handling), so a dump never shows it; an unknown word is read as OVS's default.
+ */
+function fragHandlingOf(shown: string | undefined): FragHandling {
+  return shown === "drop" || shown === "nx-match" ? shown : "normal";
+}
+
+/** A datapath feature of `dpif/show-dp-features BRIDGE` by its label ("Yes", "No", a number). */
+function dpFeature(host: Host, bridge: string, label: string): string | undefined {
+  return host.dumps.dpFeatures.find((d) => d.bridge === bridge)?.value.find((l) => l.label === label)?.value;
 }
 
 function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
@@ -189,6 +214,8 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
     macTable,
     groups,
     datapathType: topoBridge?.datapathType ?? "system",
+    fragHandling: fragHandlingOf(view?.ports?.value.fragHandling),
+    checkPktLen: dpFeature(host, name, "Check pkt length action") !== "No",
   };
   if (view?.flows) bridge.flowFile = view.flows.file;
   const mirrors = bridgeMirrors(host, name);

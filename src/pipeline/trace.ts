@@ -51,6 +51,14 @@ export interface TraceRequest {
    * trace stops there as OVS's does; a replay uses a hash of the packet.
    */
   dpHash?: number;
+  /**
+   * The length of the packet given (a trace's HEX, a replayed frame), in bytes: check_pkt_larger
+   * compares it when the datapath cannot (no check_pkt_len), and a replay follows only the branch of
+   * check_pkt_len it selects (`lengthBranch`).
+   */
+  packetLength?: number;
+  /** Follow only the check_pkt_len branch `packetLength` selects (a replay: the datapath ran one). */
+  lengthBranch?: boolean;
 }
 
 export type Verdict = "output" | "drop" | "controller" | "error";
@@ -72,6 +80,8 @@ export interface TracePass {
   datapathActions: string;
   /** OVS's "Translation failed (REASON)". */
   error?: string;
+  /** Why OVS handles the flow in the userspace slow path (lines OVS prints after the actions). */
+  slowPath?: string[];
   outputs: OutputRecord[];
   learned: LearnedFlow[];
 }
@@ -102,6 +112,8 @@ interface PassSpec {
   conntrack: ConntrackTable | undefined;
   megaflow: FlowKey | undefined;
   executed: FlowEntry[] | undefined;
+  packetLength: number | undefined;
+  lengthBranch: boolean;
 }
 
 function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
@@ -124,6 +136,8 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   ctx.conntrack = spec.conntrack;
   ctx.megaflow = spec.megaflow;
   ctx.executed = spec.executed;
+  ctx.packetLength = spec.packetLength;
+  ctx.lengthBranch = spec.lengthBranch;
   if (thaw) {
     // The frozen state of a ct() recirculation says the packet was conntracked: ct_clear then acts.
     ctx.conntracked = true;
@@ -147,6 +161,7 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     learned: ctx.learned,
   };
   if (ctx.error) pass.error = ctx.error;
+  if (ctx.slowAction) pass.slowPath = ["Uses action(s) not supported by datapath."];
   ctx.releaseScratch();
   return { pass, ctx };
 }
@@ -166,6 +181,8 @@ export function trace(req: TraceRequest): TraceResult {
     conntrack: req.conntrack,
     megaflow: req.megaflow,
     executed: req.executed,
+    packetLength: req.packetLength,
+    lengthBranch: req.lengthBranch ?? false,
   });
   const first = runPass(passSpec(req.bridge, req.flow, 0, 0, false));
   passes.push(first.pass);
@@ -264,6 +281,10 @@ export function formatTrace(r: TraceResult, portName?: (ofport: number) => strin
     );
     out.push(`Datapath actions: ${p.datapathActions}`);
     if (p.error) out.push(`Translation failed (${p.error}), packet is dropped.`);
+    if (p.slowPath) {
+      out.push("This flow is handled by the userspace slow path because it:");
+      for (const why of p.slowPath) out.push(`  - ${why}`);
+    }
   });
   return `${out.join("\n")}\n`;
 }

@@ -5,8 +5,9 @@
  * normal.ts; tunnel encapsulation in tunnel.ts.
  */
 
-import type { Action } from "../model/actions/index.js";
+import type { Action, ActionOf } from "../model/actions/index.js";
 import { ACTIONS, formatAction } from "../model/actions/index.js";
+import { writeSubfield } from "../model/field-access.js";
 import { copyFlowKey, type FlowKey, FRAG_ANY, K, newFlowKey, OFPP } from "../model/layout.js";
 import { formatMatch } from "../model/match.js";
 import type { ClassifiedFlow, TableLine } from "./classifier.js";
@@ -139,13 +140,18 @@ export function xlateTable(
     ctx.tableId = oldTable;
     return;
   }
+  const frag = f[K.nwFrag] & FRAG_ANY ? ctx.bridge.fragHandling : "nx-match";
+  if (frag === "drop") {
+    dropFragment(ctx, tableId, isLast, run, topLevel, oldTable);
+    return;
+  }
   if (withCtOrig) swapCtTuple(ctx);
   const oldInPort = f[K.inPort];
   const oldTpSrc = f[K.tpSrc];
   const oldTpDst = f[K.tpDst];
   f[K.inPort] = inPort;
   // Fragment handling "normal": a fragment's transport ports are not looked at.
-  if (f[K.nwFrag] & FRAG_ANY) {
+  if (frag === "normal") {
     f[K.tpSrc] = 0;
     f[K.tpDst] = 0;
   }
@@ -203,6 +209,39 @@ export function xlateTable(
   ctx.tableId = oldTable;
 }
 
+/**
+ * rule_dpif_lookup_from_table with fragment handling "drop": a fragment is not looked up, it meets
+ * ofproto-dpif's drop_frags_rule (no actions), which the trace prints in the table's place.
+ */
+function dropFragment(
+  ctx: XlateContext,
+  tableId: number,
+  isLast: boolean,
+  run: ActionRunner,
+  topLevel: boolean,
+  oldTable: number,
+): void {
+  const deepens = !topLevel && tableId <= oldTable;
+  if (!topLevel) ctx.resubmits++;
+  ctx.depth += deepens ? 1 : 0;
+  const oldTrace = ctx.trace;
+  const oldRule = ctx.rule;
+  ctx.rule = undefined;
+  const node = ctx.report(
+    "table",
+    `${String(tableId).padStart(2)}. Packets are IP fragments and the fragment handling mode is "drop".`,
+  );
+  node.step = { host: ctx.host.name, bridge: ctx.bridge.name, table: tableId, ties: [] };
+  ctx.keyNode = node;
+  node.key = keepLookupKey(ctx, ctx.flow);
+  ctx.trace = node.subs;
+  run(ctx, [], isLast);
+  ctx.rule = oldRule;
+  ctx.depth -= deepens ? 1 : 0;
+  ctx.trace = oldTrace;
+  ctx.tableId = oldTable;
+}
+
 /** rule_is_table_miss(): priority 0 and a catch-all match (every bit of the mask wildcarded). */
 export function isTableMissRule(cf: ClassifiedFlow): boolean {
   return cf.flow.priority === 0 && cf.match.mask.every((w) => w === 0);
@@ -240,7 +279,7 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
     const a = actions[i];
     const last = isLast && i === actions.length - 1 && ctx.actionSet.length === 0;
     ctx.report("action", actionText(a));
-    const stop = EXECUTORS[a.type](ctx, a as never, last);
+    const stop = EXECUTORS[a.type](ctx, a as never, last, actions, i);
     if (stop === "stop") return;
   }
 }
@@ -445,6 +484,71 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
   releaseKey(savedFlow);
 }
 
+/**
+ * xlate_check_pkt_larger, for a datapath with check_pkt_len (every one ovspath models): the actions
+ * after the check are translated twice, first with the destination bit set (the packet is larger than
+ * `length`), then clear, each from the state before the check (flow, datapath copy, stack, action set,
+ * conntrack), and composed into `check_pkt_len(size=N,gt(…),le(…))`; the list that held the check
+ * ends there. Both branches are reported in the trace, one after the other, as OVS prints them.
+ */
+export function checkPktLarger(
+  ctx: XlateContext,
+  a: ActionOf<"checkPktLarger">,
+  rest: readonly Action[],
+): void {
+  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  const savedFlow = borrowKey(ctx.flow);
+  const savedBase = borrowKey(ctx.base);
+  const savedStack = ctx.stack;
+  const savedSet = ctx.actionSet;
+  const savedConntracked = ctx.conntracked;
+  const savedTunnel = ctx.committedTunnel;
+  const outer = ctx.odp;
+  ctx.odpOuter.push(outer);
+  ctx.openClones++;
+  // A replay follows the packet: the branch its length does not select is composed but never run.
+  const taken = ctx.lengthBranch && ctx.packetLength !== undefined ? ctx.packetLength > a.length : undefined;
+  const branch = (larger: boolean): string => {
+    const outputs = ctx.outputs.length;
+    const recirc = ctx.recirc.length;
+    ctx.stack = [...savedStack];
+    ctx.actionSet = [...savedSet];
+    ctx.odp = [];
+    writeSubfield(ctx.flow, a.dst, larger ? 1n : 0n);
+    doActions(ctx, rest, true);
+    if (!ctx.error) runActionSet(ctx);
+    const body = ctx.odp.length > 0 ? ctx.odp.join(",") : "drop";
+    if (taken !== undefined && taken !== larger) {
+      ctx.outputs.length = outputs;
+      ctx.recirc.length = recirc;
+    }
+    ctx.flow.set(savedFlow);
+    ctx.base.set(savedBase);
+    ctx.conntracked = savedConntracked;
+    ctx.committedTunnel = savedTunnel;
+    return body;
+  };
+  const gt = branch(true);
+  // A branch that froze (a recirculation) ended its own actions only: the other is still translated.
+  const exitAfterGt = ctx.exit;
+  ctx.exit = false;
+  const le = branch(false);
+  ctx.exit = exitAfterGt;
+  ctx.openClones--;
+  ctx.odpOuter.pop();
+  ctx.odp = outer;
+  outer.push(`check_pkt_len(size=${a.length},gt(${gt}),le(${le}))`);
+  if (taken !== undefined)
+    ctx.report(
+      "detail",
+      `the packet's ${ctx.packetLength} bytes are ${taken ? "more than" : "at most"} ${a.length}: the datapath runs ${taken ? "gt" : "le"}(...)`,
+    );
+  ctx.stack = savedStack;
+  ctx.actionSet = savedSet;
+  releaseKey(savedFlow);
+  releaseKey(savedBase);
+}
+
 /** The translator the executors reach through their context (see Translator in context.ts). */
 export const TRANSLATOR: Translator = {
   xlateTable,
@@ -455,4 +559,5 @@ export const TRANSLATOR: Translator = {
   composeOutput,
   patchOutput,
   recordOutput,
+  checkPktLarger,
 };

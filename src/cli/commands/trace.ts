@@ -163,6 +163,7 @@ export function registerTrace(program: Command): void {
         bridge,
         flow,
         withPacket: packet !== undefined,
+        ...(packet !== undefined ? { packetLength: packet.length } : {}),
         ctNext,
         ...(dpHash !== undefined ? { dpHash } : {}),
       });

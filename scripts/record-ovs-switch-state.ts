@@ -1,0 +1,54 @@
+/**
+ * Records `ofproto/trace` from a real ovs-vswitchd (the sandbox of ../shared/ovs-lab) on switches whose
+ * state beyond the flow tables changes the answer, each dumped in that state (fixtures/ovs-live/NAME/,
+ * compared line for line by test/pipeline/live-recorded.test.ts):
+ * - bundle-member-down: bundle() and bundle_load() skip a member whose port is down
+ *   (`ovs-ofctl mod-port br0 p1 down`, as OVS's bundle.at does; `ovs-ofctl show` prints it PORT_DOWN);
+ * - frags-drop, frags-nx-match: `ovs-ofctl set-frags` (shown by `ovs-ofctl show` as `frags=`): "drop"
+ *   drops every fragment before any lookup, "nx-match" looks fragments up with their transport ports,
+ *   where "normal" (the default) reads those ports as 0.
+ * Run: npx tsx scripts/record-ovs-switch-state.ts (needs openvswitch-switch and ../shared).
+ */
+import { join } from "node:path";
+import { REPO_ROOT } from "../test/support/shared.js";
+import { recordOneBridge } from "./lib/record-one-bridge.js";
+
+const OUT = join(REPO_ROOT, "fixtures", "ovs-live");
+
+const BUNDLE_FLOWS = [
+  "table=0,priority=10,in_port=4,actions=bundle(eth_src,50,active_backup,ofport,members:1,2)",
+  "table=0,priority=10,in_port=3,actions=bundle(eth_src,50,active_backup,ofport,members:1)",
+  "table=0,priority=10,in_port=2,actions=bundle_load(eth_src,50,active_backup,ofport,NXM_NX_REG0[],members:1,3),output:NXM_NX_REG0[0..15]",
+];
+
+recordOneBridge(
+  join(OUT, "bundle-member-down"),
+  "bundle-member-down",
+  BUNDLE_FLOWS,
+  [],
+  [
+    { name: "active-backup-skips-down", args: ["in_port=4,dl_src=50:54:00:00:00:05"] },
+    { name: "only-member-down", args: ["in_port=3,dl_src=50:54:00:00:00:05"] },
+    { name: "load-skips-down", args: ["in_port=2,dl_src=50:54:00:00:00:05"] },
+  ],
+  (sb) => sb.must("ovs-ofctl", ["mod-port", "br0", "p1", "down"]),
+);
+
+const FRAG_FLOWS = [
+  "table=0,priority=75,tcp,nw_frag=no,tp_dst=80,actions=move:NXM_OF_TCP_DST[]->NXM_OF_TCP_SRC[],output:1",
+  "table=0,priority=75,tcp,nw_frag=first,tp_dst=80,actions=move:NXM_OF_TCP_DST[]->NXM_OF_TCP_SRC[],output:2",
+  "table=0,priority=50,tcp,nw_frag=no,actions=output:3",
+  "table=0,priority=50,tcp,nw_frag=first,actions=resubmit(,1)",
+  "table=0,priority=50,tcp,nw_frag=later,actions=output:1",
+  "table=1,priority=10,tcp,tp_dst=80,actions=output:2",
+  "table=1,priority=5,actions=output:3",
+];
+// A later fragment has no transport header: OVS refuses ports given for it.
+const packet = (frag: string) =>
+  `tcp,in_port=4,dl_src=50:54:00:00:00:05,dl_dst=50:54:00:00:00:07,nw_src=192.168.0.1,nw_dst=192.168.0.2,nw_ttl=64,nw_frag=${frag}${frag === "later" ? "" : ",tp_src=12345,tp_dst=80"}`;
+const FRAG_CASES = ["no", "first", "later"].map((frag) => ({ name: `frag-${frag}`, args: [packet(frag)] }));
+
+for (const mode of ["drop", "nx-match"])
+  recordOneBridge(join(OUT, `frags-${mode}`), `frags-${mode}`, FRAG_FLOWS, [], FRAG_CASES, (sb) =>
+    sb.must("ovs-ofctl", ["set-frags", "br0", mode]),
+  );
