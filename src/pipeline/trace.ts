@@ -305,6 +305,8 @@ const NOT_MODELLED_FIELDS: Array<[RegExp, string]> = [
   [/(?:^|,)(?:nsh_[a-z0-9_]+=|packet_type=\(1,0x894f\)|dl_type=0x894f)/, "NSH"],
   [/(?:^|,)(?:tun_)?gtpu_(?:flags|msgtype)=(?!0(?:,|$))/, "GTP-U tunnel metadata"],
   [/(?:^|,)packet_type=\((?!0,)/, "packet types other than Ethernet"],
+  // The flow key keeps 4 bytes of each Geneve option (tun_metadataN); OVS takes up to 124.
+  [/(?:^|,)tun_metadata\d+=0x0*[1-9a-f][0-9a-f]{8}/i, "Geneve options longer than 4 bytes"],
 ];
 
 /** The prerequisite ofproto/trace checks when a field is set: tp_src/tp_dst are TCP's (tcp_src). */

@@ -45,11 +45,21 @@ describe("flows naming a feature ovspath does not model", () => {
     ["in_port=1,dl_type=0x894f,nsh_ttl=63", "NSH"],
     ["in_port=1,packet_type=(1,0x894f),nsh_mdtype=1", "NSH"],
     ["tcp,tun_dst=1.2.3.4,tun_gtpu_flags=0x30,in_port=1", "GTP-U tunnel metadata"],
+    // OVS's tunnel.at "Geneve metadata" maps an 8-byte option to tun_metadata3.
+    ["ip,tun_dst=1.1.1.2,tun_metadata3=0x1234567890abcdef,in_port=1", "Geneve options longer than 4 bytes"],
   ])("%s: %s", (flow, feature) => {
     const r = parseTraceFlow(flow, () => undefined);
     expect(r.ok).toBe(false);
     if (!r.ok) expect([r.notModelled, r.message]).toEqual([feature, `not modelled by ovspath: ${feature}`]);
   });
+
+  it.each(["tun_metadata0=0x11112222", "tun_metadata1=0x0011112222"])(
+    "takes a 4-byte option: %s",
+    (option) => {
+      const r = parseTraceFlow(`ip,tun_dst=1.1.1.2,${option},in_port=1`, () => undefined);
+      expect(r.ok, r.ok ? "" : r.message).toBe(true);
+    },
+  );
 
   it("takes OVS's Flow: line: Ethernet packet_type, GTP-U fields at zero, ct_state flag names", () => {
     const r = parseTraceFlow(
