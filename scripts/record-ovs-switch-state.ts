@@ -7,6 +7,9 @@
  * - frags-drop, frags-nx-match: `ovs-ofctl set-frags` (shown by `ovs-ofctl show` as `frags=`): "drop"
  *   drops every fragment before any lookup, "nx-match" looks fragments up with their transport ports,
  *   where "normal" (the default) reads those ports as 0.
+ * - check-pkt-larger, check-pkt-len-unsupported: check_pkt_larger with the datapath's check_pkt_len (both
+ *   outcomes composed) and without it (`dpif/set-dp-features br0 check_pkt_len false`: decided per
+ *   packet in userspace, slow-pathed), traced with a flow alone and with packets of 100 and 300 bytes.
  * Run: npx tsx scripts/record-ovs-switch-state.ts (needs openvswitch-switch and ../shared).
  */
 import { join } from "node:path";
@@ -52,3 +55,48 @@ for (const mode of ["drop", "nx-match"])
   recordOneBridge(join(OUT, `frags-${mode}`), `frags-${mode}`, FRAG_FLOWS, [], FRAG_CASES, (sb) =>
     sb.must("ovs-ofctl", ["set-frags", "br0", mode]),
   );
+
+/**
+ * An ICMP echo request from 10.10.10.2 to 10.10.10.1 of `size` bytes in all (Ethernet header included),
+ * as hex for `ofproto/trace BRIDGE FLOW HEX`; checksums are left 0 (translation does not read them).
+ */
+function icmpPacket(size: number): string {
+  const b = new Uint8Array(size);
+  b.set([0x50, 0x54, 0, 0, 0, 0x0a, 0x50, 0x54, 0, 0, 0, 0x09, 0x08, 0x00]);
+  const ipLen = size - 14;
+  b.set([0x45, 0, ipLen >> 8, ipLen & 0xff, 0, 0, 0x40, 0, 64, 1, 0, 0, 10, 10, 10, 2, 10, 10, 10, 1], 14);
+  b.set([8, 0], 34);
+  return Buffer.from(b).toString("hex");
+}
+
+// OVS's ofproto-dpif.at "check_pkt_larger action", first table set: the rest of table 0's actions run
+// once per outcome, composed into check_pkt_len(size=200,gt(...),le(...)).
+const CHECK_FLOWS = [
+  "table=0,in_port=1,actions=check_pkt_larger(200)->NXM_NX_REG0[0],resubmit(,1)",
+  "table=1,in_port=1,reg0=0x1/0x1,actions=output:2,resubmit(,2)",
+  "table=1,in_port=1,actions=output:3,resubmit(,2)",
+  "table=2,in_port=1,actions=mod_dl_dst:82:82:82:82:82:82,output:4",
+  // Registers after the check: the outer list goes on once, after check_pkt_len.
+  "table=0,in_port=4,actions=load:0x1->NXM_NX_REG1[],resubmit(,3),output:2",
+  "table=3,reg1=0x1,actions=check_pkt_larger(100)->NXM_NX_REG0[1],resubmit(,4)",
+  "table=4,reg0=0x2/0x2,actions=output:3",
+  "table=4,actions=output:1",
+];
+const CHECK_FLOW =
+  "icmp,in_port=1,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:0a,nw_src=10.10.10.2,nw_dst=10.10.10.1";
+const CHECK_CASES = [
+  { name: "flow-only", args: [CHECK_FLOW] },
+  { name: "packet-100-bytes", args: ["in_port=1", icmpPacket(100)] },
+  { name: "packet-300-bytes", args: ["in_port=1", icmpPacket(300)] },
+  { name: "after-registers", args: [CHECK_FLOW.replace("in_port=1", "in_port=4")] },
+];
+recordOneBridge(join(OUT, "check-pkt-larger"), "check-pkt-larger", CHECK_FLOWS, [], CHECK_CASES);
+// ofproto-dpif.at's `dpif/set-dp-features br0 check_pkt_len false`: userspace decides per packet.
+recordOneBridge(
+  join(OUT, "check-pkt-len-unsupported"),
+  "check-pkt-len-unsupported",
+  CHECK_FLOWS,
+  [],
+  CHECK_CASES,
+  (sb) => sb.must("ovs-appctl", ["dpif/set-dp-features", "br0", "check_pkt_len", "false"]),
+);

@@ -126,9 +126,19 @@ function fragHandlingOf(shown: string | undefined): FragHandling {
   return shown === "drop" || shown === "nx-match" ? shown : "normal";
 }
 
-/** A datapath feature of `dpif/show-dp-features BRIDGE` by its label ("Yes", "No", a number). */
-function dpFeature(host: Host, bridge: string, label: string): string | undefined {
-  return host.dumps.dpFeatures.find((d) => d.bridge === bridge)?.value.find((l) => l.label === label)?.value;
+/**
+ * Whether the datapath of `bridge` supports a feature: its run-time value when `dpif/set-dp-features
+ * BRIDGE` was dumped (`check_pkt_len (Check pkt length action) : [run time]:false, [boot time]:true`),
+ * else `dpif/show-dp-features BRIDGE` (`Check pkt length action: No`, the boot-time probe), else yes.
+ */
+function dpSupports(host: Host, bridge: string, name: string, label: string): boolean {
+  const runtime = host.dumps.dpFeaturesRuntime
+    .find((d) => d.bridge === bridge)
+    ?.value.find((l) => l.label === `${name} (${label})`);
+  const m = runtime && /\[run time\]:(true|false)/.exec(runtime.value);
+  if (m) return m[1] === "true";
+  const shown = host.dumps.dpFeatures.find((d) => d.bridge === bridge)?.value.find((l) => l.label === label);
+  return shown?.value !== "No";
 }
 
 function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
@@ -215,7 +225,7 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
     groups,
     datapathType: topoBridge?.datapathType ?? "system",
     fragHandling: fragHandlingOf(view?.ports?.value.fragHandling),
-    checkPktLen: dpFeature(host, name, "Check pkt length action") !== "No",
+    checkPktLen: dpSupports(host, name, "check_pkt_len", "Check pkt length action"),
   };
   if (view?.flows) bridge.flowFile = view.flows.file;
   const mirrors = bridgeMirrors(host, name);

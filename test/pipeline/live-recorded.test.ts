@@ -75,6 +75,7 @@ describe.each(hosts)("%s", (dir) => {
         bridge: rec.bridge,
         flow: packet ? flowFromPacket(parsed.flow, packet) : parsed.flow,
         withPacket: packet !== undefined,
+        ...(packet !== undefined ? { packetLength: packet.length } : {}),
         ctNext: rec.ctNext.map((c) => ctStateValue(c) as number),
       }),
     );
