@@ -13,6 +13,7 @@
  * Run: npx tsx scripts/record-ovs-switch-state.ts (needs openvswitch-switch and ../shared).
  */
 import { join } from "node:path";
+import { icmpPacket } from "../test/support/icmp-packet.js";
 import { REPO_ROOT } from "../test/support/shared.js";
 import { recordOneBridge } from "./lib/record-one-bridge.js";
 
@@ -56,18 +57,7 @@ for (const mode of ["drop", "nx-match"])
     sb.must("ovs-ofctl", ["set-frags", "br0", mode]),
   );
 
-/**
- * An ICMP echo request from 10.10.10.2 to 10.10.10.1 of `size` bytes in all (Ethernet header included),
- * as hex for `ofproto/trace BRIDGE FLOW HEX`; checksums are left 0 (translation does not read them).
- */
-function icmpPacket(size: number): string {
-  const b = new Uint8Array(size);
-  b.set([0x50, 0x54, 0, 0, 0, 0x0a, 0x50, 0x54, 0, 0, 0, 0x09, 0x08, 0x00]);
-  const ipLen = size - 14;
-  b.set([0x45, 0, ipLen >> 8, ipLen & 0xff, 0, 0, 0x40, 0, 64, 1, 0, 0, 10, 10, 10, 2, 10, 10, 10, 1], 14);
-  b.set([8, 0], 34);
-  return Buffer.from(b).toString("hex");
-}
+const icmpHex = (size: number): string => Buffer.from(icmpPacket(size)).toString("hex");
 
 // OVS's ofproto-dpif.at "check_pkt_larger action", first table set: the rest of table 0's actions run
 // once per outcome, composed into check_pkt_len(size=200,gt(...),le(...)).
@@ -86,8 +76,8 @@ const CHECK_FLOW =
   "icmp,in_port=1,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:0a,nw_src=10.10.10.2,nw_dst=10.10.10.1";
 const CHECK_CASES = [
   { name: "flow-only", args: [CHECK_FLOW] },
-  { name: "packet-100-bytes", args: ["in_port=1", icmpPacket(100)] },
-  { name: "packet-300-bytes", args: ["in_port=1", icmpPacket(300)] },
+  { name: "packet-100-bytes", args: ["in_port=1", icmpHex(100)] },
+  { name: "packet-300-bytes", args: ["in_port=1", icmpHex(300)] },
   { name: "after-registers", args: [CHECK_FLOW.replace("in_port=1", "in_port=4")] },
 ];
 recordOneBridge(join(OUT, "check-pkt-larger"), "check-pkt-larger", CHECK_FLOWS, [], CHECK_CASES);

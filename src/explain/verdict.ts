@@ -241,13 +241,18 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
     });
   }
   const assumed = sim.ingress.kind === "port" ? sim.ingress.assumed : undefined;
+  // Which check_pkt_len branch the frame's length selected: the other one's outputs never happened.
+  const notes = sim.visits.flatMap((v) =>
+    v.trace.passes.flatMap((p) => (p.lengthBranches ?? []).map((n) => `${v.host.name} ${n}`)),
+  );
+  if (assumed) notes.unshift(assumed);
   const verdict: FrameVerdict = {
     frame,
     verdict: overall(ends),
     branches: ends,
     partial: isPartial(ends),
     tree: root,
-    summary: assumed ? `${summarize(ends)} [${assumed}]` : summarize(ends),
+    summary: notes.length > 0 ? `${summarize(ends)} [${notes.join("; ")}]` : summarize(ends),
     hops,
     traces: sim.visits.map((v) => v.trace),
     cached: false,

@@ -164,6 +164,8 @@ export class XlateContext {
   packetLength: number | undefined;
   /** A replay: only the check_pkt_len branch the packet's length selects is followed. */
   lengthBranch = false;
+  /** Which check_pkt_len branch the packet took, one note per check (a replay: lengthBranch). */
+  lengthNotes: string[] = [];
   /** An action the datapath cannot run was translated (OVS's SLOW_ACTION): the flow is slow-pathed. */
   slowAction = false;
   /** The connection tracker of a replay: ct() asks it; absent for ofproto/trace (--ct-next). */

@@ -82,6 +82,8 @@ export interface TracePass {
   error?: string;
   /** Why OVS handles the flow in the userspace slow path (lines OVS prints after the actions). */
   slowPath?: string[];
+  /** In a replay, the check_pkt_len branch the frame's length took at each check ("br0 …: 300 bytes, larger (gt)"). */
+  lengthBranches?: string[];
   outputs: OutputRecord[];
   learned: LearnedFlow[];
 }
@@ -161,6 +163,7 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     learned: ctx.learned,
   };
   if (ctx.error) pass.error = ctx.error;
+  if (ctx.lengthNotes.length > 0) pass.lengthBranches = ctx.lengthNotes;
   if (ctx.slowAction) pass.slowPath = ["Uses action(s) not supported by datapath."];
   ctx.releaseScratch();
   return { pass, ctx };

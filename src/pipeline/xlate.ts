@@ -539,9 +539,8 @@ export function checkPktLarger(
   ctx.odp = outer;
   outer.push(`check_pkt_len(size=${a.length},gt(${gt}),le(${le}))`);
   if (taken !== undefined)
-    ctx.report(
-      "detail",
-      `the packet's ${ctx.packetLength} bytes are ${taken ? "more than" : "at most"} ${a.length}: the datapath runs ${taken ? "gt" : "le"}(...)`,
+    ctx.lengthNotes.push(
+      `${ctx.bridge.name} check_pkt_larger(${a.length}): ${ctx.packetLength} bytes, ${taken ? "larger (gt)" : "not larger (le)"}`,
     );
   ctx.stack = savedStack;
   ctx.actionSet = savedSet;
