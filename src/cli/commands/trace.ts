@@ -62,6 +62,7 @@ function traceJson(r: TraceResult, decap?: Decapsulated): unknown {
       recirc: p.recirc,
       datapathActions: p.datapathActions,
       error: p.error,
+      slowPath: p.slowPath,
       outputs: p.outputs.map(({ flow: _flow, ...o }) => o),
       learned: p.learned,
     })),
