@@ -16,6 +16,7 @@ import {
   type ActionRunner,
   MAX_DEPTH,
   MAX_RESUBMITS,
+  type OdpList,
   type OutputRecord,
   type Translator,
   type XlateContext,
@@ -140,11 +141,9 @@ export function xlateTable(
     ctx.tableId = oldTable;
     return;
   }
+  // rule_dpif_lookup_from_table: with fragment handling "drop" a fragment is not looked up but meets
+  // ofproto-dpif's drop_frags_rule (no actions), printed in the table's place.
   const frag = f[K.nwFrag] & FRAG_ANY ? ctx.bridge.fragHandling : "nx-match";
-  if (frag === "drop") {
-    dropFragment(ctx, tableId, isLast, run, topLevel, oldTable);
-    return;
-  }
   if (withCtOrig) swapCtTuple(ctx);
   const oldInPort = f[K.inPort];
   const oldTpSrc = f[K.tpSrc];
@@ -155,7 +154,7 @@ export function xlateTable(
     f[K.tpSrc] = 0;
     f[K.tpDst] = 0;
   }
-  const table = ctx.bridge.classifier.tables.get(tableId);
+  const table = frag === "drop" ? undefined : ctx.bridge.classifier.tables.get(tableId);
   const hit = table?.lookup(f, ctx.megaflow);
   const lookupKey = keepLookupKey(ctx, f);
   f[K.inPort] = oldInPort;
@@ -195,7 +194,12 @@ export function xlateTable(
     const oldRule = ctx.rule;
     ctx.rule = undefined;
     // Outside the traced bridge, the miss rule OVS falls back to is printed as the flow it is.
-    const miss = ctx.bridge.name === ctx.traceBridge ? "No match." : "reg0=0x2, priority 0";
+    const miss =
+      frag === "drop"
+        ? 'Packets are IP fragments and the fragment handling mode is "drop".'
+        : ctx.bridge.name === ctx.traceBridge
+          ? "No match."
+          : "reg0=0x2, priority 0";
     const node = ctx.report("table", `${String(tableId).padStart(2)}. ${miss}`);
     node.step = { host: ctx.host.name, bridge: ctx.bridge.name, table: tableId, ties: [] };
     ctx.keyNode = node;
@@ -204,39 +208,6 @@ export function xlateTable(
     run(ctx, [], isLast);
     ctx.rule = oldRule;
   }
-  ctx.depth -= deepens ? 1 : 0;
-  ctx.trace = oldTrace;
-  ctx.tableId = oldTable;
-}
-
-/**
- * rule_dpif_lookup_from_table with fragment handling "drop": a fragment is not looked up, it meets
- * ofproto-dpif's drop_frags_rule (no actions), which the trace prints in the table's place.
- */
-function dropFragment(
-  ctx: XlateContext,
-  tableId: number,
-  isLast: boolean,
-  run: ActionRunner,
-  topLevel: boolean,
-  oldTable: number,
-): void {
-  const deepens = !topLevel && tableId <= oldTable;
-  if (!topLevel) ctx.resubmits++;
-  ctx.depth += deepens ? 1 : 0;
-  const oldTrace = ctx.trace;
-  const oldRule = ctx.rule;
-  ctx.rule = undefined;
-  const node = ctx.report(
-    "table",
-    `${String(tableId).padStart(2)}. Packets are IP fragments and the fragment handling mode is "drop".`,
-  );
-  node.step = { host: ctx.host.name, bridge: ctx.bridge.name, table: tableId, ties: [] };
-  ctx.keyNode = node;
-  node.key = keepLookupKey(ctx, ctx.flow);
-  ctx.trace = node.subs;
-  run(ctx, [], isLast);
-  ctx.rule = oldRule;
   ctx.depth -= deepens ? 1 : 0;
   ctx.trace = oldTrace;
   ctx.tableId = oldTable;
@@ -449,39 +420,60 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
  * line (the flow is restored afterwards); others, unless last, inside a datapath clone(...).
  */
 export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLast: boolean): void {
-  const savedFlow = borrowKey(ctx.flow);
-  const savedStack = ctx.stack;
-  const savedSet = ctx.actionSet;
-  ctx.stack = [...ctx.stack];
-  ctx.actionSet = [...ctx.actionSet];
   if (isLast || actions.every((a) => ACTIONS[a.type].reversible)) {
+    const savedFlow = borrowKey(ctx.flow);
+    const savedStack = ctx.stack;
+    const savedSet = ctx.actionSet;
+    ctx.stack = [...ctx.stack];
+    ctx.actionSet = [...ctx.actionSet];
     doActions(ctx, actions, isLast);
     runActionSet(ctx);
-  } else {
-    commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
-    const savedBase = borrowKey(ctx.base);
-    const savedConntracked = ctx.conntracked;
-    // The datapath's tunnel metadata is part of the base flow OVS restores after a clone().
-    const savedTunnel = ctx.committedTunnel;
-    const outer = ctx.odp;
-    ctx.odpOuter.push(outer);
-    ctx.odp = [];
-    ctx.openClones++;
+    ctx.actionSet = savedSet;
+    ctx.stack = savedStack;
+    ctx.flow.set(savedFlow);
+    releaseKey(savedFlow);
+    return;
+  }
+  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  const body = nestedActions(ctx, () => {
     doActions(ctx, actions, true);
     runActionSet(ctx);
-    ctx.openClones--;
-    ctx.odpOuter.pop();
-    if (ctx.odp.length > 0) outer.push(`clone(${ctx.odp.join(",")})`);
-    ctx.odp = outer;
-    ctx.base.set(savedBase);
-    releaseKey(savedBase);
-    ctx.conntracked = savedConntracked;
-    ctx.committedTunnel = savedTunnel;
-  }
-  ctx.actionSet = savedSet;
-  ctx.stack = savedStack;
+  });
+  if (body.length > 0) ctx.odp.push(`clone(${body.join(",")})`);
+}
+
+/**
+ * Translates `body` into a datapath action list of its own, to be nested in the current one (a clone's
+ * body, a check_pkt_len branch): afterwards the packet, the datapath's copy of it (OVS's base flow, with
+ * the tunnel metadata it holds), the stack, the action set and the conntrack state are as before.
+ */
+function nestedActions(ctx: XlateContext, body: () => void): OdpList {
+  const savedFlow = borrowKey(ctx.flow);
+  const savedBase = borrowKey(ctx.base);
+  const savedStack = ctx.stack;
+  const savedSet = ctx.actionSet;
+  const savedConntracked = ctx.conntracked;
+  const savedTunnel = ctx.committedTunnel;
+  const outer = ctx.odp;
+  ctx.stack = [...savedStack];
+  ctx.actionSet = [...savedSet];
+  ctx.odpOuter.push(outer);
+  ctx.odp = [];
+  ctx.openClones++;
+  body();
+  ctx.openClones--;
+  ctx.odpOuter.pop();
+  const inner = ctx.odp;
+  ctx.odp = outer;
   ctx.flow.set(savedFlow);
+  ctx.base.set(savedBase);
   releaseKey(savedFlow);
+  releaseKey(savedBase);
+  ctx.stack = savedStack;
+  ctx.actionSet = savedSet;
+  ctx.conntracked = savedConntracked;
+  ctx.committedTunnel = savedTunnel;
+  return inner;
 }
 
 /**
@@ -497,36 +489,21 @@ export function checkPktLarger(
   rest: readonly Action[],
 ): void {
   commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
-  const savedFlow = borrowKey(ctx.flow);
-  const savedBase = borrowKey(ctx.base);
-  const savedStack = ctx.stack;
-  const savedSet = ctx.actionSet;
-  const savedConntracked = ctx.conntracked;
-  const savedTunnel = ctx.committedTunnel;
-  const outer = ctx.odp;
-  ctx.odpOuter.push(outer);
-  ctx.openClones++;
   // A replay follows the packet: the branch its length does not select is composed but never run.
   const taken = ctx.lengthBranch && ctx.packetLength !== undefined ? ctx.packetLength > a.length : undefined;
   const branch = (larger: boolean): string => {
     const outputs = ctx.outputs.length;
     const recirc = ctx.recirc.length;
-    ctx.stack = [...savedStack];
-    ctx.actionSet = [...savedSet];
-    ctx.odp = [];
-    writeSubfield(ctx.flow, a.dst, larger ? 1n : 0n);
-    doActions(ctx, rest, true);
-    if (!ctx.error) runActionSet(ctx);
-    const body = ctx.odp.length > 0 ? ctx.odp.join(",") : "drop";
+    const body = nestedActions(ctx, () => {
+      writeSubfield(ctx.flow, a.dst, larger ? 1n : 0n);
+      doActions(ctx, rest, true);
+      if (!ctx.error) runActionSet(ctx);
+    });
     if (taken !== undefined && taken !== larger) {
       ctx.outputs.length = outputs;
       ctx.recirc.length = recirc;
     }
-    ctx.flow.set(savedFlow);
-    ctx.base.set(savedBase);
-    ctx.conntracked = savedConntracked;
-    ctx.committedTunnel = savedTunnel;
-    return body;
+    return body.length > 0 ? body.join(",") : "drop";
   };
   const gt = branch(true);
   // A branch that froze (a recirculation) ended its own actions only: the other is still translated.
@@ -534,18 +511,11 @@ export function checkPktLarger(
   ctx.exit = false;
   const le = branch(false);
   ctx.exit = exitAfterGt;
-  ctx.openClones--;
-  ctx.odpOuter.pop();
-  ctx.odp = outer;
-  outer.push(`check_pkt_len(size=${a.length},gt(${gt}),le(${le}))`);
+  ctx.odp.push(`check_pkt_len(size=${a.length},gt(${gt}),le(${le}))`);
   if (taken !== undefined)
     ctx.lengthNotes.push(
       `${ctx.bridge.name} check_pkt_larger(${a.length}): ${ctx.packetLength} bytes, ${taken ? "larger (gt)" : "not larger (le)"}`,
     );
-  ctx.stack = savedStack;
-  ctx.actionSet = savedSet;
-  releaseKey(savedFlow);
-  releaseKey(savedBase);
 }
 
 /** The translator the executors reach through their context (see Translator in context.ts). */
