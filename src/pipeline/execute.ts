@@ -314,6 +314,11 @@ export const EXECUTORS: ExecutorTable = {
   nat: (ctx, a) => {
     ctx.natSeen = a.kind;
   },
+  deleteField: (ctx, a) => {
+    // Presence is a nonzero value here (see geneve-options.ts): a deleted option is not sent.
+    writeField(ctx.flow, a.field, 0n);
+    ctx.report("detail", `delete ${a.field.name}`);
+  },
   ctClear: (ctx) => {
     if (!ctx.conntracked) return;
     ctx.clearConntrack();

@@ -181,6 +181,14 @@ describe("executors reach the translator through the context", () => {
     expect((readField(ctx.flow, fieldNamed("reg1")) >> 3n) & 1n).toBe(bit);
   });
 
+  it("delete_field takes a Geneve option out of the packet (its tun_metadata is no longer present)", () => {
+    const { calls, ctx } = run("delete_field:tun_metadata2", true, (f) =>
+      writeField(f, fieldNamed("tun_metadata2"), 0x1234n),
+    );
+    expect(calls).toEqual([]);
+    expect(readField(ctx.flow, fieldNamed("tun_metadata2"))).toBe(0n);
+  });
+
   it("dec_ttl's exception ends the action list, a ttl above 1 is decremented", () => {
     expect(run("dec_ttl").result).toBe("stop");
     expect(run("mod_nw_ttl:9").ctx.flow[K.nwTtl]).toBe(9);
