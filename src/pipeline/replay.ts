@@ -191,13 +191,12 @@ export class ReplayEngine {
         megaflow: mask,
         executed,
         // The datapath runs the one check_pkt_len branch the frame's length selects.
-        ...(opts.length !== undefined ? { packetLength: opts.length, lengthBranch: true } : {}),
+        packetLength: opts.length,
+        lengthBranch: opts.length !== undefined,
       });
       if (mask && executed)
         for (const f of executed) if (!maskActionReads(mask, f.actions)) cacheable = false;
-      // A frame of another length may take the other check_pkt_len branch: not one megaflow.
-      if (result.passes.length > 1 || result.passes[0].datapathActions.includes("check_pkt_len("))
-        cacheable = false;
+      if (result.passes.length > 1) cacheable = false;
       const visit: HostVisit = {
         host: item.host,
         bridge: item.port.bridge,
