@@ -150,7 +150,7 @@ const MPLS_BOS = wordBits(FIELD.mpls_bos);
 const isMpls = (dlType: number): boolean => dlType === 0x8847 || dlType === 0x8848;
 
 /** flow_count_mpls_labels: the LSEs down to the bottom of stack (none unless the type is MPLS). */
-function mplsLabels(f: FlowKey): number {
+export function mplsLabels(f: FlowKey): number {
   if (!isMpls(f[K.dlType])) return 0;
   let n = 0;
   for (let i = 0; i < KSIZE.mplsLse; i++) {

@@ -21,7 +21,8 @@ import {
   wordShift,
   writeField,
 } from "../model/fields.js";
-import { type FlowKey, K, OFPP, VLAN_CFI } from "../model/layout.js";
+import { type FlowKey, K, KSIZE, OFPP, VLAN_CFI } from "../model/layout.js";
+import { commitActions, mplsLabels } from "./commit.js";
 import type { XlateContext } from "./context.js";
 import { hashL4 } from "./flow-hash.js";
 import { executeCt, executeGroup, executeLearn } from "./stateful.js";
@@ -233,12 +234,36 @@ export const EXECUTORS: ExecutorTable = {
     ctx.flow[K.skbPriority] = 0;
   },
   pushMpls: (ctx, a) => {
+    // flow_push_mpls: onto a label, a copy of it (not the bottom); onto IP, label 0 (2 for IPv6), the
+    // DSCP's low bits as TC, the IP TTL (64 when 0); the packet's L3 and L4 fields are then gone.
     const f = ctx.flow;
-    f[K.mplsLse + 2] = f[K.mplsLse + 1];
-    f[K.mplsLse + 1] = f[K.mplsLse];
-    const ttl = isIp(f) ? f[K.nwTtl] : 64;
-    f[K.mplsLse] =
-      (f[K.dlType] === 0x8847 || f[K.dlType] === 0x8848 ? f[K.mplsLse] & ~MPLS_BOS : MPLS_BOS) | ttl;
+    const L = K.mplsLse;
+    const depth = mplsLabels(f);
+    if (depth >= KSIZE.mplsLse) {
+      if (ctx.sideEffects)
+        ctx.report(
+          "error",
+          `dropping packet on which an MPLS push action can't be performed as it would have more MPLS LSEs than the ${KSIZE.mplsLse} supported.`,
+        );
+      ctx.error = "Too many MPLS labels";
+      return;
+    }
+    if (depth > 0) {
+      f[L + 2] = f[L + 1];
+      f[L + 1] = f[L];
+      f[L] &= ~MPLS_BOS;
+    } else {
+      const ip = isIp(f);
+      const label = f[K.dlType] === 0x86dd ? 2 : 0;
+      const tc = ip ? (f[K.nwTos] >> 2) & 7 : 0;
+      const ttl = ip && f[K.nwTtl] !== 0 ? f[K.nwTtl] : 64;
+      // compose_mpls_push_action: what the actions did to the IP header is committed before it is hidden.
+      commitActions(f, ctx.base, ctx.odp, ctx.wc);
+      f[L] =
+        ((label << wordShift(FIELD.mpls_label)) | (tc << wordShift(FIELD.mpls_tc)) | MPLS_BOS | ttl) >>> 0;
+      f.fill(0, K.nwSrc, K.tcpFlags + 1);
+      f[K.dpHash] = 0;
+    }
     f[K.dlType] = a.ethertype;
   },
   popMpls: (ctx, a) => {
