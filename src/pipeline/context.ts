@@ -166,6 +166,11 @@ export class XlateContext {
   lengthBranch = false;
   /** Which check_pkt_len branch the packet took, one note per check (a replay: lengthBranch). */
   lengthNotes: string[] = [];
+  /**
+   * The last MPLS label was popped (OVS's was_mpls): the datapath has not parsed the IP header under it,
+   * so OVS recirculates before any table lookup or action reading it (recirc_for_mpls).
+   */
+  wasMpls = false;
   /** An action the datapath cannot run was translated (OVS's SLOW_ACTION): the flow is slow-pathed. */
   slowAction = false;
   /** The connection tracker of a replay: ct() asks it; absent for ofproto/trace (--ct-next). */

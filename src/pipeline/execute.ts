@@ -269,6 +269,7 @@ export const EXECUTORS: ExecutorTable = {
   popMpls: (ctx, a) => {
     const f = ctx.flow;
     if (f[K.dlType] !== 0x8847 && f[K.dlType] !== 0x8848) return;
+    if (a.ethertype !== 0x8847 && a.ethertype !== 0x8848) ctx.wasMpls = true;
     f[K.mplsLse] = f[K.mplsLse + 1];
     f[K.mplsLse + 1] = f[K.mplsLse + 2];
     f[K.mplsLse + 2] = 0;

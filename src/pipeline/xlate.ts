@@ -130,6 +130,10 @@ export function xlateTable(
   withCtOrig = false,
   topLevel = false,
 ): void {
+  if (ctx.wasMpls) {
+    mplsRecirculation(ctx);
+    return;
+  }
   // The pass's own first lookup is xlate_actions' (rule_dpif_lookup_from_table), not a resubmit: it
   // neither deepens the recursion nor spends the resubmit budget.
   if (!topLevel && !resourceCheck(ctx)) return;
@@ -248,11 +252,55 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
   for (let i = 0; i < actions.length; i++) {
     if (ctx.error || ctx.exit) break;
     const a = actions[i];
+    if (ctx.wasMpls && readsUnderMpls(a)) {
+      mplsRecirculation(ctx);
+      break;
+    }
     const last = isLast && i === actions.length - 1 && ctx.actionSet.length === 0;
     ctx.report("action", actionText(a));
     const stop = EXECUTORS[a.type](ctx, a as never, last, actions, i);
     if (stop === "stop") return;
   }
+}
+
+/**
+ * recirc_for_mpls: after the last label is popped, the actions that need no more than the Ethernet
+ * header (outputs, VLAN and Ethernet sets, tunnel and queue settings, groups, set_field/load below L3)
+ * go on; any other makes OVS recirculate the packet to parse its IP header.
+ */
+function readsUnderMpls(a: Action): boolean {
+  switch (a.type) {
+    case "output":
+    case "outputTrunc":
+    case "enqueue":
+    case "outputReg":
+    case "setVlanVid":
+    case "setVlanPcp":
+    case "setEthSrc":
+    case "setEthDst":
+    case "setTunnel":
+    case "setQueue":
+    case "group":
+      return false;
+    case "setField":
+      return K[a.field.slot] >= K.nwSrc;
+    case "load":
+      return K[a.dst.field.slot] >= K.nwSrc;
+    default:
+      return true;
+  }
+}
+
+/**
+ * ctx_trigger_freeze: OVS commits what it has, recirculates the popped packet (`recirc(0xN)`) and ends
+ * the translation; ofproto/trace stops there too. The pass it resumes (the rest of the actions, now
+ * over the IP header) is not modelled, so the trace says so by name.
+ */
+function mplsRecirculation(ctx: XlateContext): void {
+  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  ctx.odp.push(`recirc(0x${(ctx.recirc.length + 1 + ctx.recircBase).toString(16)})`);
+  ctx.report("warn", "recirculation after pop_mpls is not modelled by ovspath");
+  ctx.exit = true;
 }
 
 /** Runs the action set written by write_actions, in OpenFlow's order, at the end of the pipeline. */
@@ -394,6 +442,7 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   const savedStack = ctx.stack;
   const savedSet = ctx.actionSet;
   const savedConntracked = ctx.conntracked;
+  const savedWasMpls = ctx.wasMpls;
   ctx.stack = [...ctx.stack];
   ctx.actionSet = [];
   clearForPatch(ctx, peer.ofport);
@@ -411,6 +460,7 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   ctx.stack = savedStack;
   ctx.actionSet = savedSet;
   ctx.conntracked = savedConntracked;
+  ctx.wasMpls = savedWasMpls;
   ctx.exit = false;
   ctx.error = undefined;
 }
@@ -424,10 +474,12 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
     const savedFlow = borrowKey(ctx.flow);
     const savedStack = ctx.stack;
     const savedSet = ctx.actionSet;
+    const savedWasMpls = ctx.wasMpls;
     ctx.stack = [...ctx.stack];
     ctx.actionSet = [...ctx.actionSet];
     doActions(ctx, actions, isLast);
     runActionSet(ctx);
+    ctx.wasMpls = savedWasMpls;
     ctx.actionSet = savedSet;
     ctx.stack = savedStack;
     ctx.flow.set(savedFlow);
@@ -454,6 +506,7 @@ function nestedActions(ctx: XlateContext, body: () => void): OdpList {
   const savedSet = ctx.actionSet;
   const savedConntracked = ctx.conntracked;
   const savedTunnel = ctx.committedTunnel;
+  const savedWasMpls = ctx.wasMpls;
   const outer = ctx.odp;
   ctx.stack = [...savedStack];
   ctx.actionSet = [...savedSet];
@@ -473,6 +526,7 @@ function nestedActions(ctx: XlateContext, body: () => void): OdpList {
   ctx.actionSet = savedSet;
   ctx.conntracked = savedConntracked;
   ctx.committedTunnel = savedTunnel;
+  ctx.wasMpls = savedWasMpls;
   return inner;
 }
 
