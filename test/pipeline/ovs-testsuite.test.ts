@@ -73,7 +73,7 @@ const frags = (mode: string): DumpEdit => ({
  * comment names the test's command (tests/*.at of OVS 3.1.0).
  */
 const STATE_AFTER_DUMPS: Record<string, DumpEdit[]> = {
-  // bundle.at 235: ovs-ofctl mod-port br0 p1 down; 240: … p2 down; 245: p1 up again (004 agrees as is).
+  // bundle.at 236: ovs-ofctl mod-port br0 p1 down; 241: … p2 down; 246: p1 up again; 251: p2 up (005).
   "bundle--bundle-action-with-ports-up-and-down/002.txt": [portDown("p1")],
   "bundle--bundle-action-with-ports-up-and-down/003.txt": [portDown("p1"), portDown("p2")],
   "bundle--bundle-action-with-ports-up-and-down/004.txt": [portDown("p2")],
