@@ -3,7 +3,8 @@
  * state beyond the flow tables changes the answer, each dumped in that state (fixtures/ovs-live/NAME/,
  * compared line for line by test/pipeline/live-recorded.test.ts):
  * - bundle-member-down: bundle() and bundle_load() skip a member whose port is down
- *   (`ovs-ofctl mod-port br0 p1 down`, as OVS's bundle.at does; `ovs-ofctl show` prints it PORT_DOWN);
+ *   (`ovs-ofctl mod-port br0 p1 down`, as OVS's bundle.at does; `ovs-ofctl show` prints it PORT_DOWN),
+ *   and so does a fast-failover group's bucket watching it;
  * - frags-drop, frags-nx-match: `ovs-ofctl set-frags` (shown by `ovs-ofctl show` as `frags=`): "drop"
  *   drops every fragment before any lookup, "nx-match" looks fragments up with their transport ports,
  *   where "normal" (the default) reads those ports as 0.
@@ -34,8 +35,26 @@ recordOneBridge(
     { name: "active-backup-skips-down", args: ["in_port=4,dl_src=50:54:00:00:00:05"] },
     { name: "only-member-down", args: ["in_port=3,dl_src=50:54:00:00:00:05"] },
     { name: "load-skips-down", args: ["in_port=2,dl_src=50:54:00:00:00:05"] },
+    { name: "fast-failover-skips-down", args: ["in_port=1,dl_src=50:54:00:00:00:05"] },
   ],
-  (sb) => sb.must("ovs-ofctl", ["mod-port", "br0", "p1", "down"]),
+  (sb) => {
+    sb.must("ovs-ofctl", ["mod-port", "br0", "p1", "down"]);
+    // A fast-failover group whose first bucket watches the port that is down.
+    sb.must("ovs-ofctl", [
+      "-O",
+      "OpenFlow13",
+      "add-group",
+      "br0",
+      "group_id=1,type=ff,bucket=watch_port:1,actions=output:1,bucket=watch_port:3,actions=output:3",
+    ]);
+    sb.must("ovs-ofctl", [
+      "-O",
+      "OpenFlow13",
+      "add-flow",
+      "br0",
+      "table=0,priority=10,in_port=1,actions=group:1",
+    ]);
+  },
 );
 
 const FRAG_FLOWS = [

@@ -26,6 +26,7 @@ import { commitActions, mplsLabels } from "./commit.js";
 import type { XlateContext } from "./context.js";
 import { hashL4 } from "./flow-hash.js";
 import { executeCt, executeGroup, executeLearn } from "./stateful.js";
+import { portMayEnable } from "./switch.js";
 
 // biome-ignore lint/suspicious/noConfusingVoidType: most executors return nothing; "stop" ends the action list (dec_ttl exception)
 type Result = void | "stop";
@@ -112,8 +113,7 @@ function portNumber(ctx: XlateContext, ref: { number?: number; name?: string }):
 function memberEnabled(ctx: XlateContext, port: number): boolean {
   if (port === OFPP.controller) return false;
   if (port >= OFPP.inPort && port <= OFPP.none && port !== OFPP.local) return true;
-  const p = ctx.bridge.ports.get(port);
-  return p !== undefined && !p.down;
+  return portMayEnable(ctx.bridge, port);
 }
 
 export const EXECUTORS: ExecutorTable = {

@@ -71,6 +71,15 @@ export interface SimBridge {
 
 export type FragHandling = "normal" | "drop" | "nx-match";
 
+/**
+ * A port of the bridge that may be enabled (OVS's xport->may_enable): it exists and neither it nor its
+ * link is down. Bundle members and fast-failover watch ports are live only then.
+ */
+export function portMayEnable(bridge: SimBridge, ofport: number): boolean {
+  const p = bridge.ports.get(ofport);
+  return p !== undefined && !p.down;
+}
+
 export interface SimHost {
   name: string;
   bridges: Map<string, SimBridge>;
