@@ -242,10 +242,11 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
   }
   const assumed = sim.ingress.kind === "port" ? sim.ingress.assumed : undefined;
   // Which check_pkt_len branch the frame's length selected: the other one's outputs never happened.
-  const notes = sim.visits.flatMap((v) =>
-    v.trace.passes.flatMap((p) => (p.lengthBranches ?? []).map((n) => `${v.host.name} ${n}`)),
-  );
-  if (assumed) notes.unshift(assumed);
+  const notes: string[] = [];
+  if (assumed) notes.push(assumed);
+  for (const v of sim.visits)
+    for (const p of v.trace.passes)
+      if (p.lengthBranches) for (const n of p.lengthBranches) notes.push(`${v.host.name} ${n}`);
   const verdict: FrameVerdict = {
     frame,
     verdict: overall(ends),

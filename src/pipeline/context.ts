@@ -165,7 +165,7 @@ export class XlateContext {
   /** A replay: only the check_pkt_len branch the packet's length selects is followed. */
   lengthBranch = false;
   /** Which check_pkt_len branch the packet took, one note per check (a replay: lengthBranch). */
-  lengthNotes: string[] = [];
+  lengthNotes: string[] | undefined = undefined;
   /**
    * The last MPLS label was popped (OVS's was_mpls): the datapath has not parsed the IP header under it,
    * so OVS recirculates before any table lookup or action reading it (recirc_for_mpls).

@@ -163,7 +163,7 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     learned: ctx.learned,
   };
   if (ctx.error) pass.error = ctx.error;
-  if (ctx.lengthNotes.length > 0) pass.lengthBranches = ctx.lengthNotes;
+  if (ctx.lengthNotes) pass.lengthBranches = ctx.lengthNotes;
   if (ctx.slowAction) pass.slowPath = ["Uses action(s) not supported by datapath."];
   ctx.releaseScratch();
   return { pass, ctx };

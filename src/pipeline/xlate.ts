@@ -436,14 +436,10 @@ export function recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRe
  * seen by the caller afterwards (the flow is restored), but what it committed to the datapath is.
  */
 export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): void {
-  const savedFlow = borrowKey(ctx.flow);
+  const saved = saveState(ctx);
   const savedBridge = ctx.bridge;
   const savedTrace = ctx.trace;
-  const savedStack = ctx.stack;
-  const savedSet = ctx.actionSet;
-  const savedConntracked = ctx.conntracked;
-  const savedWasMpls = ctx.wasMpls;
-  ctx.stack = [...ctx.stack];
+  ctx.stack = [...saved.stack];
   ctx.actionSet = [];
   clearForPatch(ctx, peer.ofport);
   const node = ctx.report("bridge", `bridge("${peer.bridge}")`);
@@ -455,14 +451,41 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   }
   ctx.trace = savedTrace;
   ctx.bridge = savedBridge;
-  ctx.flow.set(savedFlow);
-  releaseKey(savedFlow);
-  ctx.stack = savedStack;
-  ctx.actionSet = savedSet;
-  ctx.conntracked = savedConntracked;
-  ctx.wasMpls = savedWasMpls;
+  restoreState(ctx, saved);
   ctx.exit = false;
   ctx.error = undefined;
+}
+
+/**
+ * What a nested translation (a patch port's peer, a datapath clone's body, a check_pkt_len branch) must
+ * leave as it found it: the packet, the stack, the action set, whether it was conntracked and whether
+ * its last MPLS label was popped (OVS saves the same around each).
+ */
+interface SavedState {
+  flow: FlowKey;
+  stack: XlateContext["stack"];
+  actionSet: Action[];
+  conntracked: boolean;
+  wasMpls: boolean;
+}
+
+function saveState(ctx: XlateContext): SavedState {
+  return {
+    flow: borrowKey(ctx.flow),
+    stack: ctx.stack,
+    actionSet: ctx.actionSet,
+    conntracked: ctx.conntracked,
+    wasMpls: ctx.wasMpls,
+  };
+}
+
+function restoreState(ctx: XlateContext, s: SavedState): void {
+  ctx.flow.set(s.flow);
+  releaseKey(s.flow);
+  ctx.stack = s.stack;
+  ctx.actionSet = s.actionSet;
+  ctx.conntracked = s.conntracked;
+  ctx.wasMpls = s.wasMpls;
 }
 
 /**
@@ -471,19 +494,12 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
  */
 export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLast: boolean): void {
   if (isLast || actions.every((a) => ACTIONS[a.type].reversible)) {
-    const savedFlow = borrowKey(ctx.flow);
-    const savedStack = ctx.stack;
-    const savedSet = ctx.actionSet;
-    const savedWasMpls = ctx.wasMpls;
-    ctx.stack = [...ctx.stack];
-    ctx.actionSet = [...ctx.actionSet];
+    const saved = saveState(ctx);
+    ctx.stack = [...saved.stack];
+    ctx.actionSet = [...saved.actionSet];
     doActions(ctx, actions, isLast);
     runActionSet(ctx);
-    ctx.wasMpls = savedWasMpls;
-    ctx.actionSet = savedSet;
-    ctx.stack = savedStack;
-    ctx.flow.set(savedFlow);
-    releaseKey(savedFlow);
+    restoreState(ctx, saved);
     return;
   }
   commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
@@ -500,16 +516,12 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
  * the tunnel metadata it holds), the stack, the action set and the conntrack state are as before.
  */
 function nestedActions(ctx: XlateContext, body: () => void): OdpList {
-  const savedFlow = borrowKey(ctx.flow);
+  const saved = saveState(ctx);
   const savedBase = borrowKey(ctx.base);
-  const savedStack = ctx.stack;
-  const savedSet = ctx.actionSet;
-  const savedConntracked = ctx.conntracked;
   const savedTunnel = ctx.committedTunnel;
-  const savedWasMpls = ctx.wasMpls;
   const outer = ctx.odp;
-  ctx.stack = [...savedStack];
-  ctx.actionSet = [...savedSet];
+  ctx.stack = [...saved.stack];
+  ctx.actionSet = [...saved.actionSet];
   ctx.odpOuter.push(outer);
   ctx.odp = [];
   ctx.openClones++;
@@ -518,15 +530,10 @@ function nestedActions(ctx: XlateContext, body: () => void): OdpList {
   ctx.odpOuter.pop();
   const inner = ctx.odp;
   ctx.odp = outer;
-  ctx.flow.set(savedFlow);
+  restoreState(ctx, saved);
   ctx.base.set(savedBase);
-  releaseKey(savedFlow);
   releaseKey(savedBase);
-  ctx.stack = savedStack;
-  ctx.actionSet = savedSet;
-  ctx.conntracked = savedConntracked;
   ctx.committedTunnel = savedTunnel;
-  ctx.wasMpls = savedWasMpls;
   return inner;
 }
 
@@ -566,10 +573,12 @@ export function checkPktLarger(
   const le = branch(false);
   ctx.exit = exitAfterGt;
   ctx.odp.push(`check_pkt_len(size=${a.length},gt(${gt}),le(${le}))`);
-  if (taken !== undefined)
+  if (taken !== undefined) {
+    ctx.lengthNotes ??= [];
     ctx.lengthNotes.push(
       `${ctx.bridge.name} check_pkt_larger(${a.length}): ${ctx.packetLength} bytes, ${taken ? "larger (gt)" : "not larger (le)"}`,
     );
+  }
 }
 
 /** The translator the executors reach through their context (see Translator in context.ts). */
