@@ -119,7 +119,10 @@ export class Replayer {
       }
     }
     this.stats.translated++;
-    const sim = this.engine.simulate(ingress, copyFlowKey(this.key), { megaflow: this.useCache });
+    const sim = this.engine.simulate(ingress, copyFlowKey(this.key), {
+      megaflow: this.useCache,
+      length: inner,
+    });
     const result = verdictOf(frame, sim, inner);
     const verdict = result.verdict;
     if (sim.stateChanged) {

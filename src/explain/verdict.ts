@@ -241,13 +241,19 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
     });
   }
   const assumed = sim.ingress.kind === "port" ? sim.ingress.assumed : undefined;
+  // Which check_pkt_len branch the frame's length selected: the other one's outputs never happened.
+  const notes: string[] = [];
+  if (assumed) notes.push(assumed);
+  for (const v of sim.visits)
+    for (const p of v.trace.passes)
+      if (p.lengthBranches) for (const n of p.lengthBranches) notes.push(`${v.host.name} ${n}`);
   const verdict: FrameVerdict = {
     frame,
     verdict: overall(ends),
     branches: ends,
     partial: isPartial(ends),
     tree: root,
-    summary: assumed ? `${summarize(ends)} [${assumed}]` : summarize(ends),
+    summary: notes.length > 0 ? `${summarize(ends)} [${notes.join("; ")}]` : summarize(ends),
     hops,
     traces: sim.visits.map((v) => v.trace),
     cached: false,

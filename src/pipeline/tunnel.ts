@@ -12,7 +12,7 @@ import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
 import { memoize } from "../util/memo.js";
 import { commitActions } from "./commit.js";
 import type { OutputRecord, XlateContext } from "./context.js";
-import { type GeneveOptions, geneveOptions } from "./geneve-options.js";
+import { type GeneveOptions, geneveOptions, geneveSetOptions } from "./geneve-options.js";
 import { ipText } from "./ip-text.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
 import { ipv4ToNumber, routeTo, type SimPort } from "./switch.js";
@@ -52,7 +52,7 @@ function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunn
 }
 
 /** The kernel datapath's set(tunnel(...)) for the flow's tunnel metadata. */
-function tunnelSetAction(ctx: XlateContext): string {
+function tunnelSetAction(ctx: XlateContext, port: SimPort): string {
   const f = ctx.flow;
   const parts: string[] = [];
   const id = readField(f, TUN_ID);
@@ -63,6 +63,10 @@ function tunnelSetAction(ctx: XlateContext): string {
   parts.push(`ttl=${f[K.tunTtl]}`);
   if (f[K.tunTpSrc]) parts.push(`tp_src=${f[K.tunTpSrc]}`);
   if (f[K.tunTpDst]) parts.push(`tp_dst=${f[K.tunTpDst]}`);
+  if (port.tunnel?.type === "geneve") {
+    const options = geneveSetOptions(f, ctx.host.bridges.get(port.bridge)?.tlvMap);
+    if (options) parts.push(options);
+  }
   const flags = [
     f[K.tunFlags] & TUN_FLAG_DF && "df",
     f[K.tunFlags] & TUN_FLAG_CSUM && "csum",
@@ -81,7 +85,7 @@ export function kernelTunnelSend(ctx: XlateContext, port: SimPort): OutputRecord
     return undefined;
   }
   ctx.report("detail", "output to kernel tunnel");
-  const set = tunnelSetAction(ctx);
+  const set = tunnelSetAction(ctx, port);
   if (set !== ctx.committedTunnel) {
     ctx.odp.push(set);
     ctx.committedTunnel = set;

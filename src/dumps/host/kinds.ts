@@ -132,6 +132,15 @@ export const KINDS = {
     perBridge: true,
     parse: (t: string, f: string) => parseLabelledLines(t, f, "dpif/show-dp-features output"),
   }),
+  dpFeaturesRuntime: spec({
+    // `ovs-appctl dpif/set-dp-features BRIDGE` with no feature named: each feature's run-time value
+    // (what translation uses; set-dp-features can turn one off) beside its boot-time probe, which is all
+    // show-dp-features prints.
+    title: "datapath features at run time (ovs-appctl dpif/set-dp-features)",
+    names: [/^ovs-appctl_dpif\.set-dp-features_(.+)$/],
+    perBridge: true,
+    parse: (t: string, f: string) => parseLabelledLines(t, f, "dpif/set-dp-features output"),
+  }),
   vsctlShow: spec({
     title: "ovs-vsctl show",
     names: [/^ovs-vsctl(?:_-t_\d+)?_show$/],
