@@ -268,12 +268,16 @@ const tunnel: TunnelInfo = {
   innerEnd: 0,
 };
 
+/** The IANA ports; module constants, as a default written inline is a new closure on every call. */
+const isVxlanDefault = (p: number): boolean => p === 4789 || p === 8472;
+const isGeneveDefault = (p: number): boolean => p === 6081;
+
 /** Recognises an IPv4 underlay frame carrying VXLAN, Geneve or GRE-encapsulated Ethernet. */
 export function tunnelOf(
   data: Uint8Array,
   linktype: number,
-  isVxlanPort: (port: number) => boolean = (p) => p === 4789 || p === 8472,
-  isGenevePort: (port: number) => boolean = (p) => p === 6081,
+  isVxlanPort: (port: number) => boolean = isVxlanDefault,
+  isGenevePort: (port: number) => boolean = isGeneveDefault,
 ): TunnelInfo | null {
   let p = 0;
   let type: number;

@@ -10,6 +10,7 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import { FLOW_WORDS, type FlowKey, K } from "../model/layout.js";
 import { type CompiledMatch, compileMatch, type PortResolver } from "../model/match.js";
+import type { TraceStep } from "./trace-tree.js";
 
 export interface ClassifiedFlow {
   flow: FlowEntry;
@@ -30,6 +31,8 @@ export interface TableLine {
   table: number;
   match: string;
   text: string;
+  /** The trace step of a hit without ties, made once: steps are read-only, shared by every packet. */
+  step?: TraceStep;
 }
 
 export interface Conjunction {
@@ -122,6 +125,7 @@ export function conjunctionsOf(flow: FlowEntry): Conjunction[] | undefined {
 }
 
 const NO_TIES: ClassifiedFlow[] = [];
+const NO_SOFT: SoftCursor[] = [];
 
 /** A soft match being considered: the flows of one subtable with the key's masked value, and which one. */
 interface SoftCursor {
@@ -229,7 +233,8 @@ export class Table {
     let hard: ClassifiedFlow | undefined;
     // Shared until a tie is found (ties are rare): copied on write, never pushed onto.
     let ties: ClassifiedFlow[] = NO_TIES;
-    const soft: SoftCursor[] = [];
+    // Shared while empty, as the ties: only conjunction clauses add to it.
+    let soft: SoftCursor[] = NO_SOFT;
     let probes = 0;
     for (const st of this.subtables) {
       if (hard && st.maxPriority < hard.flow.priority) break;
@@ -247,6 +252,7 @@ export class Table {
       if (head.conjunctions) {
         if (allowConjunctions) {
           const list = bucket.filter((cf, i) => i >= first && sameMasked(key, cf.match, st.words));
+          if (soft === NO_SOFT) soft = [];
           soft.push({ list, at: 0 });
         }
         continue;

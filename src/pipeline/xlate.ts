@@ -26,6 +26,7 @@ import { mirrorAt, xlateNormal } from "./normal.js";
 import { odpBytes } from "./odp-size.js";
 import type { SimPort } from "./switch.js";
 import { patchPeer } from "./switch.js";
+import type { TraceStep } from "./trace-tree.js";
 import { kernelTunnelSend, nativeTunnelOutput, terminateNativeTunnel } from "./tunnel.js";
 
 /** Fields a patch port resets: the peer bridge sees a fresh pipeline. */
@@ -89,6 +90,22 @@ function tableLine(cf: ClassifiedFlow, tableId: number): TableLine {
   if (flow.cookie !== 0n) text += `, cookie 0x${flow.cookie.toString(16)}`;
   cf.traceLine = { table: tableId, match, text };
   return cf.traceLine;
+}
+
+function stepOf(ctx: XlateContext, cf: ClassifiedFlow, line: TableLine, ties: TraceStep["ties"]): TraceStep {
+  const flow = cf.flow;
+  return {
+    host: ctx.host.name,
+    bridge: ctx.bridge.name,
+    table: line.table,
+    priority: flow.priority,
+    cookie: flow.cookie,
+    file: flow.file,
+    line: flow.line,
+    match: line.match,
+    actions: flow.actionsText,
+    ties,
+  };
 }
 
 /** An action as the trace prints it, formatted once per parsed action (actions are never mutated). */
@@ -165,18 +182,15 @@ export function xlateTable(
     ctx.executed?.push(flow);
     const line = tableLine(hit.flow, tableId);
     const node = ctx.report("table", line.text);
-    node.step = {
-      host: ctx.host.name,
-      bridge: ctx.bridge.name,
-      table: tableId,
-      priority: flow.priority,
-      cookie: flow.cookie,
-      file: flow.file,
-      line: flow.line,
-      match: line.match,
-      actions: flow.actionsText,
-      ties: hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
-    };
+    // A flow belongs to one bridge's classifier, so without ties its step is the same for every packet.
+    if (hit.ties.length === 0) node.step = line.step ??= stepOf(ctx, hit.flow, line, []);
+    else
+      node.step = stepOf(
+        ctx,
+        hit.flow,
+        line,
+        hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
+      );
     ctx.keyNode = node;
     node.key = lookupKey;
     ctx.trace = node.subs;
