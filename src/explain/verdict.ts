@@ -316,6 +316,11 @@ function overall(ends: readonly End[]): VerdictKind {
 }
 
 function summarize(ends: readonly End[]): string {
+  // One end (a frame delivered or tunneled once, or dropped): no lists to build.
+  if (ends.length === 1)
+    return (
+      (ends[0].kind === "delivered" ? `delivered ${ends[0].text}` : ends[0].text) || "dropped (no output)"
+    );
   const delivered = ends.filter((e) => e.kind === "delivered").map((e) => e.text);
   const rest = ends.filter((e) => e.kind !== "delivered").map((e) => e.text);
   const parts: string[] = [];

@@ -351,16 +351,22 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     else ctx.report("warn", `patch port ${port.name} has no peer on this host`);
     return;
   }
-  const saved = borrowKey(ctx.flow);
-  if (port.tunnel && ctx.host.tunnelStyle === "native") nativeTunnelOutput(ctx, port, isLast);
-  else if (port.tunnel) {
-    const tunnel = kernelTunnelSend(ctx, port);
-    if (tunnel) {
-      commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
-      ctx.odp.push(String(port.dpPort ?? ofport));
-      recordOutput(ctx, port, tunnel);
+  if (port.tunnel) {
+    // A tunnel output sets the tunnel metadata for this output only: the flow is restored after it.
+    const saved = borrowKey(ctx.flow);
+    if (ctx.host.tunnelStyle === "native") nativeTunnelOutput(ctx, port, isLast);
+    else {
+      const tunnel = kernelTunnelSend(ctx, port);
+      if (tunnel) {
+        commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+        ctx.odp.push(String(port.dpPort ?? ofport));
+        recordOutput(ctx, port, tunnel);
+      }
     }
+    ctx.flow.set(saved);
+    releaseKey(saved);
   } else {
+    // Nothing here changes the flow (commit brings the datapath's copy, the base, up to it).
     commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
     const pop = ctx.host.tunnelStyle === "native" ? terminateNativeTunnel(ctx, port) : undefined;
     // A mirror's snaplen truncates the mirror copy only: trunc() applies to the next output.
@@ -369,8 +375,6 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     ctx.odp.push(pop !== undefined ? `tnl_pop(${pop})` : String(port.dpPort ?? ofport));
     recordOutput(ctx, port);
   }
-  ctx.flow.set(saved);
-  releaseKey(saved);
   mirrorAt(ctx, port, "dst");
 }
 
