@@ -311,8 +311,13 @@ function mtuDrop(v: HostVisit, bridge: string, detail: string): DropExplanation 
 const PRECEDENCE: readonly VerdictKind[] = ["delivered", "tunneled", "controller", "loop", "dropped"];
 
 function overall(ends: readonly End[]): VerdictKind {
-  for (const k of PRECEDENCE) if (ends.some((e) => e.kind === k)) return k;
-  return "dropped";
+  // The end kind first in PRECEDENCE; one pass over the ends, no callback per kind.
+  let best = PRECEDENCE.length - 1;
+  for (const e of ends) {
+    const i = PRECEDENCE.indexOf(e.kind);
+    if (i >= 0 && i < best) best = i;
+  }
+  return PRECEDENCE[best];
 }
 
 function summarize(ends: readonly End[]): string {

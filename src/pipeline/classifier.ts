@@ -133,8 +133,9 @@ interface SoftCursor {
   at: number;
 }
 
+/** A search's result: shaped as a LookupResult (the winner is `flow`), so a hit is returned as it is. */
 interface Search {
-  hard?: ClassifiedFlow;
+  flow: ClassifiedFlow | undefined;
   ties: ClassifiedFlow[];
   soft: SoftCursor[];
   probes: number;
@@ -221,7 +222,8 @@ export class Table {
   lookup(key: FlowKey, probed?: FlowKey): LookupResult | undefined {
     this.settle();
     const s = this.search(key, this.hasConjunctions, probed);
-    if (s.soft.length === 0) return s.hard ? { flow: s.hard, ties: s.ties, probes: s.probes } : undefined;
+    // Without soft matches the search's own object is the answer: no second object per lookup.
+    if (s.soft.length === 0) return s.flow ? (s as LookupResult) : undefined;
     return this.resolveSoft(key, s, probed);
   }
 
@@ -272,11 +274,11 @@ export class Table {
       }
     }
     if (ties.length > 1) ties.sort((a, b) => a.order - b.order);
-    return { hard, ties, soft, probes };
+    return { flow: hard, ties, soft, probes };
   }
 
   private resolveSoft(key: FlowKey, s: Search, probed?: FlowKey): LookupResult | undefined {
-    let hard = s.hard;
+    let hard = s.flow;
     let ties = s.ties;
     let soft: Array<SoftCursor | undefined> = s.soft;
     const pri = (c: SoftCursor) => c.list[c.at].flow.priority;
@@ -294,9 +296,9 @@ export class Table {
         if (probed) probed[K.conjId] = 0xffffffff;
         const again = this.search(key, false, probed);
         key[K.conjId] = saved;
-        if (again.hard)
+        if (again.flow)
           return {
-            flow: again.hard,
+            flow: again.flow,
             ties: again.ties,
             probes: s.probes + again.probes,
             conjunction: done,

@@ -100,7 +100,9 @@ export function resolveAt(hosts: readonly SimHost[], at: string): PortRef | stri
 
 /** The loaded host whose tunnel endpoint is `ip`. */
 export function hostWithLocalIp(hosts: readonly SimHost[], ip: string): SimHost | undefined {
-  return hosts.find((h) => h.topology.localIps.has(ip));
+  // A loop, not find(): every tunnel output of a replay asks, and find's callback is a closure each time.
+  for (const h of hosts) if (h.topology.localIps.has(ip)) return h;
+  return undefined;
 }
 
 /** The tunnel port on `host` that receives `kind` traffic from `remote` (a remote_ip=flow port as fallback). */

@@ -28,6 +28,9 @@ import { maskActionReads } from "./megaflow.js";
 import type { SimHost, SimPort } from "./switch.js";
 import { type TraceResult, trace } from "./trace.js";
 
+/** A replay's connection tracker answers ct(): no --ct-next list (shared, never written). */
+const NO_CT_NEXT: number[] = [];
+
 /** How many hosts one frame may cross (a tunnel loop between hosts ends here). */
 const MAX_HOST_VISITS = 16;
 
@@ -203,7 +206,7 @@ export class ReplayEngine {
         bridge: item.port.bridge,
         flow: item.key,
         withPacket: true,
-        ctNext: [],
+        ctNext: NO_CT_NEXT,
         conntrack: this.conntrack,
         megaflow: mask,
         executed,
