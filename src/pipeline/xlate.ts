@@ -402,7 +402,7 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   const savedStack = ctx.stack;
   const savedSet = ctx.actionSet;
   const savedConntracked = ctx.conntracked;
-  ctx.stack = [...ctx.stack];
+  ctx.stack = ctx.stack.slice();
   ctx.actionSet = [];
   clearForPatch(ctx, peer.ofport);
   const node = ctx.report("bridge", `bridge("${peer.bridge}")`);
@@ -431,9 +431,10 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
   const savedFlow = borrowKey(ctx.flow);
   const savedStack = ctx.stack;
   const savedSet = ctx.actionSet;
-  ctx.stack = [...ctx.stack];
-  ctx.actionSet = [...ctx.actionSet];
-  if (isLast || actions.every((a) => ACTIONS[a.type].reversible)) {
+  // Copies, so that what the clone pushes stays in the clone (slice: a spread iterates, slower).
+  ctx.stack = ctx.stack.slice();
+  ctx.actionSet = ctx.actionSet.slice();
+  if (isLast || allReversible(actions)) {
     doActions(ctx, actions, isLast);
     runActionSet(ctx);
   } else {
@@ -461,6 +462,11 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
   ctx.stack = savedStack;
   ctx.flow.set(savedFlow);
   releaseKey(savedFlow);
+}
+
+function allReversible(actions: readonly Action[]): boolean {
+  for (const a of actions) if (!ACTIONS[a.type].reversible) return false;
+  return true;
 }
 
 /** The translator the executors reach through their context (see Translator in context.ts). */
