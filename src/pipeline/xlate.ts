@@ -182,8 +182,12 @@ export function xlateTable(
     ctx.executed?.push(flow);
     const line = tableLine(hit.flow, tableId);
     const node = ctx.report("table", line.text);
-    // A flow belongs to one bridge's classifier, so without ties its step is the same for every packet.
-    if (hit.ties.length === 0) node.step = line.step ??= stepOf(ctx, hit.flow, line, []);
+    // A flow belongs to one bridge's classifier, so without ties its step is the same for every packet
+    // (made again should a flow object ever serve another bridge).
+    const known = line.step;
+    if (hit.ties.length === 0 && known?.host === ctx.host.name && known.bridge === ctx.bridge.name)
+      node.step = known;
+    else if (hit.ties.length === 0) node.step = line.step = stepOf(ctx, hit.flow, line, []);
     else
       node.step = stepOf(
         ctx,
