@@ -58,6 +58,35 @@ const MPLS_TC = wordBits(FIELD.mpls_tc);
 const MPLS_BOS = wordBits(FIELD.mpls_bos);
 const MPLS_TTL = wordBits(FIELD.mpls_ttl);
 
+/**
+ * A set_field's value and mask as the words of its field's storage (the field's bits only, at its
+ * shift): worked out once per action with bigints, then applied to each packet in plain numbers.
+ */
+interface FieldWords {
+  offset: number;
+  masks: number[];
+  values: number[];
+}
+const setFieldWordsOf = new WeakMap<ActionOf<"setField">, FieldWords>();
+function setFieldWords(a: ActionOf<"setField">): FieldWords {
+  let w = setFieldWordsOf.get(a);
+  if (w) return w;
+  const f = a.field;
+  const n = KSIZE[f.slot];
+  const bits = all(f.bits);
+  let m = (a.value.mask & bits) << BigInt(f.shift);
+  let v = (a.value.value & a.value.mask & bits) << BigInt(f.shift);
+  w = { offset: K[f.slot], masks: new Array<number>(n), values: new Array<number>(n) };
+  for (let i = n - 1; i >= 0; i--) {
+    w.masks[i] = Number(m & 0xffffffffn);
+    w.values[i] = Number(v & 0xffffffffn);
+    m >>= 32n;
+    v >>= 32n;
+  }
+  setFieldWordsOf.set(a, w);
+  return w;
+}
+
 function unwildcard(ctx: XlateContext, s: Subfield): void {
   writeSubfield(ctx.wc, s, all(s.nBits));
 }
@@ -175,10 +204,14 @@ export const EXECUTORS: ExecutorTable = {
       ctx.report("warn", `unmet prerequisites for ${a.field.mfName}, set_field ignored`);
       return;
     }
-    const mask = a.value.mask;
-    const old = readField(ctx.flow, a.field);
-    writeField(ctx.flow, a.field, (old & ~mask) | (a.value.value & mask));
-    writeField(ctx.wc, a.field, readField(ctx.wc, a.field) | mask);
+    const w = setFieldWords(a);
+    const f = ctx.flow;
+    const wc = ctx.wc;
+    for (let i = 0; i < w.masks.length; i++) {
+      const at = w.offset + i;
+      f[at] = (f[at] & ~w.masks[i]) | w.values[i];
+      wc[at] |= w.masks[i];
+    }
     // vlan_vid/dl_vlan written on an untagged packet: OVS's set_field for VLAN fields keeps CFI.
     if (a.field.slot === "vlanTci" && a.field !== FIELD.vlan_tci) ctx.flow[K.vlanTci] |= VLAN_CFI;
   },

@@ -28,6 +28,7 @@ import { mirrorAt, xlateNormal } from "./normal.js";
 import { odpBytes } from "./odp-size.js";
 import type { SimPort } from "./switch.js";
 import { patchPeer } from "./switch.js";
+import type { TraceStep } from "./trace-tree.js";
 import { kernelTunnelSend, nativeTunnelOutput, terminateNativeTunnel } from "./tunnel.js";
 
 /** Fields a patch port resets: the peer bridge sees a fresh pipeline. */
@@ -91,6 +92,22 @@ function tableLine(cf: ClassifiedFlow, tableId: number): TableLine {
   if (flow.cookie !== 0n) text += `, cookie 0x${flow.cookie.toString(16)}`;
   cf.traceLine = { table: tableId, match, text };
   return cf.traceLine;
+}
+
+function stepOf(ctx: XlateContext, cf: ClassifiedFlow, line: TableLine, ties: TraceStep["ties"]): TraceStep {
+  const flow = cf.flow;
+  return {
+    host: ctx.host.name,
+    bridge: ctx.bridge.name,
+    table: line.table,
+    priority: flow.priority,
+    cookie: flow.cookie,
+    file: flow.file,
+    line: flow.line,
+    match: line.match,
+    actions: flow.actionsText,
+    ties,
+  };
 }
 
 /** An action as the trace prints it, formatted once per parsed action (actions are never mutated). */
@@ -174,18 +191,19 @@ export function xlateTable(
     ctx.executed?.push(flow);
     const line = tableLine(hit.flow, tableId);
     const node = ctx.report("table", line.text);
-    node.step = {
-      host: ctx.host.name,
-      bridge: ctx.bridge.name,
-      table: tableId,
-      priority: flow.priority,
-      cookie: flow.cookie,
-      file: flow.file,
-      line: flow.line,
-      match: line.match,
-      actions: flow.actionsText,
-      ties: hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
-    };
+    // A flow belongs to one bridge's classifier, so without ties its step is the same for every packet
+    // (made again should a flow object ever serve another bridge).
+    const known = line.step;
+    if (hit.ties.length === 0 && known?.host === ctx.host.name && known.bridge === ctx.bridge.name)
+      node.step = known;
+    else if (hit.ties.length === 0) node.step = line.step = stepOf(ctx, hit.flow, line, []);
+    else
+      node.step = stepOf(
+        ctx,
+        hit.flow,
+        line,
+        hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
+      );
     ctx.keyNode = node;
     node.key = lookupKey;
     ctx.trace = node.subs;
@@ -405,16 +423,22 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     else ctx.report("warn", `patch port ${port.name} has no peer on this host`);
     return;
   }
-  const saved = borrowKey(ctx.flow);
-  if (port.tunnel && ctx.host.tunnelStyle === "native") nativeTunnelOutput(ctx, port, isLast);
-  else if (port.tunnel) {
-    const tunnel = kernelTunnelSend(ctx, port);
-    if (tunnel) {
-      commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
-      ctx.odp.push(String(port.dpPort ?? ofport));
-      recordOutput(ctx, port, tunnel);
+  if (port.tunnel) {
+    // A tunnel output sets the tunnel metadata for this output only: the flow is restored after it.
+    const saved = borrowKey(ctx.flow);
+    if (ctx.host.tunnelStyle === "native") nativeTunnelOutput(ctx, port, isLast);
+    else {
+      const tunnel = kernelTunnelSend(ctx, port);
+      if (tunnel) {
+        commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+        ctx.odp.push(String(port.dpPort ?? ofport));
+        recordOutput(ctx, port, tunnel);
+      }
     }
+    ctx.flow.set(saved);
+    releaseKey(saved);
   } else {
+    // Nothing here changes the flow (commit brings the datapath's copy, the base, up to it).
     commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
     const pop = ctx.host.tunnelStyle === "native" ? terminateNativeTunnel(ctx, port) : undefined;
     // A mirror's snaplen truncates the mirror copy only: trunc() applies to the next output.
@@ -423,8 +447,6 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     ctx.odp.push(pop !== undefined ? `tnl_pop(${pop})` : String(port.dpPort ?? ofport));
     recordOutput(ctx, port);
   }
-  ctx.flow.set(saved);
-  releaseKey(saved);
   mirrorAt(ctx, port, "dst");
 }
 
@@ -449,7 +471,8 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   const saved = saveState(ctx);
   const savedBridge = ctx.bridge;
   const savedTrace = ctx.trace;
-  ctx.stack = [...saved.stack];
+  // A copy, so that what the peer pushes stays there (slice: a spread iterates, slower).
+  ctx.stack = saved.stack.slice();
   ctx.actionSet = [];
   clearForPatch(ctx, peer.ofport);
   const node = ctx.report("bridge", `bridge("${peer.bridge}")`);
@@ -503,10 +526,11 @@ function restoreState(ctx: XlateContext, s: SavedState): void {
  * line (the flow is restored afterwards); others, unless last, inside a datapath clone(...).
  */
 export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLast: boolean): void {
-  if (isLast || actions.every((a) => ACTIONS[a.type].reversible)) {
+  if (isLast || allReversible(actions)) {
     const saved = saveState(ctx);
-    ctx.stack = [...saved.stack];
-    ctx.actionSet = [...saved.actionSet];
+    // Copies, so that what the clone pushes stays in the clone (slice: a spread iterates, slower).
+    ctx.stack = saved.stack.slice();
+    ctx.actionSet = saved.actionSet.slice();
     doActions(ctx, actions, isLast);
     runActionSet(ctx);
     restoreState(ctx, saved);
@@ -589,6 +613,11 @@ export function checkPktLarger(
       `${ctx.bridge.name} check_pkt_larger(${a.length}): ${ctx.packetLength} bytes, ${taken ? "larger (gt)" : "not larger (le)"}`,
     );
   }
+}
+
+function allReversible(actions: readonly Action[]): boolean {
+  for (const a of actions) if (!ACTIONS[a.type].reversible) return false;
+  return true;
 }
 
 /** The translator the executors reach through their context (see Translator in context.ts). */
