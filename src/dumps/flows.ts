@@ -50,7 +50,7 @@ export interface FlowEntry {
   cookie: bigint;
   /** Statistics exactly as printed (`duration` keeps its unit: "25.469s"). */
   stats: Partial<Record<StatName, string>>;
-  flags: string[];
+  flags: readonly string[];
   match: Match;
   actions: Action[];
   /** Everything after `actions=` as printed, and its 1-based column in the line. */
@@ -79,6 +79,8 @@ const DEFAULT_PRIORITY = 32768;
 const COMMA = 0x2c;
 const SPACE = 0x20;
 const NO_WARNINGS: Diagnostic[] = [];
+/** Most flows have no flags: they share this (never modified) empty list. */
+const NO_FLAGS: string[] = [];
 
 function failAt(file: string, line: number, text: string, column: number, message: string, field?: string) {
   return {
@@ -114,7 +116,7 @@ function parseFlowLine(
   const head = text.charCodeAt(cut - 1) === COMMA ? text.slice(0, cut - 1) : text.slice(0, cut);
   const actionsColumn = cut + " actions=".length + 1;
   const stats: Partial<Record<StatName, string>> = {};
-  const flags: string[] = [];
+  let flags: string[] = NO_FLAGS;
   let matchText = "";
   let matchColumn = 1;
   // The head is `stat=value, stat=value, ... [flags] match`, cut at ", " (a match has no spaces);
@@ -142,11 +144,13 @@ function parseFlowLine(
     let w = 0;
     let offset = column + lead;
     while (w < words.length - 1 && FLAG_WORDS.has(words[w])) {
+      if (flags === NO_FLAGS) flags = [];
       flags.push(words[w]);
       offset += words[w].length + 1;
       w++;
     }
     if (w === words.length - 1 && FLAG_WORDS.has(words[w])) {
+      if (flags === NO_FLAGS) flags = [];
       flags.push(words[w]);
       break;
     }
@@ -159,7 +163,7 @@ function parseFlowLine(
   if (!parsed.ok) return { ok: false, error: atLine(file, line, text, parsed.error) };
   const cookieText = stats.cookie;
   const tableText = stats.table ?? stats.table_id;
-  if (cookieText !== undefined && !/^0x[0-9a-f]+$/.test(cookieText))
+  if (cookieText !== undefined && cookieText !== lastCookie.text && !/^0x[0-9a-f]+$/.test(cookieText))
     return failAt(file, line, text, text.indexOf("cookie=") + 8, "bad cookie", "cookie");
   if (tableText !== undefined && !/^\d+$/.test(tableText))
     return failAt(file, line, text, text.indexOf("table") + 1, "bad table number", "table");

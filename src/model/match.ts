@@ -138,7 +138,11 @@ export type MatchResult = { ok: true; value: Match } | { ok: false; error: LineE
  * Tokens are separated by commas; a quoted port name may contain none of `,=`.
  */
 export function parseMatch(text: string, base = 1): MatchResult {
-  const match: Match = { fields: [] };
+  const match: Match = { fields: NO_FIELDS };
+  // Gathered in a scratch list and copied at its exact size: an array grown by push keeps room for 16
+  // more fields, 128 bytes for each flow of a large dump.
+  const fields = scratchFields;
+  let n = 0;
   let at = 0;
   for (const token of text.split(",")) {
     const column = base + at;
@@ -164,9 +168,9 @@ export function parseMatch(text: string, base = 1): MatchResult {
     }
     const known = parsedFields.get(token);
     if (known !== undefined) {
-      if (hasField(match.fields, known.field))
+      if (hasField(fields, n, known.field))
         return { ok: false, error: { column, field: known.name, message: `${known.name} given twice` } };
-      match.fields.push(known);
+      fields[n++] = known;
       continue;
     }
     const name = token.slice(0, eq);
@@ -186,16 +190,21 @@ export function parseMatch(text: string, base = 1): MatchResult {
     const value = parseFieldValue(field, valueText);
     if (!value.ok)
       return { ok: false, error: { column: column + eq + 1, field: name, message: value.message } };
-    if (hasField(match.fields, field)) {
+    if (hasField(fields, n, field)) {
       return { ok: false, error: { column, field: name, message: `${name} given twice` } };
     }
     const parsed: MatchField = { name, field, value: value.value };
     if (parsedFields.size >= PARSED_FIELDS_BOUND) parsedFields.clear();
     parsedFields.set(token, parsed);
-    match.fields.push(parsed);
+    fields[n++] = parsed;
   }
+  if (n > 0) match.fields = fields.slice(0, n);
   return { ok: true, value: match };
 }
+
+const scratchFields: MatchField[] = [];
+/** The fields of an empty match (`priority=0 actions=drop`): shared, never modified. */
+const NO_FIELDS: MatchField[] = [];
 
 /**
  * `name=value` tokens already parsed, shared by the matches that repeat them: a firewall dump writes the
@@ -206,8 +215,8 @@ export function parseMatch(text: string, base = 1): MatchResult {
 const parsedFields = new Map<string, MatchField>();
 const PARSED_FIELDS_BOUND = 16384;
 
-function hasField(fields: readonly MatchField[], field: FieldDef): boolean {
-  for (const f of fields) if (f.field === field) return true;
+function hasField(fields: readonly MatchField[], n: number, field: FieldDef): boolean {
+  for (let i = 0; i < n; i++) if (fields[i].field === field) return true;
   return false;
 }
 
