@@ -6,8 +6,8 @@
 
 import type { LineError } from "../util/diagnostic.js";
 import { type FieldValue, formatParsedValue, parseFieldValue } from "./field-value.js";
-import { FIELD, type FieldDef, lookupField, wordBits, wordShift, writeField } from "./fields.js";
-import { type FlowKey, newFlowKey, VLAN_CFI } from "./layout.js";
+import { allOnes, FIELD, type FieldDef, lookupField, wordBits, wordShift, writeField } from "./fields.js";
+import { type FlowKey, K, KSIZE, newFlowKey, ownFlowKey, VLAN_CFI } from "./layout.js";
 
 /** The protocol shorthands: each stands for dl_type (and nw_proto) values. */
 export const SHORTHANDS: Readonly<Record<string, { dlType: number; nwProto?: number }>> = {
@@ -251,33 +251,96 @@ export function compileMatch(
 ): { ok: true; value: CompiledMatch } | { ok: false; message: string } {
   const mask = newFlowKey();
   const value = newFlowKey();
-  if (m.shorthand) {
-    const sh = SHORTHANDS[m.shorthand];
-    setMasked(mask, value, FIELD.dl_type, BigInt(sh.dlType), 0xffffn);
-    if (sh.nwProto !== undefined) setMasked(mask, value, FIELD.nw_proto, BigInt(sh.nwProto), 0xffn);
-  }
-  for (const f of m.fields) {
-    let v = f.value.value;
-    if (f.value.portName) {
-      const n = resolvePort(f.value.portName.name);
-      if (n === undefined) return { ok: false, message: `unknown port "${f.value.portName.name}"` };
-      v = BigInt(n);
-    }
-    // dl_vlan and dl_vlan_pcp also require a tag to be present (the CFI bit), as in OVS.
-    if (f.field === FIELD.dl_vlan || f.field === FIELD.dl_vlan_pcp) {
-      const tci = FIELD.vlan_tci;
-      const bits = BigInt(wordBits(f.field));
-      const present = BigInt(VLAN_CFI);
-      writeField(mask, tci, present | bits);
-      writeField(value, tci, present | ((v << BigInt(wordShift(f.field))) & bits));
-      continue;
-    }
-    setMasked(mask, value, f.field, v, f.value.mask);
-  }
-  return { ok: true, value: { mask, value } };
+  const failed = compileMatchInto(m, resolvePort, mask, value);
+  return failed === undefined ? { ok: true, value: { mask, value } } : { ok: false, message: failed };
 }
 
-function setMasked(mask: FlowKey, value: FlowKey, f: FieldDef, v: bigint, mk: bigint): void {
+/**
+ * compileMatch into keys the caller gives (zeroed), so that a classifier of many flows can compile each
+ * mask into one scratch key and keep it once per subtable. Returns why it failed, if it did.
+ */
+export function compileMatchInto(
+  m: Match,
+  resolvePort: PortResolver,
+  mask: FlowKey,
+  value: FlowKey,
+): string | undefined {
+  if (m.shorthand) applyPatch(mask, value, shorthandPatch(m.shorthand));
+  for (const f of m.fields) {
+    if (f.value.portName) {
+      const n = resolvePort(f.value.portName.name);
+      if (n === undefined) return `unknown port "${f.value.portName.name}"`;
+      writeMasked(mask, value, f.field, BigInt(n), f.value.mask);
+      continue;
+    }
+    let p = fieldPatches.get(f);
+    if (p === undefined) {
+      p = patchOf(f.field, f.value.value, f.value.mask);
+      fieldPatches.set(f, p);
+    }
+    applyPatch(mask, value, p);
+  }
+  return undefined;
+}
+
+/** A field written into a mask and a value (dl_vlan and dl_vlan_pcp through vlan_tci, as in OVS). */
+function writeMasked(mask: FlowKey, value: FlowKey, f: FieldDef, v: bigint, mk: bigint): void {
+  // dl_vlan and dl_vlan_pcp also require a tag to be present (the CFI bit), as in OVS.
+  if (f === FIELD.dl_vlan || f === FIELD.dl_vlan_pcp) {
+    const tci = FIELD.vlan_tci;
+    const bits = BigInt(wordBits(f));
+    const present = BigInt(VLAN_CFI);
+    writeField(mask, tci, present | bits);
+    writeField(value, tci, present | ((v << BigInt(wordShift(f))) & bits));
+    return;
+  }
   writeField(mask, f, mk);
   writeField(value, f, v & mk);
 }
+
+/**
+ * What one field does to a compiled match, word by word: `[word, bits it owns, mask bits, value bits]`
+ * repeated. Applied with plain number operations: the bigint arithmetic of writeField is done once per
+ * distinct field value, not once per flow (a dump writes `reg5=0x1a` or `ct_state=+new-est` on flow
+ * after flow, and those flows share one MatchField).
+ */
+type FieldPatch = number[];
+
+const fieldPatches = new WeakMap<MatchField, FieldPatch>();
+const patchMask = ownFlowKey();
+const patchValue = ownFlowKey();
+const patchBits = ownFlowKey();
+
+function patchOf(f: FieldDef, v: bigint, mk: bigint): FieldPatch {
+  writeMasked(patchMask, patchValue, f, v, mk);
+  const owner = f === FIELD.dl_vlan || f === FIELD.dl_vlan_pcp ? FIELD.vlan_tci : f;
+  writeField(patchBits, owner, allOnes(owner.bits));
+  const p: FieldPatch = [];
+  const from = K[owner.slot];
+  for (let w = from; w < from + KSIZE[owner.slot]; w++) {
+    if (patchBits[w] !== 0) p.push(w, patchBits[w], patchMask[w], patchValue[w]);
+    patchBits[w] = 0;
+    patchMask[w] = 0;
+    patchValue[w] = 0;
+  }
+  return p;
+}
+
+function applyPatch(mask: FlowKey, value: FlowKey, p: FieldPatch): void {
+  for (let i = 0; i < p.length; i += 4) {
+    const w = p[i];
+    const owned = ~p[i + 1];
+    mask[w] = (mask[w] & owned) | p[i + 2];
+    value[w] = (value[w] & owned) | p[i + 3];
+  }
+}
+
+/** The dl_type (and nw_proto) a shorthand stands for, as one patch. */
+const SHORTHAND_PATCHES = new Map(
+  Object.entries(SHORTHANDS).map(([name, sh]) => {
+    const p = patchOf(FIELD.dl_type, BigInt(sh.dlType), 0xffffn);
+    if (sh.nwProto !== undefined) p.push(...patchOf(FIELD.nw_proto, BigInt(sh.nwProto), 0xffn));
+    return [name, p];
+  }),
+);
+const shorthandPatch = (name: string): FieldPatch => SHORTHAND_PATCHES.get(name) ?? [];
