@@ -29,7 +29,6 @@ const STAT_ORDER = [
   "hard_age",
 ] as const;
 export type StatName = (typeof STAT_ORDER)[number];
-const STAT_NAMES = new Set<string>(STAT_ORDER);
 
 /** Flow flags printed as bare words before the match. */
 const FLAG_WORDS = new Set([
@@ -89,6 +88,20 @@ function failAt(file: string, line: number, text: string, column: number, messag
   };
 }
 
+/** The statistic named by text[from, to), as its constant: no string is cut to look it up. */
+function statAt(text: string, from: number, to: number): StatName | undefined {
+  const n = to - from;
+  for (const s of STAT_ORDER) if (s.length === n && text.startsWith(s, from)) return s;
+  return undefined;
+}
+
+/** A statistic's value; a cookie equal to the last one read is that same string, not a new one. */
+function statValue(stat: StatName, text: string, from: number, to: number): string {
+  if (stat === "cookie" && to - from === lastCookie.text.length && text.startsWith(lastCookie.text, from))
+    return lastCookie.text;
+  return text.slice(from, to);
+}
+
 /** The last cookie read: one agent run writes the same cookie on every flow it installs. */
 let lastCookie = { text: "0x0", value: 0n };
 function cookieOf(text: string): bigint {
@@ -112,8 +125,8 @@ function parseFlowLine(
   }
   if (cut < 0) return failAt(file, line, text, 1, "no actions= in a flow line", "actions");
   // A flow with an empty match and the default priority prints its last statistic, a comma, then the
-  // actions: ` cookie=0x0, ..., idle_age=0, actions=NORMAL`.
-  const head = text.charCodeAt(cut - 1) === COMMA ? text.slice(0, cut - 1) : text.slice(0, cut);
+  // actions: ` cookie=0x0, ..., idle_age=0, actions=NORMAL`. The head (before it) is walked in place.
+  const headEnd = text.charCodeAt(cut - 1) === COMMA ? cut - 1 : cut;
   const actionsColumn = cut + " actions=".length + 1;
   const stats: Partial<Record<StatName, string>> = {};
   let flags: string[] = NO_FLAGS;
@@ -121,26 +134,41 @@ function parseFlowLine(
   let matchColumn = 1;
   // The head is `stat=value, stat=value, ... [flags] match`, cut at ", " (a match has no spaces);
   // walked with indexOf rather than split: this runs for every line of a 100k-flow dump.
-  for (let at = 0; at <= head.length; ) {
-    const next = head.indexOf(", ", at);
-    const end = next < 0 ? head.length : next;
+  for (let at = 0; at <= headEnd; ) {
+    let next = text.indexOf(", ", at);
+    if (next >= headEnd) next = -1;
+    const end = next < 0 ? headEnd : next;
     const column = at + 1;
     let from = at;
-    if (at === 0) while (head.charCodeAt(from) === SPACE) from++;
+    if (at === 0) while (text.charCodeAt(from) === SPACE) from++;
     const lead = from - at;
     at = end + 2;
-    const eq = head.indexOf("=", from);
-    const name = eq < 0 || eq >= end ? head.slice(from, end) : head.slice(from, eq);
-    if (STAT_NAMES.has(name)) {
-      const comma = head.indexOf(",", from);
+    let eq = text.indexOf("=", from);
+    if (eq >= end) eq = -1;
+    const stat = statAt(text, from, eq < 0 ? end : eq);
+    if (stat !== undefined) {
+      const comma = text.indexOf(",", from);
       if (comma < 0 || comma >= end) {
-        stats[name as StatName] = eq < 0 || eq >= end ? name : head.slice(eq + 1, end);
+        stats[stat] = eq < 0 ? stat : statValue(stat, text, eq + 1, end);
         continue;
       }
     }
-    if (next >= 0) return failAt(file, line, text, column + lead, `unknown flow statistic "${name}"`, name);
-    // The last chunk: flag words, then the match.
-    const words = head.slice(from, end).split(" ");
+    if (next >= 0) {
+      const name = text.slice(from, eq < 0 ? end : eq);
+      return failAt(file, line, text, column + lead, `unknown flow statistic "${name}"`, name);
+    }
+    // The last chunk: flag words, then the match (most flows have no flags: no space in it).
+    const space = text.indexOf(" ", from);
+    if (space < 0 || space >= end) {
+      matchText = text.slice(from, end);
+      matchColumn = column + lead;
+      if (FLAG_WORDS.has(matchText)) {
+        flags = [matchText];
+        matchText = "";
+      }
+      break;
+    }
+    const words = text.slice(from, end).split(" ");
     let w = 0;
     let offset = column + lead;
     while (w < words.length - 1 && FLAG_WORDS.has(words[w])) {

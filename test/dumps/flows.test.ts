@@ -115,6 +115,9 @@ describe("parseFlowDump", () => {
     ],
     [" cookie=0x1, idle_age=0, actions=NORMAL", { cookie: "0x1", idle_age: "0" }, []],
     ["priority=1 actions=drop", {}, []],
+    [" cookie=0x1, send_flow_rem actions=drop", { cookie: "0x1" }, ["send_flow_rem"]],
+    [" cookie=0x10, send_flow_rem priority=1,ip actions=drop", { cookie: "0x10" }, ["send_flow_rem"]],
+    [" cookie=0x1, n_packets=3, priority=1,ip actions=drop", { cookie: "0x1", n_packets: "3" }, []],
   ])("reads the statistics and flags of %j", (text, stats, flags) => {
     const f = parseFlowDump(text, "f").value.flows[0];
     expect(f.stats).toEqual(stats);
