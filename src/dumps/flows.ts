@@ -90,10 +90,13 @@ function failAt(file: string, line: number, text: string, column: number, messag
 
 /** The statistic named by text[from, to), as its constant: no string is cut to look it up. */
 function statAt(text: string, from: number, to: number): StatName | undefined {
-  const n = to - from;
-  for (const s of STAT_ORDER) if (s.length === n && text.startsWith(s, from)) return s;
+  const named = STATS_BY_LENGTH[to - from];
+  if (named !== undefined) for (const s of named) if (text.startsWith(s, from)) return s;
   return undefined;
 }
+/** The statistics by the length of their name: one to four candidates to compare. */
+const STATS_BY_LENGTH: Array<StatName[] | undefined> = [];
+for (const s of STAT_ORDER) STATS_BY_LENGTH[s.length] = [...(STATS_BY_LENGTH[s.length] ?? []), s];
 
 /** A statistic's value; a cookie equal to the last one read is that same string, not a new one. */
 function statValue(stat: StatName, text: string, from: number, to: number): string {
