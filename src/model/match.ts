@@ -144,17 +144,23 @@ export function parseMatch(text: string, base = 1): MatchResult {
   // more fields, 128 bytes for each flow of a large dump.
   const fields = scratchFields;
   let n = 0;
-  let at = 0;
-  for (const token of text.split(",")) {
+  // Walked with indexOf rather than split: no array of tokens per flow of a large dump.
+  for (let at = 0, last = false; !last; ) {
+    let end = text.indexOf(",", at);
+    if (end < 0) {
+      end = text.length;
+      last = true;
+    }
+    const token = text.slice(at, end);
     const column = base + at;
-    at += token.length + 1;
+    at = end + 1;
     if (token === "") {
       if (text === "") break;
       return { ok: false, error: { column, message: "empty field in match" } };
     }
     const eq = token.indexOf("=");
     if (eq < 0) {
-      if (!(token in SHORTHANDS))
+      if (!Object.hasOwn(SHORTHANDS, token))
         return {
           ok: false,
           error: { column, field: token, message: `unknown field or protocol "${token}"` },

@@ -72,6 +72,9 @@ describe("parseMatch / formatMatch", () => {
     // The same token twice: the second comes from the parsed-token cache, and is still refused.
     ["reg5=0x7,reg5=0x7", 10, "reg5", /given twice/],
     ["ip,,tcp", 4, undefined, /empty field/],
+    ["ip,", 4, undefined, /empty field/],
+    // Not a protocol, though every object has it.
+    ["ip,toString", 4, "toString", /unknown field or protocol/],
   ])("rejects %s at column %d", (text, column, field, message) => {
     const m = parseMatch(text);
     expect(m.ok).toBe(false);
