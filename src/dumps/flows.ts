@@ -242,10 +242,13 @@ function isBlank(line: string): boolean {
 export function parseFlowDump(text: string, file: string): { value: FlowDump; diagnostics: Diagnostic[] } {
   const dump: FlowDump = { style: "ofctl", flows: [] };
   const diagnostics: Diagnostic[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    const line = raw.charCodeAt(raw.length - 1) === CR ? raw.slice(0, -1) : raw;
+  // Line by line with indexOf: no array of every line of a large dump at once.
+  for (let i = 0, at = 0; at <= text.length; i++) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    const cr = end > at && text.charCodeAt(end - 1) === CR;
+    const line = text.slice(at, cr ? end - 1 : end);
+    at = end + 1;
     if (isBlank(line)) continue;
     // Flow lines start with a space or `cookie=`/`table_id=`; only the reply header starts with N or O.
     if ((line.charCodeAt(0) === N || line.charCodeAt(0) === O) && HEADER.test(line)) {
