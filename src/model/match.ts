@@ -200,7 +200,8 @@ export function parseMatch(text: string, base = 1): MatchResult {
     if (hasField(fields, n, field)) {
       return { ok: false, error: { column, field: name, message: `${name} given twice` } };
     }
-    const parsed: MatchField = { name, field, value: value.value };
+    // The registry's own string when written so: one copy of `dl_src` rather than one per flow.
+    const parsed: MatchField = { name: name === field.name ? field.name : name, field, value: value.value };
     if (parsedFields.size >= PARSED_FIELDS_BOUND) parsedFields.clear();
     parsedFields.set(token, parsed);
     fields[n++] = parsed;
