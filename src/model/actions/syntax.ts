@@ -9,42 +9,37 @@ export interface Piece {
   column: number;
 }
 
-/**
- * Visits each character outside double quotes (a backslash escapes the next character inside them);
- * `visit` returns true to stop. Returns whether the text ended inside quotes.
- */
-function scanUnquoted(text: string, visit: (i: number, c: string) => boolean | undefined): boolean {
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === "\\") i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (visit(i, c)) return false;
-  }
-  return quoted;
-}
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN = 0x28;
+const CLOSE = 0x29;
+const COMMA = 0x2c;
 
-/** Splits at commas outside parentheses and quotes; returns an error column on unbalanced input. */
+/**
+ * Splits at commas outside parentheses and quotes (a backslash escapes the next character inside
+ * them); returns an error column on unbalanced input. A plain loop over character codes: this runs for
+ * every action list of a large dump.
+ */
 export function splitTopLevel(text: string, column: number): Piece[] | { error: number; message: string } {
   const out: Piece[] = [];
   let depth = 0;
   let start = 0;
-  let unbalanced = -1;
-  const openQuote = scanUnquoted(text, (i, c) => {
-    if (c === "(") depth++;
-    else if (c === ")" && --depth < 0) {
-      unbalanced = i;
-      return true;
-    } else if (c === "," && depth === 0) {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) quoted = false;
+    } else if (c === QUOTE) quoted = true;
+    else if (c === OPEN) depth++;
+    else if (c === CLOSE) {
+      if (--depth < 0) return { error: column + i, message: 'unbalanced ")"' };
+    } else if (c === COMMA && depth === 0) {
       out.push({ text: text.slice(start, i), column: column + start });
       start = i + 1;
     }
-    return false;
-  });
-  if (unbalanced >= 0) return { error: column + unbalanced, message: 'unbalanced ")"' };
-  if (openQuote) return { error: column + text.length, message: "unterminated quoted name" };
+  }
+  if (quoted) return { error: column + text.length, message: "unterminated quoted name" };
   if (depth > 0) return { error: column + text.length, message: 'missing ")"' };
   out.push({ text: text.slice(start), column: column + start });
   return out;
@@ -70,13 +65,17 @@ export function keywordOf(p: Piece): { keyword: string; arg?: Piece; form: "bare
 /** The index of the parenthesis closing the one at index 0, or -1. */
 export function closingParen(text: string): number {
   let depth = 0;
-  let found = -1;
-  scanUnquoted(text, (i, c) => {
-    if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) found = i;
-    return found >= 0;
-  });
-  return found;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) quoted = false;
+    } else if (c === QUOTE) quoted = true;
+    else if (c === OPEN) depth++;
+    else if (c === CLOSE && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /** `key=value` → [key, value]; `flag` → [flag, undefined]. */
