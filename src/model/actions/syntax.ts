@@ -50,9 +50,12 @@ export function splitTopLevel(text: string, column: number): Piece[] | { error: 
  * (ct, commit), `NORMAL` → (NORMAL, undefined). `check_pkt_larger(N)->DST` keeps `(N)->DST` whole.
  */
 export function keywordOf(p: Piece): { keyword: string; arg?: Piece; form: "bare" | "colon" | "paren" } {
-  const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(p.text);
-  const keyword = m ? m[0] : "";
-  const rest = p.text.slice(keyword.length);
+  // `[A-Za-z_][A-Za-z0-9_]*` at the start, read by character codes (no match object per action).
+  const text = p.text;
+  let n = 0;
+  while (n < text.length && isWordChar(text.charCodeAt(n), n === 0)) n++;
+  const keyword = text.slice(0, n);
+  const rest = text.slice(n);
   const argColumn = p.column + keyword.length + 1;
   if (rest === "") return { keyword, form: "bare" };
   if (rest.startsWith(":"))
@@ -60,6 +63,12 @@ export function keywordOf(p: Piece): { keyword: string; arg?: Piece; form: "bare
   if (rest.startsWith("(") && rest.endsWith(")") && closingParen(rest) === rest.length - 1)
     return { keyword, form: "paren", arg: { text: rest.slice(1, -1), column: argColumn } };
   return { keyword, form: "paren", arg: { text: rest, column: argColumn - 1 } };
+}
+
+/** A letter or underscore, or (not first) a digit. */
+function isWordChar(c: number, first: boolean): boolean {
+  const l = c | 0x20;
+  return (l >= 0x61 && l <= 0x7a) || c === 0x5f || (!first && c >= 0x30 && c <= 0x39);
 }
 
 /** The index of the parenthesis closing the one at index 0, or -1. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { closingParen, splitTopLevel } from "../../../src/model/actions/syntax.js";
+import { closingParen, keywordOf, splitTopLevel } from "../../../src/model/actions/syntax.js";
 
 describe("splitTopLevel", () => {
   it.each([
@@ -66,5 +66,23 @@ describe("closingParen", () => {
     ["(a))", 2],
   ] as const)("%j → %d", (text, want) => {
     expect(closingParen(text)).toBe(want);
+  });
+});
+
+describe("keywordOf", () => {
+  it.each([
+    ["NORMAL", { keyword: "NORMAL", form: "bare" }],
+    ["output:3", { keyword: "output", form: "colon", arg: { text: "3", column: 18 } }],
+    ["ct(commit)", { keyword: "ct", form: "paren", arg: { text: "commit", column: 14 } }],
+    ["set_field:0x1->reg5", { keyword: "set_field", form: "colon", arg: { text: "0x1->reg5", column: 21 } }],
+    ["_x9:1", { keyword: "_x9", form: "colon", arg: { text: "1", column: 15 } }],
+    [
+      "check_pkt_larger(1500)->NXM_NX_REG0[0]",
+      { keyword: "check_pkt_larger", form: "paren", arg: { text: "(1500)->NXM_NX_REG0[0]", column: 27 } },
+    ],
+    ["9abc", { keyword: "", form: "paren", arg: { text: "9abc", column: 11 } }],
+    ["[x]", { keyword: "", form: "paren", arg: { text: "[x]", column: 11 } }],
+  ] as const)("%j", (text, want) => {
+    expect(keywordOf({ text, column: 11 })).toEqual(want);
   });
 });
