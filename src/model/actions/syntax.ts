@@ -24,14 +24,12 @@ export function splitTopLevel(text: string, column: number): Piece[] | { error: 
   const out: Piece[] = [];
   let depth = 0;
   let start = 0;
-  let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (quoted) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) quoted = false;
-    } else if (c === QUOTE) quoted = true;
-    else if (c === OPEN) depth++;
+    if (c === QUOTE) {
+      i = quoteEnd(text, i);
+      if (i < 0) return { error: column + text.length, message: "unterminated quoted name" };
+    } else if (c === OPEN) depth++;
     else if (c === CLOSE) {
       if (--depth < 0) return { error: column + i, message: 'unbalanced ")"' };
     } else if (c === COMMA && depth === 0) {
@@ -39,7 +37,6 @@ export function splitTopLevel(text: string, column: number): Piece[] | { error: 
       start = i + 1;
     }
   }
-  if (quoted) return { error: column + text.length, message: "unterminated quoted name" };
   if (depth > 0) return { error: column + text.length, message: 'missing ")"' };
   out.push({ text: text.slice(start), column: column + start });
   return out;
@@ -74,15 +71,23 @@ function isWordChar(c: number, first: boolean): boolean {
 /** The index of the parenthesis closing the one at index 0, or -1. */
 export function closingParen(text: string): number {
   let depth = 0;
-  let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (quoted) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) quoted = false;
-    } else if (c === QUOTE) quoted = true;
-    else if (c === OPEN) depth++;
+    if (c === QUOTE) {
+      i = quoteEnd(text, i);
+      if (i < 0) return -1;
+    } else if (c === OPEN) depth++;
     else if (c === CLOSE && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The index of the quote closing the one at `open` (a backslash escapes the next character), or -1. */
+function quoteEnd(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
   }
   return -1;
 }
