@@ -271,5 +271,6 @@ export function parseFieldValue(f: FieldDef, text: string): ValueResult {
       mask = m;
     }
   }
-  return { ok: true, value: { value: value & mask, mask } };
+  // Unmasked (the common case), the value is already within the field: no new bigint for it.
+  return { ok: true, value: { value: mask === full ? value : value & mask, mask } };
 }

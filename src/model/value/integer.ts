@@ -3,9 +3,19 @@
  * text that is not one or does not fit.
  */
 
-/** The all-ones value of a width: allOnes(12) = 0xfffn. */
+const ALL_ONES = new Map<number, bigint>();
+
+/**
+ * The all-ones value of a width: allOnes(12) = 0xfffn. Made once per width (bigints are immutable, so
+ * every field value of a dump can share its full mask instead of carrying a new one).
+ */
 export function allOnes(bits: number): bigint {
-  return (1n << BigInt(bits)) - 1n;
+  let v = ALL_ONES.get(bits);
+  if (v === undefined) {
+    v = (1n << BigInt(bits)) - 1n;
+    ALL_ONES.set(bits, v);
+  }
+  return v;
 }
 
 export interface IntegerSyntax {

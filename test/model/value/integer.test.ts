@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  allOnes,
   formatHex,
   parseInteger,
   parseMaskedUnsigned,
@@ -41,5 +42,18 @@ describe("integers", () => {
 
   it("prints hexadecimal as C's %#x", () => {
     expect([0n, 1n, 0xabcn].map(formatHex)).toEqual(["0", "0x1", "0xabc"]);
+  });
+});
+
+describe("allOnes", () => {
+  it.each([
+    [0, 0n],
+    [1, 1n],
+    [12, 0xfffn],
+    [48, 0xffffffffffffn],
+    [128, (1n << 128n) - 1n],
+  ])("%d bits → %s, the same asked again", (bits, want) => {
+    expect(allOnes(bits)).toBe(want);
+    expect(allOnes(bits)).toBe(want);
   });
 });
