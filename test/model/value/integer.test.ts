@@ -23,6 +23,15 @@ describe("integers", () => {
     ["-1", 8, {}, undefined],
     ["1.5", 8, {}, undefined],
     ["", 8, {}, undefined],
+    ["0x", 8, {}, undefined],
+    ["0x1g", 8, {}, undefined],
+    ["0X1f", 8, {}, 31n],
+    ["0xAb", 8, { octal: true }, 171n],
+    [" 1", 8, {}, undefined],
+    ["1 ", 8, {}, undefined],
+    ["+1", 8, {}, undefined],
+    ["x12", 8, {}, undefined],
+    ["1e2", 8, {}, undefined],
   ] as const)("%s in %i bits %o → %s", (text, bits, syntax, v) => {
     expect(parseUnsigned(text, bits, syntax)).toBe(v);
   });
