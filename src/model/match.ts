@@ -173,6 +173,17 @@ export function parseMatch(text: string, base = 1): MatchResult {
       shorthand = token;
       continue;
     }
+    // Every flow writes its priority, and no two the same text for long: read before the cache.
+    if (eq === 8 && token.startsWith("priority")) {
+      const p = smallDecimal(token, 9);
+      if (p === undefined || p > 65535)
+        return {
+          ok: false,
+          error: { column: column + 9, field: "priority", message: "priority must be 0-65535" },
+        };
+      priority = p;
+      continue;
+    }
     const known = parsedFields.get(token);
     if (known !== undefined) {
       if (hasField(fields, n, known.field))
@@ -182,16 +193,6 @@ export function parseMatch(text: string, base = 1): MatchResult {
     }
     const name = token.slice(0, eq);
     const valueText = token.slice(eq + 1);
-    if (name === "priority") {
-      if (!/^\d+$/.test(valueText) || Number(valueText) > 65535) {
-        return {
-          ok: false,
-          error: { column: column + eq + 1, field: name, message: "priority must be 0-65535" },
-        };
-      }
-      priority = Number(valueText);
-      continue;
-    }
     const field = lookupField(name);
     if (!field) return { ok: false, error: { column, field: name, message: `unknown field "${name}"` } };
     const value = parseFieldValue(field, valueText);
@@ -218,6 +219,18 @@ export function parseMatch(text: string, base = 1): MatchResult {
         ? { priority, fields: list }
         : { priority, shorthand, fields: list };
   return { ok: true, value: match };
+}
+
+/** The decimal number text[from..] (ASCII digits only, at most 9 of them), or undefined. */
+function smallDecimal(text: string, from: number): number | undefined {
+  if (from >= text.length || text.length - from > 9) return undefined;
+  let v = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+    v = v * 10 + (c - 0x30);
+  }
+  return v;
 }
 
 const scratchFields: MatchField[] = [];

@@ -57,6 +57,7 @@ describe("parseMatch / formatMatch", () => {
     ],
     ["dl_dst=fa:16:3e:0a:00:02,dl_vlan=1", "dl_vlan=1,dl_dst=fa:16:3e:0a:00:02"],
     ["", ""],
+    ["priority=0065535,ip", "priority=65535,ip"],
   ])("%s → %s", (text, want) => {
     const m = parseMatch(text);
     if (!m.ok) throw new Error(m.error.message);
@@ -68,6 +69,10 @@ describe("parseMatch / formatMatch", () => {
     ["ip,bogus=1", 4, "bogus", /unknown field "bogus"/],
     ["tcp,udp", 5, "udp", /second protocol/],
     ["priority=70000", 10, "priority", /0-65535/],
+    ["ip,priority=", 13, "priority", /0-65535/],
+    ["priority=1x", 10, "priority", /0-65535/],
+    ["priority=-1", 10, "priority", /0-65535/],
+    ["priority=0000000065536", 10, "priority", /0-65535/],
     ["reg5=1,reg5=2", 8, "reg5", /given twice/],
     // The same token twice: the second comes from the parsed-token cache, and is still refused.
     ["reg5=0x7,reg5=0x7", 10, "reg5", /given twice/],
