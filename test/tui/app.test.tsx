@@ -43,10 +43,12 @@ async function open(data: TuiData, size: Size = WIDE, color = false) {
   /** Until the background jobs are done and no new frame has been drawn for a while (a loaded machine is slow). */
   const quiet = async () => {
     await bg?.idle();
-    for (let i = 0; i < 50; i++) {
+    // Three quiet windows in a row: on a loaded machine Ink's throttled render can land after one.
+    let still = 0;
+    for (let i = 0; i < 100 && still < 3; i++) {
       const n = r.frames.length;
       await settle(40);
-      if (r.frames.length === n) return;
+      still = r.frames.length === n ? still + 1 : 0;
     }
   };
   await quiet();
