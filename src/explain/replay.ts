@@ -7,6 +7,7 @@ import { extractFlowKey } from "../decode/flowkey.js";
 import { copyFlowKey, newFlowKey } from "../model/layout.js";
 import type { Ingress, PortRef } from "../pipeline/ingress.js";
 import { MegaflowCache } from "../pipeline/megaflow.js";
+import { PassCache } from "../pipeline/pass-cache.js";
 import { ReplayEngine } from "../pipeline/replay.js";
 import type { SimHost, SimPort } from "../pipeline/switch.js";
 import { egressCrossing, type HostFirewalls, ingressCrossings } from "./firewall.js";
@@ -44,6 +45,8 @@ export class Replayer {
   private readonly useCache: boolean;
   /** One cache per ingress port (each SimPort object is one port of one bridge of one host). */
   private readonly caches = new Map<SimPort, MegaflowCache<CachedVerdict>>();
+  /** Paths through ct() and recirculation, cached pass by pass as the datapath does (pass-cache.ts). */
+  private readonly passes = new PassCache<CachedVerdict>();
   /** The flow key of the last frame at its ingress (the inner frame of a tunnel): reused, read it at once. */
   readonly key = newFlowKey();
 
@@ -118,6 +121,18 @@ export class Replayer {
         return cachedCopy(hit.verdict, frame);
       }
     }
+    if (this.useCache) {
+      const hit = this.passes.lookup(
+        ingress.port,
+        this.key,
+        this.engine.conntrack,
+        (h) => inner <= h.mtuLimit,
+      );
+      if (hit) {
+        this.stats.cacheHits++;
+        return cachedCopy(hit.verdict, frame);
+      }
+    }
     this.stats.translated++;
     const sim = this.engine.simulate(ingress, copyFlowKey(this.key), { megaflow: this.useCache });
     const result = verdictOf(frame, sim, inner);
@@ -125,6 +140,7 @@ export class Replayer {
     if (sim.stateChanged) {
       this.stats.invalidations++;
       for (const c of this.caches.values()) c.clear();
+      this.passes.clear();
     } else if (
       this.useCache &&
       sim.mask &&
@@ -136,7 +152,8 @@ export class Replayer {
         this.caches.set(cacheId, cache);
       }
       cache.insert(this.key, sim.mask, { verdict, mtuLimit: result.mtuLimit });
-    }
+    } else if (this.useCache && !result.mtuDropped && !(ingress.kind === "port" && ingress.assumed))
+      this.passes.insert(sim, { verdict, mtuLimit: result.mtuLimit });
     return verdict;
   }
 }

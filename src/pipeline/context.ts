@@ -54,6 +54,20 @@ export interface RecircRequest {
   hash?: boolean;
 }
 
+/**
+ * One ct() a replay's translation ran, as the datapath will run it for every packet of the megaflow:
+ * the zone, the packet as ct() saw it, commit and the mark/label it set; `resume` when it recirculates
+ * (the bridge and table the next pass starts at).
+ */
+export interface CtCall {
+  zone: number;
+  flow: FlowKey;
+  commit: boolean;
+  mark: number | undefined;
+  label: Uint32Array | undefined;
+  resume?: { bridge: string; table: number };
+}
+
 export interface LearnedFlow {
   bridge: string;
   table: number;
@@ -158,6 +172,8 @@ export class XlateContext {
   megaflow: FlowKey | undefined;
   /** A replay's record of the flows translation executed (their actions' reads join the megaflow). */
   executed: FlowEntry[] | undefined;
+  /** A replay's record of the ct() actions this pass ran (its per-pass megaflow cache replays them). */
+  ctCalls: CtCall[] | undefined;
   /** The connection tracker of a replay: ct() asks it; absent for ofproto/trace (--ct-next). */
   conntrack: ConntrackTable | undefined;
   /**

@@ -78,7 +78,7 @@ function stateVersion(hosts: readonly SimHost[]): number {
 }
 
 /** Clears what a packet does not carry from one host to the next: metadata, registers, conntrack. */
-function remoteKey(out: OutputRecord, port: SimPort): FlowKey {
+export function remoteKey(out: OutputRecord, port: SimPort): FlowKey {
   const key = newFlowKey();
   for (const slot of [
     "dlDst",
@@ -190,6 +190,7 @@ export class ReplayEngine {
         conntrack: this.conntrack,
         megaflow: mask,
         executed,
+        perPass: mask !== undefined,
       });
       if (mask && executed)
         for (const f of executed) if (!maskActionReads(mask, f.actions)) cacheable = false;

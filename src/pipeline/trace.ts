@@ -22,7 +22,7 @@ import {
 } from "../model/layout.js";
 import { parseMatch, SHORTHANDS } from "../model/match.js";
 import type { ConntrackTable } from "./conntrack.js";
-import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
+import { type CtCall, type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
 import { ctStateValue } from "./ct-state.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { hashL4 } from "./flow-hash.js";
@@ -46,6 +46,11 @@ export interface TraceRequest {
   megaflow?: FlowKey;
   /** A replay's list of the flows translation executed. */
   executed?: FlowEntry[];
+  /**
+   * A replay's per-pass megaflow cache: each pass also keeps its own mask, executed flows and ct()
+   * calls (TracePass.cache), as the datapath caches each recirculation pass apart.
+   */
+  perPass?: boolean;
   /**
    * The dp_hash to resume a select group's `hash(...),recirc(...)` with (`--dp-hash`): without it a
    * trace stops there as OVS's does; a replay uses a hash of the packet.
@@ -74,6 +79,15 @@ export interface TracePass {
   error?: string;
   outputs: OutputRecord[];
   learned: LearnedFlow[];
+  /** With TraceRequest.perPass: what this pass alone read, executed and asked conntrack. */
+  cache?: PassRecord;
+}
+
+/** One pass's share of a replay's translation, for the per-pass megaflow cache (src/pipeline/pass-cache.ts). */
+export interface PassRecord {
+  mask: FlowKey;
+  executed: FlowEntry[];
+  ctCalls: CtCall[];
 }
 
 export interface TraceResult {
@@ -102,6 +116,7 @@ interface PassSpec {
   conntrack: ConntrackTable | undefined;
   megaflow: FlowKey | undefined;
   executed: FlowEntry[] | undefined;
+  perPass: boolean;
 }
 
 function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
@@ -122,8 +137,12 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   ctx.recircBase = spec.recircBase;
   ctx.traceBridge = spec.headerBridge;
   ctx.conntrack = spec.conntrack;
-  ctx.megaflow = spec.megaflow;
-  ctx.executed = spec.executed;
+  const record: PassRecord | undefined = spec.perPass
+    ? { mask: newFlowKey(), executed: [], ctCalls: [] }
+    : undefined;
+  ctx.megaflow = record ? record.mask : spec.megaflow;
+  ctx.executed = record ? record.executed : spec.executed;
+  ctx.ctCalls = record?.ctCalls;
   if (thaw) {
     // The frozen state of a ct() recirculation says the packet was conntracked: ct_clear then acts.
     ctx.conntracked = true;
@@ -147,6 +166,12 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     learned: ctx.learned,
   };
   if (ctx.error) pass.error = ctx.error;
+  if (record) {
+    // The whole translation's mask and flow list are the passes' together.
+    pass.cache = record;
+    if (spec.megaflow) for (let i = 0; i < record.mask.length; i++) spec.megaflow[i] |= record.mask[i];
+    spec.executed?.push(...record.executed);
+  }
   ctx.releaseScratch();
   return { pass, ctx };
 }
@@ -166,6 +191,7 @@ export function trace(req: TraceRequest): TraceResult {
     conntrack: req.conntrack,
     megaflow: req.megaflow,
     executed: req.executed,
+    perPass: req.perPass ?? false,
   });
   const first = runPass(passSpec(req.bridge, req.flow, 0, 0, false));
   passes.push(first.pass);
