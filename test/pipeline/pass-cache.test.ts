@@ -1,21 +1,24 @@
 /**
  * The per-pass megaflow cache: how a frame's packet is rebuilt where a cached pass left it, and on every
  * recorded OVN capture (the OVN lab's injected frames across three chassis, the demo's OVN pair, the big
- * chassis) replayed in rounds with their replies, so that connections go from +new to +est: the same
- * verdicts with the cache as without it, and recirculating frames answered by it.
+ * chassis; and the ML2/OVS native firewall lab's compute3, frames built from its traces) replayed in
+ * rounds with their replies, so that connections go from +new to +est: the same verdicts with the
+ * cache as without it, and recirculating frames answered by it.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openCapture, recordData } from "../../src/capture/index.js";
 import { LINKTYPE } from "../../src/decode/protocols.js";
+import { loadHosts } from "../../src/dumps/host/load.js";
 import { Replayer } from "../../src/explain/replay.js";
 import type { FrameVerdict } from "../../src/explain/types.js";
 import { newFlowKey } from "../../src/model/layout.js";
 import { switchesOf } from "../../src/pipeline/index.js";
 import { rebuild } from "../../src/pipeline/pass-cache.js";
+import { LAB } from "../support/lab.js";
 import { loadOvnLab, type OvnLab, ovnDemoLab, ovnLab } from "../support/ovn-lab.js";
-import { REPO_ROOT } from "../support/shared.js";
+import { NEEDS, REPO_ROOT, skipWithoutShared } from "../support/shared.js";
 
 describe("rebuild: the frame's packet where a cached pass left it", () => {
   const key = (words: number[]) => {
@@ -91,7 +94,7 @@ const said = (v: FrameVerdict) =>
  * The frames in rounds: each frame, then (when it was delivered to a VM port of a loaded host) its
  * reply entering there; the later rounds find the connections the earlier ones committed.
  */
-function replayRounds(lab: OvnLab, frames: Frame[], cache: boolean, rounds = 3) {
+function replayRounds(lab: Pick<OvnLab, "hosts">, frames: Frame[], cache: boolean, rounds = 3) {
   const replayer = new Replayer(switchesOf(lab.hosts), { cache });
   const out: string[] = [];
   let n = 0;
@@ -114,7 +117,48 @@ function replayRounds(lab: OvnLab, frames: Frame[], cache: boolean, rounds = 3) 
   return { out, stats: replayer.stats, recirculatedHits };
 }
 
-const CASES: Array<[string, () => Promise<{ lab: OvnLab; frames: Frame[] }>]> = [
+const SYN = 0x02;
+
+/**
+ * An Ethernet + IPv4 frame from `a` to `b` (ICMP echo request, TCP with `flags`, or UDP), with correct
+ * lengths (checksums are not read by the replay).
+ */
+function ipv4Frame(
+  a: { mac: number; ip: string },
+  b: { mac: number; ip: string },
+  l4: { proto: 1 | 6 | 17; sport?: number; dport?: number; flags?: number },
+): Uint8Array {
+  const l4len = l4.proto === 6 ? 20 : 8;
+  const f = new Uint8Array(14 + 20 + l4len);
+  const v = new DataView(f.buffer);
+  const mac = (at: number, m: number) => f.set([0xfa, 0x16, 0x3e, 0xf1, 0x00, m], at);
+  mac(0, b.mac);
+  mac(6, a.mac);
+  v.setUint16(12, 0x0800);
+  f.set([0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, l4.proto], 14);
+  v.setUint16(16, 20 + l4len);
+  f.set(a.ip.split(".").map(Number), 26);
+  f.set(b.ip.split(".").map(Number), 30);
+  if (l4.proto === 1) f[34] = 8;
+  else {
+    v.setUint16(34, l4.sport ?? 0);
+    v.setUint16(36, l4.dport ?? 0);
+  }
+  if (l4.proto === 6) {
+    f[46] = 0x50;
+    f[47] = l4.flags ?? SYN;
+  } else if (l4.proto === 17) v.setUint16(38, 8);
+  return f;
+}
+
+const OVSFW = join(LAB, "neutron-lab-ovsfw");
+
+/** compute3's VMs in the ML2/OVS native-firewall lab (their ports, MACs and addresses as its traces use them). */
+const VM5 = { mac: 5, ip: "192.168.10.15" };
+const VM6 = { mac: 6, ip: "192.168.10.16" };
+const VM7 = { mac: 7, ip: "192.168.30.17" };
+
+const CASES: Array<[string, () => Promise<{ lab: Pick<OvnLab, "hosts">; frames: Frame[] }>]> = [
   [
     "the OVN lab's injected frames (three chassis, Geneve between them)",
     async () => {
@@ -145,6 +189,23 @@ const CASES: Array<[string, () => Promise<{ lab: OvnLab; frames: Frame[] }>]> = 
     },
   ],
 ];
+
+if (!skipWithoutShared(NEEDS.labs))
+  CASES.push([
+    "the ML2/OVS native firewall (ct flows in br-int: neutron-lab-ovsfw's compute3)",
+    async () => {
+      const hosts = await loadHosts(join(OVSFW, "compute3"));
+      // Entered by source MAC (a Neutron port's): the frames of the lab's traces, and new connections.
+      const frames = [
+        ipv4Frame(VM5, VM6, { proto: 1 }),
+        ipv4Frame(VM5, VM6, { proto: 6, sport: 40000, dport: 22 }),
+        ipv4Frame(VM5, VM6, { proto: 6, sport: 40001, dport: 80 }),
+        ipv4Frame(VM7, VM5, { proto: 6, sport: 40000, dport: 22 }),
+        ipv4Frame(VM5, VM6, { proto: 17, sport: 5353, dport: 53 }),
+      ].map((data) => ({ data, ifName: "" }));
+      return { lab: { hosts }, frames };
+    },
+  ]);
 
 describe.each(CASES)("the per-pass cache changes nothing but the cost: %s", (_, load) => {
   let cached: ReturnType<typeof replayRounds>;
