@@ -33,24 +33,51 @@ const MAX_VISITS = 16;
 const FIRST = "0";
 
 interface PassEntry {
-  id: number;
   /** The key the pass was translated with: what the frame's own packet is rebuilt against. */
   input: FlowKey;
   ctCalls: readonly CtCall[];
-  /** The recirculated pass: its translated input (ct fields replaced by this frame's answer) and where it is cached. */
-  next?: { flow: FlowKey; space: string };
+  /** Each ct() call's packet as a change to the pass's input. */
+  ctDeltas: readonly Delta[];
+  /** The recirculated pass: its input (ct fields replaced by this frame's answer) and where it is cached. */
+  next?: { delta: Delta; natFlags: number; space: string };
   /** The output the path continues with on another loaded host, and the tunnel port it enters there. */
-  hop?: { out: OutputRecord; port: SimPort };
+  hop?: { out: OutputRecord; delta: Delta; port: SimPort };
+  /** The path so far (its id before this pass) → the path's id with this pass. */
+  paths: Map<number, number>;
+}
+
+/** What a pass changed in its input to make a packet: the words, their new values, the bits changed. */
+interface Delta {
+  words: number[];
+  values: number[];
+  bits: number[];
+}
+
+function delta(input: FlowKey, target: FlowKey): Delta {
+  const d: Delta = { words: [], values: [], bits: [] };
+  for (let i = 0; i < input.length; i++) {
+    const changed = (input[i] ^ target[i]) >>> 0;
+    if (changed === 0) continue;
+    d.words.push(i);
+    d.values.push(target[i] & changed);
+    d.bits.push(changed);
+  }
+  return d;
+}
+
+/** `frame` with the delta applied, in `out` (a new key when not given). */
+function applyDelta(frame: FlowKey, d: Delta, out: FlowKey = frame.slice()): FlowKey {
+  if (out !== frame) out.set(frame);
+  for (let j = 0; j < d.words.length; j++) {
+    const w = d.words[j];
+    out[w] = d.values[j] | (out[w] & ~d.bits[j]);
+  }
+  return out;
 }
 
 /** A frame's packet where a cached pass left it: the bits the pass changed are the pass's, the rest the frame's. */
 export function rebuild(frame: FlowKey, input: FlowKey, target: FlowKey): FlowKey {
-  const out = newFlowKey();
-  for (let i = 0; i < out.length; i++) {
-    const changed = input[i] ^ target[i];
-    out[i] = (target[i] & changed) | (frame[i] & ~changed);
-  }
-  return out;
+  return applyDelta(frame, delta(input, target));
 }
 
 /**
@@ -127,12 +154,25 @@ function plan(sim: Simulation): Planned[] | undefined {
       if (resumes.length !== (hasNext ? 1 : 0)) return undefined;
       const mask = passMask(p.cache);
       if (!mask) return undefined;
-      const entry: PassEntry = { id: 0, input: p.flow, ctCalls: p.cache.ctCalls };
+      const entry: PassEntry = {
+        input: p.flow,
+        ctCalls: p.cache.ctCalls,
+        ctDeltas: p.cache.ctCalls.map((c) => delta(p.flow, c.flow)),
+        paths: new Map(),
+      };
       const resume = resumes[0]?.resume;
-      if (hasNext && resume)
-        entry.next = { flow: passes[k + 1].flow, space: `${k + 1}|${resume.bridge}|${resume.table}` };
-      if (!last && p.outputs.includes(onward[0].out))
-        entry.hop = { out: onward[0].out, port: sim.visits[i + 1].port };
+      if (hasNext && resume) {
+        const flow = passes[k + 1].flow;
+        entry.next = {
+          delta: delta(p.flow, flow),
+          // The resumed pass's NAT flags are the ct() action's, not conntrack's answer.
+          natFlags: flow[K.ctState] & (CS.snat | CS.dnat),
+          space: `${k + 1}|${resume.bridge}|${resume.table}`,
+        };
+      }
+      const exit = onward[0]?.out;
+      if (!last && exit && p.outputs.includes(exit))
+        entry.hop = { out: exit, delta: delta(p.flow, exit.flow), port: sim.visits[i + 1].port };
       out.push({ port: visit.port, space, mask, entry });
       space = entry.next?.space ?? FIRST;
     }
@@ -142,9 +182,11 @@ function plan(sim: Simulation): Planned[] | undefined {
 
 export class PassCache<V> {
   private readonly byPort = new Map<SimPort, Map<string, MegaflowCache<PassEntry>>>();
-  /** The value (the replay's verdict) of each path of cached passes, by their ids. */
-  private readonly paths = new Map<string, V>();
-  private nextId = 1;
+  /** The value (the replay's verdict) of each path of cached passes, by its id (see PassEntry.paths). */
+  private readonly values = new Map<number, V>();
+  private nextPath = 1;
+  /** The packet a ct() call sees: conntrack reads it and keeps nothing of it. */
+  private readonly scratch = newFlowKey();
   /** Passes cached (megaflows), and paths. */
   size = 0;
 
@@ -165,7 +207,7 @@ export class PassCache<V> {
   }
 
   private walk(firstPort: SimPort, firstKey: FlowKey, conntrack: ConntrackTable): V | undefined {
-    let ids = "";
+    let path = 0;
     let port = firstPort;
     let key = firstKey;
     for (let visit = 0; visit < MAX_VISITS; visit++) {
@@ -173,27 +215,28 @@ export class PassCache<V> {
       let hop: { entry: PassEntry; key: FlowKey } | undefined;
       for (;;) {
         const entry = this.byPort.get(port)?.get(space)?.lookup(key);
-        if (!entry) return undefined;
-        ids += `${entry.id},`;
+        const to = entry?.paths.get(path);
+        if (!entry || to === undefined) return undefined;
+        path = to;
         let answer: CtAnswer | undefined;
-        for (const c of entry.ctCalls) {
-          const a = conntrack.execute(c.zone, rebuild(key, entry.input, c.flow), c.commit, c.mark, c.label);
+        for (let i = 0; i < entry.ctCalls.length; i++) {
+          const c = entry.ctCalls[i];
+          const packet = applyDelta(key, entry.ctDeltas[i], this.scratch);
+          const a = conntrack.execute(c.zone, packet, c.commit, c.mark, c.label);
           if (c.resume) answer = a;
         }
         if (entry.hop) hop = { entry, key };
         if (!entry.next || !answer) break;
-        const next = rebuild(key, entry.input, entry.next.flow);
-        // The NAT flags of the resumed pass are the ct() action's, not conntrack's answer.
-        next[K.ctState] = answer.state | (entry.next.flow[K.ctState] & (CS.snat | CS.dnat));
+        const next = applyDelta(key, entry.next.delta);
+        next[K.ctState] = answer.state | entry.next.natFlags;
         next[K.ctMark] = answer.mark;
         next.set(answer.label, K.ctLabel);
         key = next;
         space = entry.next.space;
       }
       const h = hop?.entry.hop;
-      if (!hop || !h) return this.paths.get(ids);
-      const flow = rebuild(hop.key, hop.entry.input, h.out.flow);
-      key = remoteKey({ ...h.out, flow }, h.port);
+      if (!hop || !h) return this.values.get(path);
+      key = remoteKey({ ...h.out, flow: applyDelta(hop.key, h.delta) }, h.port);
       port = h.port;
     }
     return undefined;
@@ -203,7 +246,7 @@ export class PassCache<V> {
   insert(sim: Simulation, value: V): boolean {
     const planned = plan(sim);
     if (!planned) return false;
-    let ids = "";
+    let path = 0;
     for (const p of planned) {
       let spaces = this.byPort.get(p.port);
       if (!spaces) {
@@ -219,19 +262,23 @@ export class PassCache<V> {
       let e = cache.lookup(p.entry.input);
       if (!e) {
         e = p.entry;
-        e.id = this.nextId++;
         cache.insert(e.input, p.mask, e);
         this.size++;
       }
-      ids += `${e.id},`;
+      let to = e.paths.get(path);
+      if (to === undefined) {
+        to = this.nextPath++;
+        e.paths.set(path, to);
+      }
+      path = to;
     }
-    this.paths.set(ids, value);
+    this.values.set(path, value);
     return true;
   }
 
   clear(): void {
     this.byPort.clear();
-    this.paths.clear();
+    this.values.clear();
     this.size = 0;
   }
 }
