@@ -45,12 +45,12 @@ export class Replayer {
   private readonly useCache: boolean;
   /** One cache per ingress port (each SimPort object is one port of one bridge of one host). */
   private readonly caches = new Map<SimPort, MegaflowCache<CachedVerdict>>();
-  /** Paths through ct() and recirculation, cached pass by pass as the datapath does (pass-cache.ts). */
-  private readonly passes = new PassCache<CachedVerdict>();
   /** The flow key of the last frame at its ingress (the inner frame of a tunnel): reused, read it at once. */
   readonly key = newFlowKey();
 
   private readonly firewalls: HostFirewalls;
+  /** Paths through ct() and recirculation, cached pass by pass as the datapath does (pass-cache.ts). */
+  private readonly passes = new PassCache<CachedVerdict>();
   /** The firewall hop of the current frame's egress crossing (its tap's qbr), and the frame it saw. */
   private egress: { hop: Hop; note?: string } | undefined;
   private fwData: Uint8Array = new Uint8Array(0);
