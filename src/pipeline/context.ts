@@ -158,6 +158,8 @@ export class XlateContext {
   recirc: RecircRequest[] = [];
   /** Recirculation ids already used by earlier passes of the same trace. */
   recircBase = 0;
+  /** A replay's record of the ct() actions this pass ran (its per-pass megaflow cache replays them). */
+  ctCalls: CtCall[] | undefined;
   learned: LearnedFlow[] = [];
   /** Whether learning (MAC table, learn()) may change state: only with a packet, as OVS. */
   sideEffects: boolean;
@@ -172,8 +174,6 @@ export class XlateContext {
   megaflow: FlowKey | undefined;
   /** A replay's record of the flows translation executed (their actions' reads join the megaflow). */
   executed: FlowEntry[] | undefined;
-  /** A replay's record of the ct() actions this pass ran (its per-pass megaflow cache replays them). */
-  ctCalls: CtCall[] | undefined;
   /** The connection tracker of a replay: ct() asks it; absent for ofproto/trace (--ct-next). */
   conntrack: ConntrackTable | undefined;
   /**

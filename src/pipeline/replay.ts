@@ -183,6 +183,7 @@ export class ReplayEngine {
       const executed: FlowEntry[] | undefined = mask ? [] : undefined;
       const result = trace({
         host: item.host,
+        perPass: mask !== undefined,
         bridge: item.port.bridge,
         flow: item.key,
         withPacket: true,
@@ -190,7 +191,6 @@ export class ReplayEngine {
         conntrack: this.conntrack,
         megaflow: mask,
         executed,
-        perPass: mask !== undefined,
       });
       if (mask && executed)
         for (const f of executed) if (!maskActionReads(mask, f.actions)) cacheable = false;

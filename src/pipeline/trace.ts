@@ -108,6 +108,8 @@ interface PassSpec {
   sideEffects: boolean;
   recircBase: number;
   thaw: boolean;
+  /** A replay's per-pass megaflow cache wants each pass's own record (TracePass.cache). */
+  perPass: boolean;
   /**
    * The bridge named in the pass's heading: ofproto/trace heads every resumed pass with the bridge the
    * trace started on, even when the frozen state belongs to a patch peer.
@@ -116,7 +118,6 @@ interface PassSpec {
   conntrack: ConntrackTable | undefined;
   megaflow: FlowKey | undefined;
   executed: FlowEntry[] | undefined;
-  perPass: boolean;
 }
 
 function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
@@ -137,12 +138,8 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   ctx.recircBase = spec.recircBase;
   ctx.traceBridge = spec.headerBridge;
   ctx.conntrack = spec.conntrack;
-  const record: PassRecord | undefined = spec.perPass
-    ? { mask: newFlowKey(), executed: [], ctCalls: [] }
-    : undefined;
-  ctx.megaflow = record ? record.mask : spec.megaflow;
-  ctx.executed = record ? record.executed : spec.executed;
-  ctx.ctCalls = record?.ctCalls;
+  ctx.megaflow = spec.megaflow;
+  ctx.executed = spec.executed;
   if (thaw) {
     // The frozen state of a ct() recirculation says the packet was conntracked: ct_clear then acts.
     ctx.conntracked = true;
@@ -150,6 +147,14 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     report(t.subs, "thaw", `Resuming from table ${table}`);
   }
   ctx.tableId = table;
+  const record: PassRecord | undefined = spec.perPass
+    ? { mask: newFlowKey(), executed: [], ctCalls: [] }
+    : undefined;
+  if (record) {
+    ctx.megaflow = record.mask;
+    ctx.executed = record.executed;
+    ctx.ctCalls = record.ctCalls;
+  }
   // mirror_ingress_packet: before the actions (a resumed pass was mirrored when it first came in).
   if (!thaw) mirrorAt(ctx, bridge.ports.get(ctx.flow[K.inPort]), "src");
   xlateTable(ctx, ctx.flow[K.inPort], table, true, undefined, false, true);
@@ -166,13 +171,13 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     learned: ctx.learned,
   };
   if (ctx.error) pass.error = ctx.error;
+  ctx.releaseScratch();
   if (record) {
     // The whole translation's mask and flow list are the passes' together.
     pass.cache = record;
     if (spec.megaflow) for (let i = 0; i < record.mask.length; i++) spec.megaflow[i] |= record.mask[i];
     spec.executed?.push(...record.executed);
   }
-  ctx.releaseScratch();
   return { pass, ctx };
 }
 
@@ -187,11 +192,11 @@ export function trace(req: TraceRequest): TraceResult {
     sideEffects: req.withPacket,
     recircBase,
     thaw,
+    perPass: req.perPass ?? false,
     headerBridge: req.bridge,
     conntrack: req.conntrack,
     megaflow: req.megaflow,
     executed: req.executed,
-    perPass: req.perPass ?? false,
   });
   const first = runPass(passSpec(req.bridge, req.flow, 0, 0, false));
   passes.push(first.pass);
