@@ -8,11 +8,14 @@ where it should arrive, whether the kernel delivered it, and the iptables-save l
 counters moved while it crossed). In WORK: the final iptables-save -c / ip6tables-save -c.
 """
 import json
+import queue
+import re
 import select
 import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 
 OUT, WORK = sys.argv[1], sys.argv[2]
@@ -202,6 +205,48 @@ for a in ("10.0.0.5", "10.0.0.7"):
 sh("ipset", "add", IPSET6, "fd00::5")
 sh("iptables-restore", stdin=ruleset(False))
 sh("ip6tables-restore", stdin=ruleset(True))
+
+# ---- the kernel's rule trace ----------------------------------------------------------------------------
+# A chain hooked before raw PREROUTING (priority -300) sets nftrace on every frame; br_netfilter runs the
+# ip/ip6 hooks for bridged frames, so `nft monitor trace` reports each rule a frame matched (its verdict:
+# continue, jump, return, accept, drop) and each built-in chain's policy, in the kernel's order. The
+# table is removed before anything is listed: the rules' handles stay as they are.
+TRACE_TABLE = "ovspath_trace"
+sh("nft", "-f", "-", stdin=f"table inet {TRACE_TABLE} {{\n chain pre {{\n  type filter hook prerouting priority -350\n"
+                            "  meta nftrace set 1\n }\n}\n")
+monitor = subprocess.Popen(["nft", "-a", "monitor", "trace"], stdout=subprocess.PIPE, text=True, bufsize=1)
+trace_lines = queue.Queue()
+threading.Thread(target=lambda: [trace_lines.put(l.rstrip("\n")) for l in monitor.stdout], daemon=True).start()
+time.sleep(0.3)
+
+
+def take_trace():
+    """The trace lines that arrived for the frame just sent (the monitor goes quiet after it)."""
+    got = []
+    while True:
+        try:
+            got.append(trace_lines.get(timeout=0.1))
+        except queue.Empty:
+            return got
+
+
+TRACE_RE = re.compile(r"^trace id (\w+) (ip6?|inet) (\S+) (\S+) (?:rule .* # handle (\d+) \(verdict ([^)]*)\)"
+                      r"|policy (\w+)|verdict (\w+)|packet: .*)\s*$")
+
+
+def parse_trace(lines):
+    """The kernel's trace events of one frame: (trace id, family, table, chain, handle or None, verdict)."""
+    events = []
+    for line in lines:
+        m = TRACE_RE.match(line)
+        if not m:
+            raise SystemExit(f"unexpected nft trace line: {line}")
+        tid, fam, table, chain, handle, rule_verdict, policy, chain_verdict = m.groups()
+        if table == TRACE_TABLE or (handle is None and policy is None and chain_verdict is None):
+            continue  # our own trace chain, and the "packet:" header of each chain
+        verdict = rule_verdict or (f"policy {policy}" if policy else chain_verdict)
+        events.append((tid, "ipv6" if fam == "ip6" else "ipv4", table, chain, handle, verdict))
+    return events
 
 
 # ---- frames -------------------------------------------------------------------------------------------
@@ -402,6 +447,7 @@ for n, (what, (direction, p, data)) in enumerate(FRAMES, 1):
     t = time.time()
     senders[sent_on].send(data)
     got = drain(0.15)
+    traced = parse_trace(take_trace())
     after = counters()
     delivered = any(d == want_on and kind != socket.PACKET_OUTGOING and b == data for d, kind, b in got)
     moved = [dict(family=k[0], table=k[1], chain=k[2], index=k[3], packets=after[k] - before.get(k, 0))
@@ -409,7 +455,43 @@ for n, (what, (direction, p, data)) in enumerate(FRAMES, 1):
     records.append(dict(frame=n, what=what, direction="ingress" if direction == "in" else "egress",
                         port=PORTS[p]["id"], sentOn=sent_on.replace("vm", "tap", 1) if direction != "in" else sent_on,
                         expectedOn=want_on.replace("vm", "tap", 1),
-                        time=round(t, 6), delivered=delivered, moved=moved))
+                        time=round(t, 6), delivered=delivered, moved=moved, trace=traced))
+
+
+sh("nft", "delete", "table", "inet", TRACE_TABLE)
+monitor.terminate()
+
+
+def rule_positions():
+    """(family, table, handle) → (chain, index in chain), from nft's listing of the iptables-nft tables."""
+    out, fam, table, chain, n = {}, "", "", "", 0
+    for line in sh("nft", "-a", "list", "ruleset").splitlines():
+        w = line.split()
+        if w[:1] == ["table"]:
+            fam, table = ("ipv6" if w[1] == "ip6" else "ipv4"), w[2]
+        elif w[:1] == ["chain"]:
+            chain, n = w[1], 0
+        elif "# handle " in line and not line.rstrip().endswith("{"):
+            if w[0] == "type":
+                continue
+            out[(fam, table, line.rsplit("# handle ", 1)[1].strip())] = (chain, n)
+            n += 1
+    return out
+
+
+# Each trace event named by the rule it is (chain and index, as iptables-save numbers rules; -1 for a
+# chain's policy or end), with nft's handle kept as the evidence.
+positions = rule_positions()
+for r in records:
+    steps = []
+    for tid, fam, table, chain, handle, verdict in r["trace"]:
+        index = -1
+        if handle is not None:
+            at, index = positions[(fam, table, handle)]
+            assert at == chain, (at, chain)
+        steps.append(dict(id=tid, family=fam, table=table, chain=chain, index=index, handle=handle and int(handle),
+                          verdict=verdict))
+    r["trace"] = steps
 
 
 def file_of(d):

@@ -3,8 +3,9 @@
 # fixtures/firewall/: one network namespace plays a compute host with four hybrid-plugged ports (VM end ⇄
 # tap… in a qbr… Linux bridge ⇄ qvb… ⇄ qvo…), bridge-nf-call-iptables on, a ruleset laid out as Neutron's
 # iptables firewall lays it out, and ipsets for a remote group. record-firewall.py sends frames in both
-# directions, captures both sides of each bridge and records, per frame, whether the kernel delivered it
-# and which rules' counters moved (iptables-save -c before and after). The dumps are saved under
+# directions, captures both sides of each bridge and records, per frame, whether the kernel delivered it,
+# which rules' counters moved (iptables-save -c before and after) and the kernel's rule trace
+# (nft monitor trace: every rule the frame matched, in order, with its verdict). The dumps are saved under
 # sosreport's file names. A second namespace records the demo host's security groups (vm2 → vm1: SSH
 # allowed, HTTP dropped) into fixtures/demo. Needs root, iproute2, iptables (nft backend), ipset, conntrack, nft, python3.
 set -euo pipefail
@@ -64,14 +65,15 @@ inns python3 "$here/scripts/record-firewall.py" "$out" "$work" lab
 sos=$out/host1/sos_commands
 mkdir -p "$sos/firewall_tables" "$sos/networking" "$sos/conntrack"
 echo compute-fw1 >"$out/host1/hostname"
-# sos_commands/firewall_tables: the per-table listings, the -vnxL listings and nft's view of it all.
+# sos_commands/firewall_tables, in sos's order: nft's view of it all first (sos lists the iptables tables
+# nft shows), then the per-table listings and the -vnxL listings.
+inns nft -a list ruleset >"$sos/firewall_tables/nft_-a_list_ruleset"
 for t in raw mangle filter; do
   inns iptables -t "$t" -nvL >"$sos/firewall_tables/iptables_-t_${t}_-nvL"
   inns ip6tables -t "$t" -nvL >"$sos/firewall_tables/ip6tables_-t_${t}_-nvL"
 done
 inns iptables -vnxL >"$sos/firewall_tables/iptables_-vnxL"
 inns ip6tables -vnxL >"$sos/firewall_tables/ip6tables_-vnxL"
-inns nft -a list ruleset >"$sos/firewall_tables/nft_-a_list_ruleset"
 # What operators paste: the saves (with counters), ipset list, conntrack's table.
 cp "$work/iptables-save" "$sos/firewall_tables/iptables-save_-c"
 cp "$work/ip6tables-save" "$sos/firewall_tables/ip6tables-save_-c"
@@ -82,4 +84,10 @@ inns conntrack -L -o extended >"$sos/conntrack/conntrack_-L_-o_extended" 2>/dev/
 if command -v brctl >/dev/null; then inns brctl show >"$sos/networking/brctl_show"; fi
 inns bridge link show >"$sos/networking/bridge_link_show"
 inns ip -d link >"$sos/networking/ip_-d_link"
+# An iptables-nft host's sosreport: /proc/net/ip_tables_names is empty there, so sos lists no table with
+# -t, only nft's ruleset and the filter table's -vnxL listings (the same ruleset, recorded above).
+nftsos=$out/host1-nft/sos_commands/firewall_tables
+mkdir -p "$nftsos"
+echo compute-fw1 >"$out/host1-nft/hostname"
+for f in nft_-a_list_ruleset iptables_-vnxL ip6tables_-vnxL; do cp "$sos/firewall_tables/$f" "$nftsos/$f"; done
 echo "recorded into $out"

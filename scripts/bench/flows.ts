@@ -49,9 +49,10 @@ export async function benchFlows(dir: string, n: number): Promise<void> {
   if (loaded !== n || h.diagnostics.length > 0)
     throw new Error(`loaded ${loaded} of ${n} flows, ${h.diagnostics.length} diagnostics`);
   const mb = statSync(dump).size / 1e6;
+  const rssLoaded = process.memoryUsage().rss / 1e6;
   console.log(
     `(d) load a ${n}-flow dump (${mb.toFixed(0)} MB)`.padEnd(34),
-    `${seconds(wall, secs)} = ${((secs / n) * 10_000 * 1000).toFixed(0)} ms CPU per 10k flows`,
+    `${seconds(wall, secs)} = ${((secs / n) * 10_000 * 1000).toFixed(0)} ms CPU per 10k flows; RSS ${rssLoaded.toFixed(0)} MB after`,
   );
   // Classifier lookups over the same 100k flows: keys built from the flows' own values, so each hits.
   const bridge = h.bridges[0];
@@ -60,6 +61,7 @@ export async function benchFlows(dir: string, n: number): Promise<void> {
   const cls = buildClassifier(bridge.flows?.value.flows ?? [], () => undefined);
   const buildCpu = cpuSecs() - c2;
   const buildSecs = Number(process.hrtime.bigint() - t2) / 1e9;
+  const rssBuilt = process.memoryUsage().rss / 1e6;
   const entries = [...cls.tables.entries()].flatMap(([table, t]) =>
     t.flows().map((f) => ({ table, key: f.match.value })),
   );
@@ -75,7 +77,7 @@ export async function benchFlows(dir: string, n: number): Promise<void> {
   const lookWall = Number(process.hrtime.bigint() - t3) / 1e9;
   console.log(
     `(f) classifier over ${n} flows`.padEnd(34),
-    `built in ${seconds(buildSecs, buildCpu).trim()}; ${(lookups / lookSecs / 1e6).toFixed(2)} M lookups/s of CPU (${(lookups / lookWall / 1e6).toFixed(2)} M/s wall), ${(probes / lookups).toFixed(1)} subtables probed per lookup`,
+    `built in ${seconds(buildSecs, buildCpu).trim()} (RSS +${(rssBuilt - rssLoaded).toFixed(0)} MB); ${(lookups / lookSecs / 1e6).toFixed(2)} M lookups/s of CPU (${(lookups / lookWall / 1e6).toFixed(2)} M/s wall), ${(probes / lookups).toFixed(1)} subtables probed per lookup`,
   );
   const ofctl = spawnSync("ovs-ofctl", ["--version"]);
   if (ofctl.status !== 0) {

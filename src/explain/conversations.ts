@@ -120,16 +120,22 @@ function conversationId(key: FlowKey, srcFirst: boolean): string {
   return id;
 }
 
-/** Whether `paths` holds "<arrow> <summary>" (checked without building the string). */
-function hasPath(paths: readonly string[], arrow: string, summary: string): boolean {
-  for (const p of paths)
-    if (p.length === summary.length + 2 && p.startsWith(arrow) && p.endsWith(summary)) return true;
+/**
+ * Whether the conversation has the path "<arrow> <summary>". Compared with the arrow and summary each
+ * path was made from: frames answered by one cached verdict share its summary string, so the common
+ * case is one identity comparison (matching the joined text could flatten the summary every frame).
+ */
+function hasPath(c: Tracked, arrow: string, summary: string): boolean {
+  for (let i = 0; i < c.pathParts.length; i += 2)
+    if (c.pathParts[i + 1] === summary && c.pathParts[i] === arrow) return true;
   return false;
 }
 
 interface Tracked extends Conversation {
   /** Whether the first frame went from the lower end (by `compareEnds`) to the higher one. */
   fromLow: boolean;
+  /** Each path's arrow and summary in turn (see hasPath). */
+  pathParts: string[];
 }
 
 /** Accumulates conversations and drops frame by frame (bounded by the number of distinct conversations). */
@@ -158,6 +164,7 @@ export class ReplayAggregate {
           partlyDropped: 0,
           firstFrame: v.frame,
           paths: [],
+          pathParts: [],
           fromLow,
         };
         this.convs.set(id, c);
@@ -167,7 +174,10 @@ export class ReplayAggregate {
       if (v.partial) c.partlyDropped++;
       // A frame between one end and itself goes both ways: it counts as the first frame's direction.
       const arrow = order === 0 || c.fromLow === fromLow ? "→" : "←";
-      if (c.paths.length < 4 && !hasPath(c.paths, arrow, v.summary)) c.paths.push(`${arrow} ${v.summary}`);
+      if (c.paths.length < 4 && !hasPath(c, arrow, v.summary)) {
+        c.paths.push(`${arrow} ${v.summary}`);
+        c.pathParts.push(arrow, v.summary);
+      }
     }
     for (const d of dropsOf(v)) this.addDrop(d, v.frame);
   }
@@ -186,7 +196,7 @@ export class ReplayAggregate {
   conversations(): Conversation[] {
     return [...this.convs.values()]
       .sort((a, b) => a.firstFrame - b.firstFrame)
-      .map(({ fromLow: _, ...c }) => c);
+      .map(({ fromLow: _, pathParts: _parts, ...c }) => c);
   }
 
   dropGroups(): DropGroup[] {

@@ -101,27 +101,29 @@ function verdictWord(v: FwVerdict): string {
   }
 }
 
-/** The hop of a crossing: one per verdict, host and port (the verdict cache shares verdicts, and so hops). */
-const crossingHops = new WeakMap<FwVerdict, Map<string, Hop>>();
+/**
+ * The hop of a crossing: one per verdict and plug (the verdict cache shares verdicts, and so hops).
+ * Keyed by the plug object (one per host and qvo), so that finding it builds no key.
+ */
+const crossingHops = new WeakMap<FwVerdict, Map<HybridPlug, Hop>>();
 
-function hopOf(host: string, plug: HybridPlug, port: string, r: FwResult): Hop {
-  let byPort = crossingHops.get(r.verdict);
-  if (!byPort) {
-    byPort = new Map();
-    crossingHops.set(r.verdict, byPort);
+function hopOf(host: string, plug: HybridPlug, r: FwResult): Hop {
+  let byPlug = crossingHops.get(r.verdict);
+  if (!byPlug) {
+    byPlug = new Map();
+    crossingHops.set(r.verdict, byPlug);
   }
-  const key = `${host}\n${port}`;
-  let hop = byPort.get(key);
+  let hop = byPlug.get(plug);
   if (!hop) {
     hop = {
       host,
       bridge: plug.bridge,
-      port,
+      port: plug.tap,
       kind: "firewall",
       chain: decidingChain(r.verdict),
       verdict: verdictWord(r.verdict),
     };
-    byPort.set(key, hop);
+    byPlug.set(plug, hop);
   }
   return hop;
 }
@@ -179,7 +181,7 @@ function towardVm(
   data: Uint8Array,
 ): { hop: Hop; dropped: FrameVerdict } {
   const r = evaluateFrame(fw, data, devicesOf(plug, "toVm"));
-  const hop = hopOf(host.name, plug, plug.tap, r);
+  const hop = hopOf(host.name, plug, r);
   const first: Hop = { host: host.name, bridge: plug.bridge, port: plug.qvb, kind: "in" };
   const note = openText(r.verdict);
   if (r.verdict.kind === "drop") {
@@ -233,7 +235,7 @@ export function egressCrossing(
   if (!plug || ingress.before[0].port !== plug.tap) return undefined;
   const devices = devicesOf(plug, "fromVm");
   const r = evaluateFrame(fw, data, devices);
-  const hop = hopOf(ingress.host.name, plug, plug.tap, r);
+  const hop = hopOf(ingress.host.name, plug, r);
   const note = openText(r.verdict);
   if (r.verdict.kind !== "drop") return note ? { hop, note } : { hop };
   const drop = dropOf(ingress.host, plug, r.verdict);
@@ -393,7 +395,7 @@ function splice(v: FrameVerdict, crossings: readonly Crossing[], results: readon
     const r = results[k];
     const h = v.hops[i];
     const at = hops.indexOf(h);
-    const hop = hopOf(h.host, plug, plug.tap, r);
+    const hop = hopOf(h.host, plug, r);
     const note = openText(r.verdict);
     if (note) summary += ` [${note}]`;
     if (r.verdict.kind === "drop") {
@@ -415,7 +417,18 @@ function splice(v: FrameVerdict, crossings: readonly Crossing[], results: readon
       if (tree) tree = spliceTree(tree, h, [hop, h]);
     }
   }
-  const out: FrameVerdict = { ...v, hops, summary, branches, partial: isPartial(branches) };
+  // Field by field: V8 copies an object spread of this shape slowly (once per delivered frame uncached).
+  const out: FrameVerdict = {
+    frame: v.frame,
+    verdict: v.verdict,
+    branches,
+    partial: branches === v.branches ? v.partial : isPartial(branches),
+    summary,
+    hops,
+    traces: v.traces,
+    cached: v.cached,
+  };
+  if (v.drop !== undefined) out.drop = v.drop;
   if (tree) out.tree = tree;
   if (drop && delivered === 0 && dropped > 0) {
     out.verdict = "dropped";

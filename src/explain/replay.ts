@@ -45,6 +45,9 @@ export class Replayer {
   private readonly useCache: boolean;
   /** One cache per ingress port (each SimPort object is one port of one bridge of one host). */
   private readonly caches = new Map<SimPort, MegaflowCache<CachedVerdict>>();
+  /** The port of the last frame that reached the cache, and that port's cache (see replayOvs). */
+  private lastPort: SimPort | undefined;
+  private lastCache: MegaflowCache<CachedVerdict> | undefined;
   /** The flow key of the last frame at its ingress (the inner frame of a tunnel): reused, read it at once. */
   readonly key = newFlowKey();
 
@@ -113,7 +116,10 @@ export class Replayer {
     const cacheId = ingress.port;
     const wire = meta.wireLength ?? data.length;
     const inner = wire - ingressOverhead(ingress);
-    let cache = this.caches.get(cacheId);
+    // The last port's cache is held apart: a capture's frames mostly enter where the previous one did.
+    let cache = cacheId === this.lastPort ? this.lastCache : this.caches.get(cacheId);
+    this.lastPort = cacheId;
+    this.lastCache = cache;
     if (this.useCache && cache) {
       const hit = cache.lookup(this.key);
       if (hit && inner <= hit.mtuLimit) {
@@ -134,7 +140,10 @@ export class Replayer {
       }
     }
     this.stats.translated++;
-    const sim = this.engine.simulate(ingress, copyFlowKey(this.key), { megaflow: this.useCache });
+    const sim = this.engine.simulate(ingress, copyFlowKey(this.key), {
+      megaflow: this.useCache,
+      length: inner,
+    });
     const result = verdictOf(frame, sim, inner);
     const verdict = result.verdict;
     if (sim.stateChanged) {
@@ -150,6 +159,7 @@ export class Replayer {
       if (!cache) {
         cache = new MegaflowCache();
         this.caches.set(cacheId, cache);
+        this.lastCache = cache;
       }
       cache.insert(this.key, sim.mask, { verdict, mtuLimit: result.mtuLimit });
     } else if (this.useCache && !result.mtuDropped && !(ingress.kind === "port" && ingress.assumed))

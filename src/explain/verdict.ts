@@ -4,6 +4,7 @@
  * explanation. A port that is down or an MTU the frame exceeds turns an output into a drop, as the
  * kernel would after OVS handed it over.
  */
+import type { OutputRecord } from "../pipeline/context.js";
 import type { HostVisit, Simulation } from "../pipeline/replay.js";
 import type { SimBridge, SimHost, SimPort } from "../pipeline/switch.js";
 import type { TraceNode } from "../pipeline/trace-tree.js";
@@ -45,7 +46,7 @@ function topoPort(host: SimHost, bridge: string, name: string): OvsPort | undefi
 }
 
 /** The Linux hops past an OVS port towards the VM: qvo ⇄ qvb → qbr → tap. */
-function linuxBeyond(host: SimHost, port: string): Hop[] {
+function linuxBeyond(host: SimHost, port: string): readonly Hop[] {
   const t = host.topology;
   const hops: Hop[] = [];
   const peer = t.linux.get(port)?.peer;
@@ -57,6 +58,34 @@ function linuxBeyond(host: SimHost, port: string): Hop[] {
   for (const m of members)
     if (m !== peer) hops.push({ host: host.name, bridge: master, port: m, kind: "out" });
   return hops;
+}
+
+/** linuxBeyond per host and port, worked out once: every delivered frame asks. */
+const beyondIndex = new WeakMap<SimHost, Map<string, readonly Hop[]>>();
+
+/**
+ * Adds the Linux hops past `port` to both lists, each a new object: a frame's hops are its own (the
+ * firewall's splice finds a crossing by the identity of its hop), only the topology lookups are shared.
+ */
+function addLinuxBeyond(host: SimHost, port: string, a: Hop[], b: Hop[]): void {
+  let index = beyondIndex.get(host);
+  if (!index) {
+    index = new Map();
+    beyondIndex.set(host, index);
+  }
+  let known = index.get(port);
+  if (!known) {
+    known = linuxBeyond(host, port);
+    index.set(port, known);
+  }
+  for (const k of known) {
+    const h: Hop =
+      k.bridge === undefined
+        ? { host: k.host, port: k.port, kind: k.kind }
+        : { host: k.host, bridge: k.bridge, port: k.port, kind: k.kind };
+    a.push(h);
+    b.push(h);
+  }
 }
 
 /** Each bridge's patch ports by the bridge their peer is on, indexed once: every frame's hops ask. */
@@ -80,26 +109,44 @@ function patchTowards(host: SimHost, from: string, to: string): SimPort | undefi
 /** The patch-port crossings of a visit: each change of bridge between consecutive table steps. */
 function patchHops(visit: HostVisit, hops: Hop[]): void {
   let bridge = visit.bridge;
-  const walk = (nodes: readonly TraceNode[]): void => {
-    for (const n of nodes) {
-      const s = n.step;
-      if (s && s.bridge !== bridge) {
-        const patch = patchTowards(visit.host, bridge, s.bridge);
-        hops.push({
-          host: visit.host.name,
-          bridge: s.bridge,
-          port: patch?.peer ?? `(${bridge} → ${s.bridge})`,
-          kind: "patch",
-        });
-        bridge = s.bridge;
-      }
-      if (n.subs.length > 0) walk(n.subs);
+  for (const p of visit.trace.passes) bridge = walkPatches(visit, p.nodes, bridge, hops);
+}
+
+/** Depth first over the trace (the order of the steps); returns the bridge the walk ended in. */
+function walkPatches(visit: HostVisit, nodes: readonly TraceNode[], bridge: string, hops: Hop[]): string {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    const s = n.step;
+    if (s && s.bridge !== bridge) {
+      const patch = patchTowards(visit.host, bridge, s.bridge);
+      hops.push({
+        host: visit.host.name,
+        bridge: s.bridge,
+        port: patch?.peer ?? `(${bridge} → ${s.bridge})`,
+        kind: "patch",
+      });
+      bridge = s.bridge;
     }
-  };
-  for (const p of visit.trace.passes) walk(p.nodes);
+    if (n.subs.length > 0) bridge = walkPatches(visit, n.subs, bridge, hops);
+  }
+  return bridge;
 }
 
 type End = VerdictBranch;
+
+/**
+ * A tunnel output's segment (`vxlan 1010 to 10.0.0.12`), made once per tunnel record: translation
+ * hands the same record to every packet of a port with the same key and endpoints.
+ */
+const segments = new WeakMap<NonNullable<OutputRecord["tunnel"]>, string>();
+function tunnelSegment(t: NonNullable<OutputRecord["tunnel"]>): string {
+  let s = segments.get(t);
+  if (s === undefined) {
+    s = `${t.type} ${Number(BigInt(t.tunId))} to ${t.dst}`;
+    segments.set(t, s);
+  }
+  return s;
+}
 
 export function verdictOf(frame: number, sim: Simulation, innerLength: number): VerdictResult {
   const hops: Hop[] = [];
@@ -110,18 +157,18 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
   const visitHops = (i: number, node: PathTree): void => {
     const v = sim.visits[i];
     const h = v.host.name;
-    const push = (...hs: Hop[]): void => {
-      hops.push(...hs);
-      node.hops.push(...hs);
+    const push = (hop: Hop): void => {
+      hops.push(hop);
+      node.hops.push(hop);
     };
-    push(...v.before);
+    for (const b of v.before) push(b);
     const inHop: Hop = { host: h, bridge: v.bridge, port: v.port.name, kind: v.tunnel ? "tunnel-in" : "in" };
     if (v.tunnel) inHop.segment = `${v.tunnel.kind} ${v.tunnel.id} from ${v.tunnel.src}`;
     else if (v.port.tag !== undefined) inHop.segment = `vlan ${v.port.tag}`;
     push(inHop);
     const crossings: Hop[] = [];
     patchHops(v, crossings);
-    push(...crossings);
+    for (const c of crossings) push(c);
     const error = v.trace.passes.find((p) => p.error)?.error;
     if (error) {
       ends.push({
@@ -154,9 +201,9 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
       // A flood or a tunnel fan-out: each output continues on a branch of its own.
       const branch: PathTree = forked ? { hops: [], forks: [] } : node;
       if (forked) node.forks.push(branch);
-      const add = (...hs: Hop[]): void => {
-        hops.push(...hs);
-        branch.hops.push(...hs);
+      const add = (hop: Hop): void => {
+        hops.push(hop);
+        branch.hops.push(hop);
       };
       if (e.kind === "controller") {
         ends.push({ kind: "controller", host: h, text: `${h} ${e.out.bridge}: to the controller` });
@@ -165,7 +212,7 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
       if (e.kind === "tunnel") {
         const t = e.out.tunnel;
         const out: Hop = { host: h, bridge: e.out.bridge, port: e.out.port, kind: "tunnel-out" };
-        if (t) out.segment = `${t.type} ${Number(BigInt(t.tunId))} to ${t.dst}`;
+        if (t) out.segment = tunnelSegment(t);
         add(out);
         const overhead = TUNNEL_OVERHEAD[t?.type ?? ""] ?? 50;
         const underlay = t ? v.host.topology.addresses.get(t.src)?.mtu : undefined;
@@ -227,7 +274,7 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
         }
         mtuLimit = Math.min(mtuLimit, limit);
       }
-      add(...linuxBeyond(v.host, e.out.port));
+      addLinuxBeyond(v.host, e.out.port, hops, branch.hops);
       ends.push({ kind: "delivered", host: h, text: `${h}:${e.out.port}` });
     }
   };
@@ -241,13 +288,19 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
     });
   }
   const assumed = sim.ingress.kind === "port" ? sim.ingress.assumed : undefined;
+  // Which check_pkt_len branch the frame's length selected: the other one's outputs never happened.
+  const notes: string[] = [];
+  if (assumed) notes.push(assumed);
+  for (const v of sim.visits)
+    for (const p of v.trace.passes)
+      if (p.lengthBranches) for (const n of p.lengthBranches) notes.push(`${v.host.name} ${n}`);
   const verdict: FrameVerdict = {
     frame,
     verdict: overall(ends),
     branches: ends,
     partial: isPartial(ends),
     tree: root,
-    summary: assumed ? `${summarize(ends)} [${assumed}]` : summarize(ends),
+    summary: notes.length > 0 ? `${summarize(ends)} [${notes.join("; ")}]` : summarize(ends),
     hops,
     traces: sim.visits.map((v) => v.trace),
     cached: false,
@@ -264,11 +317,21 @@ function mtuDrop(v: HostVisit, bridge: string, detail: string): DropExplanation 
 const PRECEDENCE: readonly VerdictKind[] = ["delivered", "tunneled", "controller", "loop", "dropped"];
 
 function overall(ends: readonly End[]): VerdictKind {
-  for (const k of PRECEDENCE) if (ends.some((e) => e.kind === k)) return k;
-  return "dropped";
+  // The end kind first in PRECEDENCE; one pass over the ends, no callback per kind.
+  let best = PRECEDENCE.length - 1;
+  for (const e of ends) {
+    const i = PRECEDENCE.indexOf(e.kind);
+    if (i >= 0 && i < best) best = i;
+  }
+  return PRECEDENCE[best];
 }
 
 function summarize(ends: readonly End[]): string {
+  // One end (a frame delivered or tunneled once, or dropped): no lists to build.
+  if (ends.length === 1)
+    return (
+      (ends[0].kind === "delivered" ? `delivered ${ends[0].text}` : ends[0].text) || "dropped (no output)"
+    );
   const delivered = ends.filter((e) => e.kind === "delivered").map((e) => e.text);
   const rest = ends.filter((e) => e.kind !== "delivered").map((e) => e.text);
   const parts: string[] = [];

@@ -525,7 +525,12 @@ export function evaluateFrame(fw: Firewall, data: Uint8Array, devices: Devices, 
     return evaluateBridged(fw, fwPacketOf(data), devices, commit);
   const slots = port.frames.bySignature.get(scratch.hash);
   let slot: SignatureSlot | undefined;
-  if (slots) for (const x of slots) if (scratch.equals(x.signature)) slot = x;
+  if (slots)
+    for (const x of slots)
+      if (scratch.equals(x.signature)) {
+        slot = x;
+        break;
+      }
   if (slot) {
     const i = fastState(slot, fw.conntrack);
     const known = i >= 0 ? slot.results[i] : undefined;
@@ -538,12 +543,12 @@ export function evaluateFrame(fw: Firewall, data: Uint8Array, devices: Devices, 
   const r = evaluateBridged(fw, pkt, devices, commit);
   if (!slot) {
     const frame = port.frames.byKey.get(frameKey(port.cache, pkt));
-    if (frame && port.generation === port.cache.generation) {
-      const list = slots ?? [];
-      if (!slots) port.frames.bySignature.set(scratch.hash, list);
-      list.push({ signature: scratch.bytes.slice(0, scratch.length), frame, results: [], accepts: [] });
-    }
-    return r;
+    if (!frame || port.generation !== port.cache.generation) return r;
+    const list = slots ?? [];
+    if (!slots) port.frames.bySignature.set(scratch.hash, list);
+    slot = { signature: scratch.bytes.slice(0, scratch.length), frame, results: [], accepts: [] };
+    list.push(slot);
+    // Filled below at once: the conversation's next frame takes the fast path.
   }
   if (!slot.ct && r.zone !== null) {
     // The entry this frame made or found (after its confirm): frames like it skip the table.

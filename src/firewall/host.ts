@@ -1,10 +1,12 @@
 /**
  * A host's firewall from whatever its dumps hold, the best source per family: iptables-save (exact)
- * over the -nvL listings (lossy, merged table by table) — nft's listing is read but never evaluated.
+ * over the -nvL listings (lossy, merged table by table), and for the tables neither holds (an
+ * iptables-nft host's sosreport lists only the filter table) nft's listing read back as rules.
  * Sets come from `ipset list`/`ipset save` (absent: membership unknown); conntrack is seeded from
  * `conntrack -L`. `lost` says what the dumps cannot tell, for `show` and the verdicts.
  */
 import type { HostDumps, Loaded } from "../dumps/host/load.js";
+import type { NftRuleset } from "../dumps/netfilter/nft.js";
 import { FwConntrack } from "./conntrack.js";
 import type { Firewall } from "./evaluate.js";
 import { IpsetTable, NO_SETS } from "./ipset.js";
@@ -17,9 +19,12 @@ export interface HostFirewall extends Firewall {
   lost: string[];
 }
 
+/** A dump sos took inside a network namespace (`ip netns exec NS …`: qrouter/qdhcp namespaces). */
+const NAMESPACED = /ip_netns_exec_/;
+
 /** The root namespace's save, when several are there (qrouter/qdhcp namespaces hold their own). */
 function preferRoot(list: Loaded<Ruleset>[]): Loaded<Ruleset> | undefined {
-  return list.find((l) => !/ip_netns_exec_/.test(l.file)) ?? undefined;
+  return list.find((l) => !NAMESPACED.test(l.file)) ?? undefined;
 }
 
 function mergeListings(list: Loaded<Ruleset>[], family: Family): Ruleset | undefined {
@@ -41,15 +46,27 @@ function mergeListings(list: Loaded<Ruleset>[], family: Family): Ruleset | undef
 function rulesetFor(
   saves: Loaded<Ruleset>[],
   listings: Loaded<Ruleset>[],
+  nft: Loaded<NftRuleset>[],
   family: Family,
   lost: string[],
 ): Ruleset | undefined {
   const save = preferRoot(saves);
   if (save) return save.value;
-  const merged = mergeListings(listings, family);
+  const fromNft = nft.map((l) => l.value.iptables[family]).find((rs) => rs !== undefined);
+  const merged = mergeListings(listings, family) ?? (fromNft && { ...fromNft, tables: new Map(), lost: [] });
   if (!merged) return undefined;
   const tool = family === "ipv4" ? "iptables" : "ip6tables";
   lost.push(...merged.lost.map((x) => `${tool} listing: ${x}`));
+  // The tables no listing holds, from nft's listing (what it lost is said once).
+  const added = [...(fromNft?.tables ?? [])].filter(([name]) => !merged.tables.has(name));
+  for (const [name, t] of added) merged.tables.set(name, t);
+  if (fromNft && added.length > 0) {
+    merged.file = merged.source === "nft" ? fromNft.file : `${merged.file}, ${fromNft.file}`;
+    lost.push(
+      `${tool}: table(s) ${added.map(([n]) => n).join(", ")} read from nft's listing`,
+      ...fromNft.lost.map((x) => `${tool}: ${x}`),
+    );
+  }
   if (!merged.tables.has("raw"))
     lost.push(
       `${tool}: no raw table in the dumps (sosreport lists only the tables in /proc/net/ip_tables_names, empty on iptables-nft hosts): Neutron's CT zone per port is unknown, conntrack is evaluated in one zone`,
@@ -60,8 +77,8 @@ function rulesetFor(
 /** The firewall of a host, or undefined when its dumps hold no iptables rules at all. */
 export function firewallOfDumps(d: HostDumps): HostFirewall | undefined {
   const lost: string[] = [];
-  const v4 = rulesetFor(d.iptablesSave, d.iptablesList, "ipv4", lost);
-  const v6 = rulesetFor(d.ip6tablesSave, d.ip6tablesList, "ipv6", lost);
+  const v4 = rulesetFor(d.iptablesSave, d.iptablesList, d.nftRuleset, "ipv4", lost);
+  const v6 = rulesetFor(d.ip6tablesSave, d.ip6tablesList, d.nftRuleset, "ipv6", lost);
   if (!v4 && !v6) return undefined;
   let sets = NO_SETS;
   const setDumps = [...d.ipsetList, ...d.ipsetSave];
@@ -73,12 +90,10 @@ export function firewallOfDumps(d: HostDumps): HostFirewall | undefined {
     lost.push(
       "no `ipset list` in the dumps: rules matching an ipset (remote security groups) give both outcomes",
     );
-  if (d.nftRuleset.length > 0 && (!v4 || !v6))
-    lost.push(
-      "nft list ruleset is read but not evaluated (it drops iptables-nft's physdev devices, set names and CT zones)",
-    );
   const conntrack = new FwConntrack();
-  for (const l of d.conntrackList) for (const e of l.value) conntrack.add(e);
+  // The root namespace's table: a qrouter/qdhcp namespace's entries are not the bridges'.
+  for (const l of d.conntrackList.filter((x) => !NAMESPACED.test(x.file)))
+    for (const e of l.value) conntrack.add(e);
   const fw: HostFirewall = { sets, conntrack, sources: {}, lost };
   if (v4) {
     fw.v4 = v4;

@@ -226,10 +226,13 @@ export function parseFieldValue(f: FieldDef, text: string): ValueResult {
     return { ok: true, value: { value, mask: full } };
   }
   if (f.format === "port") {
-    const unquoted = text.replace(/^"(.*)"$/, "$1");
-    const named = PORT_BY_NAME.get(unquoted.toUpperCase());
+    // A number as written (most ports of a dump) is read without unquoting or name lookups: no reserved
+    // name is a number.
+    const number = parseNumber(text);
+    const unquoted = number !== null ? text : text.replace(/^"(.*)"$/, "$1");
+    const named = number !== null ? undefined : PORT_BY_NAME.get(unquoted.toUpperCase());
     if (named !== undefined) return { ok: true, value: { value: BigInt(named), mask: full } };
-    const n = parseNumber(unquoted);
+    const n = number ?? parseNumber(unquoted);
     if (n !== null)
       return n > full
         ? expected(f, text, `a port number of at most ${f.bits} bits`)
@@ -271,5 +274,6 @@ export function parseFieldValue(f: FieldDef, text: string): ValueResult {
       mask = m;
     }
   }
-  return { ok: true, value: { value: value & mask, mask } };
+  // Unmasked (the common case), the value is already within the field: no new bigint for it.
+  return { ok: true, value: { value: mask === full ? value : value & mask, mask } };
 }

@@ -7,6 +7,7 @@
  * Values are bigints here (fields reach 128 bits); the classifier works on compiled word masks.
  */
 import { type FlowKey, K, KSIZE, type LayoutName } from "./layout.js";
+import { allOnes } from "./value/integer.js";
 
 /** How ovs-ofctl prints a field's value. */
 export type FieldFormat = "dec" | "hex" | "mac" | "ipv4" | "ipv6" | "port" | "frag" | "tcpFlags" | "ctState";
@@ -656,7 +657,8 @@ export function lookupField(name: string): FieldDef | undefined {
 }
 
 /** All ones in the low `bits` bits: a field's full mask. */
-export const allOnes = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
+export { allOnes };
+
 const mask = allOnes;
 
 /**

@@ -6,8 +6,8 @@
 
 import type { LineError } from "../util/diagnostic.js";
 import { type FieldValue, formatParsedValue, parseFieldValue } from "./field-value.js";
-import { FIELD, type FieldDef, lookupField, wordBits, wordShift, writeField } from "./fields.js";
-import { type FlowKey, newFlowKey, VLAN_CFI } from "./layout.js";
+import { allOnes, FIELD, type FieldDef, lookupField, wordBits, wordShift, writeField } from "./fields.js";
+import { type FlowKey, K, KSIZE, newFlowKey, ownFlowKey, VLAN_CFI } from "./layout.js";
 
 /** The protocol shorthands: each stands for dl_type (and nw_proto) values. */
 export const SHORTHANDS: Readonly<Record<string, { dlType: number; nwProto?: number }>> = {
@@ -138,64 +138,104 @@ export type MatchResult = { ok: true; value: Match } | { ok: false; error: LineE
  * Tokens are separated by commas; a quoted port name may contain none of `,=`.
  */
 export function parseMatch(text: string, base = 1): MatchResult {
-  const match: Match = { fields: [] };
-  let at = 0;
-  for (const token of text.split(",")) {
+  let shorthand: string | undefined;
+  let priority: number | undefined;
+  // Gathered in a scratch list and copied at its exact size: an array grown by push keeps room for 16
+  // more fields, 128 bytes for each flow of a large dump.
+  const fields = scratchFields;
+  let n = 0;
+  // Walked with indexOf rather than split: no array of tokens per flow of a large dump.
+  for (let at = 0, last = false; !last; ) {
+    let end = text.indexOf(",", at);
+    if (end < 0) {
+      end = text.length;
+      last = true;
+    }
+    const token = text.slice(at, end);
     const column = base + at;
-    at += token.length + 1;
+    at = end + 1;
     if (token === "") {
       if (text === "") break;
       return { ok: false, error: { column, message: "empty field in match" } };
     }
     const eq = token.indexOf("=");
     if (eq < 0) {
-      if (!(token in SHORTHANDS))
+      if (!Object.hasOwn(SHORTHANDS, token))
         return {
           ok: false,
           error: { column, field: token, message: `unknown field or protocol "${token}"` },
         };
-      if (match.shorthand)
+      if (shorthand)
         return {
           ok: false,
-          error: { column, field: token, message: `a second protocol "${token}" after "${match.shorthand}"` },
+          error: { column, field: token, message: `a second protocol "${token}" after "${shorthand}"` },
         };
-      match.shorthand = token;
+      shorthand = token;
+      continue;
+    }
+    // Every flow writes its priority, and no two the same text for long: read before the cache.
+    if (eq === 8 && token.startsWith("priority")) {
+      const p = smallDecimal(token, 9);
+      if (p === undefined || p > 65535)
+        return {
+          ok: false,
+          error: { column: column + 9, field: "priority", message: "priority must be 0-65535" },
+        };
+      priority = p;
       continue;
     }
     const known = parsedFields.get(token);
     if (known !== undefined) {
-      if (hasField(match.fields, known.field))
+      if (hasField(fields, n, known.field))
         return { ok: false, error: { column, field: known.name, message: `${known.name} given twice` } };
-      match.fields.push(known);
+      fields[n++] = known;
       continue;
     }
     const name = token.slice(0, eq);
     const valueText = token.slice(eq + 1);
-    if (name === "priority") {
-      if (!/^\d+$/.test(valueText) || Number(valueText) > 65535) {
-        return {
-          ok: false,
-          error: { column: column + eq + 1, field: name, message: "priority must be 0-65535" },
-        };
-      }
-      match.priority = Number(valueText);
-      continue;
-    }
     const field = lookupField(name);
     if (!field) return { ok: false, error: { column, field: name, message: `unknown field "${name}"` } };
     const value = parseFieldValue(field, valueText);
     if (!value.ok)
       return { ok: false, error: { column: column + eq + 1, field: name, message: value.message } };
-    if (hasField(match.fields, field)) {
+    if (hasField(fields, n, field)) {
       return { ok: false, error: { column, field: name, message: `${name} given twice` } };
     }
-    const parsed: MatchField = { name, field, value: value.value };
+    // The registry's own string when written so: one copy of `dl_src` rather than one per flow.
+    const parsed: MatchField = { name: name === field.name ? field.name : name, field, value: value.value };
     if (parsedFields.size >= PARSED_FIELDS_BOUND) parsedFields.clear();
     parsedFields.set(token, parsed);
-    match.fields.push(parsed);
+    fields[n++] = parsed;
   }
+  // Made with the properties it has in one literal: adding them one by one gives the object a second
+  // allocation for the ones past its first (40 bytes a flow).
+  const list = n > 0 ? fields.slice(0, n) : NO_FIELDS;
+  const match: Match =
+    priority === undefined
+      ? shorthand === undefined
+        ? { fields: list }
+        : { shorthand, fields: list }
+      : shorthand === undefined
+        ? { priority, fields: list }
+        : { priority, shorthand, fields: list };
   return { ok: true, value: match };
 }
+
+/** The decimal number text[from..] (ASCII digits only, at most 9 of them), or undefined. */
+function smallDecimal(text: string, from: number): number | undefined {
+  if (from >= text.length || text.length - from > 9) return undefined;
+  let v = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+    v = v * 10 + (c - 0x30);
+  }
+  return v;
+}
+
+const scratchFields: MatchField[] = [];
+/** The fields of an empty match (`priority=0 actions=drop`): shared, never modified. */
+const NO_FIELDS: MatchField[] = [];
 
 /**
  * `name=value` tokens already parsed, shared by the matches that repeat them: a firewall dump writes the
@@ -206,8 +246,8 @@ export function parseMatch(text: string, base = 1): MatchResult {
 const parsedFields = new Map<string, MatchField>();
 const PARSED_FIELDS_BOUND = 16384;
 
-function hasField(fields: readonly MatchField[], field: FieldDef): boolean {
-  for (const f of fields) if (f.field === field) return true;
+function hasField(fields: readonly MatchField[], n: number, field: FieldDef): boolean {
+  for (let i = 0; i < n; i++) if (fields[i].field === field) return true;
   return false;
 }
 
@@ -242,33 +282,96 @@ export function compileMatch(
 ): { ok: true; value: CompiledMatch } | { ok: false; message: string } {
   const mask = newFlowKey();
   const value = newFlowKey();
-  if (m.shorthand) {
-    const sh = SHORTHANDS[m.shorthand];
-    setMasked(mask, value, FIELD.dl_type, BigInt(sh.dlType), 0xffffn);
-    if (sh.nwProto !== undefined) setMasked(mask, value, FIELD.nw_proto, BigInt(sh.nwProto), 0xffn);
-  }
-  for (const f of m.fields) {
-    let v = f.value.value;
-    if (f.value.portName) {
-      const n = resolvePort(f.value.portName.name);
-      if (n === undefined) return { ok: false, message: `unknown port "${f.value.portName.name}"` };
-      v = BigInt(n);
-    }
-    // dl_vlan and dl_vlan_pcp also require a tag to be present (the CFI bit), as in OVS.
-    if (f.field === FIELD.dl_vlan || f.field === FIELD.dl_vlan_pcp) {
-      const tci = FIELD.vlan_tci;
-      const bits = BigInt(wordBits(f.field));
-      const present = BigInt(VLAN_CFI);
-      writeField(mask, tci, present | bits);
-      writeField(value, tci, present | ((v << BigInt(wordShift(f.field))) & bits));
-      continue;
-    }
-    setMasked(mask, value, f.field, v, f.value.mask);
-  }
-  return { ok: true, value: { mask, value } };
+  const failed = compileMatchInto(m, resolvePort, mask, value);
+  return failed === undefined ? { ok: true, value: { mask, value } } : { ok: false, message: failed };
 }
 
-function setMasked(mask: FlowKey, value: FlowKey, f: FieldDef, v: bigint, mk: bigint): void {
+/**
+ * compileMatch into keys the caller gives (zeroed), so that a classifier of many flows can compile each
+ * mask into one scratch key and keep it once per subtable. Returns why it failed, if it did.
+ */
+export function compileMatchInto(
+  m: Match,
+  resolvePort: PortResolver,
+  mask: FlowKey,
+  value: FlowKey,
+): string | undefined {
+  if (m.shorthand) applyPatch(mask, value, shorthandPatch(m.shorthand));
+  for (const f of m.fields) {
+    if (f.value.portName) {
+      const n = resolvePort(f.value.portName.name);
+      if (n === undefined) return `unknown port "${f.value.portName.name}"`;
+      writeMasked(mask, value, f.field, BigInt(n), f.value.mask);
+      continue;
+    }
+    let p = fieldPatches.get(f);
+    if (p === undefined) {
+      p = patchOf(f.field, f.value.value, f.value.mask);
+      fieldPatches.set(f, p);
+    }
+    applyPatch(mask, value, p);
+  }
+  return undefined;
+}
+
+/** A field written into a mask and a value (dl_vlan and dl_vlan_pcp through vlan_tci, as in OVS). */
+function writeMasked(mask: FlowKey, value: FlowKey, f: FieldDef, v: bigint, mk: bigint): void {
+  // dl_vlan and dl_vlan_pcp also require a tag to be present (the CFI bit), as in OVS.
+  if (f === FIELD.dl_vlan || f === FIELD.dl_vlan_pcp) {
+    const tci = FIELD.vlan_tci;
+    const bits = BigInt(wordBits(f));
+    const present = BigInt(VLAN_CFI);
+    writeField(mask, tci, present | bits);
+    writeField(value, tci, present | ((v << BigInt(wordShift(f))) & bits));
+    return;
+  }
   writeField(mask, f, mk);
   writeField(value, f, v & mk);
 }
+
+/**
+ * What one field does to a compiled match, word by word: `[word, bits it owns, mask bits, value bits]`
+ * repeated. Applied with plain number operations: the bigint arithmetic of writeField is done once per
+ * distinct field value, not once per flow (a dump writes `reg5=0x1a` or `ct_state=+new-est` on flow
+ * after flow, and those flows share one MatchField).
+ */
+type FieldPatch = number[];
+
+const fieldPatches = new WeakMap<MatchField, FieldPatch>();
+const patchMask = ownFlowKey();
+const patchValue = ownFlowKey();
+const patchBits = ownFlowKey();
+
+function patchOf(f: FieldDef, v: bigint, mk: bigint): FieldPatch {
+  writeMasked(patchMask, patchValue, f, v, mk);
+  const owner = f === FIELD.dl_vlan || f === FIELD.dl_vlan_pcp ? FIELD.vlan_tci : f;
+  writeField(patchBits, owner, allOnes(owner.bits));
+  const p: FieldPatch = [];
+  const from = K[owner.slot];
+  for (let w = from; w < from + KSIZE[owner.slot]; w++) {
+    if (patchBits[w] !== 0) p.push(w, patchBits[w], patchMask[w], patchValue[w]);
+    patchBits[w] = 0;
+    patchMask[w] = 0;
+    patchValue[w] = 0;
+  }
+  return p;
+}
+
+function applyPatch(mask: FlowKey, value: FlowKey, p: FieldPatch): void {
+  for (let i = 0; i < p.length; i += 4) {
+    const w = p[i];
+    const owned = ~p[i + 1];
+    mask[w] = (mask[w] & owned) | p[i + 2];
+    value[w] = (value[w] & owned) | p[i + 3];
+  }
+}
+
+/** The dl_type (and nw_proto) a shorthand stands for, as one patch. */
+const SHORTHAND_PATCHES = new Map(
+  Object.entries(SHORTHANDS).map(([name, sh]) => {
+    const p = patchOf(FIELD.dl_type, BigInt(sh.dlType), 0xffffn);
+    if (sh.nwProto !== undefined) p.push(...patchOf(FIELD.nw_proto, BigInt(sh.nwProto), 0xffn));
+    return [name, p];
+  }),
+);
+const shorthandPatch = (name: string): FieldPatch => SHORTHAND_PATCHES.get(name) ?? [];

@@ -8,8 +8,9 @@
  * came first in the dump and flags the tie so the explanation can say so.
  */
 import type { FlowEntry } from "../dumps/flows.js";
-import { FLOW_WORDS, type FlowKey, K } from "../model/layout.js";
-import { type CompiledMatch, compileMatch, type PortResolver } from "../model/match.js";
+import { FLOW_WORDS, type FlowKey, K, newFlowKey, ownFlowKey } from "../model/layout.js";
+import { type CompiledMatch, compileMatchInto, type PortResolver } from "../model/match.js";
+import type { TraceStep } from "./trace-tree.js";
 
 export interface ClassifiedFlow {
   flow: FlowEntry;
@@ -30,6 +31,8 @@ export interface TableLine {
   table: number;
   match: string;
   text: string;
+  /** The trace step of a hit without ties, made once: steps are read-only, shared by every packet. */
+  step?: TraceStep;
 }
 
 export interface Conjunction {
@@ -122,6 +125,7 @@ export function conjunctionsOf(flow: FlowEntry): Conjunction[] | undefined {
 }
 
 const NO_TIES: ClassifiedFlow[] = [];
+const NO_SOFT: SoftCursor[] = [];
 
 /** A soft match being considered: the flows of one subtable with the key's masked value, and which one. */
 interface SoftCursor {
@@ -129,8 +133,9 @@ interface SoftCursor {
   at: number;
 }
 
+/** A search's result: shaped as a LookupResult (the winner is `flow`), so a hit is returned as it is. */
 interface Search {
-  hard?: ClassifiedFlow;
+  flow: ClassifiedFlow | undefined;
   ties: ClassifiedFlow[];
   soft: SoftCursor[];
   probes: number;
@@ -165,16 +170,22 @@ export class Table {
     return { st, words, hash };
   }
 
-  insert(cf: ClassifiedFlow): void {
+  /**
+   * Adds a flow. With `scratchMask`, its mask is a key the caller reuses: the flow then takes its
+   * subtable's mask (a copy of it for a new subtable).
+   */
+  insert(cf: ClassifiedFlow, scratchMask = false): void {
     const found = this.subtableOf(cf.match.mask);
     let st = found.st;
     if (!st) {
-      st = { mask: cf.match.mask, words: Uint32Array.from(found.words), maxPriority: -1, buckets: new Map() };
+      const mask = scratchMask ? ownFlowKey(cf.match.mask) : cf.match.mask;
+      st = { mask, words: Uint32Array.from(found.words), maxPriority: -1, buckets: new Map() };
       const same = this.byMask.get(found.hash);
       if (same) same.push(st);
       else this.byMask.set(found.hash, [st]);
       this.subtables.push(st);
     }
+    if (scratchMask) cf.match = { mask: st.mask, value: cf.match.value };
     const h = hashMasked(cf.match.value, st.mask, st.words);
     const bucket = st.buckets.get(h);
     if (bucket) bucket.push(cf);
@@ -217,7 +228,8 @@ export class Table {
   lookup(key: FlowKey, probed?: FlowKey): LookupResult | undefined {
     this.settle();
     const s = this.search(key, this.hasConjunctions, probed);
-    if (s.soft.length === 0) return s.hard ? { flow: s.hard, ties: s.ties, probes: s.probes } : undefined;
+    // Without soft matches the search's own object is the answer: no second object per lookup.
+    if (s.soft.length === 0) return s.flow ? (s as LookupResult) : undefined;
     return this.resolveSoft(key, s, probed);
   }
 
@@ -229,7 +241,8 @@ export class Table {
     let hard: ClassifiedFlow | undefined;
     // Shared until a tie is found (ties are rare): copied on write, never pushed onto.
     let ties: ClassifiedFlow[] = NO_TIES;
-    const soft: SoftCursor[] = [];
+    // Shared while empty, as the ties: only conjunction clauses add to it.
+    let soft: SoftCursor[] = NO_SOFT;
     let probes = 0;
     for (const st of this.subtables) {
       if (hard && st.maxPriority < hard.flow.priority) break;
@@ -247,6 +260,7 @@ export class Table {
       if (head.conjunctions) {
         if (allowConjunctions) {
           const list = bucket.filter((cf, i) => i >= first && sameMasked(key, cf.match, st.words));
+          if (soft === NO_SOFT) soft = [];
           soft.push({ list, at: 0 });
         }
         continue;
@@ -266,11 +280,11 @@ export class Table {
       }
     }
     if (ties.length > 1) ties.sort((a, b) => a.order - b.order);
-    return { hard, ties, soft, probes };
+    return { flow: hard, ties, soft, probes };
   }
 
   private resolveSoft(key: FlowKey, s: Search, probed?: FlowKey): LookupResult | undefined {
-    let hard = s.hard;
+    let hard = s.flow;
     let ties = s.ties;
     let soft: Array<SoftCursor | undefined> = s.soft;
     const pri = (c: SoftCursor) => c.list[c.at].flow.priority;
@@ -288,9 +302,9 @@ export class Table {
         if (probed) probed[K.conjId] = 0xffffffff;
         const again = this.search(key, false, probed);
         key[K.conjId] = saved;
-        if (again.hard)
+        if (again.flow)
           return {
-            flow: again.hard,
+            flow: again.flow,
             ties: again.ties,
             probes: s.probes + again.probes,
             conjunction: done,
@@ -330,19 +344,25 @@ export interface Classifier {
 
 export function buildClassifier(flows: readonly FlowEntry[], resolvePort: PortResolver): Classifier {
   const c: Classifier = { tables: new Map(), rejected: [] };
-  flows.forEach((flow, order) => {
-    const m = compileMatch(flow.match, resolvePort);
-    if (!m.ok) {
-      c.rejected.push({ flow, reason: m.message });
-      return;
+  // Each mask is compiled into one scratch key and kept once per subtable (the flows of a subtable
+  // share it): a mask of its own per flow was 692 bytes, 69 MB for 100k flows.
+  const scratch = ownFlowKey();
+  for (let order = 0; order < flows.length; order++) {
+    const flow = flows[order];
+    const value = newFlowKey();
+    scratch.fill(0);
+    const failed = compileMatchInto(flow.match, resolvePort, scratch, value);
+    if (failed !== undefined) {
+      c.rejected.push({ flow, reason: failed });
+      continue;
     }
     let t = c.tables.get(flow.table);
     if (!t) {
       t = new Table();
       c.tables.set(flow.table, t);
     }
-    t.insert({ flow, match: m.value, order, conjunctions: conjunctionsOf(flow) });
-  });
+    t.insert({ flow, match: { mask: scratch, value }, order, conjunctions: conjunctionsOf(flow) }, true);
+  }
   return c;
 }
 

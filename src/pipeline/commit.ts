@@ -146,9 +146,71 @@ function commitVlan(flow: FlowKey, base: FlowKey, odp: OdpList): void {
   copySlot(base, flow, "vlanTpid1");
 }
 
+const MPLS_BOS = wordBits(FIELD.mpls_bos);
+const isMpls = (dlType: number): boolean => dlType === 0x8847 || dlType === 0x8848;
+
+/** flow_count_mpls_labels: the LSEs down to the bottom of stack (none unless the type is MPLS). */
+export function mplsLabels(f: FlowKey): number {
+  if (!isMpls(f[K.dlType])) return 0;
+  let n = 0;
+  for (let i = 0; i < KSIZE.mplsLse; i++) {
+    if (f[K.mplsLse + i] & MPLS_BOS) return i + 1;
+    if (f[K.mplsLse + i]) n++;
+  }
+  return n;
+}
+
+const lseText = (lse: number): string =>
+  `label=${lse >>> wordShift(FIELD.mpls_label)},tc=${(lse & wordBits(FIELD.mpls_tc)) >>> wordShift(FIELD.mpls_tc)},` +
+  `ttl=${lse & wordBits(FIELD.mpls_ttl)},bos=${(lse & MPLS_BOS) >>> wordShift(FIELD.mpls_bos)}`;
+
+/**
+ * commit_mpls_action: pop the datapath's labels the flow no longer has (or rewrite the top one with
+ * set(mpls(...)) when one differs), then push the flow's extra labels. The base keeps its L3 fields
+ * under pushed labels, so a flow restored after a patch port or a clone pops back to them.
+ */
+function commitMpls(flow: FlowKey, base: FlowKey, odp: OdpList): void {
+  let baseN = mplsLabels(base);
+  const flowN = mplsLabels(flow);
+  let common = 0;
+  while (
+    common < Math.min(baseN, flowN) &&
+    flow[K.mplsLse + flowN - 1 - common] === base[K.mplsLse + baseN - 1 - common]
+  )
+    common++;
+  const L = K.mplsLse;
+  while (baseN > common) {
+    if (baseN - 1 === common && flowN > common) {
+      const lse = flow[L + flowN - baseN];
+      odp.push(`set(mpls(${lseText(lse)}))`);
+      base[L] = lse;
+      common++;
+    } else {
+      // Popping the last label of several with a non-MPLS flow type: the datapath wants an MPLS type.
+      const type = !isMpls(flow[K.dlType]) && baseN > 1 ? 0x8847 : flow[K.dlType];
+      odp.push(`pop_mpls(eth_type=0x${type.toString(16)})`);
+      base.copyWithin(L, L + 1, L + KSIZE.mplsLse);
+      base[L + KSIZE.mplsLse - 1] = 0;
+      if (baseN === 1) base[K.dlType] = flow[K.dlType];
+      baseN--;
+    }
+  }
+  while (baseN < flowN) {
+    const lse = flow[L + flowN - baseN - 1];
+    odp.push(`push_mpls(${lseText(lse)},eth_type=0x${flow[K.dlType].toString(16)})`);
+    base.copyWithin(L + 1, L, L + KSIZE.mplsLse - 1);
+    base[L] = lse;
+    base[K.dlType] = flow[K.dlType];
+    baseN++;
+  }
+}
+
 /** commit_odp_actions: bring the datapath's copy of the packet up to date with the flow. */
 export function commitActions(flow: FlowKey, base: FlowKey, odp: OdpList, wc?: FlowKey): void {
   commitKey("eth", ETH, flow, base, odp, true);
+  // A packet leaving MPLS loses its labels before L3 is set (else the sets would change nothing).
+  const mplsFirst = isMpls(base[K.dlType]) && !isMpls(flow[K.dlType]);
+  if (mplsFirst) commitMpls(flow, base, odp);
   const proto = flow[K.nwProto];
   const dlType = base[K.dlType];
   if (proto !== 0 || dlType === 0x0806) {
@@ -163,6 +225,7 @@ export function commitActions(flow: FlowKey, base: FlowKey, odp: OdpList, wc?: F
   if ((flow[K.dlType] === 0x0800 && proto === 1) || (flow[K.dlType] === 0x86dd && proto === 58)) {
     commitKey(proto === 1 ? "icmp" : "icmpv6", ICMP, flow, base, odp, false);
   }
+  if (!mplsFirst && (isMpls(flow[K.dlType]) || isMpls(base[K.dlType]))) commitMpls(flow, base, odp);
   commitVlan(flow, base, odp);
   if (flow[K.skbPriority] !== base[K.skbPriority]) {
     odp.push(`set(skb_priority(${hex(BigInt(flow[K.skbPriority]))}))`);

@@ -6,7 +6,7 @@
  */
 
 import type { FlowEntry } from "../dumps/flows.js";
-import type { Action } from "../model/actions/index.js";
+import type { Action, ActionOf } from "../model/actions/index.js";
 import type { NatAction } from "../model/actions/types.js";
 import { type FlowKey, K } from "../model/layout.js";
 import type { ClassifiedFlow } from "./classifier.js";
@@ -110,6 +110,8 @@ export interface Translator {
   composeOutput(ctx: XlateContext, ofport: number, isLast: boolean): void;
   /** patch_port_output: continue in the peer bridge of a patch port. */
   patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): void;
+  /** xlate_check_pkt_larger: the actions after the check, translated for each outcome. */
+  checkPktLarger(ctx: XlateContext, a: ActionOf<"checkPktLarger">, rest: readonly Action[]): void;
   /** Records a packet leaving through a port. */
   recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRecord["tunnel"]): void;
 }
@@ -174,6 +176,19 @@ export class XlateContext {
   megaflow: FlowKey | undefined;
   /** A replay's record of the flows translation executed (their actions' reads join the megaflow). */
   executed: FlowEntry[] | undefined;
+  /** The packet's length in bytes, when a packet was given (see TraceRequest.packetLength). */
+  packetLength: number | undefined;
+  /** A replay: only the check_pkt_len branch the packet's length selects is followed. */
+  lengthBranch = false;
+  /** Which check_pkt_len branch the packet took, one note per check (a replay: lengthBranch). */
+  lengthNotes: string[] | undefined = undefined;
+  /**
+   * The last MPLS label was popped (OVS's was_mpls): the datapath has not parsed the IP header under it,
+   * so OVS recirculates before any table lookup or action reading it (recirc_for_mpls).
+   */
+  wasMpls = false;
+  /** An action the datapath cannot run was translated (OVS's SLOW_ACTION): the flow is slow-pathed. */
+  slowAction = false;
   /** The connection tracker of a replay: ct() asks it; absent for ofproto/trace (--ct-next). */
   conntrack: ConntrackTable | undefined;
   /**

@@ -3,7 +3,13 @@
  * so an action that can be parsed but not executed is a compile error. Each does what
  * ofproto-dpif-xlate.c's do_xlate_actions does for it, including the notes ofproto/trace prints.
  */
-import { type ActionOf, type ActionType, formatSubfield, type Subfield } from "../model/actions/index.js";
+import {
+  type Action,
+  type ActionOf,
+  type ActionType,
+  formatSubfield,
+  type Subfield,
+} from "../model/actions/index.js";
 import { isIp, prereqsOk, readSubfield, writeSubfield } from "../model/field-access.js";
 import { formatFieldValue } from "../model/field-value.js";
 import {
@@ -15,14 +21,26 @@ import {
   wordShift,
   writeField,
 } from "../model/fields.js";
-import { type FlowKey, K, OFPP, VLAN_CFI } from "../model/layout.js";
+import { type FlowKey, K, KSIZE, OFPP, VLAN_CFI } from "../model/layout.js";
+import { commitActions, mplsLabels } from "./commit.js";
 import type { XlateContext } from "./context.js";
 import { hashL4 } from "./flow-hash.js";
 import { executeCt, executeGroup, executeLearn } from "./stateful.js";
+import { portMayEnable } from "./switch.js";
 
 // biome-ignore lint/suspicious/noConfusingVoidType: most executors return nothing; "stop" ends the action list (dec_ttl exception)
 type Result = void | "stop";
-type Executor<T extends ActionType> = (ctx: XlateContext, a: ActionOf<T>, isLast: boolean) => Result;
+/**
+ * `list` and `index` locate the action in the list being walked: check_pkt_larger translates the
+ * actions after it itself (once per branch).
+ */
+type Executor<T extends ActionType> = (
+  ctx: XlateContext,
+  a: ActionOf<T>,
+  isLast: boolean,
+  list: readonly Action[],
+  index: number,
+) => Result;
 export type ExecutorTable = { [T in ActionType]: Executor<T> };
 
 const all = allOnes;
@@ -39,6 +57,35 @@ const MPLS_LABEL = wordBits(FIELD.mpls_label);
 const MPLS_TC = wordBits(FIELD.mpls_tc);
 const MPLS_BOS = wordBits(FIELD.mpls_bos);
 const MPLS_TTL = wordBits(FIELD.mpls_ttl);
+
+/**
+ * A set_field's value and mask as the words of its field's storage (the field's bits only, at its
+ * shift): worked out once per action with bigints, then applied to each packet in plain numbers.
+ */
+interface FieldWords {
+  offset: number;
+  masks: number[];
+  values: number[];
+}
+const setFieldWordsOf = new WeakMap<ActionOf<"setField">, FieldWords>();
+function setFieldWords(a: ActionOf<"setField">): FieldWords {
+  let w = setFieldWordsOf.get(a);
+  if (w) return w;
+  const f = a.field;
+  const n = KSIZE[f.slot];
+  const bits = all(f.bits);
+  let m = (a.value.mask & bits) << BigInt(f.shift);
+  let v = (a.value.value & a.value.mask & bits) << BigInt(f.shift);
+  w = { offset: K[f.slot], masks: new Array<number>(n), values: new Array<number>(n) };
+  for (let i = n - 1; i >= 0; i--) {
+    w.masks[i] = Number(m & 0xffffffffn);
+    w.values[i] = Number(v & 0xffffffffn);
+    m >>= 32n;
+    v >>= 32n;
+  }
+  setFieldWordsOf.set(a, w);
+  return w;
+}
 
 function unwildcard(ctx: XlateContext, s: Subfield): void {
   writeSubfield(ctx.wc, s, all(s.nBits));
@@ -85,6 +132,17 @@ function setIf(ctx: XlateContext, cond: boolean, fd: FieldDef, value: bigint): v
 function portNumber(ctx: XlateContext, ref: { number?: number; name?: string }): number | undefined {
   if (ref.number !== undefined) return ref.number;
   return ref.name === undefined ? undefined : ctx.bridge.byName.get(ref.name)?.ofport;
+}
+
+/**
+ * member_enabled_cb (ofproto-dpif-xlate.c): a port of the bridge is a usable bundle member when it may
+ * be enabled, i.e. neither its link nor the port is down; reserved ports (IN_PORT, TABLE, NORMAL, FLOOD,
+ * ALL, NONE) always are, CONTROLLER never.
+ */
+function memberEnabled(ctx: XlateContext, port: number): boolean {
+  if (port === OFPP.controller) return false;
+  if (port >= OFPP.inPort && port <= OFPP.none && port !== OFPP.local) return true;
+  return portMayEnable(ctx.bridge, port);
 }
 
 export const EXECUTORS: ExecutorTable = {
@@ -146,10 +204,14 @@ export const EXECUTORS: ExecutorTable = {
       ctx.report("warn", `unmet prerequisites for ${a.field.mfName}, set_field ignored`);
       return;
     }
-    const mask = a.value.mask;
-    const old = readField(ctx.flow, a.field);
-    writeField(ctx.flow, a.field, (old & ~mask) | (a.value.value & mask));
-    writeField(ctx.wc, a.field, readField(ctx.wc, a.field) | mask);
+    const w = setFieldWords(a);
+    const f = ctx.flow;
+    const wc = ctx.wc;
+    for (let i = 0; i < w.masks.length; i++) {
+      const at = w.offset + i;
+      f[at] = (f[at] & ~w.masks[i]) | w.values[i];
+      wc[at] |= w.masks[i];
+    }
     // vlan_vid/dl_vlan written on an untagged packet: OVS's set_field for VLAN fields keeps CFI.
     if (a.field.slot === "vlanTci" && a.field !== FIELD.vlan_tci) ctx.flow[K.vlanTci] |= VLAN_CFI;
   },
@@ -212,17 +274,42 @@ export const EXECUTORS: ExecutorTable = {
     ctx.flow[K.skbPriority] = 0;
   },
   pushMpls: (ctx, a) => {
+    // flow_push_mpls: onto a label, a copy of it (not the bottom); onto IP, label 0 (2 for IPv6), the
+    // DSCP's low bits as TC, the IP TTL (64 when 0); the packet's L3 and L4 fields are then gone.
     const f = ctx.flow;
-    f[K.mplsLse + 2] = f[K.mplsLse + 1];
-    f[K.mplsLse + 1] = f[K.mplsLse];
-    const ttl = isIp(f) ? f[K.nwTtl] : 64;
-    f[K.mplsLse] =
-      (f[K.dlType] === 0x8847 || f[K.dlType] === 0x8848 ? f[K.mplsLse] & ~MPLS_BOS : MPLS_BOS) | ttl;
+    const L = K.mplsLse;
+    const depth = mplsLabels(f);
+    if (depth >= KSIZE.mplsLse) {
+      if (ctx.sideEffects)
+        ctx.report(
+          "error",
+          `dropping packet on which an MPLS push action can't be performed as it would have more MPLS LSEs than the ${KSIZE.mplsLse} supported.`,
+        );
+      ctx.error = "Too many MPLS labels";
+      return;
+    }
+    if (depth > 0) {
+      f[L + 2] = f[L + 1];
+      f[L + 1] = f[L];
+      f[L] &= ~MPLS_BOS;
+    } else {
+      const ip = isIp(f);
+      const label = f[K.dlType] === 0x86dd ? 2 : 0;
+      const tc = ip ? (f[K.nwTos] >> 2) & 7 : 0;
+      const ttl = ip && f[K.nwTtl] !== 0 ? f[K.nwTtl] : 64;
+      // compose_mpls_push_action: what the actions did to the IP header is committed before it is hidden.
+      commitActions(f, ctx.base, ctx.odp, ctx.wc);
+      f[L] =
+        ((label << wordShift(FIELD.mpls_label)) | (tc << wordShift(FIELD.mpls_tc)) | MPLS_BOS | ttl) >>> 0;
+      f.fill(0, K.nwSrc, K.tcpFlags + 1);
+      f[K.dpHash] = 0;
+    }
     f[K.dlType] = a.ethertype;
   },
   popMpls: (ctx, a) => {
     const f = ctx.flow;
     if (f[K.dlType] !== 0x8847 && f[K.dlType] !== 0x8848) return;
+    if (a.ethertype !== 0x8847 && a.ethertype !== 0x8848) ctx.wasMpls = true;
     f[K.mplsLse] = f[K.mplsLse + 1];
     f[K.mplsLse + 1] = f[K.mplsLse + 2];
     f[K.mplsLse + 2] = 0;
@@ -293,6 +380,11 @@ export const EXECUTORS: ExecutorTable = {
   nat: (ctx, a) => {
     ctx.natSeen = a.kind;
   },
+  deleteField: (ctx, a) => {
+    // Presence is a nonzero value here (see geneve-options.ts): a deleted option is not sent.
+    writeField(ctx.flow, a.field, 0n);
+    ctx.report("detail", `delete ${a.field.name}`);
+  },
   ctClear: (ctx) => {
     if (!ctx.conntracked) return;
     ctx.clearConntrack();
@@ -312,20 +404,32 @@ export const EXECUTORS: ExecutorTable = {
   },
   bundle: (ctx, a, last) => {
     const members = a.members.map((m) => portNumber(ctx, m)).filter((p): p is number => p !== undefined);
-    const live = members.filter((p) => ctx.bridge.ports.has(p));
-    const chosen = live.length === 0 ? OFPP.none : live[hashL4(ctx.flow, a.basis) % live.length];
+    const live = members.filter((p) => memberEnabled(ctx, p));
+    // bundle_execute: active_backup takes the first member that is up; hrw hashes among those up.
+    const chosen =
+      live.length === 0
+        ? OFPP.none
+        : a.algorithm === "active_backup"
+          ? live[0]
+          : live[hashL4(ctx.flow, a.basis) % live.length];
     if (a.load && a.dst) {
       writeSubfield(ctx.flow, a.dst, BigInt(chosen));
       reportSubfield(ctx, a.dst);
     } else if (chosen !== OFPP.none) ctx.xlate.outputAction(ctx, chosen, last);
-    else ctx.report("warn", "no live bundle members");
   },
   sample: () => {},
-  checkPktLarger: (ctx, a) => {
-    // OVS translates both outcomes into the datapath's check_pkt_len(size=N,gt(...),le(...)); ovspath
-    // follows only the not-larger one, and says so, so the trace names what it leaves out.
-    writeSubfield(ctx.flow, a.dst, 0n);
-    ctx.report("warn", "check_pkt_larger is not modelled by ovspath: only its not-larger branch is traced");
+  checkPktLarger: (ctx, a, _last, list, index) => {
+    if (!ctx.bridge.checkPktLen) {
+      // No check_pkt_len in the datapath: userspace decides from the packet given (none: not larger),
+      // and the flow is slow-pathed so that every packet is decided again.
+      const larger = ctx.packetLength !== undefined && ctx.packetLength > a.length;
+      writeSubfield(ctx.flow, a.dst, larger ? 1n : 0n);
+      ctx.slowAction = true;
+      return;
+    }
+    // The rest of this list is translated by the check, once for each outcome (the datapath decides).
+    ctx.xlate.checkPktLarger(ctx, a, list.slice(index + 1));
+    return "stop";
   },
   unknown: (ctx, a) => {
     ctx.report("warn", `action "${a.text}" is not modelled by ovspath; ignored`);

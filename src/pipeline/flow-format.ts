@@ -263,9 +263,13 @@ export function formatMasked(f: FlowKey, m: FlowKey, portName?: PortNamer): stri
   if (m[K.nwTos] & DSCP_BITS) out.push(`nw_tos=${f[K.nwTos] & DSCP_BITS}`);
   if (m[K.nwTos] & ECN_BITS) out.push(`nw_ecn=${f[K.nwTos] & ECN_BITS}`);
   if (m[K.nwTtl]) out.push(`nw_ttl=${f[K.nwTtl]}`);
-  if (m[K.mplsLse])
+  if (m[K.mplsLse]) {
     for (const name of ["mpls_label", "mpls_tc", "mpls_ttl", "mpls_bos"] as const)
       out.push(`${name}=${readField(f, FIELD[name])}`);
+    // The entries under the top one, whole (label << 12 | tc << 9 | bos << 8 | ttl), as OVS prints them.
+    for (let i = 1; i < KSIZE.mplsLse; i++)
+      if (f[K.mplsLse + i]) out.push(`mpls_lse${i}=${f[K.mplsLse + i]}`);
+  }
   const fragMask = m[K.nwFrag] & (FRAG_ANY | FRAG_LATER);
   const frag = f[K.nwFrag];
   if (fragMask === (FRAG_ANY | FRAG_LATER))

@@ -21,17 +21,25 @@ export interface GeneveOptions {
 
 const NONE: GeneveOptions = { text: "", bytes: 0, critical: false };
 
+/** The options the flow carries, each with its mapping and value (the first 4 bytes: what the key keeps). */
+function carried(flow: FlowKey, tlvMap: readonly TlvMapping[]): Array<{ m: TlvMapping; value: bigint }> {
+  const out: Array<{ m: TlvMapping; value: bigint }> = [];
+  for (const m of tlvMap) {
+    const field = lookupField(m.field);
+    if (!field) continue;
+    const value = readField(flow, field);
+    if (value !== 0n) out.push({ m, value });
+  }
+  return out;
+}
+
 export function geneveOptions(flow: FlowKey, tlvMap: readonly TlvMapping[] | undefined): GeneveOptions {
   if (!tlvMap || tlvMap.length === 0) return NONE;
   const opts: string[] = [];
   let bytes = 0;
   let critical = false;
-  for (const m of tlvMap) {
-    const field = lookupField(m.field);
-    if (!field) continue;
+  for (const { m, value } of carried(flow, tlvMap)) {
     // The flow key keeps the first 4 bytes of an option; longer options carry zeros after them.
-    const value = readField(flow, field);
-    if (value === 0n) continue;
     opts.push(
       `{class=0x${m.optClass.toString(16)},type=0x${m.type.toString(16)},len=${m.length},0x${value.toString(16)}}`,
     );
@@ -40,6 +48,23 @@ export function geneveOptions(flow: FlowKey, tlvMap: readonly TlvMapping[] | und
   }
   if (opts.length === 0) return NONE;
   return { text: `options(${opts.join(",")})`, bytes, critical };
+}
+
+/**
+ * The Geneve options of a kernel-style `set(tunnel(...))`, as odp-util's format_odp_tun_geneve prints
+ * them: `geneve({class=0xffff,type=0,len=4,0x11112222}{…})` (types in C's `%#x`, options in the order of
+ * their tun_metadataN), or "" when the flow carries none.
+ */
+export function geneveSetOptions(flow: FlowKey, tlvMap: readonly TlvMapping[] | undefined): string {
+  if (!tlvMap || tlvMap.length === 0) return "";
+  const index = (m: TlvMapping) => Number(/\d+$/.exec(m.field)?.[0] ?? 0);
+  const opts = carried(flow, tlvMap)
+    .sort((a, b) => index(a.m) - index(b.m))
+    .map(
+      ({ m, value }) =>
+        `{class=0x${m.optClass.toString(16)},type=${m.type === 0 ? "0" : `0x${m.type.toString(16)}`},len=${m.length},0x${value.toString(16)}}`,
+    );
+  return opts.length > 0 ? `geneve(${opts.join("")})` : "";
 }
 
 /**

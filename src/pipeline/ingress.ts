@@ -7,6 +7,7 @@
  */
 import { type TunnelInfo, tunnelOf } from "../decode/flowkey.js";
 import { LINKTYPE } from "../decode/protocols.js";
+import { parseMac } from "../model/field-value.js";
 import type { Hop } from "./hop.js";
 import { ipText } from "./ip-text.js";
 import type { SimBridge, SimHost, SimPort } from "./switch.js";
@@ -99,7 +100,9 @@ export function resolveAt(hosts: readonly SimHost[], at: string): PortRef | stri
 
 /** The loaded host whose tunnel endpoint is `ip`. */
 export function hostWithLocalIp(hosts: readonly SimHost[], ip: string): SimHost | undefined {
-  return hosts.find((h) => h.topology.localIps.has(ip));
+  // A loop, not find(): every tunnel output of a replay asks, and find's callback is a closure each time.
+  for (const h of hosts) if (h.topology.localIps.has(ip)) return h;
+  return undefined;
 }
 
 /** The tunnel port on `host` that receives `kind` traffic from `remote` (a remote_ip=flow port as fallback). */
@@ -152,6 +155,12 @@ function portsByMac(hosts: readonly SimHost[]): Map<string, PortRef> {
   return m;
 }
 
+/** The 48 bits of the MAC at `at` as a number (exact: under 2^53). */
+function macNumberAt(d: Uint8Array, at: number): number {
+  const low = ((d[at + 2] << 24) | (d[at + 3] << 16) | (d[at + 4] << 8) | d[at + 5]) >>> 0;
+  return (d[at] * 0x100 + d[at + 1]) * 0x1_0000_0000 + low;
+}
+
 export interface IngressResolver {
   /** Where this frame enters; `ifName` is the capture interface's name, when it has one. */
   resolve(data: Uint8Array, linktype: number, ifName?: string): Ingress;
@@ -162,7 +171,13 @@ export interface IngressResolver {
  * host still enter through their tunnel port: a capture on the underlay NIC holds both).
  */
 export function ingressResolver(hosts: readonly SimHost[], at?: PortRef): IngressResolver {
-  const byMac = portsByMac(hosts);
+  // Keyed by the MAC's 48 bits as a number: every frame asks, and formatting its MAC as text to ask
+  // was most of the resolution's cost.
+  const byMacNumber = new Map<number, PortRef>();
+  for (const [mac, ref] of portsByMac(hosts)) {
+    const n = parseMac(mac);
+    if (n !== null) byMacNumber.set(Number(n), ref);
+  }
   const byIfName = new Map<string, Ingress>();
   const ifIngress = (name: string): Ingress => {
     let r = byIfName.get(name);
@@ -191,8 +206,7 @@ export function ingressResolver(hosts: readonly SimHost[], at?: PortRef): Ingres
         if (r.kind !== "none") return r;
       }
       if (linktype === LINKTYPE.ethernet && data.length >= 12) {
-        const mac = Array.from(data.subarray(6, 12), (b) => b.toString(16).padStart(2, "0")).join(":");
-        const ref = byMac.get(mac);
+        const ref = byMacNumber.get(macNumberAt(data, 6));
         if (ref) {
           const r = portIngress(ref);
           if (r.kind === "port") previous = r;
@@ -200,11 +214,13 @@ export function ingressResolver(hosts: readonly SimHost[], at?: PortRef): Ingres
         }
         // A forged or unknown source MAC on a capture taken at one port: the port its other frames
         // entered is where this one entered too (said so in the verdict).
-        if (previous && !t)
+        if (previous && !t) {
+          const mac = Array.from(data.subarray(6, 12), (b) => b.toString(16).padStart(2, "0")).join(":");
           return {
             ...previous,
             assumed: `entered at ${previous.port.name} like the capture's earlier frames (source MAC ${mac} is no Neutron port's)`,
           };
+        }
       }
       if (t)
         return {

@@ -119,6 +119,11 @@ function natBytes(body: string): number {
   return n;
 }
 
+/** Bytes of a printed list of actions (`drop`: none). */
+function listBytes(text: string): number {
+  return text === "drop" ? 0 : parts(text).reduce((n, a) => n + odpActionBytes(a), 0);
+}
+
 /** Bytes of one datapath action as ovspath prints it. */
 export function odpActionBytes(action: string): number {
   const open = action.indexOf("(");
@@ -129,6 +134,11 @@ export function odpActionBytes(action: string): number {
     case "pop_vlan":
     case "ct_clear":
       return 4;
+    case "pop_mpls":
+      return attr(2);
+    case "push_mpls":
+      // struct ovs_action_push_mpls: the label stack entry and the ethertype.
+      return attr(6);
     case "push_vlan":
     case "recirc":
     case "tnl_pop":
@@ -136,7 +146,12 @@ export function odpActionBytes(action: string): number {
     case "set":
       return setBytes(body);
     case "clone":
-      return 4 + parts(body).reduce((n, a) => n + odpActionBytes(a), 0);
+      return 4 + listBytes(body);
+    case "check_pkt_len": {
+      // OVS_ACTION_ATTR_CHECK_PKT_LEN: the u16 length, then a nest of actions for each outcome.
+      const [, gt = "gt()", le = "le()"] = parts(body);
+      return 4 + attr(2) + 4 + listBytes(gt.slice(3, -1)) + 4 + listBytes(le.slice(3, -1));
+    }
     case "tnl_push": {
       const size = /header\(size=(\d+)/.exec(body);
       return attr(16 + Number(size?.[1] ?? 50));

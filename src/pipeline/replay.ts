@@ -28,6 +28,9 @@ import { maskActionReads } from "./megaflow.js";
 import type { SimHost, SimPort } from "./switch.js";
 import { type TraceResult, trace } from "./trace.js";
 
+/** A replay's connection tracker answers ct(): no --ct-next list (shared, never written). */
+const NO_CT_NEXT: number[] = [];
+
 /** How many hosts one frame may cross (a tunnel loop between hosts ends here). */
 const MAX_HOST_VISITS = 16;
 
@@ -66,15 +69,30 @@ export interface ReplayEngineOptions {
   at?: PortRef;
 }
 
-/** A sum that changes whenever a flow table (learn()) or a MAC table (NORMAL's learning) changes. */
-function stateVersion(hosts: readonly SimHost[]): number {
-  let v = 0;
-  for (const h of hosts)
-    for (const b of h.bridges.values()) {
-      v += b.macTable.version;
-      for (const t of b.classifier.tables.values()) v += t.version;
+/**
+ * A sum that changes whenever a flow table (learn()) or a MAC table (NORMAL's learning) changes. Read
+ * twice per translated frame, so the tables are listed once in a flat array, listed again only when a
+ * bridge gains a table (learn() into a table the dump did not have).
+ */
+class StateVersion {
+  private versioned: Array<{ readonly version: number }> = [];
+  private tableCount = -1;
+
+  constructor(private readonly hosts: readonly SimHost[]) {}
+
+  read(): number {
+    let tables = 0;
+    for (const h of this.hosts) for (const b of h.bridges.values()) tables += b.classifier.tables.size;
+    if (tables !== this.tableCount) {
+      this.tableCount = tables;
+      this.versioned = [];
+      for (const h of this.hosts)
+        for (const b of h.bridges.values()) this.versioned.push(b.macTable, ...b.classifier.tables.values());
     }
-  return v;
+    let v = tables;
+    for (const x of this.versioned) v += x.version;
+    return v;
+  }
 }
 
 /** Clears what a packet does not carry from one host to the next: metadata, registers, conntrack. */
@@ -124,12 +142,14 @@ export function remoteKey(out: OutputRecord, port: SimPort): FlowKey {
 export class ReplayEngine {
   readonly conntrack = new ConntrackTable();
   private readonly resolver: IngressResolver;
+  private readonly state: StateVersion;
 
   constructor(
     readonly hosts: readonly SimHost[],
     opts: ReplayEngineOptions = {},
   ) {
     this.resolver = ingressResolver(hosts, opts.at);
+    this.state = new StateVersion(hosts);
   }
 
   ingress(data: Uint8Array, linktype: number, ifName?: string): Ingress {
@@ -150,12 +170,12 @@ export class ReplayEngine {
    * Runs the frame through every host it reaches. Changes switch state as OVS would. `megaflow: false`
    * (a replay without its cache) skips collecting the megaflow mask, which only the cache needs.
    */
-  simulate(ingress: Ingress, key: FlowKey, opts: { megaflow?: boolean } = {}): Simulation {
+  simulate(ingress: Ingress, key: FlowKey, opts: { megaflow?: boolean; length?: number } = {}): Simulation {
     const sim: Simulation = { ingress, visits: [], hostLoop: false, mask: undefined, stateChanged: false };
     if (ingress.kind === "none") return sim;
     const mask = opts.megaflow === false ? undefined : newFlowKey();
     let cacheable = true;
-    const versionBefore = stateVersion(this.hosts);
+    const versionBefore = this.state.read();
     const queue: Array<{
       host: SimHost;
       port: SimPort;
@@ -187,10 +207,13 @@ export class ReplayEngine {
         bridge: item.port.bridge,
         flow: item.key,
         withPacket: true,
-        ctNext: [],
+        ctNext: NO_CT_NEXT,
         conntrack: this.conntrack,
         megaflow: mask,
         executed,
+        // The datapath runs the one check_pkt_len branch the frame's length selects.
+        packetLength: opts.length,
+        lengthBranch: opts.length !== undefined,
       });
       if (mask && executed)
         for (const f of executed) if (!maskActionReads(mask, f.actions)) cacheable = false;
@@ -239,7 +262,7 @@ export class ReplayEngine {
           });
         }
     }
-    if (stateVersion(this.hosts) !== versionBefore) sim.stateChanged = true;
+    if (this.state.read() !== versionBefore) sim.stateChanged = true;
     if (mask && cacheable && !sim.hostLoop) sim.mask = mask;
     return sim;
   }

@@ -15,6 +15,7 @@ import { commitActions } from "./commit.js";
 import type { CtCall, RecircRequest, XlateContext } from "./context.js";
 import { dpHashGroup } from "./dp-hash-group.js";
 import { hashL4 } from "./flow-hash.js";
+import { portMayEnable } from "./switch.js";
 
 /** compose_conntrack_action: exec actions first, then the ct() datapath action, then recirculation. */
 export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean): void {
@@ -122,9 +123,14 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
   if (dpHash) chosen = dpHash.map[ctx.flow[K.dpHash] & (dpHash.map.length - 1)];
   else if (g.type === "select" && g.buckets.length > 0) chosen = hashL4(ctx.flow, 0) % g.buckets.length;
   else if (g.type === "ff" || g.type === "fast_failover") {
-    chosen = g.buckets.findIndex((b) => {
+    // bucket_is_alive: a bucket watching a port is live while that port may be enabled (not down).
+    chosen = g.buckets.findIndex((b, i) => {
       const watch = b.props.watch_port;
-      return watch === undefined || ctx.bridge.ports.has(Number(watch)) || ctx.bridge.byName.has(watch);
+      if (watch === undefined) return true;
+      const port = /^\d+$/.test(watch) ? Number(watch) : ctx.bridge.byName.get(watch)?.ofport;
+      if (port !== undefined && portMayEnable(ctx.bridge, port)) return true;
+      ctx.report("detail", `bucket ${bucketId(i)}: not live due to port ${watch}`);
+      return false;
     });
     if (chosen < 0) chosen = undefined;
   }

@@ -60,6 +60,27 @@ export interface SimBridge {
   datapathType: string;
   /** Port mirrors of the bridge (OVSDB Mirror table); absent or empty: none. */
   mirrors?: readonly SimMirror[];
+  /**
+   * How IP fragments are looked up (`ovs-ofctl set-frags`, shown by `ovs-ofctl show` as `frags=`):
+   * "normal" (OVS's default: transport ports read as 0), "drop", or "nx-match" (ports as they are).
+   */
+  fragHandling: FragHandling;
+  /**
+   * The datapath runs check_pkt_len (`dpif/show-dp-features`: "Check pkt length action"); without it
+   * OVS decides check_pkt_larger in userspace, per packet, and slow-paths the flow.
+   */
+  checkPktLen: boolean;
+}
+
+export type FragHandling = "normal" | "drop" | "nx-match";
+
+/**
+ * A port of the bridge that may be enabled (OVS's xport->may_enable): it exists and neither it nor its
+ * link is down. Bundle members and fast-failover watch ports are live only then.
+ */
+export function portMayEnable(bridge: SimBridge, ofport: number): boolean {
+  const p = bridge.ports.get(ofport);
+  return p !== undefined && !p.down;
 }
 
 export interface SimHost {
@@ -107,6 +128,29 @@ function configuredVlanModes(host: Host): Map<string, string> {
       if (typeof name === "string" && typeof mode === "string") out.set(name, mode);
     }
   return out;
+}
+
+/**
+ * The bridge's fragment handling as `ovs-ofctl show` reports it. ofproto-dpif refuses "reassemble"
+ * (set_frag_handling), so a dump never shows it; an unknown word is read as OVS's default.
+ */
+function fragHandlingOf(shown: string | undefined): FragHandling {
+  return shown === "drop" || shown === "nx-match" ? shown : "normal";
+}
+
+/**
+ * Whether the datapath of `bridge` supports a feature: its run-time value when `dpif/set-dp-features
+ * BRIDGE` was dumped (`check_pkt_len (Check pkt length action) : [run time]:false, [boot time]:true`),
+ * else `dpif/show-dp-features BRIDGE` (`Check pkt length action: No`, the boot-time probe), else yes.
+ */
+function dpSupports(host: Host, bridge: string, name: string, label: string): boolean {
+  const runtime = host.dumps.dpFeaturesRuntime
+    .find((d) => d.bridge === bridge)
+    ?.value.find((l) => l.label === `${name} (${label})`);
+  const m = runtime && /\[run time\]:(true|false)/.exec(runtime.value);
+  if (m) return m[1] === "true";
+  const shown = host.dumps.dpFeatures.find((d) => d.bridge === bridge)?.value.find((l) => l.label === label);
+  return shown?.value !== "No";
 }
 
 function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
@@ -192,6 +236,8 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
     macTable,
     groups,
     datapathType: topoBridge?.datapathType ?? "system",
+    fragHandling: fragHandlingOf(view?.ports?.value.fragHandling),
+    checkPktLen: dpSupports(host, name, "check_pkt_len", "Check pkt length action"),
   };
   if (view?.flows) bridge.flowFile = view.flows.file;
   const mirrors = bridgeMirrors(host, name);

@@ -34,9 +34,25 @@ export interface TraceStep {
 
 const TERMINAL: ReadonlySet<TraceNodeType> = new Set(["action", "detail", "warn", "error", "bucket"]);
 
+/**
+ * The children of a node that never has any (an action, a note): one frozen empty list shared by all of
+ * them, since a translation makes a dozen such nodes per bridge and each list of its own cost an
+ * allocation. Frozen, a push onto it throws instead of corrupting every trace.
+ */
+const NO_SUBS = Object.freeze([]) as unknown as TraceNode[];
+/** The node types translation reports under (a table's actions, a bridge's tables, a bucket's...). */
+const hasSubs = (type: TraceNodeType): boolean =>
+  type === "table" || type === "bridge" || type === "thaw" || type === "bucket";
+
 export function report(list: TraceNode[], type: TraceNodeType, text: string): TraceNode {
   // Every field present from the start: nodes then share one shape, which keeps the walks over them fast.
-  const node: TraceNode = { type, text, subs: [], step: undefined, key: undefined };
+  const node: TraceNode = {
+    type,
+    text,
+    subs: hasSubs(type) ? [] : NO_SUBS,
+    step: undefined,
+    key: undefined,
+  };
   list.push(node);
   return node;
 }

@@ -56,6 +56,14 @@ export interface TraceRequest {
    * trace stops there as OVS's does; a replay uses a hash of the packet.
    */
   dpHash?: number;
+  /**
+   * The length of the packet given (a trace's HEX, a replayed frame), in bytes: check_pkt_larger
+   * compares it when the datapath cannot (no check_pkt_len), and a replay follows only the branch of
+   * check_pkt_len it selects (`lengthBranch`).
+   */
+  packetLength?: number;
+  /** Follow only the check_pkt_len branch `packetLength` selects (a replay: the datapath ran one). */
+  lengthBranch?: boolean;
 }
 
 export type Verdict = "output" | "drop" | "controller" | "error";
@@ -77,6 +85,10 @@ export interface TracePass {
   datapathActions: string;
   /** OVS's "Translation failed (REASON)". */
   error?: string;
+  /** Why OVS handles the flow in the userspace slow path (lines OVS prints after the actions). */
+  slowPath?: string[];
+  /** In a replay, the check_pkt_len branch the frame's length took at each check ("br0 …: 300 bytes, larger (gt)"). */
+  lengthBranches?: string[];
   outputs: OutputRecord[];
   learned: LearnedFlow[];
   /** With TraceRequest.perPass: what this pass alone read, executed and asked conntrack. */
@@ -118,6 +130,8 @@ interface PassSpec {
   conntrack: ConntrackTable | undefined;
   megaflow: FlowKey | undefined;
   executed: FlowEntry[] | undefined;
+  packetLength: number | undefined;
+  lengthBranch: boolean;
 }
 
 function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
@@ -140,6 +154,8 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   ctx.conntrack = spec.conntrack;
   ctx.megaflow = spec.megaflow;
   ctx.executed = spec.executed;
+  ctx.packetLength = spec.packetLength;
+  ctx.lengthBranch = spec.lengthBranch;
   if (thaw) {
     // The frozen state of a ct() recirculation says the packet was conntracked: ct_clear then acts.
     ctx.conntracked = true;
@@ -171,6 +187,8 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     learned: ctx.learned,
   };
   if (ctx.error) pass.error = ctx.error;
+  if (ctx.lengthNotes) pass.lengthBranches = ctx.lengthNotes;
+  if (ctx.slowAction) pass.slowPath = ["Uses action(s) not supported by datapath."];
   ctx.releaseScratch();
   if (record) {
     // The whole translation's mask and flow list are the passes' together.
@@ -197,6 +215,8 @@ export function trace(req: TraceRequest): TraceResult {
     conntrack: req.conntrack,
     megaflow: req.megaflow,
     executed: req.executed,
+    packetLength: req.packetLength,
+    lengthBranch: req.lengthBranch ?? false,
   });
   const first = runPass(passSpec(req.bridge, req.flow, 0, 0, false));
   passes.push(first.pass);
@@ -295,6 +315,10 @@ export function formatTrace(r: TraceResult, portName?: (ofport: number) => strin
     );
     out.push(`Datapath actions: ${p.datapathActions}`);
     if (p.error) out.push(`Translation failed (${p.error}), packet is dropped.`);
+    if (p.slowPath) {
+      out.push("This flow is handled by the userspace slow path because it:");
+      for (const why of p.slowPath) out.push(`  - ${why}`);
+    }
   });
   return `${out.join("\n")}\n`;
 }
@@ -315,6 +339,8 @@ const NOT_MODELLED_FIELDS: Array<[RegExp, string]> = [
   [/(?:^|,)(?:nsh_[a-z0-9_]+=|packet_type=\(1,0x894f\)|dl_type=0x894f)/, "NSH"],
   [/(?:^|,)(?:tun_)?gtpu_(?:flags|msgtype)=(?!0(?:,|$))/, "GTP-U tunnel metadata"],
   [/(?:^|,)packet_type=\((?!0,)/, "packet types other than Ethernet"],
+  // The flow key keeps 4 bytes of each Geneve option (tun_metadataN); OVS takes up to 124.
+  [/(?:^|,)tun_metadata\d+=0x0*[1-9a-f][0-9a-f]{8}/i, "Geneve options longer than 4 bytes"],
 ];
 
 /** The prerequisite ofproto/trace checks when a field is set: tp_src/tp_dst are TCP's (tcp_src). */

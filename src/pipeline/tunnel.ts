@@ -7,19 +7,18 @@
 
 import { parseMac } from "../model/field-value.js";
 import { FIELD, readField, writeField } from "../model/fields.js";
-import { K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "../model/layout.js";
+import { type FlowKey, K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
 import { memoize } from "../util/memo.js";
 import { commitActions } from "./commit.js";
 import type { OutputRecord, XlateContext } from "./context.js";
-import { type GeneveOptions, geneveOptions } from "./geneve-options.js";
+import { type GeneveOptions, geneveOptions, geneveSetOptions } from "./geneve-options.js";
 import { ipText } from "./ip-text.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
 import { ipv4ToNumber, routeTo, type SimPort } from "./switch.js";
 
 const TUN_ID = FIELD.tun_id;
-const DL_DST = FIELD.dl_dst;
-const DL_SRC = FIELD.dl_src;
+const TUN_ID_WORD = K.tunId;
 
 /** tnl_port_send: tunnel metadata from the port's options and the flow (key=flow, remote_ip=flow...). */
 function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunnel"] | undefined {
@@ -43,16 +42,44 @@ function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunn
     TUN_FLAG_DF |
     (outKey !== undefined ? TUN_FLAG_KEY : 0) |
     (t.csum ? TUN_FLAG_CSUM : 0);
-  return {
-    type: t.type,
+  return tunnelRecord(port, t.type, f);
+}
+
+type TunnelRecord = NonNullable<OutputRecord["tunnel"]>;
+
+/** The last tunnel record of each port and the metadata it was made from. */
+interface RecordMemo {
+  idHi: number;
+  idLo: number;
+  src: number;
+  dst: number;
+  record: TunnelRecord;
+}
+const records = new WeakMap<SimPort, RecordMemo>();
+
+/**
+ * The output's tunnel record, the same object while a port sends with the same key and endpoints (a
+ * replay's packets of one network, one after another): its texts are made once, and what the explain
+ * stage derives from a record can be remembered by it. Records are never changed once made.
+ */
+function tunnelRecord(port: SimPort, type: string, f: FlowKey): TunnelRecord {
+  const m = records.get(port);
+  const idHi = f[TUN_ID_WORD];
+  const idLo = f[TUN_ID_WORD + 1];
+  if (m && m.idHi === idHi && m.idLo === idLo && m.src === f[K.tunSrc] && m.dst === f[K.tunDst])
+    return m.record;
+  const record: TunnelRecord = {
+    type,
     tunId: `0x${readField(f, TUN_ID).toString(16)}`,
     src: ipText(f[K.tunSrc]),
     dst: ipText(f[K.tunDst]),
   };
+  records.set(port, { idHi, idLo, src: f[K.tunSrc], dst: f[K.tunDst], record });
+  return record;
 }
 
 /** The kernel datapath's set(tunnel(...)) for the flow's tunnel metadata. */
-function tunnelSetAction(ctx: XlateContext): string {
+function tunnelSetAction(ctx: XlateContext, port: SimPort): string {
   const f = ctx.flow;
   const parts: string[] = [];
   const id = readField(f, TUN_ID);
@@ -63,6 +90,10 @@ function tunnelSetAction(ctx: XlateContext): string {
   parts.push(`ttl=${f[K.tunTtl]}`);
   if (f[K.tunTpSrc]) parts.push(`tp_src=${f[K.tunTpSrc]}`);
   if (f[K.tunTpDst]) parts.push(`tp_dst=${f[K.tunTpDst]}`);
+  if (port.tunnel?.type === "geneve") {
+    const options = geneveSetOptions(f, ctx.host.bridges.get(port.bridge)?.tlvMap);
+    if (options) parts.push(options);
+  }
   const flags = [
     f[K.tunFlags] & TUN_FLAG_DF && "df",
     f[K.tunFlags] & TUN_FLAG_CSUM && "csum",
@@ -81,7 +112,7 @@ export function kernelTunnelSend(ctx: XlateContext, port: SimPort): OutputRecord
     return undefined;
   }
   ctx.report("detail", "output to kernel tunnel");
-  const set = tunnelSetAction(ctx);
+  const set = tunnelSetAction(ctx, port);
   if (set !== ctx.committedTunnel) {
     ctx.odp.push(set);
     ctx.committedTunnel = set;
@@ -123,20 +154,15 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
     return;
   }
   ctx.report("detail", `tunneling from ${smac} ${ipText(src)} to ${neigh.mac} ${ipText(dst)}`);
-  const type = port.tunnel?.type ?? "";
-  const header = tunnelHeader(type, neigh.mac, smac, src, dst, readField(f, TUN_ID), f[K.tunTpDst], {
-    csum: (f[K.tunFlags] & TUN_FLAG_CSUM) !== 0,
-    geneve: type === "geneve" ? geneveOptions(f, ctx.host.bridges.get(port.bridge)?.tlvMap) : undefined,
-  });
-  const push = `tnl_push(tnl_port(${port.dpPort ?? 0}),${header},out_port(${dev.dpPort ?? 0}))`;
+  const push = tunnelPush(ctx, port, dev, neigh.mac, smac, src, dst);
   // compose_output_action__ commits the inner packet's changes (a router's MAC and TTL rewrite) first.
   commitActions(f, ctx.base, ctx.odp, ctx.wc);
   const savedFlow = borrowKey(f);
   const savedBase = borrowKey(ctx.base);
   const savedEffects = ctx.sideEffects;
   // The outer packet as the underlay bridge sees it.
-  writeField(f, DL_DST, macNumber(neigh.mac));
-  writeField(f, DL_SRC, macNumber(smac));
+  writeMac(f, K.dlDst, macNumber(neigh.mac));
+  writeMac(f, K.dlSrc, macNumber(smac));
   f[K.vlanTci] = 0;
   f[K.vlanTci1] = 0;
   f[K.dlType] = 0x0800;
@@ -147,7 +173,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   f[K.nwTtl] = f[K.tunTtl];
   f[K.tpDst] = f[K.tunTpDst];
   f[K.tpSrc] = f[K.tunTpSrc];
-  f[K.nwProto] = type === "gre" ? 47 : 17;
+  f[K.nwProto] = port.tunnel?.type === "gre" ? 47 : 17;
   ctx.base.set(f);
   ctx.sideEffects = false;
   const outer = ctx.odp;
@@ -171,12 +197,85 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   releaseKey(savedBase);
   // The outer source is the route's when the port names no local_ip (OVN's ports): the receiver knows
   // the sender by it.
-  if (tunnel.src === "0.0.0.0") tunnel.src = ipText(src);
-  ctx.xlate.recordOutput(ctx, port, tunnel);
+  ctx.xlate.recordOutput(ctx, port, tunnel.src === "0.0.0.0" ? withSource(tunnel, ipText(src)) : tunnel);
+}
+
+/** A record with the route's source address, made once per record and source (records are shared). */
+const sourced = new WeakMap<TunnelRecord, TunnelRecord>();
+function withSource(r: TunnelRecord, src: string): TunnelRecord {
+  const known = sourced.get(r);
+  if (known?.src === src) return known;
+  const record = { ...r, src };
+  sourced.set(r, record);
+  return record;
+}
+
+/** The last tnl_push of each tunnel port and what it was made from (see tunnelPush). */
+interface PushMemo {
+  dmac: string;
+  smac: string;
+  src: number;
+  dst: number;
+  idHi: number;
+  idLo: number;
+  tpDst: number;
+  csum: boolean;
+  dev: SimPort;
+  text: string;
+}
+const pushes = new WeakMap<SimPort, PushMemo>();
+
+/**
+ * The datapath's tnl_push(...) for the outer headers. Without Geneve options (which come from the
+ * packet's tun_metadata) it depends only on the values compared here, so a port's last one is reused
+ * while they stay the same: the packets of one network between two hosts, one after another.
+ */
+function tunnelPush(
+  ctx: XlateContext,
+  port: SimPort,
+  dev: SimPort,
+  dmac: string,
+  smac: string,
+  src: number,
+  dst: number,
+): string {
+  const f = ctx.flow;
+  const type = port.tunnel?.type ?? "";
+  const idHi = f[TUN_ID_WORD];
+  const idLo = f[TUN_ID_WORD + 1];
+  const tpDst = f[K.tunTpDst];
+  const csum = (f[K.tunFlags] & TUN_FLAG_CSUM) !== 0;
+  const m = type === "geneve" ? undefined : pushes.get(port);
+  if (
+    m &&
+    m.dmac === dmac &&
+    m.smac === smac &&
+    m.src === src &&
+    m.dst === dst &&
+    m.idHi === idHi &&
+    m.idLo === idLo &&
+    m.tpDst === tpDst &&
+    m.csum === csum &&
+    m.dev === dev
+  )
+    return m.text;
+  const header = tunnelHeader(type, dmac, smac, src, dst, readField(f, TUN_ID), tpDst, {
+    csum,
+    geneve: type === "geneve" ? geneveOptions(f, ctx.host.bridges.get(port.bridge)?.tlvMap) : undefined,
+  });
+  const text = `tnl_push(tnl_port(${port.dpPort ?? 0}),${header},out_port(${dev.dpPort ?? 0}))`;
+  if (type !== "geneve") pushes.set(port, { dmac, smac, src, dst, idHi, idLo, tpDst, csum, dev, text });
+  return text;
 }
 
 /** Remembered: the neighbour and bridge MACs of the dumps are converted for every tunneled packet. */
-const macNumber = memoize((mac: string): bigint => parseMac(mac) ?? 0n);
+const macNumber = memoize((mac: string): number => Number(parseMac(mac) ?? 0n));
+
+/** A MAC's 48 bits into its two words of the flow key (the high 16 bits in the first: see layout.ts). */
+function writeMac(f: FlowKey, slot: number, mac: number): void {
+  f[slot] = Math.floor(mac / 0x1_0000_0000);
+  f[slot + 1] = mac % 0x1_0000_0000;
+}
 
 /** The underlay device of a route: a bridge's internal (LOCAL) port on this host. */
 function findBridgeLocal(ctx: XlateContext, dev: string): SimPort | undefined {

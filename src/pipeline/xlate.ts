@@ -5,8 +5,9 @@
  * normal.ts; tunnel encapsulation in tunnel.ts.
  */
 
-import type { Action } from "../model/actions/index.js";
+import type { Action, ActionOf } from "../model/actions/index.js";
 import { ACTIONS, formatAction } from "../model/actions/index.js";
+import { writeSubfield } from "../model/field-access.js";
 import { copyFlowKey, type FlowKey, FRAG_ANY, K, newFlowKey, OFPP } from "../model/layout.js";
 import { formatMatch } from "../model/match.js";
 import type { ClassifiedFlow, TableLine } from "./classifier.js";
@@ -15,6 +16,7 @@ import {
   type ActionRunner,
   MAX_DEPTH,
   MAX_RESUBMITS,
+  type OdpList,
   type OutputRecord,
   type Translator,
   type XlateContext,
@@ -26,6 +28,7 @@ import { mirrorAt, xlateNormal } from "./normal.js";
 import { odpBytes } from "./odp-size.js";
 import type { SimPort } from "./switch.js";
 import { patchPeer } from "./switch.js";
+import type { TraceStep } from "./trace-tree.js";
 import { kernelTunnelSend, nativeTunnelOutput, terminateNativeTunnel } from "./tunnel.js";
 
 /** Fields a patch port resets: the peer bridge sees a fresh pipeline. */
@@ -91,6 +94,22 @@ function tableLine(cf: ClassifiedFlow, tableId: number): TableLine {
   return cf.traceLine;
 }
 
+function stepOf(ctx: XlateContext, cf: ClassifiedFlow, line: TableLine, ties: TraceStep["ties"]): TraceStep {
+  const flow = cf.flow;
+  return {
+    host: ctx.host.name,
+    bridge: ctx.bridge.name,
+    table: line.table,
+    priority: flow.priority,
+    cookie: flow.cookie,
+    file: flow.file,
+    line: flow.line,
+    match: line.match,
+    actions: flow.actionsText,
+    ties,
+  };
+}
+
 /** An action as the trace prints it, formatted once per parsed action (actions are never mutated). */
 const actionTexts = new WeakMap<Action, string>();
 function actionText(a: Action): string {
@@ -128,6 +147,10 @@ export function xlateTable(
   withCtOrig = false,
   topLevel = false,
 ): void {
+  if (ctx.wasMpls) {
+    mplsRecirculation(ctx);
+    return;
+  }
   // The pass's own first lookup is xlate_actions' (rule_dpif_lookup_from_table), not a resubmit: it
   // neither deepens the recursion nor spends the resubmit budget.
   if (!topLevel && !resourceCheck(ctx)) return;
@@ -139,17 +162,20 @@ export function xlateTable(
     ctx.tableId = oldTable;
     return;
   }
+  // rule_dpif_lookup_from_table: with fragment handling "drop" a fragment is not looked up but meets
+  // ofproto-dpif's drop_frags_rule (no actions), printed in the table's place.
+  const frag = f[K.nwFrag] & FRAG_ANY ? ctx.bridge.fragHandling : "nx-match";
   if (withCtOrig) swapCtTuple(ctx);
   const oldInPort = f[K.inPort];
   const oldTpSrc = f[K.tpSrc];
   const oldTpDst = f[K.tpDst];
   f[K.inPort] = inPort;
   // Fragment handling "normal": a fragment's transport ports are not looked at.
-  if (f[K.nwFrag] & FRAG_ANY) {
+  if (frag === "normal") {
     f[K.tpSrc] = 0;
     f[K.tpDst] = 0;
   }
-  const table = ctx.bridge.classifier.tables.get(tableId);
+  const table = frag === "drop" ? undefined : ctx.bridge.classifier.tables.get(tableId);
   const hit = table?.lookup(f, ctx.megaflow);
   const lookupKey = keepLookupKey(ctx, f);
   f[K.inPort] = oldInPort;
@@ -165,18 +191,19 @@ export function xlateTable(
     ctx.executed?.push(flow);
     const line = tableLine(hit.flow, tableId);
     const node = ctx.report("table", line.text);
-    node.step = {
-      host: ctx.host.name,
-      bridge: ctx.bridge.name,
-      table: tableId,
-      priority: flow.priority,
-      cookie: flow.cookie,
-      file: flow.file,
-      line: flow.line,
-      match: line.match,
-      actions: flow.actionsText,
-      ties: hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
-    };
+    // A flow belongs to one bridge's classifier, so without ties its step is the same for every packet
+    // (made again should a flow object ever serve another bridge).
+    const known = line.step;
+    if (hit.ties.length === 0 && known?.host === ctx.host.name && known.bridge === ctx.bridge.name)
+      node.step = known;
+    else if (hit.ties.length === 0) node.step = line.step = stepOf(ctx, hit.flow, line, []);
+    else
+      node.step = stepOf(
+        ctx,
+        hit.flow,
+        line,
+        hit.ties.map((t) => ({ file: t.flow.file, line: t.flow.line })),
+      );
     ctx.keyNode = node;
     node.key = lookupKey;
     ctx.trace = node.subs;
@@ -189,7 +216,12 @@ export function xlateTable(
     const oldRule = ctx.rule;
     ctx.rule = undefined;
     // Outside the traced bridge, the miss rule OVS falls back to is printed as the flow it is.
-    const miss = ctx.bridge.name === ctx.traceBridge ? "No match." : "reg0=0x2, priority 0";
+    const miss =
+      frag === "drop"
+        ? 'Packets are IP fragments and the fragment handling mode is "drop".'
+        : ctx.bridge.name === ctx.traceBridge
+          ? "No match."
+          : "reg0=0x2, priority 0";
     const node = ctx.report("table", `${String(tableId).padStart(2)}. ${miss}`);
     node.step = { host: ctx.host.name, bridge: ctx.bridge.name, table: tableId, ties: [] };
     ctx.keyNode = node;
@@ -238,11 +270,55 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
   for (let i = 0; i < actions.length; i++) {
     if (ctx.error || ctx.exit) break;
     const a = actions[i];
+    if (ctx.wasMpls && readsUnderMpls(a)) {
+      mplsRecirculation(ctx);
+      break;
+    }
     const last = isLast && i === actions.length - 1 && ctx.actionSet.length === 0;
     ctx.report("action", actionText(a));
-    const stop = EXECUTORS[a.type](ctx, a as never, last);
+    const stop = EXECUTORS[a.type](ctx, a as never, last, actions, i);
     if (stop === "stop") return;
   }
+}
+
+/**
+ * recirc_for_mpls: after the last label is popped, the actions that need no more than the Ethernet
+ * header (outputs, VLAN and Ethernet sets, tunnel and queue settings, groups, set_field/load below L3)
+ * go on; any other makes OVS recirculate the packet to parse its IP header.
+ */
+function readsUnderMpls(a: Action): boolean {
+  switch (a.type) {
+    case "output":
+    case "outputTrunc":
+    case "enqueue":
+    case "outputReg":
+    case "setVlanVid":
+    case "setVlanPcp":
+    case "setEthSrc":
+    case "setEthDst":
+    case "setTunnel":
+    case "setQueue":
+    case "group":
+      return false;
+    case "setField":
+      return K[a.field.slot] >= K.nwSrc;
+    case "load":
+      return K[a.dst.field.slot] >= K.nwSrc;
+    default:
+      return true;
+  }
+}
+
+/**
+ * ctx_trigger_freeze: OVS commits what it has, recirculates the popped packet (`recirc(0xN)`) and ends
+ * the translation; ofproto/trace stops there too. The pass it resumes (the rest of the actions, now
+ * over the IP header) is not modelled, so the trace says so by name.
+ */
+function mplsRecirculation(ctx: XlateContext): void {
+  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  ctx.odp.push(`recirc(0x${(ctx.recirc.length + 1 + ctx.recircBase).toString(16)})`);
+  ctx.report("warn", "recirculation after pop_mpls is not modelled by ovspath");
+  ctx.exit = true;
 }
 
 /** Runs the action set written by write_actions, in OpenFlow's order, at the end of the pipeline. */
@@ -347,16 +423,22 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     else ctx.report("warn", `patch port ${port.name} has no peer on this host`);
     return;
   }
-  const saved = borrowKey(ctx.flow);
-  if (port.tunnel && ctx.host.tunnelStyle === "native") nativeTunnelOutput(ctx, port, isLast);
-  else if (port.tunnel) {
-    const tunnel = kernelTunnelSend(ctx, port);
-    if (tunnel) {
-      commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
-      ctx.odp.push(String(port.dpPort ?? ofport));
-      recordOutput(ctx, port, tunnel);
+  if (port.tunnel) {
+    // A tunnel output sets the tunnel metadata for this output only: the flow is restored after it.
+    const saved = borrowKey(ctx.flow);
+    if (ctx.host.tunnelStyle === "native") nativeTunnelOutput(ctx, port, isLast);
+    else {
+      const tunnel = kernelTunnelSend(ctx, port);
+      if (tunnel) {
+        commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+        ctx.odp.push(String(port.dpPort ?? ofport));
+        recordOutput(ctx, port, tunnel);
+      }
     }
+    ctx.flow.set(saved);
+    releaseKey(saved);
   } else {
+    // Nothing here changes the flow (commit brings the datapath's copy, the base, up to it).
     commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
     const pop = ctx.host.tunnelStyle === "native" ? terminateNativeTunnel(ctx, port) : undefined;
     // A mirror's snaplen truncates the mirror copy only: trunc() applies to the next output.
@@ -365,8 +447,6 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     ctx.odp.push(pop !== undefined ? `tnl_pop(${pop})` : String(port.dpPort ?? ofport));
     recordOutput(ctx, port);
   }
-  ctx.flow.set(saved);
-  releaseKey(saved);
   mirrorAt(ctx, port, "dst");
 }
 
@@ -388,13 +468,11 @@ export function recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRe
  * seen by the caller afterwards (the flow is restored), but what it committed to the datapath is.
  */
 export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): void {
-  const savedFlow = borrowKey(ctx.flow);
+  const saved = saveState(ctx);
   const savedBridge = ctx.bridge;
   const savedTrace = ctx.trace;
-  const savedStack = ctx.stack;
-  const savedSet = ctx.actionSet;
-  const savedConntracked = ctx.conntracked;
-  ctx.stack = [...ctx.stack];
+  // A copy, so that what the peer pushes stays there (slice: a spread iterates, slower).
+  ctx.stack = saved.stack.slice();
   ctx.actionSet = [];
   clearForPatch(ctx, peer.ofport);
   const node = ctx.report("bridge", `bridge("${peer.bridge}")`);
@@ -406,13 +484,41 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   }
   ctx.trace = savedTrace;
   ctx.bridge = savedBridge;
-  ctx.flow.set(savedFlow);
-  releaseKey(savedFlow);
-  ctx.stack = savedStack;
-  ctx.actionSet = savedSet;
-  ctx.conntracked = savedConntracked;
+  restoreState(ctx, saved);
   ctx.exit = false;
   ctx.error = undefined;
+}
+
+/**
+ * What a nested translation (a patch port's peer, a datapath clone's body, a check_pkt_len branch) must
+ * leave as it found it: the packet, the stack, the action set, whether it was conntracked and whether
+ * its last MPLS label was popped (OVS saves the same around each).
+ */
+interface SavedState {
+  flow: FlowKey;
+  stack: XlateContext["stack"];
+  actionSet: Action[];
+  conntracked: boolean;
+  wasMpls: boolean;
+}
+
+function saveState(ctx: XlateContext): SavedState {
+  return {
+    flow: borrowKey(ctx.flow),
+    stack: ctx.stack,
+    actionSet: ctx.actionSet,
+    conntracked: ctx.conntracked,
+    wasMpls: ctx.wasMpls,
+  };
+}
+
+function restoreState(ctx: XlateContext, s: SavedState): void {
+  ctx.flow.set(s.flow);
+  releaseKey(s.flow);
+  ctx.stack = s.stack;
+  ctx.actionSet = s.actionSet;
+  ctx.conntracked = s.conntracked;
+  ctx.wasMpls = s.wasMpls;
 }
 
 /**
@@ -420,39 +526,98 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
  * line (the flow is restored afterwards); others, unless last, inside a datapath clone(...).
  */
 export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLast: boolean): void {
-  const savedFlow = borrowKey(ctx.flow);
-  const savedStack = ctx.stack;
-  const savedSet = ctx.actionSet;
-  ctx.stack = [...ctx.stack];
-  ctx.actionSet = [...ctx.actionSet];
-  if (isLast || actions.every((a) => ACTIONS[a.type].reversible)) {
+  if (isLast || allReversible(actions)) {
+    const saved = saveState(ctx);
+    // Copies, so that what the clone pushes stays in the clone (slice: a spread iterates, slower).
+    ctx.stack = saved.stack.slice();
+    ctx.actionSet = saved.actionSet.slice();
     doActions(ctx, actions, isLast);
     runActionSet(ctx);
-  } else {
-    commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
-    const savedBase = borrowKey(ctx.base);
-    const savedConntracked = ctx.conntracked;
-    // The datapath's tunnel metadata is part of the base flow OVS restores after a clone().
-    const savedTunnel = ctx.committedTunnel;
-    const outer = ctx.odp;
-    ctx.odpOuter.push(outer);
-    ctx.odp = [];
-    ctx.openClones++;
+    restoreState(ctx, saved);
+    return;
+  }
+  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  const body = nestedActions(ctx, () => {
     doActions(ctx, actions, true);
     runActionSet(ctx);
-    ctx.openClones--;
-    ctx.odpOuter.pop();
-    if (ctx.odp.length > 0) outer.push(`clone(${ctx.odp.join(",")})`);
-    ctx.odp = outer;
-    ctx.base.set(savedBase);
-    releaseKey(savedBase);
-    ctx.conntracked = savedConntracked;
-    ctx.committedTunnel = savedTunnel;
+  });
+  if (body.length > 0) ctx.odp.push(`clone(${body.join(",")})`);
+}
+
+/**
+ * Translates `body` into a datapath action list of its own, to be nested in the current one (a clone's
+ * body, a check_pkt_len branch): afterwards the packet, the datapath's copy of it (OVS's base flow, with
+ * the tunnel metadata it holds), the stack, the action set and the conntrack state are as before.
+ */
+function nestedActions(ctx: XlateContext, body: () => void): OdpList {
+  const saved = saveState(ctx);
+  const savedBase = borrowKey(ctx.base);
+  const savedTunnel = ctx.committedTunnel;
+  const outer = ctx.odp;
+  ctx.stack = [...saved.stack];
+  ctx.actionSet = [...saved.actionSet];
+  ctx.odpOuter.push(outer);
+  ctx.odp = [];
+  ctx.openClones++;
+  body();
+  ctx.openClones--;
+  ctx.odpOuter.pop();
+  const inner = ctx.odp;
+  ctx.odp = outer;
+  restoreState(ctx, saved);
+  ctx.base.set(savedBase);
+  releaseKey(savedBase);
+  ctx.committedTunnel = savedTunnel;
+  return inner;
+}
+
+/**
+ * xlate_check_pkt_larger, for a datapath with check_pkt_len (every one ovspath models): the actions
+ * after the check are translated twice, first with the destination bit set (the packet is larger than
+ * `length`), then clear, each from the state before the check (flow, datapath copy, stack, action set,
+ * conntrack), and composed into `check_pkt_len(size=N,gt(…),le(…))`; the list that held the check
+ * ends there. Both branches are reported in the trace, one after the other, as OVS prints them.
+ */
+export function checkPktLarger(
+  ctx: XlateContext,
+  a: ActionOf<"checkPktLarger">,
+  rest: readonly Action[],
+): void {
+  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  // A replay follows the packet: the branch its length does not select is composed but never run.
+  const taken = ctx.lengthBranch && ctx.packetLength !== undefined ? ctx.packetLength > a.length : undefined;
+  const branch = (larger: boolean): string => {
+    const outputs = ctx.outputs.length;
+    const recirc = ctx.recirc.length;
+    const body = nestedActions(ctx, () => {
+      writeSubfield(ctx.flow, a.dst, larger ? 1n : 0n);
+      doActions(ctx, rest, true);
+      if (!ctx.error) runActionSet(ctx);
+    });
+    if (taken !== undefined && taken !== larger) {
+      ctx.outputs.length = outputs;
+      ctx.recirc.length = recirc;
+    }
+    return body.length > 0 ? body.join(",") : "drop";
+  };
+  const gt = branch(true);
+  // A branch that froze (a recirculation) ended its own actions only: the other is still translated.
+  const exitAfterGt = ctx.exit;
+  ctx.exit = false;
+  const le = branch(false);
+  ctx.exit = exitAfterGt;
+  ctx.odp.push(`check_pkt_len(size=${a.length},gt(${gt}),le(${le}))`);
+  if (taken !== undefined) {
+    ctx.lengthNotes ??= [];
+    ctx.lengthNotes.push(
+      `${ctx.bridge.name} check_pkt_larger(${a.length}): ${ctx.packetLength} bytes, ${taken ? "larger (gt)" : "not larger (le)"}`,
+    );
   }
-  ctx.actionSet = savedSet;
-  ctx.stack = savedStack;
-  ctx.flow.set(savedFlow);
-  releaseKey(savedFlow);
+}
+
+function allReversible(actions: readonly Action[]): boolean {
+  for (const a of actions) if (!ACTIONS[a.type].reversible) return false;
+  return true;
 }
 
 /** The translator the executors reach through their context (see Translator in context.ts). */
@@ -465,4 +630,5 @@ export const TRANSLATOR: Translator = {
   composeOutput,
   patchOutput,
   recordOutput,
+  checkPktLarger,
 };

@@ -6,7 +6,9 @@
 export function memoize<K, V>(compute: (key: K) => V, bound = 65536): (key: K) => V {
   const known = new Map<K, V>();
   return (key) => {
-    if (known.has(key)) return known.get(key) as V;
+    // One lookup when the value is known (the common case); `has` only to tell a stored undefined.
+    const v = known.get(key);
+    if (v !== undefined || known.has(key)) return v as V;
     const value = compute(key);
     if (known.size < bound) known.set(key, value);
     return value;

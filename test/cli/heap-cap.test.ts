@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HEAP_CEILING, heapCap, v8Gc } from "../../src/cli/heap-cap.js";
+import { HEAP_CEILING, heapCap, v8Gc, YOUNG_CEILING } from "../../src/cli/heap-cap.js";
 
 describe("heapCap", () => {
   it.each([
@@ -32,16 +32,17 @@ describe("heapCap", () => {
     expect(cap.collections).toBe(1);
   });
 
-  it("a large live heap (a 100k-flow host) is collected once per ceiling of growth, not per look", () => {
+  it("a large live heap (a 100k-flow host) is collected once per half ceiling of growth, not per look", () => {
     let live = 0;
     const cap = heapCap(
       HEAP_CEILING,
       () => {},
       () => live,
     );
-    // Eight looks at 10, 10.5, ... 13.5 ceilings of live data: collections at 10, 11, 12 and 13.
+    // Eight looks at 10, 10.25, ... 11.75 ceilings of live data: collections at 10, 10.5, 11 and 11.5
+    // (garbage is let grow half a ceiling above what the last collection left).
     for (let look = 0; look < 8; look++) {
-      live = (10 + 0.5 * look) * HEAP_CEILING;
+      live = (10 + 0.25 * look) * HEAP_CEILING;
       for (let i = 0; i < 4096; i++) cap.tick();
     }
     expect(cap.collections).toBe(4);
@@ -52,5 +53,27 @@ describe("heapCap", () => {
     const cap = heapCap(0);
     for (let i = 0; i < 4096; i++) cap.tick();
     expect(cap.collections).toBe(1);
+  });
+
+  it.each([
+    // [case, young generation's size at each look (the first at the start), look holding it (or none)]
+    ["left by the load above the ceiling: held at once", [2 * YOUNG_CEILING], 0],
+    [
+      "grows to the ceiling during the replay: held at that look",
+      [YOUNG_CEILING / 4, YOUNG_CEILING / 2, YOUNG_CEILING, YOUNG_CEILING],
+      2,
+    ],
+    ["stays below: never held", [YOUNG_CEILING / 4, YOUNG_CEILING - 1, YOUNG_CEILING - 1], undefined],
+  ] as const)("young generation %s, and only once", (_, sizes, heldAt) => {
+    let look = 0;
+    const holds: number[] = [];
+    const cap = heapCap(
+      HEAP_CEILING,
+      () => {},
+      () => 0,
+      { size: () => sizes[Math.min(look, sizes.length - 1)], hold: () => holds.push(look) },
+    );
+    for (look = 1; look < sizes.length; look++) for (let i = 0; i < 4096; i++) cap.tick();
+    expect(holds).toEqual(heldAt === undefined ? [] : [heldAt]);
   });
 });

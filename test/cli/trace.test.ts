@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ovspath } from "../support/cli.js";
+import { icmpPacket } from "../support/icmp-packet.js";
 import { LAB } from "../support/lab.js";
 
 const BROKEN = join(LAB, "neutron-lab-broken");
@@ -74,5 +75,26 @@ describe.runIf(existsSync(BROKEN))("trace: the flood order note", () => {
   it("a dropped packet has none", () => {
     const r = ovspath("trace", join(BROKEN, "compute2"), "br-tun", "in_port=1", "--frame", `${UNDERLAY}#1`);
     expect(r.stdout).not.toContain("Note:");
+  });
+});
+
+describe("trace: a packet's length decides check_pkt_larger where the datapath cannot", () => {
+  // Recorded from real OVS with the datapath's check_pkt_len turned off (fixtures/ovs-live/README.md).
+  const host = join("fixtures", "ovs-live", "check-pkt-len-unsupported");
+  const hex = (size: number) => Buffer.from(icmpPacket(size)).toString("hex");
+
+  it.each([
+    [100, "3,set(eth(dst=82:82:82:82:82:82)),4"],
+    [300, "2,set(eth(dst=82:82:82:82:82:82)),4"],
+  ])("a %i-byte packet: its branch, slow-pathed (text and JSON)", (size, actions) => {
+    const r = ovspath("trace", host, "br0", "in_port=1", hex(size));
+    expect(r.stdout).toContain(
+      `Datapath actions: ${actions}\nThis flow is handled by the userspace slow path because it:\n  - Uses action(s) not supported by datapath.\n`,
+    );
+    const json = JSON.parse(ovspath("trace", host, "br0", "in_port=1", hex(size), "--json").stdout);
+    expect(json.passes[0]).toMatchObject({
+      datapathActions: actions,
+      slowPath: ["Uses action(s) not supported by datapath."],
+    });
   });
 });

@@ -75,11 +75,16 @@ describe("parseFlowDump", () => {
       0,
     ],
     ["a line that only starts like a header", "NXST_FLOWS priority=0 actions=NORMAL", 0, 1],
+    ["no line end after the last flow", "\n\n priority=0 actions=NORMAL", 1, 0],
+    ["a lone carriage return line", "\r\n priority=0 actions=NORMAL\r", 1, 0],
   ])("%s", (_, text, flows, errors) => {
     const r = parseFlowDump(text, "f");
     expect(r.value.flows).toHaveLength(flows);
     expect(r.diagnostics).toHaveLength(errors);
     if (flows > 0) expect(r.value.flows[0].text).toBe(" priority=0 actions=NORMAL");
+    // Numbered as the lines of the text.
+    if (flows > 0)
+      expect(r.value.flows[0].line).toBe(text.split("\n").findIndex((l) => l.includes("priority")) + 1);
   });
 
   // Columns as ovspath reported them before the head of a line was walked without split().
@@ -115,6 +120,9 @@ describe("parseFlowDump", () => {
     ],
     [" cookie=0x1, idle_age=0, actions=NORMAL", { cookie: "0x1", idle_age: "0" }, []],
     ["priority=1 actions=drop", {}, []],
+    [" cookie=0x1, send_flow_rem actions=drop", { cookie: "0x1" }, ["send_flow_rem"]],
+    [" cookie=0x10, send_flow_rem priority=1,ip actions=drop", { cookie: "0x10" }, ["send_flow_rem"]],
+    [" cookie=0x1, n_packets=3, priority=1,ip actions=drop", { cookie: "0x1", n_packets: "3" }, []],
   ])("reads the statistics and flags of %j", (text, stats, flags) => {
     const f = parseFlowDump(text, "f").value.flows[0];
     expect(f.stats).toEqual(stats);

@@ -4,15 +4,23 @@
  * kernel's verdict, and for a drop the kernel's chain and rule (the DROP rule whose counter moved).
  * Every rule the evaluator says the frame matched must be one whose packet counter moved, and (for
  * frames the bridge does not also deliver to the host) every moved counter a rule the evaluator matched.
+ * And the kernel's own rule trace (`nft monitor trace`): the rules the evaluator says the frame matched
+ * or jumped through, in order, with their verdicts and the built-in chains' policies, are the kernel's.
  */
 import { describe, expect, it } from "vitest";
+import { loadHosts } from "../../src/dumps/host/load.js";
 import { parseIptablesListing } from "../../src/dumps/netfilter/iptables-list.js";
+import { parseNftRuleset } from "../../src/dumps/netfilter/nft.js";
+import { FwConntrack } from "../../src/firewall/conntrack.js";
 import {
   evaluateBridged,
   evaluateFrame,
+  type Firewall,
   type FwResult,
+  type FwStep,
   type FwVerdict,
 } from "../../src/firewall/evaluate.js";
+import { firewallOfDumps, type HostFirewall } from "../../src/firewall/host.js";
 import { fwPacketOf } from "../../src/firewall/packet.js";
 import {
   captureFrames,
@@ -40,6 +48,25 @@ function kernelDrop(k: KernelFrame, fw: ReturnType<typeof recordedFirewall>) {
       return { chain: m.chain, index: m.index };
   }
   return { chain: "(policy)", index: -1 };
+}
+
+/**
+ * The kernel's trace of the bridged frame: the events of the trace ids that did not go up to the host
+ * (a broadcast is also delivered to the bridge itself, whose copy crosses raw PREROUTING again and INPUT).
+ */
+function bridgedTrace(k: KernelFrame): string[] {
+  const local = new Set(k.trace.filter((e) => e.chain === "INPUT").map((e) => e.id));
+  return k.trace.filter((e) => !local.has(e.id)).map((e) => `${e.table} ${e.chain} ${e.index} ${e.verdict}`);
+}
+
+/** An evaluator step in nft trace's words: a target that does not decide (CT, MARK, LOG) is "continue". */
+function traceLine(s: FwStep): string {
+  const verdict = /^(jump|goto|policy) /.test(s.action)
+    ? s.action.replace(/ (ACCEPT|DROP)$/, (x) => x.toLowerCase())
+    : (({ RETURN: "return", ACCEPT: "accept", DROP: "drop", REJECT: "drop" } as Record<string, string>)[
+        s.action
+      ] ?? "continue");
+  return `${s.table} ${s.chain} ${s.rule ? s.rule.index : -1} ${verdict}`;
 }
 
 describe("replaying the recorded frames gives the kernel's verdicts", () => {
@@ -76,6 +103,16 @@ describe("replaying the recorded frames gives the kernel's verdicts", () => {
             );
         }
       }
+    },
+  );
+
+  it.each(results.map(({ k, r }) => [k.frame, k.what, k, r.verdict] as const))(
+    "frame %i (%s): the rules traversed, in order, are the kernel's trace",
+    (_n, _what, k, v: FwVerdict) => {
+      expect(v.kind === "pass" || v.kind === "accept" || v.kind === "drop").toBe(true);
+      const steps = v.kind === "accept" || v.kind === "drop" ? v.steps : [];
+      expect(bridgedTrace(k).length > 0).toBe(v.kind !== "pass");
+      expect(steps.map(traceLine)).toEqual(bridgedTrace(k));
     },
   );
 
@@ -239,5 +276,66 @@ describe("from the listings a sosreport holds (no iptables-save)", () => {
     const fw = listingFirewall(tables);
     const got = frames.map((k) => evaluateBridged(fw, fwPacketOf(bytesOf(k)), devicesOf(k)).verdict.kind);
     expect(got.map((v) => v === "accept" || v === "pass")).toEqual(frames.map((k) => k.delivered));
+  });
+});
+
+describe("an iptables-nft host's sosreport (nft -a list ruleset, iptables -vnxL, ip6tables -vnxL)", () => {
+  /** The host as loaded from its directory, with `ipset list` pasted beside or not. */
+  async function nftHost(withSets: boolean): Promise<Firewall> {
+    const [h] = await loadHosts("fixtures/firewall/host1-nft");
+    const fw = firewallOfDumps(h.dumps)!;
+    return withSets ? { ...fw, sets: recordedFirewall().sets } : fw;
+  }
+  const replay = (fw: Firewall) =>
+    frames.map((k) => ({ k, v: evaluateBridged(fw, fwPacketOf(bytesOf(k)), devicesOf(k)).verdict }));
+
+  it("the filter table from the listings, the raw table (zones, notrack) from nft's listing", async () => {
+    const fw = (await nftHost(false)) as HostFirewall;
+    expect(fw.v4?.source).toBe("listing");
+    expect([...fw.v4!.tables.keys()].sort()).toEqual(["filter", "raw"]);
+    expect(fw.lost.join("\n")).toContain("table(s) raw read from nft's listing");
+  });
+
+  it("every frame gets the kernel's verdict, but the remote group's, which need `ipset list`", async () => {
+    const got = replay(await nftHost(false));
+    const depends = got.filter(({ v }) => v.kind === "depends");
+    expect(depends.map(({ k }) => k.frame)).toEqual([24, 25, 26, 27]);
+    for (const { k, v } of depends) {
+      if (v.kind !== "depends") continue;
+      expect(v.set).toMatch(/^NIPv[46]a1b2c3d4/);
+      // The kernel's outcome is one of the two.
+      expect([v.ifMember.kind, v.ifNot.kind]).toContain(k.delivered ? "accept" : "drop");
+    }
+    for (const { k, v } of got.filter(({ v }) => v.kind !== "depends"))
+      expect(v.kind === "accept" || v.kind === "pass", `frame ${k.frame}`).toBe(k.delivered);
+  });
+
+  it("with `ipset list` pasted beside it, all 36 frames get the kernel's verdict and traversal", async () => {
+    const got = replay(await nftHost(true));
+    expect(got.map(({ v }) => v.kind === "accept" || v.kind === "pass")).toEqual(
+      frames.map((k) => k.delivered),
+    );
+    for (const { k, v } of got) {
+      const steps = v.kind === "accept" || v.kind === "drop" ? v.steps : [];
+      expect(steps.map(traceLine), `frame ${k.frame}`).toEqual(bridgedTrace(k));
+    }
+  });
+
+  it("from nft's listing alone, every IP frame is undecidable at the first opaque physdev rule, saying so", () => {
+    const rs = parseNftRuleset(sos("firewall_tables/nft_-a_list_ruleset"), "nft").value.iptables;
+    const fw: Firewall = {
+      v4: rs.ipv4,
+      v6: rs.ipv6,
+      sets: recordedFirewall().sets,
+      conntrack: new FwConntrack(),
+    };
+    const got = replay(fw);
+    const undecidable = got.filter(({ v }) => v.kind === "undecidable");
+    expect(undecidable.length).toBe(frames.length - 1);
+    for (const { v } of undecidable)
+      if (v.kind === "undecidable")
+        expect(v.reason).toBe(
+          "nft's listing prints `xt match physdev` without its options (the bridge port): not in the dumps; give iptables-save",
+        );
   });
 });

@@ -22,6 +22,20 @@ export interface KernelFrame {
   captureFrame: number;
   time: number;
   moved: Array<{ family: "ipv4" | "ipv6"; table: string; chain: string; index: number; packets: number }>;
+  /**
+   * The kernel's rule trace (`nft monitor trace`), in order: each rule the frame matched (index in its
+   * chain as iptables-save numbers it, nft's handle) with its verdict, and each built-in chain's policy
+   * (index -1). `id` is nft's trace id: a broadcast's copies (forwarded, delivered to the host) have their own.
+   */
+  trace: Array<{
+    id: string;
+    family: "ipv4" | "ipv6";
+    table: string;
+    chain: string;
+    index: number;
+    handle: number | null;
+    verdict: string;
+  }>;
 }
 
 export const kernelFrames = (): KernelFrame[] =>

@@ -112,6 +112,28 @@ describe("action errors point at the problem", () => {
     expect(again[1].ok && again[1].warnings.length).toBe(1);
   });
 
+  it.each([
+    // [case, list, whether a second parse returns the first's array]
+    [
+      "a list with no warning is shared by the flows that repeat it",
+      "ct(commit,zone=NXM_NX_REG6[0..15]),goto_table:73",
+      true,
+    ],
+    [
+      "a list with a warning is parsed again (its warning has its own column)",
+      "encap(nsh(md_type=1)),output:2",
+      false,
+    ],
+  ] as const)("%s", (_, text, shared) => {
+    const [a, b] = [parseActions(text, 9), parseActions(text, 30)];
+    expect(a.ok && b.ok).toBe(true);
+    expect(a.ok && b.ok && a.value === b.value).toBe(shared);
+    expect(b).toEqual({
+      ...a,
+      warnings: a.ok ? a.warnings.map((w) => ({ ...w, column: w.column + 21 })) : [],
+    });
+  });
+
   it("models the operands, not just the text", () => {
     const r = parseActions(
       'ct(commit,zone=NXM_NX_REG6[0..15],exec(load:0x1->NXM_NX_CT_MARK[])),output:"tap-1"',

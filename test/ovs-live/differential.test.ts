@@ -29,6 +29,7 @@ import {
 import { OvsSandbox, ovsMissingReason } from "../support/ovs-sandbox.js";
 import { passLines, passOutputs } from "../support/ovs-trace.js";
 import {
+  addLengthChecks,
   addStatefulChain,
   type GenTables,
   type GenTopology,
@@ -74,6 +75,7 @@ const FEATURES: Array<[string, RegExp]> = [
   ["kernel tunnel output", /set\(tunnel\(/],
   ["native tunnel output", /tnl_push\(/],
   ["VLAN-tagged and native tunnel outputs in one action list", /^Datapath actions:.*_vlan.*tnl_push\(/m],
+  ["check_pkt_larger", /^Datapath actions:.*check_pkt_len\(/m],
 ];
 
 interface Disagreement {
@@ -165,6 +167,7 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
     console.log(`differential: seed ${SEED} (replay with OVSPATH_SEED=${SEED})`);
     const r = rng(SEED);
     const rp = rng(SEED + 1);
+    const rl = rng(SEED + 2);
     let topo: GenTopology | undefined;
     // Native tunnels (tnl_push) need an underlay bridge holding the endpoint address, a route and
     // neighbours (../shared/ovs-lab/README.md); made once per ovs-vswitchd and kept across rounds.
@@ -243,6 +246,7 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
       for (let tr = 0; tr < TABLES_PER_ROUND; tr++) {
         const tables = genTables(r, topo);
         if (rp.chance(CHAIN_SHARE)) addStatefulChain(rp, topo, tables);
+        addLengthChecks(rl, tables);
         install(topo, tables);
         const all = topo.bridges.flatMap((b) =>
           (tables.flows.get(b.name) ?? []).map((l) => `${b.name}: ${l}`),

@@ -482,3 +482,21 @@ export function addStatefulChain(r: Rng, t: GenTopology, tables: GenTables): voi
   tables.flows.set(b.name, [...(tables.flows.get(b.name) ?? []), ...chain]);
   tables.usesCt = true;
 }
+
+/**
+ * check_pkt_larger at the head of some flows' actions (its own generator, so the other draws of a seed
+ * stay what they were): OVS then translates the rest of the list once per outcome into
+ * check_pkt_len(size=N,gt(...),le(...)). The lengths straddle the packets' (a flow alone is 0 bytes).
+ * A conjunction clause or a drop takes no other action.
+ */
+export function addLengthChecks(r: Rng, tables: GenTables): void {
+  for (const [bridge, lines] of tables.flows)
+    tables.flows.set(
+      bridge,
+      lines.map((l) => {
+        if (/actions=(?:drop$|conjunction\()/.test(l) || !r.chance(0.12)) return l;
+        const check = `check_pkt_larger(${r.pick([60, 64, 100, 1500])})->NXM_NX_REG${r.int(0, 2)}[${r.int(0, 3)}]`;
+        return l.replace("actions=", `actions=${check},`);
+      }),
+    );
+}

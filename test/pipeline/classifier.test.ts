@@ -102,6 +102,33 @@ describe("the tuple-space classifier finds what a linear scan finds", () => {
     expect(r.probes).toBe(1);
   });
 
+  it("keeps one mask per subtable, shared by its flows, each flow's compiled match still its own", () => {
+    const lines = [
+      " priority=5,ip,nw_src=10.0.0.1 actions=drop",
+      " priority=5,tcp,tp_dst=22 actions=drop",
+      " priority=5,ip,nw_src=10.0.0.2 actions=drop",
+      " priority=5,tcp,tp_dst=80 actions=drop",
+    ];
+    const flows = parseFlowDump(lines.join("\n"), "t").value.flows;
+    const cls = buildClassifier(flows, () => undefined);
+    const byLine = new Map(
+      cls.tables
+        .get(0)!
+        .flows()
+        .map((cf) => [cf.flow.line, cf.match]),
+    );
+    const [a, b, c, d] = [1, 2, 3, 4].map((l) => byLine.get(l)!);
+    expect(a.mask).toBe(c.mask);
+    expect(b.mask).toBe(d.mask);
+    expect(a.mask).not.toBe(b.mask);
+    for (const [i, flow] of flows.entries()) {
+      const want = compileMatch(flow.match);
+      if (!want.ok) throw new Error(want.message);
+      const got = [a, b, c, d][i];
+      expect([[...got.mask], [...got.value]]).toEqual([[...want.value.mask], [...want.value.value]]);
+    }
+  });
+
   it("sets aside a flow naming a port the bridge does not have", () => {
     const cls = buildClassifier(
       parseFlowDump(' priority=1,in_port="ghost" actions=drop', "t").value.flows,

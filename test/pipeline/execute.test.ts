@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Action, type ActionType, formatActions, parseActions } from "../../src/model/actions/index.js";
-import { fieldNamed, writeField } from "../../src/model/fields.js";
+import { fieldNamed, readField, writeField } from "../../src/model/fields.js";
 import { CS, type FlowKey, K, newFlowKey, OFPP } from "../../src/model/layout.js";
 import { type Translator, XlateContext } from "../../src/pipeline/context.js";
 import { EXECUTORS, type ExecutorTable } from "../../src/pipeline/execute.js";
@@ -33,6 +33,7 @@ function fakeTranslator(calls: Call[]): Translator {
     composeOutput: (_c, port, isLast) => calls.push(["composeOutput", port, isLast]),
     patchOutput: (_c, peer, isLast) => calls.push(["patchOutput", peer.name, isLast]),
     recordOutput: (_c, port) => calls.push(["recordOutput", port.name]),
+    checkPktLarger: (_c, a, rest) => calls.push(["checkPktLarger", a.length, list(rest)]),
   };
 }
 
@@ -56,6 +57,7 @@ function context(calls: Call[]): XlateContext {
       ],
     ]),
     datapathType: "system",
+    checkPktLen: true,
   } as unknown as SimBridge;
   const host = {
     name: "h",
@@ -86,17 +88,22 @@ function run(
   text: string,
   isLast = true,
   setup: (f: FlowKey) => void = () => {},
+  setupContext: (c: XlateContext) => void = () => {},
 ): { calls: Call[]; result: unknown; ctx: XlateContext } {
   const calls: Call[] = [];
   const ctx = context(calls);
   setup(ctx.flow);
-  const [a] = parseActionsOk(text);
-  const exec = EXECUTORS[a.type] as ExecutorTable[ActionType] as (
+  setupContext(ctx);
+  // The first action of the list runs; the rest is there for the actions that read on (check_pkt_larger).
+  const list = parseActionsOk(text);
+  const exec = EXECUTORS[list[0].type] as ExecutorTable[ActionType] as (
     c: XlateContext,
     a: Action,
     l: boolean,
+    list: readonly Action[],
+    index: number,
   ) => unknown;
-  return { calls, result: exec(ctx, a, isLast), ctx };
+  return { calls, result: exec(ctx, list[0], isLast, list, 0), ctx };
 }
 
 describe("executors reach the translator through the context", () => {
@@ -133,6 +140,12 @@ describe("executors reach the translator through the context", () => {
     // ct runs its exec list through the translator, then forks the recirculation itself.
     ["ct(commit,table=10,exec(set_field:0x1->ct_mark))", [["doActions", "set_field:0x1->ct_mark", true]]],
     ["ct(nat(src=10.0.0.1),table=10)", [["doActions", "nat(src=10.0.0.1)", true]]],
+    // check_pkt_larger hands the translator the actions after it (it translates them per branch).
+    ["check_pkt_larger(200)->NXM_NX_REG0[0]", [["checkPktLarger", 200, "drop"]]],
+    [
+      "check_pkt_larger(1500)->NXM_NX_REG0[0],resubmit(,1),output:2",
+      [["checkPktLarger", 1500, "resubmit(,1),output:2"]],
+    ],
   ])("%s", (text, calls) => {
     expect(run(text).calls).toEqual(calls);
   });
@@ -140,6 +153,40 @@ describe("executors reach the translator through the context", () => {
   it("passes on whether the action is the list's last", () => {
     expect(run("output:2", false).calls).toEqual([["outputAction", 2, false]]);
     expect(run("resubmit(,5)", false).calls).toEqual([["xlateTable", 1, 5, false, "doActions", false]]);
+  });
+
+  it("check_pkt_larger ends the list that holds it (its branches took the rest)", () => {
+    expect(run("check_pkt_larger(200)->NXM_NX_REG0[0],output:2").result).toBe("stop");
+  });
+
+  // xlate_check_pkt_larger without the datapath's check_pkt_len: userspace decides from the packet
+  // given (none: not larger), slow-paths the flow, and the list goes on.
+  it.each<[string, number | undefined, bigint]>([
+    ["no packet: not larger", undefined, 0n],
+    ["a packet of 200 bytes is not larger than 200", 200, 0n],
+    ["a packet of 201 bytes is larger", 201, 1n],
+  ])("check_pkt_larger with no datapath support, %s", (_what, length, bit) => {
+    const { calls, result, ctx } = run(
+      "check_pkt_larger(200)->NXM_NX_REG1[3],output:2",
+      true,
+      () => {},
+      (c) => {
+        (c.bridge as { checkPktLen: boolean }).checkPktLen = false;
+        c.packetLength = length;
+      },
+    );
+    expect(calls).toEqual([]);
+    expect(result).toBeUndefined();
+    expect(ctx.slowAction).toBe(true);
+    expect((readField(ctx.flow, fieldNamed("reg1")) >> 3n) & 1n).toBe(bit);
+  });
+
+  it("delete_field takes a Geneve option out of the packet (its tun_metadata is no longer present)", () => {
+    const { calls, ctx } = run("delete_field:tun_metadata2", true, (f) =>
+      writeField(f, fieldNamed("tun_metadata2"), 0x1234n),
+    );
+    expect(calls).toEqual([]);
+    expect(readField(ctx.flow, fieldNamed("tun_metadata2"))).toBe(0n);
   });
 
   it("dec_ttl's exception ends the action list, a ttl above 1 is decremented", () => {
@@ -188,5 +235,51 @@ describe("executors that rewrite bits of a word (layouts from the field registry
   it("mod_nw_tos and mod_nw_ecn unwildcard only their own bits", () => {
     expect(run("mod_nw_tos:32").ctx.wc[K.nwTos]).toBe(0xfc);
     expect(run("mod_nw_ecn:1").ctx.wc[K.nwTos]).toBe(0x03);
+  });
+});
+
+describe("set_field writes its field's bits as words worked out once per action", () => {
+  // Every word of the flow and of the wildcards starts as a pattern, so bits a write must leave alone
+  // would show if it touched them; the expected key is the field registry's bigint read and write.
+  const PATTERN = 0xa5c3_5a3c;
+  it.each([
+    // (A masked set_field parses as a load: set_field's own values are whole.)
+    "set_field:0x3f2->tun_id",
+    "set_field:0x1->reg0",
+    "set_field:0x1234->reg7",
+    "set_field:fa:16:3e:00:00:01->eth_src",
+    "set_field:0x2e->ip_dscp",
+    "set_field:3->ip_ecn",
+    "set_field:10.0.0.1->ip_dst",
+    "set_field:8080->tcp_dst",
+    "set_field:0x123456789abcdef->metadata",
+    "set_field:0xfeedface->xreg1",
+    "set_field:0x1->xxreg0",
+  ])("%s", (text) => {
+    const [a] = parseActionsOk(text);
+    if (a.type !== "setField") throw new Error(`${text} is no set_field`);
+    for (let round = 0; round < 2; round++) {
+      const { ctx } = run(text, true, (f) => {
+        f.fill(PATTERN, K.metadata, K.nwSrc + 2);
+        f[K.dlType] = 0x0800;
+        f[K.nwProto] = 6;
+      });
+      // The executor ran on its own parse of the text; run it again on `a` from the second round on, so
+      // the words remembered for `a` are the ones used.
+      const flow = ctx.flow.slice();
+      const wc = ctx.wc.slice();
+      flow.fill(PATTERN, K.metadata, K.nwSrc + 2);
+      flow[K.dlType] = 0x0800;
+      flow[K.nwProto] = 6;
+      wc.fill(PATTERN);
+      ctx.flow.set(flow);
+      ctx.wc.set(wc);
+      (EXECUTORS.setField as (c: XlateContext, x: Action, l: boolean) => unknown)(ctx, a, true);
+      const { mask, value } = a.value;
+      writeField(flow, a.field, (readField(flow, a.field) & ~mask) | (value & mask));
+      writeField(wc, a.field, readField(wc, a.field) | mask);
+      expect(Array.from(ctx.flow)).toEqual(Array.from(flow));
+      expect(Array.from(ctx.wc)).toEqual(Array.from(wc));
+    }
   });
 });

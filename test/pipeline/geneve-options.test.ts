@@ -5,7 +5,11 @@ import { tunnelOf } from "../../src/decode/flowkey.js";
 import type { TlvMapping } from "../../src/dumps/ovn/controller.js";
 import { lookupField, readField, writeField } from "../../src/model/fields.js";
 import { newFlowKey } from "../../src/model/layout.js";
-import { geneveMetadataFromHeader, geneveOptions } from "../../src/pipeline/geneve-options.js";
+import {
+  geneveMetadataFromHeader,
+  geneveOptions,
+  geneveSetOptions,
+} from "../../src/pipeline/geneve-options.js";
 import { REPO_ROOT } from "../support/shared.js";
 
 const OVN: TlvMapping = { optClass: 0x102, type: 0x80, length: 4, field: "tun_metadata0", line: 1 };
@@ -20,6 +24,36 @@ function flowWith(values: Record<string, bigint>) {
   }
   return f;
 }
+
+// Goldens: OVS 3.1's own tunnel.at "Delete Geneve option" (../shared/ovs-lab/ovs-testsuite), whose TLV map
+// holds type 0 in tun_metadata0, 0x1 in tun_metadata1, 0x2 in tun_metadata3.
+describe("geneveSetOptions: the options of a kernel-style set(tunnel(...))", () => {
+  const ZERO: TlvMapping = { optClass: 0xffff, type: 0, length: 4, field: "tun_metadata0", line: 1 };
+  const THREE: TlvMapping = { optClass: 0xffff, type: 0x2, length: 4, field: "tun_metadata3", line: 3 };
+  it.each([
+    [
+      "two options, type 0 printed bare",
+      { tun_metadata0: 0x11112222n, tun_metadata1: 0x55556666n },
+      [ZERO, OTHER, THREE],
+      "geneve({class=0xffff,type=0,len=4,0x11112222}{class=0xffff,type=0x1,len=4,0x55556666})",
+    ],
+    [
+      "one option",
+      { tun_metadata1: 0x77778888n },
+      [ZERO, OTHER, THREE],
+      "geneve({class=0xffff,type=0x1,len=4,0x77778888})",
+    ],
+    [
+      "in tun_metadataN order, whatever the map's order",
+      { tun_metadata0: 1n, tun_metadata1: 2n },
+      [OTHER, ZERO],
+      "geneve({class=0xffff,type=0,len=4,0x1}{class=0xffff,type=0x1,len=4,0x2})",
+    ],
+    ["none carried", {}, [ZERO, OTHER], ""],
+  ])("%s", (_what, values, map, text) => {
+    expect(geneveSetOptions(flowWith(values), map)).toBe(text);
+  });
+});
 
 describe("geneveOptions (goldens: the OVN lab's recorded tnl_push headers)", () => {
   it.each([

@@ -8,7 +8,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { LINKTYPE } from "../../src/decode/protocols.js";
 import { loadHosts } from "../../src/dumps/host/load.js";
+import { Replayer } from "../../src/explain/replay.js";
 import { ctStateValue } from "../../src/pipeline/ct-state.js";
 import {
   flowFromPacket,
@@ -19,7 +21,9 @@ import {
   switchesOf,
   trace,
 } from "../../src/pipeline/index.js";
+import { resolveAt } from "../../src/pipeline/ingress.js";
 import { parts } from "../../src/pipeline/odp-size.js";
+import { icmpPacket } from "../support/icmp-packet.js";
 import { passOutputs, readRecordedTrace } from "../support/ovs-trace.js";
 import { HAVE_SHARED, SHARED } from "../support/shared.js";
 
@@ -75,6 +79,7 @@ describe.each(hosts)("%s", (dir) => {
         bridge: rec.bridge,
         flow: packet ? flowFromPacket(parsed.flow, packet) : parsed.flow,
         withPacket: packet !== undefined,
+        ...(packet !== undefined ? { packetLength: packet.length } : {}),
         ctNext: rec.ctNext.map((c) => ctStateValue(c) as number),
       }),
     );
@@ -159,5 +164,31 @@ describe("native tunnel floods after a tagged output", () => {
       expect(rec.output).toMatch(/pop_vlan,clone\(tnl_push/);
       expect(passOutputs(ours, rec.output)).toEqual(passOutputs(rec.output, rec.output));
     });
+  });
+});
+
+/**
+ * A replay runs one branch of check_pkt_len, the one the frame's length selects, where a trace prints
+ * both (the recordings above): in check-pkt-larger, a 100-byte frame from p1 is not larger than 200 and
+ * leaves by p3 and p4 (le), a 300-byte one by p2 and p4 (gt); the verdict says which branch each took.
+ */
+describe("replay of check-pkt-larger: the branch the frame's length selects", () => {
+  let hosts: SimHost[];
+  beforeAll(async () => {
+    hosts = switchesOf(await loadHosts(join(ROOT, "check-pkt-larger")));
+  });
+  it.each([
+    [100, ["check-pkt-larger:p3", "check-pkt-larger:p4"], "not larger (le)"],
+    [300, ["check-pkt-larger:p2", "check-pkt-larger:p4"], "larger (gt)"],
+  ])("a frame of %i bytes", (size, delivered, branch) => {
+    // Twice: the second frame of the same headers must not come from a cache of the first's branch.
+    const at = resolveAt(hosts, "check-pkt-larger:p1");
+    if (typeof at === "string") throw new Error(at);
+    const r = new Replayer(hosts, { at });
+    for (const frame of [1, 2]) {
+      const v = r.replayFrame(frame, icmpPacket(size), { linkType: LINKTYPE.ethernet });
+      expect(v.branches.map((b) => b.text).sort()).toEqual(delivered);
+      expect(v.summary).toContain(`br0 check_pkt_larger(200): ${size} bytes, ${branch}`);
+    }
   });
 });

@@ -40,16 +40,55 @@ describe.skipIf(skipWithoutShared(NEEDS.ovsTestsuite) || !existsSync(ROOT))(
   },
 );
 
+/**
+ * After its last MPLS label is popped, an action reading the IP header makes OVS recirculate the packet
+ * (recirc_for_mpls): recorded from real OVS 3.1, `Datapath actions: pop_mpls(eth_type=0x800),recirc(0x1)`
+ * and the trace stops. ovspath composes the same actions and names the pass it does not follow.
+ */
+describe("recirculation after pop_mpls (fixtures/ovs-live/mpls)", () => {
+  it.each([
+    [
+      "mpls,in_port=3,mpls_label=6,mpls_ttl=32,mpls_bos=1",
+      ["recirculation after pop_mpls"],
+      "pop_mpls(eth_type=0x800),recirc(0x1)",
+    ],
+    // Outputs after the pop need only the Ethernet header: no recirculation.
+    [
+      "mpls,in_port=3,mpls_label=5,mpls_ttl=32,mpls_bos=1",
+      [],
+      "set(mpls(label=20,tc=0,ttl=32,bos=1)),1,pop_mpls(eth_type=0x800),2",
+    ],
+  ])("%s", async (flow, want, actions) => {
+    const [host] = await loadHosts(join("fixtures", "ovs-live", "mpls"));
+    const [sw] = switchesOf([host]);
+    const parsed = parseTraceFlow(flow, () => undefined);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const result = trace({ host: sw, bridge: "br0", flow: parsed.flow, withPacket: false, ctNext: [] });
+    expect(result.passes[0].datapathActions).toBe(actions);
+    expect(notModelled(host, sw, result, formatTrace(result))).toEqual(want);
+  });
+});
+
 describe("flows naming a feature ovspath does not model", () => {
   it.each([
     ["in_port=1,dl_type=0x894f,nsh_ttl=63", "NSH"],
     ["in_port=1,packet_type=(1,0x894f),nsh_mdtype=1", "NSH"],
     ["tcp,tun_dst=1.2.3.4,tun_gtpu_flags=0x30,in_port=1", "GTP-U tunnel metadata"],
+    // OVS's tunnel.at "Geneve metadata" maps an 8-byte option to tun_metadata3.
+    ["ip,tun_dst=1.1.1.2,tun_metadata3=0x1234567890abcdef,in_port=1", "Geneve options longer than 4 bytes"],
   ])("%s: %s", (flow, feature) => {
     const r = parseTraceFlow(flow, () => undefined);
     expect(r.ok).toBe(false);
     if (!r.ok) expect([r.notModelled, r.message]).toEqual([feature, `not modelled by ovspath: ${feature}`]);
   });
+
+  it.each(["tun_metadata0=0x11112222", "tun_metadata1=0x0011112222"])(
+    "takes a 4-byte option: %s",
+    (option) => {
+      const r = parseTraceFlow(`ip,tun_dst=1.1.1.2,${option},in_port=1`, () => undefined);
+      expect(r.ok, r.ok ? "" : r.message).toBe(true);
+    },
+  );
 
   it("takes OVS's Flow: line: Ethernet packet_type, GTP-U fields at zero, ct_state flag names", () => {
     const r = parseTraceFlow(

@@ -27,6 +27,12 @@ describe("odpActionBytes", () => {
       64,
     ],
     ["a clone: its header and its body", "clone(1,2)", 20],
+    // struct ovs_action_push_mpls (lse u32, ethertype u16); pop_mpls carries the ethertype (u16).
+    ["push_mpls", "push_mpls(label=0,tc=0,ttl=63,bos=1,eth_type=0x8847)", 12],
+    ["pop_mpls", "pop_mpls(eth_type=0x800)", 8],
+    // OVS_ACTION_ATTR_CHECK_PKT_LEN: header, the u16 length, and a nest per outcome (empty for drop).
+    ["check_pkt_len with an output per branch", "check_pkt_len(size=200,gt(2),le(3))", 4 + 8 + 12 + 12],
+    ["check_pkt_len dropping both", "check_pkt_len(size=200,gt(drop),le(drop))", 4 + 8 + 4 + 4],
     // compose_conntrack_action (ofproto/ofproto-dpif-xlate.c): the zone attribute (u16) is always put,
     // printed only when not 0; a commit flag brings the u32 OVS_CT_ATTR_EVENTMASK, never printed.
     ["ct: its header and the unprinted zone 0", "ct", 4 + 8],

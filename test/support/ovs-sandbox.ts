@@ -115,6 +115,8 @@ export class OvsSandbox {
       save("ovs-ofctl", ["show", br]);
       save("ovs-ofctl", ["-O", "OpenFlow13", "dump-groups", br]);
       save("ovs-appctl", ["fdb/show", br]);
+      save("ovs-appctl", ["dpif/show-dp-features", br]);
+      save("ovs-appctl", ["dpif/set-dp-features", br]);
     }
   }
 }

@@ -155,6 +155,16 @@ function walk(tokens: string[], st: DpState, outs: string[]): void {
     else if (name === "clone") {
       // A clone works on a copy: what it does is not seen by the actions after it.
       walk(splitTop(arg ?? ""), structuredClone(st), outs);
+    } else if (name === "check_pkt_len") {
+      // Each outcome works on a copy, as a clone does; its outputs are told apart by the outcome.
+      const [size, ...branches] = splitTop(arg ?? "");
+      for (const b of branches) {
+        const m2 = /^(gt|le)\((.*)\)$/.exec(b);
+        if (!m2) continue;
+        const inner: string[] = [];
+        walk(m2[2] === "drop" ? [] : splitTop(m2[2]), structuredClone(st), inner);
+        for (const o of inner) outs.push(`check_pkt_len(${size}) ${m2[1]}: ${o}`);
+      }
     } else if (name === "tnl_push") {
       // The outer packet is switched on by the underlay bridge: its outputs follow inside.
       const inner = splitTop(arg ?? "");

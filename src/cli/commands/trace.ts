@@ -65,6 +65,7 @@ function traceJson(r: TraceResult, sw: SimHost, decap?: Decapsulated): unknown {
       recirc: p.recirc,
       datapathActions: p.datapathActions,
       error: p.error,
+      slowPath: p.slowPath,
       outputs: p.outputs.map(({ flow: _flow, ...o }) => o),
       learned: p.learned,
     })),
@@ -166,6 +167,7 @@ export function registerTrace(program: Command): void {
         bridge,
         flow,
         withPacket: packet !== undefined,
+        ...(packet !== undefined ? { packetLength: packet.length } : {}),
         ctNext,
         ...(dpHash !== undefined ? { dpHash } : {}),
       });

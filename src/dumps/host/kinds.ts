@@ -132,6 +132,15 @@ export const KINDS = {
     perBridge: true,
     parse: (t: string, f: string) => parseLabelledLines(t, f, "dpif/show-dp-features output"),
   }),
+  dpFeaturesRuntime: spec({
+    // `ovs-appctl dpif/set-dp-features BRIDGE` with no feature named: each feature's run-time value
+    // (what translation uses; set-dp-features can turn one off) beside its boot-time probe, which is all
+    // show-dp-features prints.
+    title: "datapath features at run time (ovs-appctl dpif/set-dp-features)",
+    names: [/^ovs-appctl_dpif\.set-dp-features_(.+)$/],
+    perBridge: true,
+    parse: (t: string, f: string) => parseLabelledLines(t, f, "dpif/set-dp-features output"),
+  }),
   vsctlShow: spec({
     title: "ovs-vsctl show",
     names: [/^ovs-vsctl(?:_-t_\d+)?_show$/],
@@ -372,7 +381,7 @@ export const KINDS = {
     parse: (t: string, f: string) => parseIptablesListing(t, f, "ipv6", listingTable(f)),
   }),
   nftRuleset: spec({
-    title: "nftables ruleset (nft list ruleset; read, not evaluated)",
+    title: "nftables ruleset (nft list ruleset; iptables-nft tables no iptables dump holds are read back)",
     names: [/^nft_(?:-a_)?list_ruleset$/],
     sniff: (h) => /^table (ip|ip6|inet|bridge|arp|netdev) \S+ \{/.test(h),
     perBridge: false,
@@ -394,7 +403,8 @@ export const KINDS = {
   }),
   conntrackList: spec({
     title: "kernel conntrack entries (conntrack -L)",
-    names: [/^conntrack_-L(?:_-o_extended)?$/],
+    // sos's conntrack plugin: the root namespace's, and `ip netns exec NS conntrack -L -o extended` per namespace.
+    names: [/^(?:ip_netns_exec_.+_)?conntrack_-L(?:_-o_extended)?$/],
     sniff: looksLikeConntrackList,
     perBridge: false,
     parse: parseConntrackList,

@@ -136,7 +136,11 @@ export function readTree(input: string): Collected {
 
 function addBuffer(out: Collected, relPath: string, display: string, buf: Uint8Array): void {
   if (!isText(buf)) out.skipped.push({ display, reason: "binary" });
-  else out.files.push({ relPath, display, text: Buffer.from(buf).toString("utf8") });
+  else {
+    // Buffer.from(view) would copy the whole file first: decoded in place when it is a Buffer already.
+    const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    out.files.push({ relPath, display, text: bytes.toString("utf8") });
+  }
 }
 
 /** Streams an archive and keeps the members that may hold dumps. Rejects with the member at fault. */

@@ -1,16 +1,22 @@
 /**
- * `nft [-a] list ruleset`: read for what it holds (tables, chains with their hook and policy, rules
- * with their handles), not evaluated. On iptables-nft hosts it is often the only full dump sosreport
- * has, but nft prints iptables-nft rules without the physdev device, the ipset name and the CT zone
- * (`xt match "physdev"`, `xt target "CT"`), so the firewall is evaluated from iptables-save or the
- * -nvL listings when there are any, and `show` says what this dump cannot tell.
+ * `nft [-a] list ruleset`: tables, chains with their hook and policy, rules with their handles. On
+ * iptables-nft hosts it is often the only full dump sosreport has, but nft prints iptables-nft rules
+ * without the physdev device, the ipset name and the CT zone (`xt match physdev`, `xt target CT`), so
+ * the firewall is evaluated from iptables-save or the -nvL listings when there are any, and from the
+ * iptables-nft tables read back here (`iptables`, see nft-rules.ts) for the tables they lack; `show`
+ * says what this dump cannot tell.
  */
+import type { Family } from "../../firewall/packet.js";
+import type { Ruleset } from "../../firewall/rule.js";
 import { DiagnosticSink, dumpLines, type Parsed } from "../parsed.js";
+import { nftRulesets } from "./nft-rules.js";
 
 export interface NftRule {
   text: string;
   handle: number | null;
   line: number;
+  /** 1-based column of the rule's first character. */
+  column: number;
 }
 
 export interface NftChain {
@@ -34,6 +40,8 @@ export interface NftRuleset {
   tables: NftTable[];
   /** Rules nft could only print as opaque xtables extensions: what was lost. */
   opaque: number;
+  /** iptables-nft's tables (families ip and ip6) read back as rules. */
+  iptables: Partial<Record<Family, Ruleset>>;
 }
 
 export const NFT_LOSES =
@@ -41,7 +49,7 @@ export const NFT_LOSES =
 
 export function parseNftRuleset(text: string, file: string): Parsed<NftRuleset> {
   const sink = new DiagnosticSink(file);
-  const out: NftRuleset = { tables: [], opaque: 0 };
+  const out: NftRuleset = { tables: [], opaque: 0, iptables: {} };
   let table: NftTable | null = null;
   let chain: NftChain | null = null;
   let block: "set" | null = null;
@@ -74,7 +82,8 @@ export function parseNftRuleset(text: string, file: string): Parsed<NftRuleset> 
       chain.hook = hookLine[1];
       chain.policy = hookLine[2] ?? null;
     } else if (depth === 2 && chain && body !== "}" && opens === closes) {
-      chain.rules.push({ text: body, handle: handle ? Number(handle[1]) : null, line: l.line });
+      const column = l.text.length - l.text.trimStart().length + 1;
+      chain.rules.push({ text: body, handle: handle ? Number(handle[1]) : null, line: l.line, column });
       if (/\bxt (match|target) /.test(body)) out.opaque++;
     } else if (body !== "}") {
       sink.unparsed(l, "nft list ruleset output");
@@ -98,5 +107,6 @@ export function parseNftRuleset(text: string, file: string): Parsed<NftRuleset> 
       column: 0,
       message: "the ruleset ends inside a block",
     });
+  out.iptables = nftRulesets(out.tables, file, sink.diagnostics);
   return { value: out, diagnostics: sink.diagnostics };
 }

@@ -52,7 +52,8 @@ export function parseTlvMap(text: string, file: string): Parsed<TlvMapping[]> {
   const sink = new DiagnosticSink(file);
   const out: TlvMapping[] = [];
   for (const l of dumpLines(text)) {
-    const m = /^\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+(\d+)\s+(tun_metadata\d+)$/.exec(l.text);
+    // Class and type as C's %#x prints them: zero is a bare 0.
+    const m = /^\s+(0x[0-9a-f]+|0)\s+(0x[0-9a-f]+|0)\s+(\d+)\s+(tun_metadata\d+)$/.exec(l.text);
     if (m)
       out.push({
         optClass: Number(m[1]),

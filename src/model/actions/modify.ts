@@ -513,3 +513,24 @@ export const note: ActionSpec<"note"> = {
   },
   format: (a) => `note:${(a.hex.match(/../g) ?? []).join(".")}`,
 };
+
+/**
+ * delete_field:tun_metadataN: the Geneve option is no longer present (tun_metadata_delete); OVS takes
+ * no other field (check_DELETE_FIELD).
+ */
+export const deleteField: ActionSpec<"deleteField"> = {
+  actionSetOrder: SET_LAST,
+  reversible: true,
+  megaflow: (a, mask) => mask.written(a.field),
+  keywords: ["delete_field"],
+  parse(input) {
+    const arg = requireArg(input);
+    if (isError(arg)) return arg;
+    const field = lookupField(arg.text);
+    if (!field) return lineError(arg.column, `unknown field "${arg.text}"`, arg.text);
+    if (field.slot !== "tunMetadata")
+      return lineError(arg.column, "delete_field: only tun_metadata fields can be deleted", field.name);
+    return { type: "deleteField", field };
+  },
+  format: (a) => `delete_field:${a.field.name}`,
+};

@@ -9,42 +9,34 @@ export interface Piece {
   column: number;
 }
 
-/**
- * Visits each character outside double quotes (a backslash escapes the next character inside them);
- * `visit` returns true to stop. Returns whether the text ended inside quotes.
- */
-function scanUnquoted(text: string, visit: (i: number, c: string) => boolean | undefined): boolean {
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === "\\") i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (visit(i, c)) return false;
-  }
-  return quoted;
-}
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN = 0x28;
+const CLOSE = 0x29;
+const COMMA = 0x2c;
 
-/** Splits at commas outside parentheses and quotes; returns an error column on unbalanced input. */
+/**
+ * Splits at commas outside parentheses and quotes (a backslash escapes the next character inside
+ * them); returns an error column on unbalanced input. A plain loop over character codes: this runs for
+ * every action list of a large dump.
+ */
 export function splitTopLevel(text: string, column: number): Piece[] | { error: number; message: string } {
   const out: Piece[] = [];
   let depth = 0;
   let start = 0;
-  let unbalanced = -1;
-  const openQuote = scanUnquoted(text, (i, c) => {
-    if (c === "(") depth++;
-    else if (c === ")" && --depth < 0) {
-      unbalanced = i;
-      return true;
-    } else if (c === "," && depth === 0) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = quoteEnd(text, i);
+      if (i < 0) return { error: column + text.length, message: "unterminated quoted name" };
+    } else if (c === OPEN) depth++;
+    else if (c === CLOSE) {
+      if (--depth < 0) return { error: column + i, message: 'unbalanced ")"' };
+    } else if (c === COMMA && depth === 0) {
       out.push({ text: text.slice(start, i), column: column + start });
       start = i + 1;
     }
-    return false;
-  });
-  if (unbalanced >= 0) return { error: column + unbalanced, message: 'unbalanced ")"' };
-  if (openQuote) return { error: column + text.length, message: "unterminated quoted name" };
+  }
   if (depth > 0) return { error: column + text.length, message: 'missing ")"' };
   out.push({ text: text.slice(start), column: column + start });
   return out;
@@ -55,9 +47,12 @@ export function splitTopLevel(text: string, column: number): Piece[] | { error: 
  * (ct, commit), `NORMAL` → (NORMAL, undefined). `check_pkt_larger(N)->DST` keeps `(N)->DST` whole.
  */
 export function keywordOf(p: Piece): { keyword: string; arg?: Piece; form: "bare" | "colon" | "paren" } {
-  const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(p.text);
-  const keyword = m ? m[0] : "";
-  const rest = p.text.slice(keyword.length);
+  // `[A-Za-z_][A-Za-z0-9_]*` at the start, read by character codes (no match object per action).
+  const text = p.text;
+  let n = 0;
+  while (n < text.length && isWordChar(text.charCodeAt(n), n === 0)) n++;
+  const keyword = text.slice(0, n);
+  const rest = text.slice(n);
   const argColumn = p.column + keyword.length + 1;
   if (rest === "") return { keyword, form: "bare" };
   if (rest.startsWith(":"))
@@ -67,16 +62,34 @@ export function keywordOf(p: Piece): { keyword: string; arg?: Piece; form: "bare
   return { keyword, form: "paren", arg: { text: rest, column: argColumn - 1 } };
 }
 
+/** A letter or underscore, or (not first) a digit. */
+function isWordChar(c: number, first: boolean): boolean {
+  const l = c | 0x20;
+  return (l >= 0x61 && l <= 0x7a) || c === 0x5f || (!first && c >= 0x30 && c <= 0x39);
+}
+
 /** The index of the parenthesis closing the one at index 0, or -1. */
 export function closingParen(text: string): number {
   let depth = 0;
-  let found = -1;
-  scanUnquoted(text, (i, c) => {
-    if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) found = i;
-    return found >= 0;
-  });
-  return found;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = quoteEnd(text, i);
+      if (i < 0) return -1;
+    } else if (c === OPEN) depth++;
+    else if (c === CLOSE && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The index of the quote closing the one at `open` (a backslash escapes the next character), or -1. */
+function quoteEnd(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
+  }
+  return -1;
 }
 
 /** `key=value` → [key, value]; `flag` → [flag, undefined]. */

@@ -86,13 +86,15 @@ function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): Action
   if (text === "drop" || (allowEmpty && text === "")) return { ok: true, value: [], warnings };
   const pieces = splitTopLevel(text, p.column);
   if ("error" in pieces) return { ok: false, error: lineError(pieces.error, pieces.message, "actions") };
-  const value: Action[] = [];
-  for (const piece of pieces) {
+  // Sized up front: an array grown by push keeps room for 16 more, 128 bytes per flow of a large dump.
+  const value: Action[] = new Array(pieces.length);
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i];
     if (piece.text === "drop")
       return { ok: false, error: lineError(piece.column, '"drop" must be the only action', "drop") };
     const known = parsedActions.get(piece.text);
     if (known !== undefined) {
-      value.push(known);
+      value[i] = known;
       continue;
     }
     const before = warnings.length;
@@ -103,7 +105,7 @@ function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): Action
       if (parsedActions.size >= PARSED_ACTIONS_BOUND) parsedActions.clear();
       parsedActions.set(piece.text, a);
     }
-    value.push(a);
+    value[i] = a;
   }
   return { ok: true, value, warnings };
 }
@@ -121,8 +123,24 @@ const PARSED_ACTIONS_BOUND = 16384;
  * line. Unknown actions are kept (type "unknown") and reported as warnings.
  */
 export function parseActions(text: string, column = 1): ActionsResult {
-  return parseList({ text, column }, [], false);
+  const known = parsedLists.get(text);
+  if (known !== undefined) return { ok: true, value: known, warnings: NO_WARNINGS };
+  const warnings: LineError[] = [];
+  const r = parseList({ text, column }, warnings, false);
+  if (r.ok && warnings.length === 0) {
+    if (parsedLists.size >= PARSED_ACTIONS_BOUND) parsedLists.clear();
+    parsedLists.set(text, r.value);
+  }
+  return r;
 }
+
+/**
+ * Whole action lists already parsed, by their text: `goto_table:73` or `ct(commit,zone=...),goto_table:73`
+ * ends flow after flow, and those flows then share one array (never modified, as the actions in it).
+ * Only lists parsed with no warning (whose warnings would carry their columns) are kept.
+ */
+const parsedLists = new Map<string, Action[]>();
+const NO_WARNINGS: LineError[] = [];
 
 export function formatAction(a: Action): string {
   return (ACTIONS[a.type] as ActionSpec<ActionType>).format(a, formatActions);

@@ -72,6 +72,7 @@ export type Action =
   | CtAction
   | NatAction
   | { type: "ctClear" }
+  | { type: "deleteField"; field: FieldDef }
   | { type: "conjunction"; id: number; clause: number; nClauses: number }
   | LearnAction
   | { type: "finTimeout"; idleTimeout?: number; hardTimeout?: number }

@@ -3,9 +3,19 @@
  * text that is not one or does not fit.
  */
 
-/** The all-ones value of a width: allOnes(12) = 0xfffn. */
+const ALL_ONES = new Map<number, bigint>();
+
+/**
+ * The all-ones value of a width: allOnes(12) = 0xfffn. Made once per width (bigints are immutable, so
+ * every field value of a dump can share its full mask instead of carrying a new one).
+ */
 export function allOnes(bits: number): bigint {
-  return (1n << BigInt(bits)) - 1n;
+  let v = ALL_ONES.get(bits);
+  if (v === undefined) {
+    v = (1n << BigInt(bits)) - 1n;
+    ALL_ONES.set(bits, v);
+  }
+  return v;
 }
 
 export interface IntegerSyntax {
@@ -15,10 +25,26 @@ export interface IntegerSyntax {
 
 /** Decimal or `0x` hexadecimal (and, with `octal`, `0`-prefixed octal) → the value, of any size. */
 export function parseInteger(text: string, syntax: IntegerSyntax = {}): bigint | undefined {
+  if (!syntax.octal) return plainInteger(text);
   if (/^0x[0-9a-f]+$/i.test(text)) return BigInt(text);
   if (syntax.octal && /^0[0-7]+$/.test(text)) return BigInt(`0o${text.slice(1)}`);
   if (/^[0-9]+$/.test(text) && !(syntax.octal && /^0[0-9]/.test(text))) return BigInt(text);
   return undefined;
+}
+
+/**
+ * Decimal or `0x` hexadecimal, checked by character codes (no regular expression: every number of a
+ * large flow dump comes here).
+ */
+function plainInteger(text: string): bigint | undefined {
+  const hex = text.length > 2 && text.charCodeAt(0) === 0x30 && (text.charCodeAt(1) | 0x20) === 0x78;
+  for (let i = hex ? 2 : 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) continue;
+    const l = c | 0x20;
+    if (!hex || l < 0x61 || l > 0x66) return undefined;
+  }
+  return text.length === 0 ? undefined : BigInt(text);
 }
 
 /** parseInteger, when the value fits in `bits` bits. */

@@ -17,7 +17,6 @@ export type IpFamily = 4 | 6;
 /** Address width in bits. */
 export const IP_BITS: Readonly<Record<IpFamily, 32 | 128>> = { 4: 32, 6: 128 };
 
-const DOTTED_OCTET = /^[0-9]{1,3}$/;
 /** inet_pton's octet: no leading zero (`01` is not one). */
 const STRICT_OCTET = /^(0|[1-9][0-9]{0,2})$/;
 const HEX_GROUP = /^[0-9a-f]{1,4}$/i;
@@ -33,9 +32,29 @@ function dottedQuad(text: string, octet: RegExp): bigint | undefined {
   return v;
 }
 
-/** `10.0.0.1` → 0x0a000001n. */
+/**
+ * `10.0.0.1` → 0x0a000001n. Read by character codes into one number (a dump of 100k flows has an
+ * address on many of them): four groups of 1-3 decimal digits, each at most 255.
+ */
 export function parseIpv4(text: string): bigint | undefined {
-  return dottedQuad(text, DOTTED_OCTET);
+  let v = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      octet = octet * 10 + (c - 0x30);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (c === 0x2e && digits > 0 && dots < 3) {
+      v = v * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else return undefined;
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  return BigInt(v * 256 + octet);
 }
 
 /** 0x0a000001n → `10.0.0.1`. */

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Host, loadHosts } from "../../../src/dumps/host/load.js";
+import { type Host, lineCount, loadHosts } from "../../../src/dumps/host/load.js";
 import { LAB } from "../../support/lab.js";
 import { NEEDS, REPO_ROOT, skipWithoutShared } from "../../support/shared.js";
 
@@ -120,4 +120,11 @@ describe("loadHosts", () => {
     expect(h.diagnostics[0].message).toMatch(/tun_id: expected a number, got "0xzz"/);
     expect(h.bridges[0].flows?.value.flows.length).toBe(10);
   });
+});
+
+describe("lineCount", () => {
+  it.each(["", "a", "a\n", "a\nb", "\n\n\n", "a\r\nb\r\n", "x".repeat(100) + "\n".repeat(7)])(
+    "counts %j as split would",
+    (text) => expect(lineCount(text)).toBe(text.split("\n").length),
+  );
 });

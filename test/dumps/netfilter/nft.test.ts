@@ -1,4 +1,4 @@
-/** nft -a list ruleset: read (tables, chains, hooks, rules and handles), counted, not evaluated. */
+/** nft -a list ruleset: read (tables, chains, hooks, rules and handles) and counted; its rules read back in nft-rules.test.ts. */
 import { describe, expect, it } from "vitest";
 import { parseNftRuleset } from "../../../src/dumps/netfilter/nft.js";
 import { sos } from "../../firewall/support.js";

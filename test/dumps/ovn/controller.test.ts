@@ -29,6 +29,22 @@ describe("chassis dumps of the recorded lab", () => {
     expect(p.diagnostics).toEqual([]);
     expect(p.value).toMatchObject([{ optClass: 0x102, type: 0x80, length: 4, field: "tun_metadata0" }]);
   });
+  it("dump-tlv-map: a zero type prints as a bare 0 (C's %#x), as OVS's tunnel tests map it", () => {
+    const text = [
+      "NXT_TLV_TABLE_REPLY (xid=0x2):",
+      " mapping table:",
+      "  class  type  length  match field",
+      " ------  ----  ------  --------------",
+      " 0xffff     0       4  tun_metadata0",
+      " 0xffff   0x1       4  tun_metadata1",
+    ].join("\n");
+    const p = parseTlvMap(text, "t");
+    expect(p.diagnostics).toEqual([]);
+    expect(p.value.map((m) => [m.optClass, m.type, m.field])).toEqual([
+      [0xffff, 0, "tun_metadata0"],
+      [0xffff, 1, "tun_metadata1"],
+    ]);
+  });
   it("group-table-list: OVN's load balancer groups use dp_hash", () => {
     const p = parseGroupTableList(read("operator/ovn-appctl_-t_ovn-controller_group-table-list"), "g");
     expect(p.diagnostics).toEqual([]);

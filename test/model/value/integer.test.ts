@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  allOnes,
   formatHex,
   parseInteger,
   parseMaskedUnsigned,
@@ -22,6 +23,15 @@ describe("integers", () => {
     ["-1", 8, {}, undefined],
     ["1.5", 8, {}, undefined],
     ["", 8, {}, undefined],
+    ["0x", 8, {}, undefined],
+    ["0x1g", 8, {}, undefined],
+    ["0X1f", 8, {}, 31n],
+    ["0xAb", 8, { octal: true }, 171n],
+    [" 1", 8, {}, undefined],
+    ["1 ", 8, {}, undefined],
+    ["+1", 8, {}, undefined],
+    ["x12", 8, {}, undefined],
+    ["1e2", 8, {}, undefined],
   ] as const)("%s in %i bits %o → %s", (text, bits, syntax, v) => {
     expect(parseUnsigned(text, bits, syntax)).toBe(v);
   });
@@ -41,5 +51,18 @@ describe("integers", () => {
 
   it("prints hexadecimal as C's %#x", () => {
     expect([0n, 1n, 0xabcn].map(formatHex)).toEqual(["0", "0x1", "0xabc"]);
+  });
+});
+
+describe("allOnes", () => {
+  it.each([
+    [0, 0n],
+    [1, 1n],
+    [12, 0xfffn],
+    [48, 0xffffffffffffn],
+    [128, (1n << 128n) - 1n],
+  ])("%d bits → %s, the same asked again", (bits, want) => {
+    expect(allOnes(bits)).toBe(want);
+    expect(allOnes(bits)).toBe(want);
   });
 });

@@ -143,6 +143,15 @@ describe("IPv4 against Node's net module", () => {
     ["0x0a.0.0.1", undefined],
     [" 10.0.0.1", undefined],
     ["1.2.3.4.5", undefined],
+    ["255.255.255.255", 0xffffffffn],
+    ["0.0.0.0", 0n],
+    ["1.2.3.0004", undefined],
+    ["1..3.4", undefined],
+    [".1.2.3", undefined],
+    ["1.2.3.4.", undefined],
+    ["256.0.0.1", undefined],
+    ["1.2.3.4 ", undefined],
+    ["", undefined],
   ])("%s → %s", (text, v) => {
     expect(parseIpv4(text)).toBe(v);
     if (v !== undefined) expect(isIPv4(formatIpv4(v))).toBe(true);

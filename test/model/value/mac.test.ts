@@ -12,6 +12,13 @@ describe("MAC addresses", () => {
     ["fa:16:3e-00:00:01", "any", undefined],
     ["fa:16:3e:00:00", "any", undefined],
     ["fa:16:3e:00:00:001", "any", undefined],
+    // Seventeen characters, the fast path's length: only two hex digits a byte and colons pass.
+    ["FF:FF:FF:FF:FF:FF", "colon", 0xffffffffffffn],
+    ["fa:16:3e:00:00:0g", "colon", undefined],
+    ["fa:16:3e:00:00:/1", "colon", undefined],
+    ["fa:16:3e:00:00;01", "colon", undefined],
+    ["fa:16:3e:0:0:1:01", "colon", undefined],
+    ["fa:16:3e:00:00:01", "any", 0xfa163e000001n],
   ] as const)("%s (%s) → %s", (text, syntax, v) => {
     expect(parseMac(text, syntax)).toBe(v);
   });
