@@ -7,6 +7,7 @@ import { extractFlowKey } from "../decode/flowkey.js";
 import { copyFlowKey, newFlowKey } from "../model/layout.js";
 import type { Ingress, PortRef } from "../pipeline/ingress.js";
 import { MegaflowCache } from "../pipeline/megaflow.js";
+import { PassCache } from "../pipeline/pass-cache.js";
 import { ReplayEngine } from "../pipeline/replay.js";
 import type { SimHost, SimPort } from "../pipeline/switch.js";
 import { egressCrossing, type HostFirewalls, ingressCrossings } from "./firewall.js";
@@ -51,6 +52,8 @@ export class Replayer {
   readonly key = newFlowKey();
 
   private readonly firewalls: HostFirewalls;
+  /** Paths through ct() and recirculation, cached pass by pass as the datapath does (pass-cache.ts). */
+  private readonly passes = new PassCache<CachedVerdict>();
   /** The firewall hop of the current frame's egress crossing (its tap's qbr), and the frame it saw. */
   private egress: { hop: Hop; note?: string } | undefined;
   private fwData: Uint8Array = new Uint8Array(0);
@@ -124,6 +127,18 @@ export class Replayer {
         return cachedCopy(hit.verdict, frame);
       }
     }
+    if (this.useCache) {
+      const hit = this.passes.lookup(
+        ingress.port,
+        this.key,
+        this.engine.conntrack,
+        (h) => inner <= h.mtuLimit,
+      );
+      if (hit) {
+        this.stats.cacheHits++;
+        return cachedCopy(hit.verdict, frame);
+      }
+    }
     this.stats.translated++;
     const sim = this.engine.simulate(ingress, copyFlowKey(this.key), {
       megaflow: this.useCache,
@@ -134,6 +149,7 @@ export class Replayer {
     if (sim.stateChanged) {
       this.stats.invalidations++;
       for (const c of this.caches.values()) c.clear();
+      this.passes.clear();
     } else if (
       this.useCache &&
       sim.mask &&
@@ -146,7 +162,8 @@ export class Replayer {
         this.lastCache = cache;
       }
       cache.insert(this.key, sim.mask, { verdict, mtuLimit: result.mtuLimit });
-    }
+    } else if (this.useCache && !result.mtuDropped && !(ingress.kind === "port" && ingress.assumed))
+      this.passes.insert(sim, { verdict, mtuLimit: result.mtuLimit });
     return verdict;
   }
 }

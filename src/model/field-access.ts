@@ -5,7 +5,7 @@
  * explainer and the trace's flow parser share them here.
  */
 import { allOnes, type FieldDef, readField, writeField } from "./fields.js";
-import { CS, type FlowKey, K, VLAN_CFI } from "./layout.js";
+import { CS, type FlowKey, K, KSIZE, VLAN_CFI } from "./layout.js";
 
 /** A bit range of a field (the shape of an action's Subfield operand). */
 export interface BitRange {
@@ -15,13 +15,36 @@ export interface BitRange {
   readonly nBits: number;
 }
 
+/**
+ * The flow-key word holding a range of a field held in one word (a register, a port, an address) and
+ * the range's shift in it; undefined for wider fields and ranges beyond the field. OVN's registers are
+ * read and written by range on every table it crosses: in plain numbers, no bigint per operation.
+ */
+function oneWord(s: BitRange): { at: number; shift: number } | undefined {
+  const f = s.field;
+  if ((f.shift & 31) + f.bits > 32 || s.ofs + s.nBits > f.bits) return undefined;
+  return { at: K[f.slot] + KSIZE[f.slot] - 1 - (f.shift >>> 5), shift: (f.shift & 31) + s.ofs };
+}
+
 /** mf_read_subfield: the range's bits, shifted down to bit 0. */
 export function readSubfield(flow: FlowKey, s: BitRange): bigint {
+  const w = oneWord(s);
+  if (w) {
+    const v = flow[w.at] >>> w.shift;
+    return BigInt(s.nBits >= 32 ? v : v & (2 ** s.nBits - 1));
+  }
   return (readField(flow, s.field) >> BigInt(s.ofs)) & allOnes(s.nBits);
 }
 
 /** mf_write_subfield: the range's bits replaced by the low bits of `value`, the rest of the field kept. */
 export function writeSubfield(flow: FlowKey, s: BitRange, value: bigint): void {
+  const w = oneWord(s);
+  if (w) {
+    const m = s.nBits >= 32 ? 0xffffffff : (2 ** s.nBits - 1) * 2 ** w.shift;
+    const v = Number(BigInt.asUintN(s.nBits, value)) * 2 ** w.shift;
+    flow[w.at] = (flow[w.at] & ~m) | (v & m);
+    return;
+  }
   const m = allOnes(s.nBits) << BigInt(s.ofs);
   const old = readField(flow, s.field);
   writeField(flow, s.field, (old & ~m) | ((value << BigInt(s.ofs)) & m));

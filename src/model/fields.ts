@@ -673,17 +673,27 @@ export function wordBits(f: FieldDef): number {
 /** Where the field's bits start in the word that holds them (see wordBits). */
 export const wordShift = (f: FieldDef): number => f.shift % 32;
 
+/** The flow-key word that holds the field's least significant bit (a slot's words are big-endian). */
+const lowWord = (f: FieldDef): number => K[f.slot] + KSIZE[f.slot] - 1 - (f.shift >>> 5);
+
 /** The field's value in a flow key. */
 export function readField(key: FlowKey, f: FieldDef): bigint {
   const off = K[f.slot];
   const words = KSIZE[f.slot];
   // Fast paths, in plain numbers, for the fields packets are switched on (ports, addresses, VLANs,
-  // MACs, tun_id): a bigint operation allocates, and translation reads these for every packet.
-  if (words === 1) {
-    const w = key[off] >>> f.shift;
+  // MACs, tun_id, registers, tun_metadata): a bigint operation allocates, and translation reads these
+  // for every packet. A register is one word of a 16-word slot: never compose the slot as a bigint.
+  const inShift = f.shift & 31;
+  const at = lowWord(f);
+  if (inShift + f.bits <= 32) {
+    const w = key[at] >>> inShift;
     return BigInt(f.bits >= 32 ? w : w & (2 ** f.bits - 1));
   }
-  if (words === 2 && f.shift === 0 && f.bits === 64) return (BigInt(key[off]) << 32n) | BigInt(key[off + 1]);
+  if (inShift === 0 && f.bits % 32 === 0) {
+    let v = 0n;
+    for (let i = at - f.bits / 32 + 1; i <= at; i++) v = (v << 32n) | BigInt(key[i]);
+    return v;
+  }
   if (words === 2 && f.shift === 0 && f.bits > 32 && f.bits <= 53) {
     const hi = key[off] & (2 ** (f.bits - 32) - 1);
     return BigInt(hi * 0x1_0000_0000 + key[off + 1]);
@@ -697,11 +707,22 @@ export function readField(key: FlowKey, f: FieldDef): bigint {
 export function writeField(key: FlowKey, f: FieldDef, value: bigint): void {
   const off = K[f.slot];
   const words = KSIZE[f.slot];
-  if (words === 1 && f.bits <= 32) {
-    // One word: the field's bits replaced in plain numbers (see readField).
-    const m = f.bits >= 32 ? 0xffffffff : (2 ** f.bits - 1) * 2 ** f.shift;
-    const v = Number(BigInt.asUintN(f.bits, value)) * 2 ** f.shift;
-    key[off] = (key[off] & ~m) | (v & m);
+  const inShift = f.shift & 31;
+  const at = lowWord(f);
+  if (inShift + f.bits <= 32) {
+    // One word (a register, a port, an address): the field's bits replaced in plain numbers.
+    const m = f.bits >= 32 ? 0xffffffff : (2 ** f.bits - 1) * 2 ** inShift;
+    const v = Number(BigInt.asUintN(f.bits, value)) * 2 ** inShift;
+    key[at] = (key[at] & ~m) | (v & m);
+    return;
+  }
+  if (inShift === 0 && f.bits % 32 === 0) {
+    // Whole words (xreg, xxreg, IPv6 addresses, ct_label): each word replaced, lowest last.
+    let v = value;
+    for (let i = at; i > at - f.bits / 32; i--) {
+      key[i] = Number(BigInt.asUintN(32, v));
+      v >>= 32n;
+    }
     return;
   }
   if (words === 2 && f.shift === 0 && f.bits > 32) {

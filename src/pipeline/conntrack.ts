@@ -67,6 +67,30 @@ export class ConntrackTable {
   private conns = new Map<string, Connection>();
   /** Bumped on every change, so caches of translations that depend on conntrack can be dropped. */
   version = 0;
+  /** While a tentative run is open (begin()): how to undo each change it made, in order. */
+  private undo: Array<() => void> | undefined;
+
+  /**
+   * Opens a tentative run: the per-pass megaflow cache runs a cached pass's ct() actions before it
+   * knows that the frame's later passes are cached too; rollback() undoes them when they are not, so
+   * the translation that follows runs them once, as it would have.
+   */
+  begin(): void {
+    this.undo = [];
+  }
+
+  /** Keeps the tentative run's changes. */
+  commit(): void {
+    this.undo = undefined;
+  }
+
+  /** Undoes the tentative run's changes, latest first. */
+  rollback(): void {
+    const undo = this.undo ?? [];
+    this.undo = undefined;
+    for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+    this.version++;
+  }
 
   get size(): number {
     return this.conns.size;
@@ -89,6 +113,9 @@ export class ConntrackTable {
       state = CS.trk | CS.est | CS.rpl;
       if (!backward.replySeen) {
         backward.replySeen = true;
+        this.undo?.push(() => {
+          backward.replySeen = false;
+        });
         this.version++;
       }
     } else state = CS.trk | (this.opensConnection(flow) ? CS.new : CS.inv);
@@ -96,14 +123,23 @@ export class ConntrackTable {
       if (!conn) {
         conn = { replySeen: false, mark: 0, label: new Uint32Array(4) };
         this.conns.set(orig, conn);
+        this.undo?.push(() => this.conns.delete(orig));
         this.version++;
       }
       if (mark !== undefined && conn.mark !== mark) {
-        conn.mark = mark;
+        const c = conn;
+        const old = c.mark;
+        this.undo?.push(() => {
+          c.mark = old;
+        });
+        c.mark = mark;
         this.version++;
       }
       if (label) {
-        conn.label.set(label);
+        const c = conn;
+        const old = c.label.slice();
+        this.undo?.push(() => c.label.set(old));
+        c.label.set(label);
         this.version++;
       }
     }

@@ -54,6 +54,20 @@ export interface RecircRequest {
   hash?: boolean;
 }
 
+/**
+ * One ct() a replay's translation ran, as the datapath will run it for every packet of the megaflow:
+ * the zone, the packet as ct() saw it, commit and the mark/label it set; `resume` when it recirculates
+ * (the bridge and table the next pass starts at).
+ */
+export interface CtCall {
+  zone: number;
+  flow: FlowKey;
+  commit: boolean;
+  mark: number | undefined;
+  label: Uint32Array | undefined;
+  resume?: { bridge: string; table: number };
+}
+
 export interface LearnedFlow {
   bridge: string;
   table: number;
@@ -146,6 +160,8 @@ export class XlateContext {
   recirc: RecircRequest[] = [];
   /** Recirculation ids already used by earlier passes of the same trace. */
   recircBase = 0;
+  /** A replay's record of the ct() actions this pass ran (its per-pass megaflow cache replays them). */
+  ctCalls: CtCall[] | undefined;
   learned: LearnedFlow[] = [];
   /** Whether learning (MAC table, learn()) may change state: only with a packet, as OVS. */
   sideEffects: boolean;

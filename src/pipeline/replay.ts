@@ -96,7 +96,7 @@ class StateVersion {
 }
 
 /** Clears what a packet does not carry from one host to the next: metadata, registers, conntrack. */
-function remoteKey(out: OutputRecord, port: SimPort): FlowKey {
+export function remoteKey(out: OutputRecord, port: SimPort): FlowKey {
   const key = newFlowKey();
   for (const slot of [
     "dlDst",
@@ -203,6 +203,7 @@ export class ReplayEngine {
       const executed: FlowEntry[] | undefined = mask ? [] : undefined;
       const result = trace({
         host: item.host,
+        perPass: mask !== undefined,
         bridge: item.port.bridge,
         flow: item.key,
         withPacket: true,

@@ -12,7 +12,7 @@ import { copyFlowKey, K } from "../model/layout.js";
 import { compileMatch, formatMatch, type Match } from "../model/match.js";
 import { conjunctionsOf, Table } from "./classifier.js";
 import { commitActions } from "./commit.js";
-import type { RecircRequest, XlateContext } from "./context.js";
+import type { CtCall, RecircRequest, XlateContext } from "./context.js";
 import { dpHashGroup } from "./dp-hash-group.js";
 import { hashL4 } from "./flow-hash.js";
 import { portMayEnable } from "./switch.js";
@@ -27,13 +27,14 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
   ctx.wc.fill(0, K.ctLabel, K.ctLabel + 4);
   // OVS keeps nat among ct's nested actions, so the trace lists it there (and `drop` only when empty).
   ctx.xlate.doActions(ctx, a.nat ? [a.nat, ...a.exec] : a.exec, isLast);
-  const answer = ctx.conntrack?.execute(
-    zone,
-    ctx.flow,
-    a.commit ?? false,
-    ctx.wc[K.ctMark] ? ctx.flow[K.ctMark] : undefined,
-    readField(ctx.wc, labelField) !== 0n ? ctx.flow.slice(K.ctLabel, K.ctLabel + 4) : undefined,
-  );
+  const mark = ctx.wc[K.ctMark] ? ctx.flow[K.ctMark] : undefined;
+  const label = readField(ctx.wc, labelField) !== 0n ? ctx.flow.slice(K.ctLabel, K.ctLabel + 4) : undefined;
+  const answer = ctx.conntrack?.execute(zone, ctx.flow, a.commit ?? false, mark, label);
+  if (ctx.ctCalls) {
+    const call: CtCall = { zone, flow: copyFlowKey(ctx.flow), commit: a.commit ?? false, mark, label };
+    if (a.table !== undefined) call.resume = { bridge: ctx.bridge.name, table: a.table };
+    ctx.ctCalls.push(call);
+  }
   const parts: string[] = [];
   if (a.commit) parts.push(a.force ? "force_commit" : "commit");
   // OVS's odp printer leaves zone 0 out, and prints a bare `ct` when nothing else is set.

@@ -22,7 +22,7 @@ import {
 } from "../model/layout.js";
 import { parseMatch, SHORTHANDS } from "../model/match.js";
 import type { ConntrackTable } from "./conntrack.js";
-import { type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
+import { type CtCall, type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
 import { ctStateValue } from "./ct-state.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { hashL4 } from "./flow-hash.js";
@@ -46,6 +46,11 @@ export interface TraceRequest {
   megaflow?: FlowKey;
   /** A replay's list of the flows translation executed. */
   executed?: FlowEntry[];
+  /**
+   * A replay's per-pass megaflow cache: each pass also keeps its own mask, executed flows and ct()
+   * calls (TracePass.cache), as the datapath caches each recirculation pass apart.
+   */
+  perPass?: boolean;
   /**
    * The dp_hash to resume a select group's `hash(...),recirc(...)` with (`--dp-hash`): without it a
    * trace stops there as OVS's does; a replay uses a hash of the packet.
@@ -86,6 +91,15 @@ export interface TracePass {
   lengthBranches?: string[];
   outputs: OutputRecord[];
   learned: LearnedFlow[];
+  /** With TraceRequest.perPass: what this pass alone read, executed and asked conntrack. */
+  cache?: PassRecord;
+}
+
+/** One pass's share of a replay's translation, for the per-pass megaflow cache (src/pipeline/pass-cache.ts). */
+export interface PassRecord {
+  mask: FlowKey;
+  executed: FlowEntry[];
+  ctCalls: CtCall[];
 }
 
 export interface TraceResult {
@@ -106,6 +120,8 @@ interface PassSpec {
   sideEffects: boolean;
   recircBase: number;
   thaw: boolean;
+  /** A replay's per-pass megaflow cache wants each pass's own record (TracePass.cache). */
+  perPass: boolean;
   /**
    * The bridge named in the pass's heading: ofproto/trace heads every resumed pass with the bridge the
    * trace started on, even when the frozen state belongs to a patch peer.
@@ -147,6 +163,14 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     report(t.subs, "thaw", `Resuming from table ${table}`);
   }
   ctx.tableId = table;
+  const record: PassRecord | undefined = spec.perPass
+    ? { mask: newFlowKey(), executed: [], ctCalls: [] }
+    : undefined;
+  if (record) {
+    ctx.megaflow = record.mask;
+    ctx.executed = record.executed;
+    ctx.ctCalls = record.ctCalls;
+  }
   // mirror_ingress_packet: before the actions (a resumed pass was mirrored when it first came in).
   if (!thaw) mirrorAt(ctx, bridge.ports.get(ctx.flow[K.inPort]), "src");
   xlateTable(ctx, ctx.flow[K.inPort], table, true, undefined, false, true);
@@ -166,6 +190,12 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   if (ctx.lengthNotes) pass.lengthBranches = ctx.lengthNotes;
   if (ctx.slowAction) pass.slowPath = ["Uses action(s) not supported by datapath."];
   ctx.releaseScratch();
+  if (record) {
+    // The whole translation's mask and flow list are the passes' together.
+    pass.cache = record;
+    if (spec.megaflow) for (let i = 0; i < record.mask.length; i++) spec.megaflow[i] |= record.mask[i];
+    spec.executed?.push(...record.executed);
+  }
   return { pass, ctx };
 }
 
@@ -180,6 +210,7 @@ export function trace(req: TraceRequest): TraceResult {
     sideEffects: req.withPacket,
     recircBase,
     thaw,
+    perPass: req.perPass ?? false,
     headerBridge: req.bridge,
     conntrack: req.conntrack,
     megaflow: req.megaflow,

@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { prereqsOk, readSubfield, writeSubfield } from "../../src/model/field-access.js";
-import { fieldNamed, readField, writeField } from "../../src/model/fields.js";
-import { CS, type FlowKey, K, newFlowKey } from "../../src/model/layout.js";
+import { FIELDS, fieldNamed, readField, writeField } from "../../src/model/fields.js";
+import { CS, FLOW_WORDS, type FlowKey, K, newFlowKey } from "../../src/model/layout.js";
 
 function flow(
   set: Partial<Record<"dlType" | "nwProto" | "tpSrc" | "tpDst" | "vlanTci" | "ctState", number>>,
@@ -47,6 +48,35 @@ describe("readSubfield / writeSubfield (mf_read_subfield, mf_write_subfield)", (
     writeSubfield(f, s, write);
     expect(readField(f, fd)).toBe(after);
     expect(readSubfield(f, s)).toBe(write & ((1n << BigInt(nBits)) - 1n));
+  });
+
+  it("every range of every field, on random keys, as the bigint definition over the whole field", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...FIELDS),
+        fc.uint32Array({ minLength: FLOW_WORDS, maxLength: FLOW_WORDS }),
+        fc.nat(127),
+        fc.integer({ min: 1, max: 128 }),
+        fc.bigInt({ min: -(1n << 130n), max: 1n << 130n }),
+        (fd, words, a, b, value) => {
+          // A range inside the field (the parser refuses others).
+          const ofs = a % fd.bits;
+          const nBits = 1 + ((b - 1) % (fd.bits - ofs));
+          const s = { field: fd, ofs, nBits };
+          const f = newFlowKey();
+          f.set(words);
+          const full = readField(f, fd);
+          const ones = (1n << BigInt(nBits)) - 1n;
+          expect(readSubfield(f, s)).toBe((full >> BigInt(ofs)) & ones);
+          const want = newFlowKey();
+          want.set(words);
+          writeField(want, fd, (full & ~(ones << BigInt(ofs))) | ((value & ones) << BigInt(ofs)));
+          writeSubfield(f, s, value);
+          expect(Array.from(f)).toEqual(Array.from(want));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 

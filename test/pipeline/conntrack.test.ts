@@ -70,3 +70,35 @@ describe("the replay's connection tracker answers as Linux conntrack", () => {
     expect(ct.size).toBe(0);
   });
 });
+
+describe("a tentative run (the per-pass megaflow cache's) is undone by rollback, kept by commit", () => {
+  // Each case: what the tentative run does; then the states a SYN and its reply see afterwards.
+  const label = Uint32Array.of(0, 0, 0, 7);
+  const commitNew = (ct: ConntrackTable) => ct.execute(1, tcp(A, B, 1, 2, SYN), true);
+  const seeReply = (ct: ConntrackTable) => ct.execute(1, tcp(B, A, 2, 1, ACK), false);
+  it.each<[string, (ct: ConntrackTable) => void, "rollback" | "commit", string, string]>([
+    ["a new connection committed, rolled back", commitNew, "rollback", "trk,new", "trk,inv"],
+    ["a new connection committed, kept", commitNew, "commit", "trk,new", "trk,est,rpl"],
+    ["a reply seen, rolled back", seeReply, "rollback", "trk,new", "trk,est,rpl"],
+    ["a reply seen, kept", seeReply, "commit", "trk,est", "trk,est,rpl"],
+  ])("%s", (name, run, end, syn, reply) => {
+    const ct = new ConntrackTable();
+    if (!name.startsWith("a new")) ct.execute(1, tcp(A, B, 1, 2, SYN), true);
+    ct.begin();
+    run(ct);
+    ct[end]();
+    expect(ct.execute(1, tcp(A, B, 1, 2, SYN), false).state).toBe(state(syn));
+    // A SYN-ACK: invalid without a connection, the reply of one with it.
+    expect(ct.execute(1, tcp(B, A, 2, 1, SYN | ACK), false).state).toBe(state(reply));
+  });
+
+  it("mark and label changes are undone", () => {
+    const ct = new ConntrackTable();
+    ct.execute(1, tcp(A, B, 1, 2, SYN), true, 5);
+    ct.begin();
+    ct.execute(1, tcp(A, B, 1, 2, SYN), true, 9, label);
+    ct.rollback();
+    const a = ct.execute(1, tcp(A, B, 1, 2, SYN), false);
+    expect([a.mark, Array.from(a.label)]).toEqual([5, [0, 0, 0, 0]]);
+  });
+});
