@@ -59,6 +59,11 @@ export interface TraceRequest {
   packetLength?: number;
   /** Follow only the check_pkt_len branch `packetLength` selects (a replay: the datapath ran one). */
   lengthBranch?: boolean;
+  /**
+   * A replay that never prints the trace (see XlateContext.lean): the tree keeps its bridges, tables,
+   * buckets and the notes a drop's explanation reads, not the action lines nor the formatted notes.
+   */
+  lean?: boolean;
 }
 
 export type Verdict = "output" | "drop" | "controller" | "error";
@@ -116,6 +121,7 @@ interface PassSpec {
   executed: FlowEntry[] | undefined;
   packetLength: number | undefined;
   lengthBranch: boolean;
+  lean: boolean;
 }
 
 function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
@@ -123,13 +129,13 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   const bridge = host.bridges.get(spec.bridge);
   if (!bridge) throw new Error(`no bridge "${spec.bridge}" on host ${host.name}`);
   const nodes: TraceNode[] = [];
-  const top = report(nodes, "bridge", `bridge("${spec.headerBridge}")`);
+  const top = report(nodes, "bridge", `bridge("${spec.headerBridge}")`, spec.lean);
   const ctx = new XlateContext(
     TRANSLATOR,
     host,
     bridge,
     copyFlowKey(flow),
-    top.subs,
+    spec.lean ? nodes : top.subs,
     spec.sideEffects,
     flow[K.tunDst],
   );
@@ -140,11 +146,12 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   ctx.executed = spec.executed;
   ctx.packetLength = spec.packetLength;
   ctx.lengthBranch = spec.lengthBranch;
+  ctx.lean = spec.lean;
   if (thaw) {
     // The frozen state of a ct() recirculation says the packet was conntracked: ct_clear then acts.
     ctx.conntracked = true;
     const t = ctx.report("thaw", "thaw");
-    report(t.subs, "thaw", `Resuming from table ${table}`);
+    report(ctx.childrenOf(t), "thaw", `Resuming from table ${table}`, ctx.lean);
   }
   ctx.tableId = table;
   // mirror_ingress_packet: before the actions (a resumed pass was mirrored when it first came in).
@@ -186,6 +193,7 @@ export function trace(req: TraceRequest): TraceResult {
     executed: req.executed,
     packetLength: req.packetLength,
     lengthBranch: req.lengthBranch ?? false,
+    lean: req.lean ?? false,
   });
   const first = runPass(passSpec(req.bridge, req.flow, 0, 0, false));
   passes.push(first.pass);
