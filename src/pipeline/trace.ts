@@ -82,6 +82,7 @@ export interface TracePass {
   flow: FlowKey;
   finalFlow: FlowKey;
   nodes: TraceNode[];
+  /** Empty in a lean pass (TraceRequest.lean): only a printed trace reads it. */
   datapathActions: string;
   /** OVS's "Translation failed (REASON)". */
   error?: string;
@@ -158,14 +159,11 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   if (!thaw) mirrorAt(ctx, bridge.ports.get(ctx.flow[K.inPort]), "src");
   xlateTable(ctx, ctx.flow[K.inPort], table, true, undefined, false, true);
   if (!ctx.error) runActionSet(ctx);
-  // xlate_optimize_odp_actions: a trailing clone() is unwrapped (nothing follows it to protect).
-  const last = ctx.odp[ctx.odp.length - 1];
-  if (last?.startsWith("clone(")) ctx.odp.splice(ctx.odp.length - 1, 1, last.slice(6, -1));
   const pass: TracePass = {
     flow,
     finalFlow: ctx.flow,
     nodes,
-    datapathActions: ctx.error || ctx.odp.length === 0 ? "drop" : ctx.odp.join(","),
+    datapathActions: spec.lean ? "" : datapathText(ctx),
     outputs: ctx.outputs,
     learned: ctx.learned,
   };
@@ -174,6 +172,14 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   if (ctx.slowAction) pass.slowPath = ["Uses action(s) not supported by datapath."];
   ctx.releaseScratch();
   return { pass, ctx };
+}
+
+/** The pass's datapath actions as ofproto/trace prints them. */
+function datapathText(ctx: XlateContext): string {
+  // xlate_optimize_odp_actions: a trailing clone() is unwrapped (nothing follows it to protect).
+  const last = ctx.odp[ctx.odp.length - 1];
+  if (last?.startsWith("clone(")) ctx.odp.splice(ctx.odp.length - 1, 1, last.slice(6, -1));
+  return ctx.error || ctx.odp.length === 0 ? "drop" : ctx.odp.join(",");
 }
 
 export function trace(req: TraceRequest): TraceResult {

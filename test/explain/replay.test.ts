@@ -69,19 +69,26 @@ describe("lean replay (no trace text)", () => {
     });
   });
 
-  it("keeps no action lines and no nested lists, and the demo's drops are among the frames", () => {
+  it("keeps no action lines, no nested lists and no datapath text, and the demo's drops are among the frames", () => {
     const lean = replayAll(loaded.get("hosts") ?? [], CASES[0].capture, true, false);
     const nodes = lean.flatMap(nodesOf);
     expect(nodes.some((n) => n.type === "table")).toBe(true);
     expect(nodes.filter((n) => n.type === "action")).toEqual([]);
     expect(nodes.filter((n) => n.subs.length > 0)).toEqual([]);
     expect(lean.some((v) => v.drop && v.drop.nearMisses.length > 0)).toBe(true);
+    // Nor the datapath actions' text, which only a printed trace shows.
+    expect(
+      new Set(lean.flatMap((v) => v.traces.flatMap((t) => t.passes.map((p) => p.datapathActions)))),
+    ).toEqual(new Set([""]));
   });
 
-  it("leaves the whole trace its action lines by default (the TUI prints them)", () => {
+  it("leaves the whole trace its action lines and datapath actions by default (the TUI prints them)", () => {
     const whole = replayAll(loaded.get("hosts") ?? [], CASES[0].capture, false, false);
     const nodes = whole.flatMap(nodesOf);
     expect(nodes.some((n) => n.type === "action")).toBe(true);
     expect(nodes.some((n) => n.type === "table" && n.subs.length > 0)).toBe(true);
+    expect(whole.flatMap((v) => v.traces.flatMap((t) => t.passes.map((p) => p.datapathActions)))).toContain(
+      "drop",
+    );
   });
 });
