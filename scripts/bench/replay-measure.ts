@@ -26,7 +26,8 @@ const at = resolveAt(switches, atText);
 if (typeof at === "string") throw new Error(at);
 // -fw: with the hosts' iptables security groups evaluated on every frame crossing a qbr.
 const firewalls = mode.endsWith("-fw") ? firewallsOf(hosts) : new Map();
-const replayer = new Replayer(switches, { at, cache: mode.startsWith("cache"), firewalls });
+// Lean, as the replay verb runs it (it prints no trace text).
+const replayer = new Replayer(switches, { at, cache: mode.startsWith("cache"), firewalls, lean: true });
 const opened = openCapture(file);
 if (!opened.ok) throw new Error(opened.error.message);
 const reader = opened.value;

@@ -21,6 +21,11 @@ export interface ReplayOptions {
   cache?: boolean;
   /** The hosts' iptables firewalls (hybrid plug): crossed before and after the OpenFlow pipeline. */
   firewalls?: HostFirewalls;
+  /**
+   * The verdicts' traces are never printed (the CLI's replay): translation skips the trace lines only a
+   * printed trace reads (see XlateContext.lean). Off, the traces are whole (the TUI shows them).
+   */
+  lean?: boolean;
 }
 
 export interface FrameMeta {
@@ -43,6 +48,7 @@ export class Replayer {
   readonly engine: ReplayEngine;
   readonly stats: ReplayStats = { frames: 0, translated: 0, cacheHits: 0, invalidations: 0 };
   private readonly useCache: boolean;
+  private readonly lean: boolean;
   /** One cache per ingress port (each SimPort object is one port of one bridge of one host). */
   private readonly caches = new Map<SimPort, MegaflowCache<CachedVerdict>>();
   /** The port of the last frame that reached the cache, and that port's cache (see replayOvs). */
@@ -66,6 +72,7 @@ export class Replayer {
   ) {
     this.engine = new ReplayEngine(hosts, opts.at ? { at: opts.at } : {});
     this.useCache = opts.cache ?? true;
+    this.lean = opts.lean ?? false;
     this.firewalls = opts.firewalls ?? new Map();
   }
 
@@ -143,6 +150,7 @@ export class Replayer {
     const sim = this.engine.simulate(ingress, copyFlowKey(this.key), {
       megaflow: this.useCache,
       length: inner,
+      lean: this.lean,
     });
     const result = verdictOf(frame, sim, inner);
     const verdict = result.verdict;

@@ -13,7 +13,7 @@ import type { ClassifiedFlow } from "./classifier.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
 import { borrowKey, borrowZeroKey, releaseKey } from "./key-pool.js";
 import type { SimBridge, SimHost, SimPort } from "./switch.js";
-import { report, type TraceNode, type TraceNodeType } from "./trace-tree.js";
+import { report, SINK, type TraceNode, type TraceNodeType } from "./trace-tree.js";
 
 /** OVS's limits (ofproto-dpif-xlate.c): translation depth and total resubmits. */
 export const MAX_DEPTH = 64;
@@ -180,6 +180,13 @@ export class XlateContext {
   packetLength: number | undefined;
   /** A replay: only the check_pkt_len branch the packet's length selects is followed. */
   lengthBranch = false;
+  /**
+   * A replay that never prints the trace: report() drops action lines (a shared sink node stands in),
+   * callers skip formatting the notes nobody reads (tunnel routing, register loads), and the tree is
+   * flat (see childrenOf). Replay's readers (verdict hops, drop explanations, steps, near misses) read
+   * table steps and keys, bridges, and the warn/error notes and NORMAL's notes, which stay.
+   */
+  lean = false;
   /** Which check_pkt_len branch the packet took, one note per check (a replay: lengthBranch). */
   lengthNotes: string[] | undefined = undefined;
   /**
@@ -224,7 +231,17 @@ export class XlateContext {
   }
 
   report(type: TraceNodeType, text: string): TraceNode {
-    return report(this.trace, type, text);
+    if (!this.lean) return report(this.trace, type, text);
+    return type === "action" ? SINK : report(this.trace, type, text, true);
+  }
+
+  /**
+   * The list a node's children are reported into: its own, or in a lean translation the list it is in.
+   * A lean pass is one flat list in the same depth-first order: replay's readers walk it that way and
+   * never ask who is whose child, and each table would otherwise cost a list of its own.
+   */
+  childrenOf(node: TraceNode): TraceNode[] {
+    return this.lean ? this.trace : node.subs;
   }
 
   /**

@@ -93,6 +93,7 @@ function unwildcard(ctx: XlateContext, s: Subfield): void {
 
 /** xlate_report_subfield: `-> NXM_…[] is now VALUE`. */
 function reportSubfield(ctx: XlateContext, s: Subfield): void {
+  if (ctx.lean) return; // a note nobody reads in a replay: not even formatted
   const v = readSubfield(ctx.flow, s);
   const whole = s.ofs === 0 && s.nBits >= s.field.bits;
   const text = whole

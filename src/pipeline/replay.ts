@@ -170,7 +170,11 @@ export class ReplayEngine {
    * Runs the frame through every host it reaches. Changes switch state as OVS would. `megaflow: false`
    * (a replay without its cache) skips collecting the megaflow mask, which only the cache needs.
    */
-  simulate(ingress: Ingress, key: FlowKey, opts: { megaflow?: boolean; length?: number } = {}): Simulation {
+  simulate(
+    ingress: Ingress,
+    key: FlowKey,
+    opts: { megaflow?: boolean; length?: number; lean?: boolean } = {},
+  ): Simulation {
     const sim: Simulation = { ingress, visits: [], hostLoop: false, mask: undefined, stateChanged: false };
     if (ingress.kind === "none") return sim;
     const mask = opts.megaflow === false ? undefined : newFlowKey();
@@ -214,6 +218,7 @@ export class ReplayEngine {
         // The datapath runs the one check_pkt_len branch the frame's length selects.
         packetLength: opts.length,
         lengthBranch: opts.length !== undefined,
+        lean: opts.lean ?? false,
       });
       if (mask && executed)
         for (const f of executed) if (!maskActionReads(mask, f.actions)) cacheable = false;

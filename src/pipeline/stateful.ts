@@ -97,7 +97,7 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
   const run = (i: number, last: boolean) => {
     const node = ctx.report("bucket", `bucket ${bucketId(i)}`);
     const old = ctx.trace;
-    ctx.trace = node.subs;
+    ctx.trace = ctx.childrenOf(node);
     ctx.xlate.cloneActions(ctx, bucketAsActionSet(g.buckets[i].actions), last);
     ctx.trace = old;
   };

@@ -40,16 +40,28 @@ const TERMINAL: ReadonlySet<TraceNodeType> = new Set(["action", "detail", "warn"
  * allocation. Frozen, a push onto it throws instead of corrupting every trace.
  */
 const NO_SUBS = Object.freeze([]) as unknown as TraceNode[];
+/**
+ * The node a lean translation (a replay that prints no trace) hands back for a line it does not keep:
+ * in no list, frozen so that nothing can be hung on it.
+ */
+export const SINK: TraceNode = Object.freeze({
+  type: "action",
+  text: "",
+  subs: NO_SUBS,
+  step: undefined,
+  key: undefined,
+}) as TraceNode;
 /** The node types translation reports under (a table's actions, a bridge's tables, a bucket's...). */
 const hasSubs = (type: TraceNodeType): boolean =>
   type === "table" || type === "bridge" || type === "thaw" || type === "bucket";
 
-export function report(list: TraceNode[], type: TraceNodeType, text: string): TraceNode {
+/** `flat`: the node gets no list of children (a lean translation reports them beside it, see XlateContext). */
+export function report(list: TraceNode[], type: TraceNodeType, text: string, flat = false): TraceNode {
   // Every field present from the start: nodes then share one shape, which keeps the walks over them fast.
   const node: TraceNode = {
     type,
     text,
-    subs: hasSubs(type) ? [] : NO_SUBS,
+    subs: !flat && hasSubs(type) ? [] : NO_SUBS,
     step: undefined,
     key: undefined,
   };

@@ -64,6 +64,11 @@ export interface TraceRequest {
   packetLength?: number;
   /** Follow only the check_pkt_len branch `packetLength` selects (a replay: the datapath ran one). */
   lengthBranch?: boolean;
+  /**
+   * A replay that never prints the trace (see XlateContext.lean): the tree keeps its bridges, tables,
+   * buckets and the notes a drop's explanation reads, not the action lines nor the formatted notes.
+   */
+  lean?: boolean;
 }
 
 export type Verdict = "output" | "drop" | "controller" | "error";
@@ -82,6 +87,7 @@ export interface TracePass {
   flow: FlowKey;
   finalFlow: FlowKey;
   nodes: TraceNode[];
+  /** Empty in a lean pass (TraceRequest.lean): only a printed trace reads it. */
   datapathActions: string;
   /** OVS's "Translation failed (REASON)". */
   error?: string;
@@ -132,6 +138,7 @@ interface PassSpec {
   executed: FlowEntry[] | undefined;
   packetLength: number | undefined;
   lengthBranch: boolean;
+  lean: boolean;
 }
 
 function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
@@ -139,13 +146,13 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   const bridge = host.bridges.get(spec.bridge);
   if (!bridge) throw new Error(`no bridge "${spec.bridge}" on host ${host.name}`);
   const nodes: TraceNode[] = [];
-  const top = report(nodes, "bridge", `bridge("${spec.headerBridge}")`);
+  const top = report(nodes, "bridge", `bridge("${spec.headerBridge}")`, spec.lean);
   const ctx = new XlateContext(
     TRANSLATOR,
     host,
     bridge,
     copyFlowKey(flow),
-    top.subs,
+    spec.lean ? nodes : top.subs,
     spec.sideEffects,
     flow[K.tunDst],
   );
@@ -156,11 +163,12 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   ctx.executed = spec.executed;
   ctx.packetLength = spec.packetLength;
   ctx.lengthBranch = spec.lengthBranch;
+  ctx.lean = spec.lean;
   if (thaw) {
     // The frozen state of a ct() recirculation says the packet was conntracked: ct_clear then acts.
     ctx.conntracked = true;
     const t = ctx.report("thaw", "thaw");
-    report(t.subs, "thaw", `Resuming from table ${table}`);
+    report(ctx.childrenOf(t), "thaw", `Resuming from table ${table}`, ctx.lean);
   }
   ctx.tableId = table;
   const record: PassRecord | undefined = spec.perPass
@@ -175,14 +183,11 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   if (!thaw) mirrorAt(ctx, bridge.ports.get(ctx.flow[K.inPort]), "src");
   xlateTable(ctx, ctx.flow[K.inPort], table, true, undefined, false, true);
   if (!ctx.error) runActionSet(ctx);
-  // xlate_optimize_odp_actions: a trailing clone() is unwrapped (nothing follows it to protect).
-  const last = ctx.odp[ctx.odp.length - 1];
-  if (last?.startsWith("clone(")) ctx.odp.splice(ctx.odp.length - 1, 1, last.slice(6, -1));
   const pass: TracePass = {
     flow,
     finalFlow: ctx.flow,
     nodes,
-    datapathActions: ctx.error || ctx.odp.length === 0 ? "drop" : ctx.odp.join(","),
+    datapathActions: spec.lean ? "" : datapathText(ctx),
     outputs: ctx.outputs,
     learned: ctx.learned,
   };
@@ -197,6 +202,14 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     spec.executed?.push(...record.executed);
   }
   return { pass, ctx };
+}
+
+/** The pass's datapath actions as ofproto/trace prints them. */
+function datapathText(ctx: XlateContext): string {
+  // xlate_optimize_odp_actions: a trailing clone() is unwrapped (nothing follows it to protect).
+  const last = ctx.odp[ctx.odp.length - 1];
+  if (last?.startsWith("clone(")) ctx.odp.splice(ctx.odp.length - 1, 1, last.slice(6, -1));
+  return ctx.error || ctx.odp.length === 0 ? "drop" : ctx.odp.join(",");
 }
 
 export function trace(req: TraceRequest): TraceResult {
@@ -217,6 +230,7 @@ export function trace(req: TraceRequest): TraceResult {
     executed: req.executed,
     packetLength: req.packetLength,
     lengthBranch: req.lengthBranch ?? false,
+    lean: req.lean ?? false,
   });
   const first = runPass(passSpec(req.bridge, req.flow, 0, 0, false));
   passes.push(first.pass);

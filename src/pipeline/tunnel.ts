@@ -138,7 +138,8 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
     ctx.report("warn", "native tunnel routing failed");
     return;
   }
-  ctx.report("detail", `tunneling to ${ipText(dst)} via ${route.dev}`);
+  // The routing notes are formatted only for a trace that prints them (not a lean replay's).
+  if (!ctx.lean) ctx.report("detail", `tunneling to ${ipText(dst)} via ${route.dev}`);
   const src = f[K.tunSrc] || ipv4ToNumber(route.src ?? "") || 0;
   const smac = dev.mac;
   if (!smac) {
@@ -153,7 +154,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
     );
     return;
   }
-  ctx.report("detail", `tunneling from ${smac} ${ipText(src)} to ${neigh.mac} ${ipText(dst)}`);
+  if (!ctx.lean) ctx.report("detail", `tunneling from ${smac} ${ipText(src)} to ${neigh.mac} ${ipText(dst)}`);
   const push = tunnelPush(ctx, port, dev, neigh.mac, smac, src, dst);
   // compose_output_action__ commits the inner packet's changes (a router's MAC and TTL rewrite) first.
   commitActions(f, ctx.base, ctx.odp, ctx.wc);

@@ -206,7 +206,7 @@ export function xlateTable(
       );
     ctx.keyNode = node;
     node.key = lookupKey;
-    ctx.trace = node.subs;
+    ctx.trace = ctx.childrenOf(node);
     const oldRule = ctx.rule;
     ctx.rule = hit.flow;
     run(ctx, flow.actions, isLast);
@@ -226,7 +226,7 @@ export function xlateTable(
     node.step = { host: ctx.host.name, bridge: ctx.bridge.name, table: tableId, ties: [] };
     ctx.keyNode = node;
     node.key = lookupKey;
-    ctx.trace = node.subs;
+    ctx.trace = ctx.childrenOf(node);
     run(ctx, [], isLast);
     ctx.rule = oldRule;
   }
@@ -275,7 +275,8 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
       break;
     }
     const last = isLast && i === actions.length - 1 && ctx.actionSet.length === 0;
-    ctx.report("action", actionText(a));
+    // A lean translation keeps no action lines: not even the text's lookup.
+    if (!ctx.lean) ctx.report("action", actionText(a));
     const stop = EXECUTORS[a.type](ctx, a as never, last, actions, i);
     if (stop === "stop") return;
   }
@@ -329,7 +330,7 @@ export function runActionSet(ctx: XlateContext): void {
   ctx.actionSet = [];
   const node = ctx.report("table", "--. Executing action set:");
   const old = ctx.trace;
-  ctx.trace = node.subs;
+  ctx.trace = ctx.childrenOf(node);
   doActions(ctx, set, true);
   ctx.trace = old;
 }
@@ -476,7 +477,7 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   ctx.actionSet = [];
   clearForPatch(ctx, peer.ofport);
   const node = ctx.report("bridge", `bridge("${peer.bridge}")`);
-  ctx.trace = node.subs;
+  ctx.trace = ctx.childrenOf(node);
   const next = ctx.host.bridges.get(peer.bridge);
   if (next) {
     ctx.bridge = next;

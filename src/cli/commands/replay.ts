@@ -185,6 +185,8 @@ export function runReplay(
     ...(at ? { at } : {}),
     cache: opts.cache,
     firewalls: firewallsOf(hosts),
+    // No output of this verb prints a frame's trace text (steps, drops and near misses stay).
+    lean: true,
   });
   const agg = new ReplayAggregate();
   const coverage = opts.flows ? new FlowCoverage() : undefined;
