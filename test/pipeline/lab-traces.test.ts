@@ -7,18 +7,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Host, loadHosts } from "../../src/dumps/host/load.js";
-import { ctStateValue } from "../../src/pipeline/ct-state.js";
-import {
-  flowFromPacket,
-  formatTrace,
-  parseHexPacket,
-  parseTraceFlow,
-  type SimHost,
-  switchesOf,
-  trace,
-} from "../../src/pipeline/index.js";
+import { formatTrace, type SimHost, switchesOf, trace } from "../../src/pipeline/index.js";
 import { labHosts } from "../support/lab.js";
 import { passOutputs, readRecordedTrace, traceSteps } from "../support/ovs-trace.js";
+import { recordedRequest } from "../support/recorded-request.js";
 
 /**
  * Recorded traces ovspath does not reproduce yet, each a failing case to fix (it.fails: when one starts
@@ -50,29 +42,15 @@ describe.runIf(hosts.length > 0).each(hosts)("recorded ofproto/trace of %s", (di
   if (known.length > 0) it.fails.each(known)("%s (known deviation)", (file) => check(file));
   function check(file: string): void {
     const rec = readRecordedTrace(readFileSync(join(dir, "traces", file), "utf8"));
-    const br = sw.bridges.get(rec.bridge);
-    expect(br, `bridge ${rec.bridge}`).toBeDefined();
-    const parsed = parseTraceFlow(rec.flow, (n) => br?.byName.get(n)?.ofport);
+    expect(sw.bridges.get(rec.bridge), `bridge ${rec.bridge}`).toBeDefined();
+    const req = recordedRequest(sw, rec);
     if (rec.rejected) {
-      expect(parsed.ok).toBe(false);
+      expect(req.ok ? "taken" : req.refused).toBe("flow");
       return;
     }
-    expect(parsed.ok, parsed.ok ? "" : parsed.message).toBe(true);
-    if (!parsed.ok) return;
-    let flow = parsed.flow;
-    if (rec.packet) {
-      const bytes = parseHexPacket(rec.packet);
-      if (typeof bytes === "string") throw new Error(bytes);
-      flow = flowFromPacket(flow, bytes);
-    }
-    const ctNext = rec.ctNext.map((c) => ctStateValue(c) as number);
-    const result = trace({
-      host: sw,
-      bridge: rec.bridge,
-      flow,
-      withPacket: rec.packet !== undefined,
-      ctNext,
-    });
+    expect(req.ok, req.ok ? "" : req.message).toBe(true);
+    if (!req.ok) return;
+    const result = trace(req.request);
     const text = formatTrace(result);
     expect(passOutputs(text, rec.output), text).toEqual(passOutputs(rec.output, rec.output));
     // OVS floods in its internal port order, which no dump shows: after a flood, compare steps as a multiset.

@@ -11,20 +11,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { LINKTYPE } from "../../src/decode/protocols.js";
 import { loadHosts } from "../../src/dumps/host/load.js";
 import { Replayer } from "../../src/explain/replay.js";
-import { ctStateValue } from "../../src/pipeline/ct-state.js";
-import {
-  flowFromPacket,
-  formatTrace,
-  parseHexPacket,
-  parseTraceFlow,
-  type SimHost,
-  switchesOf,
-  trace,
-} from "../../src/pipeline/index.js";
+import { formatTrace, parseTraceFlow, type SimHost, switchesOf, trace } from "../../src/pipeline/index.js";
 import { resolveAt } from "../../src/pipeline/ingress.js";
 import { parts } from "../../src/pipeline/odp-size.js";
 import { icmpPacket } from "../support/icmp-packet.js";
 import { passOutputs, readRecordedTrace } from "../support/ovs-trace.js";
+import { recordedRequest } from "../support/recorded-request.js";
 import { HAVE_SHARED, SHARED } from "../support/shared.js";
 
 /**
@@ -69,20 +61,9 @@ describe.each(hosts)("%s", (dir) => {
   if (deviations.length > 0) it.fails.each(deviations)("%s (known deviation)", check);
   function check(file: string): void {
     const rec = readRecordedTrace(readFileSync(join(dir, "traces", file), "utf8"));
-    const parsed = parseTraceFlow(rec.flow, (n) => sw.bridges.get(rec.bridge)?.byName.get(n)?.ofport);
-    if (!parsed.ok) throw new Error(parsed.message);
-    const packet = rec.packet === undefined ? undefined : parseHexPacket(rec.packet);
-    if (typeof packet === "string") throw new Error(packet);
-    const ours = formatTrace(
-      trace({
-        host: sw,
-        bridge: rec.bridge,
-        flow: packet ? flowFromPacket(parsed.flow, packet) : parsed.flow,
-        withPacket: packet !== undefined,
-        ...(packet !== undefined ? { packetLength: packet.length } : {}),
-        ctNext: rec.ctNext.map((c) => ctStateValue(c) as number),
-      }),
-    );
+    const req = recordedRequest(sw, rec);
+    if (!req.ok) throw new Error(req.message);
+    const ours = formatTrace(trace(req.request));
     const cut = !/^bridge\("/m.test(rec.output);
     if (!cut) {
       expect(comparable(ours)).toBe(comparable(rec.output));

@@ -9,18 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Host, loadHosts } from "../../src/dumps/host/load.js";
-import { ctStateValue } from "../../src/pipeline/ct-state.js";
-import {
-  flowFromPacket,
-  formatTrace,
-  parseHexPacket,
-  parseTraceFlow,
-  type SimHost,
-  switchesOf,
-  trace,
-} from "../../src/pipeline/index.js";
+import { formatTrace, type SimHost, switchesOf, trace } from "../../src/pipeline/index.js";
 import { notModelled } from "../../src/pipeline/not-modelled.js";
 import { passOutputs, readRecordedTrace } from "../support/ovs-trace.js";
+import { recordedRequest } from "../support/recorded-request.js";
 import { HAVE_SHARED, NEEDS, SHARED, skipWithoutShared } from "../support/shared.js";
 
 const ROOT = join(SHARED, "ovs-lab", "ovs-testsuite");
@@ -124,30 +116,15 @@ type Outcome = { kind: "agree" } | { kind: "named"; features: string[] } | { kin
 
 function outcome(host: Host, sw: SimHost, file: string): Outcome {
   const rec = readRecordedTrace(readFileSync(file, "utf8"));
-  const br = sw.bridges.get(rec.bridge);
-  const parsed = parseTraceFlow(rec.flow, (n) => br?.byName.get(n)?.ofport);
+  const req = recordedRequest(sw, rec);
+  const flowTaken = req.ok || req.refused === "packet";
   if (rec.rejected)
-    return parsed.ok ? { kind: "differs", why: "OVS rejected the flow, ovspath took it" } : { kind: "agree" };
-  if (!parsed.ok)
-    return parsed.notModelled
-      ? { kind: "named", features: [parsed.notModelled] }
-      : { kind: "differs", why: `rejected: ${parsed.message}` };
-  let flow = parsed.flow;
-  let packetLength: number | undefined;
-  if (rec.packet) {
-    const bytes = parseHexPacket(rec.packet);
-    if (typeof bytes === "string") return { kind: "differs", why: bytes };
-    flow = flowFromPacket(flow, bytes);
-    packetLength = bytes.length;
-  }
-  const result = trace({
-    host: sw,
-    bridge: rec.bridge,
-    flow,
-    withPacket: rec.packet !== undefined,
-    ...(packetLength !== undefined ? { packetLength } : {}),
-    ctNext: rec.ctNext.map((c) => ctStateValue(c) as number),
-  });
+    return flowTaken ? { kind: "differs", why: "OVS rejected the flow, ovspath took it" } : { kind: "agree" };
+  if (!req.ok)
+    return req.notModelled
+      ? { kind: "named", features: [req.notModelled] }
+      : { kind: "differs", why: req.refused === "flow" ? `rejected: ${req.message}` : req.message };
+  const result = trace(req.request);
   const text = formatTrace(result);
   const features = notModelled(host, sw, result, text);
   const same =

@@ -8,15 +8,9 @@ import { type Host, loadHosts } from "../../src/dumps/host/load.js";
 import { CookieIndex } from "../../src/ovn/cookies.js";
 import { ovnDatabases } from "../../src/ovn/db.js";
 import { buildOvnModel } from "../../src/ovn/model.js";
-import { ctStateValue } from "../../src/pipeline/ct-state.js";
-import {
-  parseTraceFlow,
-  type SimHost,
-  switchesOf,
-  type TraceResult,
-  trace,
-} from "../../src/pipeline/index.js";
+import { type SimHost, switchesOf, type TraceResult, trace } from "../../src/pipeline/index.js";
 import { readRecordedTrace } from "./ovs-trace.js";
+import { recordedRequest } from "./recorded-request.js";
 import { REPO_ROOT } from "./shared.js";
 
 export const OVN_LAB = join(REPO_ROOT, "fixtures/ovn-lab");
@@ -70,9 +64,7 @@ export function traceRecorded(
   const rec = readRecordedTrace(readFileSync(join(lab.traces, file), "utf8"));
   const sw = lab.switches.find((s) => s.name === host);
   if (!sw) throw new Error(`no host ${host}`);
-  const br = sw.bridges.get(rec.bridge);
-  const f = parseTraceFlow(rec.flow, (n) => br?.byName.get(n)?.ofport);
-  if (!f.ok) throw new Error(f.message);
-  const ctNext = rec.ctNext.map((c) => ctStateValue(c) as number);
-  return trace({ host: sw, bridge: rec.bridge, flow: f.flow, withPacket: false, ctNext });
+  const req = recordedRequest(sw, rec);
+  if (!req.ok) throw new Error(req.message);
+  return trace(req.request);
 }
