@@ -158,20 +158,19 @@ export class Replayer {
       this.stats.invalidations++;
       for (const c of this.caches.values()) c.clear();
       this.passes.clear();
-    } else if (
-      this.useCache &&
-      sim.mask &&
-      !result.mtuDropped &&
-      !(ingress.kind === "port" && ingress.assumed)
-    ) {
-      if (!cache) {
-        cache = new MegaflowCache();
-        this.caches.set(cacheId, cache);
-        this.lastCache = cache;
-      }
-      cache.insert(this.key, sim.mask, { verdict, mtuLimit: result.mtuLimit });
-    } else if (this.useCache && !result.mtuDropped && !(ingress.kind === "port" && ingress.assumed))
-      this.passes.insert(sim, { verdict, mtuLimit: result.mtuLimit });
+    } else if (this.useCache && !result.mtuDropped && !(ingress.kind === "port" && ingress.assumed)) {
+      const cached = { verdict, mtuLimit: result.mtuLimit };
+      // A path with one megaflow is cached whole; one without (it recirculated through ct()) may still
+      // be cached pass by pass, as the pass cache decides.
+      if (sim.mask) {
+        if (!cache) {
+          cache = new MegaflowCache();
+          this.caches.set(cacheId, cache);
+          this.lastCache = cache;
+        }
+        cache.insert(this.key, sim.mask, cached);
+      } else this.passes.insert(sim, cached);
+    }
     return verdict;
   }
 }
