@@ -31,9 +31,12 @@ const METADATA_SLOTS: ReadonlySet<LayoutName> = new Set<LayoutName>([
   "pktMark",
 ]);
 
-/** The megaflow mask of one translation, as the action table's facts write to it. */
-class MaskWriter implements MegaflowMask {
-  constructor(private readonly mask: FlowKey) {}
+/**
+ * The megaflow mask of one translation, as the action table's facts write to it (the per-pass cache
+ * extends it: pass-cache.ts).
+ */
+export class MaskWriter implements MegaflowMask {
+  constructor(readonly mask: FlowKey) {}
 
   slot(name: LayoutName): true {
     const off = K[name];

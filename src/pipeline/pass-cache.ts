@@ -19,10 +19,10 @@
 import { ACTIONS, type Action, type ActionType } from "../model/actions/index.js";
 import type { ActionSpec } from "../model/actions/spec.js";
 import type { FieldDef } from "../model/fields.js";
-import { CS, type FlowKey, K, KSIZE, type LayoutName, newFlowKey } from "../model/layout.js";
+import { CS, type FlowKey, K, type LayoutName, newFlowKey } from "../model/layout.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
 import type { CtCall, OutputRecord } from "./context.js";
-import { MegaflowCache } from "./megaflow.js";
+import { MaskWriter, MegaflowCache } from "./megaflow.js";
 import { remoteKey, type Simulation } from "./replay.js";
 import type { SimPort } from "./switch.js";
 import type { PassRecord } from "./trace.js";
@@ -84,23 +84,12 @@ export function rebuild(frame: FlowKey, input: FlowKey, target: FlowKey): FlowKe
  * A pass's megaflow mask, as megaflow.ts's for a whole path, but a ct() without NAT is cacheable (its
  * zone's source read, its exec list's reads) and every written field joins the mask, metadata too.
  */
-class PassMask {
-  constructor(readonly mask: FlowKey) {}
-
-  slot(name: LayoutName): true {
-    this.mask.fill(0xffffffff, K[name], K[name] + KSIZE[name]);
-    return true;
+class PassMask extends MaskWriter {
+  override written(f: FieldDef): true {
+    return this.field(f);
   }
 
-  field(f: FieldDef): true {
-    return this.slot(f.slot);
-  }
-
-  written(f: FieldDef): true {
-    return this.slot(f.slot);
-  }
-
-  actions(list: readonly Action[]): boolean {
+  override actions(list: readonly Action[]): boolean {
     for (const a of list) {
       if (a.type === "ct") {
         if (typeof a.zone === "object") this.field(a.zone.field);
