@@ -40,7 +40,29 @@ const FIELDS: Record<string, { ovs: FieldName; format: "ipv4" | "dec" | "mac" | 
   "icmp4.code": { ovs: "icmp_code", format: "dec" },
 };
 
-const PROTO: Record<string, number> = { tcp: 6, udp: 17, sctp: 132, icmp4: 1 };
+/**
+ * The transport protocols an ACL names, each with the IP version it needs: one table for the ACL's
+ * predicates (`tcp`, `icmp4`…), for which fields a frame has (`tcp.dst` only on TCP), and for what a
+ * near miss says the frame is.
+ */
+const TRANSPORTS: ReadonlyArray<{ name: string; proto: number; ip: "ip" | "ip4" | "ip6" }> = [
+  { name: "tcp", proto: 6, ip: "ip" },
+  { name: "udp", proto: 17, ip: "ip" },
+  { name: "sctp", proto: 132, ip: "ip" },
+  { name: "icmp4", proto: 1, ip: "ip4" },
+  { name: "icmp6", proto: 58, ip: "ip6" },
+];
+
+/** The frame's network and transport protocols, as the ACL predicates read them. */
+function frameProtocols(key: FlowKey) {
+  const dlType = Number(readField(key, FIELD.dl_type));
+  const proto = Number(readField(key, FIELD.nw_proto));
+  const ip4 = dlType === 0x0800;
+  const ip6 = dlType === 0x86dd;
+  const ipVersion = { ip: ip4 || ip6, ip4, ip6 };
+  const transport = TRANSPORTS.find((t) => t.proto === proto && ipVersion[t.ip]);
+  return { dlType, proto, ip4, ip6, transport };
+}
 
 function format(v: bigint, how: "ipv4" | "dec" | "mac" | "hex"): string {
   if (how === "ipv4") return formatIpv4(v);
@@ -51,29 +73,22 @@ function format(v: bigint, how: "ipv4" | "dec" | "mac" | "hex"): string {
 /** The packet as the ACL stage saw it: the flow key of the dropping step and the logical ports. */
 export function aclPacket(key: FlowKey, inport?: string, outport?: string): AclPacket {
   const get = (f: FieldName) => readField(key, FIELD[f]);
-  const dlType = Number(get("dl_type"));
-  const proto = Number(get("nw_proto"));
-  const isIp4 = dlType === 0x0800;
-  const isIp6 = dlType === 0x86dd;
+  const frame = frameProtocols(key);
   const preds: Record<string, boolean> = {
-    ip4: isIp4,
-    ip6: isIp6,
-    ip: isIp4 || isIp6,
-    arp: dlType === 0x0806,
-    tcp: (isIp4 || isIp6) && proto === 6,
-    udp: (isIp4 || isIp6) && proto === 17,
-    sctp: (isIp4 || isIp6) && proto === 132,
-    icmp4: isIp4 && proto === 1,
-    icmp6: isIp6 && proto === 58,
-    icmp: (isIp4 && proto === 1) || (isIp6 && proto === 58),
+    ip4: frame.ip4,
+    ip6: frame.ip6,
+    ip: frame.ip4 || frame.ip6,
+    arp: frame.dlType === 0x0806,
+    icmp: frame.transport?.name === "icmp4" || frame.transport?.name === "icmp6",
   };
+  for (const t of TRANSPORTS) preds[t.name] = frame.transport === t;
   const p: AclPacket = {
     field(name) {
       const f = FIELDS[name];
       if (!f) return undefined;
       const l4 = name.split(".")[0];
-      if (l4 in PROTO && !preds[l4]) return undefined;
-      if (name.startsWith("ip4.") && !isIp4) return undefined;
+      if (TRANSPORTS.some((t) => t.name === l4) && !preds[l4]) return undefined;
+      if (name.startsWith("ip4.") && !frame.ip4) return undefined;
       return format(get(f.ovs), f.format);
     },
     pred: (name) => preds[name],
@@ -111,22 +126,19 @@ export function aclContext(model: OvnModel): AclContext {
   };
 }
 
-const PROTO_NAMES: Record<number, string> = { 1: "icmp", 6: "tcp", 17: "udp", 58: "icmp6", 132: "sctp" };
-
 /** What the frame had, for a failed condition. */
 function frameHas(c: AclExpr, p: AclPacket, key: FlowKey): string {
   if (c.kind === "cmp") {
     const actual = c.field === "inport" ? p.inport : c.field === "outport" ? p.outport : p.field(c.field);
     return `${c.text}, frame has ${c.field === "inport" || c.field === "outport" ? JSON.stringify(actual) : actual}`;
   }
-  const dlType = Number(readField(key, FIELD.dl_type));
-  const proto = Number(readField(key, FIELD.nw_proto));
+  const frame = frameProtocols(key);
   const what =
-    dlType === 0x0800 || dlType === 0x86dd
-      ? (PROTO_NAMES[proto] ?? `ip proto ${proto}`)
-      : dlType === 0x0806
+    frame.ip4 || frame.ip6
+      ? (frame.transport?.name ?? `ip proto ${frame.proto}`)
+      : frame.dlType === 0x0806
         ? "arp"
-        : `eth.type 0x${dlType.toString(16)}`;
+        : `eth.type 0x${frame.dlType.toString(16)}`;
   return `${c.kind === "or" ? `(${c.text})` : c.text}, frame is ${what}`;
 }
 
