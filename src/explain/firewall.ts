@@ -6,8 +6,9 @@
  * port and the near misses. The OpenFlow verdict (and its megaflow cache) is untouched: the firewall
  * runs on every frame, after it, as conntrack must see every frame.
  */
+
+import type { HostFirewall } from "../firewall/evaluate.js";
 import { evaluateFrame, type FwResult, type FwVerdict } from "../firewall/evaluate.js";
-import type { HostFirewall } from "../firewall/host.js";
 import type { Devices } from "../firewall/rule.js";
 import type { Ingress } from "../pipeline/ingress.js";
 import type { SimHost } from "../pipeline/switch.js";

@@ -7,7 +7,7 @@
  */
 import type { CtEntry, CtLookup, FwConntrack } from "./conntrack.js";
 import { candidateRules } from "./index-chains.js";
-import { FrameSignature, type FwPacket, fwPacketOf } from "./packet.js";
+import { type Family, FrameSignature, type FwPacket, fwPacketOf } from "./packet.js";
 import type { Chain, CtState, Devices, Hook, MatchEnv, Rule, Ruleset, SetLookup, Unknown } from "./rule.js";
 
 /** One rule a frame matched (or a policy it fell to), in traversal order: the firewall's trace. */
@@ -55,6 +55,14 @@ export interface Firewall {
   v6?: Ruleset;
   sets: SetLookup;
   conntrack: FwConntrack;
+}
+
+/** A host's firewall as its dumps give it (read by `src/dumps/netfilter/firewall.ts`). */
+export interface HostFirewall extends Firewall {
+  /** The files the rules were read from, per family. */
+  sources: Partial<Record<Family, string[]>>;
+  /** What the dumps cannot tell (a listing's lost options, no ipset list, no raw table). */
+  lost: string[];
 }
 
 /** The tables each hook runs for a bridged frame, in priority order (nat is not used by Neutron). */

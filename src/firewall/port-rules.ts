@@ -5,7 +5,7 @@
  * security off without its ACCEPT rules, or the agent out of sync), a rule naming an ipset the dumps do
  * not hold, a zone shared with another port, DROP rules whose counters show drops already happening.
  */
-import type { HostFirewall } from "./host.js";
+import type { HostFirewall } from "./evaluate.js";
 import type { Chain, Rule, Ruleset } from "./rule.js";
 
 export interface PortRules {

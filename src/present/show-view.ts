@@ -1,6 +1,6 @@
 /** What `ovspath show` summarises for each host. Pure. */
 import type { Host } from "../dumps/host/load.js";
-import { firewallOfDumps } from "../firewall/host.js";
+import { firewallOfDumps } from "../dumps/netfilter/firewall.js";
 import type { Diagnostic } from "../util/diagnostic.js";
 
 export interface ShowPort {

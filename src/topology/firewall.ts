@@ -3,7 +3,7 @@
  * whose dumps hold iptables rules, the rules in effect and the firewall findings.
  */
 import type { Host } from "../dumps/host/load.js";
-import { firewallOfDumps } from "../firewall/host.js";
+import { firewallOfDumps } from "../dumps/netfilter/firewall.js";
 import { type PortRules, portFindings, portRules } from "../firewall/port-rules.js";
 import type { Finding, VmFirewall, VmPath } from "./model.js";
 

@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadHosts } from "../../src/dumps/host/load.js";
+import { firewallsOf } from "../../src/dumps/netfilter/firewall.js";
 import { crossingJson, crossingLines, traceCrossings } from "../../src/explain/firewall-trace.js";
-import { firewallsOf } from "../../src/firewall/host.js";
 import { parseTraceFlow, type SimHost, switchesOf, trace } from "../../src/pipeline/index.js";
 
 /** The line of the fallback DROP rule in the demo host's iptables-save (the kernel's own dump). */

@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadHosts } from "../../src/dumps/host/load.js";
+import { firewallOfDumps } from "../../src/dumps/netfilter/firewall.js";
 import { parseIptablesListing } from "../../src/dumps/netfilter/iptables-list.js";
 import { parseNftRuleset } from "../../src/dumps/netfilter/nft.js";
 import { FwConntrack } from "../../src/firewall/conntrack.js";
@@ -19,8 +20,8 @@ import {
   type FwResult,
   type FwStep,
   type FwVerdict,
+  type HostFirewall,
 } from "../../src/firewall/evaluate.js";
-import { firewallOfDumps, type HostFirewall } from "../../src/firewall/host.js";
 import { fwPacketOf } from "../../src/firewall/packet.js";
 import {
   captureFrames,

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { parseIptablesSave } from "../../src/dumps/netfilter/iptables-save.js";
 import { FwConntrack } from "../../src/firewall/conntrack.js";
-import type { HostFirewall } from "../../src/firewall/host.js";
+import type { HostFirewall } from "../../src/firewall/evaluate.js";
 import { NO_SETS } from "../../src/firewall/ipset.js";
 import { portFindings, portRules } from "../../src/firewall/port-rules.js";
 import { recordedFirewall } from "./support.js";

@@ -7,6 +7,7 @@ import { tunnelOf } from "../../decode/flowkey.js";
 import { decodeFrame, summarizeFrame } from "../../decode/index.js";
 import { parseFlowDump } from "../../dumps/flows.js";
 import type { Host } from "../../dumps/host/load.js";
+import { firewallsOf } from "../../dumps/netfilter/firewall.js";
 import { dropsOf, hasFailure } from "../../explain/branches.js";
 import { ReplayAggregate } from "../../explain/conversations.js";
 import { type CounterDelta, counterEvidence } from "../../explain/counters.js";
@@ -14,7 +15,6 @@ import { FRAME_FIELDS, frameFieldType, frameRecord } from "../../explain/filter-
 import { type FrameMeta, Replayer } from "../../explain/replay.js";
 import { FlowCoverage } from "../../explain/rule-coverage.js";
 import type { FrameVerdict } from "../../explain/types.js";
-import { firewallsOf } from "../../firewall/host.js";
 import type { DisplayFilter } from "../../model/display-filter.js";
 import type { CookieIndex } from "../../ovn/cookies.js";
 import { type SimHost, switchesOf, traceSteps } from "../../pipeline/index.js";

@@ -1,8 +1,8 @@
 import type { Command } from "@commander-js/extra-typings";
+import { firewallsOf } from "../../dumps/netfilter/firewall.js";
 import { crossingJson, crossingLines, traceCrossings } from "../../explain/firewall-trace.js";
 import { floodOrderNote } from "../../explain/flood-note.js";
 import { meterNotes } from "../../explain/meter-note.js";
-import { firewallsOf } from "../../firewall/host.js";
 import { OFPP } from "../../model/layout.js";
 import { ovnTraceText } from "../../ovn/trace-view.js";
 import { ctStateValue } from "../../pipeline/ct-state.js";

@@ -5,19 +5,13 @@
  * Sets come from `ipset list`/`ipset save` (absent: membership unknown); conntrack is seeded from
  * `conntrack -L`. `lost` says what the dumps cannot tell, for `show` and the verdicts.
  */
-import type { HostDumps, Loaded } from "../dumps/host/load.js";
-import type { NftRuleset } from "../dumps/netfilter/nft.js";
-import { FwConntrack } from "./conntrack.js";
-import type { Firewall } from "./evaluate.js";
-import { IpsetTable, NO_SETS } from "./ipset.js";
-import type { Family } from "./packet.js";
-import type { Ruleset } from "./rule.js";
-
-export interface HostFirewall extends Firewall {
-  /** The files the rules were read from, per family. */
-  sources: Partial<Record<Family, string[]>>;
-  lost: string[];
-}
+import { FwConntrack } from "../../firewall/conntrack.js";
+import type { HostFirewall } from "../../firewall/evaluate.js";
+import { IpsetTable, NO_SETS } from "../../firewall/ipset.js";
+import type { Family } from "../../firewall/packet.js";
+import type { Ruleset } from "../../firewall/rule.js";
+import type { HostDumps, Loaded } from "../host/load.js";
+import type { NftRuleset } from "./nft.js";
 
 /** A dump sos took inside a network namespace (`ip netns exec NS …`: qrouter/qdhcp namespaces). */
 const NAMESPACED = /ip_netns_exec_/;

@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadHosts } from "../../src/dumps/host/load.js";
-import { parseConntrackList } from "../../src/dumps/netfilter/conntrack-list.js";
-import { FwConntrack } from "../../src/firewall/conntrack.js";
-import { firewallOfDumps, firewallsOf } from "../../src/firewall/host.js";
-import { FW_SOS, hostFile } from "./support.js";
+import { loadHosts } from "../../../src/dumps/host/load.js";
+import { parseConntrackList } from "../../../src/dumps/netfilter/conntrack-list.js";
+import { firewallOfDumps, firewallsOf } from "../../../src/dumps/netfilter/firewall.js";
+import { FwConntrack } from "../../../src/firewall/conntrack.js";
+import { FW_SOS, hostFile } from "../../firewall/support.js";
 
 describe("firewallOfDumps", () => {
   it("the recorded host: iptables-save over the listings, its ipsets and conntrack entries", async () => {
