@@ -287,6 +287,9 @@ const tunnel: TunnelInfo = {
 const isVxlanDefault = (p: number): boolean => p === 4789 || p === 8472;
 const isGeneveDefault = (p: number): boolean => p === 6081;
 
+/** The GRE header bits OVS decapsulates: checksum present, key present, sequence present. */
+const GRE_ACCEPTED_FLAGS = 0x8000 | 0x2000 | 0x1000;
+
 /** Recognises an IPv4 underlay frame carrying VXLAN, Geneve or GRE-encapsulated Ethernet. */
 export function tunnelOf(
   data: Uint8Array,
@@ -358,8 +361,11 @@ export function tunnelOf(
     tunnel.innerEnd = end;
     const flags = u16(data, l4);
     if (u16(data, l4 + 2) !== 0x6558) return null;
+    // OVS's parse_gre_header accepts only the checksum, key and sequence bits: routing, the
+    // reserved bits or a version other than 0 (PPTP's enhanced GRE) make it no tunnel frame.
+    if (flags & ~GRE_ACCEPTED_FLAGS & 0xffff) return null;
     let o = l4 + 4;
-    if (flags & 0xc000) o += 4;
+    if (flags & 0x8000) o += 4;
     tunnel.hasKey = (flags & 0x2000) !== 0;
     tunnel.id = 0;
     if (tunnel.hasKey) {
