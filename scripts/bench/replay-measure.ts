@@ -6,8 +6,8 @@
 
 import { openCapture } from "../../src/capture/index.js";
 import { loadHosts } from "../../src/dumps/host/load.js";
+import { firewallsOf } from "../../src/dumps/netfilter/firewall.js";
 import { Replayer } from "../../src/explain/replay.js";
-import { firewallsOf } from "../../src/firewall/host.js";
 import { switchesOf } from "../../src/pipeline/index.js";
 import { resolveAt } from "../../src/pipeline/ingress.js";
 import { peakRssMB } from "./peak-rss.js";
