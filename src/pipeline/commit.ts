@@ -6,7 +6,7 @@
  */
 import { formatFieldValue } from "../model/field-value.js";
 import { FIELD, type FieldDef, readField, wordBits, wordShift, writeField } from "../model/fields.js";
-import { type FlowKey, K, KSIZE, type LayoutName, VLAN_CFI } from "../model/layout.js";
+import { type FlowKey, K, KSIZE, VLAN_CFI } from "../model/layout.js";
 import type { OdpList } from "./context.js";
 
 interface KeyPart {
@@ -18,22 +18,41 @@ interface KeyPart {
   format?: (v: bigint) => string;
 }
 
+/** A part's storage words, looked up once: every output's commit compares them (see `differs`). */
+interface Words {
+  offset: number;
+  count: number;
+}
+
+/** A datapath key's parts, and the storage words of those a set writes. */
+interface DatapathKey {
+  parts: KeyPart[];
+  words: Words[];
+}
+
+function datapathKey(parts: KeyPart[]): DatapathKey {
+  const words = parts
+    .filter((p) => !p.readOnly)
+    .map((p) => ({ offset: K[p.field.slot], count: KSIZE[p.field.slot] }));
+  return { parts, words };
+}
+
 /** C's `%#x`, as odp-util prints tos and labels: zero has no 0x prefix. */
 const hex = (v: bigint): string => (v === 0n ? "0" : `0x${v.toString(16)}`);
 
-const ETH: KeyPart[] = [
+const ETH = datapathKey([
   { key: "src", field: FIELD.dl_src },
   { key: "dst", field: FIELD.dl_dst },
-];
-const IPV4: KeyPart[] = [
+]);
+const IPV4 = datapathKey([
   { key: "src", field: FIELD.nw_src },
   { key: "dst", field: FIELD.nw_dst },
   { key: "proto", field: FIELD.nw_proto, readOnly: true },
   { key: "tos", field: FIELD.nw_tos, format: hex },
   { key: "ttl", field: FIELD.nw_ttl },
   { key: "frag", field: FIELD.nw_frag, readOnly: true },
-];
-const IPV6: KeyPart[] = [
+]);
+const IPV6 = datapathKey([
   { key: "src", field: FIELD.ipv6_src },
   { key: "dst", field: FIELD.ipv6_dst },
   { key: "label", field: FIELD.ipv6_label, format: hex },
@@ -41,22 +60,22 @@ const IPV6: KeyPart[] = [
   { key: "tclass", field: FIELD.nw_tos, format: hex },
   { key: "hlimit", field: FIELD.nw_ttl },
   { key: "frag", field: FIELD.nw_frag, readOnly: true },
-];
-const ARP: KeyPart[] = [
+]);
+const ARP = datapathKey([
   { key: "sip", field: FIELD.arp_spa },
   { key: "tip", field: FIELD.arp_tpa },
   { key: "op", field: FIELD.arp_op },
   { key: "sha", field: FIELD.arp_sha },
   { key: "tha", field: FIELD.arp_tha },
-];
-const PORTS: KeyPart[] = [
+]);
+const PORTS = datapathKey([
   { key: "src", field: FIELD.tp_src },
   { key: "dst", field: FIELD.tp_dst },
-];
-const ICMP: KeyPart[] = [
+]);
+const ICMP = datapathKey([
   { key: "type", field: FIELD.icmp_type },
   { key: "code", field: FIELD.icmp_code },
-];
+]);
 
 const full = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
 
@@ -65,11 +84,10 @@ function show(p: KeyPart, v: bigint): string {
 }
 
 /** Whether any writable part's storage words differ: most commits change nothing, and this needs no bigint. */
-function differs(parts: readonly KeyPart[], flow: FlowKey, base: FlowKey): boolean {
-  for (const p of parts) {
-    if (p.readOnly) continue;
-    const off = K[p.field.slot];
-    for (let i = 0, n = KSIZE[p.field.slot]; i < n; i++) if (flow[off + i] !== base[off + i]) return true;
+function differs(words: readonly Words[], flow: FlowKey, base: FlowKey): boolean {
+  for (let w = 0; w < words.length; w++) {
+    const { offset, count } = words[w];
+    for (let i = offset; i < offset + count; i++) if (flow[i] !== base[i]) return true;
   }
   return false;
 }
@@ -80,14 +98,14 @@ function differs(parts: readonly KeyPart[], flow: FlowKey, base: FlowKey): boole
  */
 function commitKey(
   name: string,
-  parts: KeyPart[],
+  { parts, words }: DatapathKey,
   flow: FlowKey,
   base: FlowKey,
   odp: OdpList,
   masked: boolean,
   wc?: FlowKey,
 ): void {
-  if (!differs(parts, flow, base)) return;
+  if (!differs(words, flow, base)) return;
   const changed = parts.filter((p) => !p.readOnly && readField(flow, p.field) !== readField(base, p.field));
   if (changed.length === 0) return;
   // A changed field's mask is the whole field: ovspath does not model which bits the classifier
@@ -106,12 +124,15 @@ function commitKey(
   for (const p of parts) if (!p.readOnly) writeField(base, p.field, readField(flow, p.field));
 }
 
-function copySlot(dst: FlowKey, src: FlowKey, slot: LayoutName): void {
-  for (let i = 0; i < KSIZE[slot]; i++) dst[K[slot] + i] = src[K[slot] + i];
-}
+/** The VLAN words a commit compares and copies (one word each). */
+const VLAN_WORDS = [K.vlanTci, K.vlanTci1, K.vlanTpid, K.vlanTpid1];
 
 /** VLAN headers: pop what the datapath has beyond the common part, push what the flow has. */
 function commitVlan(flow: FlowKey, base: FlowKey, odp: OdpList): void {
+  // Most outputs change no tag: nothing to push, pop or copy, and no tag lists to build.
+  let same = true;
+  for (const w of VLAN_WORDS) if (flow[w] !== base[w]) same = false;
+  if (same) return;
   const tags = (k: FlowKey) => {
     const out: Array<{ tci: number; tpid: number }> = [];
     if (k[K.vlanTci] & VLAN_CFI) {
@@ -140,10 +161,7 @@ function commitVlan(flow: FlowKey, base: FlowKey, odp: OdpList): void {
         : `push_vlan(tpid=0x${t.tpid.toString(16)},vid=${vid},pcp=${pcp})`,
     );
   }
-  copySlot(base, flow, "vlanTci");
-  copySlot(base, flow, "vlanTci1");
-  copySlot(base, flow, "vlanTpid");
-  copySlot(base, flow, "vlanTpid1");
+  for (const w of VLAN_WORDS) base[w] = flow[w];
 }
 
 const MPLS_BOS = wordBits(FIELD.mpls_bos);
