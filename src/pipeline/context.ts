@@ -77,6 +77,18 @@ export interface LearnedFlow {
 /** A datapath action list; `clone(...)` nests one. */
 export type OdpList = string[];
 
+/**
+ * A nested list's actions, comma-separated, for the action that wraps them (`clone(...)`, a tunnel's
+ * push and the underlay's actions). Concatenated, not joined: V8 keeps a concatenation as a rope over
+ * its parts, so the text costs nothing until a printed trace flattens it, while Array.join copies every
+ * character (a ~300-character tnl_push for every tunneled frame of a replay, which prints none).
+ */
+export function joinOdp(list: OdpList): string {
+  let text = list[0] ?? "";
+  for (let i = 1; i < list.length; i++) text = `${text},${list[i]}`;
+  return text;
+}
+
 /** Runs an action list in a context: the translator's own walk, or a clone's. */
 export type ActionRunner = (ctx: XlateContext, actions: readonly Action[], isLast: boolean) => void;
 

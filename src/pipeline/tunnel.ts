@@ -11,7 +11,7 @@ import { type FlowKey, K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from 
 import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
 import { memoize } from "../util/memo.js";
 import { commitActions } from "./commit.js";
-import type { OutputRecord, XlateContext } from "./context.js";
+import { joinOdp, type OutputRecord, type XlateContext } from "./context.js";
 import { type GeneveOptions, geneveOptions, geneveSetOptions } from "./geneve-options.js";
 import { ipText } from "./ip-text.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
@@ -190,7 +190,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   for (let i = firstUnderlayOutput; i < ctx.outputs.length; i++) ctx.outputs[i].underlay = true;
   const inner = ctx.odp;
   ctx.odp = outer;
-  if (inner.length > 1) outer.push(isLast ? inner.join(",") : `clone(${inner.join(",")})`);
+  if (inner.length > 1) outer.push(isLast ? joinOdp(inner) : `clone(${joinOdp(inner)})`);
   ctx.sideEffects = savedEffects;
   f.set(savedFlow);
   ctx.base.set(savedBase);

@@ -14,6 +14,7 @@ import type { ClassifiedFlow, TableLine } from "./classifier.js";
 import { commitActions } from "./commit.js";
 import {
   type ActionRunner,
+  joinOdp,
   MAX_DEPTH,
   MAX_RESUBMITS,
   type OdpList,
@@ -542,7 +543,7 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
     doActions(ctx, actions, true);
     runActionSet(ctx);
   });
-  if (body.length > 0) ctx.odp.push(`clone(${body.join(",")})`);
+  if (body.length > 0) ctx.odp.push(`clone(${joinOdp(body)})`);
 }
 
 /**
@@ -599,7 +600,7 @@ export function checkPktLarger(
       ctx.outputs.length = outputs;
       ctx.recirc.length = recirc;
     }
-    return body.length > 0 ? body.join(",") : "drop";
+    return body.length > 0 ? joinOdp(body) : "drop";
   };
   const gt = branch(true);
   // A branch that froze (a recirculation) ended its own actions only: the other is still translated.
