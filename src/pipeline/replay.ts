@@ -77,12 +77,16 @@ export interface ReplayEngineOptions {
 class StateVersion {
   private versioned: Array<{ readonly version: number }> = [];
   private tableCount = -1;
+  /** Each bridge's tables, listed once (a host's bridges are fixed; learn() adds tables to these maps). */
+  private readonly tableMaps: ReadonlyArray<ReadonlyMap<number, { readonly version: number }>>;
 
-  constructor(private readonly hosts: readonly SimHost[]) {}
+  constructor(private readonly hosts: readonly SimHost[]) {
+    this.tableMaps = hosts.flatMap((h) => [...h.bridges.values()].map((b) => b.classifier.tables));
+  }
 
   read(): number {
     let tables = 0;
-    for (const h of this.hosts) for (const b of h.bridges.values()) tables += b.classifier.tables.size;
+    for (let i = 0; i < this.tableMaps.length; i++) tables += this.tableMaps[i].size;
     if (tables !== this.tableCount) {
       this.tableCount = tables;
       this.versioned = [];
@@ -90,7 +94,7 @@ class StateVersion {
         for (const b of h.bridges.values()) this.versioned.push(b.macTable, ...b.classifier.tables.values());
     }
     let v = tables;
-    for (const x of this.versioned) v += x.version;
+    for (let i = 0; i < this.versioned.length; i++) v += this.versioned[i].version;
     return v;
   }
 }
