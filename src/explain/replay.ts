@@ -83,13 +83,13 @@ export class Replayer {
     const v = this.replayOvs(frame, data, meta);
     if (this.firewalls.size === 0 || v.drop?.reason === "security-group" || this.final) return v;
     const e = this.egress as { hop: Hop; note?: string } | undefined;
-    const withEgress: FrameVerdict = e
-      ? {
-          ...v,
-          hops: [v.hops[0], e.hop, ...v.hops.slice(1)],
-          summary: e.note ? `${v.summary} [${e.note}]` : v.summary,
-        }
-      : v;
+    // Field by field, not spread: a translated verdict's path is read through accessors (verdict.ts).
+    let withEgress = v;
+    if (e) {
+      withEgress = copyOf(v, v.frame, v.cached);
+      withEgress.hops = [v.hops[0], e.hop, ...v.hops.slice(1)];
+      if (e.note) withEgress.summary = `${v.summary} [${e.note}]`;
+    }
     return ingressCrossings(this.firewalls, this.hosts, withEgress, this.fwData);
   }
 
@@ -185,6 +185,11 @@ function ingressOverhead(ingress: Ingress): number {
  * slowly (it was a sixth of the time of a cached replay), and absent optional fields stay absent.
  */
 function cachedCopy(v: FrameVerdict, frame: number): FrameVerdict {
+  return copyOf(v, frame, true);
+}
+
+/** A plain copy of a verdict (absent optional fields stay absent). */
+function copyOf(v: FrameVerdict, frame: number, cached: boolean): FrameVerdict {
   const copy: FrameVerdict = {
     frame,
     verdict: v.verdict,
@@ -193,7 +198,7 @@ function cachedCopy(v: FrameVerdict, frame: number): FrameVerdict {
     summary: v.summary,
     hops: v.hops,
     traces: v.traces,
-    cached: true,
+    cached,
   };
   if (v.tree !== undefined) copy.tree = v.tree;
   if (v.drop !== undefined) copy.drop = v.drop;

@@ -7,6 +7,7 @@
 import type { OutputRecord } from "../pipeline/context.js";
 import type { HostVisit, Simulation } from "../pipeline/replay.js";
 import type { SimBridge, SimHost, SimPort } from "../pipeline/switch.js";
+import type { TraceResult } from "../pipeline/trace.js";
 import type { TraceNode } from "../pipeline/trace-tree.js";
 import type { OvsPort } from "../topology/model.js";
 import { isPartial } from "./branches.js";
@@ -148,145 +149,259 @@ function tunnelSegment(t: NonNullable<OutputRecord["tunnel"]>): string {
   return s;
 }
 
-export function verdictOf(frame: number, sim: Simulation, innerLength: number): VerdictResult {
-  const hops: Hop[] = [];
-  const ends: End[] = [];
-  const root: PathTree = { hops: [], forks: [] };
-  let mtuLimit = Number.POSITIVE_INFINITY;
-  const ethLength = innerLength;
-  const visitHops = (i: number, node: PathTree): void => {
-    const v = sim.visits[i];
+/**
+ * One walk over a simulation's visits in path order: each output either ends a copy of the frame (a
+ * branch) or continues at the next host. Without a path it settles the ends and the MTU limit; with one
+ * (`known`: the ends a first walk settled, read back in the same order instead of explaining the drops
+ * again) it lays out the hops and their tree. A method per step, not closures made per frame.
+ */
+class Walk {
+  readonly ends: End[] = [];
+  mtuLimit = Number.POSITIVE_INFINITY;
+  readonly hops: Hop[] = [];
+  readonly root: PathTree = { hops: [], forks: [] };
+  private next = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly ethLength: number,
+    private readonly known?: readonly End[],
+  ) {}
+
+  /**
+   * The end the first walk settled here, read back by the path's walk; undefined in the first walk,
+   * which settles it (`if (!this.settled()) this.add(...)`): an end is built once.
+   */
+  private settled(): End | undefined {
+    return this.known?.[this.next++];
+  }
+
+  private add(e: End): End {
+    this.ends.push(e);
+    return e;
+  }
+
+  private hop(node: PathTree, hop: Hop): void {
+    this.hops.push(hop);
+    node.hops.push(hop);
+  }
+
+  visit(i: number, node: PathTree): void {
+    const v = this.sim.visits[i];
     const h = v.host.name;
-    const push = (hop: Hop): void => {
-      hops.push(hop);
-      node.hops.push(hop);
-    };
-    for (const b of v.before) push(b);
-    const inHop: Hop = { host: h, bridge: v.bridge, port: v.port.name, kind: v.tunnel ? "tunnel-in" : "in" };
-    if (v.tunnel) inHop.segment = `${v.tunnel.kind} ${v.tunnel.id} from ${v.tunnel.src}`;
-    else if (v.port.tag !== undefined) inHop.segment = `vlan ${v.port.tag}`;
-    push(inHop);
-    const crossings: Hop[] = [];
-    patchHops(v, crossings);
-    for (const c of crossings) push(c);
+    const path = this.known !== undefined;
+    const ethLength = this.ethLength;
+    if (path) {
+      for (const b of v.before) this.hop(node, b);
+      const inHop: Hop = {
+        host: h,
+        bridge: v.bridge,
+        port: v.port.name,
+        kind: v.tunnel ? "tunnel-in" : "in",
+      };
+      if (v.tunnel) inHop.segment = `${v.tunnel.kind} ${v.tunnel.id} from ${v.tunnel.src}`;
+      else if (v.port.tag !== undefined) inHop.segment = `vlan ${v.port.tag}`;
+      this.hop(node, inHop);
+      const crossings: Hop[] = [];
+      patchHops(v, crossings);
+      for (const c of crossings) this.hop(node, c);
+    }
     const error = v.trace.passes.find((p) => p.error)?.error;
     if (error) {
-      ends.push({
-        kind: /depth|resubmit/.test(error) ? "loop" : "dropped",
-        host: h,
-        text: `${h}: ${error}`,
-        drop: explainDrop(v.host, v.trace),
-      });
-      push({ host: h, bridge: v.bridge, port: "(translation failed)", kind: "drop" });
+      if (!this.settled())
+        this.add({
+          kind: /depth|resubmit/.test(error) ? "loop" : "dropped",
+          host: h,
+          text: `${h}: ${error}`,
+          drop: explainDrop(v.host, v.trace),
+        });
+      if (path) this.hop(node, { host: h, bridge: v.bridge, port: "(translation failed)", kind: "drop" });
       return;
     }
     if (v.exits.length === 0) {
-      const drop = explainDrop(v.host, v.trace);
-      ends.push({
-        kind: "dropped",
-        host: h,
-        text: `dropped ${h} ${drop.bridge}${drop.table !== undefined ? ` table ${drop.table}` : ""} (${drop.reason})`,
-        drop,
-      });
-      push({
-        host: h,
-        bridge: drop.bridge,
-        port: drop.table !== undefined ? `table ${drop.table}` : "(drop)",
-        kind: "drop",
-      });
+      const { drop } = this.settled() ?? this.add(droppedEnd(h, explainDrop(v.host, v.trace)));
+      if (path && drop)
+        this.hop(node, {
+          host: h,
+          bridge: drop.bridge,
+          port: drop.table !== undefined ? `table ${drop.table}` : "(drop)",
+          kind: "drop",
+        });
       return;
     }
     const forked = v.exits.length > 1;
     for (const e of v.exits) {
       // A flood or a tunnel fan-out: each output continues on a branch of its own.
-      const branch: PathTree = forked ? { hops: [], forks: [] } : node;
-      if (forked) node.forks.push(branch);
-      const add = (hop: Hop): void => {
-        hops.push(hop);
-        branch.hops.push(hop);
-      };
+      let branch = node;
+      if (forked && path) {
+        branch = { hops: [], forks: [] };
+        node.forks.push(branch);
+      }
       if (e.kind === "controller") {
-        ends.push({ kind: "controller", host: h, text: `${h} ${e.out.bridge}: to the controller` });
+        if (!this.settled())
+          this.add({ kind: "controller", host: h, text: `${h} ${e.out.bridge}: to the controller` });
         continue;
       }
       if (e.kind === "tunnel") {
         const t = e.out.tunnel;
-        const out: Hop = { host: h, bridge: e.out.bridge, port: e.out.port, kind: "tunnel-out" };
-        if (t) out.segment = tunnelSegment(t);
-        add(out);
+        if (path) {
+          const out: Hop = { host: h, bridge: e.out.bridge, port: e.out.port, kind: "tunnel-out" };
+          if (t) out.segment = tunnelSegment(t);
+          this.hop(branch, out);
+        }
         const overhead = TUNNEL_OVERHEAD[t?.type ?? ""] ?? 50;
         const underlay = t ? v.host.topology.addresses.get(t.src)?.mtu : undefined;
         if (underlay !== undefined) {
           const limit = underlay - overhead + ETH_HEADER;
+          this.mtuLimit = Math.min(this.mtuLimit, limit);
           if (ethLength > limit) {
-            ends.push({
-              kind: "dropped",
-              host: h,
-              text: `dropped ${h}: ${ethLength}-byte frame + ${overhead} bytes of ${t?.type} exceeds the underlay MTU ${underlay}`,
-              drop: mtuDrop(
-                v,
-                e.out.bridge,
-                `the ${ethLength}-byte frame plus ${overhead} bytes of ${t?.type} headers exceeds the underlay MTU ${underlay} (${t?.src})`,
-              ),
-            });
-            mtuLimit = Math.min(mtuLimit, limit);
+            if (!this.settled())
+              this.add({
+                kind: "dropped",
+                host: h,
+                text: `dropped ${h}: ${ethLength}-byte frame + ${overhead} bytes of ${t?.type} exceeds the underlay MTU ${underlay}`,
+                drop: mtuDrop(
+                  v,
+                  e.out.bridge,
+                  `the ${ethLength}-byte frame plus ${overhead} bytes of ${t?.type} headers exceeds the underlay MTU ${underlay} (${t?.src})`,
+                ),
+              });
             continue;
           }
-          mtuLimit = Math.min(mtuLimit, limit);
         }
-        if (e.visit !== undefined) visitHops(e.visit, branch);
-        else ends.push({ kind: "tunneled", host: h, text: `tunneled ${h} → ${e.remote} (not loaded)` });
+        if (e.visit !== undefined) this.visit(e.visit, branch);
+        else if (!this.settled())
+          this.add({ kind: "tunneled", host: h, text: `tunneled ${h} → ${e.remote} (not loaded)` });
         continue;
       }
       const port = e.port;
-      add({ host: h, bridge: e.out.bridge, port: e.out.port, kind: "out" });
+      if (path) this.hop(branch, { host: h, bridge: e.out.bridge, port: e.out.port, kind: "out" });
       const tp = topoPort(v.host, e.out.bridge, e.out.port);
       if (port?.down && tp) {
-        ends.push({
-          kind: "dropped",
-          host: h,
-          text: `dropped ${h}: ${e.out.port} is down`,
-          drop: {
+        if (!this.settled())
+          this.add({
+            kind: "dropped",
             host: h,
-            bridge: e.out.bridge,
-            reason: "port-down",
-            detail: `output to ${e.out.port}, which ovs-ofctl show reports down (PORT_DOWN or LINK_DOWN); port defined at ${tp.evidence.file}:${tp.evidence.line}`,
-            nearMisses: [],
-          },
-        });
+            text: `dropped ${h}: ${e.out.port} is down`,
+            drop: {
+              host: h,
+              bridge: e.out.bridge,
+              reason: "port-down",
+              detail: `output to ${e.out.port}, which ovs-ofctl show reports down (PORT_DOWN or LINK_DOWN); port defined at ${tp.evidence.file}:${tp.evidence.line}`,
+              nearMisses: [],
+            },
+          });
         continue;
       }
       if (tp?.mtu !== undefined) {
-        const limit = tp.mtu + ETH_HEADER + (port?.vlanMode === "trunk" ? 4 : 0);
+        const mtu = tp.mtu;
+        const limit = mtu + ETH_HEADER + (port?.vlanMode === "trunk" ? 4 : 0);
+        this.mtuLimit = Math.min(this.mtuLimit, limit);
         if (ethLength > limit) {
-          ends.push({
-            kind: "dropped",
-            host: h,
-            text: `dropped ${h}: ${ethLength}-byte frame exceeds ${e.out.port}'s MTU ${tp.mtu}`,
-            drop: mtuDrop(
-              v,
-              e.out.bridge,
-              `the ${ethLength}-byte frame exceeds ${e.out.port}'s MTU ${tp.mtu}`,
-            ),
-          });
-          mtuLimit = Math.min(mtuLimit, limit);
+          if (!this.settled())
+            this.add({
+              kind: "dropped",
+              host: h,
+              text: `dropped ${h}: ${ethLength}-byte frame exceeds ${e.out.port}'s MTU ${mtu}`,
+              drop: mtuDrop(
+                v,
+                e.out.bridge,
+                `the ${ethLength}-byte frame exceeds ${e.out.port}'s MTU ${mtu}`,
+              ),
+            });
           continue;
         }
-        mtuLimit = Math.min(mtuLimit, limit);
       }
-      addLinuxBeyond(v.host, e.out.port, hops, branch.hops);
-      ends.push({ kind: "delivered", host: h, text: `${h}:${e.out.port}` });
+      if (path) addLinuxBeyond(v.host, e.out.port, this.hops, branch.hops);
+      if (!this.settled()) this.add({ kind: "delivered", host: h, text: `${h}:${e.out.port}` });
     }
-  };
-  if (sim.visits.length > 0) visitHops(0, root);
-  if (sim.hostLoop) {
-    const last = sim.visits[sim.visits.length - 1];
-    ends.push({
-      kind: "loop",
-      host: last?.host.name ?? "",
-      text: `crossed more than ${sim.visits.length} hosts (tunnel loop)`,
-    });
   }
+
+  /** The frame crossed more hosts than a replay follows. */
+  hostLoop(): void {
+    const visits = this.sim.visits;
+    const last = visits[visits.length - 1];
+    if (!this.settled())
+      this.add({
+        kind: "loop",
+        host: last?.host.name ?? "",
+        text: `crossed more than ${visits.length} hosts (tunnel loop)`,
+      });
+  }
+}
+
+/** A visit's end when its translation output nothing: where and why it was dropped. */
+function droppedEnd(host: string, drop: DropExplanation): End {
+  const table = drop.table !== undefined ? ` table ${drop.table}` : "";
+  return { kind: "dropped", host, text: `dropped ${host} ${drop.bridge}${table} (${drop.reason})`, drop };
+}
+
+/** The whole walk: the ends, or with `known` the path. */
+function walk(sim: Simulation, ethLength: number, known?: readonly End[]): Walk {
+  const w = new Walk(sim, ethLength, known);
+  if (sim.visits.length > 0) w.visit(0, w.root);
+  if (sim.hostLoop) w.hostLoop();
+  return w;
+}
+
+/**
+ * A translated frame's verdict, its path (hops and tree) laid out when first read: the CLI's replay
+ * reads it only with -v, --json, a filter on it or a security group to cross, and laying it out for
+ * every frame was a tenth of an uncached frame's time. The other fields are plain ones; the path's two
+ * are accessors, settable as a plain verdict's are (a firewall's splice sets them).
+ */
+interface PathSource {
+  sim: Simulation;
+  ethLength: number;
+  ends: readonly End[];
+}
+
+class TranslatedVerdict implements FrameVerdict {
+  readonly cached = false;
+  declare drop?: DropExplanation;
+  #path: { hops: Hop[]; tree: PathTree | undefined } | undefined;
+  /** What the path is laid out from; let go once it is. */
+  #from: PathSource | undefined;
+
+  constructor(
+    public frame: number,
+    public verdict: VerdictKind,
+    public branches: VerdictBranch[],
+    public partial: boolean,
+    public summary: string,
+    public traces: TraceResult[],
+    sim: Simulation,
+    ethLength: number,
+  ) {
+    this.#from = { sim, ethLength, ends: branches };
+  }
+
+  #laidOut(): { hops: Hop[]; tree: PathTree | undefined } {
+    if (!this.#path) {
+      const from = this.#from as PathSource;
+      const w = walk(from.sim, from.ethLength, from.ends);
+      this.#path = { hops: w.hops, tree: w.root };
+      this.#from = undefined;
+    }
+    return this.#path;
+  }
+
+  get hops(): Hop[] {
+    return this.#laidOut().hops;
+  }
+  set hops(hops: Hop[]) {
+    this.#laidOut().hops = hops;
+  }
+  get tree(): PathTree | undefined {
+    return this.#laidOut().tree;
+  }
+  set tree(tree: PathTree | undefined) {
+    this.#laidOut().tree = tree;
+  }
+}
+
+export function verdictOf(frame: number, sim: Simulation, innerLength: number): VerdictResult {
+  const { ends, mtuLimit } = walk(sim, innerLength);
   const assumed = sim.ingress.kind === "port" ? sim.ingress.assumed : undefined;
   // Which check_pkt_len branch the frame's length selected: the other one's outputs never happened.
   const notes: string[] = [];
@@ -294,17 +409,16 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
   for (const v of sim.visits)
     for (const p of v.trace.passes)
       if (p.lengthBranches) for (const n of p.lengthBranches) notes.push(`${v.host.name} ${n}`);
-  const verdict: FrameVerdict = {
+  const verdict = new TranslatedVerdict(
     frame,
-    verdict: overall(ends),
-    branches: ends,
-    partial: isPartial(ends),
-    tree: root,
-    summary: notes.length > 0 ? `${summarize(ends)} [${notes.join("; ")}]` : summarize(ends),
-    hops,
-    traces: sim.visits.map((v) => v.trace),
-    cached: false,
-  };
+    overall(ends),
+    ends,
+    isPartial(ends),
+    notes.length > 0 ? `${summarize(ends)} [${notes.join("; ")}]` : summarize(ends),
+    sim.visits.map((v) => v.trace),
+    sim,
+    innerLength,
+  );
   const drop = ends.find((e) => e.drop)?.drop;
   if (drop) verdict.drop = drop;
   return { verdict, mtuLimit, mtuDropped: ends.some((e) => e.drop?.reason === "mtu-exceeded") };

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { openCapture } from "../../src/capture/index.js";
 import { loadHosts } from "../../src/dumps/host/load.js";
 import { Replayer } from "../../src/explain/replay.js";
+import type { FrameVerdict } from "../../src/explain/types.js";
 import { type SimHost, switchesOf } from "../../src/pipeline/index.js";
 import { resolveAt } from "../../src/pipeline/ingress.js";
 
@@ -45,5 +47,48 @@ describe("MTU: fixtures/hosts/mtu-problem (a 1500-byte VM behind VXLAN on a 1500
     // The largest frame that fits both: 1500 - 50 + 14 = 1450 + 14.
     expect(r.replayFrame(3, ping(1464), { linkType: 1 }).drop).toBeUndefined();
     expect(r.replayFrame(4, ping(1465), { linkType: 1 }).drop?.reason).toBe("mtu-exceeded");
+  });
+});
+
+/** Every frame of a capture, as the replay reads them. */
+function framesOf(path: string): Array<{ data: Uint8Array; linkType: number }> {
+  const opened = openCapture(path);
+  if (!opened.ok) throw new Error(opened.error.message);
+  const out: Array<{ data: Uint8Array; linkType: number }> = [];
+  for (let r = opened.value.next(); r; r = opened.value.next())
+    out.push({ data: r.bytes.slice(r.offset, r.offset + r.caplen), linkType: r.linktype });
+  opened.value.close();
+  return out;
+}
+
+describe("a translated verdict's path (hops and tree) is laid out when first read, as it was at its frame", () => {
+  const DEMO = ["fixtures/demo/hosts/compute1"];
+  const OVN = ["hv1", "hv2", "hv3"].map((h) => `fixtures/ovn-lab/${h}`);
+  const CASES: Array<[string, string[], string, string | undefined]> = [
+    [
+      "vm1's port (delivered, tunneled)",
+      DEMO,
+      "fixtures/demo/compute1-qvo8c2d4e6f-1a-rx.pcap",
+      "compute1:qvo8c2d4e6f-1a",
+    ],
+    ["vm2's tap", DEMO, "fixtures/demo/compute1-tap9d3e5f70-2b-rx.pcap", "compute1:qvo9d3e5f70-2b"],
+    ["OVN: Geneve into hv3 (an ACL's drop)", OVN, "fixtures/ovn-lab/captures/hv3-eth1-rx.pcap", undefined],
+    ["OVN: vm1 across hosts", OVN, "fixtures/ovn-lab/captures/hv1-vm1-tx.pcap", undefined],
+  ];
+  it.each(CASES)("%s", async (_, dirs, capture, atText) => {
+    const hosts = switchesOf((await Promise.all(dirs.map((d) => loadHosts(d)))).flat());
+    const replayer = () => {
+      const at = atText === undefined ? undefined : resolveAt(hosts, atText);
+      if (typeof at === "string") throw new Error(at);
+      return new Replayer(hosts, { cache: false, lean: true, ...(at ? { at } : {}) });
+    };
+    const frames = framesOf(capture);
+    const path = (v: FrameVerdict) => JSON.stringify({ hops: v.hops, tree: v.tree });
+    const atOnce = replayer();
+    const readAtOnce = frames.map((f, i) => path(atOnce.replayFrame(i + 1, f.data, f)));
+    const late = replayer();
+    const verdicts = frames.map((f, i) => late.replayFrame(i + 1, f.data, f));
+    expect(verdicts.map(path)).toEqual(readAtOnce);
+    expect(verdicts.some((v) => v.hops.length > 1)).toBe(true);
   });
 });
