@@ -243,17 +243,20 @@ function tableAt(text: string, from: number, to: number): number | undefined {
 }
 
 /**
- * A flow as the loader reads it. Its statistics and its action text are read from its line when first
- * asked for: as strings and an object for each of 100k flows, they were a quarter of the model the
- * loader builds, and most uses of a large dump (a trace, a replay) never read them.
+ * A flow as the loader reads it. Its line, statistics and action text are read from the dump when
+ * asked for: as strings and an object for each of 100k flows, they were a third of the objects the
+ * loader kept (each one copied twice by V8's young-generation collector), and most uses of a large dump
+ * (a trace, a replay) read them for a few flows at most.
  */
 class DumpedFlow implements FlowEntry {
   private readStats: Partial<Record<StatName, string>> | undefined = undefined;
-  private readActionsText: string | undefined = undefined;
   constructor(
     public file: string,
     public line: number,
-    public text: string,
+    /** The whole dump, and where this flow's line is in it (without its line break). */
+    private readonly dump: string,
+    private readonly from: number,
+    private readonly to: number,
     public table: number,
     public priority: number,
     public cookie: bigint,
@@ -263,20 +266,24 @@ class DumpedFlow implements FlowEntry {
     public actionsColumn: number,
   ) {}
 
+  get text(): string {
+    return this.dump.slice(this.from, this.to);
+  }
+
   get stats(): Partial<Record<StatName, string>> {
     if (this.readStats === undefined) {
+      const text = this.text;
       const cut = this.actionsColumn - " actions=".length - 1;
       const stats: Partial<Record<StatName, string>> = new FlowStats();
       // The line was read once without an error: this walk finds the same statistics.
-      readHead(this.text, this.text.charCodeAt(cut - 1) === COMMA ? cut - 1 : cut, stats);
+      readHead(text, text.charCodeAt(cut - 1) === COMMA ? cut - 1 : cut, stats);
       this.readStats = stats;
     }
     return this.readStats;
   }
 
   get actionsText(): string {
-    this.readActionsText ??= this.text.slice(this.actionsColumn - 1);
-    return this.readActionsText;
+    return this.dump.slice(this.from + this.actionsColumn - 1, this.to);
   }
 
   /** The fields of a FlowEntry, in their order, as JSON (which reads no getters) writes them. */
@@ -306,11 +313,16 @@ export function withActions(f: FlowEntry, actions: Action[]): FlowEntry {
   };
 }
 
-/** Parses one flow line; errors carry the 1-based column in the line. */
+/**
+ * Parses one flow line, `text`, which is dump[from, from + text.length); errors carry the 1-based column
+ * in the line.
+ */
 function parseFlowLine(
   text: string,
   file: string,
   line: number,
+  dump: string,
+  from: number,
 ):
   | { ok: true; value: FlowEntry; style: "ofctl" | "appctl"; warnings: Diagnostic[] }
   | { ok: false; error: Diagnostic } {
@@ -355,7 +367,9 @@ function parseFlowLine(
     value: new DumpedFlow(
       file,
       line,
-      text,
+      dump,
+      from,
+      from + text.length,
       table,
       parsed.value.priority ?? DEFAULT_PRIORITY,
       cookie,
@@ -389,6 +403,7 @@ export function parseFlowDump(text: string, file: string): { value: FlowDump; di
     let end = text.indexOf("\n", at);
     if (end < 0) end = text.length;
     const cr = end > at && text.charCodeAt(end - 1) === CR;
+    const from = at;
     const line = text.slice(at, cr ? end - 1 : end);
     at = end + 1;
     if (isBlank(line)) continue;
@@ -397,7 +412,7 @@ export function parseFlowDump(text: string, file: string): { value: FlowDump; di
       dump.header ??= line;
       continue;
     }
-    const r = parseFlowLine(line, file, i + 1);
+    const r = parseFlowLine(line, file, i + 1, text, from);
     if (r.ok) {
       dump.flows.push(r.value);
       dump.style = r.style;
