@@ -139,6 +139,12 @@ const head = {
   tableIdTo: -1,
 };
 
+function matchAt(from: number, to: number, column: number): void {
+  head.matchFrom = from;
+  head.matchTo = to;
+  head.matchColumn = column;
+}
+
 /**
  * Walks a flow line's head, text[0, headEnd), into `head`, and the statistics as printed into `stats`
  * when given one (the loader does not: a flow reads them from its line when asked). Returns an error
@@ -173,9 +179,17 @@ function readHead(
         // A bare statistic name stands for itself (and then fails as a cookie or table number).
         const valueFrom = eq < 0 ? from : eq + 1;
         if (stats !== undefined) stats[stat] = eq < 0 ? stat : statValue(stat, text, valueFrom, end);
-        if (stat === "cookie") [head.cookieFrom, head.cookieTo] = [valueFrom, end];
-        else if (stat === "table") [head.tableFrom, head.tableTo] = [valueFrom, end];
-        else if (stat === "table_id") [head.tableIdFrom, head.tableIdTo] = [valueFrom, end];
+        // Plain assignments, not destructuring: no array made for each statistic of each line.
+        if (stat === "cookie") {
+          head.cookieFrom = valueFrom;
+          head.cookieTo = end;
+        } else if (stat === "table") {
+          head.tableFrom = valueFrom;
+          head.tableTo = end;
+        } else if (stat === "table_id") {
+          head.tableIdFrom = valueFrom;
+          head.tableIdTo = end;
+        }
         continue;
       }
     }
@@ -194,7 +208,7 @@ function readHead(
           break;
         }
       }
-      [head.matchFrom, head.matchTo, head.matchColumn] = [from, end, column + lead];
+      matchAt(from, end, column + lead);
       break;
     }
     const words = text.slice(from, end).split(" ");
@@ -215,7 +229,7 @@ function readHead(
     }
     if (w !== words.length - 1)
       return { column: offset, message: `unexpected "${words[w]}" before the match`, field: words[w] };
-    [head.matchFrom, head.matchTo, head.matchColumn] = [end - words[w].length, end, offset];
+    matchAt(end - words[w].length, end, offset);
   }
   return undefined;
 }

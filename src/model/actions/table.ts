@@ -108,7 +108,10 @@ function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): Action
     const piece = pieces[i];
     if (piece.text === "drop")
       return { ok: false, error: lineError(piece.column, '"drop" must be the only action', "drop") };
-    const known = parsedActions.get(piece.text);
+    // A list of one action was just looked up whole (by parseActions) and not found: the action alone
+    // is looked up and kept only as part of a longer list, as a list of one is kept whole.
+    const alone = pieces.length === 1 && !allowEmpty;
+    const known = alone ? undefined : parsedActions.get(piece.text);
     if (known !== undefined) {
       value[i] = known;
       continue;
@@ -117,7 +120,7 @@ function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): Action
     const a = parseOne(piece, warnings);
     if (isError(a)) return { ok: false, error: a };
     // Only an action parsed without a warning is shared: a warning carries its own column.
-    if (warnings.length === before) {
+    if (warnings.length === before && !alone) {
       if (parsedActions.size >= PARSED_ACTIONS_BOUND) parsedActions.clear();
       parsedActions.set(piece.text, a);
     }
