@@ -9,8 +9,8 @@
  */
 
 import { type Action, formatActions, parseActions } from "../model/actions/index.js";
-import { formatMatch, type Match, parseMatch } from "../model/match.js";
-import { atLine, type Diagnostic } from "../util/diagnostic.js";
+import { formatMatch, type Match, parseMatchIn } from "../model/match.js";
+import { atLine, type Diagnostic, type LineError } from "../util/diagnostic.js";
 
 /** The statistics and options ovs-ofctl prints before a flow's match, in the order it prints them. */
 const STAT_ORDER = [
@@ -91,7 +91,7 @@ function failAt(file: string, line: number, text: string, column: number, messag
 /**
  * A flow's statistics. A class, not `{}`: V8 gives an object literal room for four properties and puts
  * the fifth (a dump prints five to seven) in a second allocation, while a constructor's objects get
- * room for as many as its first objects were given (32 bytes a flow fewer).
+ * room for as many as its first objects were given.
  */
 class FlowStats {}
 
@@ -114,34 +114,51 @@ function statValue(stat: StatName, text: string, from: number, to: number): stri
 
 /** The last cookie read: one agent run writes the same cookie on every flow it installs. */
 let lastCookie = { text: "0x0", value: 0n };
-function cookieOf(text: string): bigint {
-  if (text !== lastCookie.text) lastCookie = { text, value: BigInt(text) };
-  return lastCookie.value;
+
+/** Where the actions start in a flow line (the index of ` actions=` or `,actions=`), or -1. */
+function actionsCut(text: string): number {
+  const cut = text.indexOf(" actions=");
+  return cut < 0 ? text.indexOf(",actions=") : cut;
 }
 
-/** Parses one flow line; errors carry the 1-based column in the line. */
-function parseFlowLine(
+/**
+ * What readHead found in a flow line's head (`stat=value, ... [flags] match`): one record reused for
+ * every line, as positions in the line, so that the head makes no object and no string per flow.
+ */
+const head = {
+  matchFrom: 0,
+  matchTo: 0,
+  matchColumn: 1,
+  flags: NO_FLAGS as string[],
+  /** The values of cookie, table and table_id as text[from, to), from = -1 when not given. */
+  cookieFrom: -1,
+  cookieTo: -1,
+  tableFrom: -1,
+  tableTo: -1,
+  tableIdFrom: -1,
+  tableIdTo: -1,
+};
+
+function matchAt(from: number, to: number, column: number): void {
+  head.matchFrom = from;
+  head.matchTo = to;
+  head.matchColumn = column;
+}
+
+/**
+ * Walks a flow line's head, text[0, headEnd), into `head`, and the statistics as printed into `stats`
+ * when given one (the loader does not: a flow reads them from its line when asked). Returns an error
+ * (1-based column) on an unknown statistic or a word before the match.
+ */
+function readHead(
   text: string,
-  file: string,
-  line: number,
-):
-  | { ok: true; value: FlowEntry; style: "ofctl" | "appctl"; warnings: Diagnostic[] }
-  | { ok: false; error: Diagnostic } {
-  let cut = text.indexOf(" actions=");
-  let style: "ofctl" | "appctl" = "ofctl";
-  if (cut < 0) {
-    cut = text.indexOf(",actions=");
-    style = "appctl";
-  }
-  if (cut < 0) return failAt(file, line, text, 1, "no actions= in a flow line", "actions");
-  // A flow with an empty match and the default priority prints its last statistic, a comma, then the
-  // actions: ` cookie=0x0, ..., idle_age=0, actions=NORMAL`. The head (before it) is walked in place.
-  const headEnd = text.charCodeAt(cut - 1) === COMMA ? cut - 1 : cut;
-  const actionsColumn = cut + " actions=".length + 1;
-  const stats: Partial<Record<StatName, string>> = new FlowStats();
-  let flags: string[] = NO_FLAGS;
-  let matchText = "";
-  let matchColumn = 1;
+  headEnd: number,
+  stats: Partial<Record<StatName, string>> | undefined,
+): LineError | undefined {
+  head.matchFrom = head.matchTo = 0;
+  head.matchColumn = 1;
+  head.flags = NO_FLAGS;
+  head.cookieFrom = head.tableFrom = head.tableIdFrom = -1;
   // The head is `stat=value, stat=value, ... [flags] match`, cut at ", " (a match has no spaces);
   // walked with indexOf rather than split: this runs for every line of a 100k-flow dump.
   for (let at = 0; at <= headEnd; ) {
@@ -159,52 +176,198 @@ function parseFlowLine(
     if (stat !== undefined) {
       const comma = text.indexOf(",", from);
       if (comma < 0 || comma >= end) {
-        stats[stat] = eq < 0 ? stat : statValue(stat, text, eq + 1, end);
+        // A bare statistic name stands for itself (and then fails as a cookie or table number).
+        const valueFrom = eq < 0 ? from : eq + 1;
+        if (stats !== undefined) stats[stat] = eq < 0 ? stat : statValue(stat, text, valueFrom, end);
+        // Plain assignments, not destructuring: no array made for each statistic of each line.
+        if (stat === "cookie") {
+          head.cookieFrom = valueFrom;
+          head.cookieTo = end;
+        } else if (stat === "table") {
+          head.tableFrom = valueFrom;
+          head.tableTo = end;
+        } else if (stat === "table_id") {
+          head.tableIdFrom = valueFrom;
+          head.tableIdTo = end;
+        }
         continue;
       }
     }
     if (next >= 0) {
       const name = text.slice(from, eq < 0 ? end : eq);
-      return failAt(file, line, text, column + lead, `unknown flow statistic "${name}"`, name);
+      return { column: column + lead, message: `unknown flow statistic "${name}"`, field: name };
     }
     // The last chunk: flag words, then the match (most flows have no flags: no space in it).
     const space = text.indexOf(" ", from);
     if (space < 0 || space >= end) {
-      matchText = text.slice(from, end);
-      matchColumn = column + lead;
-      if (FLAG_WORDS.has(matchText)) {
-        flags = [matchText];
-        matchText = "";
+      // A flag word has no `=`; a match nearly always has one: only then is the chunk cut to look it up.
+      if (eq < 0) {
+        const word = text.slice(from, end);
+        if (FLAG_WORDS.has(word)) {
+          head.flags = [word];
+          break;
+        }
       }
+      matchAt(from, end, column + lead);
       break;
     }
     const words = text.slice(from, end).split(" ");
     let w = 0;
     let offset = column + lead;
+    let flags = NO_FLAGS;
     while (w < words.length - 1 && FLAG_WORDS.has(words[w])) {
       if (flags === NO_FLAGS) flags = [];
       flags.push(words[w]);
       offset += words[w].length + 1;
       w++;
     }
+    head.flags = flags;
     if (w === words.length - 1 && FLAG_WORDS.has(words[w])) {
-      if (flags === NO_FLAGS) flags = [];
-      flags.push(words[w]);
+      if (flags === NO_FLAGS) head.flags = [];
+      head.flags.push(words[w]);
       break;
     }
     if (w !== words.length - 1)
-      return failAt(file, line, text, offset, `unexpected "${words[w]}" before the match`, words[w]);
-    matchText = words[w];
-    matchColumn = offset;
+      return { column: offset, message: `unexpected "${words[w]}" before the match`, field: words[w] };
+    matchAt(end - words[w].length, end, offset);
   }
-  const parsed = parseMatch(matchText, matchColumn);
+  return undefined;
+}
+
+/** The cookie given as text[from, to): the last one read again is its bigint, without a new string. */
+function cookieAt(text: string, from: number, to: number): bigint | undefined {
+  if (to - from === lastCookie.text.length && text.startsWith(lastCookie.text, from)) return lastCookie.value;
+  const cookie = text.slice(from, to);
+  if (!/^0x[0-9a-f]+$/.test(cookie)) return undefined;
+  lastCookie = { text: cookie, value: BigInt(cookie) };
+  return lastCookie.value;
+}
+
+/** The table number given as text[from, to) (ASCII digits only), or undefined. */
+function tableAt(text: string, from: number, to: number): number | undefined {
+  if (from >= to) return undefined;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+    v = v * 10 + (c - 0x30);
+  }
+  // Past 2^53 the sum above rounds differently from reading the number whole.
+  return to - from > 15 ? Number(text.slice(from, to)) : v;
+}
+
+/**
+ * A flow as the loader reads it. Its line, statistics and action text are read from the dump when
+ * asked for: as strings and an object for each of 100k flows, they were a third of the objects the
+ * loader kept (each one copied twice by V8's young-generation collector), and most uses of a large dump
+ * (a trace, a replay) read them for a few flows at most.
+ */
+class DumpedFlow implements FlowEntry {
+  private readStats: Partial<Record<StatName, string>> | undefined = undefined;
+  constructor(
+    public file: string,
+    public line: number,
+    /** The whole dump, and where this flow's line is in it (without its line break). */
+    private readonly dump: string,
+    private readonly from: number,
+    private readonly to: number,
+    public table: number,
+    public priority: number,
+    public cookie: bigint,
+    public flags: readonly string[],
+    public match: Match,
+    public actions: Action[],
+    public actionsColumn: number,
+  ) {}
+
+  get text(): string {
+    return this.dump.slice(this.from, this.to);
+  }
+
+  get stats(): Partial<Record<StatName, string>> {
+    if (this.readStats === undefined) {
+      const text = this.text;
+      const cut = this.actionsColumn - " actions=".length - 1;
+      const stats: Partial<Record<StatName, string>> = new FlowStats();
+      // The line was read once without an error: this walk finds the same statistics.
+      readHead(text, text.charCodeAt(cut - 1) === COMMA ? cut - 1 : cut, stats);
+      this.readStats = stats;
+    }
+    return this.readStats;
+  }
+
+  get actionsText(): string {
+    return this.dump.slice(this.from + this.actionsColumn - 1, this.to);
+  }
+
+  /** The fields of a FlowEntry, in their order, as JSON (which reads no getters) writes them. */
+  toJSON(): FlowEntry {
+    return withActions(this, this.actions);
+  }
+}
+
+/**
+ * A copy of a flow with other actions, every field its own: `{ ...flow, actions }` would lose a loaded
+ * flow's statistics and action text, which are getters.
+ */
+export function withActions(f: FlowEntry, actions: Action[]): FlowEntry {
+  return {
+    file: f.file,
+    line: f.line,
+    text: f.text,
+    table: f.table,
+    priority: f.priority,
+    cookie: f.cookie,
+    stats: f.stats,
+    flags: f.flags,
+    match: f.match,
+    actions,
+    actionsText: f.actionsText,
+    actionsColumn: f.actionsColumn,
+  };
+}
+
+/**
+ * Parses one flow line, `text`, which is dump[from, from + text.length); errors carry the 1-based column
+ * in the line.
+ */
+function parseFlowLine(
+  text: string,
+  file: string,
+  line: number,
+  dump: string,
+  from: number,
+):
+  | { ok: true; value: FlowEntry; style: "ofctl" | "appctl"; warnings: Diagnostic[] }
+  | { ok: false; error: Diagnostic } {
+  const cut = actionsCut(text);
+  if (cut < 0) return failAt(file, line, text, 1, "no actions= in a flow line", "actions");
+  const style = text.charCodeAt(cut) === SPACE ? "ofctl" : "appctl";
+  // A flow with an empty match and the default priority prints its last statistic, a comma, then the
+  // actions: ` cookie=0x0, ..., idle_age=0, actions=NORMAL`. The head (before it) is walked in place.
+  const headEnd = text.charCodeAt(cut - 1) === COMMA ? cut - 1 : cut;
+  const actionsColumn = cut + " actions=".length + 1;
+  const headError = readHead(text, headEnd, undefined);
+  if (headError !== undefined) return { ok: false, error: atLine(file, line, text, headError) };
+  const flags = head.flags;
+  const parsed = parseMatchIn(text, head.matchFrom, head.matchTo, head.matchColumn);
   if (!parsed.ok) return { ok: false, error: atLine(file, line, text, parsed.error) };
-  const cookieText = stats.cookie;
-  const tableText = stats.table ?? stats.table_id;
-  if (cookieText !== undefined && cookieText !== lastCookie.text && !/^0x[0-9a-f]+$/.test(cookieText))
-    return failAt(file, line, text, text.indexOf("cookie=") + 8, "bad cookie", "cookie");
-  if (tableText !== undefined && !/^\d+$/.test(tableText))
-    return failAt(file, line, text, text.indexOf("table") + 1, "bad table number", "table");
+  let cookie = 0n;
+  if (head.cookieFrom >= 0) {
+    const c = cookieAt(text, head.cookieFrom, head.cookieTo);
+    if (c === undefined) return failAt(file, line, text, text.indexOf("cookie=") + 8, "bad cookie", "cookie");
+    cookie = c;
+  }
+  let table = 0;
+  // `table` over `table_id` when a line gives both.
+  const [tableFrom, tableTo] =
+    head.tableFrom >= 0 ? [head.tableFrom, head.tableTo] : [head.tableIdFrom, head.tableIdTo];
+  if (tableFrom >= 0) {
+    const t = tableAt(text, tableFrom, tableTo);
+    if (t === undefined)
+      return failAt(file, line, text, text.indexOf("table") + 1, "bad table number", "table");
+    table = t;
+  }
   const actionsText = text.slice(cut + " actions=".length);
   const actions = parseActions(actionsText, actionsColumn);
   if (!actions.ok) return { ok: false, error: atLine(file, line, text, actions.error) };
@@ -215,20 +378,20 @@ function parseFlowLine(
       actions.warnings.length === 0
         ? NO_WARNINGS
         : actions.warnings.map((w) => atLine(file, line, text, w, "warning")),
-    value: {
+    value: new DumpedFlow(
       file,
       line,
-      text,
-      table: tableText === undefined ? 0 : Number(tableText),
-      priority: parsed.value.priority ?? DEFAULT_PRIORITY,
-      cookie: cookieText === undefined ? 0n : cookieOf(cookieText),
-      stats,
+      dump,
+      from,
+      from + text.length,
+      table,
+      parsed.value.priority ?? DEFAULT_PRIORITY,
+      cookie,
       flags,
-      match: parsed.value,
-      actions: actions.value,
-      actionsText,
+      parsed.value,
+      actions.value,
       actionsColumn,
-    },
+    ),
   };
 }
 
@@ -254,6 +417,7 @@ export function parseFlowDump(text: string, file: string): { value: FlowDump; di
     let end = text.indexOf("\n", at);
     if (end < 0) end = text.length;
     const cr = end > at && text.charCodeAt(end - 1) === CR;
+    const from = at;
     const line = text.slice(at, cr ? end - 1 : end);
     at = end + 1;
     if (isBlank(line)) continue;
@@ -262,11 +426,12 @@ export function parseFlowDump(text: string, file: string): { value: FlowDump; di
       dump.header ??= line;
       continue;
     }
-    const r = parseFlowLine(line, file, i + 1);
+    const r = parseFlowLine(line, file, i + 1, text, from);
     if (r.ok) {
       dump.flows.push(r.value);
       dump.style = r.style;
-      diagnostics.push(...r.warnings);
+      // Most flows have none: no call with an empty spread for each.
+      if (r.warnings.length > 0) diagnostics.push(...r.warnings);
     } else {
       diagnostics.push(r.error);
     }

@@ -138,6 +138,14 @@ export type MatchResult = { ok: true; value: Match } | { ok: false; error: LineE
  * Tokens are separated by commas; a quoted port name may contain none of `,=`.
  */
 export function parseMatch(text: string, base = 1): MatchResult {
+  return parseMatchIn(text, 0, text.length, base);
+}
+
+/**
+ * parseMatch of text[from, to), whose first character is at column `base` of its line: a flow dump's
+ * loader reads the match inside the flow's line, without cutting it out.
+ */
+export function parseMatchIn(text: string, from: number, to: number, base: number): MatchResult {
   let shorthand: string | undefined;
   let priority: number | undefined;
   // Gathered in a scratch list and copied at its exact size: an array grown by push keeps room for 16
@@ -145,21 +153,23 @@ export function parseMatch(text: string, base = 1): MatchResult {
   const fields = scratchFields;
   let n = 0;
   // Walked with indexOf rather than split: no array of tokens per flow of a large dump.
-  for (let at = 0, last = false; !last; ) {
+  for (let at = from, last = false; !last; ) {
     let end = text.indexOf(",", at);
-    if (end < 0) {
-      end = text.length;
+    if (end < 0 || end >= to) {
+      end = to;
       last = true;
     }
-    const token = text.slice(at, end);
-    const column = base + at;
+    const column = base + at - from;
+    const tokenAt = at;
     at = end + 1;
-    if (token === "") {
-      if (text === "") break;
+    if (end === tokenAt) {
+      if (from === to) break;
       return { ok: false, error: { column, message: "empty field in match" } };
     }
-    const eq = token.indexOf("=");
+    let eq = text.indexOf("=", tokenAt);
+    if (eq >= end) eq = -1;
     if (eq < 0) {
+      const token = text.slice(tokenAt, end);
       if (!Object.hasOwn(SHORTHANDS, token))
         return {
           ok: false,
@@ -174,8 +184,8 @@ export function parseMatch(text: string, base = 1): MatchResult {
       continue;
     }
     // Every flow writes its priority, and no two the same text for long: read before the cache.
-    if (eq === 8 && token.startsWith("priority")) {
-      const p = smallDecimal(token, 9);
+    if (eq - tokenAt === 8 && text.startsWith("priority", tokenAt)) {
+      const p = smallDecimal(text, eq + 1, end);
       if (p === undefined || p > 65535)
         return {
           ok: false,
@@ -184,6 +194,7 @@ export function parseMatch(text: string, base = 1): MatchResult {
       priority = p;
       continue;
     }
+    const token = text.slice(tokenAt, end);
     const known = parsedFields.get(token);
     if (known !== undefined) {
       if (hasField(fields, n, known.field))
@@ -191,13 +202,13 @@ export function parseMatch(text: string, base = 1): MatchResult {
       fields[n++] = known;
       continue;
     }
-    const name = token.slice(0, eq);
-    const valueText = token.slice(eq + 1);
+    const name = text.slice(tokenAt, eq);
+    const valueText = text.slice(eq + 1, end);
     const field = lookupField(name);
     if (!field) return { ok: false, error: { column, field: name, message: `unknown field "${name}"` } };
     const value = parseFieldValue(field, valueText);
     if (!value.ok)
-      return { ok: false, error: { column: column + eq + 1, field: name, message: value.message } };
+      return { ok: false, error: { column: column + eq - tokenAt + 1, field: name, message: value.message } };
     if (hasField(fields, n, field)) {
       return { ok: false, error: { column, field: name, message: `${name} given twice` } };
     }
@@ -221,11 +232,11 @@ export function parseMatch(text: string, base = 1): MatchResult {
   return { ok: true, value: match };
 }
 
-/** The decimal number text[from..] (ASCII digits only, at most 9 of them), or undefined. */
-function smallDecimal(text: string, from: number): number | undefined {
-  if (from >= text.length || text.length - from > 9) return undefined;
+/** The decimal number text[from, to) (ASCII digits only, at most 9 of them), or undefined. */
+function smallDecimal(text: string, from: number, to: number): number | undefined {
+  if (from >= to || to - from > 9) return undefined;
   let v = 0;
-  for (let i = from; i < text.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return undefined;
     v = v * 10 + (c - 0x30);

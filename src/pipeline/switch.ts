@@ -5,7 +5,7 @@
  * loaded dumps and the topology; the translator only reads it (replay's learning writes its tables).
  */
 
-import type { FlowEntry } from "../dumps/flows.js";
+import { type FlowEntry, withActions } from "../dumps/flows.js";
 import type { Host } from "../dumps/host/load.js";
 import type { GroupDesc } from "../dumps/ofctl/groups.js";
 import type { MeterConfig } from "../dumps/ofctl/meters.js";
@@ -296,7 +296,7 @@ function asInstalled(flow: FlowEntry): FlowEntry {
       out.push(legacy);
     } else out?.push(a);
   }
-  return out ? { ...flow, actions: out } : flow;
+  return out ? withActions(flow, out) : flow;
 }
 
 /**

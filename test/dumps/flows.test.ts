@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatFlowLine, looksLikeFlowDump, parseFlowDump } from "../../src/dumps/flows.js";
+import { formatFlowLine, looksLikeFlowDump, parseFlowDump, withActions } from "../../src/dumps/flows.js";
 import { LAB, labFiles } from "../support/lab.js";
 import { NEEDS, REPO_ROOT, skipWithoutShared } from "../support/shared.js";
 
@@ -29,6 +29,49 @@ describe("flow dumps recorded from OVS: zero unparsed lines, exact round trip", 
     expect(diagnostics).toEqual([]);
     const lines = text.split("\n").filter((l) => l.trim() !== "" && !/^(NXST|OFPST)_FLOW reply/.test(l));
     expect(value.flows.map((f) => formatFlowLine(f, value.style))).toEqual(lines);
+  });
+});
+
+// A loaded flow reads its line, statistics and action text from the dump when asked: each must be what
+// the recorded line says, with Unix or DOS line ends, and survive a copy (withActions) and JSON.
+describe("a loaded flow's line, statistics and action text, read when asked", () => {
+  const dumps = fixtureDumps();
+  it.each(
+    dumps.flatMap((d) => [
+      [d.name, d.path, "\n"],
+      [d.name, d.path, "\r\n"],
+    ]),
+  )("%s (line end %j)", (name, path, eol) => {
+    const text = readFileSync(path, "utf8").split("\n").join(eol);
+    const { value } = parseFlowDump(text, name);
+    const lines = text
+      .split(eol)
+      .map((l, i) => ({ l, i }))
+      .filter(({ l }) => l.trim() !== "" && !/^(NXST|OFPST)_FLOW reply/.test(l));
+    expect(value.flows.map((f) => [f.line, f.text])).toEqual(lines.map(({ l, i }) => [i + 1, l]));
+    for (const f of value.flows) {
+      const at = f.text.search(/[ ,]actions=/);
+      expect(f.actionsText).toBe(f.text.slice(at + " actions=".length));
+      expect(f.actionsColumn).toBe(at + " actions=".length + 1);
+      const copy = withActions(f, f.actions);
+      expect(formatFlowLine(copy, value.style)).toBe(formatFlowLine(f, value.style));
+      const json = JSON.parse(JSON.stringify(f, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+      expect(Object.keys(json)).toEqual([
+        "file",
+        "line",
+        "text",
+        "table",
+        "priority",
+        "cookie",
+        "stats",
+        "flags",
+        "match",
+        "actions",
+        "actionsText",
+        "actionsColumn",
+      ]);
+      expect([json.text, json.actionsText, json.stats]).toEqual([f.text, f.actionsText, { ...f.stats }]);
+    }
   });
 });
 

@@ -11,7 +11,14 @@ import {
   writeField,
 } from "../../src/model/fields.js";
 import { type FlowKey, newFlowKey, VLAN_CFI } from "../../src/model/layout.js";
-import { compileMatch, formatMatch, type Match, parseMatch, SHORTHANDS } from "../../src/model/match.js";
+import {
+  compileMatch,
+  formatMatch,
+  type Match,
+  parseMatch,
+  parseMatchIn,
+  SHORTHANDS,
+} from "../../src/model/match.js";
 import { LAB, labFiles } from "../support/lab.js";
 import { NEEDS, skipWithoutShared } from "../support/shared.js";
 
@@ -88,6 +95,25 @@ describe("parseMatch / formatMatch", () => {
       expect(m.error.field).toBe(field);
       expect(m.error.message).toMatch(message);
     }
+  });
+
+  // A match read inside its line (as the dump loader does) is the match read alone, errors at the same
+  // columns of the line, whatever follows it in the line.
+  it.each([
+    ["priority=10,arp,in_port=2,arp_spa=192.168.10.5"],
+    ["ip,nw_src=10.0.0.300"],
+    ["tcp,udp"],
+    ["priority=70000"],
+    ["reg5=0x7,reg5=0x7"],
+    ["ip,,tcp"],
+    ["ip,"],
+    ["ct_state=+new-est,ip,reg5=0xa"],
+    [""],
+  ])("reads %j inside a line as alone", (match) => {
+    const head = " cookie=0x0, duration=5.1s, table=0, n_packets=0, n_bytes=0, ";
+    const line = `${head}${match} actions=NORMAL,output:2`;
+    const alone = parseMatch(match, head.length + 1);
+    expect(parseMatchIn(line, head.length, head.length + match.length, head.length + 1)).toEqual(alone);
   });
 
   it("parses a token seen before (cached) the same as the first time, in any match", () => {

@@ -4,6 +4,7 @@
  * member — never unpacked to disk. Each text file is handed over with its path relative to the input
  * and a display name (`archive.tar.xz!sosreport-x/sos_commands/...`) for diagnostics.
  */
+import { isAscii } from "node:buffer";
 import { createReadStream, type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { Readable } from "node:stream";
@@ -139,7 +140,9 @@ function addBuffer(out: Collected, relPath: string, display: string, buf: Uint8A
   else {
     // Buffer.from(view) would copy the whole file first: decoded in place when it is a Buffer already.
     const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-    out.files.push({ relPath, display, text: bytes.toString("utf8") });
+    // ASCII (nearly every dump) decodes the same as Latin-1, which copies bytes without UTF-8's checks:
+    // a third of the time on an 18 MB flow dump.
+    out.files.push({ relPath, display, text: bytes.toString(isAscii(bytes) ? "latin1" : "utf8") });
   }
 }
 

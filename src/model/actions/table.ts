@@ -52,19 +52,35 @@ export type ActionsResult =
   | { ok: true; value: Action[]; warnings: LineError[] }
   | { ok: false; error: LineError };
 
-function parseOne(p: Piece, warnings: LineError[]): Action | LineError {
-  const nested = (inner: Piece): Action[] | LineError => {
-    const r = parseList(inner, warnings, true);
+/**
+ * What an action's parser is given. A class with `nested` as a method, not a literal with a closure:
+ * one object per action of a large dump instead of an object, a closure and a copy (and under tsx, which
+ * names every closure it makes, a property definition on each).
+ */
+class ActionInput implements ParseInput {
+  constructor(
+    public keyword: string,
+    public form: ParseInput["form"],
+    public arg: Piece | undefined,
+    public whole: Piece,
+    /** The warnings of the list being parsed: a nested list's join them. */
+    private readonly warnings: LineError[],
+  ) {}
+
+  nested(inner: Piece): Action[] | LineError {
+    const r = parseList(inner, this.warnings, true);
     return r.ok ? r.value : r.error;
-  };
+  }
+}
+
+function parseOne(p: Piece, warnings: LineError[]): Action | LineError {
   if (p.text === "") return lineError(p.column, "empty action");
   if (/^\d+$/.test(p.text) || p.text.startsWith('"'))
-    return ACTIONS.output.parse({ keyword: "output", form: "colon", arg: p, whole: p, nested });
+    return ACTIONS.output.parse(new ActionInput("output", "colon", p, p, warnings));
   const { keyword, arg, form } = keywordOf(p);
-  const input: ParseInput = { keyword, form, whole: p, nested };
-  if (arg !== undefined) input.arg = arg;
-  let type = BY_KEYWORD.get(keyword.toLowerCase());
-  if (type === "output" && keyword.toLowerCase() === "output") {
+  const lower = keyword.toLowerCase();
+  let type = BY_KEYWORD.get(lower);
+  if (type === "output" && lower === "output") {
     if (form === "paren") type = "outputTrunc";
     // As OVS: a port (number or reserved name) first, then a subfield (`reg1`, `NXM_NX_REG0[0..15]`).
     else if (
@@ -78,7 +94,7 @@ function parseOne(p: Piece, warnings: LineError[]): Action | LineError {
     return { type: "unknown", text: p.text };
   }
   const spec = ACTIONS[type] as ActionSpec<ActionType>;
-  return spec.parse({ ...input, keyword: type === "output" ? keyword : keyword.toLowerCase() });
+  return spec.parse(new ActionInput(type === "output" ? keyword : lower, form, arg, p, warnings));
 }
 
 function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): ActionsResult {
@@ -92,7 +108,10 @@ function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): Action
     const piece = pieces[i];
     if (piece.text === "drop")
       return { ok: false, error: lineError(piece.column, '"drop" must be the only action', "drop") };
-    const known = parsedActions.get(piece.text);
+    // A list of one action was just looked up whole (by parseActions) and not found: the action alone
+    // is looked up and kept only as part of a longer list, as a list of one is kept whole.
+    const alone = pieces.length === 1 && !allowEmpty;
+    const known = alone ? undefined : parsedActions.get(piece.text);
     if (known !== undefined) {
       value[i] = known;
       continue;
@@ -101,7 +120,7 @@ function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): Action
     const a = parseOne(piece, warnings);
     if (isError(a)) return { ok: false, error: a };
     // Only an action parsed without a warning is shared: a warning carries its own column.
-    if (warnings.length === before) {
+    if (warnings.length === before && !alone) {
       if (parsedActions.size >= PARSED_ACTIONS_BOUND) parsedActions.clear();
       parsedActions.set(piece.text, a);
     }
