@@ -8,22 +8,10 @@
 import { formatMeter } from "../dumps/ofctl/meters.js";
 import type { SimHost } from "../pipeline/switch.js";
 import type { TraceResult } from "../pipeline/trace.js";
-import type { TraceNode } from "../pipeline/trace-tree.js";
 
-const METER = /^meter:(\d+)$|^controller\(.*\bmeter_id=(\d+)/;
-
-/** The ids of the meters a trace ran through, in trace order, once each. */
+/** The ids of the meters a trace ran through (as its translation recorded them), in trace order, once each. */
 export function tracedMeters(result: TraceResult): number[] {
-  const seen = new Set<number>();
-  const walk = (nodes: readonly TraceNode[]) => {
-    for (const n of nodes) {
-      const m = n.type === "action" ? METER.exec(n.text.trim()) : null;
-      if (m) seen.add(Number(m[1] ?? m[2]));
-      walk(n.subs);
-    }
-  };
-  for (const p of result.passes) walk(p.nodes);
-  return [...seen];
+  return [...new Set(result.passes.flatMap((p) => p.meters ?? []))];
 }
 
 /** One `Note:` per meter the trace ran through; none when it met no meter. */

@@ -208,6 +208,18 @@ export class XlateContext {
   wasMpls = false;
   /** An action the datapath cannot run was translated (OVS's SLOW_ACTION): the flow is slow-pathed. */
   slowAction = false;
+  /**
+   * What the translation met and does not model, as facts (src/pipeline/not-modelled.ts names them for
+   * the trace; nothing reads the trace's text back): the features its warnings name, the actions it
+   * ignored by name, whether a QoS queue was set and whether NORMAL ran (a bond would change its output).
+   * A lean pass does not hand them on (TracePass.unmodelled).
+   */
+  unmodelled: string[] | undefined = undefined;
+  ignoredActions: string[] | undefined = undefined;
+  setQueue = false;
+  ranNormal = false;
+  /** The meters the translation ran through (meter:N, a packet-in's meter_id), in order. */
+  meters: number[] | undefined = undefined;
   /** The connection tracker of a replay: ct() asks it; absent for ofproto/trace (--ct-next). */
   conntrack: ConntrackTable | undefined;
   /**
@@ -240,6 +252,25 @@ export class XlateContext {
   clearConntrack(): void {
     this.flow.fill(0, K.ctState, K.ctTpDst + 1);
     this.conntracked = false;
+  }
+
+  /** A warning that the translation met something ovspath does not model, and the feature recorded. */
+  reportUnmodelled(feature: string, warning: string): void {
+    if (this.unmodelled) this.unmodelled.push(feature);
+    else this.unmodelled = [feature];
+    this.report("warn", warning);
+  }
+
+  /** An action ovspath ignores (the unknown action's warning is reported by its executor). */
+  recordIgnored(action: string): void {
+    if (this.ignoredActions) this.ignoredActions.push(action);
+    else this.ignoredActions = [action];
+  }
+
+  /** A meter the packet ran through (its rate limit is not modelled: see src/explain/meter-note.ts). */
+  recordMeter(id: number): void {
+    if (this.meters) this.meters.push(id);
+    else this.meters = [id];
   }
 
   report(type: TraceNodeType, text: string): TraceNode {

@@ -181,6 +181,7 @@ export const EXECUTORS: ExecutorTable = {
   controller: (ctx, a) =>
     ctx.xlate.controllerAction(ctx, a.maxLen ?? 65535, a.reason ?? "action", a.id ?? 0, a.meterId),
   enqueue: (ctx, a, last) => {
+    ctx.setQueue = true;
     const port = portNumber(ctx, a.port);
     if (port !== undefined)
       ctx.xlate.outputAction(ctx, port === OFPP.inPort ? ctx.flow[K.inPort] : port, last);
@@ -198,6 +199,7 @@ export const EXECUTORS: ExecutorTable = {
   // flow naming a meter the bridge lacks is refused when added, so the meter exists). The rate
   // limit itself is not modelled: the packet passes.
   meter: (ctx, a) => {
+    ctx.recordMeter(a.id);
     ctx.odp.push(`meter(${a.id})`);
   },
   setField: (ctx, a) => {
@@ -269,6 +271,7 @@ export const EXECUTORS: ExecutorTable = {
     return "stop";
   },
   setQueue: (ctx, a) => {
+    ctx.setQueue = true;
     ctx.flow[K.skbPriority] = 0x10000 + a.queue;
   },
   popQueue: (ctx) => {
@@ -433,6 +436,7 @@ export const EXECUTORS: ExecutorTable = {
     return "stop";
   },
   unknown: (ctx, a) => {
+    ctx.recordIgnored(a.text);
     ctx.report("warn", `action "${a.text}" is not modelled by ovspath; ignored`);
   },
 };

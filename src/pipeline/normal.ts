@@ -110,6 +110,7 @@ export function mirrorAt(ctx: XlateContext, port: SimPort | undefined, direction
 }
 
 export function xlateNormal(ctx: XlateContext): void {
+  ctx.ranNormal = true;
   const f = ctx.flow;
   const inPort = ctx.bridge.ports.get(f[K.inPort]);
   if (!inPort) {

@@ -2,7 +2,8 @@
  * What a trace went through that ovspath does not model, by name. OVS's answer may then differ from
  * ovspath's, so the trace must say so (and the CLI exit 1) rather than print a different answer
  * silently. Read from the host's OVSDB records (STP/RSTP, bonds, tunnel kinds and options) for the
- * bridges and ports the trace touched, and from the actions the translation reported it ignored.
+ * bridges and ports the trace touched, and from what the translation recorded it met (TracePass.unmodelled:
+ * the features its warnings name, the actions it ignored, a QoS queue, NORMAL), never from its text.
  */
 import type { Host } from "../dumps/host/load.js";
 import type { OvsdbValue } from "../dumps/vsctl/ovsdb-value.js";
@@ -37,11 +38,11 @@ const TUNNEL_OPTIONS: Record<string, string> = {
   packet_type: "L3 tunnels (options:packet_type=legacy_l3)",
 };
 
-/** Actions the trace executed (as it prints them) whose datapath effect ovspath does not compose. */
-const EXECUTED: Array<[RegExp, string]> = [
-  [/^\s+(?:set_queue|enqueue)[:(]/m, "QoS queues (set_queue)"],
-  [/^\s+(?:encap|decap)\(/m, "encap/decap (NSH, packet types)"],
-];
+/** Ignored actions (by name) that stand for a whole feature ovspath does not compose, named as well. */
+const IGNORED_ACTION_FEATURES: Readonly<Record<string, string>> = {
+  encap: "encap/decap (NSH, packet types)",
+  decap: "encap/decap (NSH, packet types)",
+};
 
 const text = (v: OvsdbValue | undefined): string => (v === undefined ? "" : String(v));
 
@@ -50,7 +51,7 @@ function records(host: Host, table: string) {
 }
 
 /** Features the trace touched that ovspath does not model: empty when its answer is OVS's. */
-export function notModelled(host: Host, sim: SimHost, result: TraceResult, traceText: string): string[] {
+export function notModelled(host: Host, sim: SimHost, result: TraceResult): string[] {
   const out = new Set<string>();
   const bridges = new Set([result.bridge, ...traceSteps(result).map((s) => s.bridge)]);
   for (const r of records(host, "bridge")) {
@@ -81,13 +82,22 @@ export function notModelled(host: Host, sim: SimHost, result: TraceResult, trace
     if (file && host.diagnostics.some((d) => d.severity === "error" && d.file === file))
       out.add(`flows of ${b} its dump could not show (see the dump's diagnostics)`);
   }
-  // What the translation itself reported it does not model.
-  for (const m of traceText.matchAll(
-    />> (?:action "([a-z_]+)[^"]*" is|(.+?) (?:is|are)) not modelled by ovspath/g,
-  ))
-    out.add(m[1] ? `the ${m[1]} action` : m[2]);
-  for (const [re, what] of EXECUTED) if (re.test(traceText)) out.add(what);
-  if (/^\s+NORMAL$|flooding$/m.test(traceText)) {
+  // What the translation itself recorded it does not model.
+  let ranNormal = false;
+  for (const pass of result.passes) {
+    const met = pass.unmodelled;
+    if (!met) continue;
+    for (const feature of met.features) out.add(feature);
+    for (const action of met.ignoredActions) {
+      const name = /^[a-z_]+/.exec(action)?.[0];
+      out.add(name ? `the ${name} action` : `action "${action}"`);
+      const feature = name && IGNORED_ACTION_FEATURES[name];
+      if (feature) out.add(feature);
+    }
+    if (met.setQueue) out.add("QoS queues (set_queue)");
+    ranNormal ||= met.ranNormal;
+  }
+  if (ranNormal) {
     for (const r of records(host, "port")) {
       const interfaces = r.columns.get("interfaces");
       if (

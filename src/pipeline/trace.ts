@@ -97,8 +97,22 @@ export interface TracePass {
   lengthBranches?: string[];
   outputs: OutputRecord[];
   learned: LearnedFlow[];
+  /** What the pass met and ovspath does not model (XlateContext.unmodelled and the rest; see not-modelled.ts). */
+  unmodelled?: PassUnmodelled;
+  /** The meters the pass ran through (meter:N, a packet-in's meter_id), in order. */
+  meters?: number[];
   /** With TraceRequest.perPass: what this pass alone read, executed and asked conntrack. */
   cache?: PassRecord;
+}
+
+/** What a pass's translation met that ovspath does not model: the facts XlateContext recorded. */
+export interface PassUnmodelled {
+  /** The features its warnings named ("IPv6 tunnels"). */
+  features: readonly string[];
+  /** The actions it ignored, as the flow wrote them. */
+  ignoredActions: readonly string[];
+  setQueue: boolean;
+  ranNormal: boolean;
 }
 
 /** One pass's share of a replay's translation, for the per-pass megaflow cache (src/pipeline/pass-cache.ts). */
@@ -194,6 +208,15 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   if (ctx.error) pass.error = ctx.error;
   if (ctx.lengthNotes) pass.lengthBranches = ctx.lengthNotes;
   if (ctx.slowAction) pass.slowPath = ["Uses action(s) not supported by datapath."];
+  // A lean pass (the replay verb) names nothing: only a trace's report reads these.
+  if (!spec.lean && (ctx.unmodelled || ctx.ignoredActions || ctx.setQueue || ctx.ranNormal))
+    pass.unmodelled = {
+      features: ctx.unmodelled ?? [],
+      ignoredActions: ctx.ignoredActions ?? [],
+      setQueue: ctx.setQueue,
+      ranNormal: ctx.ranNormal,
+    };
+  if (ctx.meters && !spec.lean) pass.meters = ctx.meters;
   ctx.releaseScratch();
   if (record) {
     // The whole translation's mask and flow list are the passes' together.

@@ -319,7 +319,10 @@ function readsUnderMpls(a: Action): boolean {
 function mplsRecirculation(ctx: XlateContext): void {
   commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
   ctx.odp.push(`recirc(0x${(ctx.recirc.length + 1 + ctx.recircBase).toString(16)})`);
-  ctx.report("warn", "recirculation after pop_mpls is not modelled by ovspath");
+  ctx.reportUnmodelled(
+    "recirculation after pop_mpls",
+    "recirculation after pop_mpls is not modelled by ovspath",
+  );
   ctx.exit = true;
 }
 
@@ -376,6 +379,7 @@ export function controllerAction(
   id = 0,
   meterId?: number,
 ): void {
+  if (meterId !== undefined) ctx.recordMeter(meterId);
   commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
   // xlate_controller_action(): an OFPR_ACTION packet-in sent by a table-miss rule is an explicit miss.
   const rule = ctx.rule;

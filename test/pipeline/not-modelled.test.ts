@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadHosts } from "../../src/dumps/host/load.js";
-import { formatTrace, parseTraceFlow, switchesOf, trace } from "../../src/pipeline/index.js";
+import { parseTraceFlow, switchesOf, trace } from "../../src/pipeline/index.js";
 import { notModelled } from "../../src/pipeline/not-modelled.js";
 import { readRecordedTrace } from "../support/ovs-trace.js";
 import { NEEDS, SHARED, skipWithoutShared } from "../support/shared.js";
@@ -35,7 +35,7 @@ describe.skipIf(skipWithoutShared(NEEDS.ovsTestsuite) || !existsSync(ROOT))(
         withPacket: false,
         ctNext: [],
       });
-      expect(notModelled(host, sw, result, formatTrace(result))).toEqual(want);
+      expect(notModelled(host, sw, result)).toEqual(want);
     });
   },
 );
@@ -65,7 +65,7 @@ describe("recirculation after pop_mpls (fixtures/ovs-live/mpls)", () => {
     if (!parsed.ok) throw new Error(parsed.message);
     const result = trace({ host: sw, bridge: "br0", flow: parsed.flow, withPacket: false, ctNext: [] });
     expect(result.passes[0].datapathActions).toBe(actions);
-    expect(notModelled(host, sw, result, formatTrace(result))).toEqual(want);
+    expect(notModelled(host, sw, result)).toEqual(want);
   });
 });
 

@@ -126,7 +126,7 @@ function outcome(host: Host, sw: SimHost, file: string): Outcome {
       : { kind: "differs", why: req.refused === "flow" ? `rejected: ${req.message}` : req.message };
   const result = trace(req.request);
   const text = formatTrace(result);
-  const features = notModelled(host, sw, result, text);
+  const features = notModelled(host, sw, result);
   const same =
     JSON.stringify(passOutputs(text, rec.output)) === JSON.stringify(passOutputs(rec.output, rec.output));
   if (same) return { kind: "agree" };

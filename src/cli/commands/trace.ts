@@ -177,7 +177,7 @@ export function registerTrace(program: Command): void {
       const name = (n: number) => (n === OFPP.local ? "LOCAL" : String(n));
       const text = formatTrace(result, name);
       const host = hosts.find((h) => h.name === sw.name);
-      const missing = host ? notModelled(host, sw, result, text) : [];
+      const missing = host ? notModelled(host, sw, result) : [];
       const ovn = opts.ovn === undefined ? undefined : await ovnIndex(hosts, opts.ovn);
       if (opts.json) {
         const j = traceJson(result, sw, decap) as { steps: Array<Record<string, unknown>> } & Record<
