@@ -4,11 +4,10 @@
  * frame) and the exit status, over the labs' captures as OVS wrote them (all of a lab's VM-port
  * captures at once, each pinned to its port, merged by timestamp) and the demo's.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decoderThreadWanted, THREADS_FROM_BYTES } from "../../src/cli/commands/replay-threads.js";
 import { ovspath } from "../support/cli.js";
 import { LAB } from "../support/lab.js";
 import { NEEDS, REPO_ROOT, skipWithoutShared } from "../support/shared.js";
@@ -111,30 +110,5 @@ describe("replay --threads", () => {
     const r = ovspath("replay", "--threads", "3", join(DEMO, "compute1-eth1-tx.pcap"), demoHosts);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("expected 1 or 2");
-  });
-});
-
-describe("whether a replay decodes on a second thread", () => {
-  const two = availableParallelism() >= 2;
-  it.each([
-    { name: "--threads 1 on a big capture", threads: 1, bytes: THREADS_FROM_BYTES, want: false },
-    { name: "--threads 2 on a small capture", threads: 2, bytes: 100, want: true },
-    { name: "a small capture", threads: undefined, bytes: THREADS_FROM_BYTES - 1, want: false },
-    { name: "a big capture", threads: undefined, bytes: THREADS_FROM_BYTES, want: two },
-  ])("$name: $want", ({ threads, bytes, want }) => {
-    const file = join(tmp, `size-${bytes}.pcap`);
-    writeFileSync(file, "");
-    // Sparse: only the size is read.
-    truncateSync(file, bytes);
-    expect(decoderThreadWanted(threads, [{ path: file }])).toBe(want);
-  });
-
-  it("adds the sizes of several captures", () => {
-    const half = join(tmp, "half.pcap");
-    writeFileSync(half, "");
-    truncateSync(half, THREADS_FROM_BYTES / 2);
-    expect(decoderThreadWanted(undefined, [{ path: half }, { path: half }])).toBe(
-      availableParallelism() >= 2,
-    );
   });
 });

@@ -1,20 +1,21 @@
 /**
  * The messages from `replay`'s decoder thread to the replaying one: frames in batches of a few
- * thousand, in capture order, each batch three buffers moved (transferred, not copied) and one string.
+ * hundred, in capture order, each batch two buffers moved (transferred, not copied) and one string.
  * Per frame: its bytes in `bytes`; its record's numbers in `numbers` (doubles: a capture's lengths and
  * seconds are 32-bit unsigned, beyond an Int32Array); its time and summary line in `text`, each ended by
  * a newline (a summary is escaped, so it holds none). Then one last message: the capture's diagnostics,
  * or the error that stopped the reading.
  */
 import type { Diagnostic } from "../../util/diagnostic.js";
-import { DecodedOnce, type FrameSource, type ReplayFrame } from "./replay-frames.js";
+import { FrameCursor, type FrameSource, type ReplayFrame } from "./replay-frames.js";
 import type { MergedRecord } from "./replay-inputs.js";
 
 /*
  * A batch ends at whichever of these it reaches first. Small enough that the replaying thread's
- * scavenges free a batch (its buffers and its text, under V8's 128 kB bound for a young object):
- * batches that lived longer went to the old generation and left it to grow between full collections
- * (a peak RSS 100 MB higher). Big enough that a message's cost (~20 µs) is a small part of its frames'.
+ * scavenges free a batch (its buffers, and its text under V8's 128 kB bound for a young object):
+ * batches of 4096 frames and 1 MB went to the old generation and left it to grow between full
+ * collections (a 0.7 M-frame replay peaked at 188 MB, against ~108 MB with these). Big enough that the
+ * message per batch is a small part of its frames' time (~350 frames a batch on the bench's traffic).
  */
 /** Frames per batch. */
 export const BATCH_FRAMES = 1024;
@@ -157,18 +158,7 @@ export interface BatchInputs {
 }
 
 /** The frames of a sequence of batches (the replaying thread's side). */
-export class BatchFrames extends DecodedOnce implements FrameSource {
-  protected readonly current: ReplayFrame = {
-    frame: 0,
-    data: new Uint8Array(0),
-    linktype: 0,
-    len: 0,
-    hasTimestamp: false,
-    tsSec: 0,
-    tsNsec: 0,
-    capture: "",
-    ifName: undefined,
-  };
+export class BatchFrames extends FrameCursor implements FrameSource {
   private batch: FrameBatch | undefined;
   private bytes = new Uint8Array(0);
   private numbers = new Float64Array(0);

@@ -57,10 +57,20 @@ export function relativeTime(
   return (((rec.tsSec - first.sec) * 1e9 + (rec.tsNsec - first.nsec)) / 1e9).toFixed(6);
 }
 
-/** A frame decoded at most once, however many of time, filter and summary ask for it. */
-export abstract class DecodedOnce {
+/** The frame a source is at (one object, refilled), decoded at most once however many ask. */
+export abstract class FrameCursor {
   private decodedFrame: DecodedFrame | undefined;
-  protected abstract readonly current: ReplayFrame;
+  protected readonly current: ReplayFrame = {
+    frame: 0,
+    data: new Uint8Array(0),
+    linktype: 0,
+    len: 0,
+    hasTimestamp: false,
+    tsSec: 0,
+    tsNsec: 0,
+    capture: "",
+    ifName: undefined,
+  };
 
   protected forget(): void {
     this.decodedFrame = undefined;
@@ -73,18 +83,7 @@ export abstract class DecodedOnce {
 }
 
 /** The captures read, merged and decoded on this thread. */
-export class CaptureFrames extends DecodedOnce implements FrameSource {
-  protected readonly current: ReplayFrame = {
-    frame: 0,
-    data: new Uint8Array(0),
-    linktype: 0,
-    len: 0,
-    hasTimestamp: false,
-    tsSec: 0,
-    tsNsec: 0,
-    capture: "",
-    ifName: undefined,
-  };
+export class CaptureFrames extends FrameCursor implements FrameSource {
   private readonly reader: MergedCaptures;
   private merged: ReturnType<MergedCaptures["next"]> = null;
   private first: Timestamp | null = null;

@@ -1,12 +1,13 @@
 /**
- * Whether `replay` reads and decodes its captures on a second thread, and starting that thread.
- * A replay is CPU-bound: reading the captures, decoding every frame and its summary line were a third
- * of its time, and none of it depends on the replay's state, so a second core can do it while the
- * main thread replays (README, "The CLI's replay, and big captures"). Where no worker can start (a
- * runtime without the thread's file), the replay runs on one thread and prints the same.
+ * `replay --threads 2`: the captures read and decoded on a second thread. A replay is CPU-bound:
+ * reading the captures, decoding every frame and its summary line were a third of its time, and none
+ * of it depends on the replay's state, so a second core can do it while the main thread replays. Not
+ * the default: the thread is another V8 isolate, and a 4 GB replay's peak RSS went from 89 MB to
+ * 104 MB, past the 100 MB it is held to (README, "The CLI's replay, and big captures"). Where no
+ * worker can start (a runtime without the thread's file), the replay runs on one thread and prints
+ * the same.
  */
-import { existsSync, statSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, Worker } from "node:worker_threads";
 import { BatchFrames } from "./replay-batch.js";
@@ -14,33 +15,9 @@ import { channelState, channelTaker } from "./replay-channel.js";
 import type { DecodeJob } from "./replay-decoder.js";
 import type { DecoderData } from "./replay-decoder-thread.js";
 import type { FrameSource } from "./replay-frames.js";
-import type { CaptureInput } from "./replay-inputs.js";
 
-/**
- * Captures smaller than this together replay on one thread: a worker costs ~30 ms of CPU to start and
- * ~10 MB of memory, and below this the replay takes a few seconds at most.
- */
-export const THREADS_FROM_BYTES = 32 << 20;
 /** Batches the decoder may be in front of the replay (each ~200 kB at most). */
 const AHEAD = 2;
-
-/**
- * Whether to decode on a second thread: `threads` as given (`--threads`), else when the captures are
- * big and a second core is there.
- */
-export function decoderThreadWanted(threads: number | undefined, inputs: readonly CaptureInput[]): boolean {
-  if (threads !== undefined) return threads > 1;
-  if (availableParallelism() < 2) return false;
-  let bytes = 0;
-  for (const i of inputs) {
-    try {
-      bytes += statSync(i.path).size;
-    } catch {
-      // Unreadable: the replay's own open says why.
-    }
-  }
-  return bytes >= THREADS_FROM_BYTES;
-}
 
 export interface DecoderThread {
   /** The frames, in order; `ifNameOf` applies the pins. */
