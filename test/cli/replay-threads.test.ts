@@ -32,7 +32,7 @@ function labCaptures(lab: string): string[] {
     });
 }
 
-/** The demo capture with its 9th record cut short: a damaged frame mid-file. */
+/** The demo capture without its last 500 bytes: a record cut off mid-frame, the frames before it read. */
 function damagedDemo(): string {
   const bytes = readFileSync(join(DEMO, "compute1-qvo8c2d4e6f-1a-rx.pcap"));
   const file = join(tmp, "damaged.pcap");
