@@ -13,7 +13,7 @@ import type { MegaflowMask } from "../model/actions/facts.js";
 import { ACTIONS, type Action, type ActionType } from "../model/actions/index.js";
 import type { ActionSpec } from "../model/actions/spec.js";
 import type { FieldDef } from "../model/fields.js";
-import { FLOW_WORDS, type FlowKey, K, KSIZE, type LayoutName, ownFlowKey } from "../model/layout.js";
+import { FLOW_WORDS, type FlowKey, K, KSIZE, type LayoutName } from "../model/layout.js";
 
 /** Slots an action may write without the datapath caring about the old value (metadata, not headers). */
 const METADATA_SLOTS: ReadonlySet<LayoutName> = new Set<LayoutName>([
@@ -67,13 +67,15 @@ export function maskActionReads(mask: FlowKey, actions: readonly Action[]): bool
 }
 
 interface Entry<V> {
-  value: FlowKey;
+  /** The key's masked words, in the order of its table's `words` (not a whole key: 4 bytes a word). */
+  value: Uint32Array;
   result: V;
 }
 
 interface MaskTable<V> {
-  mask: FlowKey;
+  /** The key words the mask has bits in, and the mask of each, side by side. */
   words: Uint32Array;
+  masks: Uint32Array;
   entries: Map<number, Array<Entry<V>>>;
 }
 
@@ -81,13 +83,16 @@ interface MaskTable<V> {
  * FNV-1a over the masked words, kept to 30 bits: a small integer (Smi) is a Map key V8 hashes without
  * allocating, where a 32-bit unsigned value above 2^30 is a heap number per lookup.
  */
-function hashMasked(key: FlowKey, words: Uint32Array, mask: FlowKey): number {
+function hashMasked(key: FlowKey, words: Uint32Array, masks: Uint32Array): number {
   let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    h = Math.imul(h ^ (key[w] & mask[w]), 0x01000193);
-  }
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ (key[words[i]] & masks[i]), 0x01000193);
   return h & 0x3fffffff;
+}
+
+/** Whether `key` agrees with an entry's masked words. */
+function agrees(key: FlowKey, words: Uint32Array, masks: Uint32Array, value: Uint32Array): boolean {
+  for (let i = 0; i < words.length; i++) if ((key[words[i]] & masks[i]) >>> 0 !== value[i]) return false;
+  return true;
 }
 
 /** One ingress port's cache: a few masks (subtables), each a hash of masked keys, as OVS's dpcls. */
@@ -98,19 +103,9 @@ export class MegaflowCache<V> {
 
   lookup(key: FlowKey): V | undefined {
     for (const t of this.tables) {
-      const bucket = t.entries.get(hashMasked(key, t.words, t.mask));
+      const bucket = t.entries.get(hashMasked(key, t.words, t.masks));
       if (!bucket) continue;
-      for (const e of bucket) {
-        let same = true;
-        for (let i = 0; i < t.words.length; i++) {
-          const w = t.words[i];
-          if ((key[w] & t.mask[w]) >>> 0 !== e.value[w]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return e.result;
-      }
+      for (const e of bucket) if (agrees(key, t.words, t.masks, e.value)) return e.result;
     }
     return undefined;
   }
@@ -121,13 +116,17 @@ export class MegaflowCache<V> {
     if (!t) {
       const words: number[] = [];
       for (let i = 0; i < FLOW_WORDS; i++) if (mask[i] !== 0) words.push(i);
-      t = { mask: mask.slice(), words: Uint32Array.from(words), entries: new Map() };
+      t = {
+        words: Uint32Array.from(words),
+        masks: Uint32Array.from(words, (w) => mask[w]),
+        entries: new Map(),
+      };
       this.byMask.set(id, t);
       this.tables.push(t);
     }
-    const value = ownFlowKey();
-    for (const w of t.words) value[w] = (key[w] & t.mask[w]) >>> 0;
-    const h = hashMasked(key, t.words, t.mask);
+    const { words, masks } = t;
+    const value = Uint32Array.from(words, (w, i) => (key[w] & masks[i]) >>> 0);
+    const h = hashMasked(key, words, masks);
     const bucket = t.entries.get(h);
     if (bucket) bucket.push({ value, result });
     else t.entries.set(h, [{ value, result }]);
