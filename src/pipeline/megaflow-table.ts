@@ -2,7 +2,7 @@
  * One subtable of a megaflow cache: the entries cached under one mask, as a subtable of OVS's dpcls.
  * A cached replay asks it once a frame, so it is built for that lookup: the mask's words and their masks
  * side by side, every entry's masked words in one flat array, and an open-addressing index of their
- * hashes in typed arrays (a Map of Smi hashes cost twice the hash and compare together).
+ * hashes in typed arrays (a Map of buckets, before, cost as much as the hash and the compare together).
  */
 import { FLOW_WORDS, type FlowKey } from "../model/layout.js";
 
@@ -15,6 +15,8 @@ export class MaskTable<V> {
   /** Entry i's masked words at [i * words.length, (i + 1) * words.length). */
   private values: Uint32Array;
   private readonly results: V[] = [];
+  /** Entry i's hash, kept for growing the index. */
+  private entryHashes = new Int32Array(INITIAL_SLOTS);
   /** Slot → entry index + 1 (0: empty), and that entry's hash, probed linearly. */
   private slots = new Int32Array(INITIAL_SLOTS);
   private hashes = new Int32Array(INITIAL_SLOTS);
@@ -48,16 +50,20 @@ export class MaskTable<V> {
     const { words, masks } = this;
     const n = words.length;
     const index = this.results.length;
-    if ((index + 1) * n > this.values.length) {
-      const grown = new Uint32Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
+    if (index === this.entryHashes.length) {
+      const values = new Uint32Array(this.values.length * 2);
+      values.set(this.values);
+      this.values = values;
+      const entryHashes = new Int32Array(index * 2);
+      entryHashes.set(this.entryHashes);
+      this.entryHashes = entryHashes;
     }
     for (let i = 0; i < n; i++) this.values[index * n + i] = (key[words[i]] & masks[i]) >>> 0;
+    this.entryHashes[index] = this.hash(key);
     this.results.push(result);
     // At most half full: a miss ends at an empty slot after a probe or two.
     if (this.results.length * 2 > this.slots.length) this.reindex(this.slots.length * 2);
-    else this.place(index, this.hash(key));
+    else this.place(index);
   }
 
   /** FNV-1a over the masked words. */
@@ -76,7 +82,8 @@ export class MaskTable<V> {
     return true;
   }
 
-  private place(entry: number, h: number): void {
+  private place(entry: number): void {
+    const h = this.entryHashes[entry];
     const last = this.slots.length - 1;
     let s = h & last;
     while (this.slots[s] !== 0) s = (s + 1) & last;
@@ -88,14 +95,6 @@ export class MaskTable<V> {
   private reindex(size: number): void {
     this.slots = new Int32Array(size);
     this.hashes = new Int32Array(size);
-    const n = this.words.length;
-    for (let e = 0; e < this.results.length; e++) this.place(e, this.hashValues(e * n));
-  }
-
-  /** The hash of an entry's stored words (the same as its key's: they are the masked words). */
-  private hashValues(base: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = 0; i < this.words.length; i++) h = Math.imul(h ^ this.values[base + i], 0x01000193);
-    return h;
+    for (let e = 0; e < this.results.length; e++) this.place(e);
   }
 }
