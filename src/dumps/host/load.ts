@@ -178,14 +178,16 @@ function buildHost(name: string, source: string, files: SourceFile[], opts: Load
 }
 
 function bridgeView(host: Host, name: string): BridgeView {
-  // Scored once per dump (a score scans the flows); the first of the best-scored wins.
-  let flows: Loaded<FlowDump> | undefined;
+  // Scored once per dump (a score scans the flows); the first of the best-scored wins. A bridge with
+  // one flow dump (nearly every host) takes it unscored: the scan reads every match of a 100k-flow dump.
+  const candidates = host.dumps.flows.filter((l) => l.bridge === name);
+  let flows: Loaded<FlowDump> | undefined = candidates.length === 1 ? candidates[0] : undefined;
   let best = -1;
-  for (const l of host.dumps.flows) {
-    if (l.bridge !== name) continue;
-    const score = flowScore(l);
-    if (score > best) [flows, best] = [l, score];
-  }
+  if (candidates.length > 1)
+    for (const l of candidates) {
+      const score = flowScore(l);
+      if (score > best) [flows, best] = [l, score];
+    }
   const ports = host.dumps.ports.find((l) => l.bridge === name);
   const portNames = new Map<number, string>();
   for (const p of ports?.value.ports ?? []) if (p.ofport !== null) portNames.set(p.ofport, p.name);
