@@ -8,7 +8,7 @@
  * and reported as a warning, never dropped.
  */
 
-import { type Action, formatActions, parseActions } from "../model/actions/index.js";
+import { type Action, formatActions, parseActionsIn } from "../model/actions/index.js";
 import { formatMatch, type Match, parseMatchIn } from "../model/match.js";
 import { atLine, type Diagnostic, type LineError } from "../util/diagnostic.js";
 
@@ -350,7 +350,7 @@ function parseFlowLine(
   const headError = readHead(text, headEnd, undefined);
   if (headError !== undefined) return { ok: false, error: atLine(file, line, text, headError) };
   const flags = head.flags;
-  const parsed = parseMatchIn(text, head.matchFrom, head.matchTo, head.matchColumn);
+  const parsed = parseMatchIn(dump, from + head.matchFrom, from + head.matchTo, head.matchColumn);
   if (!parsed.ok) return { ok: false, error: atLine(file, line, text, parsed.error) };
   let cookie = 0n;
   if (head.cookieFrom >= 0) {
@@ -368,8 +368,8 @@ function parseFlowLine(
       return failAt(file, line, text, text.indexOf("table") + 1, "bad table number", "table");
     table = t;
   }
-  const actionsText = text.slice(cut + " actions=".length);
-  const actions = parseActions(actionsText, actionsColumn);
+  // Read inside the dump, as the match: the text is cut out only for a list not read before.
+  const actions = parseActionsIn(dump, from + cut + " actions=".length, from + text.length, actionsColumn);
   if (!actions.ok) return { ok: false, error: atLine(file, line, text, actions.error) };
   return {
     ok: true,

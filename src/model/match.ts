@@ -5,6 +5,7 @@
  */
 
 import type { LineError } from "../util/diagnostic.js";
+import { SpanCache } from "../util/span-cache.js";
 import { type FieldValue, formatParsedValue, parseFieldValue } from "./field-value.js";
 import { allOnes, FIELD, type FieldDef, lookupField, wordBits, wordShift, writeField } from "./fields.js";
 import { type FlowKey, K, KSIZE, newFlowKey, ownFlowKey, VLAN_CFI } from "./layout.js";
@@ -194,8 +195,7 @@ export function parseMatchIn(text: string, from: number, to: number, base: numbe
       priority = p;
       continue;
     }
-    const token = text.slice(tokenAt, end);
-    const known = parsedFields.get(token);
+    const known = parsedFields.get(text, tokenAt, end);
     if (known !== undefined) {
       if (hasField(fields, n, known.field))
         return { ok: false, error: { column, field: known.name, message: `${known.name} given twice` } };
@@ -214,13 +214,12 @@ export function parseMatchIn(text: string, from: number, to: number, base: numbe
     }
     // The registry's own string when written so: one copy of `dl_src` rather than one per flow.
     const parsed: MatchField = { name: name === field.name ? field.name : name, field, value: value.value };
-    if (parsedFields.size >= PARSED_FIELDS_BOUND) parsedFields.clear();
-    parsedFields.set(token, parsed);
+    parsedFields.set(text, tokenAt, end, parsed);
     fields[n++] = parsed;
   }
   // Made with the properties it has in one literal: adding them one by one gives the object a second
   // allocation for the ones past its first (40 bytes a flow).
-  const list = n > 0 ? fields.slice(0, n) : NO_FIELDS;
+  const list = exactCopy(fields, n);
   const match: Match =
     priority === undefined
       ? shorthand === undefined
@@ -244,6 +243,27 @@ function smallDecimal(text: string, from: number, to: number): number | undefine
   return v;
 }
 
+/**
+ * fields[0, n) as an array of its own, of exact size: literals for the usual few fields (allocated
+ * inline, where Array.prototype.slice is a builtin call for each flow), a copy past them.
+ */
+function exactCopy(f: MatchField[], n: number): MatchField[] {
+  switch (n) {
+    case 0:
+      return NO_FIELDS;
+    case 1:
+      return [f[0]];
+    case 2:
+      return [f[0], f[1]];
+    case 3:
+      return [f[0], f[1], f[2]];
+    case 4:
+      return [f[0], f[1], f[2], f[3]];
+    default:
+      return f.slice(0, n);
+  }
+}
+
 const scratchFields: MatchField[] = [];
 /** The fields of an empty match (`priority=0 actions=drop`): shared, never modified. */
 const NO_FIELDS: MatchField[] = [];
@@ -254,8 +274,7 @@ const NO_FIELDS: MatchField[] = [];
  * modified after parsing, so sharing their fields is safe. Emptied when full, which keeps the tokens of
  * the flows just read (a port's flows are written together).
  */
-const parsedFields = new Map<string, MatchField>();
-const PARSED_FIELDS_BOUND = 16384;
+const parsedFields = new SpanCache<MatchField>(16384);
 
 function hasField(fields: readonly MatchField[], n: number, field: FieldDef): boolean {
   for (let i = 0; i < n; i++) if (fields[i].field === field) return true;

@@ -4,6 +4,7 @@
  * entry points the rest of ovspath uses.
  */
 import { type LineError, lineError } from "../../util/diagnostic.js";
+import { SpanCache } from "../../util/span-cache.js";
 import { reservedPort } from "../field-value.js";
 import { lookupField } from "../fields.js";
 import { conjunction, ct, ctClear, nat } from "./conntrack.js";
@@ -142,14 +143,19 @@ const PARSED_ACTIONS_BOUND = 16384;
  * line. Unknown actions are kept (type "unknown") and reported as warnings.
  */
 export function parseActions(text: string, column = 1): ActionsResult {
-  const known = parsedLists.get(text);
+  return parseActionsIn(text, 0, text.length, column);
+}
+
+/**
+ * parseActions of text[from, to): a flow dump's loader reads a flow's actions inside the dump, and cuts
+ * them out only when they were not read before.
+ */
+export function parseActionsIn(text: string, from: number, to: number, column: number): ActionsResult {
+  const known = parsedLists.get(text, from, to);
   if (known !== undefined) return { ok: true, value: known, warnings: NO_WARNINGS };
   const warnings: LineError[] = [];
-  const r = parseList({ text, column }, warnings, false);
-  if (r.ok && warnings.length === 0) {
-    if (parsedLists.size >= PARSED_ACTIONS_BOUND) parsedLists.clear();
-    parsedLists.set(text, r.value);
-  }
+  const r = parseList({ text: text.slice(from, to), column }, warnings, false);
+  if (r.ok && warnings.length === 0) parsedLists.set(text, from, to, r.value);
   return r;
 }
 
@@ -158,7 +164,7 @@ export function parseActions(text: string, column = 1): ActionsResult {
  * ends flow after flow, and those flows then share one array (never modified, as the actions in it).
  * Only lists parsed with no warning (whose warnings would carry their columns) are kept.
  */
-const parsedLists = new Map<string, Action[]>();
+const parsedLists = new SpanCache<Action[]>(PARSED_ACTIONS_BOUND);
 const NO_WARNINGS: LineError[] = [];
 
 export function formatAction(a: Action): string {

@@ -1,0 +1,95 @@
+/**
+ * A bounded cache keyed by a span of a text, text[from, to), looked up without cutting the span out.
+ *
+ * A flow dump repeats tokens (`reg5=0x1a`, `ct_state=+new-est`) and action lists (`goto_table:73`) flow
+ * after flow, and the loader shares what it parsed for them. Keyed by strings in a Map, every lookup
+ * first cut a fresh string, which V8 then hashed in its runtime, and compared it with a key cut from a
+ * line read long before (a cache miss into the dump): a quarter of the parse's time. Here the span is
+ * hashed where it lies, the hashes sit side by side in a typed array, and a key's text is read only to
+ * confirm a hash that matched.
+ */
+export class SpanCache<V> {
+  private readonly hashes: Int32Array;
+  private readonly keys: Array<string | undefined>;
+  private readonly values: Array<V | undefined>;
+  private readonly slotMask: number;
+  private count = 0;
+  /** The span of the last miss, and the slot and hash where its probe stopped: set() adds it there. */
+  private lastText = "";
+  private lastFrom = -1;
+  private lastTo = -1;
+  private lastSlot = 0;
+  private lastHash = 0;
+
+  /**
+   * Holds at most `bound` entries and is emptied when full, which keeps the entries of the flows just
+   * read (a port's flows are written together).
+   */
+  constructor(private readonly bound: number) {
+    // At most half full: a miss ends its probe after a slot or two.
+    let size = 2;
+    while (size < bound * 2) size *= 2;
+    this.hashes = new Int32Array(size);
+    this.keys = new Array<string | undefined>(size).fill(undefined);
+    this.values = new Array<V | undefined>(size).fill(undefined);
+    this.slotMask = size - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The value kept for text[from, to), or undefined. */
+  get(text: string, from: number, to: number): V | undefined {
+    const h = spanHash(text, from, to);
+    const length = to - from;
+    let slot = h & this.slotMask;
+    // Probed through the hashes alone (0 marks a free slot): a key's text is read only when its hash
+    // matches, nearly always the one looked for.
+    for (let kept = this.hashes[slot]; kept !== 0; kept = this.hashes[slot]) {
+      if (kept === h) {
+        const key = this.keys[slot] as string;
+        if (key.length === length && text.startsWith(key, from)) return this.values[slot];
+      }
+      slot = (slot + 1) & this.slotMask;
+    }
+    this.lastText = text;
+    this.lastFrom = from;
+    this.lastTo = to;
+    this.lastSlot = slot;
+    this.lastHash = h;
+    return undefined;
+  }
+
+  /**
+   * Keeps `value` for text[from, to), which is not kept yet. Right after get() missed it (the loader's
+   * use: look up, parse, keep), the slot that miss found is taken without hashing the span again.
+   */
+  set(text: string, from: number, to: number, value: V): void {
+    if (this.count >= this.bound) this.clear();
+    const missed = text === this.lastText && from === this.lastFrom && to === this.lastTo;
+    if (this.count === 0 || !missed) this.get(text, from, to);
+    const slot = this.lastSlot;
+    this.hashes[slot] = this.lastHash;
+    this.keys[slot] = text.slice(from, to);
+    this.values[slot] = value;
+    // Forgotten once used: the text may be a whole dump, which the cache should not keep alive.
+    this.lastText = "";
+    this.lastFrom = -1;
+    this.count++;
+  }
+
+  clear(): void {
+    this.hashes.fill(0);
+    this.keys.fill(undefined);
+    this.values.fill(undefined);
+    this.count = 0;
+  }
+}
+
+/** FNV-1a over the span's character codes, never 0 (which marks a free slot). */
+function spanHash(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h === 0 ? 1 : h;
+}
