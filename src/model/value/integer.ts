@@ -38,13 +38,22 @@ export function parseInteger(text: string, syntax: IntegerSyntax = {}): bigint |
  */
 function plainInteger(text: string): bigint | undefined {
   const hex = text.length > 2 && text.charCodeAt(0) === 0x30 && (text.charCodeAt(1) | 0x20) === 0x78;
+  // Summed as a double along the way: BigInt of a number is a quick builtin, BigInt of a string a call
+  // into the runtime's string parser. Exact while the value stays below 2^53, which nearly every field
+  // and argument of a dump does; longer numbers are given to BigInt as text.
+  let v = 0;
   for (let i = hex ? 2 : 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39) continue;
+    if (c >= 0x30 && c <= 0x39) {
+      v = hex ? v * 16 + (c - 0x30) : v * 10 + (c - 0x30);
+      continue;
+    }
     const l = c | 0x20;
     if (!hex || l < 0x61 || l > 0x66) return undefined;
+    v = v * 16 + (l - 0x57);
   }
-  return text.length === 0 ? undefined : BigInt(text);
+  if (text.length === 0) return undefined;
+  return v <= Number.MAX_SAFE_INTEGER ? BigInt(v) : BigInt(text);
 }
 
 /** parseInteger, when the value fits in `bits` bits. */

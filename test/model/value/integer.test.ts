@@ -40,6 +40,21 @@ describe("integers", () => {
     expect(parseInteger("0xffffffffffffffffffff")).toBe((1n << 80n) - 1n);
   });
 
+  // Read as a double while below 2^53, as text past it: both sides of that edge, decimal and hex.
+  it.each([
+    ["9007199254740991", 2n ** 53n - 1n],
+    ["9007199254740992", 2n ** 53n],
+    ["9007199254740993", 2n ** 53n + 1n],
+    ["18446744073709551615", 2n ** 64n - 1n],
+    ["0x1fffffffffffff", 2n ** 53n - 1n],
+    ["0x20000000000001", 2n ** 53n + 1n],
+    ["0xfffffffffffffffF", 2n ** 64n - 1n],
+    ["0x0000000000000000000001", 1n],
+    ["00000000000000000000000042", 42n],
+  ] as const)("%s is %s exactly", (text, v) => {
+    expect(parseInteger(text)).toBe(v);
+  });
+
   it.each([
     ["0x1/0x3", { value: 1n, mask: 3n }],
     ["5", { value: 5n, mask: 0xffffn }],
