@@ -11,6 +11,7 @@
 import { type Action, formatActions, parseActionsIn } from "../model/actions/index.js";
 import { formatMatch, type Match, parseMatchIn } from "../model/match.js";
 import { atLine, type Diagnostic, type LineError } from "../util/diagnostic.js";
+import { sameChars } from "../util/span-cache.js";
 
 /** The statistics and options ovs-ofctl prints before a flow's match, in the order it prints them. */
 const STAT_ORDER = [
@@ -107,7 +108,11 @@ for (const s of STAT_ORDER) STATS_BY_LENGTH[s.length] = [...(STATS_BY_LENGTH[s.l
 
 /** A statistic's value; a cookie equal to the last one read is that same string, not a new one. */
 function statValue(stat: StatName, text: string, from: number, to: number): string {
-  if (stat === "cookie" && to - from === lastCookie.text.length && text.startsWith(lastCookie.text, from))
+  if (
+    stat === "cookie" &&
+    to - from === lastCookie.text.length &&
+    sameChars(text, from, lastCookie.text, 0, to - from)
+  )
     return lastCookie.text;
   return text.slice(from, to);
 }
@@ -236,7 +241,8 @@ function readHead(
 
 /** The cookie given as text[from, to): the last one read again is its bigint, without a new string. */
 function cookieAt(text: string, from: number, to: number): bigint | undefined {
-  if (to - from === lastCookie.text.length && text.startsWith(lastCookie.text, from)) return lastCookie.value;
+  if (to - from === lastCookie.text.length && sameChars(text, from, lastCookie.text, 0, to - from))
+    return lastCookie.value;
   const cookie = text.slice(from, to);
   if (!/^0x[0-9a-f]+$/.test(cookie)) return undefined;
   lastCookie = { text: cookie, value: BigInt(cookie) };
@@ -360,8 +366,9 @@ function parseFlowLine(
   }
   let table = 0;
   // `table` over `table_id` when a line gives both.
-  const [tableFrom, tableTo] =
-    head.tableFrom >= 0 ? [head.tableFrom, head.tableTo] : [head.tableIdFrom, head.tableIdTo];
+  // Plain assignments, not a destructured pair: no array made for each flow.
+  const tableFrom = head.tableFrom >= 0 ? head.tableFrom : head.tableIdFrom;
+  const tableTo = head.tableFrom >= 0 ? head.tableTo : head.tableIdTo;
   if (tableFrom >= 0) {
     const t = tableAt(text, tableFrom, tableTo);
     if (t === undefined)

@@ -3,14 +3,17 @@
  *
  * A flow dump repeats tokens (`reg5=0x1a`, `ct_state=+new-est`) and action lists (`goto_table:73`) flow
  * after flow, and the loader shares what it parsed for them. Keyed by strings in a Map, every lookup
- * first cut a fresh string, which V8 then hashed in its runtime, and compared it with a key cut from a
- * line read long before (a cache miss into the dump): a quarter of the parse's time. Here the span is
- * hashed where it lies, the hashes sit side by side in a typed array, and a key's text is read only to
- * confirm a hash that matched.
+ * first cut a fresh string, which V8 then hashed in its runtime and compared with a key cut from a line
+ * read long before: a quarter of the parse's time. Here the span is hashed where it lies, the hashes sit
+ * side by side in a typed array, and a key is the span it was first seen at (its text and offset, no
+ * string of its own), compared character by character only when its hash matched.
  */
 export class SpanCache<V> {
   private readonly hashes: Int32Array;
-  private readonly keys: Array<string | undefined>;
+  /** Each kept key as the span it was first read from: keyTexts[slot][keyFroms[slot], + keyLengths[slot]). */
+  private readonly keyTexts: string[];
+  private readonly keyFroms: Int32Array;
+  private readonly keyLengths: Int32Array;
   private readonly values: Array<V | undefined>;
   private readonly slotMask: number;
   private count = 0;
@@ -30,7 +33,9 @@ export class SpanCache<V> {
     let size = 2;
     while (size < bound * 2) size *= 2;
     this.hashes = new Int32Array(size);
-    this.keys = new Array<string | undefined>(size).fill(undefined);
+    this.keyTexts = new Array<string>(size).fill("");
+    this.keyFroms = new Int32Array(size);
+    this.keyLengths = new Int32Array(size);
     this.values = new Array<V | undefined>(size).fill(undefined);
     this.slotMask = size - 1;
   }
@@ -47,10 +52,12 @@ export class SpanCache<V> {
     // Probed through the hashes alone (0 marks a free slot): a key's text is read only when its hash
     // matches, nearly always the one looked for.
     for (let kept = this.hashes[slot]; kept !== 0; kept = this.hashes[slot]) {
-      if (kept === h) {
-        const key = this.keys[slot] as string;
-        if (key.length === length && text.startsWith(key, from)) return this.values[slot];
-      }
+      if (
+        kept === h &&
+        this.keyLengths[slot] === length &&
+        sameChars(text, from, this.keyTexts[slot], this.keyFroms[slot], length)
+      )
+        return this.values[slot];
       slot = (slot + 1) & this.slotMask;
     }
     this.lastText = text;
@@ -71,9 +78,12 @@ export class SpanCache<V> {
     if (this.count === 0 || !missed) this.get(text, from, to);
     const slot = this.lastSlot;
     this.hashes[slot] = this.lastHash;
-    this.keys[slot] = text.slice(from, to);
+    // The key is kept as where it lies (a loaded dump is kept whole by its flows anyway).
+    this.keyTexts[slot] = text;
+    this.keyFroms[slot] = from;
+    this.keyLengths[slot] = to - from;
     this.values[slot] = value;
-    // Forgotten once used: the text may be a whole dump, which the cache should not keep alive.
+    // Forgotten once used: the text may be a whole dump, which this should not keep alive for nothing.
     this.lastText = "";
     this.lastFrom = -1;
     this.count++;
@@ -81,7 +91,7 @@ export class SpanCache<V> {
 
   clear(): void {
     this.hashes.fill(0);
-    this.keys.fill(undefined);
+    this.keyTexts.fill("");
     this.values.fill(undefined);
     this.count = 0;
   }
@@ -92,4 +102,13 @@ function spanHash(text: string, from: number, to: number): number {
   let h = 0x811c9dc5 | 0;
   for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h === 0 ? 1 : h;
+}
+
+/**
+ * a[aFrom, + n) === b[bFrom, + n), compared in place: a loop the optimizer inlines, where startsWith
+ * (or a cut string's compare) is a builtin call for each flow of a large dump.
+ */
+export function sameChars(a: string, aFrom: number, b: string, bFrom: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a.charCodeAt(aFrom + i) !== b.charCodeAt(bFrom + i)) return false;
+  return true;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SpanCache } from "../../src/util/span-cache.js";
+import { SpanCache, sameChars } from "../../src/util/span-cache.js";
 
 /** Where `token` is in `line`, as the loader gives a span: [from, to). */
 const spanOf = (line: string, token: string): [number, number] => {
@@ -88,5 +88,19 @@ describe("SpanCache", () => {
     c.set("x=1", 0, 3, 1);
     c.clear();
     expect([c.size, c.get("x=1", 0, 3)]).toEqual([0, undefined]);
+  });
+});
+
+describe("sameChars", () => {
+  const line = " cookie=0x4e8b7a1c2d3f5061, duration=0.5s, table=0";
+  it.each([
+    // [a, aFrom, b, bFrom, n, same]
+    [line, 8, "0x4e8b7a1c2d3f5061", 0, 18, true],
+    [line, 8, "0x4e8b7a1c2d3f5062", 0, 18, false], // the last character differs
+    [line, 8, "1x4e8b7a1c2d3f5061", 0, 18, false], // the first one
+    [line, 8, "x0x4e8b7a1c2d3f5061", 1, 18, true], // b read from an offset too
+    [line, 0, "", 0, 0, true],
+  ] as const)("%#: %s[%i] against %s[%i], %i characters → %s", (a, af, b, bf, n, same) => {
+    expect(sameChars(a, af, b, bf, n)).toBe(same);
   });
 });

@@ -112,7 +112,7 @@ function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): Action
     // A list of one action was just looked up whole (by parseActions) and not found: the action alone
     // is looked up and kept only as part of a longer list, as a list of one is kept whole.
     const alone = pieces.length === 1 && !allowEmpty;
-    const known = alone ? undefined : parsedActions.get(piece.text);
+    const known = alone ? undefined : parsedActions.get(piece.text, 0, piece.text.length);
     if (known !== undefined) {
       value[i] = known;
       continue;
@@ -121,10 +121,7 @@ function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): Action
     const a = parseOne(piece, warnings);
     if (isError(a)) return { ok: false, error: a };
     // Only an action parsed without a warning is shared: a warning carries its own column.
-    if (warnings.length === before && !alone) {
-      if (parsedActions.size >= PARSED_ACTIONS_BOUND) parsedActions.clear();
-      parsedActions.set(piece.text, a);
-    }
+    if (warnings.length === before && !alone) parsedActions.set(piece.text, 0, piece.text.length, a);
     value[i] = a;
   }
   return { ok: true, value, warnings };
@@ -135,8 +132,8 @@ function parseList(p: Piece, warnings: LineError[], allowEmpty: boolean): Action
  * `ct(commit,zone=NXM_NX_REG6[0..15])` on flow after flow of a firewall dump). Actions hold no column
  * and are never modified after parsing. Emptied when full, keeping the actions of the flows just read.
  */
-const parsedActions = new Map<string, Action>();
 const PARSED_ACTIONS_BOUND = 16384;
+const parsedActions = new SpanCache<Action>(PARSED_ACTIONS_BOUND);
 
 /**
  * Parses an action list as ovs-ofctl prints it (`actions=` text); `column` is where it starts in its
