@@ -7,7 +7,15 @@
 
 import { parseMac } from "../model/field-value.js";
 import { FIELD, readField, writeField } from "../model/fields.js";
-import { type FlowKey, K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "../model/layout.js";
+import {
+  copyFlowKey,
+  type FlowKey,
+  K,
+  OFPP,
+  TUN_FLAG_CSUM,
+  TUN_FLAG_DF,
+  TUN_FLAG_KEY,
+} from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
 import { memoize } from "../util/memo.js";
 import { commitActions } from "./commit.js";
@@ -122,7 +130,11 @@ export function kernelTunnelSend(ctx: XlateContext, port: SimPort): OutputRecord
 
 const VPORT_TYPE: Record<string, number> = { gre: 3, vxlan: 4, geneve: 5 };
 
-/** native_tunnel_output: route, neighbour, header, then the underlay bridge switches the outer packet. */
+/**
+ * native_tunnel_output: route, neighbour, header, then the underlay bridge switches the outer packet.
+ * The packet is left as the underlay had it: the caller restores it (compose_output, around every
+ * tunnel output).
+ */
 export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boolean): void {
   const tunnel = setTunnelFromPort(ctx, port);
   if (!tunnel) return;
@@ -158,7 +170,10 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   const push = tunnelPush(ctx, port, dev, neigh.mac, smac, src, dst);
   // compose_output_action__ commits the inner packet's changes (a router's MAC and TTL rewrite) first.
   commitActions(f, ctx.base, ctx.odp, ctx.wc);
-  const savedFlow = borrowKey(f);
+  // The tunnel output's record is the inner packet as it is now (tunnel metadata set): copied here, so
+  // the packet need not be saved and restored around the underlay (the caller, compose_output, restores
+  // the packet as it was before the tunnel metadata anyway).
+  const outFlow = copyFlowKey(f);
   const savedBase = borrowKey(ctx.base);
   const savedEffects = ctx.sideEffects;
   // The outer packet as the underlay bridge sees it.
@@ -192,13 +207,16 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.odp = outer;
   if (inner.length > 1) outer.push(isLast ? joinOdp(inner) : `clone(${joinOdp(inner)})`);
   ctx.sideEffects = savedEffects;
-  f.set(savedFlow);
   ctx.base.set(savedBase);
-  releaseKey(savedFlow);
   releaseKey(savedBase);
   // The outer source is the route's when the port names no local_ip (OVN's ports): the receiver knows
   // the sender by it.
-  ctx.xlate.recordOutput(ctx, port, tunnel.src === "0.0.0.0" ? withSource(tunnel, ipText(src)) : tunnel);
+  ctx.xlate.recordOutput(
+    ctx,
+    port,
+    tunnel.src === "0.0.0.0" ? withSource(tunnel, ipText(src)) : tunnel,
+    outFlow,
+  );
 }
 
 /** A record with the route's source address, made once per record and source (records are shared). */
