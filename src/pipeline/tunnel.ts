@@ -174,7 +174,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   // the packet need not be saved and restored around the underlay (the caller, compose_output, restores
   // the packet as it was before the tunnel metadata anyway).
   const outFlow = copyFlowKey(f);
-  const savedBase = borrowKey(ctx.base);
+  const savedBase = ctx.base;
   const savedEffects = ctx.sideEffects;
   // The outer packet as the underlay bridge sees it.
   writeMac(f, K.dlDst, macNumber(neigh.mac));
@@ -190,7 +190,9 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   f[K.tpDst] = f[K.tunTpDst];
   f[K.tpSrc] = f[K.tunTpSrc];
   f[K.nwProto] = port.tunnel?.type === "gre" ? 47 : 17;
-  ctx.base.set(f);
+  // The datapath's packet is now the outer one: a copy the underlay commits into (the inner's is put
+  // back afterwards, not copied back).
+  ctx.base = borrowKey(f);
   ctx.sideEffects = false;
   const outer = ctx.odp;
   ctx.odpOuter.push(outer);
@@ -207,8 +209,8 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.odp = outer;
   if (inner.length > 1) outer.push(isLast ? joinOdp(inner) : `clone(${joinOdp(inner)})`);
   ctx.sideEffects = savedEffects;
-  ctx.base.set(savedBase);
-  releaseKey(savedBase);
+  releaseKey(ctx.base);
+  ctx.base = savedBase;
   // The outer source is the route's when the port names no local_ip (OVN's ports): the receiver knows
   // the sender by it.
   ctx.xlate.recordOutput(

@@ -461,8 +461,10 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     return;
   }
   if (port.tunnel) {
-    // A tunnel output sets the tunnel metadata for this output only: the flow is restored after it.
-    const saved = borrowKey(ctx.flow);
+    // A tunnel output sets the tunnel metadata for this output only: it works on a copy of the packet
+    // (see saveState for why a copy, not the packet itself).
+    const saved = ctx.flow;
+    ctx.flow = borrowKey(saved);
     if (ctx.host.tunnelStyle === "native") nativeTunnelOutput(ctx, port, isLast);
     else {
       const tunnel = kernelTunnelSend(ctx, port);
@@ -472,9 +474,9 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
         recordOutput(ctx, port, tunnel);
       }
     }
-    ctx.flow.set(saved);
+    releaseKey(ctx.flow);
+    ctx.flow = saved;
     ctx.keyFresh = false;
-    releaseKey(saved);
   } else {
     // Nothing here changes the flow (commit brings the datapath's copy, the base, up to it).
     commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
@@ -546,9 +548,16 @@ interface SavedState {
   wasMpls: boolean;
 }
 
+/**
+ * The nested translation works on a copy of the packet and the caller's packet is put back afterwards,
+ * rather than the packet saved and copied back: one whole copy of the key instead of two. Callers that
+ * hold the packet (`const f = ctx.flow`) across a nested translation find it as it was.
+ */
 function saveState(ctx: XlateContext): SavedState {
+  const flow = ctx.flow;
+  ctx.flow = borrowKey(flow);
   return {
-    flow: borrowKey(ctx.flow),
+    flow,
     stack: ctx.stack,
     stackOwned: ctx.stackOwned,
     actionSet: ctx.actionSet,
@@ -558,9 +567,9 @@ function saveState(ctx: XlateContext): SavedState {
 }
 
 function restoreState(ctx: XlateContext, s: SavedState): void {
-  ctx.flow.set(s.flow);
+  releaseKey(ctx.flow);
+  ctx.flow = s.flow;
   ctx.keyFresh = false;
-  releaseKey(s.flow);
   ctx.stack = s.stack;
   ctx.stackOwned = s.stackOwned;
   ctx.actionSet = s.actionSet;
@@ -616,7 +625,9 @@ function cloneInDatapath(ctx: XlateContext, actions: readonly Action[]): void {
  */
 function nestedActions(ctx: XlateContext, body: () => void): OdpList {
   const saved = saveState(ctx);
-  const savedBase = borrowKey(ctx.base);
+  // The datapath's copy likewise: the body commits into a copy, the caller's is put back.
+  const savedBase = ctx.base;
+  ctx.base = borrowKey(savedBase);
   const savedTunnel = ctx.committedTunnel;
   const outer = ctx.odp;
   ctx.stackOwned = false;
@@ -629,8 +640,8 @@ function nestedActions(ctx: XlateContext, body: () => void): OdpList {
   const inner = ctx.odp;
   ctx.odp = outer;
   restoreState(ctx, saved);
-  ctx.base.set(savedBase);
-  releaseKey(savedBase);
+  releaseKey(ctx.base);
+  ctx.base = savedBase;
   ctx.committedTunnel = savedTunnel;
   return inner;
 }
