@@ -42,10 +42,14 @@ export const esmBanner = {
 };
 
 // The CLI as users run it: each verb a dynamic import() (src/cli/verbs.ts), so one chunk per verb (and
-// chunks they share), and a run parses only its own verb's code. Give it an outdir.
+// chunks they share), and a run parses only its own verb's code. Give it an outdir. `replay`'s decoder
+// thread is an entry of its own, beside the chunks that start it (src/cli/commands/replay-threads.ts).
 export const cliBundle = {
   ...common,
-  entryPoints: { ovspath: "src/cli/main.ts" },
+  entryPoints: {
+    ovspath: "src/cli/main.ts",
+    "chunks/replay-decoder-thread": "src/cli/commands/replay-decoder-thread.ts",
+  },
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
   format: "esm",

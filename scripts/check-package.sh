@@ -16,6 +16,8 @@ runs() {
   echo "decode decode $demo/compute1-eth1-tx.pcap"
   echo "trace trace $demo/hosts/compute1 br-int in_port=qvo8c2d4e6f-1a,icmp,dl_src=fa:16:3e:11:a1:01,nw_src=192.168.100.11,nw_dst=8.8.8.8"
   echo "replay replay --at compute1:qvo8c2d4e6f-1a $demo/compute1-qvo8c2d4e6f-1a-rx.pcap $demo/hosts"
+  # The decoder thread is its own file in the bundle (dist/chunks/replay-decoder-thread.js).
+  echo "replay-threads replay --threads 2 --at compute1:qvo8c2d4e6f-1a $demo/compute1-qvo8c2d4e6f-1a-rx.pcap $demo/hosts"
   echo "replay-ovn replay --ovn --at hv1:vm1 $demo/ovn/hv1-vm1-rx.pcap $demo/ovn/hosts"
 }
 

@@ -30,6 +30,10 @@ export const EXAMPLES: Readonly<Record<string, ReadonlyArray<readonly [string, s
     ],
     ["ovspath replay --filter 'drop' -v vm1.pcap sosreport-compute1/", "only the drops, each explained"],
     ["ovspath replay --json --frames 1-100 vm1.pcap sosreport-compute1.tar.xz", "the first 100, as JSON"],
+    [
+      "ovspath replay --threads 2 big.pcap sosreport-compute1/ > out.txt",
+      "a big capture, decoded on a second core",
+    ],
   ],
   show: [
     ["ovspath show sosreport-compute1/", "bridges, ports, flows per table, and any unparsed line"],

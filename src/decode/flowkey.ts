@@ -322,11 +322,13 @@ export function tunnelOf(
   const total = u16(data, p + 2);
   if (total !== 0 && (total < ihl || total > data.length - p)) return null;
   const end = total === 0 ? data.length : p + total;
+  const proto = data[p + 9];
+  // Most frames a replay asks about are no tunnel's: answered before the outer header is copied out.
+  if (proto !== 17 && proto !== 47) return null;
   tunnel.src = u32(data, p + 12);
   tunnel.dst = u32(data, p + 16);
   tunnel.tos = data[p + 1];
   tunnel.ttl = data[p + 8];
-  const proto = data[p + 9];
   const l4 = p + ihl;
   tunnel.optOffset = 0;
   tunnel.optLength = 0;

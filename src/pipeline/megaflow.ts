@@ -13,7 +13,8 @@ import type { MegaflowMask } from "../model/actions/facts.js";
 import { ACTIONS, type Action, type ActionType } from "../model/actions/index.js";
 import type { ActionSpec } from "../model/actions/spec.js";
 import type { FieldDef } from "../model/fields.js";
-import { FLOW_WORDS, type FlowKey, K, KSIZE, type LayoutName, ownFlowKey } from "../model/layout.js";
+import { type FlowKey, K, KSIZE, type LayoutName } from "../model/layout.js";
+import { MaskTable } from "./megaflow-table.js";
 
 /** Slots an action may write without the datapath caring about the old value (metadata, not headers). */
 const METADATA_SLOTS: ReadonlySet<LayoutName> = new Set<LayoutName>([
@@ -66,30 +67,6 @@ export function maskActionReads(mask: FlowKey, actions: readonly Action[]): bool
   return new MaskWriter(mask).actions(actions);
 }
 
-interface Entry<V> {
-  value: FlowKey;
-  result: V;
-}
-
-interface MaskTable<V> {
-  mask: FlowKey;
-  words: Uint32Array;
-  entries: Map<number, Array<Entry<V>>>;
-}
-
-/**
- * FNV-1a over the masked words, kept to 30 bits: a small integer (Smi) is a Map key V8 hashes without
- * allocating, where a 32-bit unsigned value above 2^30 is a heap number per lookup.
- */
-function hashMasked(key: FlowKey, words: Uint32Array, mask: FlowKey): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    h = Math.imul(h ^ (key[w] & mask[w]), 0x01000193);
-  }
-  return h & 0x3fffffff;
-}
-
 /** One ingress port's cache: a few masks (subtables), each a hash of masked keys, as OVS's dpcls. */
 export class MegaflowCache<V> {
   private tables: Array<MaskTable<V>> = [];
@@ -98,19 +75,8 @@ export class MegaflowCache<V> {
 
   lookup(key: FlowKey): V | undefined {
     for (const t of this.tables) {
-      const bucket = t.entries.get(hashMasked(key, t.words, t.mask));
-      if (!bucket) continue;
-      for (const e of bucket) {
-        let same = true;
-        for (let i = 0; i < t.words.length; i++) {
-          const w = t.words[i];
-          if ((key[w] & t.mask[w]) >>> 0 !== e.value[w]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return e.result;
-      }
+      const found = t.find(key);
+      if (found !== undefined) return found;
     }
     return undefined;
   }
@@ -119,18 +85,11 @@ export class MegaflowCache<V> {
     const id = mask.join(",");
     let t = this.byMask.get(id);
     if (!t) {
-      const words: number[] = [];
-      for (let i = 0; i < FLOW_WORDS; i++) if (mask[i] !== 0) words.push(i);
-      t = { mask: mask.slice(), words: Uint32Array.from(words), entries: new Map() };
+      t = new MaskTable(mask);
       this.byMask.set(id, t);
       this.tables.push(t);
     }
-    const value = ownFlowKey();
-    for (const w of t.words) value[w] = (key[w] & t.mask[w]) >>> 0;
-    const h = hashMasked(key, t.words, t.mask);
-    const bucket = t.entries.get(h);
-    if (bucket) bucket.push({ value, result });
-    else t.entries.set(h, [{ value, result }]);
+    t.add(key, result);
     this.size++;
   }
 

@@ -61,7 +61,10 @@ _ovspath; printf '%s\\n' "\${COMPREPLY[@]}"`;
       ["ovspath", "t"],
       ["topo", "trace", "tui"],
     ],
-    [["ovspath", "replay", "--t"], ["--tunnels"]],
+    [
+      ["ovspath", "replay", "--t"],
+      ["--threads", "--tunnels"],
+    ],
     [
       ["ovspath", "replay", "--tunnels", ""],
       ["kernel", "native"],

@@ -59,3 +59,38 @@ describe("the megaflow cache", () => {
     expect(cache.lookup(a)).toBeUndefined();
   });
 });
+
+describe("the megaflow cache's subtables", () => {
+  // Two masks in one port's cache, as two translations that read different fields leave them.
+  const cache = new MegaflowCache<string>();
+  const byPort = newFlowKey();
+  byPort[K.inPort] = 0xffffffff;
+  byPort[K.dlDst + 1] = 0xffffffff;
+  const byAddress = newFlowKey();
+  byAddress[K.inPort] = 0xffffffff;
+  byAddress[K.nwDst] = 0xffffff00;
+  byAddress[K.tpDst] = 0xffff;
+  const key = (inPort: number, dlDst: number, nwDst: number, tpDst: number): FlowKey => {
+    const k = newFlowKey();
+    k[K.inPort] = inPort;
+    k[K.dlDst + 1] = dlDst;
+    k[K.nwDst] = nwDst;
+    k[K.tpDst] = tpDst;
+    return k;
+  };
+  cache.insert(key(4, 0x3e11a102, 0, 0), byPort, "to vm2");
+  cache.insert(key(4, 0, 0xc0a86415, 80), byAddress, "to vm5, http");
+  cache.insert(key(4, 0, 0xc0a86415, 443), byAddress, "to vm5, https");
+
+  it.each([
+    ["vm2's MAC, any address", key(4, 0x3e11a102, 0x0a000001, 22), "to vm2"],
+    ["vm5's subnet, port 80", key(4, 0x3e22a201, 0xc0a864fe, 80), "to vm5, http"],
+    ["vm5's subnet, port 443", key(4, 0, 0xc0a86401, 443), "to vm5, https"],
+    ["another port", key(4, 0, 0xc0a86415, 22), undefined],
+    ["another ingress port", key(5, 0x3e11a102, 0xc0a86415, 80), undefined],
+    ["a MAC word's high bits differ (unsigned compare)", key(4, 0xbe11a102, 0, 0), undefined],
+  ])("%s", (_, k, expected) => {
+    expect(cache.lookup(k)).toBe(expected);
+    expect(cache.size).toBe(3);
+  });
+});

@@ -1,10 +1,9 @@
 import { readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
 import type { Command } from "@commander-js/extra-typings";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import type { CaptureRecord } from "../../capture/index.js";
 import { PcapFileWriter } from "../../capture/writer.js";
 import { tunnelOf } from "../../decode/flowkey.js";
-import { decodeFrame, summarizeFrame } from "../../decode/index.js";
 import { parseFlowDump } from "../../dumps/flows.js";
 import type { Host } from "../../dumps/host/load.js";
 import { firewallsOf } from "../../dumps/netfilter/firewall.js";
@@ -23,13 +22,15 @@ import { coverageLines } from "../../present/coverage-view.js";
 import { conversationLines, dropLines, frameLines } from "../../present/replay-view.js";
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
-import { heapCap } from "../heap-cap.js";
+import { HEAP_CEILING, HEAP_CEILING_BESIDE_A_THREAD, heapCap } from "../heap-cap.js";
 import { EXIT, err, out, UsageError } from "../io.js";
 import { progressOnTerminal } from "../progress.js";
 import { errorCount, loadInputs, toJson } from "./hosts.js";
 import { compileFilterOption, listFilterFields } from "./options.js";
 import { ovnDropLines, ovnDropTargets, ovnFrameDropLines, ovnFrameDrops, ovnIndex } from "./ovn.js";
-import { type CaptureInput, MergedCaptures, splitReplayArgs } from "./replay-inputs.js";
+import { CaptureFrames, type FrameSource } from "./replay-frames.js";
+import { type CaptureInput, splitReplayArgs } from "./replay-inputs.js";
+import { type DecoderThread, startDecoderThread } from "./replay-threads.js";
 
 /** `A-B`, `A-` or `N`: 1-based frame numbers. */
 function parseRange(value: string): { from: number; to: number } {
@@ -41,9 +42,10 @@ function parseRange(value: string): { from: number; to: number } {
   return { from, to };
 }
 
-function relativeTime(rec: CaptureRecord, first: { sec: number; nsec: number } | null): string {
-  if (!rec.hasTimestamp || !first) return "-";
-  return (((rec.tsSec - first.sec) * 1e9 + (rec.tsNsec - first.nsec)) / 1e9).toFixed(6);
+/** `--threads`: 1 or 2 (the replay itself is one thread's work: a second one reads and decodes). */
+function parseThreads(value: string): number {
+  if (value !== "1" && value !== "2") throw new InvalidArgumentError("expected 1 or 2");
+  return Number(value);
 }
 
 function verdictJson(v: FrameVerdict, time: string, summary: string): unknown {
@@ -113,6 +115,11 @@ export function registerReplay(program: Command): void {
     )
     .option("--json", "frames, conversations, drops and counters as JSON")
     .option(
+      "--threads <n>",
+      "1 (the default): everything on one thread; 2: the captures read and decoded on a second thread while this one replays, the same output ~1.4x sooner on a big capture where a second core is free, for ~15 MB more memory",
+      parseThreads,
+    )
+    .option(
       "--ovn [central]",
       "OVN: a drop's logical flow and the ACL (or other northbound object) behind it, from the OVN databases of the loaded hosts or of the CENTRAL sosreport",
     )
@@ -128,15 +135,25 @@ export function registerReplay(program: Command): void {
       if (args.hosts.length === 0) throw new UsageError("no host given (sosreport directories or archives)");
       if (opts.at !== undefined && args.captures.some((c) => c.at !== undefined))
         throw new UsageError("--at and CAPTURE@HOST:PORT pins do not go together");
+      const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };
+      // Started before the hosts load, so that its start overlaps theirs.
+      const decoding =
+        opts.threads === 2 ? startDecoderThread({ inputs: args.captures, ...range }) : undefined;
       const hosts = await loadInputs(args.hosts, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
-      const { filter: _text, ovn: ovnOpt, ...rest } = opts;
+      const { filter: _text, ovn: ovnOpt, threads: _threads, ...rest } = opts;
       const ovn = ovnOpt === undefined ? undefined : await ovnIndex(hosts, ovnOpt);
-      process.exitCode = runReplay(args.captures, switches, hosts, {
-        ...rest,
-        ...(filter ? { filter } : {}),
-        ...(ovn ? { ovn } : {}),
-      });
+      const decoder = await decoding;
+      try {
+        process.exitCode = runReplay(args.captures, switches, hosts, {
+          ...rest,
+          ...(filter ? { filter } : {}),
+          ...(ovn ? { ovn } : {}),
+          ...(decoder ? { decoder } : {}),
+        });
+      } finally {
+        decoder?.close();
+      }
     });
 }
 
@@ -158,6 +175,8 @@ export interface ReplayRunOptions {
   filter?: DisplayFilter;
   /** OVN: explain each drop's flow by its cookie (`--ovn`). */
   ovn?: CookieIndex;
+  /** The captures' frames read and decoded on this thread (started on the same captures and range). */
+  decoder?: DecoderThread;
 }
 
 /**
@@ -179,7 +198,9 @@ export function runReplay(
     if (typeof r === "string") throw new UsageError(r);
     return pin.slice(pin.indexOf(":") + 1);
   };
-  const reader = new MergedCaptures(inputs, pinPort);
+  // Opened here even when a thread decodes: a capture that cannot be read is a usage error before any output.
+  const reader = new CaptureFrames(inputs, pinPort);
+  const source: FrameSource = opts.decoder ? threadFrames(opts.decoder, inputs, pinPort, reader) : reader;
   const several = inputs.length > 1;
   const replayer = new Replayer(switches, {
     ...(at ? { at } : {}),
@@ -193,61 +214,52 @@ export function runReplay(
   const writer = opts.writeInner ? new PcapFileWriter(opts.writeInner) : undefined;
   const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };
   const frames: unknown[] = [];
-  let first: { sec: number; nsec: number } | null = null;
   let failed = false;
   let reported = 0;
   const started = process.hrtime.bigint();
   const bar = progressOnTerminal(inputs.reduce((n, i) => n + statSync(i.path).size, 0));
   // Text output keeps nothing per frame, so its memory can stay flat (JSON keeps every frame).
-  const heap = opts.json ? undefined : heapCap();
+  const heap = opts.json ? undefined : heapCap(opts.decoder ? HEAP_CEILING_BESIDE_A_THREAD : HEAP_CEILING);
   try {
-    for (let m = reader.next(); m && m.frame <= range.to; reader.advance(m), m = reader.next()) {
-      const rec = m.rec;
+    for (let m = source.next(); m && m.frame <= range.to; m = source.next()) {
       heap?.tick();
-      if (bar && (m.frame & 1023) === 0) bar.update(reader.bytesRead(), m.frame);
-      if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
-      const data = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
-      const iface = m.ifName === undefined ? undefined : { name: m.ifName };
+      if (bar && (m.frame & 1023) === 0) bar.update(source.bytesRead(), m.frame);
+      const data = m.data;
       // Built field by field: an object spread per frame is slow in V8.
-      const meta: FrameMeta = { linkType: rec.linktype, wireLength: rec.len };
-      if (iface?.name) meta.ifName = iface.name;
+      const meta: FrameMeta = { linkType: m.linktype, wireLength: m.len };
+      if (m.ifName) meta.ifName = m.ifName;
       // Frames before the range still run: the state they leave (learning, conntrack) is real.
       const v = replayer.replayFrame(m.frame, data, meta);
       if (m.frame < range.from) continue;
-      const time = relativeTime(rec, first);
-      const decoded = decodeFrame(data, rec.linktype);
+      const time = source.time();
       if (opts.filter) {
         const seconds = Number(time);
         const info = {
           number: m.frame,
-          length: rec.len,
-          captured: rec.caplen,
+          length: m.len,
+          captured: data.length,
           ...(Number.isNaN(seconds) ? {} : { time: seconds }),
-          ...(iface?.name !== undefined ? { interface: iface.name } : {}),
+          ...(m.ifName !== undefined ? { interface: m.ifName } : {}),
         };
-        if (!opts.filter.matches(frameRecord(info, decoded, v))) continue;
+        if (!opts.filter.matches(frameRecord(info, source.decoded(), v))) continue;
       }
       reported++;
       agg.add(replayer.key, v);
       coverage?.add(v);
       if (hasFailure(v)) failed = true;
       if (writer) {
-        const t = tunnelOf(data, rec.linktype);
+        const t = tunnelOf(data, m.linktype);
         if (t)
-          writer.write(
-            data.subarray(t.innerOffset),
-            rec.tsSec,
-            rec.tsNsec,
-            Math.max(0, rec.len - t.innerOffset),
-          );
+          writer.write(data.subarray(t.innerOffset), m.tsSec, m.tsNsec, Math.max(0, m.len - t.innerOffset));
       }
-      const summary = several ? `[${m.capture}] ${summarizeFrame(decoded)}` : summarizeFrame(decoded);
+      const line = source.summary();
+      const summary = several ? `[${m.capture}] ${line}` : line;
       const ovn = opts.ovn && v.drop?.flow ? ovnDropTargets(v.drop.flow.cookie, opts.ovn) : undefined;
       const ovnDrops = opts.ovn ? ovnFrameDrops(v, opts.ovn) : [];
       if (opts.json)
         frames.push({
           ...(several ? { capture: m.capture } : {}),
-          ...(verdictJson(v, time, several ? summarizeFrame(decoded) : summary) as object),
+          ...(verdictJson(v, time, line) as object),
           ...(ovn ? { ovn } : {}),
           ...(ovnDrops.length > 0 ? { ovnDrops } : {}),
         });
@@ -257,6 +269,7 @@ export function runReplay(
     }
   } finally {
     bar?.end();
+    source.close();
     reader.close();
     writer?.close();
   }
@@ -298,9 +311,27 @@ export function runReplay(
     );
     if (opts.filter) out(`${reported} frames matched --filter ${escapeText(opts.filter.text)}`);
   }
-  for (const d of reader.diagnostics) err(formatDiagnostic(d));
-  if (errorCount(hosts) > 0 || reader.diagnostics.some((d) => d.severity === "error")) failed = true;
+  for (const d of source.diagnostics) err(formatDiagnostic(d));
+  if (errorCount(hosts) > 0 || source.diagnostics.some((d) => d.severity === "error")) failed = true;
   return failed ? EXIT.failure : EXIT.ok;
+}
+
+/** The decoder thread's frames, named and pinned as `reader` names and pins them. */
+function threadFrames(
+  decoder: DecoderThread,
+  inputs: readonly CaptureInput[],
+  pinOf: (at: string) => string,
+  reader: CaptureFrames,
+): FrameSource {
+  // Its captures are read by the thread: this thread's copy only had to open them.
+  reader.close();
+  return decoder.frames(
+    inputs.map((i) => basename(i.path)),
+    (source, name) => {
+      const at = inputs[source].at;
+      return at ? pinOf(at) : name;
+    },
+  );
 }
 
 function countersOf(before: string, after: string): CounterDelta[] {

@@ -1,0 +1,71 @@
+/**
+ * `replay --threads 2`: the captures read and decoded on a second thread. A replay is CPU-bound:
+ * reading the captures, decoding every frame and its summary line were a third of its time, and none
+ * of it depends on the replay's state, so a second core can do it while the main thread replays. Not
+ * the default: the thread is another V8 isolate, and a 4 GB replay's peak RSS went from 89 MB to
+ * 104 MB, past the 100 MB it is held to (README, "The CLI's replay, and big captures"). Where no
+ * worker can start (a runtime without the thread's file), the replay runs on one thread and prints
+ * the same.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, Worker } from "node:worker_threads";
+import { BatchFrames } from "./replay-batch.js";
+import { channelState, channelTaker } from "./replay-channel.js";
+import type { DecodeJob } from "./replay-decoder.js";
+import type { DecoderData } from "./replay-decoder-thread.js";
+import type { FrameSource } from "./replay-frames.js";
+
+/** Batches the decoder may be in front of the replay (each ~200 kB at most). */
+const AHEAD = 2;
+
+export interface DecoderThread {
+  /** The frames, in order; `ifNameOf` applies the pins. */
+  frames(
+    captures: readonly string[],
+    ifNameOf: (source: number, name: string | undefined) => string | undefined,
+  ): FrameSource;
+  /** Stops the thread (it may still be reading ahead when the replay stops). */
+  close(): void;
+}
+
+/** The bundle's decoder thread file, beside this chunk; undefined where it is not (run from source). */
+function decoderFile(): string | undefined {
+  const file = fileURLToPath(new URL("./replay-decoder-thread.js", import.meta.url));
+  return existsSync(file) ? file : undefined;
+}
+
+/** Starts the decoder thread on `job`; undefined where no worker starts (then decode on this thread). */
+export async function startDecoderThread(job: DecodeJob): Promise<DecoderThread | undefined> {
+  const file = decoderFile();
+  if (!file) return undefined;
+  const state = channelState();
+  const { port1, port2 } = new MessageChannel();
+  const workerData: DecoderData = { job, state, port: port2, ahead: AHEAD };
+  let worker: Worker;
+  try {
+    worker = new Worker(file, { workerData, transferList: [port2] });
+  } catch {
+    return undefined;
+  }
+  const ready = await new Promise<boolean>((done) => {
+    worker.once("message", () => done(true));
+    worker.once("error", () => done(false));
+    worker.once("exit", () => done(false));
+  });
+  if (!ready) {
+    void worker.terminate();
+    return undefined;
+  }
+  // The replay waits for it synchronously from now on; a process whose replay ended must not wait
+  // for a thread still reading ahead.
+  worker.unref();
+  port1.unref();
+  return {
+    frames: (captures, ifNameOf) => new BatchFrames({ take: channelTaker(state, port1), captures, ifNameOf }),
+    close: () => {
+      port1.close();
+      void worker.terminate();
+    },
+  };
+}
