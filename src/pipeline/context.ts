@@ -8,7 +8,7 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action, ActionOf } from "../model/actions/index.js";
 import type { NatAction } from "../model/actions/types.js";
-import { type FlowKey, K } from "../model/layout.js";
+import { copyFlowKey, type FlowKey, K } from "../model/layout.js";
 import type { ClassifiedFlow } from "./classifier.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
 import { borrowKey, borrowZeroKey, releaseKey } from "./key-pool.js";
@@ -89,6 +89,14 @@ export function joinOdp(list: OdpList): string {
   return text;
 }
 
+export interface StackEntry {
+  value: bigint;
+  bits: number;
+}
+/** The empty action set and stack every context starts with (frozen: nothing may change them in place). */
+const NO_ACTIONS: readonly Action[] = Object.freeze([]);
+const NO_STACK = Object.freeze([]) as unknown as StackEntry[];
+
 /** Runs an action list in a context: the translator's own walk, or a clone's. */
 export type ActionRunner = (ctx: XlateContext, actions: readonly Action[], isLast: boolean) => void;
 
@@ -124,8 +132,8 @@ export interface Translator {
   patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): void;
   /** xlate_check_pkt_larger: the actions after the check, translated for each outcome. */
   checkPktLarger(ctx: XlateContext, a: ActionOf<"checkPktLarger">, rest: readonly Action[]): void;
-  /** Records a packet leaving through a port. */
-  recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRecord["tunnel"]): void;
+  /** Records a packet leaving through a port: `flow` (a key of its own) or else a copy of the packet. */
+  recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRecord["tunnel"], flow?: FlowKey): void;
 }
 
 export class XlateContext {
@@ -163,8 +171,17 @@ export class XlateContext {
   exit = false;
   /** Set when translation fails (OVS's xlate_error); the packet is dropped. */
   error: string | undefined;
-  actionSet: Action[] = [];
-  stack: Array<{ value: bigint; bits: number }> = [];
+  /**
+   * The action set (write_actions): never changed in place, only replaced, so a nested translation
+   * starts on the same array and an empty one is the shared NO_ACTIONS.
+   */
+  actionSet: readonly Action[] = NO_ACTIONS;
+  /**
+   * The stack (push/pop): a nested translation (patch port, clone) shares its caller's until it pushes
+   * or pops (`ownStack` copies it then), since what it pushes must not stay; most never touch it.
+   */
+  stack: StackEntry[] = NO_STACK;
+  stackOwned = false;
   conntracked = false;
   /** The tunnel destination the packet arrived with (OVS refuses to tunnel back to it). */
   origTunDst: number;
@@ -184,6 +201,11 @@ export class XlateContext {
   /** The table node holding the latest lookup's key, and the buffer it lives in (see keepLookupKey). */
   keyNode: TraceNode | undefined;
   keyBuffer: FlowKey | undefined;
+  /**
+   * Whether the packet is still what `keyBuffer` holds (but the words a lookup sets itself): cleared by
+   * anything that may write the packet, so a goto_table chain copies the key once (see keepLookupKey).
+   */
+  keyFresh = false;
   /** A replay's megaflow mask: the classifier ORs every probed subtable's mask into it. */
   megaflow: FlowKey | undefined;
   /** A replay's record of the flows translation executed (their actions' reads join the megaflow). */
@@ -248,9 +270,20 @@ export class XlateContext {
     this.origTunDst = origTunDst;
   }
 
+  /** The stack to push onto or pop from: the context's own (copied when it was its caller's). */
+  ownStack(): StackEntry[] {
+    if (!this.stackOwned) {
+      this.stack = this.stack.slice();
+      this.stackOwned = true;
+    }
+    return this.stack;
+  }
+
   /** ct_clear's effect: the packet untracked, every conntrack field zero. */
   clearConntrack(): void {
-    this.flow.fill(0, K.ctState, K.ctTpDst + 1);
+    // Word by word: a fill() call costs more than these ~20 stores (every patch crossing clears them).
+    const f = this.flow;
+    for (let i = K.ctState; i <= K.ctTpDst; i++) f[i] = 0;
     this.conntracked = false;
   }
 
@@ -294,5 +327,18 @@ export class XlateContext {
   releaseScratch(): void {
     releaseKey(this.base);
     releaseKey(this.wc);
+  }
+
+  /**
+   * A lean pass's latest lookup key (a pooled buffer): copied into a key of its own when `keep` (a drop
+   * explanation may read it), else dropped, and the buffer handed back.
+   */
+  settleLookupKey(keep: boolean): void {
+    const buffer = this.keyBuffer;
+    if (!buffer) return;
+    if (this.keyNode) this.keyNode.key = keep ? copyFlowKey(buffer) : undefined;
+    this.keyNode = undefined;
+    this.keyBuffer = undefined;
+    releaseKey(buffer);
   }
 }

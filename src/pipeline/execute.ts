@@ -346,11 +346,11 @@ export const EXECUTORS: ExecutorTable = {
     return "stop";
   },
   stackPush: (ctx, a) => {
-    ctx.stack.push({ value: readSubfield(ctx.flow, a.src), bits: a.src.nBits });
+    ctx.ownStack().push({ value: readSubfield(ctx.flow, a.src), bits: a.src.nBits });
     unwildcard(ctx, a.src);
   },
   stackPop: (ctx, a) => {
-    const top = ctx.stack.pop();
+    const top = ctx.ownStack().pop();
     if (!top) {
       ctx.report("error", "stack underflow");
       return;

@@ -26,6 +26,7 @@ import { type CtCall, type LearnedFlow, type OutputRecord, XlateContext } from "
 import { ctStateValue } from "./ct-state.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { hashL4 } from "./flow-hash.js";
+import { borrowKey, releaseKey } from "./key-pool.js";
 import { type NatSimulation, simulateNat } from "./nat-sim.js";
 import { mirrorAt } from "./normal.js";
 import type { SimHost } from "./switch.js";
@@ -85,7 +86,8 @@ export interface TracePass {
     dpHash?: number;
   };
   flow: FlowKey;
-  finalFlow: FlowKey;
+  /** Absent in a lean pass (TraceRequest.lean): only a printed trace reads it. */
+  finalFlow?: FlowKey;
   nodes: TraceNode[];
   /** Empty in a lean pass (TraceRequest.lean): only a printed trace reads it. */
   datapathActions: string;
@@ -165,7 +167,8 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     TRANSLATOR,
     host,
     bridge,
-    copyFlowKey(flow),
+    // A lean pass hands back no final flow: the packet it changes is a pooled key (releaseScratch).
+    spec.lean ? borrowKey(flow) : copyFlowKey(flow),
     spec.lean ? nodes : top.subs,
     spec.sideEffects,
     flow[K.tunDst],
@@ -199,12 +202,12 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   if (!ctx.error) runActionSet(ctx);
   const pass: TracePass = {
     flow,
-    finalFlow: ctx.flow,
     nodes,
     datapathActions: spec.lean ? "" : datapathText(ctx),
     outputs: ctx.outputs,
     learned: ctx.learned,
   };
+  if (!spec.lean) pass.finalFlow = ctx.flow;
   if (ctx.error) pass.error = ctx.error;
   if (ctx.lengthNotes) pass.lengthBranches = ctx.lengthNotes;
   if (ctx.slowAction) pass.slowPath = ["Uses action(s) not supported by datapath."];
@@ -218,6 +221,7 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     };
   if (ctx.meters && !spec.lean) pass.meters = ctx.meters;
   ctx.releaseScratch();
+  if (spec.lean) releaseKey(ctx.flow);
   if (record) {
     // The whole translation's mask and flow list are the passes' together.
     pass.cache = record;
@@ -257,7 +261,10 @@ export function trace(req: TraceRequest): TraceResult {
   });
   const first = runPass(passSpec(req.bridge, req.flow, 0, 0, false));
   passes.push(first.pass);
-  const queue = [...first.ctx.recirc];
+  // A lean translation's lookup keys are pooled until it is known which one a drop explanation reads.
+  const leanPasses: XlateContext[] | undefined = req.lean ? [first.ctx] : undefined;
+  // Sliced, not spread (a spread iterates; most passes request no recirculation).
+  const queue = first.ctx.recirc.slice();
   let used = queue.length;
   let next = 0;
   while (queue.length > 0 && passes.length < 64) {
@@ -278,6 +285,7 @@ export function trace(req: TraceRequest): TraceResult {
         dpHash: flow[K.dpHash],
       };
       passes.push(pass);
+      leanPasses?.push(ctx);
       queue.push(...ctx.recirc);
       used += ctx.recirc.length;
       continue;
@@ -301,10 +309,16 @@ export function trace(req: TraceRequest): TraceResult {
       ...(nat ? { nat } : {}),
     };
     passes.push(pass);
+    leanPasses?.push(ctx);
     queue.push(...ctx.recirc);
     used += ctx.recirc.length;
   }
-  return { host: req.host.name, bridge: req.bridge, passes, verdict: verdictOf(passes) };
+  const verdict = verdictOf(passes);
+  // A lean translation's lookup keys (pooled, see keepLookupKey) are read only to explain a drop (the
+  // drop explainer, src/explain/drop.ts; OVN's, src/ovn/explain.ts, which also reads a packet-in's):
+  // each pass's gets a key of its own unless the packet was output, and the pooled buffers go back.
+  if (leanPasses) for (const ctx of leanPasses) ctx.settleLookupKey(verdict !== "output");
+  return { host: req.host.name, bridge: req.bridge, passes, verdict };
 }
 
 function verdictOf(passes: readonly TracePass[]): Verdict {
@@ -348,7 +362,7 @@ export function formatTrace(r: TraceResult, portName?: (ofport: number) => strin
     printTrace(p.nodes, 0, out);
     out.push("");
     out.push(
-      `Final flow: ${sameFlow(p.flow, p.finalFlow) ? "unchanged" : formatFlow(p.finalFlow, portName)}`,
+      `Final flow: ${!p.finalFlow || sameFlow(p.flow, p.finalFlow) ? "unchanged" : formatFlow(p.finalFlow, portName)}`,
     );
     out.push(`Datapath actions: ${p.datapathActions}`);
     if (p.error) out.push(`Translation failed (${p.error}), packet is dropped.`);

@@ -7,7 +7,15 @@
 
 import { parseMac } from "../model/field-value.js";
 import { FIELD, readField, writeField } from "../model/fields.js";
-import { type FlowKey, K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "../model/layout.js";
+import {
+  copyFlowKey,
+  type FlowKey,
+  K,
+  OFPP,
+  TUN_FLAG_CSUM,
+  TUN_FLAG_DF,
+  TUN_FLAG_KEY,
+} from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
 import { memoize } from "../util/memo.js";
 import { commitActions } from "./commit.js";
@@ -122,7 +130,11 @@ export function kernelTunnelSend(ctx: XlateContext, port: SimPort): OutputRecord
 
 const VPORT_TYPE: Record<string, number> = { gre: 3, vxlan: 4, geneve: 5 };
 
-/** native_tunnel_output: route, neighbour, header, then the underlay bridge switches the outer packet. */
+/**
+ * native_tunnel_output: route, neighbour, header, then the underlay bridge switches the outer packet.
+ * The packet is left as the underlay had it: the caller restores it (compose_output, around every
+ * tunnel output).
+ */
 export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boolean): void {
   const tunnel = setTunnelFromPort(ctx, port);
   if (!tunnel) return;
@@ -158,8 +170,11 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   const push = tunnelPush(ctx, port, dev, neigh.mac, smac, src, dst);
   // compose_output_action__ commits the inner packet's changes (a router's MAC and TTL rewrite) first.
   commitActions(f, ctx.base, ctx.odp, ctx.wc);
-  const savedFlow = borrowKey(f);
-  const savedBase = borrowKey(ctx.base);
+  // The tunnel output's record is the inner packet as it is now (tunnel metadata set): copied here, so
+  // the packet need not be saved and restored around the underlay (the caller, compose_output, restores
+  // the packet as it was before the tunnel metadata anyway).
+  const outFlow = copyFlowKey(f);
+  const savedBase = ctx.base;
   const savedEffects = ctx.sideEffects;
   // The outer packet as the underlay bridge sees it.
   writeMac(f, K.dlDst, macNumber(neigh.mac));
@@ -175,7 +190,9 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   f[K.tpDst] = f[K.tunTpDst];
   f[K.tpSrc] = f[K.tunTpSrc];
   f[K.nwProto] = port.tunnel?.type === "gre" ? 47 : 17;
-  ctx.base.set(f);
+  // The datapath's packet is now the outer one: a copy the underlay commits into (the inner's is put
+  // back afterwards, not copied back).
+  ctx.base = borrowKey(f);
   ctx.sideEffects = false;
   const outer = ctx.odp;
   ctx.odpOuter.push(outer);
@@ -192,13 +209,16 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.odp = outer;
   if (inner.length > 1) outer.push(isLast ? joinOdp(inner) : `clone(${joinOdp(inner)})`);
   ctx.sideEffects = savedEffects;
-  f.set(savedFlow);
-  ctx.base.set(savedBase);
-  releaseKey(savedFlow);
-  releaseKey(savedBase);
+  releaseKey(ctx.base);
+  ctx.base = savedBase;
   // The outer source is the route's when the port names no local_ip (OVN's ports): the receiver knows
   // the sender by it.
-  ctx.xlate.recordOutput(ctx, port, tunnel.src === "0.0.0.0" ? withSource(tunnel, ipText(src)) : tunnel);
+  ctx.xlate.recordOutput(
+    ctx,
+    port,
+    tunnel.src === "0.0.0.0" ? withSource(tunnel, ipText(src)) : tunnel,
+    outFlow,
+  );
 }
 
 /** A record with the route's source address, made once per record and source (records are shared). */

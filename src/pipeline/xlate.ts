@@ -8,7 +8,7 @@
 import type { Action, ActionOf } from "../model/actions/index.js";
 import { ACTIONS, formatAction } from "../model/actions/index.js";
 import { writeSubfield } from "../model/field-access.js";
-import { copyFlowKey, type FlowKey, FRAG_ANY, K, newFlowKey, OFPP } from "../model/layout.js";
+import { copyFlowKey, type FlowKey, FRAG_ANY, K, OFPP } from "../model/layout.js";
 import { formatMatch } from "../model/match.js";
 import type { ClassifiedFlow, TableLine } from "./classifier.js";
 import { commitActions } from "./commit.js";
@@ -32,13 +32,18 @@ import { patchPeer } from "./switch.js";
 import type { TraceStep } from "./trace-tree.js";
 import { kernelTunnelSend, nativeTunnelOutput, terminateNativeTunnel } from "./tunnel.js";
 
+/** An empty action set (clear_actions, a patch port's peer): shared, since sets are replaced, not changed. */
+const NO_ACTION_SET: readonly Action[] = Object.freeze([]);
+
 /** Fields a patch port resets: the peer bridge sees a fresh pipeline. */
 function clearForPatch(ctx: XlateContext, inPort: number): void {
   const f = ctx.flow;
   f[K.inPort] = inPort;
-  f.fill(0, K.metadata, K.metadata + 2);
+  // Short ranges word by word: each fill() is a builtin call that costs more than the stores.
+  f[K.metadata] = 0;
+  f[K.metadata + 1] = 0;
   f.fill(0, K.tunId, K.tunMetadata + 64);
-  f.fill(0, K.regs, K.regs + 16);
+  for (let i = K.regs; i < K.regs + 16; i++) f[i] = 0;
   f[K.actsetOutput] = 0;
   ctx.clearConntrack();
 }
@@ -124,14 +129,31 @@ function actionText(a: Action): string {
 
 /**
  * The key of this lookup, kept on its table node for the explainer. Only the pass's latest lookup keeps
- * one (the drop explainer reads the last), so one buffer per pass serves every lookup.
+ * one (the drop explainer reads the last), so one buffer per pass serves every lookup. A lookup reached
+ * from the previous one by goto_table/resubmit alone (`keyFresh`: nothing wrote the packet since that
+ * key was copied) keeps the buffer as it is when the words the lookup itself sets (the input port, a
+ * fragment's transport ports) are the same: a chain of tables costs one copy of the key, not one each.
  */
-function keepLookupKey(ctx: XlateContext, f: FlowKey): FlowKey {
+function keepLookupKey(ctx: XlateContext, f: FlowKey, reusable: boolean): FlowKey {
   if (ctx.keyNode) ctx.keyNode.key = undefined;
   ctx.keyNode = undefined;
-  ctx.keyBuffer ??= newFlowKey();
-  ctx.keyBuffer.set(f);
-  return ctx.keyBuffer;
+  const kept = ctx.keyBuffer;
+  if (
+    kept &&
+    reusable &&
+    ctx.keyFresh &&
+    kept[K.inPort] === f[K.inPort] &&
+    kept[K.tpSrc] === f[K.tpSrc] &&
+    kept[K.tpDst] === f[K.tpDst]
+  )
+    return kept;
+  if (kept) kept.set(f);
+  // A lean pass's buffer is pooled: trace() settles which pass keeps a key of its own (keepDropKey).
+  const buffer = kept ?? (ctx.lean ? borrowKey(f) : copyFlowKey(f));
+  ctx.keyBuffer = buffer;
+  // A lookup with the conntrack tuple swapped in (resubmit(ct)) keeps a key the packet does not have.
+  ctx.keyFresh = reusable;
+  return buffer;
 }
 
 /**
@@ -178,7 +200,7 @@ export function xlateTable(
   }
   const table = frag === "drop" ? undefined : ctx.bridge.classifier.tables.get(tableId);
   const hit = table?.lookup(f, ctx.megaflow);
-  const lookupKey = keepLookupKey(ctx, f);
+  const lookupKey = keepLookupKey(ctx, f, !withCtOrig);
   f[K.inPort] = oldInPort;
   f[K.tpSrc] = oldTpSrc;
   f[K.tpDst] = oldTpDst;
@@ -195,10 +217,11 @@ export function xlateTable(
     // A flow belongs to one bridge's classifier, so without ties its step is the same for every packet
     // (made again should a flow object ever serve another bridge).
     const known = line.step;
-    if (hit.ties.length === 0 && known?.host === ctx.host.name && known.bridge === ctx.bridge.name)
-      node.step = known;
-    else if (hit.ties.length === 0) node.step = line.step = stepOf(ctx, hit.flow, line, []);
-    else
+    if (hit.ties.length === 0 && known !== undefined && line.stepBridge === ctx.bridge) node.step = known;
+    else if (hit.ties.length === 0) {
+      node.step = line.step = stepOf(ctx, hit.flow, line, []);
+      line.stepBridge = ctx.bridge;
+    } else
       node.step = stepOf(
         ctx,
         hit.flow,
@@ -278,7 +301,15 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
     const last = isLast && i === actions.length - 1 && ctx.actionSet.length === 0;
     // A lean translation keeps no action lines: not even the text's lookup.
     if (!ctx.lean) ctx.report("action", actionText(a));
-    const stop = EXECUTORS[a.type](ctx, a as never, last, actions, i);
+    // goto_table and resubmit neither write the packet nor run anything that does but the lookup they
+    // ask for (which copies the key itself when it must): across them the lookup key stays the packet's.
+    // Any other action may write the packet, before a lookup it runs or after (see keepLookupKey).
+    // The type is read once: actions come in many shapes, so each read of it is a megamorphic load.
+    const type = a.type;
+    const keepsKey = type === "gotoTable" || type === "resubmit";
+    if (!keepsKey) ctx.keyFresh = false;
+    const stop = EXECUTORS[type](ctx, a as never, last, actions, i);
+    if (!keepsKey) ctx.keyFresh = false;
     if (stop === "stop") return;
   }
 }
@@ -331,7 +362,7 @@ export function runActionSet(ctx: XlateContext): void {
   if (ctx.actionSet.length === 0) return;
   const order = (a: Action): number => ACTIONS[a.type].actionSetOrder;
   const set = [...ctx.actionSet].sort((a, b) => order(a) - order(b));
-  ctx.actionSet = [];
+  ctx.actionSet = NO_ACTION_SET;
   const node = ctx.report("table", "--. Executing action set:");
   const old = ctx.trace;
   ctx.trace = ctx.childrenOf(node);
@@ -430,8 +461,10 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     return;
   }
   if (port.tunnel) {
-    // A tunnel output sets the tunnel metadata for this output only: the flow is restored after it.
-    const saved = borrowKey(ctx.flow);
+    // A tunnel output sets the tunnel metadata for this output only: it works on a copy of the packet
+    // (see saveState for why a copy, not the packet itself).
+    const saved = ctx.flow;
+    ctx.flow = borrowKey(saved);
     if (ctx.host.tunnelStyle === "native") nativeTunnelOutput(ctx, port, isLast);
     else {
       const tunnel = kernelTunnelSend(ctx, port);
@@ -441,8 +474,9 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
         recordOutput(ctx, port, tunnel);
       }
     }
-    ctx.flow.set(saved);
-    releaseKey(saved);
+    releaseKey(ctx.flow);
+    ctx.flow = saved;
+    ctx.keyFresh = false;
   } else {
     // Nothing here changes the flow (commit brings the datapath's copy, the base, up to it).
     commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
@@ -456,13 +490,18 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
   mirrorAt(ctx, port, "dst");
 }
 
-export function recordOutput(ctx: XlateContext, port: SimPort, tunnel?: OutputRecord["tunnel"]): void {
+export function recordOutput(
+  ctx: XlateContext,
+  port: SimPort,
+  tunnel?: OutputRecord["tunnel"],
+  flow?: FlowKey,
+): void {
   const rec: OutputRecord = {
     host: ctx.host.name,
     bridge: ctx.bridge.name,
     port: port.name,
     ofport: port.ofport,
-    flow: copyFlowKey(ctx.flow),
+    flow: flow ?? copyFlowKey(ctx.flow),
   };
   if (port.dpPort !== undefined) rec.dpPort = port.dpPort;
   if (tunnel) rec.tunnel = tunnel;
@@ -477,16 +516,16 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   const saved = saveState(ctx);
   const savedBridge = ctx.bridge;
   const savedTrace = ctx.trace;
-  // A copy, so that what the peer pushes stays there (slice: a spread iterates, slower).
-  ctx.stack = saved.stack.slice();
-  ctx.actionSet = [];
+  // What the peer pushes stays there: its stack is a copy once it pushes or pops (ownStack).
+  ctx.stackOwned = false;
+  ctx.actionSet = NO_ACTION_SET;
   clearForPatch(ctx, peer.ofport);
   const node = ctx.report("bridge", `bridge("${peer.bridge}")`);
   ctx.trace = ctx.childrenOf(node);
   const next = ctx.host.bridges.get(peer.bridge);
   if (next) {
     ctx.bridge = next;
-    xlateTable(ctx, peer.ofport, 0, isLast, cloneActions);
+    xlateTable(ctx, peer.ofport, 0, isLast, patchedActions);
   }
   ctx.trace = savedTrace;
   ctx.bridge = savedBridge;
@@ -503,15 +542,24 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
 interface SavedState {
   flow: FlowKey;
   stack: XlateContext["stack"];
-  actionSet: Action[];
+  stackOwned: boolean;
+  actionSet: readonly Action[];
   conntracked: boolean;
   wasMpls: boolean;
 }
 
+/**
+ * The nested translation works on a copy of the packet and the caller's packet is put back afterwards,
+ * rather than the packet saved and copied back: one whole copy of the key instead of two. Callers that
+ * hold the packet (`const f = ctx.flow`) across a nested translation find it as it was.
+ */
 function saveState(ctx: XlateContext): SavedState {
+  const flow = ctx.flow;
+  ctx.flow = borrowKey(flow);
   return {
-    flow: borrowKey(ctx.flow),
+    flow,
     stack: ctx.stack,
+    stackOwned: ctx.stackOwned,
     actionSet: ctx.actionSet,
     conntracked: ctx.conntracked,
     wasMpls: ctx.wasMpls,
@@ -519,9 +567,11 @@ function saveState(ctx: XlateContext): SavedState {
 }
 
 function restoreState(ctx: XlateContext, s: SavedState): void {
-  ctx.flow.set(s.flow);
-  releaseKey(s.flow);
+  releaseKey(ctx.flow);
+  ctx.flow = s.flow;
+  ctx.keyFresh = false;
   ctx.stack = s.stack;
+  ctx.stackOwned = s.stackOwned;
   ctx.actionSet = s.actionSet;
   ctx.conntracked = s.conntracked;
   ctx.wasMpls = s.wasMpls;
@@ -534,14 +584,32 @@ function restoreState(ctx: XlateContext, s: SavedState): void {
 export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLast: boolean): void {
   if (isLast || allReversible(actions)) {
     const saved = saveState(ctx);
-    // Copies, so that what the clone pushes stays in the clone (slice: a spread iterates, slower).
-    ctx.stack = saved.stack.slice();
-    ctx.actionSet = saved.actionSet.slice();
+    // What the clone pushes stays in the clone: its stack is a copy once it pushes or pops (ownStack);
+    // the action set is only ever replaced, never changed in place.
+    ctx.stackOwned = false;
     doActions(ctx, actions, isLast);
     runActionSet(ctx);
     restoreState(ctx, saved);
     return;
   }
+  cloneInDatapath(ctx, actions);
+}
+
+/**
+ * The peer bridge's first table, run as OVS runs it (clone_xlate_actions), without the in-line clone's
+ * own save and restore: patchOutput saves and restores the same state (packet, stack, action set,
+ * conntrack, MPLS) around it, and nothing in between reads it, so that would be two more whole copies
+ * of the key for each patch crossing.
+ */
+function patchedActions(ctx: XlateContext, actions: readonly Action[], isLast: boolean): void {
+  if (isLast || allReversible(actions)) {
+    doActions(ctx, actions, isLast);
+    runActionSet(ctx);
+  } else cloneInDatapath(ctx, actions);
+}
+
+/** A clone whose actions are not all reversible: translated inside a datapath clone(...). */
+function cloneInDatapath(ctx: XlateContext, actions: readonly Action[]): void {
   commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
   const body = nestedActions(ctx, () => {
     doActions(ctx, actions, true);
@@ -557,11 +625,12 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
  */
 function nestedActions(ctx: XlateContext, body: () => void): OdpList {
   const saved = saveState(ctx);
-  const savedBase = borrowKey(ctx.base);
+  // The datapath's copy likewise: the body commits into a copy, the caller's is put back.
+  const savedBase = ctx.base;
+  ctx.base = borrowKey(savedBase);
   const savedTunnel = ctx.committedTunnel;
   const outer = ctx.odp;
-  ctx.stack = [...saved.stack];
-  ctx.actionSet = [...saved.actionSet];
+  ctx.stackOwned = false;
   ctx.odpOuter.push(outer);
   ctx.odp = [];
   ctx.openClones++;
@@ -571,8 +640,8 @@ function nestedActions(ctx: XlateContext, body: () => void): OdpList {
   const inner = ctx.odp;
   ctx.odp = outer;
   restoreState(ctx, saved);
-  ctx.base.set(savedBase);
-  releaseKey(savedBase);
+  releaseKey(ctx.base);
+  ctx.base = savedBase;
   ctx.committedTunnel = savedTunnel;
   return inner;
 }
