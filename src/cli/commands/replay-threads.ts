@@ -3,7 +3,8 @@
  * reading the captures, decoding every frame and its summary line were a third of its time, and none
  * of it depends on the replay's state, so a second core can do it while the main thread replays. Not
  * the default: the thread is another V8 isolate, and a 4 GB replay's peak RSS went from 89 MB to
- * 104 MB, past the 100 MB it is held to (README, "The CLI's replay, and big captures"). Where no
+ * ~97 MB (104 MB before the shared slots of replay-batch.ts), short of the margin under 100 MB a
+ * default needs (README, "The CLI's replay, and big captures"). Where no
  * worker can start (a runtime without the thread's file), the replay runs on one thread and prints
  * the same.
  */
