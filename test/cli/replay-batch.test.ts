@@ -15,6 +15,7 @@ import {
   BATCH_FRAMES,
   BatchFrames,
   type BatchMessage,
+  BatchSlots,
   type FrameBatch,
 } from "../../src/cli/commands/replay-batch.js";
 import { type DecodeJob, decodeCaptures } from "../../src/cli/commands/replay-decoder.js";
@@ -110,10 +111,16 @@ function read(source: FrameSource, from: number, to: number) {
   return { frames, diagnostics: source.diagnostics };
 }
 
+/**
+ * Slots enough for every batch a case makes: the decoder runs to its end before any batch is read
+ * (the thread reuses fewer, in turn: test/cli/replay-threads.test.ts).
+ */
+const slots = BatchSlots.create(64);
+
 /** The decoder's messages for a job, in the order it sent them. */
 function decoded(job: DecodeJob): BatchMessage[] {
   const sent: BatchMessage[] = [];
-  decodeCaptures(job, (m) => sent.push(m));
+  decodeCaptures(job, slots, (m) => sent.push(m));
   return sent;
 }
 
@@ -124,6 +131,7 @@ const pin = (at: string) => `pinned ${at}`;
 function fromBatches(inputs: readonly CaptureInput[], sent: BatchMessage[]): BatchFrames {
   const queue = [...sent];
   return new BatchFrames({
+    slots,
     take: () => {
       const m = queue.shift();
       if (!m) throw new Error("taken past the last message");

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writePcap } from "../../src/capture/index.js";
-import type { BatchMessage, FrameBatch } from "../../src/cli/commands/replay-batch.js";
+import { type BatchMessage, BatchSlots, type FrameBatch } from "../../src/cli/commands/replay-batch.js";
 import { type DecodeJob, decodeCaptures } from "../../src/cli/commands/replay-decoder.js";
 import { REPO_ROOT } from "../support/shared.js";
 
@@ -15,9 +15,12 @@ const CAPTURES = join(REPO_ROOT, "fixtures", "captures");
 const VM1_RX = join(REPO_ROOT, "fixtures", "demo", "compute1-qvo8c2d4e6f-1a-rx.pcap");
 const ALL = { from: 1, to: Number.POSITIVE_INFINITY };
 
+/** Slots enough for every batch a test's capture makes: all are read after the decoder ends. */
+const slots = BatchSlots.create(64);
+
 function sent(job: DecodeJob): BatchMessage[] {
   const out: BatchMessage[] = [];
-  decodeCaptures(job, (m) => out.push(m));
+  decodeCaptures(job, slots, (m) => out.push(m));
   return out;
 }
 
@@ -26,7 +29,7 @@ function texts(messages: BatchMessage[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const m of messages) {
     if (m.kind !== "frames") continue;
-    const t = m.text.split("\n");
+    const t = slots.lines(m);
     for (let i = 0; i < m.count; i++) out.push([t[2 * i], t[2 * i + 1]]);
   }
   return out;

@@ -6,7 +6,7 @@
  */
 import { decodeFrame, summarizeFrame } from "../../decode/index.js";
 import { heapCap } from "../heap-cap.js";
-import { type BatchMessage, BatchWriter } from "./replay-batch.js";
+import { type BatchMessage, type BatchSlots, BatchWriter } from "./replay-batch.js";
 import { relativeTime, type Timestamp } from "./replay-frames.js";
 import { type CaptureInput, MergedCaptures } from "./replay-inputs.js";
 
@@ -23,13 +23,17 @@ export interface DecodeJob {
 
 export type Send = (message: BatchMessage, transfer: ArrayBuffer[]) => void;
 
-/** Reads and decodes the job's frames, sending them in batches, then the diagnostics (or the error). */
-export function decodeCaptures(job: DecodeJob, send: Send): void {
+/**
+ * Reads and decodes the job's frames, writing them in batches into `slots` in turn and sending each,
+ * then the diagnostics (or the error). `send` must not return before the slot to be written next is
+ * free again (replay-channel.ts's sender waits so).
+ */
+export function decodeCaptures(job: DecodeJob, slots: BatchSlots, send: Send): void {
   let reader: MergedCaptures | undefined;
   try {
     // Pins are resolved by the replaying thread, which knows the switches: here a pin stays its text.
     reader = new MergedCaptures(job.inputs, (at) => at);
-    const batch = new BatchWriter();
+    const batch = new BatchWriter(slots);
     const sendBatch = () => {
       const { batch: b, transfer } = batch.take();
       send(b, transfer);
