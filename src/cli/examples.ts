@@ -31,8 +31,8 @@ export const EXAMPLES: Readonly<Record<string, ReadonlyArray<readonly [string, s
     ["ovspath replay --filter 'drop' -v vm1.pcap sosreport-compute1/", "only the drops, each explained"],
     ["ovspath replay --json --frames 1-100 vm1.pcap sosreport-compute1.tar.xz", "the first 100, as JSON"],
     [
-      "ovspath replay --threads 2 big.pcap sosreport-compute1/ > out.txt",
-      "a big capture, decoded on a second core",
+      "ovspath replay --threads 1 big.pcap sosreport-compute1/ > out.txt",
+      "a big capture on one core (from 32 MB a second one decodes, where there is one)",
     ],
   ],
   show: [

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writePcap } from "../../src/capture/index.js";
 import { CaptureFrames } from "../../src/cli/commands/replay-frames.js";
+import { defaultThreads, THREADS_FROM_BYTES } from "../../src/cli/commands/replay-threads.js";
 import { ovspath } from "../support/cli.js";
 import { LAB } from "../support/lab.js";
 import { NEEDS, REPO_ROOT, skipWithoutShared } from "../support/shared.js";
@@ -132,6 +133,19 @@ describe("replay --threads", () => {
         const one = sameBothWays([...mode, ...args]);
         expect(one.stdout.split("\n").length).toBeGreaterThan(20);
       }
+    },
+  );
+
+  it.each([
+    { bytes: THREADS_FROM_BYTES, cores: 2, threads: 2 },
+    { bytes: 4 * 2 ** 30, cores: 8, threads: 2 },
+    { bytes: THREADS_FROM_BYTES - 1, cores: 2, threads: 1 },
+    { bytes: 4 * 2 ** 30, cores: 1, threads: 1 },
+    { bytes: 0, cores: 4, threads: 1 },
+  ])(
+    "without --threads: $threads for $bytes bytes of captures on $cores cores",
+    ({ bytes, cores, threads }) => {
+      expect(defaultThreads(bytes, cores)).toBe(threads);
     },
   );
 

@@ -1,10 +1,10 @@
 /**
  * `replay --threads 2`: the captures read and decoded on a second thread. A replay is CPU-bound:
  * reading the captures, decoding every frame and its summary line were a third of its time, and none
- * of it depends on the replay's state, so a second core can do it while the main thread replays. Not
- * the default: the thread is another V8 isolate, and a 4 GB replay's peak RSS went from 89 MB to
- * ~97 MB (104 MB before the shared slots of replay-batch.ts), short of the margin under 100 MB a
- * default needs (README, "The CLI's replay, and big captures"). Where no
+ * of it depends on the replay's state, so a second core can do it while the main thread replays. The
+ * default for big captures (defaultThreads): the thread is another V8 isolate, and a 4 GB replay's
+ * peak RSS went from 89 MB to ~97 MB (104 MB before the shared slots of replay-batch.ts), under the
+ * 100 MB a replay is held to (README, "The CLI's replay, and big captures"). Where no
  * worker can start (a runtime without the thread's file), the replay runs on one thread and prints
  * the same.
  */
@@ -16,6 +16,18 @@ import { channelState, channelTaker } from "./replay-channel.js";
 import type { DecodeJob } from "./replay-decoder.js";
 import type { DecoderData } from "./replay-decoder-thread.js";
 import type { FrameSource } from "./replay-frames.js";
+
+/**
+ * Captures (all of them together) from this size on are replayed with the decoder thread unless
+ * `--threads 1` says otherwise: below it the thread's start (~30 ms of CPU and its memory) is not paid
+ * back (a 50 MB capture, 0.7 M frames, is ~1.4x sooner with it where a core is free).
+ */
+export const THREADS_FROM_BYTES = 32 << 20;
+
+/** The threads a replay runs on when `--threads` is not given: 2 for big captures where 2 cores are. */
+export function defaultThreads(captureBytes: number, cores: number): 1 | 2 {
+  return cores >= 2 && captureBytes >= THREADS_FROM_BYTES ? 2 : 1;
+}
 
 /**
  * The decoder's young generation (its semi-spaces are a third of it). Nothing a frame allocates there

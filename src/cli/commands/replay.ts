@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { basename } from "node:path";
 import type { Command } from "@commander-js/extra-typings";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
@@ -30,7 +31,7 @@ import { compileFilterOption, listFilterFields } from "./options.js";
 import { ovnDropLines, ovnDropTargets, ovnFrameDropLines, ovnFrameDrops, ovnIndex } from "./ovn.js";
 import { CaptureFrames, type FrameSource } from "./replay-frames.js";
 import { type CaptureInput, splitReplayArgs } from "./replay-inputs.js";
-import { type DecoderThread, startDecoderThread } from "./replay-threads.js";
+import { type DecoderThread, defaultThreads, startDecoderThread } from "./replay-threads.js";
 
 /** `A-B`, `A-` or `N`: 1-based frame numbers. */
 function parseRange(value: string): { from: number; to: number } {
@@ -40,6 +41,15 @@ function parseRange(value: string): { from: number; to: number } {
   const to = m[2] === undefined ? from : m[2] === "" ? Number.POSITIVE_INFINITY : Number(m[2]);
   if (to < from) throw new InvalidArgumentError(`the range ends before it starts (${value})`);
   return { from, to };
+}
+
+/** A capture's size, 0 where it cannot be read (the replay then says why, as it opens it). */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** `--threads`: 1 or 2 (the replay itself is one thread's work: a second one reads and decodes). */
@@ -116,7 +126,7 @@ export function registerReplay(program: Command): void {
     .option("--json", "frames, conversations, drops and counters as JSON")
     .option(
       "--threads <n>",
-      "1 (the default): everything on one thread; 2: the captures read and decoded on a second thread while this one replays, the same output ~1.4x sooner on a big capture where a second core is free, for ~15 MB more memory",
+      "2: the captures read and decoded on a second thread while this one replays, the same output ~1.4x sooner where a second core is free, for ~8 MB more memory (the default for captures of 32 MB and more on 2 or more cores); 1: everything on one thread",
       parseThreads,
     )
     .option(
@@ -137,8 +147,13 @@ export function registerReplay(program: Command): void {
         throw new UsageError("--at and CAPTURE@HOST:PORT pins do not go together");
       const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };
       // Started before the hosts load, so that its start overlaps theirs.
-      const decoding =
-        opts.threads === 2 ? startDecoderThread({ inputs: args.captures, ...range }) : undefined;
+      const threads =
+        opts.threads ??
+        defaultThreads(
+          args.captures.reduce((n, c) => n + sizeOf(c.path), 0),
+          availableParallelism(),
+        );
+      const decoding = threads === 2 ? startDecoderThread({ inputs: args.captures, ...range }) : undefined;
       const hosts = await loadInputs(args.hosts, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
       const { filter: _text, ovn: ovnOpt, threads: _threads, ...rest } = opts;
