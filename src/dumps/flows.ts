@@ -108,22 +108,31 @@ for (const s of STAT_ORDER) STATS_BY_LENGTH[s.length] = [...(STATS_BY_LENGTH[s.l
 
 /** A statistic's value; a cookie equal to the last one read is that same string, not a new one. */
 function statValue(stat: StatName, text: string, from: number, to: number): string {
-  if (
-    stat === "cookie" &&
-    to - from === lastCookie.text.length &&
-    sameChars(text, from, lastCookie.text, 0, to - from)
-  )
-    return lastCookie.text;
+  if (stat === "cookie" && isLastCookie(text, from, to)) return lastCookie.text;
   return text.slice(from, to);
 }
 
 /** The last cookie read: one agent run writes the same cookie on every flow it installs. */
 let lastCookie = { text: "0x0", value: 0n };
 
+/** Whether text[from, to) is the last cookie read (compared in place, no string cut). */
+function isLastCookie(text: string, from: number, to: number): boolean {
+  return to - from === lastCookie.text.length && sameChars(text, from, lastCookie.text, 0, to - from);
+}
+
 /** Where the actions start in a flow line (the index of ` actions=` or `,actions=`), or -1. */
 function actionsCut(text: string): number {
   const cut = text.indexOf(" actions=");
   return cut < 0 ? text.indexOf(",actions=") : cut;
+}
+
+/**
+ * Where a flow line's head ends, given its actions' cut. A flow with an empty match and the default
+ * priority prints its last statistic, a comma, then the actions: ` cookie=0x0, ..., idle_age=0,
+ * actions=NORMAL`; the comma is not part of the head.
+ */
+function headEndOf(text: string, cut: number): number {
+  return text.charCodeAt(cut - 1) === COMMA ? cut - 1 : cut;
 }
 
 /**
@@ -241,8 +250,7 @@ function readHead(
 
 /** The cookie given as text[from, to): the last one read again is its bigint, without a new string. */
 function cookieAt(text: string, from: number, to: number): bigint | undefined {
-  if (to - from === lastCookie.text.length && sameChars(text, from, lastCookie.text, 0, to - from))
-    return lastCookie.value;
+  if (isLastCookie(text, from, to)) return lastCookie.value;
   const cookie = text.slice(from, to);
   if (!/^0x[0-9a-f]+$/.test(cookie)) return undefined;
   lastCookie = { text: cookie, value: BigInt(cookie) };
@@ -296,7 +304,7 @@ class DumpedFlow implements FlowEntry {
       const cut = this.actionsColumn - " actions=".length - 1;
       const stats: Partial<Record<StatName, string>> = new FlowStats();
       // The line was read once without an error: this walk finds the same statistics.
-      readHead(text, text.charCodeAt(cut - 1) === COMMA ? cut - 1 : cut, stats);
+      readHead(text, headEndOf(text, cut), stats);
       this.readStats = stats;
     }
     return this.readStats;
@@ -349,11 +357,9 @@ function parseFlowLine(
   const cut = actionsCut(text);
   if (cut < 0) return failAt(file, line, text, 1, "no actions= in a flow line", "actions");
   const style = text.charCodeAt(cut) === SPACE ? "ofctl" : "appctl";
-  // A flow with an empty match and the default priority prints its last statistic, a comma, then the
-  // actions: ` cookie=0x0, ..., idle_age=0, actions=NORMAL`. The head (before it) is walked in place.
-  const headEnd = text.charCodeAt(cut - 1) === COMMA ? cut - 1 : cut;
   const actionsColumn = cut + " actions=".length + 1;
-  const headError = readHead(text, headEnd, undefined);
+  // The head (before the actions) is walked in place.
+  const headError = readHead(text, headEndOf(text, cut), undefined);
   if (headError !== undefined) return { ok: false, error: atLine(file, line, text, headError) };
   const flags = head.flags;
   const parsed = parseMatchIn(dump, from + head.matchFrom, from + head.matchTo, head.matchColumn);

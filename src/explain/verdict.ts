@@ -344,18 +344,19 @@ function walk(sim: Simulation, ethLength: number, known?: readonly End[]): Walk 
   return w;
 }
 
-/**
- * A translated frame's verdict, its path (hops and tree) laid out when first read: the CLI's replay
- * reads it only with -v, --json, a filter on it or a security group to cross, and laying it out for
- * every frame was a tenth of an uncached frame's time. The other fields are plain ones; the path's two
- * are accessors, settable as a plain verdict's are (a firewall's splice sets them).
- */
+/** What a translated verdict's path is laid out from: the simulation and the ends it settled. */
 interface PathSource {
   sim: Simulation;
   ethLength: number;
   ends: readonly End[];
 }
 
+/**
+ * A translated frame's verdict, its path (hops and tree) laid out when first read: the CLI's replay
+ * reads it only with -v, --json, a filter on it or a security group to cross, and laying it out for
+ * every frame was a tenth of an uncached frame's time. The other fields are plain ones; the path's two
+ * are accessors, settable as a plain verdict's are (a firewall's splice sets them).
+ */
 class TranslatedVerdict implements FrameVerdict {
   readonly cached = false;
   declare drop?: DropExplanation;

@@ -93,8 +93,11 @@ export interface StackEntry {
   value: bigint;
   bits: number;
 }
-/** The empty action set and stack every context starts with (frozen: nothing may change them in place). */
-const NO_ACTIONS: readonly Action[] = Object.freeze([]);
+/**
+ * The empty action set and stack every context starts with (frozen: nothing may change them in place);
+ * NO_ACTIONS is also what clear_actions and a patch port's peer start from.
+ */
+export const NO_ACTIONS: readonly Action[] = Object.freeze([]);
 const NO_STACK = Object.freeze([]) as unknown as StackEntry[];
 
 /** Runs an action list in a context: the translator's own walk, or a clone's. */
@@ -287,11 +290,14 @@ export class XlateContext {
     this.conntracked = false;
   }
 
-  /** A warning that the translation met something ovspath does not model, and the feature recorded. */
-  reportUnmodelled(feature: string, warning: string): void {
+  /**
+   * The translation met a feature ovspath does not model: recorded, and warned of in the trace as
+   * `FEATURE is (are) not modelled by ovspath`.
+   */
+  reportUnmodelled(feature: string, verb: "is" | "are"): void {
     if (this.unmodelled) this.unmodelled.push(feature);
     else this.unmodelled = [feature];
-    this.report("warn", warning);
+    this.report("warn", `${feature} ${verb} not modelled by ovspath`);
   }
 
   /** An action ovspath ignores (the unknown action's warning is reported by its executor). */

@@ -207,19 +207,21 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     outputs: ctx.outputs,
     learned: ctx.learned,
   };
-  if (!spec.lean) pass.finalFlow = ctx.flow;
   if (ctx.error) pass.error = ctx.error;
   if (ctx.lengthNotes) pass.lengthBranches = ctx.lengthNotes;
   if (ctx.slowAction) pass.slowPath = ["Uses action(s) not supported by datapath."];
-  // A lean pass (the replay verb) names nothing: only a trace's report reads these.
-  if (!spec.lean && (ctx.unmodelled || ctx.ignoredActions || ctx.setQueue || ctx.ranNormal))
-    pass.unmodelled = {
-      features: ctx.unmodelled ?? [],
-      ignoredActions: ctx.ignoredActions ?? [],
-      setQueue: ctx.setQueue,
-      ranNormal: ctx.ranNormal,
-    };
-  if (ctx.meters && !spec.lean) pass.meters = ctx.meters;
+  // What only a printed trace and its report read: a lean pass (the replay verb) hands none of it on.
+  if (!spec.lean) {
+    pass.finalFlow = ctx.flow;
+    if (ctx.unmodelled || ctx.ignoredActions || ctx.setQueue || ctx.ranNormal)
+      pass.unmodelled = {
+        features: ctx.unmodelled ?? [],
+        ignoredActions: ctx.ignoredActions ?? [],
+        setQueue: ctx.setQueue,
+        ranNormal: ctx.ranNormal,
+      };
+    if (ctx.meters) pass.meters = ctx.meters;
+  }
   ctx.releaseScratch();
   if (spec.lean) releaseKey(ctx.flow);
   if (record) {

@@ -36,7 +36,7 @@ function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunn
   const ipv6Remote =
     t.remote?.includes(":") ||
     (t.remote === "flow" && ctx.flow.subarray(K.tunIpv6Dst, K.tunIpv6Dst + 4).some((w) => w !== 0));
-  if (ipv6Remote) ctx.reportUnmodelled("IPv6 tunnels", "IPv6 tunnels are not modelled by ovspath");
+  if (ipv6Remote) ctx.reportUnmodelled("IPv6 tunnels", "are");
   const outKey = t.outKey ?? t.key;
   if (outKey !== undefined && outKey !== "flow") writeField(f, TUN_ID, BigInt(outKey));
   if (t.remote && t.remote !== "flow") f[K.tunDst] = ipv4ToNumber(t.remote) ?? 0;
@@ -342,7 +342,7 @@ export function terminateNativeTunnel(ctx: XlateContext, port: SimPort): number 
     f[K.dlType] === 0x86dd &&
     (f[K.nwProto] === 47 || (f[K.nwProto] === 17 && isTunnelUdpPort(ctx, f[K.tpDst])))
   )
-    ctx.reportUnmodelled("IPv6 tunnels", "IPv6 tunnels are not modelled by ovspath");
+    ctx.reportUnmodelled("IPv6 tunnels", "are");
   if (f[K.dlType] !== 0x0800) return undefined;
   // The bridge's own address: a local /32 route (a host's kernel), or the source of a route through
   // it (a userspace bridge given an address with netdev-dummy/ip4addr has no local route).

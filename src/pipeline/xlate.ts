@@ -17,6 +17,7 @@ import {
   joinOdp,
   MAX_DEPTH,
   MAX_RESUBMITS,
+  NO_ACTIONS,
   type OdpList,
   type OutputRecord,
   type Translator,
@@ -31,9 +32,6 @@ import type { SimPort } from "./switch.js";
 import { patchPeer } from "./switch.js";
 import type { TraceStep } from "./trace-tree.js";
 import { kernelTunnelSend, nativeTunnelOutput, terminateNativeTunnel } from "./tunnel.js";
-
-/** An empty action set (clear_actions, a patch port's peer): shared, since sets are replaced, not changed. */
-const NO_ACTION_SET: readonly Action[] = Object.freeze([]);
 
 /** Fields a patch port resets: the peer bridge sees a fresh pipeline. */
 function clearForPatch(ctx: XlateContext, inPort: number): void {
@@ -350,10 +348,7 @@ function readsUnderMpls(a: Action): boolean {
 function mplsRecirculation(ctx: XlateContext): void {
   commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
   ctx.odp.push(`recirc(0x${(ctx.recirc.length + 1 + ctx.recircBase).toString(16)})`);
-  ctx.reportUnmodelled(
-    "recirculation after pop_mpls",
-    "recirculation after pop_mpls is not modelled by ovspath",
-  );
+  ctx.reportUnmodelled("recirculation after pop_mpls", "is");
   ctx.exit = true;
 }
 
@@ -362,7 +357,7 @@ export function runActionSet(ctx: XlateContext): void {
   if (ctx.actionSet.length === 0) return;
   const order = (a: Action): number => ACTIONS[a.type].actionSetOrder;
   const set = [...ctx.actionSet].sort((a, b) => order(a) - order(b));
-  ctx.actionSet = NO_ACTION_SET;
+  ctx.actionSet = NO_ACTIONS;
   const node = ctx.report("table", "--. Executing action set:");
   const old = ctx.trace;
   ctx.trace = ctx.childrenOf(node);
@@ -518,7 +513,7 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   const savedTrace = ctx.trace;
   // What the peer pushes stays there: its stack is a copy once it pushes or pops (ownStack).
   ctx.stackOwned = false;
-  ctx.actionSet = NO_ACTION_SET;
+  ctx.actionSet = NO_ACTIONS;
   clearForPatch(ctx, peer.ofport);
   const node = ctx.report("bridge", `bridge("${peer.bridge}")`);
   ctx.trace = ctx.childrenOf(node);

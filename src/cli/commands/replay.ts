@@ -43,13 +43,20 @@ function parseRange(value: string): { from: number; to: number } {
   return { from, to };
 }
 
-/** A capture's size, 0 where it cannot be read (the replay then says why, as it opens it). */
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
+/**
+ * The captures' size together (what decides the threads, and the progress bar's whole); a capture that
+ * cannot be read counts 0 (the replay then says why, as it opens it).
+ */
+function capturesBytes(inputs: readonly CaptureInput[]): number {
+  let bytes = 0;
+  for (const i of inputs) {
+    try {
+      bytes += statSync(i.path).size;
+    } catch {
+      // Named by the reader.
+    }
   }
+  return bytes;
 }
 
 /** `--threads`: 1 or 2 (the replay itself is one thread's work: a second one reads and decodes). */
@@ -147,12 +154,7 @@ export function registerReplay(program: Command): void {
         throw new UsageError("--at and CAPTURE@HOST:PORT pins do not go together");
       const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };
       // Started before the hosts load, so that its start overlaps theirs.
-      const threads =
-        opts.threads ??
-        defaultThreads(
-          args.captures.reduce((n, c) => n + sizeOf(c.path), 0),
-          availableParallelism(),
-        );
+      const threads = opts.threads ?? defaultThreads(capturesBytes(args.captures), availableParallelism());
       const decoding = threads === 2 ? startDecoderThread({ inputs: args.captures, ...range }) : undefined;
       const hosts = await loadInputs(args.hosts, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
@@ -232,7 +234,7 @@ export function runReplay(
   let failed = false;
   let reported = 0;
   const started = process.hrtime.bigint();
-  const bar = progressOnTerminal(inputs.reduce((n, i) => n + statSync(i.path).size, 0));
+  const bar = progressOnTerminal(capturesBytes(inputs));
   // Text output keeps nothing per frame, so its memory can stay flat (JSON keeps every frame).
   const heap = opts.json ? undefined : heapCap(opts.decoder ? HEAP_CEILING_BESIDE_A_THREAD : HEAP_CEILING);
   try {
