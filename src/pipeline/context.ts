@@ -24,6 +24,8 @@ export interface OutputRecord {
   bridge: string;
   port: string;
   ofport: number;
+  /** The port itself (none for the controller), so a replay's exits need not look it up by name. Not part of the JSON output. */
+  simPort: SimPort | undefined;
   dpPort?: number;
   /** Tunnel metadata of a tunnel output. */
   tunnel?: { type: string; tunId: string; src: string; dst: string; remoteHost?: string };

@@ -5,6 +5,7 @@
  * double), as read straight from a flow key's two words.
  */
 import type { FlowKey } from "../model/layout.js";
+import { switchStateChanged } from "./switch-state.js";
 
 export interface MacEntry {
   port: number;
@@ -18,8 +19,6 @@ export class MacTable {
   /** In insertion order: the dump's entries, then learned ones. */
   readonly entries: MacEntry[] = [];
   private readonly byVlan = new Map<number, Map<number, MacEntry>>();
-  /** Bumped whenever an entry is added or moves (a replay's cache depends on the table). */
-  version = 0;
 
   find(mac: number, vlan: number): MacEntry | undefined {
     return this.byVlan.get(vlan)?.get(mac);
@@ -37,13 +36,16 @@ export class MacTable {
     this.entries.push(entry);
   }
 
-  /** What NORMAL does with a packet's source: returns whether the table changed. */
+  /**
+   * What NORMAL does with a packet's source: returns whether the table changed (a replay's cache depends
+   * on the table: see switch-state.ts).
+   */
   learn(mac: number, vlan: number, port: number): boolean {
     const known = this.find(mac, vlan);
     if (known?.port === port) return false;
     if (known) known.port = port;
     else this.add({ port, vlan, mac, line: 0 });
-    this.version++;
+    switchStateChanged();
     return true;
   }
 }

@@ -26,6 +26,7 @@ import {
 import { ipText } from "./ip-text.js";
 import { maskActionReads } from "./megaflow.js";
 import type { SimHost, SimPort } from "./switch.js";
+import { switchState } from "./switch-state.js";
 import { type TraceResult, trace } from "./trace.js";
 
 /** A replay's connection tracker answers ct(): no --ct-next list (shared, never written). */
@@ -67,36 +68,6 @@ export interface Simulation {
 export interface ReplayEngineOptions {
   /** `HOST:PORT`, already resolved: every frame that is not a tunnel frame for a loaded host enters here. */
   at?: PortRef;
-}
-
-/**
- * A sum that changes whenever a flow table (learn()) or a MAC table (NORMAL's learning) changes. Read
- * twice per translated frame, so the tables are listed once in a flat array, listed again only when a
- * bridge gains a table (learn() into a table the dump did not have).
- */
-class StateVersion {
-  private versioned: Array<{ readonly version: number }> = [];
-  private tableCount = -1;
-  /** Each bridge's tables, listed once (a host's bridges are fixed; learn() adds tables to these maps). */
-  private readonly tableMaps: ReadonlyArray<ReadonlyMap<number, { readonly version: number }>>;
-
-  constructor(private readonly hosts: readonly SimHost[]) {
-    this.tableMaps = hosts.flatMap((h) => [...h.bridges.values()].map((b) => b.classifier.tables));
-  }
-
-  read(): number {
-    let tables = 0;
-    for (let i = 0; i < this.tableMaps.length; i++) tables += this.tableMaps[i].size;
-    if (tables !== this.tableCount) {
-      this.tableCount = tables;
-      this.versioned = [];
-      for (const h of this.hosts)
-        for (const b of h.bridges.values()) this.versioned.push(b.macTable, ...b.classifier.tables.values());
-    }
-    let v = tables;
-    for (let i = 0; i < this.versioned.length; i++) v += this.versioned[i].version;
-    return v;
-  }
 }
 
 /** Clears what a packet does not carry from one host to the next: metadata, registers, conntrack. */
@@ -146,14 +117,12 @@ export function remoteKey(out: OutputRecord, port: SimPort): FlowKey {
 export class ReplayEngine {
   readonly conntrack = new ConntrackTable();
   private readonly resolver: IngressResolver;
-  private readonly state: StateVersion;
 
   constructor(
     readonly hosts: readonly SimHost[],
     opts: ReplayEngineOptions = {},
   ) {
     this.resolver = ingressResolver(hosts, opts.at);
-    this.state = new StateVersion(hosts);
   }
 
   ingress(data: Uint8Array, linktype: number, ifName?: string): Ingress {
@@ -183,7 +152,7 @@ export class ReplayEngine {
     if (ingress.kind === "none") return sim;
     const mask = opts.megaflow === false ? undefined : newFlowKey();
     let cacheable = true;
-    const versionBefore = this.state.read();
+    const changesBefore = switchState.changes;
     const queue: Array<{
       host: SimHost;
       port: SimPort;
@@ -264,14 +233,10 @@ export class ReplayEngine {
             }
             continue;
           }
-          visit.exits.push({
-            kind: "port",
-            out,
-            port: item.host.bridges.get(out.bridge)?.byName.get(out.port),
-          });
+          visit.exits.push({ kind: "port", out, port: out.simPort });
         }
     }
-    if (this.state.read() !== versionBefore) sim.stateChanged = true;
+    if (switchState.changes !== changesBefore) sim.stateChanged = true;
     if (mask && cacheable && !sim.hostLoop) sim.mask = mask;
     return sim;
   }

@@ -16,6 +16,7 @@ import type { CtCall, RecircRequest, XlateContext } from "./context.js";
 import { dpHashGroup } from "./dp-hash-group.js";
 import { hashL4 } from "./flow-hash.js";
 import { portMayEnable } from "./switch.js";
+import { switchStateChanged } from "./switch-state.js";
 
 /** compose_conntrack_action: exec actions first, then the ct() datapath action, then recirculation. */
 export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean): void {
@@ -232,11 +233,15 @@ export function executeLearn(ctx: XlateContext, a: ActionOf<"learn">): void {
       actionsColumn: 0,
     };
     let table = ctx.bridge.classifier.tables.get(a.table);
+    const created = !table;
     if (!table) {
       table = new Table();
       ctx.bridge.classifier.tables.set(a.table, table);
     }
+    const version = table.version;
     table.replace({ flow: entry, match: compiled.value, order: -1, conjunctions: conjunctionsOf(entry) });
+    // Relearning the same flow changes nothing a replay's cache depends on (switch-state.ts).
+    if (created || table.version !== version) switchStateChanged();
     ctx.learned.push({ bridge: ctx.bridge.name, table: a.table, text });
   }
   if (a.resultDst) {

@@ -425,6 +425,7 @@ export function controllerAction(
     bridge: ctx.bridge.name,
     port: "CONTROLLER",
     ofport: OFPP.controller,
+    simPort: undefined,
     flow: copyFlowKey(ctx.flow),
   });
 }
@@ -496,6 +497,7 @@ export function recordOutput(
     bridge: ctx.bridge.name,
     port: port.name,
     ofport: port.ofport,
+    simPort: port,
     flow: flow ?? copyFlowKey(ctx.flow),
   };
   if (port.dpPort !== undefined) rec.dpPort = port.dpPort;

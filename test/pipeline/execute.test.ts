@@ -10,6 +10,7 @@ import { CS, type FlowKey, K, newFlowKey, OFPP } from "../../src/model/layout.js
 import { type Translator, XlateContext } from "../../src/pipeline/context.js";
 import { EXECUTORS, type ExecutorTable } from "../../src/pipeline/execute.js";
 import type { SimBridge, SimHost } from "../../src/pipeline/switch.js";
+import { switchState } from "../../src/pipeline/switch-state.js";
 
 type Call = [string, ...unknown[]];
 
@@ -200,6 +201,23 @@ describe("executors reach the translator through the context", () => {
     expect(ctx.odp).toEqual(["ct(commit,zone=5)", "recirc(0x1)"]);
     expect(ctx.flow[K.ctState]).toBe(0);
     expect(ctx.conntracked).toBe(false);
+  });
+
+  it("learn() counts a change of switch state for a new flow or new actions, not for the same flow relearned", () => {
+    const ctx = context([]);
+    ctx.sideEffects = true;
+    const learn = (text: string) => {
+      const [a] = parseActionsOk(text);
+      (EXECUTORS.learn as (c: XlateContext, x: Action, l: boolean) => unknown)(ctx, a, true);
+    };
+    const before = switchState.changes;
+    learn("learn(table=20,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])");
+    expect(ctx.bridge.classifier.tables.get(20)?.size).toBe(1);
+    expect(switchState.changes).toBe(before + 1);
+    learn("learn(table=20,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])");
+    expect(switchState.changes).toBe(before + 1);
+    learn("learn(table=20,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:0x5->NXM_NX_REG0[])");
+    expect(switchState.changes).toBe(before + 2);
   });
 
   it("actions that stay inside the packet call no entry point", () => {

@@ -66,7 +66,7 @@ function traceJson(r: TraceResult, sw: SimHost, decap?: Decapsulated): unknown {
       datapathActions: p.datapathActions,
       error: p.error,
       slowPath: p.slowPath,
-      outputs: p.outputs.map(({ flow: _flow, ...o }) => o),
+      outputs: p.outputs.map(({ flow: _flow, simPort: _port, ...o }) => o),
       learned: p.learned,
     })),
   };
