@@ -6,6 +6,7 @@
 import { extractFlowKey } from "../decode/flowkey.js";
 import { copyFlowKey, newFlowKey } from "../model/layout.js";
 import type { Ingress, PortRef } from "../pipeline/ingress.js";
+import { FrameKeys } from "../pipeline/key-pool.js";
 import { MegaflowCache } from "../pipeline/megaflow.js";
 import { PassCache } from "../pipeline/pass-cache.js";
 import { ReplayEngine } from "../pipeline/replay.js";
@@ -23,7 +24,10 @@ export interface ReplayOptions {
   firewalls?: HostFirewalls;
   /**
    * The verdicts' traces are never printed (the CLI's replay): translation skips the trace lines only a
-   * printed trace reads (see XlateContext.lean). Off, the traces are whole (the TUI shows them).
+   * printed trace reads (see XlateContext.lean). Off, the traces are whole (the TUI shows them). Lean
+   * and without the cache, the flow keys in a verdict's traces (its passes' input, its outputs' flows)
+   * are good until the next frame is replayed, as `Replayer.key` is: read them at once, if at all (the
+   * replay verb reads none; its hops, drops, steps and summaries hold no key).
    */
   lean?: boolean;
 }
@@ -56,6 +60,8 @@ export class Replayer {
   private lastCache: MegaflowCache<CachedVerdict> | undefined;
   /** The flow key of the last frame at its ingress (the inner frame of a tunnel): reused, read it at once. */
   readonly key = newFlowKey();
+  /** Lean and without the cache: the keys a frame's translation hands out, reused frame after frame. */
+  private readonly frameKeys: FrameKeys | undefined;
 
   private readonly firewalls: HostFirewalls;
   /** Paths through ct() and recirculation, cached pass by pass as the datapath does (pass-cache.ts). */
@@ -74,6 +80,7 @@ export class Replayer {
     this.useCache = opts.cache ?? true;
     this.lean = opts.lean ?? false;
     this.firewalls = opts.firewalls ?? new Map();
+    this.frameKeys = this.lean && !this.useCache ? new FrameKeys() : undefined;
   }
 
   /** Replays one frame (call in capture order: state carries over to the next frame). */
@@ -147,10 +154,15 @@ export class Replayer {
       }
     }
     this.stats.translated++;
-    const sim = this.engine.simulate(ingress, copyFlowKey(this.key), {
+    // Without the cache and lean, nothing keeps the frame's keys past the frame: its own key is the
+    // simulation's input as it is, and the previous frame's keys are taken back (see FrameKeys).
+    const frameKeys = this.frameKeys;
+    frameKeys?.reset();
+    const sim = this.engine.simulate(ingress, frameKeys ? this.key : copyFlowKey(this.key), {
       megaflow: this.useCache,
       length: inner,
       lean: this.lean,
+      frameKeys,
     });
     const result = verdictOf(frame, sim, inner);
     const verdict = result.verdict;

@@ -11,7 +11,7 @@ import type { NatAction } from "../model/actions/types.js";
 import { copyFlowKey, type FlowKey, K } from "../model/layout.js";
 import type { ClassifiedFlow } from "./classifier.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
-import { borrowKey, borrowZeroKey, releaseKey } from "./key-pool.js";
+import { borrowKey, borrowZeroKey, type FrameKeys, releaseKey } from "./key-pool.js";
 import type { SimBridge, SimHost, SimPort } from "./switch.js";
 import { report, SINK, type TraceNode, type TraceNodeType } from "./trace-tree.js";
 
@@ -247,6 +247,11 @@ export class XlateContext {
   ranNormal = false;
   /** The meters the translation ran through (meter:N, a packet-in's meter_id), in order. */
   meters: number[] | undefined = undefined;
+  /**
+   * A replay that caches nothing and prints no trace: the output records' flows are its frame's keys,
+   * taken back when the next frame starts (see FrameKeys), not keys of their own.
+   */
+  frameKeys: FrameKeys | undefined = undefined;
   /** The connection tracker of a replay: ct() asks it; absent for ofproto/trace (--ct-next). */
   conntrack: ConntrackTable | undefined;
   /**
@@ -273,6 +278,11 @@ export class XlateContext {
     this.trace = trace;
     this.sideEffects = sideEffects;
     this.origTunDst = origTunDst;
+  }
+
+  /** A copy of the packet that leaves with an output record (see frameKeys). */
+  outputFlow(): FlowKey {
+    return this.frameKeys ? this.frameKeys.copy(this.flow) : copyFlowKey(this.flow);
   }
 
   /** The stack to push onto or pop from: the context's own (copied when it was its caller's). */

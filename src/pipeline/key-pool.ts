@@ -28,3 +28,44 @@ export function releaseKey(k: FlowKey): void {
   // Bounded: translation nests at most MAX_DEPTH deep, so a handful of buffers serve every packet.
   if (free.length < 256) free.push(k);
 }
+
+/**
+ * The keys of one frame of a replay that caches nothing and prints no trace (the replay verb's
+ * --no-cache): the flows of its output records and the input of each host it crosses, which the
+ * simulation reads and nothing after the frame does. Handed out in turn and all taken back when the
+ * next frame starts, so such a frame allocates no key (a fresh one costs a view on a slab that was
+ * zeroed for it). A cached verdict keeps its keys: a replay with its cache never uses these.
+ */
+export class FrameKeys {
+  private readonly keys: FlowKey[] = [];
+  private used = 0;
+
+  /** A copy of `src`, good until `reset`. */
+  copy(src: FlowKey): FlowKey {
+    const k = this.next();
+    k.set(src);
+    return k;
+  }
+
+  /** A key of zeros, good until `reset`. */
+  zeroed(): FlowKey {
+    const k = this.next();
+    k.fill(0);
+    return k;
+  }
+
+  /** Takes every key back: the previous frame's keys are written over from now on. */
+  reset(): void {
+    this.used = 0;
+  }
+
+  private next(): FlowKey {
+    let k = this.keys[this.used];
+    if (k === undefined) {
+      k = newFlowKey();
+      this.keys.push(k);
+    }
+    this.used++;
+    return k;
+  }
+}

@@ -24,6 +24,7 @@ import {
   tunnelPortFor,
 } from "./ingress.js";
 import { ipText } from "./ip-text.js";
+import type { FrameKeys } from "./key-pool.js";
 import { maskActionReads } from "./megaflow.js";
 import type { SimHost, SimPort } from "./switch.js";
 import { switchState } from "./switch-state.js";
@@ -70,9 +71,11 @@ export interface ReplayEngineOptions {
   at?: PortRef;
 }
 
-/** Clears what a packet does not carry from one host to the next: metadata, registers, conntrack. */
-export function remoteKey(out: OutputRecord, port: SimPort): FlowKey {
-  const key = newFlowKey();
+/**
+ * Clears what a packet does not carry from one host to the next: metadata, registers, conntrack.
+ * Written into `key`, which must be all zeros.
+ */
+export function remoteKey(out: OutputRecord, port: SimPort, key: FlowKey = newFlowKey()): FlowKey {
   for (const slot of [
     "dlDst",
     "dlSrc",
@@ -142,11 +145,13 @@ export class ReplayEngine {
   /**
    * Runs the frame through every host it reaches. Changes switch state as OVS would. `megaflow: false`
    * (a replay without its cache) skips collecting the megaflow mask, which only the cache needs.
+   * `frameKeys` (a lean replay that caches nothing): the output records' flows and each host's input
+   * are those keys, good until the caller's next frame.
    */
   simulate(
     ingress: Ingress,
     key: FlowKey,
-    opts: { megaflow?: boolean; length?: number; lean?: boolean } = {},
+    opts: { megaflow?: boolean; length?: number; lean?: boolean; frameKeys?: FrameKeys } = {},
   ): Simulation {
     const sim: Simulation = { ingress, visits: [], hostLoop: false, mask: undefined, stateChanged: false };
     if (ingress.kind === "none") return sim;
@@ -192,6 +197,7 @@ export class ReplayEngine {
         packetLength: opts.length,
         lengthBranch: opts.length !== undefined,
         lean: opts.lean ?? false,
+        frameKeys: opts.frameKeys,
       });
       if (mask && executed)
         for (const f of executed) if (!maskActionReads(mask, f.actions)) cacheable = false;
@@ -226,7 +232,7 @@ export class ReplayEngine {
                 host: remote,
                 port: tp.port,
                 before: [],
-                key: remoteKey(out, tp.port),
+                key: remoteKey(out, tp.port, opts.frameKeys?.zeroed()),
                 tunnel: t,
                 from: exit,
               });

@@ -26,7 +26,7 @@ import { type CtCall, type LearnedFlow, type OutputRecord, XlateContext } from "
 import { ctStateValue } from "./ct-state.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { hashL4 } from "./flow-hash.js";
-import { borrowKey, releaseKey } from "./key-pool.js";
+import { borrowKey, type FrameKeys, releaseKey } from "./key-pool.js";
 import { type NatSimulation, simulateNat } from "./nat-sim.js";
 import { mirrorAt } from "./normal.js";
 import type { SimHost } from "./switch.js";
@@ -70,6 +70,8 @@ export interface TraceRequest {
    * buckets and the notes a drop's explanation reads, not the action lines nor the formatted notes.
    */
   lean?: boolean;
+  /** A lean replay that caches nothing: the output records' flows are the frame's keys (see FrameKeys). */
+  frameKeys?: FrameKeys;
 }
 
 export type Verdict = "output" | "drop" | "controller" | "error";
@@ -155,6 +157,7 @@ interface PassSpec {
   packetLength: number | undefined;
   lengthBranch: boolean;
   lean: boolean;
+  frameKeys: FrameKeys | undefined;
 }
 
 function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
@@ -181,6 +184,7 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   ctx.packetLength = spec.packetLength;
   ctx.lengthBranch = spec.lengthBranch;
   ctx.lean = spec.lean;
+  ctx.frameKeys = spec.frameKeys;
   if (thaw) {
     // The frozen state of a ct() recirculation says the packet was conntracked: ct_clear then acts.
     ctx.conntracked = true;
@@ -260,6 +264,7 @@ export function trace(req: TraceRequest): TraceResult {
     packetLength: req.packetLength,
     lengthBranch: req.lengthBranch ?? false,
     lean: req.lean ?? false,
+    frameKeys: req.frameKeys,
   });
   const first = runPass(passSpec(req.bridge, req.flow, 0, 0, false));
   passes.push(first.pass);

@@ -7,15 +7,7 @@
 
 import { parseMac } from "../model/field-value.js";
 import { FIELD, readField, writeField } from "../model/fields.js";
-import {
-  copyFlowKey,
-  type FlowKey,
-  K,
-  OFPP,
-  TUN_FLAG_CSUM,
-  TUN_FLAG_DF,
-  TUN_FLAG_KEY,
-} from "../model/layout.js";
+import { type FlowKey, K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
 import { memoize } from "../util/memo.js";
 import { commitActions } from "./commit.js";
@@ -173,7 +165,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   // The tunnel output's record is the inner packet as it is now (tunnel metadata set): copied here, so
   // the packet need not be saved and restored around the underlay (the caller, compose_output, restores
   // the packet as it was before the tunnel metadata anyway).
-  const outFlow = copyFlowKey(f);
+  const outFlow = ctx.outputFlow();
   const savedBase = ctx.base;
   const savedEffects = ctx.sideEffects;
   // The outer packet as the underlay bridge sees it.

@@ -426,7 +426,7 @@ export function controllerAction(
     port: "CONTROLLER",
     ofport: OFPP.controller,
     simPort: undefined,
-    flow: copyFlowKey(ctx.flow),
+    flow: ctx.outputFlow(),
   });
 }
 const REASONS: Record<string, number> = { no_match: 0, action: 1, invalid_ttl: 2 };
@@ -498,7 +498,7 @@ export function recordOutput(
     port: port.name,
     ofport: port.ofport,
     simPort: port,
-    flow: flow ?? copyFlowKey(ctx.flow),
+    flow: flow ?? ctx.outputFlow(),
   };
   if (port.dpPort !== undefined) rec.dpPort = port.dpPort;
   if (tunnel) rec.tunnel = tunnel;
