@@ -135,6 +135,10 @@ function walkPatches(visit: HostVisit, nodes: readonly TraceNode[], bridge: stri
 
 type End = VerdictBranch;
 
+/** The hops and tree of a walk that lays out no path (never written: see Walk). */
+const NO_HOPS: Hop[] = Object.freeze([]) as unknown as Hop[];
+const NO_TREE: PathTree = Object.freeze({ hops: NO_HOPS, forks: Object.freeze([]) as unknown as PathTree[] });
+
 /**
  * A tunnel output's segment (`vxlan 1010 to 10.0.0.12`), made once per tunnel record: translation
  * hands the same record to every packet of a port with the same key and endpoints.
@@ -158,15 +162,19 @@ function tunnelSegment(t: NonNullable<OutputRecord["tunnel"]>): string {
 class Walk {
   readonly ends: End[] = [];
   mtuLimit = Number.POSITIVE_INFINITY;
-  readonly hops: Hop[] = [];
-  readonly root: PathTree = { hops: [], forks: [] };
+  readonly hops: Hop[];
+  readonly root: PathTree;
   private next = 0;
 
   constructor(
     private readonly sim: Simulation,
     private readonly ethLength: number,
     private readonly known?: readonly End[],
-  ) {}
+  ) {
+    // Only the path's walk writes the hops and the tree: the first walk shares an empty one.
+    this.hops = known ? [] : NO_HOPS;
+    this.root = known ? { hops: [], forks: [] } : NO_TREE;
+  }
 
   /**
    * The end the first walk settled here, read back by the path's walk; undefined in the first walk,
@@ -405,17 +413,21 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
   const { ends, mtuLimit } = walk(sim, innerLength);
   const assumed = sim.ingress.kind === "port" ? sim.ingress.assumed : undefined;
   // Which check_pkt_len branch the frame's length selected: the other one's outputs never happened.
-  const notes: string[] = [];
-  if (assumed) notes.push(assumed);
+  // Made only for a frame that has notes (most have none).
+  let notes: string[] | undefined;
+  if (assumed) notes = [assumed];
   for (const v of sim.visits)
     for (const p of v.trace.passes)
-      if (p.lengthBranches) for (const n of p.lengthBranches) notes.push(`${v.host.name} ${n}`);
+      if (p.lengthBranches) {
+        notes ??= [];
+        for (const n of p.lengthBranches) notes.push(`${v.host.name} ${n}`);
+      }
   const verdict = new TranslatedVerdict(
     frame,
     overall(ends),
     ends,
     isPartial(ends),
-    notes.length > 0 ? `${summarize(ends)} [${notes.join("; ")}]` : summarize(ends),
+    notes ? `${summarize(ends)} [${notes.join("; ")}]` : summarize(ends),
     sim.visits.map((v) => v.trace),
     sim,
     innerLength,

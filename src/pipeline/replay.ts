@@ -66,6 +66,16 @@ export interface Simulation {
   stateChanged: boolean;
 }
 
+/** A host a frame is to visit: where it enters and with what key. */
+interface QueuedVisit {
+  host: SimHost;
+  port: SimPort;
+  before: Hop[];
+  key: FlowKey;
+  tunnel?: HostVisit["tunnel"];
+  from?: Exit & { kind: "tunnel" };
+}
+
 export interface ReplayEngineOptions {
   /** `HOST:PORT`, already resolved: every frame that is not a tunnel frame for a loaded host enters here. */
   at?: PortRef;
@@ -158,15 +168,7 @@ export class ReplayEngine {
     const mask = opts.megaflow === false ? undefined : newFlowKey();
     let cacheable = true;
     const changesBefore = switchState.changes;
-    const queue: Array<{
-      host: SimHost;
-      port: SimPort;
-      before: Hop[];
-      key: FlowKey;
-      tunnel?: HostVisit["tunnel"];
-      from?: Exit & { kind: "tunnel" };
-    }> = [];
-    const first: (typeof queue)[number] = {
+    const first: QueuedVisit = {
       host: ingress.host,
       port: ingress.port,
       before: ingress.before,
@@ -174,10 +176,9 @@ export class ReplayEngine {
     };
     if (ingress.kind === "tunnel")
       first.tunnel = { kind: ingress.tunnel.kind, id: ingress.tunnel.id, src: ipText(ingress.tunnel.src) };
-    queue.push(first);
-    while (queue.length > 0) {
-      const item = queue.shift();
-      if (!item) break;
+    // The hosts still to visit after this one: a list only once a tunnel leads to a loaded host.
+    let queue: QueuedVisit[] | undefined;
+    for (let item: QueuedVisit | undefined = first; item; item = queue?.shift()) {
       if (sim.visits.length >= MAX_HOST_VISITS) {
         sim.hostLoop = true;
         break;
@@ -228,6 +229,7 @@ export class ReplayEngine {
             const tp = remote ? tunnelPortFor(remote, out.tunnel.type, out.tunnel.src) : undefined;
             if (remote && tp) {
               const t = { kind: out.tunnel.type, id: Number(BigInt(out.tunnel.tunId)), src: out.tunnel.src };
+              queue ??= [];
               queue.push({
                 host: remote,
                 port: tp.port,

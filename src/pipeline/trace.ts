@@ -135,56 +135,48 @@ export interface TraceResult {
 
 const RULE = "=".repeat(79);
 
-interface PassSpec {
-  host: SimHost;
-  /** The bridge whose pipeline runs (the frozen state's bridge for a resumed pass). */
-  bridge: string;
-  flow: FlowKey;
-  table: number;
-  sideEffects: boolean;
-  recircBase: number;
-  thaw: boolean;
-  /** A replay's per-pass megaflow cache wants each pass's own record (TracePass.cache). */
-  perPass: boolean;
-  /**
-   * The bridge named in the pass's heading: ofproto/trace heads every resumed pass with the bridge the
-   * trace started on, even when the frozen state belongs to a patch peer.
-   */
-  headerBridge: string;
-  conntrack: ConntrackTable | undefined;
-  megaflow: FlowKey | undefined;
-  executed: FlowEntry[] | undefined;
-  packetLength: number | undefined;
-  lengthBranch: boolean;
-  lean: boolean;
-  frameKeys: FrameKeys | undefined;
-}
-
-function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
-  const { host, flow, table, thaw } = spec;
-  const bridge = host.bridges.get(spec.bridge);
-  if (!bridge) throw new Error(`no bridge "${spec.bridge}" on host ${host.name}`);
+/**
+ * One pass through `bridgeName`'s pipeline from `table`, added to `passes`: the request's first pass,
+ * or one resumed from a recirculation (`recirc`). The rest is read from the request as it is (no
+ * object of parameters made per pass). Returns the pass's context (its recirculations, its lookup key).
+ */
+function runPass(
+  req: TraceRequest,
+  passes: TracePass[],
+  bridgeName: string,
+  flow: FlowKey,
+  table: number,
+  recircBase: number,
+  recirc?: TracePass["recirc"],
+): XlateContext {
+  const host = req.host;
+  const lean = req.lean ?? false;
+  const thaw = recirc !== undefined;
+  const bridge = host.bridges.get(bridgeName);
+  if (!bridge) throw new Error(`no bridge "${bridgeName}" on host ${host.name}`);
   const nodes: TraceNode[] = [];
-  const top = report(nodes, "bridge", `bridge("${spec.headerBridge}")`, spec.lean);
+  // ofproto/trace heads every resumed pass with the bridge the trace started on, even when the frozen
+  // state belongs to a patch peer.
+  const top = report(nodes, "bridge", `bridge("${req.bridge}")`, lean);
   const ctx = new XlateContext(
     TRANSLATOR,
     host,
     bridge,
     // A lean pass hands back no final flow: the packet it changes is a pooled key (releaseScratch).
-    spec.lean ? borrowKey(flow) : copyFlowKey(flow),
-    spec.lean ? nodes : top.subs,
-    spec.sideEffects,
+    lean ? borrowKey(flow) : copyFlowKey(flow),
+    lean ? nodes : top.subs,
+    req.withPacket,
     flow[K.tunDst],
   );
-  ctx.recircBase = spec.recircBase;
-  ctx.traceBridge = spec.headerBridge;
-  ctx.conntrack = spec.conntrack;
-  ctx.megaflow = spec.megaflow;
-  ctx.executed = spec.executed;
-  ctx.packetLength = spec.packetLength;
-  ctx.lengthBranch = spec.lengthBranch;
-  ctx.lean = spec.lean;
-  ctx.frameKeys = spec.frameKeys;
+  ctx.recircBase = recircBase;
+  ctx.traceBridge = req.bridge;
+  ctx.conntrack = req.conntrack;
+  ctx.megaflow = req.megaflow;
+  ctx.executed = req.executed;
+  ctx.packetLength = req.packetLength;
+  ctx.lengthBranch = req.lengthBranch ?? false;
+  ctx.lean = lean;
+  ctx.frameKeys = req.frameKeys;
   if (thaw) {
     // The frozen state of a ct() recirculation says the packet was conntracked: ct_clear then acts.
     ctx.conntracked = true;
@@ -192,7 +184,8 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     report(ctx.childrenOf(t), "thaw", `Resuming from table ${table}`, ctx.lean);
   }
   ctx.tableId = table;
-  const record: PassRecord | undefined = spec.perPass
+  // A replay's per-pass megaflow cache wants each pass's own record (TracePass.cache).
+  const record: PassRecord | undefined = req.perPass
     ? { mask: newFlowKey(), executed: [], ctCalls: [] }
     : undefined;
   if (record) {
@@ -207,7 +200,7 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   const pass: TracePass = {
     flow,
     nodes,
-    datapathActions: spec.lean ? "" : datapathText(ctx),
+    datapathActions: lean ? "" : datapathText(ctx),
     outputs: ctx.outputs,
     learned: ctx.learned,
   };
@@ -215,7 +208,7 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
   if (ctx.lengthNotes) pass.lengthBranches = ctx.lengthNotes;
   if (ctx.slowAction) pass.slowPath = ["Uses action(s) not supported by datapath."];
   // What only a printed trace and its report read: a lean pass (the replay verb) hands none of it on.
-  if (!spec.lean) {
+  if (!lean) {
     pass.finalFlow = ctx.flow;
     if (ctx.unmodelled || ctx.ignoredActions || ctx.setQueue || ctx.ranNormal)
       pass.unmodelled = {
@@ -227,14 +220,16 @@ function runPass(spec: PassSpec): { pass: TracePass; ctx: XlateContext } {
     if (ctx.meters) pass.meters = ctx.meters;
   }
   ctx.releaseScratch();
-  if (spec.lean) releaseKey(ctx.flow);
+  if (lean) releaseKey(ctx.flow);
   if (record) {
     // The whole translation's mask and flow list are the passes' together.
     pass.cache = record;
-    if (spec.megaflow) for (let i = 0; i < record.mask.length; i++) spec.megaflow[i] |= record.mask[i];
-    spec.executed?.push(...record.executed);
+    if (req.megaflow) for (let i = 0; i < record.mask.length; i++) req.megaflow[i] |= record.mask[i];
+    req.executed?.push(...record.executed);
   }
-  return { pass, ctx };
+  if (recirc) pass.recirc = recirc;
+  passes.push(pass);
+  return ctx;
 }
 
 /** The pass's datapath actions as ofproto/trace prints them. */
@@ -247,75 +242,49 @@ function datapathText(ctx: XlateContext): string {
 
 export function trace(req: TraceRequest): TraceResult {
   const passes: TracePass[] = [];
-  // Built field by field, not spread: V8 spreads these objects slowly enough to show in a replay.
-  const passSpec = (bridge: string, flow: FlowKey, table: number, recircBase: number, thaw: boolean) => ({
-    host: req.host,
-    bridge,
-    flow,
-    table,
-    sideEffects: req.withPacket,
-    recircBase,
-    thaw,
-    perPass: req.perPass ?? false,
-    headerBridge: req.bridge,
-    conntrack: req.conntrack,
-    megaflow: req.megaflow,
-    executed: req.executed,
-    packetLength: req.packetLength,
-    lengthBranch: req.lengthBranch ?? false,
-    lean: req.lean ?? false,
-    frameKeys: req.frameKeys,
-  });
-  const first = runPass(passSpec(req.bridge, req.flow, 0, 0, false));
-  passes.push(first.pass);
+  const first = runPass(req, passes, req.bridge, req.flow, 0, 0);
   // A lean translation's lookup keys are pooled until it is known which one a drop explanation reads.
-  const leanPasses: XlateContext[] | undefined = req.lean ? [first.ctx] : undefined;
+  const leanPasses: XlateContext[] | undefined = req.lean ? [first] : undefined;
   // Sliced, not spread (a spread iterates; most passes request no recirculation).
-  const queue = first.ctx.recirc.slice();
+  const queue = first.recirc.slice();
   let used = queue.length;
   let next = 0;
   while (queue.length > 0 && passes.length < 64) {
     const r = queue.shift();
     if (!r) break;
+    let ctx: XlateContext;
     if (r.hash) {
       // ofproto/trace stops at a dp_hash recirculation; replay (a connection tracker attached) follows it
       // with the hash the datapath would compute (any nonzero value of the packet's 5-tuple).
       if (!req.conntrack && req.dpHash === undefined) continue;
       const flow = copyFlowKey(r.flow);
       flow[K.dpHash] = req.dpHash ?? (hashL4(flow, 0) || 1);
-      const { pass, ctx } = runPass(passSpec(r.bridge.name, flow, r.table, used, true));
-      pass.recirc = {
+      ctx = runPass(req, passes, r.bridge.name, flow, r.table, used, {
         id: flow[K.recircId],
         ctState: flow[K.ctState],
         defaulted: false,
         table: r.table,
         dpHash: flow[K.dpHash],
-      };
-      passes.push(pass);
-      leanPasses?.push(ctx);
-      queue.push(...ctx.recirc);
-      used += ctx.recirc.length;
-      continue;
+      });
+    } else {
+      const given = r.ct?.state ?? req.ctNext[next++];
+      let state = given ?? CS.trk | CS.new;
+      if (r.nat && (given === undefined || r.ct)) state |= r.nat === "src" ? CS.snat : CS.dnat;
+      const flow = copyFlowKey(r.flow);
+      flow[K.ctState] = state;
+      if (r.ct) {
+        flow[K.ctMark] = r.ct.mark;
+        flow.set(r.ct.label, K.ctLabel);
+      }
+      const nat = r.natAction ? simulateNat(flow, r.natAction) : undefined;
+      ctx = runPass(req, passes, r.bridge.name, flow, r.table, used, {
+        id: flow[K.recircId],
+        ctState: state,
+        defaulted: given === undefined && !r.ct,
+        table: r.table,
+        ...(nat ? { nat } : {}),
+      });
     }
-    const given = r.ct?.state ?? req.ctNext[next++];
-    let state = given ?? CS.trk | CS.new;
-    if (r.nat && (given === undefined || r.ct)) state |= r.nat === "src" ? CS.snat : CS.dnat;
-    const flow = copyFlowKey(r.flow);
-    flow[K.ctState] = state;
-    if (r.ct) {
-      flow[K.ctMark] = r.ct.mark;
-      flow.set(r.ct.label, K.ctLabel);
-    }
-    const nat = r.natAction ? simulateNat(flow, r.natAction) : undefined;
-    const { pass, ctx } = runPass(passSpec(r.bridge.name, flow, r.table, used, true));
-    pass.recirc = {
-      id: flow[K.recircId],
-      ctState: state,
-      defaulted: given === undefined && !r.ct,
-      table: r.table,
-      ...(nat ? { nat } : {}),
-    };
-    passes.push(pass);
     leanPasses?.push(ctx);
     queue.push(...ctx.recirc);
     used += ctx.recirc.length;
