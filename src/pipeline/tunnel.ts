@@ -287,7 +287,9 @@ const macNumber = memoize((mac: string): number => Number(parseMac(mac) ?? 0n));
 /** A MAC's 48 bits into its two words of the flow key (the high 16 bits in the first: see layout.ts). */
 function writeMac(f: FlowKey, slot: number, mac: number): void {
   f[slot] = Math.floor(mac / 0x1_0000_0000);
-  f[slot + 1] = mac % 0x1_0000_0000;
+  // The low 32 bits: `>>> 0` takes an integer below 2^53 modulo 2^32 exactly, where `%` on a number
+  // past 32 bits is a floating-point remainder (a slow call).
+  f[slot + 1] = mac >>> 0;
 }
 
 /** The underlay device of a route: a bridge's internal (LOCAL) port on this host. */
