@@ -9,7 +9,8 @@
  */
 
 import { type Action, formatActions, parseActionsIn } from "../model/actions/index.js";
-import { formatMatch, type Match, parseMatchIn } from "../model/match.js";
+import { formatMatch, type Match } from "../model/match.js";
+import { MatchStore, parsePackedMatchIn } from "../model/packed-match.js";
 import { atLine, type Diagnostic, type LineError } from "../util/diagnostic.js";
 import { sameChars } from "../util/span-cache.js";
 
@@ -342,8 +343,8 @@ export function withActions(f: FlowEntry, actions: Action[]): FlowEntry {
 }
 
 /**
- * Parses one flow line, `text`, which is dump[from, from + text.length); errors carry the 1-based column
- * in the line.
+ * Parses one flow line, `text`, which is dump[from, from + text.length), its match packed into `store`;
+ * errors carry the 1-based column in the line.
  */
 function parseFlowLine(
   text: string,
@@ -351,6 +352,7 @@ function parseFlowLine(
   line: number,
   dump: string,
   from: number,
+  store: MatchStore,
 ):
   | { ok: true; value: FlowEntry; style: "ofctl" | "appctl"; warnings: Diagnostic[] }
   | { ok: false; error: Diagnostic } {
@@ -362,7 +364,13 @@ function parseFlowLine(
   const headError = readHead(text, headEndOf(text, cut), undefined);
   if (headError !== undefined) return { ok: false, error: atLine(file, line, text, headError) };
   const flags = head.flags;
-  const parsed = parseMatchIn(dump, from + head.matchFrom, from + head.matchTo, head.matchColumn);
+  const parsed = parsePackedMatchIn(
+    dump,
+    from + head.matchFrom,
+    from + head.matchTo,
+    head.matchColumn,
+    store,
+  );
   if (!parsed.ok) return { ok: false, error: atLine(file, line, text, parsed.error) };
   let cookie = 0n;
   if (head.cookieFrom >= 0) {
@@ -425,6 +433,8 @@ function isBlank(line: string): boolean {
 export function parseFlowDump(text: string, file: string): { value: FlowDump; diagnostics: Diagnostic[] } {
   const dump: FlowDump = { style: "ofctl", flows: [] };
   const diagnostics: Diagnostic[] = [];
+  // The dump's matches, packed (a flow's match is one object; src/model/packed-match.ts).
+  const store = new MatchStore();
   // Line by line with indexOf: no array of every line of a large dump at once.
   for (let i = 0, at = 0; at <= text.length; i++) {
     let end = text.indexOf("\n", at);
@@ -439,7 +449,7 @@ export function parseFlowDump(text: string, file: string): { value: FlowDump; di
       dump.header ??= line;
       continue;
     }
-    const r = parseFlowLine(line, file, i + 1, text, from);
+    const r = parseFlowLine(line, file, i + 1, text, from, store);
     if (r.ok) {
       dump.flows.push(r.value);
       dump.style = r.style;
@@ -449,6 +459,7 @@ export function parseFlowDump(text: string, file: string): { value: FlowDump; di
       diagnostics.push(r.error);
     }
   }
+  store.seal();
   return { value: dump, diagnostics };
 }
 
