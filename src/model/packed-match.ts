@@ -103,6 +103,9 @@ function wordsValue(words: Uint32Array, at: number, n: number): bigint {
   return v;
 }
 
+/** The fields of an empty match, shared (as parseMatch's): never modified. */
+const NO_FIELDS: MatchField[] = [];
+
 /** One dump's packed match tokens and the ranges of them its matches are. */
 export class MatchStore {
   /** The tokens, each a head word (name index and flags), then its value's words, then its mask's. */
@@ -119,6 +122,8 @@ export class MatchStore {
   private readonly refs: MatchField[] = [];
   /** Tokens already made into MatchField objects, by offset: the flows that share a token share it. */
   private readonly made = new Map<number, MatchField>();
+  /** The field lists made so far, by where their match's range starts (an empty match has none). */
+  private readonly madeLists = new Map<number, MatchField[]>();
   /** The patches of PATCHED tokens, by offset. */
   private readonly patches = new Map<number, FieldPatch>();
 
@@ -167,10 +172,18 @@ export class MatchStore {
     this.pool = this.pool.slice(0, this.poolCount);
   }
 
-  /** The fields of the match of pool[from, + n), as MatchField objects. */
+  /**
+   * The fields of the match of pool[from, + n), as MatchField objects: made on first read and kept here
+   * (a slot for them in each match was 8 bytes of each flow of a large dump, read for few).
+   */
   fieldsAt(from: number, n: number): MatchField[] {
-    const out = new Array<MatchField>(n);
-    for (let i = 0; i < n; i++) out[i] = this.fieldOf(this.pool[from + i]);
+    if (n === 0) return NO_FIELDS;
+    let out = this.madeLists.get(from);
+    if (out === undefined) {
+      out = new Array<MatchField>(n);
+      for (let i = 0; i < n; i++) out[i] = this.fieldOf(this.pool[from + i]);
+      this.madeLists.set(from, out);
+    }
     return out;
   }
 
@@ -287,7 +300,6 @@ function grown<T extends Uint32Array | Int32Array>(a: T, need: number): T {
  * compileMatchInto compiles from the words (compileInto).
  */
 export class PackedMatch implements Match {
-  private made: MatchField[] | undefined = undefined;
   constructor(
     readonly store: MatchStore,
     readonly from: number,
@@ -297,8 +309,7 @@ export class PackedMatch implements Match {
   ) {}
 
   get fields(): MatchField[] {
-    if (this.made === undefined) this.made = this.store.fieldsAt(this.from, this.count);
-    return this.made;
+    return this.store.fieldsAt(this.from, this.count);
   }
 
   compileInto(resolvePort: PortResolver, mask: FlowKey, value: FlowKey): string | undefined {
