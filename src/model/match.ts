@@ -283,23 +283,14 @@ export function parseToken(
   return { name: name === field.name ? field.name : name, field, value: value.value };
 }
 
-/** The error for a field a match gives twice. */
-export const givenTwice = (name: string, column: number): LineError => ({
-  column,
-  field: name,
-  message: `${name} given twice`,
-});
-
 /** A LineError, told from a MatchField (which has no `message`). */
 export const isLineError = (r: MatchField | LineError): r is LineError => "message" in r;
 
 /**
- * parseMatch's sink: tokens as MatchField objects, gathered in a scratch list (copied at its exact size
- * by the caller: an array grown by push keeps room for 16 more fields, 128 bytes for each flow of a large
- * dump).
+ * What a sink keeps of the match being walked: the fields it gave so far, to refuse one given twice.
+ * Its own list of what it made of them (n of them) is the subclass's.
  */
-class ObjectFields implements FieldSink {
-  readonly list: MatchField[] = [];
+export abstract class FieldGatherer implements FieldSink {
   private readonly defs: FieldDef[] = [];
   n = 0;
 
@@ -307,24 +298,37 @@ class ObjectFields implements FieldSink {
     this.n = 0;
   }
 
-  token(text: string, at: number, eq: number, end: number, column: number): LineError | undefined {
-    const known = parsedFields.get(text, at, end);
-    if (known !== undefined) {
-      if (hasField(this.defs, this.n, known.field)) return givenTwice(known.name, column);
-      this.add(known);
-      return undefined;
-    }
-    const parsed = parseToken(text, at, eq, end, column);
-    if (isLineError(parsed)) return parsed;
-    if (hasField(this.defs, this.n, parsed.field)) return givenTwice(parsed.name, column);
-    parsedFields.set(text, at, end, parsed);
-    this.add(parsed);
+  abstract token(text: string, at: number, eq: number, end: number, column: number): LineError | undefined;
+
+  /** Takes `field` as the match's next one (the subclass keeps what it made of it at n), or refuses it. */
+  protected take(field: FieldDef, name: string, column: number): LineError | undefined {
+    for (let i = 0; i < this.n; i++)
+      if (this.defs[i] === field) return { column, field: name, message: `${name} given twice` };
+    this.defs[this.n] = field;
     return undefined;
   }
+}
 
-  private add(f: MatchField): void {
-    this.defs[this.n] = f.field;
+/**
+ * parseMatch's sink: tokens as MatchField objects, gathered in a scratch list (copied at its exact size
+ * by the caller: an array grown by push keeps room for 16 more fields, 128 bytes for each flow of a large
+ * dump).
+ */
+class ObjectFields extends FieldGatherer {
+  readonly list: MatchField[] = [];
+
+  token(text: string, at: number, eq: number, end: number, column: number): LineError | undefined {
+    let f = parsedFields.get(text, at, end);
+    if (f === undefined) {
+      const parsed = parseToken(text, at, eq, end, column);
+      if (isLineError(parsed)) return parsed;
+      f = parsed;
+      parsedFields.set(text, at, end, f);
+    }
+    const twice = this.take(f.field, f.name, column);
+    if (twice !== undefined) return twice;
     this.list[this.n++] = f;
+    return undefined;
   }
 }
 
@@ -372,12 +376,6 @@ const NO_FIELDS: MatchField[] = [];
  */
 const parsedFields = new SpanCache<MatchField>(16384);
 const objectFields = new ObjectFields();
-
-/** Whether defs[0, n) holds `field`: a match gives each field once. */
-export function hasField(defs: readonly FieldDef[], n: number, field: FieldDef): boolean {
-  for (let i = 0; i < n; i++) if (defs[i] === field) return true;
-  return false;
-}
 
 /** Prints a match as ovs-ofctl does: priority first (unless default), then OVS's field order. */
 export function formatMatch(m: Match): string {

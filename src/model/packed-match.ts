@@ -15,10 +15,8 @@ import {
   applyFieldInto,
   applyPatch,
   applyShorthand,
+  FieldGatherer,
   type FieldPatch,
-  type FieldSink,
-  givenTwice,
-  hasField,
   isLineError,
   type Match,
   type MatchField,
@@ -327,15 +325,9 @@ export class PackedMatch implements Match {
  * The walk's sink for a store: a token read before is found by its span of the dump (as parseMatch finds
  * its MatchFields), a new one is parsed and kept as words.
  */
-class PackedFields implements FieldSink {
+class PackedFields extends FieldGatherer {
   store: MatchStore | undefined = undefined;
   readonly tokens: number[] = [];
-  private readonly defs: FieldDef[] = [];
-  n = 0;
-
-  begin(): void {
-    this.n = 0;
-  }
 
   token(text: string, at: number, eq: number, end: number, column: number): LineError | undefined {
     const store = this.store as MatchStore;
@@ -346,9 +338,8 @@ class PackedFields implements FieldSink {
       token = store.add(parsed);
       knownTokens.set(text, at, end, token);
     }
-    const field = store.fieldAt(token);
-    if (hasField(this.defs, this.n, field)) return givenTwice(store.nameAt(token), column);
-    this.defs[this.n] = field;
+    const twice = this.take(store.fieldAt(token), store.nameAt(token), column);
+    if (twice !== undefined) return twice;
     this.tokens[this.n++] = token;
     return undefined;
   }
