@@ -9,7 +9,8 @@
  */
 
 import { type Action, formatActions, parseActionsIn } from "../model/actions/index.js";
-import { formatMatch, type Match, parseMatchIn } from "../model/match.js";
+import { formatMatch, type Match } from "../model/match.js";
+import { MatchStore, parsePackedMatchIn } from "../model/packed-match.js";
 import { atLine, type Diagnostic, type LineError } from "../util/diagnostic.js";
 import { sameChars } from "../util/span-cache.js";
 
@@ -99,7 +100,10 @@ class FlowStats {}
 /** The statistic named by text[from, to), as its constant: no string is cut to look it up. */
 function statAt(text: string, from: number, to: number): StatName | undefined {
   const named = STATS_BY_LENGTH[to - from];
-  if (named !== undefined) for (const s of named) if (text.startsWith(s, from)) return s;
+  if (named === undefined) return undefined;
+  // Compared in place (startsWith was a builtin call for each candidate of each statistic of each line).
+  const first = text.charCodeAt(from);
+  for (const s of named) if (s.charCodeAt(0) === first && sameChars(text, from, s, 0, s.length)) return s;
   return undefined;
 }
 /** The statistics by the length of their name: one to four candidates to compare. */
@@ -271,53 +275,79 @@ function tableAt(text: string, from: number, to: number): number | undefined {
 }
 
 /**
+ * What the flows of one dump share: its file name and text, and the statistics read from it so far (a
+ * flow's own slot for them was 8 bytes of each of 100k flows, read for few).
+ */
+class DumpSource {
+  readonly stats = new WeakMap<DumpedFlow, Partial<Record<StatName, string>>>();
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {}
+}
+
+/**
  * A flow as the loader reads it. Its line, statistics and action text are read from the dump when
  * asked for: as strings and an object for each of 100k flows, they were a third of the objects the
  * loader kept (each one copied twice by V8's young-generation collector), and most uses of a large dump
- * (a trace, a replay) read them for a few flows at most.
+ * (a trace, a replay) read them for a few flows at most. For the same reason the flow keeps only where
+ * its line starts: its end, and where its actions start, are found again when asked for.
  */
 class DumpedFlow implements FlowEntry {
-  private readStats: Partial<Record<StatName, string>> | undefined = undefined;
   constructor(
-    public file: string,
+    private readonly source: DumpSource,
     public line: number,
-    /** The whole dump, and where this flow's line is in it (without its line break). */
-    private readonly dump: string,
+    /** Where this flow's line starts in its dump. */
     private readonly from: number,
-    private readonly to: number,
     public table: number,
     public priority: number,
     public cookie: bigint,
     public flags: readonly string[],
     public match: Match,
     public actions: Action[],
-    public actionsColumn: number,
   ) {}
 
+  get file(): string {
+    return this.source.file;
+  }
+
   get text(): string {
-    return this.dump.slice(this.from, this.to);
+    const dump = this.source.text;
+    return dump.slice(this.from, lineEnd(dump, this.from));
+  }
+
+  get actionsColumn(): number {
+    return actionsCut(this.text) + " actions=".length + 1;
   }
 
   get stats(): Partial<Record<StatName, string>> {
-    if (this.readStats === undefined) {
+    let stats = this.source.stats.get(this);
+    if (stats === undefined) {
       const text = this.text;
-      const cut = this.actionsColumn - " actions=".length - 1;
-      const stats: Partial<Record<StatName, string>> = new FlowStats();
+      stats = new FlowStats();
       // The line was read once without an error: this walk finds the same statistics.
-      readHead(text, headEndOf(text, cut), stats);
-      this.readStats = stats;
+      readHead(text, headEndOf(text, actionsCut(text)), stats);
+      this.source.stats.set(this, stats);
     }
-    return this.readStats;
+    return stats;
   }
 
   get actionsText(): string {
-    return this.dump.slice(this.from + this.actionsColumn - 1, this.to);
+    const text = this.text;
+    return text.slice(actionsCut(text) + " actions=".length);
   }
 
   /** The fields of a FlowEntry, in their order, as JSON (which reads no getters) writes them. */
   toJSON(): FlowEntry {
     return withActions(this, this.actions);
   }
+}
+
+/** Where the line starting at dump[from] ends: its line break (and a CR before it) not included. */
+function lineEnd(dump: string, from: number): number {
+  let end = dump.indexOf("\n", from);
+  if (end < 0) end = dump.length;
+  return end > from && dump.charCodeAt(end - 1) === CR ? end - 1 : end;
 }
 
 /**
@@ -342,18 +372,20 @@ export function withActions(f: FlowEntry, actions: Action[]): FlowEntry {
 }
 
 /**
- * Parses one flow line, `text`, which is dump[from, from + text.length); errors carry the 1-based column
- * in the line.
+ * Parses one flow line, `text`, which is source.text[from, from + text.length), its match packed into
+ * `store`; errors carry the 1-based column in the line.
  */
 function parseFlowLine(
   text: string,
-  file: string,
   line: number,
-  dump: string,
+  source: DumpSource,
   from: number,
+  store: MatchStore,
 ):
   | { ok: true; value: FlowEntry; style: "ofctl" | "appctl"; warnings: Diagnostic[] }
   | { ok: false; error: Diagnostic } {
+  const file = source.file;
+  const dump = source.text;
   const cut = actionsCut(text);
   if (cut < 0) return failAt(file, line, text, 1, "no actions= in a flow line", "actions");
   const style = text.charCodeAt(cut) === SPACE ? "ofctl" : "appctl";
@@ -362,7 +394,13 @@ function parseFlowLine(
   const headError = readHead(text, headEndOf(text, cut), undefined);
   if (headError !== undefined) return { ok: false, error: atLine(file, line, text, headError) };
   const flags = head.flags;
-  const parsed = parseMatchIn(dump, from + head.matchFrom, from + head.matchTo, head.matchColumn);
+  const parsed = parsePackedMatchIn(
+    dump,
+    from + head.matchFrom,
+    from + head.matchTo,
+    head.matchColumn,
+    store,
+  );
   if (!parsed.ok) return { ok: false, error: atLine(file, line, text, parsed.error) };
   let cookie = 0n;
   if (head.cookieFrom >= 0) {
@@ -392,18 +430,15 @@ function parseFlowLine(
         ? NO_WARNINGS
         : actions.warnings.map((w) => atLine(file, line, text, w, "warning")),
     value: new DumpedFlow(
-      file,
+      source,
       line,
-      dump,
       from,
-      from + text.length,
       table,
       parsed.value.priority ?? DEFAULT_PRIORITY,
       cookie,
       flags,
       parsed.value,
       actions.value,
-      actionsColumn,
     ),
   };
 }
@@ -425,6 +460,9 @@ function isBlank(line: string): boolean {
 export function parseFlowDump(text: string, file: string): { value: FlowDump; diagnostics: Diagnostic[] } {
   const dump: FlowDump = { style: "ofctl", flows: [] };
   const diagnostics: Diagnostic[] = [];
+  // The dump's matches, packed (a flow's match is one object; src/model/packed-match.ts).
+  const store = new MatchStore();
+  const source = new DumpSource(file, text);
   // Line by line with indexOf: no array of every line of a large dump at once.
   for (let i = 0, at = 0; at <= text.length; i++) {
     let end = text.indexOf("\n", at);
@@ -439,7 +477,7 @@ export function parseFlowDump(text: string, file: string): { value: FlowDump; di
       dump.header ??= line;
       continue;
     }
-    const r = parseFlowLine(line, file, i + 1, text, from);
+    const r = parseFlowLine(line, i + 1, source, from, store);
     if (r.ok) {
       dump.flows.push(r.value);
       dump.style = r.style;
@@ -449,6 +487,7 @@ export function parseFlowDump(text: string, file: string): { value: FlowDump; di
       diagnostics.push(r.error);
     }
   }
+  store.seal();
   return { value: dump, diagnostics };
 }
 

@@ -674,7 +674,7 @@ export function wordBits(f: FieldDef): number {
 export const wordShift = (f: FieldDef): number => f.shift % 32;
 
 /** The flow-key word that holds the field's least significant bit (a slot's words are big-endian). */
-const lowWord = (f: FieldDef): number => K[f.slot] + KSIZE[f.slot] - 1 - (f.shift >>> 5);
+export const lowWord = (f: FieldDef): number => K[f.slot] + KSIZE[f.slot] - 1 - (f.shift >>> 5);
 
 /** The field's value in a flow key. */
 export function readField(key: FlowKey, f: FieldDef): bigint {

@@ -42,6 +42,25 @@ export interface Match {
   priority?: number;
   shorthand?: string;
   fields: MatchField[];
+  /**
+   * A match that compiles without its fields (a dump's packed match, src/model/packed-match.ts, whose
+   * fields are made only when read) does it here; compileMatchInto's arguments and result.
+   */
+  compileInto?(resolvePort: PortResolver, mask: FlowKey, value: FlowKey): string | undefined;
+}
+
+/**
+ * What a spread copy of a packed match keeps (`{ ...m, priority: undefined }`, as a trace prints a
+ * match without its priority): its own properties, the store and range its fields are read from, not the
+ * `fields` getter of its class.
+ */
+interface PackedCopy {
+  store?: { fieldsOf(m: Match): MatchField[] };
+}
+
+/** A match's fields, from a packed match's spread copy too (see PackedCopy). */
+export function matchFields(m: Match): MatchField[] {
+  return m.fields ?? (m as PackedCopy).store?.fieldsOf(m) ?? NO_FIELDS;
 }
 
 /**
@@ -147,12 +166,62 @@ export function parseMatch(text: string, base = 1): MatchResult {
  * loader reads the match inside the flow's line, without cutting it out.
  */
 export function parseMatchIn(text: string, from: number, to: number, base: number): MatchResult {
+  const error = walkMatch(text, from, to, base, objectFields);
+  if (error !== undefined) return { ok: false, error };
+  return {
+    ok: true,
+    value: matchOf(walked.priority, walked.shorthand, exactCopy(objectFields.list, objectFields.n)),
+  };
+}
+
+/**
+ * A match object with the properties it has, in one literal: adding them one by one gives the object a
+ * second allocation for the ones past its first (40 bytes a flow).
+ */
+export function matchOf(
+  priority: number | undefined,
+  shorthand: string | undefined,
+  fields: MatchField[],
+): Match {
+  return priority === undefined
+    ? shorthand === undefined
+      ? { fields }
+      : { shorthand, fields }
+    : shorthand === undefined
+      ? { priority, fields }
+      : { priority, shorthand, fields };
+}
+
+/**
+ * Where a match's walk puts each `name=value` token: MatchField objects (parseMatch) or a dump's packed
+ * words (src/model/packed-match.ts). `begin` starts a match; `token` takes text[at, end) (its `=` at
+ * `eq`, at `column` of its line) and says why it cannot, if it cannot.
+ */
+export interface FieldSink {
+  begin(): void;
+  token(text: string, at: number, eq: number, end: number, column: number): LineError | undefined;
+}
+
+/** The priority and shorthand of the match walkMatch last read. */
+export const walked: { priority: number | undefined; shorthand: string | undefined } = {
+  priority: undefined,
+  shorthand: undefined,
+};
+
+/**
+ * Walks the match text[from, to): the shorthand and priority into `walked`, every other token into
+ * `sink`. Returns the first error (columns from `base`).
+ */
+export function walkMatch(
+  text: string,
+  from: number,
+  to: number,
+  base: number,
+  sink: FieldSink,
+): LineError | undefined {
   let shorthand: string | undefined;
   let priority: number | undefined;
-  // Gathered in a scratch list and copied at its exact size: an array grown by push keeps room for 16
-  // more fields, 128 bytes for each flow of a large dump.
-  const fields = scratchFields;
-  let n = 0;
+  sink.begin();
   // Walked with indexOf rather than split: no array of tokens per flow of a large dump.
   for (let at = from, last = false; !last; ) {
     let end = text.indexOf(",", at);
@@ -165,22 +234,16 @@ export function parseMatchIn(text: string, from: number, to: number, base: numbe
     at = end + 1;
     if (end === tokenAt) {
       if (from === to) break;
-      return { ok: false, error: { column, message: "empty field in match" } };
+      return { column, message: "empty field in match" };
     }
     let eq = text.indexOf("=", tokenAt);
     if (eq >= end) eq = -1;
     if (eq < 0) {
       const token = text.slice(tokenAt, end);
       if (!Object.hasOwn(SHORTHANDS, token))
-        return {
-          ok: false,
-          error: { column, field: token, message: `unknown field or protocol "${token}"` },
-        };
+        return { column, field: token, message: `unknown field or protocol "${token}"` };
       if (shorthand)
-        return {
-          ok: false,
-          error: { column, field: token, message: `a second protocol "${token}" after "${shorthand}"` },
-        };
+        return { column, field: token, message: `a second protocol "${token}" after "${shorthand}"` };
       shorthand = token;
       continue;
     }
@@ -188,47 +251,85 @@ export function parseMatchIn(text: string, from: number, to: number, base: numbe
     if (eq - tokenAt === 8 && text.startsWith("priority", tokenAt)) {
       const p = smallDecimal(text, eq + 1, end);
       if (p === undefined || p > 65535)
-        return {
-          ok: false,
-          error: { column: column + 9, field: "priority", message: "priority must be 0-65535" },
-        };
+        return { column: column + 9, field: "priority", message: "priority must be 0-65535" };
       priority = p;
       continue;
     }
-    const known = parsedFields.get(text, tokenAt, end);
-    if (known !== undefined) {
-      if (hasField(fields, n, known.field))
-        return { ok: false, error: { column, field: known.name, message: `${known.name} given twice` } };
-      fields[n++] = known;
-      continue;
-    }
-    const name = text.slice(tokenAt, eq);
-    const valueText = text.slice(eq + 1, end);
-    const field = lookupField(name);
-    if (!field) return { ok: false, error: { column, field: name, message: `unknown field "${name}"` } };
-    const value = parseFieldValue(field, valueText);
-    if (!value.ok)
-      return { ok: false, error: { column: column + eq - tokenAt + 1, field: name, message: value.message } };
-    if (hasField(fields, n, field)) {
-      return { ok: false, error: { column, field: name, message: `${name} given twice` } };
-    }
-    // The registry's own string when written so: one copy of `dl_src` rather than one per flow.
-    const parsed: MatchField = { name: name === field.name ? field.name : name, field, value: value.value };
-    parsedFields.set(text, tokenAt, end, parsed);
-    fields[n++] = parsed;
+    const error = sink.token(text, tokenAt, eq, end, column);
+    if (error !== undefined) return error;
   }
-  // Made with the properties it has in one literal: adding them one by one gives the object a second
-  // allocation for the ones past its first (40 bytes a flow).
-  const list = exactCopy(fields, n);
-  const match: Match =
-    priority === undefined
-      ? shorthand === undefined
-        ? { fields: list }
-        : { shorthand, fields: list }
-      : shorthand === undefined
-        ? { priority, fields: list }
-        : { priority, shorthand, fields: list };
-  return { ok: true, value: match };
+  walked.priority = priority;
+  walked.shorthand = shorthand;
+  return undefined;
+}
+
+/**
+ * The token text[at, end) (its `=` at `eq`, at `column` of its line) as a MatchField of its own, or why
+ * it is not one. The registry's own string is kept as the name when written so: one copy of `dl_src`
+ * rather than one per flow.
+ */
+export function parseToken(
+  text: string,
+  at: number,
+  eq: number,
+  end: number,
+  column: number,
+): MatchField | LineError {
+  const name = text.slice(at, eq);
+  const field = lookupField(name);
+  if (!field) return { column, field: name, message: `unknown field "${name}"` };
+  const value = parseFieldValue(field, text.slice(eq + 1, end));
+  if (!value.ok) return { column: column + eq - at + 1, field: name, message: value.message };
+  return { name: name === field.name ? field.name : name, field, value: value.value };
+}
+
+/** A LineError, told from a MatchField (which has no `message`). */
+export const isLineError = (r: MatchField | LineError): r is LineError => "message" in r;
+
+/**
+ * What a sink keeps of the match being walked: the fields it gave so far, to refuse one given twice.
+ * Its own list of what it made of them (n of them) is the subclass's.
+ */
+export abstract class FieldGatherer implements FieldSink {
+  private readonly defs: FieldDef[] = [];
+  n = 0;
+
+  begin(): void {
+    this.n = 0;
+  }
+
+  abstract token(text: string, at: number, eq: number, end: number, column: number): LineError | undefined;
+
+  /** Takes `field` as the match's next one (the subclass keeps what it made of it at n), or refuses it. */
+  protected take(field: FieldDef, name: string, column: number): LineError | undefined {
+    for (let i = 0; i < this.n; i++)
+      if (this.defs[i] === field) return { column, field: name, message: `${name} given twice` };
+    this.defs[this.n] = field;
+    return undefined;
+  }
+}
+
+/**
+ * parseMatch's sink: tokens as MatchField objects, gathered in a scratch list (copied at its exact size
+ * by the caller: an array grown by push keeps room for 16 more fields, 128 bytes for each flow of a large
+ * dump).
+ */
+class ObjectFields extends FieldGatherer {
+  readonly list: MatchField[] = [];
+
+  token(text: string, at: number, eq: number, end: number, column: number): LineError | undefined {
+    let f = parsedFields.get(text, at, end);
+    if (f === undefined) {
+      const parsed = parseToken(text, at, eq, end, column);
+      if (isLineError(parsed)) return parsed;
+      f = parsed;
+      parsedFields.set(text, at, end, f);
+    }
+    const twice = this.take(f.field, f.name, column);
+    if (twice !== undefined) return twice;
+    this.list[this.n++] = f;
+    return undefined;
+  }
 }
 
 /** The decimal number text[from, to) (ASCII digits only, at most 9 of them), or undefined. */
@@ -264,7 +365,6 @@ function exactCopy(f: MatchField[], n: number): MatchField[] {
   }
 }
 
-const scratchFields: MatchField[] = [];
 /** The fields of an empty match (`priority=0 actions=drop`): shared, never modified. */
 const NO_FIELDS: MatchField[] = [];
 
@@ -275,17 +375,13 @@ const NO_FIELDS: MatchField[] = [];
  * the flows just read (a port's flows are written together).
  */
 const parsedFields = new SpanCache<MatchField>(16384);
-
-function hasField(fields: readonly MatchField[], n: number, field: FieldDef): boolean {
-  for (let i = 0; i < n; i++) if (fields[i].field === field) return true;
-  return false;
-}
+const objectFields = new ObjectFields();
 
 /** Prints a match as ovs-ofctl does: priority first (unless default), then OVS's field order. */
 export function formatMatch(m: Match): string {
   const parts: Array<[number, string]> = [];
   if (m.shorthand) parts.push([rankOf("SHORTHAND"), m.shorthand]);
-  for (const [i, f] of m.fields.entries()) {
+  for (const [i, f] of matchFields(m).entries()) {
     // A field masked with zero matches anything: ovs-ofctl leaves it out (`nw_src=0.0.0.0/0`).
     if (f.value.mask === 0n && !f.value.portName) continue;
     // Stable: equal ranks keep their written order (i / 1000 never reaches the next rank).
@@ -326,21 +422,34 @@ export function compileMatchInto(
   mask: FlowKey,
   value: FlowKey,
 ): string | undefined {
-  if (m.shorthand) applyPatch(mask, value, shorthandPatch(m.shorthand));
+  if (m.compileInto !== undefined) return m.compileInto(resolvePort, mask, value);
+  if (m.shorthand) applyShorthand(m.shorthand, mask, value);
   for (const f of m.fields) {
-    if (f.value.portName) {
-      const n = resolvePort(f.value.portName.name);
-      if (n === undefined) return `unknown port "${f.value.portName.name}"`;
-      writeMasked(mask, value, f.field, BigInt(n), f.value.mask);
-      continue;
-    }
-    let p = fieldPatches.get(f);
-    if (p === undefined) {
-      p = patchOf(f.field, f.value.value, f.value.mask);
-      fieldPatches.set(f, p);
-    }
-    applyPatch(mask, value, p);
+    const failed = applyFieldInto(f, resolvePort, mask, value);
+    if (failed !== undefined) return failed;
   }
+  return undefined;
+}
+
+/** One field of a match written into a compiled mask and value; fails on a port name not resolved. */
+export function applyFieldInto(
+  f: MatchField,
+  resolvePort: PortResolver,
+  mask: FlowKey,
+  value: FlowKey,
+): string | undefined {
+  if (f.value.portName) {
+    const n = resolvePort(f.value.portName.name);
+    if (n === undefined) return `unknown port "${f.value.portName.name}"`;
+    writeMasked(mask, value, f.field, BigInt(n), f.value.mask);
+    return undefined;
+  }
+  let p = fieldPatches.get(f);
+  if (p === undefined) {
+    p = patchOf(f.field, f.value.value, f.value.mask);
+    fieldPatches.set(f, p);
+  }
+  applyPatch(mask, value, p);
   return undefined;
 }
 
@@ -365,14 +474,14 @@ function writeMasked(mask: FlowKey, value: FlowKey, f: FieldDef, v: bigint, mk: 
  * distinct field value, not once per flow (a dump writes `reg5=0x1a` or `ct_state=+new-est` on flow
  * after flow, and those flows share one MatchField).
  */
-type FieldPatch = number[];
+export type FieldPatch = number[];
 
 const fieldPatches = new WeakMap<MatchField, FieldPatch>();
 const patchMask = ownFlowKey();
 const patchValue = ownFlowKey();
 const patchBits = ownFlowKey();
 
-function patchOf(f: FieldDef, v: bigint, mk: bigint): FieldPatch {
+export function patchOf(f: FieldDef, v: bigint, mk: bigint): FieldPatch {
   writeMasked(patchMask, patchValue, f, v, mk);
   const owner = f === FIELD.dl_vlan || f === FIELD.dl_vlan_pcp ? FIELD.vlan_tci : f;
   writeField(patchBits, owner, allOnes(owner.bits));
@@ -387,7 +496,7 @@ function patchOf(f: FieldDef, v: bigint, mk: bigint): FieldPatch {
   return p;
 }
 
-function applyPatch(mask: FlowKey, value: FlowKey, p: FieldPatch): void {
+export function applyPatch(mask: FlowKey, value: FlowKey, p: FieldPatch): void {
   for (let i = 0; i < p.length; i += 4) {
     const w = p[i];
     const owned = ~p[i + 1];
@@ -404,4 +513,7 @@ const SHORTHAND_PATCHES = new Map(
     return [name, p];
   }),
 );
-const shorthandPatch = (name: string): FieldPatch => SHORTHAND_PATCHES.get(name) ?? [];
+/** What a shorthand (`tcp`: dl_type and nw_proto) writes into a compiled mask and value. */
+export function applyShorthand(name: string, mask: FlowKey, value: FlowKey): void {
+  applyPatch(mask, value, SHORTHAND_PATCHES.get(name) ?? []);
+}

@@ -17,6 +17,14 @@ export class SpanCache<V> {
   private readonly values: Array<V | undefined>;
   private readonly slotMask: number;
   private count = 0;
+  /**
+   * Entries that may still be added before the cache is emptied. The first emptying comes early, after
+   * FIRST_ROOM entries: that branch then runs while the loader's token walk is still being warmed up, and
+   * V8 optimises the walk with it, rather than throwing the optimised walk away (deoptimised, then
+   * compiled again) when a large dump first fills the cache. Not at once: V8 records nothing of a
+   * function's first few calls.
+   */
+  private room: number;
   /** The span of the last miss, and the slot and hash where its probe stopped: set() adds it there. */
   private lastText = "";
   private lastFrom = -1;
@@ -38,6 +46,7 @@ export class SpanCache<V> {
     this.keyLengths = new Int32Array(size);
     this.values = new Array<V | undefined>(size).fill(undefined);
     this.slotMask = size - 1;
+    this.room = Math.min(bound, FIRST_ROOM);
   }
 
   get size(): number {
@@ -73,7 +82,7 @@ export class SpanCache<V> {
    * use: look up, parse, keep), the slot that miss found is taken without hashing the span again.
    */
   set(text: string, from: number, to: number, value: V): void {
-    if (this.count >= this.bound) this.clear();
+    if (this.room === 0) this.clear();
     const missed = text === this.lastText && from === this.lastFrom && to === this.lastTo;
     if (this.count === 0 || !missed) this.get(text, from, to);
     const slot = this.lastSlot;
@@ -87,6 +96,7 @@ export class SpanCache<V> {
     this.lastText = "";
     this.lastFrom = -1;
     this.count++;
+    this.room--;
   }
 
   clear(): void {
@@ -94,8 +104,12 @@ export class SpanCache<V> {
     this.keyTexts.fill("");
     this.values.fill(undefined);
     this.count = 0;
+    this.room = this.bound;
   }
 }
+
+/** See SpanCache.room. */
+const FIRST_ROOM = 64;
 
 /** FNV-1a over the span's character codes, never 0 (which marks a free slot). */
 function spanHash(text: string, from: number, to: number): number {

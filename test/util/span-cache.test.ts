@@ -66,6 +66,16 @@ describe("SpanCache", () => {
     expect([c.get("a=1", 0, 3), c.get("a=2", 0, 3), c.get("a=3", 0, 3)]).toEqual([undefined, undefined, 2]);
   });
 
+  it("empties itself once early (after 64 entries), then keeps up to its bound", () => {
+    const c = new SpanCache<number>(1000);
+    const keys = Array.from({ length: 1000 }, (_, i) => `reg5=${i}`);
+    for (const [i, k] of keys.entries()) c.set(k, 0, k.length, i);
+    expect(c.size).toBe(1000 - 64);
+    expect(keys.map((k) => c.get(k, 0, k.length) !== undefined).indexOf(true)).toBe(64);
+    c.set("reg6=1", 0, 6, 1);
+    expect(c.size).toBe(1000 - 64 + 1);
+  });
+
   it("sets right whatever was looked up between the miss and the set (a nested list's actions)", () => {
     const c = new SpanCache<string>(8);
     const outer = "clone(output:1),output:2";
