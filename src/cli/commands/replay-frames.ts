@@ -88,10 +88,10 @@ export class CaptureFrames extends FrameCursor implements FrameSource {
   private merged: ReturnType<MergedCaptures["next"]> = null;
   private first: Timestamp | null = null;
 
-  /** Opens every capture (a UsageError names one that cannot be read). */
-  constructor(inputs: readonly CaptureInput[], pinOf: (at: string) => string) {
+  /** Opens every capture (a UsageError names one that cannot be read); `windowBytes`: MergedCaptures'. */
+  constructor(inputs: readonly CaptureInput[], pinOf: (at: string) => string, windowBytes?: number) {
     super();
-    this.reader = new MergedCaptures(inputs, pinOf);
+    this.reader = new MergedCaptures(inputs, pinOf, windowBytes);
   }
 
   next(): ReplayFrame | null {
