@@ -4,7 +4,7 @@
  * replay that no frame's verdict depends on; the replay itself (MAC learning, conntrack) stays on the
  * main thread, which takes the batches as they come (replay-batch.ts).
  */
-import { decodeFrame, summarizeFrame } from "../../decode/index.js";
+import { decodeFrame, quickSummary, summarizeFrame } from "../../decode/index.js";
 import { heapCap } from "../heap-cap.js";
 import { type BatchMessage, type BatchSlots, BatchWriter } from "./replay-batch.js";
 import { relativeTime, type Timestamp } from "./replay-frames.js";
@@ -57,9 +57,8 @@ export function decodeCaptures(job: DecodeJob, slots: BatchSlots, send: Send): v
       let summary = "";
       if (m.frame >= job.from) {
         time = relativeTime(rec, first);
-        summary = summarizeFrame(
-          decodeFrame(rec.bytes.subarray(rec.offset, rec.offset + rec.caplen), rec.linktype),
-        );
+        const bytes = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
+        summary = quickSummary(bytes, rec.linktype) ?? summarizeFrame(decodeFrame(bytes, rec.linktype));
       }
       if (!batch.fits(rec.caplen, time.length + summary.length + 2)) sendBatch();
       batch.add(m, reader.bytesRead(), time, summary);

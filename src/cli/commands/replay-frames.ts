@@ -4,7 +4,7 @@
  * reads and decodes on this thread; `BatchFrames` (replay-batch.ts) takes them from a decoder thread.
  */
 import type { CaptureRecord } from "../../capture/index.js";
-import { decodeFrame, summarizeFrame } from "../../decode/index.js";
+import { decodeFrame, quickSummary, summarizeFrame } from "../../decode/index.js";
 import type { DecodedFrame } from "../../decode/types.js";
 import type { Diagnostic } from "../../util/diagnostic.js";
 import { type CaptureInput, MergedCaptures } from "./replay-inputs.js";
@@ -121,7 +121,7 @@ export class CaptureFrames extends FrameCursor implements FrameSource {
   }
 
   summary(): string {
-    return summarizeFrame(this.decoded());
+    return quickSummary(this.current.data, this.current.linktype) ?? summarizeFrame(this.decoded());
   }
 
   bytesRead(): number {
