@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openCapture } from "../../src/capture/index.js";
-import { CaptureFrames, relativeTime } from "../../src/cli/commands/replay-frames.js";
+import { CaptureFrames, RelativeTimes, relativeTime } from "../../src/cli/commands/replay-frames.js";
 import { REPO_ROOT } from "../support/shared.js";
 
 const DEMO = join(REPO_ROOT, "fixtures", "demo");
@@ -45,6 +45,32 @@ describe("relativeTime", () => {
       want: "-",
     },
   ])("$name: $want", ({ rec, first, want }) => expect(relativeTime(rec, first)).toBe(want));
+});
+
+describe("RelativeTimes", () => {
+  const at = (tsSec: number, tsNsec = 0) => ({ hasTimestamp: true, tsSec, tsNsec });
+  const none = { hasTimestamp: false, tsSec: 0, tsNsec: 0 };
+  it.each([
+    { name: "from the first frame", frames: [at(10), at(11, 500_000_000)], want: ["0.000000", "1.500000"] },
+    {
+      name: "frames without a timestamp first",
+      frames: [none, at(10), at(12)],
+      want: ["-", "0.000000", "2.000000"],
+    },
+    {
+      name: "the origin never moves",
+      frames: [at(10), at(9), at(10)],
+      want: ["0.000000", "-1.000000", "0.000000"],
+    },
+  ])("$name", ({ frames, want }) => {
+    const times = new RelativeTimes();
+    expect(
+      frames.map((f) => {
+        times.see(f);
+        return times.of(f);
+      }),
+    ).toEqual(want);
+  });
 });
 
 /** `ovspath decode`'s lines (number, time, summary) for a capture: what the replay's columns repeat. */

@@ -7,7 +7,7 @@
 import { decodeFrame, quickSummary, summarizeFrame } from "../../decode/index.js";
 import { heapCap } from "../heap-cap.js";
 import { type BatchMessage, type BatchSlots, BatchWriter } from "./replay-batch.js";
-import { relativeTime, type Timestamp } from "./replay-frames.js";
+import { RelativeTimes } from "./replay-frames.js";
 import { type CaptureInput, MergedCaptures } from "./replay-inputs.js";
 
 /** The old generation's use past which this thread collects in full (its live data is ~4 MB). */
@@ -48,15 +48,15 @@ export function decodeCaptures(job: DecodeJob, slots: BatchSlots, send: Send): v
     // This thread's garbage (every frame's decoded layers) is capped as the replaying thread's is,
     // lower: it keeps no more than its modules and the batch being filled.
     const heap = heapCap(DECODER_HEAP_CEILING);
-    let first: Timestamp | null = null;
+    const times = new RelativeTimes();
     for (let m = reader.next(); m && m.frame <= job.to; reader.advance(m), m = reader.next()) {
       heap.tick();
       const rec = m.rec;
-      if (!first && rec.hasTimestamp) first = { sec: rec.tsSec, nsec: rec.tsNsec };
+      times.see(rec);
       let time = "";
       let summary = "";
       if (m.frame >= job.from) {
-        time = relativeTime(rec, first);
+        time = times.of(rec);
         const bytes = rec.bytes.subarray(rec.offset, rec.offset + rec.caplen);
         summary = quickSummary(bytes, rec.linktype) ?? summarizeFrame(decodeFrame(bytes, rec.linktype));
       }

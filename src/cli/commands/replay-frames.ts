@@ -57,6 +57,24 @@ export function relativeTime(
   return (((rec.tsSec - first.sec) * 1e9 + (rec.tsNsec - first.nsec)) / 1e9).toFixed(6);
 }
 
+/**
+ * The time column of a replay: every frame's seconds since the first timestamped frame of the stream.
+ * Kept where the captures are read (this thread, or the decoder thread), which sees every frame in order.
+ */
+export class RelativeTimes {
+  private first: Timestamp | null = null;
+
+  /** Call once per frame, in order: the first with a timestamp is the origin. */
+  see(rec: Pick<CaptureRecord, "hasTimestamp" | "tsSec" | "tsNsec">): void {
+    if (!this.first && rec.hasTimestamp) this.first = { sec: rec.tsSec, nsec: rec.tsNsec };
+  }
+
+  /** A frame's time (`see` it first). */
+  of(rec: Pick<CaptureRecord, "hasTimestamp" | "tsSec" | "tsNsec">): string {
+    return relativeTime(rec, this.first);
+  }
+}
+
 /** The frame a source is at (one object, refilled), decoded at most once however many ask. */
 export abstract class FrameCursor {
   private decodedFrame: DecodedFrame | undefined;
@@ -86,7 +104,7 @@ export abstract class FrameCursor {
 export class CaptureFrames extends FrameCursor implements FrameSource {
   private readonly reader: MergedCaptures;
   private merged: ReturnType<MergedCaptures["next"]> = null;
-  private first: Timestamp | null = null;
+  private readonly times = new RelativeTimes();
 
   /** Opens every capture (a UsageError names one that cannot be read); `windowBytes`: MergedCaptures'. */
   constructor(inputs: readonly CaptureInput[], pinOf: (at: string) => string, windowBytes?: number) {
@@ -101,7 +119,7 @@ export class CaptureFrames extends FrameCursor implements FrameSource {
     this.merged = m;
     if (!m) return null;
     const rec = m.rec;
-    if (!this.first && rec.hasTimestamp) this.first = { sec: rec.tsSec, nsec: rec.tsNsec };
+    this.times.see(rec);
     this.forget();
     const f = this.current;
     f.frame = m.frame;
@@ -117,7 +135,7 @@ export class CaptureFrames extends FrameCursor implements FrameSource {
   }
 
   time(): string {
-    return relativeTime(this.current, this.first);
+    return this.times.of(this.current);
   }
 
   summary(): string {
