@@ -7,7 +7,9 @@ import { writeSync } from "node:fs";
 
 const STDOUT_FD = 1;
 const STDERR_FD = 2;
-const FLUSH_AT = 1 << 16;
+/** The output buffer: a write per 128 kB of output. */
+const BUFFER_BYTES = 1 << 17;
+const NEWLINE = 0x0a;
 
 /** Exit codes are part of the CLI contract: scripts depend on them. */
 export const EXIT = {
@@ -20,15 +22,19 @@ export const EXIT = {
 
 export class UsageError extends Error {}
 
-let pending: string[] = [];
-let pendingBytes = 0;
+/**
+ * Lines are encoded straight into one buffer, written when full: joining them into one string first
+ * and encoding that made, per write, a string of up to 128 kB (a young large object: a replay's arrows
+ * make its text two bytes a character) and a buffer of as much from malloc, on every 64 kB of output.
+ */
+let buffer: Buffer | undefined;
+let used = 0;
 
-function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text, "utf8");
+function writeAll(fd: number, bytes: Uint8Array): void {
   let off = 0;
-  while (off < buf.length) {
+  while (off < bytes.length) {
     try {
-      off += writeSync(fd, buf, off, buf.length - off);
+      off += writeSync(fd, bytes, off, bytes.length - off);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "EAGAIN") continue;
@@ -39,20 +45,28 @@ function writeAll(fd: number, text: string): void {
 }
 
 export function out(line: string): void {
-  pending.push(line, "\n");
-  pendingBytes += line.length + 1;
-  if (pendingBytes >= FLUSH_AT) flush();
+  buffer ??= Buffer.allocUnsafeSlow(BUFFER_BYTES);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2).
+  const most = 3 * line.length + 1;
+  if (used + most > buffer.length) {
+    flush();
+    if (most > buffer.length) {
+      writeAll(STDOUT_FD, Buffer.from(`${line}\n`, "utf8"));
+      return;
+    }
+  }
+  used += buffer.write(line, used, "utf8");
+  buffer[used++] = NEWLINE;
 }
 
 export function flush(): void {
-  if (pending.length === 0) return;
-  const text = pending.join("");
-  pending = [];
-  pendingBytes = 0;
-  writeAll(STDOUT_FD, text);
+  if (used === 0 || !buffer) return;
+  const bytes = buffer.subarray(0, used);
+  used = 0;
+  writeAll(STDOUT_FD, bytes);
 }
 
 export function err(line: string): void {
   flush();
-  writeAll(STDERR_FD, `${line}\n`);
+  writeAll(STDERR_FD, Buffer.from(`${line}\n`, "utf8"));
 }

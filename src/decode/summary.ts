@@ -27,10 +27,19 @@ const s = (v: FieldValue | undefined): string => (v === undefined || v === null 
 
 function tcpFlags(hex: FieldValue | undefined): string {
   if (typeof hex !== "string") return "";
-  const v = Number.parseInt(hex, 16);
+  return tcpFlagNames(Number.parseInt(hex, 16));
+}
+
+/** A TCP header's flags word (its low 12 bits) as the summary names them. */
+export function tcpFlagNames(v: number): string {
   // tshark's Info column for a segment with no flag set.
   if (v === 0) return "<None>";
   return TCP_FLAGS.filter((_, i) => v & (1 << i)).join(",");
+}
+
+/** An ICMP message as the summary names it. */
+export function icmpText(type: FieldValue | undefined, code: FieldValue | undefined): string {
+  return `ICMP ${ICMP_TYPES[Number(type)] ?? `type ${s(type)} code ${s(code)}`}`;
 }
 
 function tunnelLabel(l: Layer): string {
@@ -83,7 +92,7 @@ function describe(segment: Layer[]): string {
           what = `IPv4 fragment offset ${s(f.fragOffset)}`;
         break;
       case "icmp":
-        what = `ICMP ${ICMP_TYPES[Number(f.type)] ?? `type ${s(f.type)} code ${s(f.code)}`}`;
+        what = icmpText(f.type, f.code);
         break;
       case "icmpv6":
         what = `ICMPv6 ${ICMPV6_TYPES[Number(f.type)] ?? `type ${s(f.type)} code ${s(f.code)}`}`;

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openCapture } from "../../src/capture/index.js";
-import { CaptureFrames, relativeTime } from "../../src/cli/commands/replay-frames.js";
+import { CaptureFrames, RelativeTimes, relativeTime } from "../../src/cli/commands/replay-frames.js";
 import { REPO_ROOT } from "../support/shared.js";
 
 const DEMO = join(REPO_ROOT, "fixtures", "demo");
@@ -47,6 +47,32 @@ describe("relativeTime", () => {
   ])("$name: $want", ({ rec, first, want }) => expect(relativeTime(rec, first)).toBe(want));
 });
 
+describe("RelativeTimes", () => {
+  const at = (tsSec: number, tsNsec = 0) => ({ hasTimestamp: true, tsSec, tsNsec });
+  const none = { hasTimestamp: false, tsSec: 0, tsNsec: 0 };
+  it.each([
+    { name: "from the first frame", frames: [at(10), at(11, 500_000_000)], want: ["0.000000", "1.500000"] },
+    {
+      name: "frames without a timestamp first",
+      frames: [none, at(10), at(12)],
+      want: ["-", "0.000000", "2.000000"],
+    },
+    {
+      name: "the origin never moves",
+      frames: [at(10), at(9), at(10)],
+      want: ["0.000000", "-1.000000", "0.000000"],
+    },
+  ])("$name", ({ frames, want }) => {
+    const times = new RelativeTimes();
+    expect(
+      frames.map((f) => {
+        times.see(f);
+        return times.of(f);
+      }),
+    ).toEqual(want);
+  });
+});
+
 /** `ovspath decode`'s lines (number, time, summary) for a capture: what the replay's columns repeat. */
 function decodeLines(path: string): string[] {
   const res = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "ovspath.js"), "decode", path], {
@@ -56,45 +82,51 @@ function decodeLines(path: string): string[] {
 }
 
 describe("CaptureFrames", () => {
-  it.each([
+  const paths = [
     join(DEMO, "compute1-qvo8c2d4e6f-1a-rx.pcap"),
     join(DEMO, "compute1-eth1-tx.pcap"),
     join(CAPTURES, "pcapng-two-sections.pcapng"),
     join(CAPTURES, "pcap-truncated-tail.pcap"),
-  ])("%s: the reader's records, decode's time and summary, the reader's diagnostics", (path) => {
-    const frames = new CaptureFrames([{ path }], (at) => at);
-    const opened = openCapture(path);
-    if (!opened.ok) throw new Error(opened.error.message);
-    const reader = opened.value;
-    const lines: string[] = [];
-    for (let f = frames.next(); f; f = frames.next()) {
-      const rec = reader.next();
-      expect(rec).not.toBeNull();
-      if (!rec) break;
-      expect([f.frame, [...f.data], f.linktype, f.len, f.hasTimestamp, f.tsSec, f.tsNsec]).toEqual([
-        rec.frame,
-        [...rec.bytes.subarray(rec.offset, rec.offset + rec.caplen)],
-        rec.linktype,
-        rec.len,
-        rec.hasTimestamp,
-        rec.tsSec,
-        rec.tsNsec,
-      ]);
-      expect(f.ifName).toBe(reader.interfaces[rec.interfaceId]?.name);
-      expect(f.capture).toBe(path.slice(path.lastIndexOf("/") + 1));
-      // decoded() is decoded once: the summary reads the same object.
-      expect(frames.decoded()).toBe(frames.decoded());
-      lines.push(`${String(f.frame).padStart(6)} ${frames.time().padStart(11)} ${frames.summary()}`);
-    }
-    expect(reader.next()).toBeNull();
-    expect(frames.diagnostics).toEqual(reader.diagnostics);
-    frames.close();
-    reader.close();
-    // decode may add to a line ([truncated]); its number, time and summary come first.
-    const decoded = decodeLines(path);
-    expect(decoded.length).toBe(lines.length);
-    lines.forEach((l, i) => {
-      expect(decoded[i].startsWith(l), `${decoded[i]}\n${l}`).toBe(true);
-    });
-  });
+  ];
+  // The default read buffer, and one smaller than a record (what `replay` opens only to check them
+  // while its thread reads them): refilled and grown, it reads the same.
+  it.each(paths.flatMap((path) => [[path, undefined] as const, [path, 64] as const]))(
+    "%s, window %s: the reader's records, decode's time and summary, the reader's diagnostics",
+    (path, windowBytes) => {
+      const frames = new CaptureFrames([{ path }], (at) => at, windowBytes);
+      const opened = openCapture(path);
+      if (!opened.ok) throw new Error(opened.error.message);
+      const reader = opened.value;
+      const lines: string[] = [];
+      for (let f = frames.next(); f; f = frames.next()) {
+        const rec = reader.next();
+        expect(rec).not.toBeNull();
+        if (!rec) break;
+        expect([f.frame, [...f.data], f.linktype, f.len, f.hasTimestamp, f.tsSec, f.tsNsec]).toEqual([
+          rec.frame,
+          [...rec.bytes.subarray(rec.offset, rec.offset + rec.caplen)],
+          rec.linktype,
+          rec.len,
+          rec.hasTimestamp,
+          rec.tsSec,
+          rec.tsNsec,
+        ]);
+        expect(f.ifName).toBe(reader.interfaces[rec.interfaceId]?.name);
+        expect(f.capture).toBe(path.slice(path.lastIndexOf("/") + 1));
+        // decoded() is decoded once: the summary reads the same object.
+        expect(frames.decoded()).toBe(frames.decoded());
+        lines.push(`${String(f.frame).padStart(6)} ${frames.time().padStart(11)} ${frames.summary()}`);
+      }
+      expect(reader.next()).toBeNull();
+      expect(frames.diagnostics).toEqual(reader.diagnostics);
+      frames.close();
+      reader.close();
+      // decode may add to a line ([truncated]); its number, time and summary come first.
+      const decoded = decodeLines(path);
+      expect(decoded.length).toBe(lines.length);
+      lines.forEach((l, i) => {
+        expect(decoded[i].startsWith(l), `${decoded[i]}\n${l}`).toBe(true);
+      });
+    },
+  );
 });

@@ -4,7 +4,7 @@
  * reads and decodes on this thread; `BatchFrames` (replay-batch.ts) takes them from a decoder thread.
  */
 import type { CaptureRecord } from "../../capture/index.js";
-import { decodeFrame, summarizeFrame } from "../../decode/index.js";
+import { decodeFrame, quickSummary, summarizeFrame } from "../../decode/index.js";
 import type { DecodedFrame } from "../../decode/types.js";
 import type { Diagnostic } from "../../util/diagnostic.js";
 import { type CaptureInput, MergedCaptures } from "./replay-inputs.js";
@@ -57,6 +57,24 @@ export function relativeTime(
   return (((rec.tsSec - first.sec) * 1e9 + (rec.tsNsec - first.nsec)) / 1e9).toFixed(6);
 }
 
+/**
+ * The time column of a replay: every frame's seconds since the first timestamped frame of the stream.
+ * Kept where the captures are read (this thread, or the decoder thread), which sees every frame in order.
+ */
+export class RelativeTimes {
+  private first: Timestamp | null = null;
+
+  /** Call once per frame, in order: the first with a timestamp is the origin. */
+  see(rec: Pick<CaptureRecord, "hasTimestamp" | "tsSec" | "tsNsec">): void {
+    if (!this.first && rec.hasTimestamp) this.first = { sec: rec.tsSec, nsec: rec.tsNsec };
+  }
+
+  /** A frame's time (`see` it first). */
+  of(rec: Pick<CaptureRecord, "hasTimestamp" | "tsSec" | "tsNsec">): string {
+    return relativeTime(rec, this.first);
+  }
+}
+
 /** The frame a source is at (one object, refilled), decoded at most once however many ask. */
 export abstract class FrameCursor {
   private decodedFrame: DecodedFrame | undefined;
@@ -86,12 +104,12 @@ export abstract class FrameCursor {
 export class CaptureFrames extends FrameCursor implements FrameSource {
   private readonly reader: MergedCaptures;
   private merged: ReturnType<MergedCaptures["next"]> = null;
-  private first: Timestamp | null = null;
+  private readonly times = new RelativeTimes();
 
-  /** Opens every capture (a UsageError names one that cannot be read). */
-  constructor(inputs: readonly CaptureInput[], pinOf: (at: string) => string) {
+  /** Opens every capture (a UsageError names one that cannot be read); `windowBytes`: MergedCaptures'. */
+  constructor(inputs: readonly CaptureInput[], pinOf: (at: string) => string, windowBytes?: number) {
     super();
-    this.reader = new MergedCaptures(inputs, pinOf);
+    this.reader = new MergedCaptures(inputs, pinOf, windowBytes);
   }
 
   next(): ReplayFrame | null {
@@ -101,7 +119,7 @@ export class CaptureFrames extends FrameCursor implements FrameSource {
     this.merged = m;
     if (!m) return null;
     const rec = m.rec;
-    if (!this.first && rec.hasTimestamp) this.first = { sec: rec.tsSec, nsec: rec.tsNsec };
+    this.times.see(rec);
     this.forget();
     const f = this.current;
     f.frame = m.frame;
@@ -117,11 +135,11 @@ export class CaptureFrames extends FrameCursor implements FrameSource {
   }
 
   time(): string {
-    return relativeTime(this.current, this.first);
+    return this.times.of(this.current);
   }
 
   summary(): string {
-    return summarizeFrame(this.decoded());
+    return quickSummary(this.current.data, this.current.linktype) ?? summarizeFrame(this.decoded());
   }
 
   bytesRead(): number {

@@ -69,9 +69,11 @@ export class MergedCaptures {
   constructor(
     inputs: readonly CaptureInput[],
     private readonly pinOf: (at: string) => string,
+    /** Each capture's first read (openCapture's default unless given). */
+    windowBytes?: number,
   ) {
     this.readers = inputs.map((i) => {
-      const r = openCapture(i.path);
+      const r = openCapture(i.path, windowBytes === undefined ? {} : { windowBytes });
       if (!r.ok) throw new UsageError(formatDiagnostic(r.error));
       return { input: i, reader: r.value, name: basename(i.path) };
     });

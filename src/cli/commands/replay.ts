@@ -174,6 +174,13 @@ export function registerReplay(program: Command): void {
     });
 }
 
+/**
+ * The read buffer of the captures opened here only to be checked, while a thread reads them: enough for
+ * the header and a first record (it grows for a bigger one). The 1 MiB a reader starts with was filled
+ * and stayed resident beside the thread's own: measured, ~1.4 MB of the steady RSS of a 50 MB replay.
+ */
+const CHECK_WINDOW = 4 << 10;
+
 export interface ReplayRunOptions {
   at?: string;
   frames?: { from: number; to: number };
@@ -216,7 +223,7 @@ export function runReplay(
     return pin.slice(pin.indexOf(":") + 1);
   };
   // Opened here even when a thread decodes: a capture that cannot be read is a usage error before any output.
-  const reader = new CaptureFrames(inputs, pinPort);
+  const reader = new CaptureFrames(inputs, pinPort, opts.decoder ? CHECK_WINDOW : undefined);
   const source: FrameSource = opts.decoder ? threadFrames(opts.decoder, inputs, pinPort, reader) : reader;
   const several = inputs.length > 1;
   const replayer = new Replayer(switches, {
