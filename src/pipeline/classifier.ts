@@ -10,6 +10,7 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import { FLOW_WORDS, type FlowKey, K, newFlowKey, ownFlowKey } from "../model/layout.js";
 import { type CompiledMatch, compileMatchInto, type PortResolver } from "../model/match.js";
+import { MaskTable } from "./megaflow-table.js";
 import type { TraceStep } from "./trace-tree.js";
 
 export interface ClassifiedFlow {
@@ -47,13 +48,44 @@ export interface Conjunction {
   nClauses: number;
 }
 
+/**
+ * The flows of a subtable with one masked value, highest priority first: each matches every key the
+ * bucket is found for, so a lookup compares the key's masked words once, not once per flow.
+ */
+interface Bucket {
+  flows: ClassifiedFlow[];
+  /** The masked value (its flows', over the subtable's words). */
+  value: FlowKey;
+  /** What a lookup reads of the best flow, kept here (settled with the order): its priority... */
+  top: number;
+  /** ...and whether it is a conjunction clause. */
+  soft: boolean;
+  /**
+   * The search results that are this bucket's lone flow alone (no ties, no soft match), by the number
+   * of subtables probed: made once, returned to every lookup they answer (results are read-only).
+   */
+  results: Search[];
+}
+
 interface Subtable {
   mask: FlowKey;
-  /** The flow-key words this mask looks at (the rest are wildcards). */
-  words: Uint32Array;
   maxPriority: number;
-  /** Masked-value hash → flows with that masked value, highest priority first. */
-  buckets: Map<number, ClassifiedFlow[]>;
+  /** The index's `words` and `masks`, held here too: one load fewer for every subtable probed. */
+  words: Uint32Array;
+  masks: Uint32Array;
+  /**
+   * Masked value → its bucket: an open-addressing index in typed arrays (a Map of hash buckets, before,
+   * cost as much as the hash and the compare together). Its `words` are the flow-key words the mask
+   * looks at (the rest are wildcards), its `masks` their masks.
+   */
+  index: MaskTable<Bucket>;
+  /** The buckets, for settling their order and listing the flows. */
+  buckets: Bucket[];
+  /**
+   * The bucket of a subtable with only one (most of a Neutron pipeline's: `priority=0 actions=drop`,
+   * one `in_port`): compared word by word, without a hash or an index.
+   */
+  only: Bucket | undefined;
 }
 
 export interface LookupResult {
@@ -72,19 +104,30 @@ export interface LookupResult {
  */
 const SMI_BITS = 0x3fffffff;
 
-function hashMasked(key: FlowKey, mask: FlowKey, words: Uint32Array): number {
-  let h = 0x811c9dc5;
+/** Whether `key`'s masked words are `value`'s (a full key, masked). */
+function agrees(key: FlowKey, words: Uint32Array, masks: Uint32Array, value: FlowKey): boolean {
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    h = Math.imul(h ^ (key[w] & mask[w]), 0x01000193);
+    if ((key[w] & masks[i]) >>> 0 !== value[w]) return false;
   }
-  return (h ^ (h >>> 30)) & SMI_BITS;
+  return true;
 }
 
-function sameMasked(key: FlowKey, m: CompiledMatch, words: Uint32Array): boolean {
+/** A bucket's head fields, after its flows changed (its kept results may name another flow now). */
+function settleHead(b: Bucket): void {
+  b.top = b.flows[0].flow.priority;
+  b.soft = b.flows[0].conjunctions !== undefined;
+  if (b.results.length > 0) b.results = [];
+}
+
+/**
+ * Whether a compiled value has no bit its mask clears, in the mask's words. One that has can match no
+ * key (a key's masked word never has such a bit); the index, which masks what it is given, would find it.
+ */
+function isMasked(m: CompiledMatch, words: Uint32Array): boolean {
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    if ((key[w] & m.mask[w]) >>> 0 !== m.value[w]) return false;
+    if ((m.value[w] & m.mask[w]) >>> 0 !== m.value[w]) return false;
   }
   return true;
 }
@@ -110,10 +153,11 @@ function hashMask(mask: FlowKey, words: readonly number[]): number {
 }
 
 function sameMask(st: Subtable, mask: FlowKey, words: readonly number[]): boolean {
-  if (st.words.length !== words.length) return false;
+  const own = st.words;
+  if (own.length !== words.length) return false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    if (st.words[i] !== w || st.mask[w] !== mask[w]) return false;
+    if (own[i] !== w || st.mask[w] !== mask[w]) return false;
   }
   return true;
 }
@@ -130,6 +174,10 @@ export function conjunctionsOf(flow: FlowEntry): Conjunction[] | undefined {
 }
 
 const NO_TIES: ClassifiedFlow[] = [];
+
+/** Highest priority first, then first in the dump (OVS's undefined case, settled as a dump lists it). */
+const byPriorityThenOrder = (a: ClassifiedFlow, b: ClassifiedFlow) =>
+  b.flow.priority - a.flow.priority || a.order - b.order;
 const NO_SOFT: SoftCursor[] = [];
 
 /** A soft match being considered: the flows of one subtable with the key's masked value, and which one. */
@@ -154,6 +202,8 @@ export class Table {
   private dirty = false;
   /** Whether any flow is a conjunction clause: without one, lookups skip the soft-match machinery. */
   private hasConjunctions = false;
+  /** Flows whose value has bits outside their mask: never matched, only listed. */
+  private unmatchable: ClassifiedFlow[] = [];
   size = 0;
   /** Bumped when the table's contents change (an insert, or a replace with different actions). */
   version = 0;
@@ -161,8 +211,10 @@ export class Table {
   private settle(): void {
     if (!this.dirty) return;
     for (const st of this.subtables)
-      for (const b of st.buckets.values())
-        b.sort((a, c) => c.flow.priority - a.flow.priority || a.order - c.order);
+      for (const b of st.buckets) {
+        if (b.flows.length > 1) b.flows.sort(byPriorityThenOrder);
+        settleHead(b);
+      }
     this.subtables.sort((a, b) => b.maxPriority - a.maxPriority);
     this.dirty = false;
   }
@@ -184,17 +236,26 @@ export class Table {
     let st = found.st;
     if (!st) {
       const mask = scratchMask ? ownFlowKey(cf.match.mask) : cf.match.mask;
-      st = { mask, words: Uint32Array.from(found.words), maxPriority: -1, buckets: new Map() };
+      const index = new MaskTable<Bucket>(mask);
+      const { words, masks } = index;
+      st = { mask, maxPriority: -1, words, masks, index, buckets: [], only: undefined };
       const same = this.byMask.get(found.hash);
       if (same) same.push(st);
       else this.byMask.set(found.hash, [st]);
       this.subtables.push(st);
     }
     if (scratchMask) cf.match = { mask: st.mask, value: cf.match.value };
-    const h = hashMasked(cf.match.value, st.mask, st.words);
-    const bucket = st.buckets.get(h);
-    if (bucket) bucket.push(cf);
-    else st.buckets.set(h, [cf]);
+    if (!isMasked(cf.match, st.words)) this.unmatchable.push(cf);
+    else {
+      const bucket = st.index.find(cf.match.value);
+      if (bucket) bucket.flows.push(cf);
+      else {
+        const created: Bucket = { flows: [cf], value: cf.match.value, top: -1, soft: false, results: [] };
+        st.index.add(cf.match.value, created);
+        st.buckets.push(created);
+        st.only = st.buckets.length === 1 ? created : undefined;
+      }
+    }
     st.maxPriority = Math.max(st.maxPriority, cf.flow.priority);
     if (cf.conjunctions) this.hasConjunctions = true;
     this.dirty = true;
@@ -208,15 +269,13 @@ export class Table {
    */
   replace(cf: ClassifiedFlow): void {
     const { st } = this.subtableOf(cf.match.mask);
-    if (st) {
-      const h = hashMasked(cf.match.value, st.mask, st.words);
-      const bucket = st.buckets.get(h);
-      const i = bucket?.findIndex(
-        (o) => o.flow.priority === cf.flow.priority && sameMasked(o.match.value, cf.match, st.words),
-      );
+    if (st && isMasked(cf.match, st.words)) {
+      const bucket = st.index.find(cf.match.value);
+      const i = bucket?.flows.findIndex((o) => o.flow.priority === cf.flow.priority);
       if (bucket && i !== undefined && i >= 0) {
-        if (bucket[i].flow.actionsText !== cf.flow.actionsText) this.version++;
-        bucket[i] = cf;
+        if (bucket.flows[i].flow.actionsText !== cf.flow.actionsText) this.version++;
+        bucket.flows[i] = cf;
+        settleHead(bucket);
         if (cf.conjunctions) this.hasConjunctions = true;
         return;
       }
@@ -249,41 +308,56 @@ export class Table {
     // Shared while empty, as the ties: only conjunction clauses add to it.
     let soft: SoftCursor[] = NO_SOFT;
     let probes = 0;
-    for (const st of this.subtables) {
-      if (hard && st.maxPriority < hard.flow.priority) break;
+    // The priority to beat: hard's, or below every flow's (priorities are 0..65535) while none.
+    let best = -1;
+    // The bucket whose lone flow is hard, while hard came from one (its results are then reused).
+    let lone: Bucket | undefined;
+    const subtables = this.subtables;
+    for (let s = 0; s < subtables.length; s++) {
+      const st = subtables[s];
+      if (st.maxPriority < best) break;
       probes++;
-      if (probed) for (const w of st.words) probed[w] |= st.mask[w];
-      const bucket = st.buckets.get(hashMasked(key, st.mask, st.words));
-      if (!bucket) continue;
-      // Every flow of this subtable that matches has the same masked value, and the bucket is sorted
-      // best first: the matching flows, in bucket order, are this subtable's candidates.
-      let first = 0;
-      while (first < bucket.length && !sameMasked(key, bucket[first].match, st.words)) first++;
-      if (first === bucket.length) continue;
-      const head = bucket[first];
-      if (hard && head.flow.priority < hard.flow.priority) continue;
-      if (head.conjunctions) {
+      const { words, masks } = st;
+      if (probed) for (let i = 0; i < words.length; i++) probed[words[i]] |= masks[i];
+      const only = st.only;
+      const bucket = only ? (agrees(key, words, masks, only.value) ? only : undefined) : st.index.find(key);
+      if (!bucket || bucket.top < best) continue;
+      // Every flow of the bucket matches, best first: they are this subtable's candidates, in order.
+      const list = bucket.flows;
+      if (bucket.soft) {
         if (allowConjunctions) {
-          const list = bucket.filter((cf, i) => i >= first && sameMasked(key, cf.match, st.words));
           if (soft === NO_SOFT) soft = [];
           soft.push({ list, at: 0 });
         }
         continue;
       }
-      for (let i = first; i < bucket.length; i++) {
-        const cf = bucket[i];
-        if (i > first && !sameMasked(key, cf.match, st.words)) continue;
+      // The common case, a lone flow better than any so far, decided from the bucket alone.
+      if (list.length === 1 && bucket.top > best) {
+        hard = list[0];
+        best = bucket.top;
+        lone = bucket;
+        if (ties.length > 0) ties = [];
+        continue;
+      }
+      for (let i = 0; i < list.length; i++) {
+        const cf = list[i];
         if (cf.conjunctions) break;
-        if (!hard || cf.flow.priority > hard.flow.priority) {
+        const priority = cf.flow.priority;
+        if (!hard || priority > best) {
           hard = cf;
+          best = priority;
+          lone = undefined;
           if (ties.length > 0) ties = [];
-        } else if (cf.flow.priority < hard.flow.priority) break;
+        } else if (priority < best) break;
         else if (cf.order < hard.order) {
           ties = [...ties, hard];
           hard = cf;
+          lone = undefined;
         } else ties = [...ties, cf];
       }
     }
+    if (lone !== undefined && ties.length === 0 && soft === NO_SOFT)
+      return (lone.results[probes] ??= { flow: hard, ties: NO_TIES, soft: NO_SOFT, probes });
     if (ties.length > 1) ties.sort((a, b) => a.order - b.order);
     return { flow: hard, ties, soft, probes };
   }
@@ -335,9 +409,9 @@ export class Table {
   /** Every flow, highest priority first (for listings and the explainer's near misses). */
   flows(): ClassifiedFlow[] {
     this.settle();
-    return this.subtables
-      .flatMap((st) => [...st.buckets.values()].flat())
-      .sort((a, b) => b.flow.priority - a.flow.priority || a.order - b.order);
+    return [...this.subtables.flatMap((st) => st.buckets.flatMap((b) => b.flows)), ...this.unmatchable].sort(
+      byPriorityThenOrder,
+    );
   }
 }
 
