@@ -104,15 +104,6 @@ export interface LookupResult {
  */
 const SMI_BITS = 0x3fffffff;
 
-/** Whether `key`'s masked words are `value`'s (a full key, masked). */
-function agrees(key: FlowKey, words: Uint32Array, masks: Uint32Array, value: FlowKey): boolean {
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if ((key[w] & masks[i]) >>> 0 !== value[w]) return false;
-  }
-  return true;
-}
-
 /** A bucket's head fields, after its flows changed (its kept results may name another flow now). */
 function settleHead(b: Bucket): void {
   b.top = b.flows[0].flow.priority;
@@ -186,6 +177,55 @@ interface SoftCursor {
   at: number;
 }
 
+/**
+ * A table's probing plan, one Int32Array read front to back by a lookup: per subtable, in the order
+ * probed, a header (its best priority, its mask's word count, its kind, and a number the kind says)
+ * and then (word, mask, value) per word of its mask. A subtable of one bucket has that bucket's masked
+ * value there; one of more has its buckets' slots next: an open-addressing index, each slot the bucket's
+ * number + 1 (0: empty) and its masked words. A lookup so reads one typed array where it read each
+ * subtable's object, its words, its masks, its index's arrays and its bucket's value key: objects
+ * spread over the heap, out of the cache again by the next lookup after a translation's allocations.
+ */
+const PLAN_HEADER = 4;
+/** Kinds: a subtable with its buckets' slots (the header's number: how many, a power of two)... */
+const INDEXED = -2;
+/**
+ * ...one bucket, its flows read in full, or (a kind ≥ 0) one bucket of one hard flow, of that priority
+ * (the header's number: the bucket's, in `planBuckets`).
+ */
+const ONLY = -1;
+
+/** Slots for `buckets` buckets: a power of two, at most half full (a miss ends after a probe or two). */
+function slotsFor(buckets: number): number {
+  let slots = 4;
+  while (slots < buckets * 2) slots *= 2;
+  return slots;
+}
+
+/**
+ * The number + 1 of the bucket whose masked words are `key`'s, in the slots of the subtable whose
+ * (word, mask, value) triples start at `first` (`slots` of them after the triples), or 0.
+ */
+function findSlot(plan: Int32Array, first: number, n: number, slots: number, key: FlowKey): number {
+  const region = first + 3 * n;
+  for (let slot = planHash(plan, first, region, key) & (slots - 1); ; slot = (slot + 1) & (slots - 1)) {
+    const base = region + slot * (n + 1);
+    const number = plan[base];
+    if (number === 0) return 0;
+    let i = 0;
+    while (i < n && (key[plan[first + 3 * i]] & plan[first + 3 * i + 1]) === plan[base + 1 + i]) i++;
+    if (i === n) return number;
+  }
+}
+
+/** A plan's hash of `key`'s masked words (FNV-1a, then mixed: the slot is its low bits). */
+function planHash(plan: Int32Array, first: number, end: number, key: FlowKey): number {
+  let h = 0x811c9dc5 | 0;
+  for (let q = first; q < end; q += 3) h = Math.imul(h ^ (key[plan[q]] & plan[q + 1]), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return h ^ (h >>> 16);
+}
+
 /** A search's result: shaped as a LookupResult (the winner is `flow`), so a hit is returned as it is. */
 interface Search {
   flow: ClassifiedFlow | undefined;
@@ -200,6 +240,11 @@ export class Table {
   private byMask = new Map<number, Subtable[]>();
   /** Inserts only append; the orders lookups rely on are restored once, before the next lookup. */
   private dirty = false;
+  /** Whether a bucket changed since the plan was made (an insert, or a replace). */
+  private unplanned = false;
+  private plan = new Int32Array(0);
+  /** The buckets the plan numbers. */
+  private planBuckets: Bucket[] = [];
   /** Whether any flow is a conjunction clause: without one, lookups skip the soft-match machinery. */
   private hasConjunctions = false;
   /** Flows whose value has bits outside their mask: never matched, only listed. */
@@ -209,14 +254,55 @@ export class Table {
   version = 0;
 
   private settle(): void {
-    if (!this.dirty) return;
+    if (!this.unplanned) return;
+    if (this.dirty) {
+      for (const st of this.subtables)
+        for (const b of st.buckets) {
+          if (b.flows.length > 1) b.flows.sort(byPriorityThenOrder);
+          settleHead(b);
+        }
+      this.subtables.sort((a, b) => b.maxPriority - a.maxPriority);
+      this.dirty = false;
+    }
+    this.makePlan();
+    this.unplanned = false;
+  }
+
+  private makePlan(): void {
+    const slotCount = (st: Subtable) => (st.only ? 0 : slotsFor(st.buckets.length));
+    let size = 0;
     for (const st of this.subtables)
-      for (const b of st.buckets) {
-        if (b.flows.length > 1) b.flows.sort(byPriorityThenOrder);
-        settleHead(b);
+      size += PLAN_HEADER + 3 * st.words.length + slotCount(st) * (1 + st.words.length);
+    const plan = new Int32Array(size);
+    const planBuckets: Bucket[] = [];
+    let at = 0;
+    for (const st of this.subtables) {
+      const { words, masks, only } = st;
+      const n = words.length;
+      const slots = slotCount(st);
+      plan[at] = st.maxPriority;
+      plan[at + 1] = n;
+      plan[at + 2] = !only ? INDEXED : only.flows.length === 1 && !only.soft ? only.top : ONLY;
+      plan[at + 3] = only ? planBuckets.push(only) - 1 : slots;
+      const first = at + PLAN_HEADER;
+      for (let i = 0; i < n; i++) {
+        plan[first + 3 * i] = words[i];
+        plan[first + 3 * i + 1] = masks[i];
+        plan[first + 3 * i + 2] = only ? only.value[words[i]] : 0;
       }
-    this.subtables.sort((a, b) => b.maxPriority - a.maxPriority);
-    this.dirty = false;
+      const region = first + 3 * n;
+      for (const b of only ? [] : st.buckets) {
+        const number = planBuckets.push(b);
+        let slot = planHash(plan, first, region, b.value) & (slots - 1);
+        while (plan[region + slot * (n + 1)] !== 0) slot = (slot + 1) & (slots - 1);
+        const base = region + slot * (n + 1);
+        plan[base] = number;
+        for (let i = 0; i < n; i++) plan[base + 1 + i] = b.value[words[i]];
+      }
+      at = region + slots * (n + 1);
+    }
+    this.plan = plan;
+    this.planBuckets = planBuckets;
   }
 
   /** The subtable of `mask`, if the table has one. */
@@ -259,6 +345,7 @@ export class Table {
     st.maxPriority = Math.max(st.maxPriority, cf.flow.priority);
     if (cf.conjunctions) this.hasConjunctions = true;
     this.dirty = true;
+    this.unplanned = true;
     this.size++;
     this.version++;
   }
@@ -274,8 +361,11 @@ export class Table {
       const i = bucket?.flows.findIndex((o) => o.flow.priority === cf.flow.priority);
       if (bucket && i !== undefined && i >= 0) {
         if (bucket.flows[i].flow.actionsText !== cf.flow.actionsText) this.version++;
+        const wasSoft = bucket.soft;
         bucket.flows[i] = cf;
         settleHead(bucket);
+        // The plan holds buckets, not flows: it changes only with what it reads of the head.
+        if (bucket.soft !== wasSoft) this.unplanned = true;
         if (cf.conjunctions) this.hasConjunctions = true;
         return;
       }
@@ -312,16 +402,37 @@ export class Table {
     let best = -1;
     // The bucket whose lone flow is hard, while hard came from one (its results are then reused).
     let lone: Bucket | undefined;
-    const subtables = this.subtables;
-    for (let s = 0; s < subtables.length; s++) {
-      const st = subtables[s];
-      if (st.maxPriority < best) break;
+    const { plan, planBuckets } = this;
+    for (let at = 0; at < plan.length; ) {
+      if (plan[at] < best) break;
       probes++;
-      const { words, masks } = st;
-      if (probed) for (let i = 0; i < words.length; i++) probed[words[i]] |= masks[i];
-      const only = st.only;
-      const bucket = only ? (agrees(key, words, masks, only.value) ? only : undefined) : st.index.find(key);
-      if (!bucket || bucket.top < best) continue;
+      const n = plan[at + 1];
+      const kind = plan[at + 2];
+      const number = plan[at + 3];
+      const first = at + PLAN_HEADER;
+      const region = first + 3 * n;
+      at = kind === INDEXED ? region + number * (n + 1) : region;
+      if (probed) for (let q = first; q < region; q += 3) probed[plan[q]] |= plan[q + 1];
+      let bucket: Bucket;
+      if (kind === INDEXED) {
+        const found = findSlot(plan, first, n, number, key);
+        if (found === 0) continue;
+        bucket = planBuckets[found - 1];
+      } else {
+        let q = first;
+        while (q < region && (key[plan[q]] & plan[q + 1]) === plan[q + 2]) q += 3;
+        if (q < region) continue;
+        bucket = planBuckets[number];
+        // The common case, a lone flow better than any so far, decided from the plan alone.
+        if (kind > best) {
+          hard = bucket.flows[0];
+          best = kind;
+          lone = bucket;
+          if (ties.length > 0) ties = [];
+          continue;
+        }
+      }
+      if (bucket.top < best) continue;
       // Every flow of the bucket matches, best first: they are this subtable's candidates, in order.
       const list = bucket.flows;
       if (bucket.soft) {
@@ -357,6 +468,7 @@ export class Table {
       }
     }
     if (lone !== undefined && ties.length === 0 && soft === NO_SOFT)
+      // biome-ignore lint/suspicious/noAssignInExpressions: made on the first lookup it answers
       return (lone.results[probes] ??= { flow: hard, ties: NO_TIES, soft: NO_SOFT, probes });
     if (ties.length > 1) ties.sort((a, b) => a.order - b.order);
     return { flow: hard, ties, soft, probes };
@@ -415,14 +527,39 @@ export class Table {
   }
 }
 
+/**
+ * A classifier's tables by id, kept as an array by id too: a translation looks a table up for every
+ * resubmit and goto_table, and the Map's `get` there was ~1.5% of an uncached replay's frame.
+ */
+export class Tables extends Map<number, Table> {
+  /** Table id → its table (OpenFlow's ids are 0–254). */
+  readonly byId: Array<Table | undefined> = new Array<Table | undefined>(256).fill(undefined);
+
+  override set(id: number, table: Table): this {
+    super.set(id, table);
+    this.byId[id] = table;
+    return this;
+  }
+
+  override delete(id: number): boolean {
+    this.byId[id] = undefined;
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    this.byId.fill(undefined);
+    super.clear();
+  }
+}
+
 export interface Classifier {
-  tables: Map<number, Table>;
+  tables: Tables;
   /** Flows whose match could not be compiled (a port name the bridge does not have), with why. */
   rejected: Array<{ flow: FlowEntry; reason: string }>;
 }
 
 export function buildClassifier(flows: readonly FlowEntry[], resolvePort: PortResolver): Classifier {
-  const c: Classifier = { tables: new Map(), rejected: [] };
+  const c: Classifier = { tables: new Tables(), rejected: [] };
   // Each mask is compiled into one scratch key and kept once per subtable (the flows of a subtable
   // share it): a mask of its own per flow was 692 bytes, 69 MB for 100k flows.
   const scratch = ownFlowKey();
