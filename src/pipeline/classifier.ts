@@ -10,7 +10,6 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import { FLOW_WORDS, type FlowKey, K, newFlowKey, ownFlowKey } from "../model/layout.js";
 import { type CompiledMatch, compileMatchInto, type PortResolver } from "../model/match.js";
-import { MaskTable } from "./megaflow-table.js";
 import type { TraceStep } from "./trace-tree.js";
 
 export interface ClassifiedFlow {
@@ -63,29 +62,27 @@ interface Bucket {
   /**
    * The search results that are this bucket's lone flow alone (no ties, no soft match), by the number
    * of subtables probed: made once, returned to every lookup they answer (results are read-only).
+   * Made on the first such lookup: a 100k-flow table's buckets mostly never answer one.
    */
-  results: Search[];
+  results: Search[] | undefined;
 }
 
 interface Subtable {
   mask: FlowKey;
   maxPriority: number;
-  /** The index's `words` and `masks`, held here too: one load fewer for every subtable probed. */
+  /** The flow-key words the mask looks at (the rest are wildcards), and their masks. */
   words: Uint32Array;
   masks: Uint32Array;
-  /**
-   * Masked value → its bucket: an open-addressing index in typed arrays (a Map of hash buckets, before,
-   * cost as much as the hash and the compare together). Its `words` are the flow-key words the mask
-   * looks at (the rest are wildcards), its `masks` their masks.
-   */
-  index: MaskTable<Bucket>;
-  /** The buckets, for settling their order and listing the flows. */
+  /** Its buckets, in the order its segment numbers them. */
   buckets: Bucket[];
+  /** Flows added since the buckets were settled: put in their buckets by the next lookup. */
+  pending: ClassifiedFlow[];
   /**
-   * The bucket of a subtable with only one (most of a Neutron pipeline's: `priority=0 actions=drop`,
-   * one `in_port`): compared word by word, without a hash or an index.
+   * The subtable's part of the plan (below), made when its buckets change: its header (the table's
+   * plan writes its kind, priority and first bucket), its triples and, with more than one bucket, its
+   * slots.
    */
-  only: Bucket | undefined;
+  segment: Int32Array;
 }
 
 export interface LookupResult {
@@ -104,11 +101,17 @@ export interface LookupResult {
  */
 const SMI_BITS = 0x3fffffff;
 
+/** A bucket's order (best first) and head fields, after flows joined it. */
+function settleBucket(b: Bucket): void {
+  if (b.flows.length > 1) b.flows.sort(byPriorityThenOrder);
+  settleHead(b);
+}
+
 /** A bucket's head fields, after its flows changed (its kept results may name another flow now). */
 function settleHead(b: Bucket): void {
   b.top = b.flows[0].flow.priority;
   b.soft = b.flows[0].conjunctions !== undefined;
-  if (b.results.length > 0) b.results = [];
+  b.results = undefined;
 }
 
 /**
@@ -179,21 +182,21 @@ interface SoftCursor {
 
 /**
  * A table's probing plan, one Int32Array read front to back by a lookup: per subtable, in the order
- * probed, a header (its best priority, its mask's word count, its kind, and a number the kind says)
- * and then (word, mask, value) per word of its mask. A subtable of one bucket has that bucket's masked
- * value there; one of more has its buckets' slots next: an open-addressing index, each slot the bucket's
- * number + 1 (0: empty) and its masked words. A lookup so reads one typed array where it read each
- * subtable's object, its words, its masks, its index's arrays and its bucket's value key: objects
- * spread over the heap, out of the cache again by the next lookup after a translation's allocations.
+ * probed, a header (its best priority, its mask's word count, its kind, its slots, its first bucket in
+ * the plan's list) and then (word, mask, value) per word of its mask. A subtable of one bucket has that
+ * bucket's masked value there; one of more has its buckets' slots next: an open-addressing index, each
+ * slot the bucket's number in the subtable + 1 (0: empty) and its masked words. A lookup so reads one
+ * typed array where it read each subtable's object, its words, masks and index and its bucket's value
+ * key: objects spread over the heap, out of the cache again by the next lookup after a translation's
+ * allocations. It also indexes the buckets for inserts (a Map of hash buckets, before, cost as much as
+ * the hash and the compare together).
  */
-const PLAN_HEADER = 4;
-/** Kinds: a subtable with its buckets' slots (the header's number: how many, a power of two)... */
+const PLAN_HEADER = 5;
+/** Kinds: a subtable with slots... */
 const INDEXED = -2;
-/**
- * ...one bucket, its flows read in full, or (a kind ≥ 0) one bucket of one hard flow, of that priority
- * (the header's number: the bucket's, in `planBuckets`).
- */
+/** ...one bucket, its flows read in full, or (a kind ≥ 0) one bucket of one hard flow, of that priority. */
 const ONLY = -1;
+const EMPTY_SEGMENT = new Int32Array(0);
 
 /** Slots for `buckets` buckets: a power of two, at most half full (a miss ends after a probe or two). */
 function slotsFor(buckets: number): number {
@@ -203,19 +206,64 @@ function slotsFor(buckets: number): number {
 }
 
 /**
- * The number + 1 of the bucket whose masked words are `key`'s, in the slots of the subtable whose
- * (word, mask, value) triples start at `first` (`slots` of them after the triples), or 0.
+ * A subtable's segment with room for `slots` slots (0: one bucket, its value in the triples), its
+ * buckets placed.
  */
-function findSlot(plan: Int32Array, first: number, n: number, slots: number, key: FlowKey): number {
+function segmentOf(st: Subtable, slots: number): Int32Array {
+  const { words, masks, buckets } = st;
+  const n = words.length;
+  const seg = new Int32Array(PLAN_HEADER + 3 * n + slots * (n + 1));
+  seg[1] = n;
+  seg[3] = slots;
+  for (let i = 0; i < n; i++) {
+    seg[PLAN_HEADER + 3 * i] = words[i];
+    seg[PLAN_HEADER + 3 * i + 1] = masks[i];
+    if (slots === 0) seg[PLAN_HEADER + 3 * i + 2] = buckets[0].value[words[i]];
+  }
+  // A segment has more slots than buckets: each finds an empty slot.
+  for (let b = 0; slots > 0 && b < buckets.length; b++) {
+    const value = buckets[b].value;
+    writeSlot(seg, slotOf(seg, PLAN_HEADER, n, slots, value), n, b, value);
+  }
+  return seg;
+}
+
+/** Writes bucket `b`, of masked value `value`, into the (empty) slot at `base` of a segment. */
+function writeSlot(seg: Int32Array, base: number, n: number, b: number, value: FlowKey): void {
+  seg[base] = b + 1;
+  for (let i = 0; i < n; i++) seg[base + 1 + i] = value[seg[PLAN_HEADER + 3 * i]];
+}
+
+/**
+ * Where the slot of `key`'s masked words is, among the `slots` slots of the subtable whose (word, mask,
+ * value) triples start at `first` (its slots after them): the slot holding them (its first int is the
+ * bucket's number + 1), or the empty slot (0) where they would go.
+ */
+function slotOf(plan: Int32Array, first: number, n: number, slots: number, key: FlowKey): number {
   const region = first + 3 * n;
   for (let slot = planHash(plan, first, region, key) & (slots - 1); ; slot = (slot + 1) & (slots - 1)) {
     const base = region + slot * (n + 1);
-    const number = plan[base];
-    if (number === 0) return 0;
+    if (plan[base] === 0) return base;
     let i = 0;
     while (i < n && (key[plan[first + 3 * i]] & plan[first + 3 * i + 1]) === plan[base + 1 + i]) i++;
-    if (i === n) return number;
+    if (i === n) return base;
   }
+}
+
+/** The bucket of `st` whose masked value `value` (masked) is, if it has one: from its segment. */
+function bucketOf(st: Subtable, value: FlowKey): Bucket | undefined {
+  const seg = st.segment;
+  if (seg.length === 0) return undefined;
+  const n = seg[1];
+  const slots = seg[3];
+  if (slots > 0) {
+    const found = seg[slotOf(seg, PLAN_HEADER, n, slots, value)];
+    return found === 0 ? undefined : st.buckets[found - 1];
+  }
+  for (let i = 0; i < n; i++)
+    if ((value[seg[PLAN_HEADER + 3 * i]] & seg[PLAN_HEADER + 3 * i + 1]) !== seg[PLAN_HEADER + 3 * i + 2])
+      return undefined;
+  return st.buckets[0];
 }
 
 /** A plan's hash of `key`'s masked words (FNV-1a, then mixed: the slot is its low bits). */
@@ -255,12 +303,8 @@ export class Table {
 
   private settle(): void {
     if (!this.unplanned) return;
+    for (const st of this.subtables) if (st.pending.length > 0) this.absorb(st);
     if (this.dirty) {
-      for (const st of this.subtables)
-        for (const b of st.buckets) {
-          if (b.flows.length > 1) b.flows.sort(byPriorityThenOrder);
-          settleHead(b);
-        }
       this.subtables.sort((a, b) => b.maxPriority - a.maxPriority);
       this.dirty = false;
     }
@@ -268,38 +312,56 @@ export class Table {
     this.unplanned = false;
   }
 
+  /**
+   * Puts a subtable's pending flows in their buckets (found through a segment with room for them all,
+   * kept when the subtable still has more than one bucket), and settles the order of the buckets they
+   * joined.
+   */
+  private absorb(st: Subtable): void {
+    const { buckets, pending } = st;
+    const n = st.words.length;
+    const slots = slotsFor(buckets.length + pending.length);
+    const seg = segmentOf(st, slots);
+    const before = buckets.length;
+    const grown: Bucket[] = [];
+    for (const cf of pending) {
+      const value = cf.match.value;
+      const base = slotOf(seg, PLAN_HEADER, n, slots, value);
+      const found = seg[base];
+      if (found > 0) {
+        buckets[found - 1].flows.push(cf);
+        if (found <= before) grown.push(buckets[found - 1]);
+        continue;
+      }
+      const created = buckets.push({ flows: [cf], value, top: -1, soft: false, results: undefined }) - 1;
+      writeSlot(seg, base, n, created, value);
+    }
+    st.pending = [];
+    for (let b = before; b < buckets.length; b++) settleBucket(buckets[b]);
+    for (const b of grown) settleBucket(b);
+    st.segment = buckets.length === 1 ? segmentOf(st, 0) : seg;
+  }
+
+  /** The plan: the subtables' segments in order, each header completed. */
   private makePlan(): void {
-    const slotCount = (st: Subtable) => (st.only ? 0 : slotsFor(st.buckets.length));
     let size = 0;
-    for (const st of this.subtables)
-      size += PLAN_HEADER + 3 * st.words.length + slotCount(st) * (1 + st.words.length);
+    for (const st of this.subtables) {
+      // A subtable of flows that match nothing (`unmatchable`) is still probed, as it was before.
+      if (st.segment.length === 0) st.segment = segmentOf(st, slotsFor(0));
+      size += st.segment.length;
+    }
     const plan = new Int32Array(size);
     const planBuckets: Bucket[] = [];
     let at = 0;
     for (const st of this.subtables) {
-      const { words, masks, only } = st;
-      const n = words.length;
-      const slots = slotCount(st);
+      const seg = st.segment;
+      plan.set(seg, at);
+      const only = seg[3] === 0 ? st.buckets[0] : undefined;
       plan[at] = st.maxPriority;
-      plan[at + 1] = n;
       plan[at + 2] = !only ? INDEXED : only.flows.length === 1 && !only.soft ? only.top : ONLY;
-      plan[at + 3] = only ? planBuckets.push(only) - 1 : slots;
-      const first = at + PLAN_HEADER;
-      for (let i = 0; i < n; i++) {
-        plan[first + 3 * i] = words[i];
-        plan[first + 3 * i + 1] = masks[i];
-        plan[first + 3 * i + 2] = only ? only.value[words[i]] : 0;
-      }
-      const region = first + 3 * n;
-      for (const b of only ? [] : st.buckets) {
-        const number = planBuckets.push(b);
-        let slot = planHash(plan, first, region, b.value) & (slots - 1);
-        while (plan[region + slot * (n + 1)] !== 0) slot = (slot + 1) & (slots - 1);
-        const base = region + slot * (n + 1);
-        plan[base] = number;
-        for (let i = 0; i < n; i++) plan[base + 1 + i] = b.value[words[i]];
-      }
-      at = region + slots * (n + 1);
+      plan[at + 4] = planBuckets.length;
+      for (const b of st.buckets) planBuckets.push(b);
+      at += seg.length;
     }
     this.plan = plan;
     this.planBuckets = planBuckets;
@@ -322,9 +384,9 @@ export class Table {
     let st = found.st;
     if (!st) {
       const mask = scratchMask ? ownFlowKey(cf.match.mask) : cf.match.mask;
-      const index = new MaskTable<Bucket>(mask);
-      const { words, masks } = index;
-      st = { mask, maxPriority: -1, words, masks, index, buckets: [], only: undefined };
+      const words = Uint32Array.from(found.words);
+      const masks = Uint32Array.from(found.words, (w) => mask[w]);
+      st = { mask, maxPriority: -1, words, masks, buckets: [], pending: [], segment: EMPTY_SEGMENT };
       const same = this.byMask.get(found.hash);
       if (same) same.push(st);
       else this.byMask.set(found.hash, [st]);
@@ -332,16 +394,7 @@ export class Table {
     }
     if (scratchMask) cf.match = { mask: st.mask, value: cf.match.value };
     if (!isMasked(cf.match, st.words)) this.unmatchable.push(cf);
-    else {
-      const bucket = st.index.find(cf.match.value);
-      if (bucket) bucket.flows.push(cf);
-      else {
-        const created: Bucket = { flows: [cf], value: cf.match.value, top: -1, soft: false, results: [] };
-        st.index.add(cf.match.value, created);
-        st.buckets.push(created);
-        st.only = st.buckets.length === 1 ? created : undefined;
-      }
-    }
+    else st.pending.push(cf);
     st.maxPriority = Math.max(st.maxPriority, cf.flow.priority);
     if (cf.conjunctions) this.hasConjunctions = true;
     this.dirty = true;
@@ -355,15 +408,17 @@ export class Table {
    * flow, which is what learn() does when it relearns).
    */
   replace(cf: ClassifiedFlow): void {
+    this.settle();
     const { st } = this.subtableOf(cf.match.mask);
     if (st && isMasked(cf.match, st.words)) {
-      const bucket = st.index.find(cf.match.value);
+      const bucket = bucketOf(st, cf.match.value);
       const i = bucket?.flows.findIndex((o) => o.flow.priority === cf.flow.priority);
       if (bucket && i !== undefined && i >= 0) {
         if (bucket.flows[i].flow.actionsText !== cf.flow.actionsText) this.version++;
         const wasSoft = bucket.soft;
         bucket.flows[i] = cf;
-        settleHead(bucket);
+        // In the dump's order among its equals again (a learned flow's order is -1).
+        settleBucket(bucket);
         // The plan holds buckets, not flows: it changes only with what it reads of the head.
         if (bucket.soft !== wasSoft) this.unplanned = true;
         if (cf.conjunctions) this.hasConjunctions = true;
@@ -408,21 +463,22 @@ export class Table {
       probes++;
       const n = plan[at + 1];
       const kind = plan[at + 2];
-      const number = plan[at + 3];
+      const slots = plan[at + 3];
+      const firstBucket = plan[at + 4];
       const first = at + PLAN_HEADER;
       const region = first + 3 * n;
-      at = kind === INDEXED ? region + number * (n + 1) : region;
+      at = region + slots * (n + 1);
       if (probed) for (let q = first; q < region; q += 3) probed[plan[q]] |= plan[q + 1];
       let bucket: Bucket;
       if (kind === INDEXED) {
-        const found = findSlot(plan, first, n, number, key);
+        const found = plan[slotOf(plan, first, n, slots, key)];
         if (found === 0) continue;
-        bucket = planBuckets[found - 1];
+        bucket = planBuckets[firstBucket + found - 1];
       } else {
         let q = first;
         while (q < region && (key[plan[q]] & plan[q + 1]) === plan[q + 2]) q += 3;
         if (q < region) continue;
-        bucket = planBuckets[number];
+        bucket = planBuckets[firstBucket];
         // The common case, a lone flow better than any so far, decided from the plan alone.
         if (kind > best) {
           hard = bucket.flows[0];
@@ -467,9 +523,11 @@ export class Table {
         } else ties = [...ties, cf];
       }
     }
-    if (lone !== undefined && ties.length === 0 && soft === NO_SOFT)
+    if (lone !== undefined && ties.length === 0 && soft === NO_SOFT) {
+      lone.results ??= [];
       // biome-ignore lint/suspicious/noAssignInExpressions: made on the first lookup it answers
       return (lone.results[probes] ??= { flow: hard, ties: NO_TIES, soft: NO_SOFT, probes });
+    }
     if (ties.length > 1) ties.sort((a, b) => a.order - b.order);
     return { flow: hard, ties, soft, probes };
   }
