@@ -266,6 +266,20 @@ function bucketOf(st: Subtable, value: FlowKey): Bucket | undefined {
   return st.buckets[0];
 }
 
+/**
+ * The slot, among `slots`, where a subtable of these mask words and masks starts looking for `key`:
+ * for tests, to craft masked values that collide.
+ */
+export function firstSlotOf(
+  words: readonly number[],
+  masks: readonly number[],
+  key: FlowKey,
+  slots: number,
+): number {
+  const triples = new Int32Array(words.flatMap((w, i) => [w, masks[i], 0]));
+  return planHash(triples, 0, triples.length, key) & (slots - 1);
+}
+
 /** A plan's hash of `key`'s masked words (FNV-1a, then mixed: the slot is its low bits). */
 function planHash(plan: Int32Array, first: number, end: number, key: FlowKey): number {
   let h = 0x811c9dc5 | 0;
