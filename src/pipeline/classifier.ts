@@ -24,6 +24,11 @@ export interface ClassifiedFlow {
   conjunctions?: readonly Conjunction[];
   /** The trace's line for this flow, formatted on first use: the same flows serve every packet. */
   traceLine?: TableLine;
+  /**
+   * The lookup results that are this flow alone (no ties, no soft match), by the number of subtables
+   * probed: made once, returned to every lookup they answer (results are read-only).
+   */
+  results?: Search[];
 }
 
 /** A matched flow's line as a trace prints it (` 4. tun_id=0x64, priority 1, cookie 0x…`). */
@@ -49,23 +54,10 @@ export interface Conjunction {
 
 /**
  * The flows of a subtable with one masked value, highest priority first: each matches every key the
- * bucket is found for, so a lookup compares the key's masked words once, not once per flow.
+ * bucket is found for, so a lookup compares the key's masked words once, not once per flow. An array
+ * and nothing more: a 100k-flow table has 100k buckets, made at its first lookup.
  */
-interface Bucket {
-  flows: ClassifiedFlow[];
-  /** The masked value (its flows', over the subtable's words). */
-  value: FlowKey;
-  /** What a lookup reads of the best flow, kept here (settled with the order): its priority... */
-  top: number;
-  /** ...and whether it is a conjunction clause. */
-  soft: boolean;
-  /**
-   * The search results that are this bucket's lone flow alone (no ties, no soft match), by the number
-   * of subtables probed: made once, returned to every lookup they answer (results are read-only).
-   * Made on the first such lookup: a 100k-flow table's buckets mostly never answer one.
-   */
-  results: Search[] | undefined;
-}
+type Bucket = ClassifiedFlow[];
 
 interface Subtable {
   mask: FlowKey;
@@ -101,17 +93,9 @@ export interface LookupResult {
  */
 const SMI_BITS = 0x3fffffff;
 
-/** A bucket's order (best first) and head fields, after flows joined it. */
+/** A bucket's order: best first, then first in the dump. */
 function settleBucket(b: Bucket): void {
-  if (b.flows.length > 1) b.flows.sort(byPriorityThenOrder);
-  settleHead(b);
-}
-
-/** A bucket's head fields, after its flows changed (its kept results may name another flow now). */
-function settleHead(b: Bucket): void {
-  b.top = b.flows[0].flow.priority;
-  b.soft = b.flows[0].conjunctions !== undefined;
-  b.results = undefined;
+  if (b.length > 1) b.sort(byPriorityThenOrder);
 }
 
 /**
@@ -218,11 +202,11 @@ function segmentOf(st: Subtable, slots: number): Int32Array {
   for (let i = 0; i < n; i++) {
     seg[PLAN_HEADER + 3 * i] = words[i];
     seg[PLAN_HEADER + 3 * i + 1] = masks[i];
-    if (slots === 0) seg[PLAN_HEADER + 3 * i + 2] = buckets[0].value[words[i]];
+    if (slots === 0) seg[PLAN_HEADER + 3 * i + 2] = buckets[0][0].match.value[words[i]];
   }
   // A segment has more slots than buckets: each finds an empty slot.
   for (let b = 0; slots > 0 && b < buckets.length; b++) {
-    const value = buckets[b].value;
+    const value = buckets[b][0].match.value;
     writeSlot(seg, slotOf(seg, PLAN_HEADER, n, slots, value), n, b, value);
   }
   return seg;
@@ -343,11 +327,11 @@ export class Table {
       const base = slotOf(seg, PLAN_HEADER, n, slots, value);
       const found = seg[base];
       if (found > 0) {
-        buckets[found - 1].flows.push(cf);
+        buckets[found - 1].push(cf);
         if (found <= before) grown.push(buckets[found - 1]);
         continue;
       }
-      const created = buckets.push({ flows: [cf], value, top: -1, soft: false, results: undefined }) - 1;
+      const created = buckets.push([cf]) - 1;
       writeSlot(seg, base, n, created, value);
     }
     st.pending = [];
@@ -372,7 +356,11 @@ export class Table {
       plan.set(seg, at);
       const only = seg[3] === 0 ? st.buckets[0] : undefined;
       plan[at] = st.maxPriority;
-      plan[at + 2] = !only ? INDEXED : only.flows.length === 1 && !only.soft ? only.top : ONLY;
+      plan[at + 2] = !only
+        ? INDEXED
+        : only.length === 1 && !only[0].conjunctions
+          ? only[0].flow.priority
+          : ONLY;
       plan[at + 4] = planBuckets.length;
       for (const b of st.buckets) planBuckets.push(b);
       at += seg.length;
@@ -426,15 +414,15 @@ export class Table {
     const { st } = this.subtableOf(cf.match.mask);
     if (st && isMasked(cf.match, st.words)) {
       const bucket = bucketOf(st, cf.match.value);
-      const i = bucket?.flows.findIndex((o) => o.flow.priority === cf.flow.priority);
+      const i = bucket?.findIndex((o) => o.flow.priority === cf.flow.priority);
       if (bucket && i !== undefined && i >= 0) {
-        if (bucket.flows[i].flow.actionsText !== cf.flow.actionsText) this.version++;
-        const wasSoft = bucket.soft;
-        bucket.flows[i] = cf;
+        if (bucket[i].flow.actionsText !== cf.flow.actionsText) this.version++;
+        const wasSoft = bucket[0].conjunctions !== undefined;
+        bucket[i] = cf;
         // In the dump's order among its equals again (a learned flow's order is -1).
         settleBucket(bucket);
         // The plan holds buckets, not flows: it changes only with what it reads of the head.
-        if (bucket.soft !== wasSoft) this.unplanned = true;
+        if ((bucket[0].conjunctions !== undefined) !== wasSoft) this.unplanned = true;
         if (cf.conjunctions) this.hasConjunctions = true;
         return;
       }
@@ -469,8 +457,8 @@ export class Table {
     let probes = 0;
     // The priority to beat: hard's, or below every flow's (priorities are 0..65535) while none.
     let best = -1;
-    // The bucket whose lone flow is hard, while hard came from one (its results are then reused).
-    let lone: Bucket | undefined;
+    // Whether hard is a lone flow (its results are then reused).
+    let lone = false;
     const { plan, planBuckets } = this;
     for (let at = 0; at < plan.length; ) {
       if (plan[at] < best) break;
@@ -495,17 +483,18 @@ export class Table {
         bucket = planBuckets[firstBucket];
         // The common case, a lone flow better than any so far, decided from the plan alone.
         if (kind > best) {
-          hard = bucket.flows[0];
+          hard = bucket[0];
           best = kind;
-          lone = bucket;
+          lone = true;
           if (ties.length > 0) ties = [];
           continue;
         }
       }
-      if (bucket.top < best) continue;
+      const head = bucket[0];
+      if (head.flow.priority < best) continue;
       // Every flow of the bucket matches, best first: they are this subtable's candidates, in order.
-      const list = bucket.flows;
-      if (bucket.soft) {
+      const list = bucket;
+      if (head.conjunctions) {
         if (allowConjunctions) {
           if (soft === NO_SOFT) soft = [];
           soft.push({ list, at: 0 });
@@ -513,10 +502,10 @@ export class Table {
         continue;
       }
       // The common case, a lone flow better than any so far, decided from the bucket alone.
-      if (list.length === 1 && bucket.top > best) {
-        hard = list[0];
-        best = bucket.top;
-        lone = bucket;
+      if (list.length === 1 && head.flow.priority > best) {
+        hard = head;
+        best = head.flow.priority;
+        lone = true;
         if (ties.length > 0) ties = [];
         continue;
       }
@@ -527,20 +516,20 @@ export class Table {
         if (!hard || priority > best) {
           hard = cf;
           best = priority;
-          lone = undefined;
+          lone = false;
           if (ties.length > 0) ties = [];
         } else if (priority < best) break;
         else if (cf.order < hard.order) {
           ties = [...ties, hard];
           hard = cf;
-          lone = undefined;
+          lone = false;
         } else ties = [...ties, cf];
       }
     }
-    if (lone !== undefined && ties.length === 0 && soft === NO_SOFT) {
-      lone.results ??= [];
+    if (lone && hard !== undefined && ties.length === 0 && soft === NO_SOFT) {
+      hard.results ??= [];
       // biome-ignore lint/suspicious/noAssignInExpressions: made on the first lookup it answers
-      return (lone.results[probes] ??= { flow: hard, ties: NO_TIES, soft: NO_SOFT, probes });
+      return (hard.results[probes] ??= { flow: hard, ties: NO_TIES, soft: NO_SOFT, probes });
     }
     if (ties.length > 1) ties.sort((a, b) => a.order - b.order);
     return { flow: hard, ties, soft, probes };
@@ -593,7 +582,7 @@ export class Table {
   /** Every flow, highest priority first (for listings and the explainer's near misses). */
   flows(): ClassifiedFlow[] {
     this.settle();
-    return [...this.subtables.flatMap((st) => st.buckets.flatMap((b) => b.flows)), ...this.unmatchable].sort(
+    return [...this.subtables.flatMap((st) => st.buckets.flat()), ...this.unmatchable].sort(
       byPriorityThenOrder,
     );
   }
