@@ -25,10 +25,11 @@ export interface ClassifiedFlow {
   /** The trace's line for this flow, formatted on first use: the same flows serve every packet. */
   traceLine?: TableLine;
   /**
-   * The lookup results that are this flow alone (no ties, no soft match), by the number of subtables
-   * probed: made once, returned to every lookup they answer (results are read-only).
+   * The last lookup result that was this flow alone (no ties, no soft match): returned again to the
+   * lookups that probe as many subtables (results are read-only), a packet's path's lookups each time.
+   * One object, made when the count differs: no more than a result per lookup costs anyway.
    */
-  results?: Search[];
+  result?: Search;
 }
 
 /** A matched flow's line as a trace prints it (` 4. tun_id=0x64, priority 1, cookie 0x…`). */
@@ -100,7 +101,7 @@ function settleBucket(b: Bucket): void {
 
 /**
  * Whether a compiled value has no bit its mask clears, in the mask's words. One that has can match no
- * key (a key's masked word never has such a bit); the index, which masks what it is given, would find it.
+ * key (a key's masked word never has such a bit): such a flow is listed, never put in a bucket.
  */
 function isMasked(m: CompiledMatch, words: Uint32Array): boolean {
   for (let i = 0; i < words.length; i++) {
@@ -172,8 +173,8 @@ interface SoftCursor {
  * slot the bucket's number in the subtable + 1 (0: empty) and its masked words. A lookup so reads one
  * typed array where it read each subtable's object, its words, masks and index and its bucket's value
  * key: objects spread over the heap, out of the cache again by the next lookup after a translation's
- * allocations. It also indexes the buckets for inserts (a Map of hash buckets, before, cost as much as
- * the hash and the compare together).
+ * allocations (a Map of hash buckets per subtable, before, cost as much as the hash and the compare
+ * together). A subtable's segment also finds the bucket of a flow added or replaced.
  */
 const PLAN_HEADER = 5;
 /** Kinds: a subtable with slots... */
@@ -457,7 +458,7 @@ export class Table {
     let probes = 0;
     // The priority to beat: hard's, or below every flow's (priorities are 0..65535) while none.
     let best = -1;
-    // Whether hard is a lone flow (its results are then reused).
+    // Whether hard is a lone flow (its result is then reused).
     let lone = false;
     const { plan, planBuckets } = this;
     for (let at = 0; at < plan.length; ) {
@@ -527,9 +528,11 @@ export class Table {
       }
     }
     if (lone && hard !== undefined && ties.length === 0 && soft === NO_SOFT) {
-      hard.results ??= [];
-      // biome-ignore lint/suspicious/noAssignInExpressions: made on the first lookup it answers
-      return (hard.results[probes] ??= { flow: hard, ties: NO_TIES, soft: NO_SOFT, probes });
+      const kept = hard.result;
+      if (kept !== undefined && kept.probes === probes) return kept;
+      const made = { flow: hard, ties: NO_TIES, soft: NO_SOFT, probes };
+      hard.result = made;
+      return made;
     }
     if (ties.length > 1) ties.sort((a, b) => a.order - b.order);
     return { flow: hard, ties, soft, probes };
@@ -638,7 +641,15 @@ export function buildClassifier(flows: readonly FlowEntry[], resolvePort: PortRe
       t = new Table();
       c.tables.set(flow.table, t);
     }
-    t.insert({ flow, match: { mask: scratch, value }, order, conjunctions: conjunctionsOf(flow) }, true);
+    // `result` made a field from the start: given later, it would cost each flow a properties store.
+    const cf = {
+      flow,
+      match: { mask: scratch, value },
+      order,
+      conjunctions: conjunctionsOf(flow),
+      result: undefined,
+    };
+    t.insert(cf, true);
   }
   return c;
 }
