@@ -196,7 +196,7 @@ export function xlateTable(
     f[K.tpSrc] = 0;
     f[K.tpDst] = 0;
   }
-  const table = frag === "drop" ? undefined : ctx.bridge.classifier.tables.get(tableId);
+  const table = frag === "drop" ? undefined : ctx.bridge.classifier.tables.byId[tableId];
   const hit = table?.lookup(f, ctx.megaflow);
   const lookupKey = keepLookupKey(ctx, f, !withCtOrig);
   f[K.inPort] = oldInPort;

@@ -1,10 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseFlowDump } from "../../src/dumps/flows.js";
+import { type FlowEntry, parseFlowDump } from "../../src/dumps/flows.js";
 import { lookupField, writeField } from "../../src/model/fields.js";
-import { FLOW_WORDS, K, newFlowKey } from "../../src/model/layout.js";
+import { FLOW_WORDS, type FlowKey, K, newFlowKey } from "../../src/model/layout.js";
 import { compileMatch } from "../../src/model/match.js";
-import { buildClassifier } from "../../src/pipeline/classifier.js";
+import {
+  buildClassifier,
+  type ClassifiedFlow,
+  conjunctionsOf,
+  firstSlotOf,
+  Table,
+  Tables,
+} from "../../src/pipeline/classifier.js";
 
 const f = (name: string) => lookupField(name)!;
 
@@ -201,5 +208,240 @@ describe("conjunctive matches (classifier_lookup__ of OVS's classifier.c)", () =
     const r = lookupIn(lines, src, tpDst);
     expect(r?.flow.flow.actionsText).toBe(actions);
     expect(r?.conjunction?.id).toBe(conjId);
+  });
+});
+
+/** The flows a linear scan finds for `key`: the best priority's, in dump order (the first wins). */
+function scanWinners(flows: readonly FlowEntry[], key: FlowKey): FlowEntry[] {
+  const matching = flows.filter((fl) => {
+    const m = compileMatch(fl.match);
+    if (!m.ok) throw new Error(m.message);
+    for (let w = 0; w < FLOW_WORDS; w++)
+      if ((key[w] & m.value.mask[w]) >>> 0 !== m.value.value[w]) return false;
+    return true;
+  });
+  const top = Math.max(...matching.map((fl) => fl.priority));
+  return matching.filter((fl) => fl.priority === top);
+}
+
+function keyWith(fields: Record<string, bigint>): FlowKey {
+  const k = newFlowKey();
+  for (const [name, v] of Object.entries(fields)) writeField(k, f(name), v);
+  return k;
+}
+
+describe("the probing plan: every kind of subtable finds what a linear scan finds", () => {
+  const indexed1 = Array.from(
+    { length: 40 },
+    (_, i) => ` priority=5,in_port=${i + 1} actions=output:${i + 1}`,
+  );
+  const indexed2 = Array.from(
+    { length: 30 },
+    (_, i) => ` priority=5,in_port=${(i % 5) + 1},dl_vlan=${Math.floor(i / 5) + 1} actions=output:${i + 1}`,
+  );
+  const cases: Array<[string, string[], Record<string, bigint>, number | undefined, number]> = [
+    ["a mask of no word (the catch-all)", [" priority=0 actions=drop"], { in_port: 9n }, 1, 0],
+    ["one word, one bucket: hit", [" priority=3,in_port=2 actions=drop"], { in_port: 2n }, 1, 0],
+    ["one word, one bucket: miss", [" priority=3,in_port=2 actions=drop"], { in_port: 3n }, undefined, 0],
+    [
+      "two words, one bucket: hit",
+      [" priority=3,in_port=2,dl_vlan=5 actions=drop"],
+      { in_port: 2n, vlan_tci: 0x1005n },
+      1,
+      0,
+    ],
+    [
+      "two words, one bucket: one word differs",
+      [" priority=3,in_port=2,dl_vlan=5 actions=drop"],
+      { in_port: 2n, vlan_tci: 0x1006n },
+      undefined,
+      0,
+    ],
+    ["one word, 40 buckets: hit", indexed1, { in_port: 17n }, 17, 0],
+    ["one word, 40 buckets: miss", indexed1, { in_port: 41n }, undefined, 0],
+    ["two words, 30 buckets: hit", indexed2, { in_port: 3n, vlan_tci: 0x1004n }, 18, 0],
+    ["two words, 30 buckets: miss", indexed2, { in_port: 3n, vlan_tci: 0x1007n }, undefined, 0],
+    [
+      "one bucket of several flows: the best priority",
+      [
+        " priority=3,in_port=2 actions=drop",
+        " priority=7,in_port=2 actions=output:1",
+        " priority=5 actions=drop",
+      ],
+      { in_port: 2n },
+      2,
+      0,
+    ],
+    [
+      "one bucket of equal flows: the first in the dump, the other a tie",
+      [" priority=3,in_port=2 actions=output:1", " priority=3,in_port=2 actions=output:2"],
+      { in_port: 2n },
+      1,
+      1,
+    ],
+    [
+      "a lone flow tied with another subtable's",
+      [" priority=3,in_port=2 actions=output:1", " priority=3,dl_vlan=5 actions=output:2"],
+      { in_port: 2n, vlan_tci: 0x1005n },
+      1,
+      1,
+    ],
+    [
+      "a lone flow beaten by a later subtable's bucket of two",
+      [
+        " priority=3,in_port=2 actions=output:1",
+        " priority=9,dl_vlan=5 actions=output:2",
+        " priority=9,dl_vlan=6 actions=output:3",
+      ],
+      { in_port: 2n, vlan_tci: 0x1006n },
+      3,
+      0,
+    ],
+  ];
+  it.each(cases)("%s", (_name, lines, fields, line, ties) => {
+    const flows = parseFlowDump(lines.join("\n"), "t").value.flows;
+    const key = keyWith(fields);
+    const got = buildClassifier(flows, () => undefined)
+      .tables.get(0)
+      ?.lookup(key);
+    const want = scanWinners(flows, key);
+    expect(got?.flow.flow.line).toBe(line);
+    expect(got?.flow.flow).toBe(want[0]);
+    expect(got?.ties.map((t) => t.flow)).toEqual(line === undefined ? undefined : want.slice(1));
+    expect(got?.ties.length).toBe(line === undefined ? undefined : ties);
+  });
+});
+
+describe("masked values whose slots collide", () => {
+  // Values of one or two full words that start their probe in the same slot of any table up to 32 slots:
+  // found by trying, so each lookup walks past the others.
+  const colliding = (fields: string[], count: number) => {
+    const m = compileMatch(
+      parseFlowDump(` ${fields.map((n) => `${n}=1`).join(",")} actions=drop`, "t").value.flows[0].match,
+    );
+    if (!m.ok) throw new Error(m.message);
+    const words: number[] = [];
+    for (let w = 0; w < FLOW_WORDS; w++) if (m.value.mask[w] !== 0) words.push(w);
+    const masks = words.map((w) => m.value.mask[w]);
+    const valuesOf = (i: number) => fields.map((_, j) => BigInt(i * 7 + j * 1_000_003));
+    const keyOf = (vs: bigint[]) => keyWith(Object.fromEntries(fields.map((n, j) => [n, vs[j]])));
+    const want = firstSlotOf(words, masks, keyOf(valuesOf(0)), 32);
+    const out: bigint[][] = [];
+    for (let i = 0; out.length < count; i++)
+      if (firstSlotOf(words, masks, keyOf(valuesOf(i)), 32) === want) out.push(valuesOf(i));
+    return { out, keyOf };
+  };
+  const cases: Array<[string, string[]]> = [
+    ["one word (reg0)", ["reg0"]],
+    ["two words (reg0, reg1)", ["reg0", "reg1"]],
+  ];
+  it.each(cases)("%s: each value finds its own flow, an absent one none", (_name, fields) => {
+    const { out, keyOf } = colliding(fields, 5);
+    const present = out.slice(0, 4);
+    const lines = present.map(
+      (vs, i) => ` priority=5,${fields.map((n, j) => `${n}=${vs[j]}`).join(",")} actions=output:${i + 1}`,
+    );
+    const table = buildClassifier(
+      parseFlowDump(lines.join("\n"), "t").value.flows,
+      () => undefined,
+    ).tables.get(0)!;
+    expect(present.map((vs) => table.lookup(keyOf(vs))?.flow.flow.line)).toEqual([1, 2, 3, 4]);
+    expect(table.lookup(keyOf(out[4]))).toBeUndefined();
+  });
+});
+
+describe("a table changed after lookups (learn)", () => {
+  const dump = (lines: string[]) => parseFlowDump(lines.join("\n"), "t").value.flows;
+  const classified = (flow: FlowEntry, order: number): ClassifiedFlow => {
+    const m = compileMatch(flow.match);
+    if (!m.ok) throw new Error(m.message);
+    return { flow, match: m.value, order, conjunctions: conjunctionsOf(flow) };
+  };
+
+  it("finds a flow inserted after a lookup, its subtable going from one bucket to several, a bucket growing", () => {
+    const table = new Table();
+    const [a, b, c] = dump([
+      " priority=5,in_port=1 actions=output:1",
+      " priority=5,in_port=2 actions=output:2",
+      " priority=6,in_port=2 actions=output:3",
+    ]);
+    table.insert(classified(a, 0));
+    expect(table.lookup(keyWith({ in_port: 2n }))).toBeUndefined();
+    table.insert(classified(b, 1));
+    expect(table.lookup(keyWith({ in_port: 2n }))?.flow.flow).toBe(b);
+    expect(table.lookup(keyWith({ in_port: 1n }))?.flow.flow).toBe(a);
+    table.insert(classified(c, 2));
+    expect(table.lookup(keyWith({ in_port: 2n }))?.flow.flow).toBe(c);
+    expect(table.flows().map((cf) => cf.flow)).toEqual([c, a, b]);
+    // A subtable probed first (its best is 8) finds priority 6: the grown bucket's best is now 7.
+    const [vlan8, vlan6] = dump([" priority=8,dl_vlan=9 actions=drop", " priority=6,dl_vlan=5 actions=drop"]);
+    table.insert(classified(vlan8, 3));
+    table.insert(classified(vlan6, 4));
+    expect(table.lookup(keyWith({ in_port: 2n, vlan_tci: 0x1005n }))?.flow.flow).toBe(c);
+  });
+
+  it("answers a repeated lookup with one result object, and a replaced flow with the new one", () => {
+    const table = new Table();
+    const [old, relearned] = dump([
+      " priority=5,in_port=1 actions=output:1",
+      " priority=5,in_port=1 actions=output:9",
+    ]);
+    table.insert(classified(old, 0));
+    const key = keyWith({ in_port: 1n });
+    const first = table.lookup(key);
+    expect(table.lookup(key)).toBe(first);
+    table.replace(classified(relearned, -1));
+    expect(table.lookup(key)?.flow.flow).toBe(relearned);
+    expect(table.size).toBe(1);
+  });
+
+  it("reads a replaced flow that became a conjunction clause as one", () => {
+    const table = new Table();
+    const [hard, below, clause] = dump([
+      " priority=5,ip,nw_src=10.0.0.1 actions=output:1",
+      " priority=1,ip actions=output:2",
+      " priority=5,ip,nw_src=10.0.0.1 actions=conjunction(3,1/2)",
+    ]);
+    table.insert(classified(hard, 0));
+    table.insert(classified(below, 1));
+    const key = keyWith({ dl_type: 0x800n, nw_src: 0x0a000001n });
+    expect(table.lookup(key)?.flow.flow).toBe(hard);
+    table.replace(classified(clause, -1));
+    expect(table.lookup(key)?.flow.flow).toBe(below);
+  });
+
+  it("never matches a flow whose value has bits its mask clears, yet lists it and probes its subtable", () => {
+    const table = new Table();
+    const [flow] = dump([" priority=5,in_port=1 actions=drop"]);
+    const cf = classified(flow, 0);
+    cf.match.mask[K.inPort] = 0xff00;
+    cf.match.value[K.inPort] = 0x0101;
+    table.insert(cf);
+    expect(table.lookup(keyWith({ in_port: 0x0101n }))).toBeUndefined();
+    expect(table.flows()).toEqual([cf]);
+    const [catchAll] = dump([" priority=0 actions=drop"]);
+    table.insert(classified(catchAll, 1));
+    expect(table.lookup(keyWith({ in_port: 0x0101n }))?.probes).toBe(2);
+  });
+});
+
+describe("Tables: a table by id, from the Map and from the array alike", () => {
+  it("keeps byId as the Map through set, delete and clear", () => {
+    const tables = new Tables();
+    const [t0, t5] = [new Table(), new Table()];
+    tables.set(0, t0).set(5, t5);
+    expect([tables.byId[0], tables.byId[5], tables.byId[1]]).toEqual([t0, t5, undefined]);
+    tables.delete(5);
+    expect([tables.get(5), tables.byId[5]]).toEqual([undefined, undefined]);
+    tables.clear();
+    expect(tables.byId[0]).toBeUndefined();
+  });
+
+  it("is what buildClassifier makes", () => {
+    const cls = buildClassifier(
+      parseFlowDump(" table=3,priority=1 actions=drop", "t").value.flows,
+      () => undefined,
+    );
+    expect(cls.tables.byId[3]).toBe(cls.tables.get(3));
   });
 });
