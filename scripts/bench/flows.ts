@@ -77,7 +77,7 @@ export async function benchFlows(dir: string, n: number): Promise<void> {
   const lookWall = Number(process.hrtime.bigint() - t3) / 1e9;
   console.log(
     `(f) classifier over ${n} flows`.padEnd(34),
-    `built in ${seconds(buildSecs, buildCpu).trim()} (RSS +${(rssBuilt - rssLoaded).toFixed(0)} MB); ${(lookups / lookSecs / 1e6).toFixed(2)} M lookups/s of CPU (${(lookups / lookWall / 1e6).toFixed(2)} M/s wall), ${(probes / lookups).toFixed(1)} subtables probed per lookup`,
+    `built in ${seconds(buildSecs, buildCpu).trim()} (RSS ${signedMB(rssBuilt - rssLoaded)}); ${(lookups / lookSecs / 1e6).toFixed(2)} M lookups/s of CPU (${(lookups / lookWall / 1e6).toFixed(2)} M/s wall), ${(probes / lookups).toFixed(1)} subtables probed per lookup`,
   );
   const ofctl = spawnSync("ovs-ofctl", ["--version"]);
   if (ofctl.status !== 0) {
@@ -100,4 +100,9 @@ export async function benchFlows(dir: string, n: number): Promise<void> {
   }
   console.log(`(e) ovs-ofctl parse-flows, same flows`.padEnd(34), seconds(oWall, oSecs));
   console.log(`ratio (e) / (d): ${(oSecs / dSecs).toFixed(2)}x`);
+}
+
+/** A change of RSS with its sign (a collection during the build can leave the process smaller). */
+function signedMB(mb: number): string {
+  return `${mb < 0 ? "-" : "+"}${Math.abs(mb).toFixed(0)} MB`;
 }

@@ -194,7 +194,8 @@ function runPass(
     ctx.ctCalls = record.ctCalls;
   }
   // mirror_ingress_packet: before the actions (a resumed pass was mirrored when it first came in).
-  if (!thaw) mirrorAt(ctx, bridge.ports.get(ctx.flow[K.inPort]), "src");
+  // The input port is looked up only on a bridge with mirrors: a Map get every pass, for nothing, else.
+  if (!thaw && bridge.mirrors) mirrorAt(ctx, bridge.ports.get(ctx.flow[K.inPort]), "src");
   xlateTable(ctx, ctx.flow[K.inPort], table, true, undefined, false, true);
   if (!ctx.error) runActionSet(ctx);
   const pass: TracePass = {
