@@ -71,6 +71,12 @@ interface Subtable {
   /** Flows added since the buckets were settled: put in their buckets by the next lookup. */
   pending: ClassifiedFlow[];
   /**
+   * Per pending flow, its masked words' plan hash and then the words, as a slot holds them (n + 1
+   * ints): taken at insert, while the flow's value key is in cache, so that the next lookup buckets a
+   * big table's flows without reading 100k value keys again.
+   */
+  pendingWords: Int32Array;
+  /**
    * The subtable's part of the plan (below), made when its buckets change: its header (the table's
    * plan writes its kind, priority and first bucket), its triples and, with more than one bucket, its
    * slots.
@@ -192,10 +198,11 @@ function slotsFor(buckets: number): number {
 
 /**
  * A subtable's segment with room for `slots` slots (0: one bucket, its value in the triples), its
- * buckets placed.
+ * buckets placed: their masked words are read from its current segment (`from`), not from the buckets'
+ * value keys, spread over the heap.
  */
-function segmentOf(st: Subtable, slots: number): Int32Array {
-  const { words, masks, buckets } = st;
+function segmentOf(st: Subtable, slots: number, from: Int32Array = st.segment): Int32Array {
+  const { words, masks } = st;
   const n = words.length;
   const seg = new Int32Array(PLAN_HEADER + 3 * n + slots * (n + 1));
   seg[1] = n;
@@ -203,20 +210,53 @@ function segmentOf(st: Subtable, slots: number): Int32Array {
   for (let i = 0; i < n; i++) {
     seg[PLAN_HEADER + 3 * i] = words[i];
     seg[PLAN_HEADER + 3 * i + 1] = masks[i];
-    if (slots === 0) seg[PLAN_HEADER + 3 * i + 2] = buckets[0][0].match.value[words[i]];
   }
-  // A segment has more slots than buckets: each finds an empty slot.
-  for (let b = 0; slots > 0 && b < buckets.length; b++) {
-    const value = buckets[b][0].match.value;
-    writeSlot(seg, slotOf(seg, PLAN_HEADER, n, slots, value), n, b, value);
+  if (from.length === 0) return seg;
+  // A bucket's words gathered as a pending flow's are (its hash, then its words).
+  const one = new Int32Array(n + 1);
+  if (from[3] === 0) {
+    // One bucket, its words in the triples.
+    for (let i = 0; i < n; i++) one[1 + i] = from[PLAN_HEADER + 3 * i + 2];
+    one[0] = wordsHash(one, 1, n);
+    placeWords(seg, slots, n, one, 0, 0);
+    return seg;
+  }
+  for (let base = PLAN_HEADER + 3 * n; base < from.length; base += n + 1) {
+    if (from[base] === 0) continue;
+    for (let i = 0; i < n; i++) one[1 + i] = from[base + 1 + i];
+    one[0] = wordsHash(one, 1, n);
+    placeWords(seg, slots, n, one, 0, from[base] - 1);
   }
   return seg;
 }
 
-/** Writes bucket `b`, of masked value `value`, into the (empty) slot at `base` of a segment. */
-function writeSlot(seg: Int32Array, base: number, n: number, b: number, value: FlowKey): void {
+/**
+ * Places bucket `b` in a segment: with slots, in the empty slot its words (`src[at + 1 .. at + n]`, their
+ * hash at `src[at]`) lead to (a segment has more slots than buckets); without, in its triples.
+ */
+function placeWords(seg: Int32Array, slots: number, n: number, src: Int32Array, at: number, b: number) {
+  if (slots === 0) {
+    for (let i = 0; i < n; i++) seg[PLAN_HEADER + 3 * i + 2] = src[at + 1 + i];
+    return;
+  }
+  const base = slotOfWords(seg, n, slots, src, at);
   seg[base] = b + 1;
-  for (let i = 0; i < n; i++) seg[base + 1 + i] = value[seg[PLAN_HEADER + 3 * i]];
+  for (let i = 0; i < n; i++) seg[base + 1 + i] = src[at + 1 + i];
+}
+
+/**
+ * As `slotOf`, for masked words already gathered (`src[at + 1 .. at + n]`) and hashed (`src[at]`): the
+ * slot holding them, or the empty slot where they would go.
+ */
+function slotOfWords(seg: Int32Array, n: number, slots: number, src: Int32Array, at: number): number {
+  const region = PLAN_HEADER + 3 * n;
+  for (let slot = src[at] & (slots - 1); ; slot = (slot + 1) & (slots - 1)) {
+    const base = region + slot * (n + 1);
+    if (seg[base] === 0) return base;
+    let i = 0;
+    while (i < n && src[at + 1 + i] === seg[base + 1 + i]) i++;
+    if (i === n) return base;
+  }
 }
 
 /**
@@ -269,6 +309,17 @@ export function firstSlotOf(
 function planHash(plan: Int32Array, first: number, end: number, key: FlowKey): number {
   let h = 0x811c9dc5 | 0;
   for (let q = first; q < end; q += 3) h = Math.imul(h ^ (key[plan[q]] & plan[q + 1]), 0x01000193);
+  return mixHash(h);
+}
+
+/** `planHash` of masked words already gathered, `n` of them from `src[at]`. */
+function wordsHash(src: Int32Array, at: number, n: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ src[at + i], 0x01000193);
+  return mixHash(h);
+}
+
+function mixHash(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
   return h ^ (h >>> 16);
 }
@@ -279,6 +330,25 @@ interface Search {
   ties: ClassifiedFlow[];
   soft: SoftCursor[];
   probes: number;
+}
+
+/** Queues a flow for its subtable's next settle, its masked words gathered and hashed now. */
+function addPending(st: Subtable, cf: ClassifiedFlow): void {
+  const { words } = st;
+  const n = words.length;
+  const at = st.pending.length * (n + 1);
+  let buf = st.pendingWords;
+  if (at + n + 1 > buf.length) {
+    // Doubled as it fills: its copies add up to no more than its final size.
+    const grown = new Int32Array(Math.max(64, 2 * buf.length, at + n + 1));
+    grown.set(buf);
+    st.pendingWords = buf = grown;
+  }
+  // The value is masked (isMasked): its words are the key's masked words that find its bucket.
+  const value = cf.match.value;
+  for (let i = 0; i < n; i++) buf[at + 1 + i] = value[words[i]];
+  buf[at] = wordsHash(buf, at + 1, n);
+  st.pending.push(cf);
 }
 
 export class Table {
@@ -317,28 +387,30 @@ export class Table {
    * joined.
    */
   private absorb(st: Subtable): void {
-    const { buckets, pending } = st;
+    const { buckets, pending, pendingWords } = st;
     const n = st.words.length;
     const slots = slotsFor(buckets.length + pending.length);
     const seg = segmentOf(st, slots);
     const before = buckets.length;
     const grown: Bucket[] = [];
-    for (const cf of pending) {
-      const value = cf.match.value;
-      const base = slotOf(seg, PLAN_HEADER, n, slots, value);
+    for (let p = 0; p < pending.length; p++) {
+      const cf = pending[p];
+      const at = p * (n + 1);
+      const base = slotOfWords(seg, n, slots, pendingWords, at);
       const found = seg[base];
       if (found > 0) {
         buckets[found - 1].push(cf);
         if (found <= before) grown.push(buckets[found - 1]);
         continue;
       }
-      const created = buckets.push([cf]) - 1;
-      writeSlot(seg, base, n, created, value);
+      seg[base] = buckets.push([cf]);
+      for (let i = 0; i < n; i++) seg[base + 1 + i] = pendingWords[at + 1 + i];
     }
     st.pending = [];
+    st.pendingWords = EMPTY_SEGMENT;
     for (let b = before; b < buckets.length; b++) settleBucket(buckets[b]);
     for (const b of grown) settleBucket(b);
-    st.segment = buckets.length === 1 ? segmentOf(st, 0) : seg;
+    st.segment = buckets.length === 1 ? segmentOf(st, 0, seg) : seg;
   }
 
   /** The plan: the subtables' segments in order, each header completed. */
@@ -389,7 +461,16 @@ export class Table {
       const mask = scratchMask ? ownFlowKey(cf.match.mask) : cf.match.mask;
       const words = Uint32Array.from(found.words);
       const masks = Uint32Array.from(found.words, (w) => mask[w]);
-      st = { mask, maxPriority: -1, words, masks, buckets: [], pending: [], segment: EMPTY_SEGMENT };
+      st = {
+        mask,
+        maxPriority: -1,
+        words,
+        masks,
+        buckets: [],
+        pending: [],
+        pendingWords: EMPTY_SEGMENT,
+        segment: EMPTY_SEGMENT,
+      };
       const same = this.byMask.get(found.hash);
       if (same) same.push(st);
       else this.byMask.set(found.hash, [st]);
@@ -397,7 +478,7 @@ export class Table {
     }
     if (scratchMask) cf.match = { mask: st.mask, value: cf.match.value };
     if (!isMasked(cf.match, st.words)) this.unmatchable.push(cf);
-    else st.pending.push(cf);
+    else addPending(st, cf);
     st.maxPriority = Math.max(st.maxPriority, cf.flow.priority);
     if (cf.conjunctions) this.hasConjunctions = true;
     this.dirty = true;
