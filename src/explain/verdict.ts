@@ -214,7 +214,7 @@ class Walk {
       patchHops(v, crossings);
       for (const c of crossings) this.hop(node, c);
     }
-    const error = v.trace.passes.find((p) => p.error)?.error;
+    const error = passError(v);
     if (error) {
       if (!this.settled())
         this.add({
@@ -279,7 +279,7 @@ class Walk {
         }
         if (e.visit !== undefined) this.visit(e.visit, branch);
         else if (!this.settled())
-          this.add({ kind: "tunneled", host: h, text: `tunneled ${h} → ${e.remote} (not loaded)` });
+          this.add({ kind: "tunneled", host: h, text: tunneledText(h, e.out, e.remote) });
         continue;
       }
       const port = e.port;
@@ -321,7 +321,7 @@ class Walk {
         }
       }
       if (path) addLinuxBeyond(v.host, e.out.port, this.hops, branch.hops);
-      if (!this.settled()) this.add({ kind: "delivered", host: h, text: `${h}:${e.out.port}` });
+      if (!this.settled()) this.add({ kind: "delivered", host: h, text: deliveredText(h, e.out) });
     }
   }
 
@@ -338,6 +338,46 @@ class Walk {
   }
 }
 
+/** The first error of a visit's passes (a loop, a resource limit), if any. */
+function passError(v: HostVisit): string | undefined {
+  for (const p of v.trace.passes) if (p.error) return p.error;
+  return undefined;
+}
+
+/**
+ * An end's text, made once per port (a delivery) or tunnel record (a tunnel to a host not loaded: one
+ * port's while its key and endpoints stay, see tunnel.ts) and the host and name or address it names:
+ * every frame that ends the same way again would build the same string.
+ */
+interface EndText {
+  host: string;
+  /** The port's name or the tunnel's remote address. */
+  to: string;
+  text: string;
+}
+const endTexts = new WeakMap<object, EndText>();
+function knownText(by: object | undefined, host: string, to: string): string | undefined {
+  const known = by && endTexts.get(by);
+  return known && known.host === host && known.to === to ? known.text : undefined;
+}
+function deliveredText(host: string, out: OutputRecord): string {
+  const port = out.port;
+  let text = knownText(out.simPort, host, port);
+  if (text === undefined) {
+    text = `${host}:${port}`;
+    if (out.simPort) endTexts.set(out.simPort, { host, to: port, text });
+  }
+  return text;
+}
+function tunneledText(host: string, out: OutputRecord, remote: string): string {
+  let text = knownText(out.tunnel, host, remote);
+  if (text === undefined) {
+    text = `tunneled ${host} → ${remote} (not loaded)`;
+    if (out.tunnel) endTexts.set(out.tunnel, { host, to: remote, text });
+  }
+  return text;
+}
+
 /** A visit's end when its translation output nothing: where and why it was dropped. */
 function droppedEnd(host: string, drop: DropExplanation): End {
   const table = drop.table !== undefined ? ` table ${drop.table}` : "";
@@ -352,13 +392,6 @@ function walk(sim: Simulation, ethLength: number, known?: readonly End[]): Walk 
   return w;
 }
 
-/** What a translated verdict's path is laid out from: the simulation and the ends it settled. */
-interface PathSource {
-  sim: Simulation;
-  ethLength: number;
-  ends: readonly End[];
-}
-
 /**
  * A translated frame's verdict, its path (hops and tree) laid out when first read: the CLI's replay
  * reads it only with -v, --json, a filter on it or a security group to cross, and laying it out for
@@ -369,8 +402,9 @@ class TranslatedVerdict implements FrameVerdict {
   readonly cached = false;
   declare drop?: DropExplanation;
   #path: { hops: Hop[]; tree: PathTree | undefined } | undefined;
-  /** What the path is laid out from; let go once it is. */
-  #from: PathSource | undefined;
+  /** What the path is laid out from (with the branches, the ends the first walk settled); let go once it is. */
+  #sim: Simulation | undefined;
+  readonly #ethLength: number;
 
   constructor(
     public frame: number,
@@ -382,15 +416,15 @@ class TranslatedVerdict implements FrameVerdict {
     sim: Simulation,
     ethLength: number,
   ) {
-    this.#from = { sim, ethLength, ends: branches };
+    this.#sim = sim;
+    this.#ethLength = ethLength;
   }
 
   #laidOut(): { hops: Hop[]; tree: PathTree | undefined } {
     if (!this.#path) {
-      const from = this.#from as PathSource;
-      const w = walk(from.sim, from.ethLength, from.ends);
+      const w = walk(this.#sim as Simulation, this.#ethLength, this.branches);
       this.#path = { hops: w.hops, tree: w.root };
-      this.#from = undefined;
+      this.#sim = undefined;
     }
     return this.#path;
   }
@@ -426,15 +460,22 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
     frame,
     overall(ends),
     ends,
-    isPartial(ends),
+    // One end is never partial (that takes a failed end and another): most frames have one.
+    ends.length > 1 && isPartial(ends),
     notes ? `${summarize(ends)} [${notes.join("; ")}]` : summarize(ends),
     sim.visits.map((v) => v.trace),
     sim,
     innerLength,
   );
-  const drop = ends.find((e) => e.drop)?.drop;
-  if (drop) verdict.drop = drop;
-  return { verdict, mtuLimit, mtuDropped: ends.some((e) => e.drop?.reason === "mtu-exceeded") };
+  // The first end's drop explanation, and whether any end was refused for its size: one pass.
+  let mtuDropped = false;
+  for (const e of ends) {
+    const drop = e.drop;
+    if (!drop) continue;
+    if (verdict.drop === undefined) verdict.drop = drop;
+    if (drop.reason === "mtu-exceeded") mtuDropped = true;
+  }
+  return { verdict, mtuLimit, mtuDropped };
 }
 
 function mtuDrop(v: HostVisit, bridge: string, detail: string): DropExplanation {
@@ -453,11 +494,25 @@ function overall(ends: readonly End[]): VerdictKind {
   return PRECEDENCE[best];
 }
 
+/**
+ * A lone delivery's summary by its end's text, made once: the texts are few (one per port, made once
+ * too, so the Map finds its hash already computed).
+ */
+const deliveredSummaries = new Map<string, string>();
+function deliveredSummary(text: string): string {
+  let summary = deliveredSummaries.get(text);
+  if (summary === undefined) {
+    summary = `delivered ${text}`;
+    deliveredSummaries.set(text, summary);
+  }
+  return summary;
+}
+
 function summarize(ends: readonly End[]): string {
   // One end (a frame delivered or tunneled once, or dropped): no lists to build.
   if (ends.length === 1)
     return (
-      (ends[0].kind === "delivered" ? `delivered ${ends[0].text}` : ends[0].text) || "dropped (no output)"
+      (ends[0].kind === "delivered" ? deliveredSummary(ends[0].text) : ends[0].text) || "dropped (no output)"
     );
   const delivered = ends.filter((e) => e.kind === "delivered").map((e) => e.text);
   const rest = ends.filter((e) => e.kind !== "delivered").map((e) => e.text);

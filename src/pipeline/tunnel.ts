@@ -9,13 +9,12 @@ import { parseMac } from "../model/field-value.js";
 import { FIELD, readField, writeField } from "../model/fields.js";
 import { type FlowKey, K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
-import { memoize } from "../util/memo.js";
 import { commitActions } from "./commit.js";
 import { joinOdp, type OutputRecord, type XlateContext } from "./context.js";
 import { type GeneveOptions, geneveOptions, geneveSetOptions } from "./geneve-options.js";
 import { ipText } from "./ip-text.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
-import { ipv4ToNumber, routeTo, type SimPort } from "./switch.js";
+import { ipv4ToNumber, routeTo, type SimHost, type SimPort } from "./switch.js";
 
 const TUN_ID = FIELD.tun_id;
 const TUN_ID_WORD = K.tunId;
@@ -136,21 +135,22 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.report("detail", "output to native tunnel");
   const f = ctx.flow;
   const dst = f[K.tunDst];
-  const route = routeTo(ctx.host, dst);
-  const dev = route && findBridgeLocal(ctx, route.dev);
+  const hop = nextHop(ctx, dst);
+  const route = hop.route;
+  const dev = hop.dev;
   if (!route || !dev) {
     ctx.report("warn", "native tunnel routing failed");
     return;
   }
   // The routing notes are formatted only for a trace that prints them (not a lean replay's).
   if (!ctx.lean) ctx.report("detail", `tunneling to ${ipText(dst)} via ${route.dev}`);
-  const src = f[K.tunSrc] || ipv4ToNumber(route.src ?? "") || 0;
+  const src = f[K.tunSrc] || hop.routeSrc;
   const smac = dev.mac;
   if (!smac) {
     ctx.report("warn", "tunnel output device lacks Ethernet address");
     return;
   }
-  const neigh = ctx.host.neighbours.get(ipText(dst));
+  const neigh = hop.neigh;
   if (!neigh) {
     ctx.report(
       "detail",
@@ -160,8 +160,8 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   }
   if (!ctx.lean) ctx.report("detail", `tunneling from ${smac} ${ipText(src)} to ${neigh.mac} ${ipText(dst)}`);
   const push = tunnelPush(ctx, port, dev, neigh.mac, smac, src, dst);
-  // compose_output_action__ commits the inner packet's changes (a router's MAC and TTL rewrite) first.
-  commitActions(f, ctx.base, ctx.odp, ctx.wc);
+  // compose_output_action__ commits the inner packet's changes (a router's MAC and TTL rewrite) before
+  // the push: the commit above did, and nothing since has changed the packet or the datapath's copy.
   // The tunnel output's record is the inner packet as it is now (tunnel metadata set): copied here, so
   // the packet need not be saved and restored around the underlay (the caller, compose_output, restores
   // the packet as it was before the tunnel metadata anyway).
@@ -169,8 +169,8 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   const savedBase = ctx.base;
   const savedEffects = ctx.sideEffects;
   // The outer packet as the underlay bridge sees it.
-  writeMac(f, K.dlDst, macNumber(neigh.mac));
-  writeMac(f, K.dlSrc, macNumber(smac));
+  writeMac(f, K.dlDst, hop.dmac);
+  writeMac(f, K.dlSrc, hop.smac);
   f[K.vlanTci] = 0;
   f[K.vlanTci1] = 0;
   f[K.dlType] = 0x0800;
@@ -211,6 +211,47 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
     tunnel.src === "0.0.0.0" ? withSource(tunnel, ipText(src)) : tunnel,
     outFlow,
   );
+}
+
+/**
+ * What a native tunnel output to one destination finds on its host: the route, the underlay bridge's
+ * LOCAL port, the route's source, the neighbour and the two MACs as numbers. The routes and neighbours
+ * come from the dumps and never change once the host is built, so each destination's is worked out
+ * once (a route scan, the neighbour's address formatted, two Map gets and two MACs parsed a frame).
+ */
+interface NextHop {
+  route: SimHost["routes"][number] | undefined;
+  dev: SimPort | undefined;
+  /** The route's source address, 0 when it names none. */
+  routeSrc: number;
+  neigh: { mac: string; bridge: string } | undefined;
+  /** The neighbour's and the device's MAC (0 when absent: not read then). */
+  dmac: number;
+  smac: number;
+}
+const nextHops = new WeakMap<SimHost, Map<number, NextHop>>();
+function nextHop(ctx: XlateContext, dst: number): NextHop {
+  let byDst = nextHops.get(ctx.host);
+  if (!byDst) {
+    byDst = new Map();
+    nextHops.set(ctx.host, byDst);
+  }
+  let hop = byDst.get(dst);
+  if (!hop) {
+    const route = routeTo(ctx.host, dst);
+    const dev = route && findBridgeLocal(ctx, route.dev);
+    const neigh = ctx.host.neighbours.get(ipText(dst));
+    hop = {
+      route,
+      dev,
+      routeSrc: ipv4ToNumber(route?.src ?? "") || 0,
+      neigh,
+      dmac: neigh ? macNumber(neigh.mac) : 0,
+      smac: dev?.mac ? macNumber(dev.mac) : 0,
+    };
+    byDst.set(dst, hop);
+  }
+  return hop;
 }
 
 /** A record with the route's source address, made once per record and source (records are shared). */
@@ -281,8 +322,8 @@ function tunnelPush(
   return text;
 }
 
-/** Remembered: the neighbour and bridge MACs of the dumps are converted for every tunneled packet. */
-const macNumber = memoize((mac: string): number => Number(parseMac(mac) ?? 0n));
+/** A MAC's text as a number (48 bits fit a double exactly). */
+const macNumber = (mac: string): number => Number(parseMac(mac) ?? 0n);
 
 /** A MAC's 48 bits into its two words of the flow key (the high 16 bits in the first: see layout.ts). */
 function writeMac(f: FlowKey, slot: number, mac: number): void {
