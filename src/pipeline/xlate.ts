@@ -54,8 +54,7 @@ function clearForPatch(ctx: XlateContext, inPort: number): void {
  * the limit (an open clone header, 4 bytes, counts as one character). Only loops come near it.
  */
 function overActionLimit(ctx: XlateContext): boolean {
-  let chars = ctx.openClones + odpChars(ctx.odp);
-  for (const l of ctx.odpOuter) for (const a of l) chars += a.length + 1;
+  const chars = ctx.openClones + odpChars(ctx.odp) + outerChars(ctx.odpOuter);
   if (8 * chars <= 0xffff) return false;
   let bytes = odpBytes(ctx.odp) + 4 * ctx.openClones;
   for (const l of ctx.odpOuter) bytes += odpBytes(l);
@@ -79,6 +78,29 @@ function odpChars(list: OdpList): number {
   for (let i = countedItems; i < list.length; i++) countedChars += list[i].length + 1;
   countedItems = list.length;
   return countedChars;
+}
+
+/**
+ * The characters of the lists the current one is nested in, counted again only when the innermost of
+ * them changed or grew: none is written while it is nested (only the current list is), and one popped
+ * off is never nested again but as the list it was (see nestedActions and the tunnel push).
+ */
+let outerTop: OdpList | undefined;
+let outerDepth = 0;
+let outerTopItems = 0;
+let outerCount = 0;
+function outerChars(outer: OdpList[]): number {
+  const depth = outer.length;
+  if (depth === 0) return 0;
+  const top = outer[depth - 1];
+  if (top === outerTop && depth === outerDepth && top.length === outerTopItems) return outerCount;
+  let chars = 0;
+  for (const l of outer) for (const a of l) chars += a.length + 1;
+  outerTop = top;
+  outerDepth = depth;
+  outerTopItems = top.length;
+  outerCount = chars;
+  return chars;
 }
 
 function resourceCheck(ctx: XlateContext): boolean {
