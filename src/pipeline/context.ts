@@ -8,10 +8,10 @@
 import type { FlowEntry } from "../dumps/flows.js";
 import type { Action, ActionOf } from "../model/actions/index.js";
 import type { NatAction } from "../model/actions/types.js";
-import { copyFlowKey, type FlowKey, K } from "../model/layout.js";
+import { copyFlowKey, FLOW_WORDS, type FlowKey, K } from "../model/layout.js";
 import type { ClassifiedFlow } from "./classifier.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
-import { borrowKey, borrowZeroKey, type FrameKeys, releaseKey } from "./key-pool.js";
+import { borrowKey, borrowZeroKey, type FrameKeys, releaseKey, releaseZeroed } from "./key-pool.js";
 import type { SimBridge, SimHost, SimPort } from "./switch.js";
 import { report, SINK, type TraceNode, type TraceNodeType } from "./trace-tree.js";
 
@@ -149,6 +149,12 @@ export class XlateContext {
    * not model): ct() reads it to know whether its exec list set ct_mark or ct_label.
    */
   wc: FlowKey = borrowZeroKey();
+  /**
+   * The words of `wc` written so far, [wcFrom, wcTo): only they are zeroed when it goes back to its pool
+   * (releaseScratch). Whatever writes `wc` widens them first (`wcWrites`).
+   */
+  wcFrom = FLOW_WORDS;
+  wcTo = 0;
   bridge: SimBridge;
   trace: TraceNode[];
   odp: OdpList = [];
@@ -280,6 +286,12 @@ export class XlateContext {
     this.origTunDst = origTunDst;
   }
 
+  /** `wc` is about to be written in words [from, from + count). */
+  wcWrites(from: number, count: number): void {
+    if (from < this.wcFrom) this.wcFrom = from;
+    if (from + count > this.wcTo) this.wcTo = from + count;
+  }
+
   /** A copy of the packet that leaves with an output record (see frameKeys). */
   outputFlow(): FlowKey {
     return this.frameKeys ? this.frameKeys.copy(this.flow) : copyFlowKey(this.flow);
@@ -344,7 +356,7 @@ export class XlateContext {
    */
   releaseScratch(): void {
     releaseKey(this.base);
-    releaseKey(this.wc);
+    releaseZeroed(this.wc, this.wcFrom, this.wcTo);
   }
 
   /**

@@ -88,6 +88,7 @@ function setFieldWords(a: ActionOf<"setField">): FieldWords {
 }
 
 function unwildcard(ctx: XlateContext, s: Subfield): void {
+  ctx.wcWrites(K[s.field.slot], KSIZE[s.field.slot]);
   writeSubfield(ctx.wc, s, all(s.nBits));
 }
 
@@ -126,6 +127,7 @@ function pushVlan(f: FlowKey, tpid: number): void {
 function setIf(ctx: XlateContext, cond: boolean, fd: FieldDef, value: bigint): void {
   if (!cond) return;
   writeField(ctx.flow, fd, value);
+  ctx.wcWrites(K[fd.slot], KSIZE[fd.slot]);
   writeField(ctx.wc, fd, all(fd.bits));
 }
 
@@ -210,6 +212,7 @@ export const EXECUTORS: ExecutorTable = {
     const w = setFieldWords(a);
     const f = ctx.flow;
     const wc = ctx.wc;
+    ctx.wcWrites(w.offset, w.masks.length);
     for (let i = 0; i < w.masks.length; i++) {
       const at = w.offset + i;
       f[at] = (f[at] & ~w.masks[i]) | w.values[i];
@@ -248,11 +251,13 @@ export const EXECUTORS: ExecutorTable = {
   setIpDscp: (ctx, a) => {
     if (!isIp(ctx.flow)) return;
     ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & ~DSCP) | (a.tos & DSCP);
+    ctx.wcWrites(K.nwTos, 1);
     ctx.wc[K.nwTos] |= DSCP;
   },
   setIpEcn: (ctx, a) => {
     if (!isIp(ctx.flow)) return;
     ctx.flow[K.nwTos] = (ctx.flow[K.nwTos] & ~ECN) | (a.ecn & ECN);
+    ctx.wcWrites(K.nwTos, 1);
     ctx.wc[K.nwTos] |= ECN;
   },
   setIpTtl: (ctx, a) => setIf(ctx, isIp(ctx.flow), FIELD.nw_ttl, BigInt(a.ttl)),

@@ -22,7 +22,13 @@ import {
 } from "../model/layout.js";
 import { parseMatch, SHORTHANDS } from "../model/match.js";
 import type { ConntrackTable } from "./conntrack.js";
-import { type CtCall, type LearnedFlow, type OutputRecord, XlateContext } from "./context.js";
+import {
+  type CtCall,
+  type LearnedFlow,
+  type OutputRecord,
+  type RecircRequest,
+  XlateContext,
+} from "./context.js";
 import { ctStateValue } from "./ct-state.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { hashL4 } from "./flow-hash.js";
@@ -241,13 +247,17 @@ function datapathText(ctx: XlateContext): string {
   return ctx.error || ctx.odp.length === 0 ? "drop" : ctx.odp.join(",");
 }
 
+/** The queue of a translation whose first pass recirculates nothing (never pushed to: see trace). */
+const NO_RECIRC = Object.freeze([]) as unknown as RecircRequest[];
+
 export function trace(req: TraceRequest): TraceResult {
   const passes: TracePass[] = [];
   const first = runPass(req, passes, req.bridge, req.flow, 0, 0);
-  // A lean translation's lookup keys are pooled until it is known which one a drop explanation reads.
-  const leanPasses: XlateContext[] | undefined = req.lean ? [first] : undefined;
-  // Sliced, not spread (a spread iterates; most passes request no recirculation).
-  const queue = first.recirc.slice();
+  // A lean translation's lookup keys are pooled until it is known which one a drop explanation reads:
+  // the first pass's, and the recirculated passes' (listed only when there are any).
+  let leanPasses: XlateContext[] | undefined;
+  // Sliced, not spread (a spread iterates); most passes request no recirculation, and get no queue.
+  const queue = first.recirc.length > 0 ? first.recirc.slice() : NO_RECIRC;
   let used = queue.length;
   let next = 0;
   while (queue.length > 0 && passes.length < 64) {
@@ -286,7 +296,10 @@ export function trace(req: TraceRequest): TraceResult {
         ...(nat ? { nat } : {}),
       });
     }
-    leanPasses?.push(ctx);
+    if (req.lean) {
+      leanPasses ??= [];
+      leanPasses.push(ctx);
+    }
     queue.push(...ctx.recirc);
     used += ctx.recirc.length;
   }
@@ -294,7 +307,10 @@ export function trace(req: TraceRequest): TraceResult {
   // A lean translation's lookup keys (pooled, see keepLookupKey) are read only to explain a drop (the
   // drop explainer, src/explain/drop.ts; OVN's, src/ovn/explain.ts, which also reads a packet-in's):
   // each pass's gets a key of its own unless the packet was output, and the pooled buffers go back.
-  if (leanPasses) for (const ctx of leanPasses) ctx.settleLookupKey(verdict !== "output");
+  if (req.lean) {
+    first.settleLookupKey(verdict !== "output");
+    if (leanPasses) for (const ctx of leanPasses) ctx.settleLookupKey(verdict !== "output");
+  }
   return { host: req.host.name, bridge: req.bridge, passes, verdict };
 }
 

@@ -54,13 +54,53 @@ function clearForPatch(ctx: XlateContext, inPort: number): void {
  * the limit (an open clone header, 4 bytes, counts as one character). Only loops come near it.
  */
 function overActionLimit(ctx: XlateContext): boolean {
-  let chars = ctx.openClones;
-  for (const a of ctx.odp) chars += a.length + 1;
-  for (const l of ctx.odpOuter) for (const a of l) chars += a.length + 1;
+  const chars = ctx.openClones + odpChars(ctx.odp) + outerChars(ctx.odpOuter);
   if (8 * chars <= 0xffff) return false;
   let bytes = odpBytes(ctx.odp) + 4 * ctx.openClones;
   for (const l of ctx.odpOuter) bytes += odpBytes(l);
   return bytes > 0xffff;
+}
+
+/**
+ * The characters of a datapath action list with their commas, counted on from where the last count of
+ * the same list stopped: a list only grows while it is composed (trace() rewrites its last action once
+ * the pass is over), and each lookup of a pass asks for the list it is composing.
+ */
+let countedList: OdpList | undefined;
+let countedItems = 0;
+let countedChars = 0;
+function odpChars(list: OdpList): number {
+  if (list !== countedList || list.length < countedItems) {
+    countedList = list;
+    countedItems = 0;
+    countedChars = 0;
+  }
+  for (let i = countedItems; i < list.length; i++) countedChars += list[i].length + 1;
+  countedItems = list.length;
+  return countedChars;
+}
+
+/**
+ * The characters of the lists the current one is nested in, counted again only when the innermost of
+ * them changed or grew: none is written while it is nested (only the current list is), and one popped
+ * off is never nested again but as the list it was (see nestedActions and the tunnel push).
+ */
+let outerTop: OdpList | undefined;
+let outerDepth = 0;
+let outerTopItems = 0;
+let outerCount = 0;
+function outerChars(outer: OdpList[]): number {
+  const depth = outer.length;
+  if (depth === 0) return 0;
+  const top = outer[depth - 1];
+  if (top === outerTop && depth === outerDepth && top.length === outerTopItems) return outerCount;
+  let chars = 0;
+  for (const l of outer) for (const a of l) chars += a.length + 1;
+  outerTop = top;
+  outerDepth = depth;
+  outerTopItems = top.length;
+  outerCount = chars;
+  return chars;
 }
 
 function resourceCheck(ctx: XlateContext): boolean {
@@ -312,7 +352,13 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
       xlateTable(ctx, ctx.flow[K.inPort], (a as ActionOf<"gotoTable">).table, last);
       continue;
     }
-    const stop = EXECUTORS[type](ctx, a as never, last, actions, i);
+    // The next most common, resubmit and output, by name: a load V8 folds, not the keyed one.
+    const stop =
+      type === "resubmit"
+        ? EXECUTORS.resubmit(ctx, a as ActionOf<"resubmit">, last, actions, i)
+        : type === "output"
+          ? EXECUTORS.output(ctx, a as ActionOf<"output">, last, actions, i)
+          : EXECUTORS[type](ctx, a as never, last, actions, i);
     if (!keepsKey) ctx.keyFresh = false;
     if (stop === "stop") return;
   }

@@ -254,6 +254,25 @@ describe("executors that rewrite bits of a word (layouts from the field registry
     expect(run("mod_nw_tos:32").ctx.wc[K.nwTos]).toBe(0xfc);
     expect(run("mod_nw_ecn:1").ctx.wc[K.nwTos]).toBe(0x03);
   });
+
+  // The context zeroes only these words of its mask when it hands it back (releaseScratch): every
+  // word an action writes must be inside them, or the next pass would start from a dirty mask.
+  it.each([
+    "mod_nw_tos:32",
+    "load:0x3f2->NXM_NX_TUN_ID[]",
+    "set_field:0x7e4->tun_id",
+    "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[]",
+    "mod_dl_src:00:11:22:33:44:55",
+    "mod_tp_dst:80",
+  ])("%s writes the mask only in the words the context records", (text) => {
+    const ctx = run(text, true, (f) => {
+      f[K.dlType] = 0x0800;
+      f[K.nwProto] = 6;
+    }).ctx;
+    const written = Array.from(ctx.wc.keys()).filter((i) => ctx.wc[i] !== 0);
+    expect(written.length).toBeGreaterThan(0);
+    for (const i of written) expect(i >= ctx.wcFrom && i < ctx.wcTo).toBe(true);
+  });
 });
 
 describe("set_field writes its field's bits as words worked out once per action", () => {

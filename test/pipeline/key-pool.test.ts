@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { K, newFlowKey } from "../../src/model/layout.js";
-import { borrowKey, borrowZeroKey, FrameKeys, releaseKey } from "../../src/pipeline/key-pool.js";
+import {
+  borrowKey,
+  borrowZeroKey,
+  FrameKeys,
+  releaseKey,
+  releaseZeroed,
+} from "../../src/pipeline/key-pool.js";
 
 const keyWith = (inPort: number, nwDst: number) => {
   const k = newFlowKey();
@@ -23,6 +29,22 @@ describe("borrowed keys", () => {
     const zero = borrowZeroKey();
     expect(zero.every((w) => w === 0)).toBe(true);
     releaseKey(zero);
+  });
+
+  it("a zero key handed back with the words it was written in is zeros when borrowed again", () => {
+    const mask = borrowZeroKey();
+    mask[K.nwTos] = 0xfc;
+    mask[K.tunId] = 0xffffffff;
+    mask[K.tunId + 1] = 0xffffffff;
+    const from = Math.min(K.nwTos, K.tunId);
+    const to = Math.max(K.nwTos + 1, K.tunId + 2);
+    releaseZeroed(mask, from, to);
+    const again = borrowZeroKey();
+    expect(again).toBe(mask);
+    expect(again.every((w) => w === 0)).toBe(true);
+    // Never written: handed back as it is, still zeros.
+    releaseZeroed(again, 173, 0);
+    expect(borrowZeroKey().every((w) => w === 0)).toBe(true);
   });
 });
 
