@@ -253,20 +253,27 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
         );
         // Flow-only traces learn nothing: an empty MAC table in the dumps is the switch's for all of them.
         for (const b of topo.bridges) sb.must("ovs-appctl", ["fdb/flush", b.name]);
-        const hostDir = join(work, `host-${round}-${tr}`);
-        mkdirSync(hostDir, { recursive: true });
-        sb.dumpHost(hostDir, "live", [...topo.bridges.map((b) => b.name), ...(underlay ? [UNDERLAY] : [])]);
-        const [host] = await loadHosts(hostDir);
         const style = { tunnels: native ? ("native" as const) : ("kernel" as const) };
-        const [sw] = switchesOf([host], style);
-        // The datapath keeps tunnel metadata set once for every later tunnel output, whatever the order.
-        const tunnelPorts = new Set(
-          [...sw.bridges.values()].flatMap((b) =>
-            [...b.ports.values()]
-              .filter((p) => p.tunnel && p.dpPort !== undefined)
-              .map((p) => String(p.dpPort)),
-          ),
-        );
+        // The switch as ovspath sees it: dumped from the live one, and dumped again after ovs-vswitchd
+        // is restarted (below), whose datapath may number the ports anew.
+        const bridges = topo.bridges.map((b) => b.name);
+        const dumpLive = async (dir: string) => {
+          mkdirSync(dir, { recursive: true });
+          sb.dumpHost(dir, "live", [...bridges, ...(underlay ? [UNDERLAY] : [])]);
+          const [loaded] = await loadHosts(dir);
+          const [model] = switchesOf([loaded], style);
+          // The datapath keeps tunnel metadata set once for every later tunnel output, whatever the order.
+          const tunnels = new Set(
+            [...model.bridges.values()].flatMap((b) =>
+              [...b.ports.values()]
+                .filter((p) => p.tunnel && p.dpPort !== undefined)
+                .map((p) => String(p.dpPort)),
+            ),
+          );
+          return { host: loaded, sw: model, tunnelPorts: tunnels };
+        };
+        let hostDir = join(work, `host-${round}-${tr}`);
+        let { host, sw, tunnelPorts } = await dumpLive(hostDir);
         let keep = false;
         const usesLearn = [...tables.flows.values()].some((fl) => fl.some((l) => l.includes("learn(")));
         for (let p = 0; p < PACKETS_PER_TABLES + PACKET_TRACES_PER_TABLES; p++) {
@@ -313,6 +320,11 @@ describe.skipIf(missing !== undefined && !required)("live differential: ovs-appc
             underlay = false;
             createTopology(topo);
             install(topo, tables);
+            // The restarted datapath numbers its ports as it adds them again: the cases after a crash
+            // are compared against the switch as it is now, not as the first dump saw it.
+            for (const b of topo.bridges) sb.must("ovs-appctl", ["fdb/flush", b.name]);
+            hostDir = join(work, `host-${round}-${tr}-after-${crashes.length}`);
+            ({ host, sw, tunnelPorts } = await dumpLive(hostDir));
             continue;
           }
           cases++;
