@@ -10,6 +10,7 @@ import type { SimBridge, SimHost, SimPort } from "../pipeline/switch.js";
 import type { TraceResult } from "../pipeline/trace.js";
 import type { TraceNode } from "../pipeline/trace-tree.js";
 import type { OvsPort } from "../topology/model.js";
+import { memoize } from "../util/memo.js";
 import { isPartial } from "./branches.js";
 import { explainDrop } from "./drop.js";
 import type { DropExplanation, FrameVerdict, Hop, PathTree, VerdictBranch, VerdictKind } from "./types.js";
@@ -496,17 +497,9 @@ function overall(ends: readonly End[]): VerdictKind {
 
 /**
  * A lone delivery's summary by its end's text, made once: the texts are few (one per port, made once
- * too, so the Map finds its hash already computed).
+ * too, so the memo finds its hash already computed).
  */
-const deliveredSummaries = new Map<string, string>();
-function deliveredSummary(text: string): string {
-  let summary = deliveredSummaries.get(text);
-  if (summary === undefined) {
-    summary = `delivered ${text}`;
-    deliveredSummaries.set(text, summary);
-  }
-  return summary;
-}
+const deliveredSummary = memoize((text: string): string => `delivered ${text}`);
 
 function summarize(ends: readonly End[]): string {
   // One end (a frame delivered or tunneled once, or dropped): no lists to build.

@@ -9,6 +9,7 @@ import { parseMac } from "../model/field-value.js";
 import { FIELD, readField, writeField } from "../model/fields.js";
 import { type FlowKey, K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
+import { memoize } from "../util/memo.js";
 import { commitActions } from "./commit.js";
 import { joinOdp, type OutputRecord, type XlateContext } from "./context.js";
 import { type GeneveOptions, geneveOptions, geneveSetOptions } from "./geneve-options.js";
@@ -229,29 +230,34 @@ interface NextHop {
   dmac: number;
   smac: number;
 }
-const nextHops = new WeakMap<SimHost, Map<number, NextHop>>();
+
+/**
+ * Each host's next hops, remembered by destination through `memoize`: bounded like every such memo, since
+ * a flow can take tun_dst from the packet (remote_ip=flow with a move), and a capture then brings
+ * destinations without end.
+ */
+const nextHops = new WeakMap<SimHost, (dst: number) => NextHop>();
 function nextHop(ctx: XlateContext, dst: number): NextHop {
-  let byDst = nextHops.get(ctx.host);
-  if (!byDst) {
-    byDst = new Map();
-    nextHops.set(ctx.host, byDst);
-  }
-  let hop = byDst.get(dst);
-  if (!hop) {
-    const route = routeTo(ctx.host, dst);
-    const dev = route && findBridgeLocal(ctx, route.dev);
-    const neigh = ctx.host.neighbours.get(ipText(dst));
-    hop = {
-      route,
-      dev,
-      routeSrc: ipv4ToNumber(route?.src ?? "") || 0,
-      neigh,
-      dmac: neigh ? macNumber(neigh.mac) : 0,
-      smac: dev?.mac ? macNumber(dev.mac) : 0,
-    };
-    byDst.set(dst, hop);
-  }
-  return hop;
+  const host = ctx.host;
+  const known = nextHops.get(host);
+  if (known) return known(dst);
+  const find = memoize((to: number) => nextHopFrom(host, to));
+  nextHops.set(host, find);
+  return find(dst);
+}
+
+function nextHopFrom(host: SimHost, dst: number): NextHop {
+  const route = routeTo(host, dst);
+  const dev = route && bridgeLocal(host, route.dev);
+  const neigh = host.neighbours.get(ipText(dst));
+  return {
+    route,
+    dev,
+    routeSrc: ipv4ToNumber(route?.src ?? "") || 0,
+    neigh,
+    dmac: neigh ? macNumber(neigh.mac) : 0,
+    smac: dev?.mac ? macNumber(dev.mac) : 0,
+  };
 }
 
 /** A record with the route's source address, made once per record and source (records are shared). */
@@ -334,8 +340,8 @@ function writeMac(f: FlowKey, slot: number, mac: number): void {
 }
 
 /** The underlay device of a route: a bridge's internal (LOCAL) port on this host. */
-function findBridgeLocal(ctx: XlateContext, dev: string): SimPort | undefined {
-  const br = ctx.host.bridges.get(dev);
+function bridgeLocal(host: SimHost, dev: string): SimPort | undefined {
+  const br = host.bridges.get(dev);
   return br?.ports.get(OFPP.local);
 }
 
