@@ -10,7 +10,7 @@
 import { ipv4Str, u16 } from "./bytes.js";
 import { LINKTYPE } from "./protocols.js";
 import { udpPorts } from "./registry.js";
-import { icmpText, tcpFlagNames } from "./summary.js";
+import { endpointsText, icmpText, tcpFlagNames, tcpText, udpText } from "./summary.js";
 
 const ETH_HEADER = 14;
 const IPV4_HEADER = 20;
@@ -36,13 +36,13 @@ export function quickSummary(d: Uint8Array, linktype: number): string | undefine
   let what: string;
   if (proto === 6) {
     if (l4 + 14 > l4End) return undefined;
-    what = `TCP ${u16(d, l4)} → ${u16(d, l4 + 2)} [${tcpFlagNames(u16(d, l4 + 12) & 0x0fff)}]`;
+    what = tcpText(u16(d, l4), u16(d, l4 + 2), tcpFlagNames(u16(d, l4 + 12) & 0x0fff));
   } else if (proto === 17) {
     if (l4 + 8 > l4End) return undefined;
     const sport = u16(d, l4);
     const dport = u16(d, l4 + 2);
     if (udpPorts.has(sport) || udpPorts.has(dport)) return undefined;
-    what = `UDP ${sport} → ${dport}`;
+    what = udpText(sport, dport);
   } else if (proto === 1) {
     if (l4 + 4 > l4End || ICMP_QUOTING.has(d[l4])) return undefined;
     what = icmpText(d[l4], d[l4 + 1]);
@@ -50,5 +50,5 @@ export function quickSummary(d: Uint8Array, linktype: number): string | undefine
     return undefined;
   }
   // Nothing here can hold a character escapeText would escape.
-  return `${ipv4Str(d, ip + 12)} → ${ipv4Str(d, ip + 16)} ${what}`;
+  return `${endpointsText(ipv4Str(d, ip + 12), ipv4Str(d, ip + 16))} ${what}`;
 }

@@ -37,6 +37,13 @@ export function tcpFlagNames(v: number): string {
   return TCP_FLAGS.filter((_, i) => v & (1 << i)).join(",");
 }
 
+/** The summary's pieces that the fast path (summary-fast.ts) writes too: one format for both. */
+export const endpointsText = (src: string | number, dst: string | number): string => `${src} → ${dst}`;
+export const tcpText = (sport: string | number, dport: string | number, flags: string): string =>
+  `TCP ${endpointsText(sport, dport)} [${flags}]`;
+export const udpText = (sport: string | number, dport: string | number): string =>
+  `UDP ${endpointsText(sport, dport)}`;
+
 /** An ICMP message as the summary names it. */
 export function icmpText(type: FieldValue | undefined, code: FieldValue | undefined): string {
   return `ICMP ${ICMP_TYPES[Number(type)] ?? `type ${s(type)} code ${s(code)}`}`;
@@ -63,7 +70,7 @@ function describe(segment: Layer[]): string {
     const f = l.fields;
     switch (l.proto) {
       case "eth":
-        addr = `${s(f.src)} → ${s(f.dst)}`;
+        addr = endpointsText(s(f.src), s(f.dst));
         what = f.type === undefined ? "802.3" : `ethertype ${s(f.type)}`;
         break;
       case "sll":
@@ -86,7 +93,7 @@ function describe(segment: Layer[]): string {
         break;
       case "ipv4":
       case "ipv6":
-        addr = `${s(f.src)} → ${s(f.dst)}`;
+        addr = endpointsText(s(f.src), s(f.dst));
         what = `${l.proto === "ipv4" ? "IPv4" : "IPv6"} proto ${s(f.ipProto ?? f.nextHeader)}`;
         if (f.fragOffset !== undefined && f.fragOffset !== 0)
           what = `IPv4 fragment offset ${s(f.fragOffset)}`;
@@ -98,13 +105,13 @@ function describe(segment: Layer[]): string {
         what = `ICMPv6 ${ICMPV6_TYPES[Number(f.type)] ?? `type ${s(f.type)} code ${s(f.code)}`}`;
         break;
       case "tcp":
-        what = `TCP ${s(f.sport)} → ${s(f.dport)} [${tcpFlags(f.flags)}]`;
+        what = tcpText(s(f.sport), s(f.dport), tcpFlags(f.flags));
         break;
       case "udp":
-        what = `UDP ${s(f.sport)} → ${s(f.dport)}`;
+        what = udpText(s(f.sport), s(f.dport));
         break;
       case "sctp":
-        what = `SCTP ${s(f.sport)} → ${s(f.dport)}`;
+        what = `SCTP ${endpointsText(s(f.sport), s(f.dport))}`;
         break;
     }
   }
@@ -118,7 +125,7 @@ export function summarizeFrame(frame: DecodedFrame): string {
   for (const l of frame.layers) {
     if (TUNNELS.has(l.proto)) {
       const outer = segment.filter((x) => x.proto === "ipv4" || x.proto === "ipv6").pop();
-      const addr = outer ? `${s(outer.fields.src)} → ${s(outer.fields.dst)} ` : "";
+      const addr = outer ? `${endpointsText(s(outer.fields.src), s(outer.fields.dst))} ` : "";
       parts.push(`${addr}${tunnelLabel(l)}`);
       segment = [];
     } else {
