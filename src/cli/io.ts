@@ -66,6 +66,15 @@ export function flush(): void {
   writeAll(STDOUT_FD, bytes);
 }
 
+/**
+ * Text as it is, no newline added (commander's help and usage errors, which carry their own), on
+ * stdout or stderr, after what is buffered: help piped into `head` ends quietly too.
+ */
+export function writeText(stream: "stdout" | "stderr", text: string): void {
+  flush();
+  writeAll(stream === "stdout" ? STDOUT_FD : STDERR_FD, Buffer.from(text, "utf8"));
+}
+
 export function err(line: string): void {
   flush();
   writeAll(STDERR_FD, Buffer.from(`${line}\n`, "utf8"));

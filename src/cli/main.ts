@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import { EXIT, err, flush, UsageError } from "./io.js";
+import { EXIT, err, flush, UsageError, writeText } from "./io.js";
 import { registerVerbs } from "./verbs.js";
 
 const program = new Command()
@@ -11,7 +11,12 @@ const program = new Command()
   .enablePositionalOptions()
   .showHelpAfterError("(run with --help for usage)")
   // One error style for commander's errors and ovspath's own: "ovspath: error: …", printed once.
-  .configureOutput({ outputError: (text, write) => write(errorLine(text)) })
+  // Written as every other line is (a closed pipe ends the process quietly: `ovspath --help | head`).
+  .configureOutput({
+    writeOut: (text) => writeText("stdout", text),
+    writeErr: (text) => writeText("stderr", text),
+    outputError: (text, write) => write(errorLine(text)),
+  })
   .exitOverride();
 
 /** Commander's "error: unknown option '--x'" as ovspath prints every error. */

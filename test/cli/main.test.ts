@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ovspath } from "../support/cli.js";
+import { REPO_ROOT } from "../support/shared.js";
 
 const CAPTURE = join("fixtures", "demo", "compute1-qvo8c2d4e6f-1a-rx.pcap");
 
@@ -38,5 +40,31 @@ describe("options with several values never swallow positionals", () => {
     const r = ovspath("decode", "--vxlan-port", "8472,x", CAPTURE);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^ovspath: error: .*got "x"/);
+  });
+});
+
+describe("a reader that closes the pipe early (`ovspath … | head`) ends the process quietly", () => {
+  /** Runs the CLI with its stdout's read end closed before it writes anything. */
+  function withClosedStdout(args: string[]): Promise<{ status: number | null; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(REPO_ROOT, "bin", "ovspath.js"), ...args], {
+        cwd: REPO_ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+      child.on("close", (status) => resolve({ status, stderr }));
+    });
+  }
+
+  it.each([
+    ["the program's help", ["--help"]],
+    ["a verb's help (commander writes it)", ["trace", "--help"]],
+    ["a decode", ["decode", CAPTURE]],
+  ])("%s", async (_name, args) => {
+    const r = await withClosedStdout(args);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
   });
 });
