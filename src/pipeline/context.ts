@@ -101,6 +101,14 @@ export interface StackEntry {
  */
 export const NO_ACTIONS: readonly Action[] = Object.freeze([]);
 const NO_STACK = Object.freeze([]) as unknown as StackEntry[];
+/**
+ * The empty lists a context starts with where most translations add nothing (recirculations, learned
+ * flows, outer datapath lists): shared and frozen, replaced by a list of its own on the first add
+ * (addRecirc, addLearned, enterOuter), so a pass does not make three empty arrays for nothing.
+ */
+const NO_OUTER = Object.freeze([]) as unknown as OdpList[];
+const NO_RECIRC = Object.freeze([]) as unknown as RecircRequest[];
+const NO_LEARNED = Object.freeze([]) as unknown as LearnedFlow[];
 
 /** Runs an action list in a context: the translator's own walk, or a clone's. */
 export type ActionRunner = (ctx: XlateContext, actions: readonly Action[], isLast: boolean) => void;
@@ -133,8 +141,11 @@ export interface Translator {
   controllerAction(ctx: XlateContext, maxLen: number, reason: string, id?: number, meterId?: number): void;
   /** compose_output_action: output to one OpenFlow port of the current bridge. */
   composeOutput(ctx: XlateContext, ofport: number, isLast: boolean): void;
-  /** patch_port_output: continue in the peer bridge of a patch port. */
-  patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): void;
+  /**
+   * patch_port_output: continue in the peer bridge of a patch port (`scratchPacket`: in place on a
+   * packet the caller throws away afterwards).
+   */
+  patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean, scratchPacket?: boolean): void;
   /** xlate_check_pkt_larger: the actions after the check, translated for each outcome. */
   checkPktLarger(ctx: XlateContext, a: ActionOf<"checkPktLarger">, rest: readonly Action[]): void;
   /** Records a packet leaving through a port: `flow` (a key of its own) or else a copy of the packet. */
@@ -162,7 +173,7 @@ export class XlateContext {
    * The lists `odp` is nested in (a clone's body is composed apart, then wrapped): OVS's 64 kB limit
    * counts them all, since it composes every action into one buffer.
    */
-  odpOuter: OdpList[] = [];
+  odpOuter: OdpList[] = NO_OUTER;
   /**
    * Datapath clone()s open around `odp`: OVS 3.1 puts a clone's 4-byte attribute header in its buffer
    * before translating the body (clone_xlate_actions, and native_tunnel_output when not last), so the
@@ -197,12 +208,12 @@ export class XlateContext {
   /** The tunnel destination the packet arrived with (OVS refuses to tunnel back to it). */
   origTunDst: number;
   outputs: OutputRecord[] = [];
-  recirc: RecircRequest[] = [];
+  recirc: RecircRequest[] = NO_RECIRC;
   /** Recirculation ids already used by earlier passes of the same trace. */
   recircBase = 0;
   /** A replay's record of the ct() actions this pass ran (its per-pass megaflow cache replays them). */
   ctCalls: CtCall[] | undefined;
-  learned: LearnedFlow[] = [];
+  learned: LearnedFlow[] = NO_LEARNED;
   /** Whether learning (MAC table, learn()) may change state: only with a packet, as OVS. */
   sideEffects: boolean;
   /** The set(tunnel(...)) last emitted: OVS commits tunnel metadata only when it changes. */
@@ -284,6 +295,33 @@ export class XlateContext {
     this.trace = trace;
     this.sideEffects = sideEffects;
     this.origTunDst = origTunDst;
+  }
+
+  /** Queues a recirculation (see NO_RECIRC). */
+  addRecirc(r: RecircRequest): void {
+    if (this.recirc === NO_RECIRC) this.recirc = [r];
+    else this.recirc.push(r);
+  }
+
+  /** Drops the recirculations queued after the first `n` (a check_pkt_len branch not taken). */
+  keepRecirc(n: number): void {
+    if (this.recirc.length !== n) this.recirc.length = n;
+  }
+
+  /** Records a flow learn() added (see NO_RECIRC). */
+  addLearned(l: LearnedFlow): void {
+    if (this.learned === NO_LEARNED) this.learned = [l];
+    else this.learned.push(l);
+  }
+
+  /** `odp` is nested in `outer` until leaveOuter (see odpOuter and NO_RECIRC). */
+  enterOuter(outer: OdpList): void {
+    if (this.odpOuter === NO_OUTER) this.odpOuter = [outer];
+    else this.odpOuter.push(outer);
+  }
+
+  leaveOuter(): void {
+    this.odpOuter.pop();
   }
 
   /** `wc` is about to be written in words [from, from + count). */

@@ -15,13 +15,32 @@ export interface MacEntry {
   line: number;
 }
 
+/** How many recent answers a table remembers (a power of two). */
+const RECENT_SLOTS = 8;
+
 export class MacTable {
   /** In insertion order: the dump's entries, then learned ones. */
   readonly entries: MacEntry[] = [];
   private readonly byVlan = new Map<number, Map<number, MacEntry>>();
+  /**
+   * The last answers, by MAC and VLAN, in a few direct-mapped slots: NORMAL asks twice a packet (its
+   * source to learn, its destination to forward) and a capture's packets mostly repeat the same few
+   * pairs, where two Map gets keyed by a 48-bit number (boxed for the Map) cost more than these reads.
+   * An entry only ever changes its port in place, so a remembered entry stays right; a remembered
+   * absence is forgotten when an entry is added (add clears every slot).
+   */
+  private readonly recentMac = new Float64Array(RECENT_SLOTS).fill(-1);
+  private readonly recentVlan = new Int32Array(RECENT_SLOTS);
+  private readonly recentEntry: Array<MacEntry | undefined> = new Array(RECENT_SLOTS).fill(undefined);
 
   find(mac: number, vlan: number): MacEntry | undefined {
-    return this.byVlan.get(vlan)?.get(mac);
+    const slot = (mac ^ vlan) & (RECENT_SLOTS - 1);
+    if (this.recentMac[slot] === mac && this.recentVlan[slot] === vlan) return this.recentEntry[slot];
+    const entry = this.byVlan.get(vlan)?.get(mac);
+    this.recentMac[slot] = mac;
+    this.recentVlan[slot] = vlan;
+    this.recentEntry[slot] = entry;
+    return entry;
   }
 
   /** Adds an entry; a MAC already known on that VLAN keeps its first entry, as the dump lists it. */
@@ -33,6 +52,7 @@ export class MacTable {
     }
     if (macs.has(entry.mac)) return;
     macs.set(entry.mac, entry);
+    this.recentMac.fill(-1);
     this.entries.push(entry);
   }
 

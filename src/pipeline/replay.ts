@@ -28,7 +28,7 @@ import type { FrameKeys } from "./key-pool.js";
 import { maskActionReads } from "./megaflow.js";
 import type { SimHost, SimPort } from "./switch.js";
 import { switchState } from "./switch-state.js";
-import { type TraceResult, trace } from "./trace.js";
+import { type TraceRequest, type TraceResult, trace } from "./trace.js";
 
 /** A replay's connection tracker answers ct(): no --ct-next list (shared, never written). */
 const NO_CT_NEXT: number[] = [];
@@ -130,6 +130,30 @@ export function remoteKey(out: OutputRecord, port: SimPort, key: FlowKey = newFl
 export class ReplayEngine {
   readonly conntrack = new ConntrackTable();
   private readonly resolver: IngressResolver;
+  /**
+   * The request of each host visit's translation, one object rewritten per visit: trace() reads it while
+   * it runs and keeps none of it, and a frame made one of 14 fields per host it crossed.
+   */
+  private readonly request: TraceRequest = {
+    host: undefined as unknown as SimHost,
+    perPass: false,
+    bridge: "",
+    flow: undefined as unknown as FlowKey,
+    withPacket: true,
+    ctNext: NO_CT_NEXT,
+    conntrack: this.conntrack,
+    megaflow: undefined,
+    executed: undefined,
+    packetLength: undefined,
+    lengthBranch: false,
+    lean: false,
+    frameKeys: undefined,
+  };
+  /**
+   * The loaded host a tunnel record leads to (null: none), by record: translation hands the same record
+   * to every packet of a port with the same key and endpoints (see tunnel.ts).
+   */
+  private readonly remotes = new WeakMap<NonNullable<OutputRecord["tunnel"]>, SimHost | null>();
 
   constructor(
     readonly hosts: readonly SimHost[],
@@ -140,6 +164,15 @@ export class ReplayEngine {
 
   ingress(data: Uint8Array, linktype: number, ifName?: string): Ingress {
     return this.resolver.resolve(data, linktype, ifName);
+  }
+
+  private remoteOf(t: NonNullable<OutputRecord["tunnel"]>): SimHost | undefined {
+    let remote = this.remotes.get(t);
+    if (remote === undefined) {
+      remote = hostWithLocalIp(this.hosts, t.dst) ?? null;
+      this.remotes.set(t, remote);
+    }
+    return remote ?? undefined;
   }
 
   /** The flow key the frame has at its ingress (the inner frame for a tunnel ingress). */
@@ -184,22 +217,19 @@ export class ReplayEngine {
         break;
       }
       const executed: FlowEntry[] | undefined = mask ? [] : undefined;
-      const result = trace({
-        host: item.host,
-        perPass: mask !== undefined,
-        bridge: item.port.bridge,
-        flow: item.key,
-        withPacket: true,
-        ctNext: NO_CT_NEXT,
-        conntrack: this.conntrack,
-        megaflow: mask,
-        executed,
-        // The datapath runs the one check_pkt_len branch the frame's length selects.
-        packetLength: opts.length,
-        lengthBranch: opts.length !== undefined,
-        lean: opts.lean ?? false,
-        frameKeys: opts.frameKeys,
-      });
+      const req = this.request;
+      req.host = item.host;
+      req.perPass = mask !== undefined;
+      req.bridge = item.port.bridge;
+      req.flow = item.key;
+      req.megaflow = mask;
+      req.executed = executed;
+      // The datapath runs the one check_pkt_len branch the frame's length selects.
+      req.packetLength = opts.length;
+      req.lengthBranch = opts.length !== undefined;
+      req.lean = opts.lean ?? false;
+      req.frameKeys = opts.frameKeys;
+      const result = trace(req);
       if (mask && executed)
         for (const f of executed) if (!maskActionReads(mask, f.actions)) cacheable = false;
       if (result.passes.length > 1) cacheable = false;
@@ -225,7 +255,7 @@ export class ReplayEngine {
           if (out.tunnel) {
             const exit: Exit & { kind: "tunnel" } = { kind: "tunnel", out, remote: out.tunnel.dst };
             visit.exits.push(exit);
-            const remote = hostWithLocalIp(this.hosts, out.tunnel.dst);
+            const remote = this.remoteOf(out.tunnel);
             const tp = remote ? tunnelPortFor(remote, out.tunnel.type, out.tunnel.src) : undefined;
             if (remote && tp) {
               const t = { kind: out.tunnel.type, id: Number(BigInt(out.tunnel.tunId)), src: out.tunnel.src };

@@ -65,7 +65,7 @@ export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean)
     if (a.nat?.kind) req.nat = a.nat.kind;
     if (a.nat) req.natAction = a.nat;
     if (answer) req.ct = answer;
-    ctx.recirc.push(req);
+    ctx.addRecirc(req);
     ctx.report(
       "detail",
       `A clone of the packet is forked to recirculate. The forked pipeline will be resumed at table ${a.table}.`,
@@ -116,7 +116,7 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
     const flow = copyFlowKey(ctx.flow);
     flow[K.recircId] = id;
     // Resumed at the group's own table: OVN's flows there only set registers before the group.
-    ctx.recirc.push({ bridge: ctx.bridge, table: ctx.tableId, zone: 0, flow, hash: true });
+    ctx.addRecirc({ bridge: ctx.bridge, table: ctx.tableId, zone: 0, flow, hash: true });
     ctx.report("detail", "no live bucket");
     ctx.exit = true;
     return "stop";
@@ -242,7 +242,7 @@ export function executeLearn(ctx: XlateContext, a: ActionOf<"learn">): void {
     table.replace({ flow: entry, match: compiled.value, order: -1, conjunctions: conjunctionsOf(entry) });
     // Relearning the same flow changes nothing a replay's cache depends on (switch-state.ts).
     if (created || table.version !== version) switchStateChanged();
-    ctx.learned.push({ bridge: ctx.bridge.name, table: a.table, text });
+    ctx.addLearned({ bridge: ctx.bridge.name, table: a.table, text });
   }
   if (a.resultDst) {
     writeSubfield(ctx.flow, a.resultDst, 1n);

@@ -29,6 +29,8 @@ export interface SimPort {
   ofport: number;
   /** Datapath port number (`dpif/show`); absent for patch ports. */
   dpPort?: number;
+  /** The port's datapath action: its datapath port number, else its OpenFlow one, as text. */
+  dpText: string;
   type: string;
   vlanMode: VlanMode;
   tag?: number;
@@ -36,6 +38,8 @@ export interface SimPort {
   trunks: ReadonlySet<number>;
   /** For a patch port: the peer port's name (in some bridge of the same host). */
   peer?: string;
+  /** That peer, found once the host's bridges are built (see patchPeer); null: none. */
+  peerPort?: SimPort | null;
   tunnel?: TunnelInfo;
   mac?: string;
   noFlood: boolean;
@@ -153,6 +157,31 @@ function dpSupports(host: Host, bridge: string, name: string, label: string): bo
   return shown?.value !== "No";
 }
 
+/**
+ * A port with every field present, absent ones undefined: the ports then share one shape, and the code
+ * that reads them for every packet (output, NORMAL, the verdict) sees one kind of object, not a dozen.
+ */
+function simPort(fields: Omit<SimPort, "dpText" | "peerPort">): SimPort {
+  return {
+    bridge: fields.bridge,
+    name: fields.name,
+    ofport: fields.ofport,
+    dpPort: fields.dpPort,
+    dpText: String(fields.dpPort ?? fields.ofport),
+    type: fields.type,
+    vlanMode: fields.vlanMode,
+    tag: fields.tag,
+    trunks: fields.trunks,
+    peer: fields.peer,
+    peerPort: undefined,
+    tunnel: fields.tunnel,
+    mac: fields.mac,
+    noFlood: fields.noFlood,
+    noFwd: fields.noFwd,
+    down: fields.down,
+  };
+}
+
 function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
   const view = host.bridges.find((b) => b.name === name);
   const topoBridge = topo.bridges.find((b) => b.name === name);
@@ -164,22 +193,22 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
     const ofport = p.name === name ? OFPP.local : p.ofport;
     if (ofport === undefined) continue;
     const shown = ofShow.find((s) => s.name === p.name);
-    const sp: SimPort = {
+    const sp = simPort({
       bridge: name,
       name: p.name,
       ofport,
+      dpPort: p.dpPort,
       type: p.type,
       vlanMode: vlanModeOf(p.tag, modes.get(p.name)),
+      tag: p.tag,
       trunks: new Set(p.trunks),
+      peer: p.peer,
+      tunnel: p.tunnel,
+      mac: shown?.mac || undefined,
       noFlood: shown?.config.includes("NO_FLOOD") ?? false,
       noFwd: shown?.config.includes("NO_FWD") ?? false,
       down: (shown?.config.includes("PORT_DOWN") || shown?.state.includes("LINK_DOWN")) ?? false,
-    };
-    if (p.dpPort !== undefined) sp.dpPort = p.dpPort;
-    if (p.tag !== undefined) sp.tag = p.tag;
-    if (p.peer !== undefined) sp.peer = p.peer;
-    if (p.tunnel) sp.tunnel = p.tunnel;
-    if (shown?.mac) sp.mac = shown.mac;
+    });
     ports.set(ofport, sp);
     byName.set(p.name, sp);
   }
@@ -187,18 +216,22 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
   for (const s of ofShow) {
     if (byName.has(s.name)) continue;
     const ofport = s.ofport ?? OFPP.local;
-    const sp: SimPort = {
+    const sp = simPort({
       bridge: name,
       name: s.name,
       ofport,
+      dpPort: undefined,
       type: ofport === OFPP.local ? "internal" : "",
       vlanMode: "trunk",
+      tag: undefined,
       trunks: new Set(),
+      peer: undefined,
+      tunnel: undefined,
       mac: s.mac,
       noFlood: s.config.includes("NO_FLOOD"),
       noFwd: s.config.includes("NO_FWD"),
       down: s.config.includes("PORT_DOWN") || s.state.includes("LINK_DOWN"),
-    };
+    });
     ports.set(ofport, sp);
     byName.set(s.name, sp);
   }
@@ -375,11 +408,17 @@ export function buildSwitch(host: Host, topo: HostTopology, opts: SwitchOptions 
 /** The port a patch port leads to: the bridge and port named by its peer option. */
 export function patchPeer(sw: SimHost, port: SimPort): SimPort | undefined {
   if (port.peer === undefined) return undefined;
+  // Found once: every patch crossing asks, and a host's ports do not change once it is built.
+  if (port.peerPort !== undefined) return port.peerPort ?? undefined;
+  port.peerPort = null;
   for (const b of sw.bridges.values()) {
     const p = b.byName.get(port.peer);
-    if (p && p.type === "patch") return p;
+    if (p && p.type === "patch") {
+      port.peerPort = p;
+      break;
+    }
   }
-  return undefined;
+  return port.peerPort ?? undefined;
 }
 
 /** Longest-prefix match over OVS's route table. */

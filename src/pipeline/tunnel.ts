@@ -20,28 +20,67 @@ import { ipv4ToNumber, routeTo, type SimHost, type SimPort } from "./switch.js";
 const TUN_ID = FIELD.tun_id;
 const TUN_ID_WORD = K.tunId;
 
+/**
+ * A tunnel port's options as the words they set: parsed once per port, not per packet (an IPv4 address
+ * text and a key's BigInt each frame were ~1% of a tunneled frame).
+ */
+interface TunnelWords {
+  ipv6Remote: boolean;
+  /** The key's two words, when the port sets one (not key=flow). */
+  keyWords: [number, number] | undefined;
+  /** remote_ip as a number, undefined for none or remote_ip=flow. */
+  remote: number | undefined;
+  /** local_ip as a number (0 for none), undefined for local_ip=flow. */
+  local: number | undefined;
+  tpDst: number;
+  flags: number;
+}
+type TunnelOptions = NonNullable<SimPort["tunnel"]>;
+const tunnelWords = new WeakMap<TunnelOptions, TunnelWords>();
+
+function wordsOf(t: TunnelOptions): TunnelWords {
+  const known = tunnelWords.get(t);
+  if (known) return known;
+  const outKey = t.outKey ?? t.key;
+  let keyWords: TunnelWords["keyWords"];
+  if (outKey !== undefined && outKey !== "flow") {
+    const scratch = new Uint32Array(K.tunId + 2) as unknown as FlowKey;
+    writeField(scratch, TUN_ID, BigInt(outKey));
+    keyWords = [scratch[TUN_ID_WORD], scratch[TUN_ID_WORD + 1]];
+  }
+  const words: TunnelWords = {
+    ipv6Remote: t.remote?.includes(":") ?? false,
+    keyWords,
+    remote: t.remote && t.remote !== "flow" ? (ipv4ToNumber(t.remote) ?? 0) : undefined,
+    local: t.local === "flow" ? undefined : t.local ? (ipv4ToNumber(t.local) ?? 0) : 0,
+    tpDst: t.dstPort ?? TUNNEL_UDP_PORT[t.type] ?? 0,
+    flags: TUN_FLAG_DF | (outKey !== undefined ? TUN_FLAG_KEY : 0) | (t.csum ? TUN_FLAG_CSUM : 0),
+  };
+  tunnelWords.set(t, words);
+  return words;
+}
+
 /** tnl_port_send: tunnel metadata from the port's options and the flow (key=flow, remote_ip=flow...). */
 function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunnel"] | undefined {
   const t = port.tunnel;
   if (!t) return undefined;
   const f = ctx.flow;
+  const w = wordsOf(t);
   const ipv6Remote =
-    t.remote?.includes(":") ||
-    (t.remote === "flow" && ctx.flow.subarray(K.tunIpv6Dst, K.tunIpv6Dst + 4).some((w) => w !== 0));
+    w.ipv6Remote ||
+    (t.remote === "flow" && ctx.flow.subarray(K.tunIpv6Dst, K.tunIpv6Dst + 4).some((x) => x !== 0));
   if (ipv6Remote) ctx.reportUnmodelled("IPv6 tunnels", "are");
-  const outKey = t.outKey ?? t.key;
-  if (outKey !== undefined && outKey !== "flow") writeField(f, TUN_ID, BigInt(outKey));
-  if (t.remote && t.remote !== "flow") f[K.tunDst] = ipv4ToNumber(t.remote) ?? 0;
+  if (w.keyWords) {
+    f[TUN_ID_WORD] = w.keyWords[0];
+    f[TUN_ID_WORD + 1] = w.keyWords[1];
+  }
+  if (w.remote !== undefined) f[K.tunDst] = w.remote;
   // Unless local_ip=flow, the source is the port's local_ip, or none: never the received tunnel's.
-  if (t.local !== "flow") f[K.tunSrc] = t.local ? (ipv4ToNumber(t.local) ?? 0) : 0;
+  if (w.local !== undefined) f[K.tunSrc] = w.local;
   f[K.tunTos] = 0;
   f[K.tunTtl] = 64;
-  f[K.tunTpDst] = t.dstPort ?? TUNNEL_UDP_PORT[t.type] ?? 0;
-  f[K.tunFlags] =
-    (f[K.tunFlags] & 1) |
-    TUN_FLAG_DF |
-    (outKey !== undefined ? TUN_FLAG_KEY : 0) |
-    (t.csum ? TUN_FLAG_CSUM : 0);
+  f[K.tunTpDst] = w.tpDst;
+  f[K.tunFlags] = (f[K.tunFlags] & 1) | w.flags;
   return tunnelRecord(port, t.type, f);
 }
 
@@ -188,14 +227,15 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.base = borrowKey(f);
   ctx.sideEffects = false;
   const outer = ctx.odp;
-  ctx.odpOuter.push(outer);
+  ctx.enterOuter(outer);
   ctx.odp = [push];
   // Not last, OVS opens a datapath clone() around the push first (native_tunnel_output).
   if (!isLast) ctx.openClones++;
   const firstUnderlayOutput = ctx.outputs.length;
-  ctx.xlate.patchOutput(ctx, dev, isLast);
+  // The outer packet is compose_output's scratch copy (it restores the inner one afterwards).
+  ctx.xlate.patchOutput(ctx, dev, isLast, true);
   if (!isLast) ctx.openClones--;
-  ctx.odpOuter.pop();
+  ctx.leaveOuter();
   // What the underlay bridge output is the encapsulated copy of this tunnel output, not a delivery.
   for (let i = firstUnderlayOutput; i < ctx.outputs.length; i++) ctx.outputs[i].underlay = true;
   const inner = ctx.odp;

@@ -518,7 +518,7 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
       const tunnel = kernelTunnelSend(ctx, port);
       if (tunnel) {
         commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
-        ctx.odp.push(String(port.dpPort ?? ofport));
+        ctx.odp.push(port.dpText);
         recordOutput(ctx, port, tunnel);
       }
     }
@@ -532,7 +532,7 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     // A mirror's snaplen truncates the mirror copy only: trunc() applies to the next output.
     const snaplen = mirrorSnaplen(ctx);
     if (snaplen > 0) ctx.odp.push(`trunc(${snaplen})`);
-    ctx.odp.push(pop !== undefined ? `tnl_pop(${pop})` : String(port.dpPort ?? ofport));
+    ctx.odp.push(pop !== undefined ? `tnl_pop(${pop})` : port.dpText);
     recordOutput(ctx, port);
   }
   mirrorAt(ctx, port, "dst");
@@ -560,9 +560,19 @@ export function recordOutput(
 /**
  * patch_port_output: the peer bridge runs from table 0 with in_port = the peer; its changes are not
  * seen by the caller afterwards (the flow is restored), but what it committed to the datapath is.
+ * `scratchPacket`: the caller's packet is a copy it throws away afterwards (a native tunnel's outer
+ * packet, which compose_output restores from its own copy), so the peer works on it in place and only
+ * the rest of the state is put back: one whole copy of the key less per tunnel output.
  */
-export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): void {
-  const saved = saveState(ctx);
+export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean, scratchPacket = false): void {
+  // The state saveState saves, in locals: a patch crossing is the commonest nested translation.
+  const flow = ctx.flow;
+  if (!scratchPacket) ctx.flow = borrowKey(flow);
+  const stack = ctx.stack;
+  const stackOwned = ctx.stackOwned;
+  const actionSet = ctx.actionSet;
+  const conntracked = ctx.conntracked;
+  const wasMpls = ctx.wasMpls;
   const savedBridge = ctx.bridge;
   const savedTrace = ctx.trace;
   // What the peer pushes stays there: its stack is a copy once it pushes or pops (ownStack).
@@ -578,7 +588,14 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean): 
   }
   ctx.trace = savedTrace;
   ctx.bridge = savedBridge;
-  restoreState(ctx, saved);
+  if (ctx.flow !== flow) releaseKey(ctx.flow);
+  ctx.flow = flow;
+  ctx.keyFresh = false;
+  ctx.stack = stack;
+  ctx.stackOwned = stackOwned;
+  ctx.actionSet = actionSet;
+  ctx.conntracked = conntracked;
+  ctx.wasMpls = wasMpls;
   ctx.exit = false;
   ctx.error = undefined;
 }
@@ -680,12 +697,12 @@ function nestedActions(ctx: XlateContext, body: () => void): OdpList {
   const savedTunnel = ctx.committedTunnel;
   const outer = ctx.odp;
   ctx.stackOwned = false;
-  ctx.odpOuter.push(outer);
+  ctx.enterOuter(outer);
   ctx.odp = [];
   ctx.openClones++;
   body();
   ctx.openClones--;
-  ctx.odpOuter.pop();
+  ctx.leaveOuter();
   const inner = ctx.odp;
   ctx.odp = outer;
   restoreState(ctx, saved);
@@ -720,7 +737,7 @@ export function checkPktLarger(
     });
     if (taken !== undefined && taken !== larger) {
       ctx.outputs.length = outputs;
-      ctx.recirc.length = recirc;
+      ctx.keepRecirc(recirc);
     }
     return body.length > 0 ? joinOdp(body) : "drop";
   };

@@ -38,6 +38,43 @@ describe("MacTable", () => {
   });
 });
 
+describe("MacTable's recent answers agree with its index", () => {
+  it("an absence it remembered is forgotten once the MAC is added or learned", () => {
+    const t = new MacTable();
+    expect(t.find(7, 1)).toBeUndefined();
+    t.add({ port: 2, vlan: 1, mac: 7, line: 1 });
+    expect(t.find(7, 1)?.port).toBe(2);
+    expect(t.find(9, 1)).toBeUndefined();
+    t.learn(9, 1, 4);
+    expect(t.find(9, 1)?.port).toBe(4);
+  });
+
+  it("a move it remembered is seen (the entry changes in place)", () => {
+    const t = new MacTable();
+    t.learn(7, 1, 2);
+    expect(t.find(7, 1)?.port).toBe(2);
+    t.learn(7, 1, 3);
+    expect(t.find(7, 1)?.port).toBe(3);
+  });
+
+  it("over many MACs and VLANs that share slots, in any order, the same answers as a plain Map", () => {
+    const t = new MacTable();
+    const truth = new Map<string, number>();
+    // A fixed pseudo-random walk: finds and learns interleaved, 48-bit MACs, colliding low bits.
+    let x = 12345;
+    const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 5000; i++) {
+      const mac = 0xfa163e000000 + (next() % 40) * 8;
+      const vlan = next() % 3;
+      if (next() % 3 === 0) {
+        const port = 1 + (next() % 5);
+        t.learn(mac, vlan, port);
+        truth.set(`${mac}/${vlan}`, port);
+      } else expect(t.find(mac, vlan)?.port).toBe(truth.get(`${mac}/${vlan}`));
+    }
+  });
+});
+
 describe("MAC helpers", () => {
   it("reads a flow key's MAC field as a 48-bit number", () => {
     const key = newFlowKey();
