@@ -188,6 +188,10 @@ const INDEXED = -2;
 /** ...one bucket, its flows read in full, or (a kind ≥ 0) one bucket of one hard flow, of that priority. */
 const ONLY = -1;
 const EMPTY_SEGMENT = new Int32Array(0);
+/** Table.planHeads: the head's priority is the low 16 bits; these flags are above them. */
+const HEAD_PRIORITY = 0xffff;
+const HEAD_LONE = 1 << 16;
+const HEAD_SOFT = 1 << 17;
 
 /** Slots for `buckets` buckets: a power of two, at most half full (a miss ends after a probe or two). */
 function slotsFor(buckets: number): number {
@@ -362,6 +366,13 @@ export class Table {
   private plan = new Int32Array(0);
   /** The buckets the plan numbers. */
   private planBuckets: Bucket[] = [];
+  /**
+   * Per bucket of the plan, what a search first reads of it, in one int: its head's priority (low 16
+   * bits), HEAD_LONE when it is one hard flow, HEAD_SOFT when its head is a conjunction clause. Read
+   * here, not through the bucket, its head and the head's flow (three objects apart on the heap, which
+   * a translation's allocations have mostly pushed out of the cache by the next lookup).
+   */
+  private planHeads = new Int32Array(0);
   /** Whether any flow is a conjunction clause: without one, lookups skip the soft-match machinery. */
   private hasConjunctions = false;
   /** Flows whose value has bits outside their mask: never matched, only listed. */
@@ -370,8 +381,8 @@ export class Table {
   /** Bumped when the table's contents change (an insert, or a replace with different actions). */
   version = 0;
 
+  /** Brings the plan up to date after inserts (callers test `unplanned` first: a lookup's check stays inline). */
   private settle(): void {
-    if (!this.unplanned) return;
     for (const st of this.subtables) if (st.pending.length > 0) this.absorb(st);
     if (this.dirty) {
       this.subtables.sort((a, b) => b.maxPriority - a.maxPriority);
@@ -438,8 +449,17 @@ export class Table {
       for (const b of st.buckets) planBuckets.push(b);
       at += seg.length;
     }
+    const planHeads = new Int32Array(planBuckets.length);
+    for (let b = 0; b < planBuckets.length; b++) {
+      const bucket = planBuckets[b];
+      const head = bucket[0];
+      planHeads[b] =
+        head.flow.priority |
+        (head.conjunctions ? HEAD_SOFT : bucket.length === 1 ? HEAD_LONE : 0);
+    }
     this.plan = plan;
     this.planBuckets = planBuckets;
+    this.planHeads = planHeads;
   }
 
   /** The subtable of `mask`, if the table has one. */
@@ -492,7 +512,7 @@ export class Table {
    * flow, which is what learn() does when it relearns).
    */
   replace(cf: ClassifiedFlow): void {
-    this.settle();
+    if (this.unplanned) this.settle();
     const { st } = this.subtableOf(cf.match.mask);
     if (st && isMasked(cf.match, st.words)) {
       const bucket = bucketOf(st, cf.match.value);
@@ -519,7 +539,7 @@ export class Table {
    * classifier_lookup__() does, including its fall back to lower-priority flows with an identical match.
    */
   lookup(key: FlowKey, probed?: FlowKey): LookupResult | undefined {
-    this.settle();
+    if (this.unplanned) this.settle();
     const s = this.search(key, this.hasConjunctions, probed);
     // Without soft matches the search's own object is the answer: no second object per lookup.
     if (s.soft.length === 0) return s.flow ? (s as LookupResult) : undefined;
@@ -541,7 +561,7 @@ export class Table {
     let best = -1;
     // Whether hard is a lone flow (its result is then reused).
     let lone = false;
-    const { plan, planBuckets } = this;
+    const { plan, planBuckets, planHeads } = this;
     for (let at = 0; at < plan.length; ) {
       if (plan[at] < best) break;
       probes++;
@@ -553,40 +573,41 @@ export class Table {
       const region = first + 3 * n;
       at = region + slots * (n + 1);
       if (probed) for (let q = first; q < region; q += 3) probed[plan[q]] |= plan[q + 1];
-      let bucket: Bucket;
+      let b: number;
       if (kind === INDEXED) {
         const found = plan[slotOf(plan, first, n, slots, key)];
         if (found === 0) continue;
-        bucket = planBuckets[firstBucket + found - 1];
+        b = firstBucket + found - 1;
       } else {
         let q = first;
         while (q < region && (key[plan[q]] & plan[q + 1]) === plan[q + 2]) q += 3;
         if (q < region) continue;
-        bucket = planBuckets[firstBucket];
+        b = firstBucket;
         // The common case, a lone flow better than any so far, decided from the plan alone.
         if (kind > best) {
-          hard = bucket[0];
+          hard = planBuckets[b][0];
           best = kind;
           lone = true;
           if (ties.length > 0) ties = [];
           continue;
         }
       }
-      const head = bucket[0];
-      if (head.flow.priority < best) continue;
+      const head = planHeads[b];
+      const priority = head & HEAD_PRIORITY;
+      if (priority < best) continue;
       // Every flow of the bucket matches, best first: they are this subtable's candidates, in order.
-      const list = bucket;
-      if (head.conjunctions) {
+      const list = planBuckets[b];
+      if (head & HEAD_SOFT) {
         if (allowConjunctions) {
           if (soft === NO_SOFT) soft = [];
           soft.push({ list, at: 0 });
         }
         continue;
       }
-      // The common case, a lone flow better than any so far, decided from the bucket alone.
-      if (list.length === 1 && head.flow.priority > best) {
-        hard = head;
-        best = head.flow.priority;
+      // The common case, a lone flow better than any so far, decided from the plan alone.
+      if (head & HEAD_LONE && priority > best) {
+        hard = list[0];
+        best = priority;
         lone = true;
         if (ties.length > 0) ties = [];
         continue;
@@ -665,7 +686,7 @@ export class Table {
 
   /** Every flow, highest priority first (for listings and the explainer's near misses). */
   flows(): ClassifiedFlow[] {
-    this.settle();
+    if (this.unplanned) this.settle();
     return [...this.subtables.flatMap((st) => st.buckets.flat()), ...this.unmatchable].sort(
       byPriorityThenOrder,
     );

@@ -227,7 +227,7 @@ function runPass(
     if (ctx.meters) pass.meters = ctx.meters;
   }
   ctx.releaseScratch();
-  if (lean) releaseKey(ctx.flow);
+  if (lean) ctx.letGo(ctx.flow);
   if (record) {
     // The whole translation's mask and flow list are the passes' together.
     pass.cache = record;

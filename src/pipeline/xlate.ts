@@ -172,9 +172,19 @@ function actionText(a: Action): string {
  * key was copied) keeps the buffer as it is when the words the lookup itself sets (the input port, a
  * fragment's transport ports) are the same: a chain of tables costs one copy of the key, not one each.
  */
-function keepLookupKey(ctx: XlateContext, f: FlowKey, reusable: boolean): FlowKey {
+function keepLookupKey(ctx: XlateContext, f: FlowKey, reusable: boolean): FlowKey | undefined {
   if (ctx.keyNode) ctx.keyNode.key = undefined;
   ctx.keyNode = undefined;
+  // A lean pass copies no key here: the packet itself is the key until it is written or let go (its
+  // node gets the key then, see XlateContext.keyLive).
+  if (ctx.lean && reusable) {
+    ctx.keyLive = f;
+    ctx.keyInPort = f[K.inPort];
+    ctx.keyTpSrc = f[K.tpSrc];
+    ctx.keyTpDst = f[K.tpDst];
+    return undefined;
+  }
+  ctx.keyLive = undefined;
   const kept = ctx.keyBuffer;
   if (
     kept &&
@@ -345,7 +355,12 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
     // The type is read once: actions come in many shapes, so each read of it is a megamorphic load.
     const type = a.type;
     const keepsKey = type === "gotoTable" || type === "resubmit";
-    if (!keepsKey) ctx.keyFresh = false;
+    if (!keepsKey) {
+      ctx.keyFresh = false;
+      // An output leaves the packet as it found it (NORMAL and the VLAN of an output put it back; a
+      // patch peer and a tunnel work on copies): a live lookup key stays live across it.
+      if (type !== "output" && ctx.keyLive) ctx.liveKeyWritten();
+    }
     // goto_table, the most common action of a pipeline, goes straight to the lookup (its executor does
     // the same through the context's translator): EXECUTORS[type] is read with many keys, a slow load.
     if (type === "gotoTable") {
@@ -522,7 +537,7 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
         recordOutput(ctx, port, tunnel);
       }
     }
-    releaseKey(ctx.flow);
+    ctx.letGo(ctx.flow);
     ctx.flow = saved;
     ctx.keyFresh = false;
   } else {
@@ -568,6 +583,9 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean, s
   // The state saveState saves, in locals: a patch crossing is the commonest nested translation.
   const flow = ctx.flow;
   if (!scratchPacket) ctx.flow = borrowKey(flow);
+  // The peer writes the packet in place (clearForPatch): not a live lookup key's (none is: a tunnel's
+  // scratch packet is made after the lookup that output to it).
+  else if (ctx.keyLive === flow) ctx.liveKeyWritten();
   const stack = ctx.stack;
   const stackOwned = ctx.stackOwned;
   const actionSet = ctx.actionSet;
@@ -588,7 +606,7 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean, s
   }
   ctx.trace = savedTrace;
   ctx.bridge = savedBridge;
-  if (ctx.flow !== flow) releaseKey(ctx.flow);
+  if (ctx.flow !== flow) ctx.letGo(ctx.flow);
   ctx.flow = flow;
   ctx.keyFresh = false;
   ctx.stack = stack;
@@ -633,7 +651,7 @@ function saveState(ctx: XlateContext): SavedState {
 }
 
 function restoreState(ctx: XlateContext, s: SavedState): void {
-  releaseKey(ctx.flow);
+  ctx.letGo(ctx.flow);
   ctx.flow = s.flow;
   ctx.keyFresh = false;
   ctx.stack = s.stack;
