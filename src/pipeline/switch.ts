@@ -50,6 +50,8 @@ export interface SimPort {
 
 export interface SimBridge {
   name: string;
+  /** The line ofproto/trace heads the bridge's part of a trace with: `bridge("NAME")`. */
+  title: string;
   ports: Map<number, SimPort>;
   byName: Map<string, SimPort>;
   classifier: Classifier;
@@ -261,24 +263,25 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
     if (g && og.selectionMethod && g.props.selection_method === undefined)
       groups.set(og.groupId, { ...g, props: { ...g.props, selection_method: og.selectionMethod } });
   }
+  const mirrors = bridgeMirrors(host, name);
+  const meters = host.dumps.meters.find((m) => m.bridge === name);
+  // Every field present, absent ones undefined: the bridges share one shape (see simPort).
   const bridge: SimBridge = {
     name,
+    title: `bridge("${name}")`,
     ports,
     byName,
     classifier,
+    flowFile: view?.flows?.file,
+    tlvMap: host.dumps.tlvMap.find((t) => t.bridge === name)?.value,
     macTable,
     groups,
+    meters: meters ? new Map(meters.value.map((m) => [m.meterId, m])) : undefined,
     datapathType: topoBridge?.datapathType ?? "system",
+    mirrors: mirrors.length > 0 ? mirrors : undefined,
     fragHandling: fragHandlingOf(view?.ports?.value.fragHandling),
     checkPktLen: dpSupports(host, name, "check_pkt_len", "Check pkt length action"),
   };
-  if (view?.flows) bridge.flowFile = view.flows.file;
-  const mirrors = bridgeMirrors(host, name);
-  if (mirrors.length > 0) bridge.mirrors = mirrors;
-  const meters = host.dumps.meters.find((m) => m.bridge === name);
-  if (meters) bridge.meters = new Map(meters.value.map((m) => [m.meterId, m]));
-  const tlv = host.dumps.tlvMap.find((t) => t.bridge === name);
-  if (tlv) bridge.tlvMap = tlv.value;
   return bridge;
 }
 

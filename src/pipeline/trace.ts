@@ -163,7 +163,12 @@ function runPass(
   const nodes: TraceNode[] = [];
   // ofproto/trace heads every resumed pass with the bridge the trace started on, even when the frozen
   // state belongs to a patch peer.
-  const top = report(nodes, "bridge", `bridge("${req.bridge}")`, lean);
+  const top = report(
+    nodes,
+    "bridge",
+    bridgeName === req.bridge ? bridge.title : (host.bridges.get(req.bridge)?.title ?? `bridge("${req.bridge}")`),
+    lean,
+  );
   const ctx = new XlateContext(
     TRANSLATOR,
     host,

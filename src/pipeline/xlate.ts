@@ -597,9 +597,9 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean, s
   ctx.stackOwned = false;
   ctx.actionSet = NO_ACTIONS;
   clearForPatch(ctx, peer.ofport);
-  const node = ctx.report("bridge", `bridge("${peer.bridge}")`);
-  ctx.trace = ctx.childrenOf(node);
   const next = ctx.host.bridges.get(peer.bridge);
+  const node = ctx.report("bridge", next ? next.title : `bridge("${peer.bridge}")`);
+  ctx.trace = ctx.childrenOf(node);
   if (next) {
     ctx.bridge = next;
     xlateTable(ctx, peer.ofport, 0, isLast, patchedActions);
