@@ -454,8 +454,7 @@ export class Table {
       const bucket = planBuckets[b];
       const head = bucket[0];
       planHeads[b] =
-        head.flow.priority |
-        (head.conjunctions ? HEAD_SOFT : bucket.length === 1 ? HEAD_LONE : 0);
+        head.flow.priority | (head.conjunctions ? HEAD_SOFT : bucket.length === 1 ? HEAD_LONE : 0);
     }
     this.plan = plan;
     this.planBuckets = planBuckets;

@@ -32,7 +32,7 @@ import {
 import { ctStateValue } from "./ct-state.js";
 import { ctStateText, formatFlow, sameFlow } from "./flow-format.js";
 import { hashL4 } from "./flow-hash.js";
-import { borrowKey, type FrameKeys, releaseKey } from "./key-pool.js";
+import { borrowKey, type FrameKeys } from "./key-pool.js";
 import { type NatSimulation, simulateNat } from "./nat-sim.js";
 import { mirrorAt } from "./normal.js";
 import type { SimHost } from "./switch.js";
@@ -166,7 +166,9 @@ function runPass(
   const top = report(
     nodes,
     "bridge",
-    bridgeName === req.bridge ? bridge.title : (host.bridges.get(req.bridge)?.title ?? `bridge("${req.bridge}")`),
+    bridgeName === req.bridge
+      ? bridge.title
+      : (host.bridges.get(req.bridge)?.title ?? `bridge("${req.bridge}")`),
     lean,
   );
   const ctx = new XlateContext(

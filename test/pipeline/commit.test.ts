@@ -25,7 +25,14 @@ const MAC: Array<[number, number]> = [
 const PACKETS: Array<[string, FlowKey]> = [
   [
     "IPv4 UDP",
-    packet([...MAC, [K.dlType, 0x0800], [K.nwProto, 17], [K.nwSrc, 0xc0a8640b], [K.nwTtl, 64], [K.tpDst, 53]]),
+    packet([
+      ...MAC,
+      [K.dlType, 0x0800],
+      [K.nwProto, 17],
+      [K.nwSrc, 0xc0a8640b],
+      [K.nwTtl, 64],
+      [K.tpDst, 53],
+    ]),
   ],
   ["IPv4 ICMP, VLAN-tagged", packet([...MAC, [K.dlType, 0x0800], [K.nwProto, 1], [K.vlanTci, 0x1001]])],
   ["IPv6 TCP", packet([...MAC, [K.dlType, 0x86dd], [K.nwProto, 6], [K.ipv6Src + 3, 1], [K.tpSrc, 22]])],
