@@ -464,7 +464,8 @@ export function verdictOf(frame: number, sim: Simulation, innerLength: number): 
     // One end is never partial (that takes a failed end and another): most frames have one.
     ends.length > 1 && isPartial(ends),
     notes ? `${summarize(ends)} [${notes.join("; ")}]` : summarize(ends),
-    sim.visits.map((v) => v.trace),
+    // Most frames cross one host: its trace in a list of one, without map's callback.
+    sim.visits.length === 1 ? [sim.visits[0].trace] : sim.visits.map((v) => v.trace),
     sim,
     innerLength,
   );

@@ -109,6 +109,7 @@ const NO_STACK = Object.freeze([]) as unknown as StackEntry[];
 const NO_OUTER = Object.freeze([]) as unknown as OdpList[];
 const NO_RECIRC = Object.freeze([]) as unknown as RecircRequest[];
 const NO_LEARNED = Object.freeze([]) as unknown as LearnedFlow[];
+const NO_OUTPUTS = Object.freeze([]) as unknown as OutputRecord[];
 
 /** Runs an action list in a context: the translator's own walk, or a clone's. */
 export type ActionRunner = (ctx: XlateContext, actions: readonly Action[], isLast: boolean) => void;
@@ -216,7 +217,7 @@ export class XlateContext {
   conntracked = false;
   /** The tunnel destination the packet arrived with (OVS refuses to tunnel back to it). */
   origTunDst: number;
-  outputs: OutputRecord[] = [];
+  outputs: OutputRecord[] = NO_OUTPUTS;
   recirc: RecircRequest[] = NO_RECIRC;
   /** Recirculation ids already used by earlier passes of the same trace. */
   recircBase = 0;
@@ -314,6 +315,12 @@ export class XlateContext {
     this.trace = trace;
     this.sideEffects = sideEffects;
     this.origTunDst = origTunDst;
+  }
+
+  /** Records an output (see NO_RECIRC: a pass that outputs nothing makes no list). */
+  addOutput(o: OutputRecord): void {
+    if (this.outputs === NO_OUTPUTS) this.outputs = [o];
+    else this.outputs.push(o);
   }
 
   /** Queues a recirculation (see NO_RECIRC). */

@@ -24,7 +24,11 @@ function stateOf(ctx: XlateContext) {
 
 /** A port no NORMAL flood reaches and whose input NORMAL drops: some mirror's output port. */
 export function isMirrorOutput(bridge: SimBridge, port: SimPort): boolean {
-  return (bridge.mirrors ?? []).some((m) => m.outPort === port.name);
+  // A loop, not `(mirrors ?? []).some(...)`: NORMAL asks for every packet, mostly of bridges without mirrors.
+  const mirrors = bridge.mirrors;
+  if (mirrors === undefined) return false;
+  for (const m of mirrors) if (m.outPort === port.name) return true;
+  return false;
 }
 
 /** The snaplen of the mirror output being composed (0: none), for its `trunc()`. */

@@ -36,6 +36,15 @@ const NO_CT_NEXT: number[] = [];
 /** How many hosts one frame may cross (a tunnel loop between hosts ends here). */
 const MAX_HOST_VISITS = 16;
 
+/** The empty lists a simulation starts with, shared and frozen: replaced by a list on the first add. */
+const NO_VISITS = Object.freeze([]) as unknown as HostVisit[];
+const NO_EXITS = Object.freeze([]) as unknown as Exit[];
+
+function addExit(visit: HostVisit, exit: Exit): void {
+  if (visit.exits === NO_EXITS) visit.exits = [exit];
+  else visit.exits.push(exit);
+}
+
 export interface HostVisit {
   host: SimHost;
   bridge: string;
@@ -196,7 +205,13 @@ export class ReplayEngine {
     key: FlowKey,
     opts: { megaflow?: boolean; length?: number; lean?: boolean; frameKeys?: FrameKeys } = {},
   ): Simulation {
-    const sim: Simulation = { ingress, visits: [], hostLoop: false, mask: undefined, stateChanged: false };
+    const sim: Simulation = {
+      ingress,
+      visits: NO_VISITS,
+      hostLoop: false,
+      mask: undefined,
+      stateChanged: false,
+    };
     if (ingress.kind === "none") return sim;
     const mask = opts.megaflow === false ? undefined : newFlowKey();
     let cacheable = true;
@@ -239,22 +254,24 @@ export class ReplayEngine {
         port: item.port,
         before: item.before,
         trace: result,
-        exits: [],
+        exits: NO_EXITS,
       };
       if (item.tunnel) visit.tunnel = item.tunnel;
       const index = sim.visits.length;
-      sim.visits.push(visit);
+      // Lists of one made whole (most frames cross one host, and leave it once): no empty list grown.
+      if (sim.visits === NO_VISITS) sim.visits = [visit];
+      else sim.visits.push(visit);
       if (item.from) item.from.visit = index;
       for (const pass of result.passes)
         for (const out of pass.outputs) {
           if (out.underlay) continue;
           if (out.port === "CONTROLLER") {
-            visit.exits.push({ kind: "controller", out });
+            addExit(visit, { kind: "controller", out });
             continue;
           }
           if (out.tunnel) {
             const exit: Exit & { kind: "tunnel" } = { kind: "tunnel", out, remote: out.tunnel.dst };
-            visit.exits.push(exit);
+            addExit(visit, exit);
             const remote = this.remoteOf(out.tunnel);
             const tp = remote ? tunnelPortFor(remote, out.tunnel.type, out.tunnel.src) : undefined;
             if (remote && tp) {
@@ -271,7 +288,7 @@ export class ReplayEngine {
             }
             continue;
           }
-          visit.exits.push({ kind: "port", out, port: out.simPort });
+          addExit(visit, { kind: "port", out, port: out.simPort });
         }
     }
     if (switchState.changes !== changesBefore) sim.stateChanged = true;

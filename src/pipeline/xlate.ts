@@ -114,7 +114,8 @@ function resourceCheck(ctx: XlateContext): boolean {
     ctx.error = "Too many resubmits";
     return false;
   }
-  if (overActionLimit(ctx)) {
+  // Nothing composed yet (a goto_table chain's lookups, most of a pipeline's): far from the limit.
+  if ((ctx.odp.length !== 0 || ctx.odpOuter.length !== 0 || ctx.openClones !== 0) && overActionLimit(ctx)) {
     ctx.report("error", "resubmits yielded over 64 kB of actions");
     // Not an error to OVS: it ends this action list (ctx->exit) and slow-paths the flow.
     ctx.exit = true;
@@ -487,13 +488,16 @@ export function controllerAction(
   ctx.odp.push(
     meterId === undefined ? userspace : `sample(sample=100.0%,actions(meter(${meterId}),${userspace}))`,
   );
-  ctx.outputs.push({
+  ctx.addOutput({
     host: ctx.host.name,
     bridge: ctx.bridge.name,
     port: "CONTROLLER",
     ofport: OFPP.controller,
     simPort: undefined,
+    dpPort: undefined,
+    tunnel: undefined,
     flow: ctx.outputFlow(),
+    underlay: undefined,
   });
 }
 const REASONS: Record<string, number> = { no_match: 0, action: 1, invalid_ttl: 2 };
@@ -559,17 +563,18 @@ export function recordOutput(
   tunnel?: OutputRecord["tunnel"],
   flow?: FlowKey,
 ): void {
-  const rec: OutputRecord = {
+  // Every field present (absent ones undefined): records share one shape, read for every frame.
+  ctx.addOutput({
     host: ctx.host.name,
     bridge: ctx.bridge.name,
     port: port.name,
     ofport: port.ofport,
     simPort: port,
+    dpPort: port.dpPort,
+    tunnel,
     flow: flow ?? ctx.outputFlow(),
-  };
-  if (port.dpPort !== undefined) rec.dpPort = port.dpPort;
-  if (tunnel) rec.tunnel = tunnel;
-  ctx.outputs.push(rec);
+    underlay: undefined,
+  });
 }
 
 /**
@@ -754,7 +759,7 @@ export function checkPktLarger(
       if (!ctx.error) runActionSet(ctx);
     });
     if (taken !== undefined && taken !== larger) {
-      ctx.outputs.length = outputs;
+      if (ctx.outputs.length !== outputs) ctx.outputs.length = outputs;
       ctx.keepRecirc(recirc);
     }
     return body.length > 0 ? joinOdp(body) : "drop";
