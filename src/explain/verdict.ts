@@ -136,6 +136,9 @@ function walkPatches(visit: HostVisit, nodes: readonly TraceNode[], bridge: stri
 
 type End = VerdictBranch;
 
+/** A walk's ends before its first (never written: see Walk.add). */
+const NO_ENDS = Object.freeze([]) as unknown as End[];
+
 /** The hops and tree of a walk that lays out no path (never written: see Walk). */
 const NO_HOPS: Hop[] = Object.freeze([]) as unknown as Hop[];
 const NO_TREE: PathTree = Object.freeze({ hops: NO_HOPS, forks: Object.freeze([]) as unknown as PathTree[] });
@@ -161,7 +164,8 @@ function tunnelSegment(t: NonNullable<OutputRecord["tunnel"]>): string {
  * again) it lays out the hops and their tree. A method per step, not closures made per frame.
  */
 class Walk {
-  readonly ends: End[] = [];
+  /** Made on the first end (most walks settle one): an empty list grown by its first push costs more. */
+  ends: End[] = NO_ENDS;
   mtuLimit = Number.POSITIVE_INFINITY;
   readonly hops: Hop[];
   readonly root: PathTree;
@@ -186,7 +190,8 @@ class Walk {
   }
 
   private add(e: End): End {
-    this.ends.push(e);
+    if (this.ends === NO_ENDS) this.ends = [e];
+    else this.ends.push(e);
     return e;
   }
 

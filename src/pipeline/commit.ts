@@ -7,7 +7,7 @@
 import { formatFieldValue } from "../model/field-value.js";
 import { FIELD, type FieldDef, readField, wordBits, wordShift, writeField } from "../model/fields.js";
 import { type FlowKey, K, KSIZE, VLAN_CFI } from "../model/layout.js";
-import type { OdpList } from "./context.js";
+import type { OdpList, XlateContext } from "./context.js";
 
 interface KeyPart {
   /** The datapath key's field name (`src` in `eth(src=…)`). */
@@ -279,6 +279,11 @@ function ipv4Unchanged(flow: FlowKey, base: FlowKey): boolean {
 /** commit_odp_actions: bring the datapath's copy of the packet up to date with the flow. */
 export function commitActions(flow: FlowKey, base: FlowKey, odp: OdpList, wc?: FlowKey): void {
   if (!ipv4Unchanged(flow, base)) commitChanges(flow, base, odp, wc);
+}
+
+/** commitActions on a translation's packet, into its datapath copy (written only when a commit changes it). */
+export function commitPacket(ctx: XlateContext): void {
+  if (!ipv4Unchanged(ctx.flow, ctx.base)) commitChanges(ctx.flow, ctx.ownBase(), ctx.odp, ctx.wc);
 }
 
 /** commitActions past its check that something may have changed (exported for its test). */

@@ -164,7 +164,10 @@ function finishKey(ctx: XlateContext, buffer: FlowKey, node: TraceNode | undefin
 
 export class XlateContext {
   flow: FlowKey;
+  /** The packet as the datapath has it so far (what commits compare the flow with). */
   base: FlowKey;
+  /** Whether `base` is the pass's input packet, not a copy of its own (see ownBase). */
+  baseShared = false;
   /**
    * Bits the actions read or wrote (OVS's wildcards without the classifier's share, which ovspath does
    * not model): ct() reads it to know whether its exec list set ct_mark or ct_label.
@@ -307,14 +310,34 @@ export class XlateContext {
     trace: TraceNode[],
     sideEffects: boolean,
     origTunDst: number,
+    /**
+     * The pass's input packet, when the caller keeps it as it is until the pass is over: the datapath's
+     * copy (`base`) is then that packet itself until a commit writes it (see ownBase).
+     */
+    input?: FlowKey,
   ) {
     this.bridge = bridge;
     this.traceBridge = bridge.name;
     this.flow = flow;
-    this.base = borrowKey(flow);
+    if (input) {
+      this.base = input;
+      this.baseShared = true;
+    } else this.base = borrowKey(flow);
     this.trace = trace;
     this.sideEffects = sideEffects;
     this.origTunDst = origTunDst;
+  }
+
+  /**
+   * The datapath's copy of the packet, to be written by a commit: a copy of its own from here on if it
+   * was still the pass's input packet (most passes commit nothing, and never copy it).
+   */
+  ownBase(): FlowKey {
+    if (this.baseShared) {
+      this.base = borrowKey(this.base);
+      this.baseShared = false;
+    }
+    return this.base;
   }
 
   /** Records an output (see NO_RECIRC: a pass that outputs nothing makes no list). */
@@ -419,7 +442,7 @@ export class XlateContext {
    * refers to them, and a replay translates every frame with fresh ones otherwise.
    */
   releaseScratch(): void {
-    releaseKey(this.base);
+    if (!this.baseShared) releaseKey(this.base);
     releaseZeroed(this.wc, this.wcFrom, this.wcTo);
   }
 

@@ -22,7 +22,7 @@ import {
   writeField,
 } from "../model/fields.js";
 import { type FlowKey, K, KSIZE, OFPP, VLAN_CFI } from "../model/layout.js";
-import { commitActions, mplsLabels } from "./commit.js";
+import { commitPacket, mplsLabels } from "./commit.js";
 import type { XlateContext } from "./context.js";
 import { hashL4 } from "./flow-hash.js";
 import { executeCt, executeGroup, executeLearn } from "./stateful.js";
@@ -307,7 +307,7 @@ export const EXECUTORS: ExecutorTable = {
       const tc = ip ? (f[K.nwTos] >> 2) & 7 : 0;
       const ttl = ip && f[K.nwTtl] !== 0 ? f[K.nwTtl] : 64;
       // compose_mpls_push_action: what the actions did to the IP header is committed before it is hidden.
-      commitActions(f, ctx.base, ctx.odp, ctx.wc);
+      commitPacket(ctx);
       f[L] =
         ((label << wordShift(FIELD.mpls_label)) | (tc << wordShift(FIELD.mpls_tc)) | MPLS_BOS | ttl) >>> 0;
       f.fill(0, K.nwSrc, K.tcpFlags + 1);

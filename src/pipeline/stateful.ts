@@ -11,7 +11,7 @@ import { FIELD, readField } from "../model/fields.js";
 import { copyFlowKey, K } from "../model/layout.js";
 import { compileMatch, formatMatch, type Match } from "../model/match.js";
 import { conjunctionsOf, Table } from "./classifier.js";
-import { commitActions } from "./commit.js";
+import { commitPacket } from "./commit.js";
 import type { CtCall, RecircRequest, XlateContext } from "./context.js";
 import { dpHashGroup } from "./dp-hash-group.js";
 import { hashL4 } from "./flow-hash.js";
@@ -21,7 +21,7 @@ import { switchStateChanged } from "./switch-state.js";
 /** compose_conntrack_action: exec actions first, then the ct() datapath action, then recirculation. */
 export function executeCt(ctx: XlateContext, a: ActionOf<"ct">, isLast: boolean): void {
   const zone = typeof a.zone === "object" ? Number(readSubfield(ctx.flow, a.zone)) : (a.zone ?? 0);
-  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  commitPacket(ctx);
   ctx.natSeen = undefined;
   const markBefore = ctx.wc[K.ctMark];
   ctx.wc[K.ctMark] = 0;
@@ -111,7 +111,7 @@ export function executeGroup(ctx: XlateContext, id: number, isLast: boolean): "s
   if (dpHash && ctx.flow[K.dpHash] === 0) {
     // No hash yet: the datapath computes one and recirculates; the translation freezes here.
     const id = ctx.recirc.length + 1 + ctx.recircBase;
-    commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+    commitPacket(ctx);
     ctx.odp.push(`hash(${dpHash.algorithm}(${dpHash.basis})),recirc(0x${id.toString(16)})`);
     const flow = copyFlowKey(ctx.flow);
     flow[K.recircId] = id;

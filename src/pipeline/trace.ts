@@ -180,6 +180,8 @@ function runPass(
     lean ? nodes : top.subs,
     req.withPacket,
     flow[K.tunDst],
+    // The input stays as it is (pass.flow): the datapath's copy starts as that packet (see ownBase).
+    flow,
   );
   ctx.recircBase = recircBase;
   ctx.traceBridge = req.bridge;

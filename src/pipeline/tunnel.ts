@@ -10,7 +10,7 @@ import { FIELD, readField, writeField } from "../model/fields.js";
 import { type FlowKey, K, OFPP, TUN_FLAG_CSUM, TUN_FLAG_DF, TUN_FLAG_KEY } from "../model/layout.js";
 import { TUNNEL_UDP_PORT } from "../model/tunnel.js";
 import { memoize } from "../util/memo.js";
-import { commitActions } from "./commit.js";
+import { commitPacket } from "./commit.js";
 import { joinOdp, type OutputRecord, type XlateContext } from "./context.js";
 import { type GeneveOptions, geneveOptions, geneveSetOptions } from "./geneve-options.js";
 import { ipText } from "./ip-text.js";
@@ -171,7 +171,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   if (!tunnel) return;
   // compose_output_action__ commits the inner packet's changes (a VLAN popped for this port after a
   // flood pushed one for a trunk port) before build_tunnel_send, whether or not the route is found.
-  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  commitPacket(ctx);
   ctx.report("detail", "output to native tunnel");
   const f = ctx.flow;
   const dst = f[K.tunDst];
@@ -207,6 +207,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   // the packet as it was before the tunnel metadata anyway).
   const outFlow = ctx.outputFlow();
   const savedBase = ctx.base;
+  const savedShared = ctx.baseShared;
   const savedEffects = ctx.sideEffects;
   // The outer packet as the underlay bridge sees it.
   writeMac(f, K.dlDst, hop.dmac);
@@ -225,6 +226,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   // The datapath's packet is now the outer one: a copy the underlay commits into (the inner's is put
   // back afterwards, not copied back).
   ctx.base = borrowKey(f);
+  ctx.baseShared = false;
   ctx.sideEffects = false;
   const outer = ctx.odp;
   ctx.enterOuter(outer);
@@ -242,8 +244,9 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   ctx.odp = outer;
   if (inner.length > 1) outer.push(isLast ? joinOdp(inner) : `clone(${joinOdp(inner)})`);
   ctx.sideEffects = savedEffects;
-  releaseKey(ctx.base);
+  if (!ctx.baseShared) releaseKey(ctx.base);
   ctx.base = savedBase;
+  ctx.baseShared = savedShared;
   // The outer source is the route's when the port names no local_ip (OVN's ports): the receiver knows
   // the sender by it.
   ctx.xlate.recordOutput(

@@ -11,7 +11,7 @@ import { writeSubfield } from "../model/field-access.js";
 import { copyFlowKey, type FlowKey, FRAG_ANY, K, OFPP } from "../model/layout.js";
 import { formatMatch } from "../model/match.js";
 import type { ClassifiedFlow, TableLine } from "./classifier.js";
-import { commitActions } from "./commit.js";
+import { commitPacket } from "./commit.js";
 import {
   type ActionRunner,
   joinOdp,
@@ -414,7 +414,7 @@ function readsUnderMpls(a: Action): boolean {
  * over the IP header) is not modelled, so the trace says so by name.
  */
 function mplsRecirculation(ctx: XlateContext): void {
-  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  commitPacket(ctx);
   ctx.odp.push(`recirc(0x${(ctx.recirc.length + 1 + ctx.recircBase).toString(16)})`);
   ctx.reportUnmodelled("recirculation after pop_mpls", "is");
   ctx.exit = true;
@@ -474,7 +474,7 @@ export function controllerAction(
   meterId?: number,
 ): void {
   if (meterId !== undefined) ctx.recordMeter(meterId);
-  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  commitPacket(ctx);
   // xlate_controller_action(): an OFPR_ACTION packet-in sent by a table-miss rule is an explicit miss.
   const rule = ctx.rule;
   const tableMiss = rule !== undefined && isTableMissRule(rule);
@@ -536,7 +536,7 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     else {
       const tunnel = kernelTunnelSend(ctx, port);
       if (tunnel) {
-        commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+        commitPacket(ctx);
         ctx.odp.push(port.dpText);
         recordOutput(ctx, port, tunnel);
       }
@@ -546,7 +546,7 @@ export function composeOutput(ctx: XlateContext, ofport: number, isLast: boolean
     ctx.keyFresh = false;
   } else {
     // Nothing here changes the flow (commit brings the datapath's copy, the base, up to it).
-    commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+    commitPacket(ctx);
     const pop = ctx.host.tunnelStyle === "native" ? terminateNativeTunnel(ctx, port) : undefined;
     // A mirror's snaplen truncates the mirror copy only: trunc() applies to the next output.
     const snaplen = mirrorSnaplen(ctx);
@@ -699,7 +699,7 @@ function patchedActions(ctx: XlateContext, actions: readonly Action[], isLast: b
 
 /** A clone whose actions are not all reversible: translated inside a datapath clone(...). */
 function cloneInDatapath(ctx: XlateContext, actions: readonly Action[]): void {
-  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  commitPacket(ctx);
   const body = nestedActions(ctx, () => {
     doActions(ctx, actions, true);
     runActionSet(ctx);
@@ -714,9 +714,11 @@ function cloneInDatapath(ctx: XlateContext, actions: readonly Action[]): void {
  */
 function nestedActions(ctx: XlateContext, body: () => void): OdpList {
   const saved = saveState(ctx);
-  // The datapath's copy likewise: the body commits into a copy, the caller's is put back.
+  // The datapath's copy likewise: the body commits into a copy made when it first writes (ownBase),
+  // and the caller's is put back as it was.
   const savedBase = ctx.base;
-  ctx.base = borrowKey(savedBase);
+  const savedShared = ctx.baseShared;
+  ctx.baseShared = true;
   const savedTunnel = ctx.committedTunnel;
   const outer = ctx.odp;
   ctx.stackOwned = false;
@@ -729,8 +731,9 @@ function nestedActions(ctx: XlateContext, body: () => void): OdpList {
   const inner = ctx.odp;
   ctx.odp = outer;
   restoreState(ctx, saved);
-  releaseKey(ctx.base);
+  if (!ctx.baseShared) releaseKey(ctx.base);
   ctx.base = savedBase;
+  ctx.baseShared = savedShared;
   ctx.committedTunnel = savedTunnel;
   return inner;
 }
@@ -747,7 +750,7 @@ export function checkPktLarger(
   a: ActionOf<"checkPktLarger">,
   rest: readonly Action[],
 ): void {
-  commitActions(ctx.flow, ctx.base, ctx.odp, ctx.wc);
+  commitPacket(ctx);
   // A replay follows the packet: the branch its length does not select is composed but never run.
   const taken = ctx.lengthBranch && ctx.packetLength !== undefined ? ctx.packetLength > a.length : undefined;
   const branch = (larger: boolean): string => {
