@@ -30,6 +30,8 @@ export interface ClassifiedFlow {
    * One object, made when the count differs: no more than a result per lookup costs anyway.
    */
   result?: Search;
+  /** Whether every action of the flow is reversible (see patchedActions), worked out on first use. */
+  reversible?: boolean;
 }
 
 /** A matched flow's line as a trace prints it (` 4. tun_id=0x64, priority 1, cookie 0x…`). */
@@ -749,6 +751,7 @@ export function buildClassifier(flows: readonly FlowEntry[], resolvePort: PortRe
       order,
       conjunctions: conjunctionsOf(flow),
       result: undefined,
+      reversible: undefined,
     };
     t.insert(cf, true);
   }

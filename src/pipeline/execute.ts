@@ -445,3 +445,20 @@ export const EXECUTORS: ExecutorTable = {
     ctx.report("warn", `action "${a.text}" is not modelled by ovspath; ignored`);
   },
 };
+
+/**
+ * The executors by action type in a Map: the type of an action list's entries varies, and reading
+ * EXECUTORS[type] with it is a megamorphic keyed load (~250 instructions); a Map's get is a third of it.
+ */
+export const EXECUTOR_OF: ReadonlyMap<ActionType, AnyExecutor> = new Map(
+  Object.entries(EXECUTORS) as Array<[ActionType, AnyExecutor]>,
+);
+
+/** An executor of whichever type (EXECUTOR_OF finds the one of an action's own type). */
+export type AnyExecutor = (
+  ctx: XlateContext,
+  a: Action,
+  isLast: boolean,
+  list: readonly Action[],
+  index: number,
+) => Result;

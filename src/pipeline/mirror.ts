@@ -13,11 +13,17 @@ import type { SimBridge, SimPort } from "./switch.js";
 
 /** Per translation: the mirrors already used, and the snaplen of the mirror output under way. */
 const state = new WeakMap<XlateContext, { used: Set<SimMirror>; snaplen: number }>();
+/**
+ * Whether any translation has mirrored yet: until one has, no output is a mirror's and its snaplen is 0
+ * without asking the WeakMap (every output of a replay asks, and most hosts have no mirror).
+ */
+let mirrored = false;
 function stateOf(ctx: XlateContext) {
   let s = state.get(ctx);
   if (!s) {
     s = { used: new Set(), snaplen: 0 };
     state.set(ctx, s);
+    mirrored = true;
   }
   return s;
 }
@@ -33,7 +39,7 @@ export function isMirrorOutput(bridge: SimBridge, port: SimPort): boolean {
 
 /** The snaplen of the mirror output being composed (0: none), for its `trunc()`. */
 export function mirrorSnaplen(ctx: XlateContext): number {
-  return state.get(ctx)?.snaplen ?? 0;
+  return mirrored ? (state.get(ctx)?.snaplen ?? 0) : 0;
 }
 
 type OutputNormal = (ctx: XlateContext, out: SimPort, vlan: number) => void;

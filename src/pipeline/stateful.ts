@@ -239,7 +239,14 @@ export function executeLearn(ctx: XlateContext, a: ActionOf<"learn">): void {
       ctx.bridge.classifier.tables.set(a.table, table);
     }
     const version = table.version;
-    table.replace({ flow: entry, match: compiled.value, order: -1, conjunctions: conjunctionsOf(entry) });
+    table.replace({
+      flow: entry,
+      match: compiled.value,
+      order: -1,
+      conjunctions: conjunctionsOf(entry),
+      result: undefined,
+      reversible: undefined,
+    });
     // Relearning the same flow changes nothing a replay's cache depends on (switch-state.ts).
     if (created || table.version !== version) switchStateChanged();
     ctx.addLearned({ bridge: ctx.bridge.name, table: a.table, text });

@@ -36,11 +36,41 @@ interface TunnelWords {
   flags: number;
 }
 type TunnelOptions = NonNullable<SimPort["tunnel"]>;
-const tunnelWords = new WeakMap<TunnelOptions, TunnelWords>();
+type TunnelRecord = NonNullable<OutputRecord["tunnel"]>;
+
+/**
+ * What a tunnel port's output remembers, one object per port (one WeakMap get a tunneled packet): its
+ * options' words (made again should the port ever get other options), and its last tunnel record with
+ * the metadata it was made from.
+ */
+interface PortTunnel {
+  options: TunnelOptions;
+  words: TunnelWords;
+  idHi: number;
+  idLo: number;
+  src: number;
+  dst: number;
+  record: TunnelRecord | undefined;
+}
+const portTunnels = new WeakMap<SimPort, PortTunnel>();
+
+function portTunnel(port: SimPort, t: TunnelOptions): PortTunnel {
+  const known = portTunnels.get(port);
+  if (known && known.options === t) return known;
+  const made: PortTunnel = {
+    options: t,
+    words: wordsOf(t),
+    idHi: 0,
+    idLo: 0,
+    src: 0,
+    dst: 0,
+    record: undefined,
+  };
+  portTunnels.set(port, made);
+  return made;
+}
 
 function wordsOf(t: TunnelOptions): TunnelWords {
-  const known = tunnelWords.get(t);
-  if (known) return known;
   const outKey = t.outKey ?? t.key;
   let keyWords: TunnelWords["keyWords"];
   if (outKey !== undefined && outKey !== "flow") {
@@ -48,7 +78,7 @@ function wordsOf(t: TunnelOptions): TunnelWords {
     writeField(scratch, TUN_ID, BigInt(outKey));
     keyWords = [scratch[TUN_ID_WORD], scratch[TUN_ID_WORD + 1]];
   }
-  const words: TunnelWords = {
+  return {
     ipv6Remote: t.remote?.includes(":") ?? false,
     keyWords,
     remote: t.remote && t.remote !== "flow" ? (ipv4ToNumber(t.remote) ?? 0) : undefined,
@@ -56,8 +86,6 @@ function wordsOf(t: TunnelOptions): TunnelWords {
     tpDst: t.dstPort ?? TUNNEL_UDP_PORT[t.type] ?? 0,
     flags: TUN_FLAG_DF | (outKey !== undefined ? TUN_FLAG_KEY : 0) | (t.csum ? TUN_FLAG_CSUM : 0),
   };
-  tunnelWords.set(t, words);
-  return words;
 }
 
 /** tnl_port_send: tunnel metadata from the port's options and the flow (key=flow, remote_ip=flow...). */
@@ -65,7 +93,8 @@ function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunn
   const t = port.tunnel;
   if (!t) return undefined;
   const f = ctx.flow;
-  const w = wordsOf(t);
+  const pt = portTunnel(port, t);
+  const w = pt.words;
   const ipv6Remote =
     w.ipv6Remote ||
     (t.remote === "flow" && ctx.flow.subarray(K.tunIpv6Dst, K.tunIpv6Dst + 4).some((x) => x !== 0));
@@ -81,40 +110,31 @@ function setTunnelFromPort(ctx: XlateContext, port: SimPort): OutputRecord["tunn
   f[K.tunTtl] = 64;
   f[K.tunTpDst] = w.tpDst;
   f[K.tunFlags] = (f[K.tunFlags] & 1) | w.flags;
-  return tunnelRecord(port, t.type, f);
+  return tunnelRecord(pt, t.type, f);
 }
-
-type TunnelRecord = NonNullable<OutputRecord["tunnel"]>;
-
-/** The last tunnel record of each port and the metadata it was made from. */
-interface RecordMemo {
-  idHi: number;
-  idLo: number;
-  src: number;
-  dst: number;
-  record: TunnelRecord;
-}
-const records = new WeakMap<SimPort, RecordMemo>();
 
 /**
  * The output's tunnel record, the same object while a port sends with the same key and endpoints (a
  * replay's packets of one network, one after another): its texts are made once, and what the explain
  * stage derives from a record can be remembered by it. Records are never changed once made.
  */
-function tunnelRecord(port: SimPort, type: string, f: FlowKey): TunnelRecord {
-  const m = records.get(port);
+function tunnelRecord(m: PortTunnel, type: string, f: FlowKey): TunnelRecord {
   const idHi = f[TUN_ID_WORD];
   const idLo = f[TUN_ID_WORD + 1];
-  if (m && m.idHi === idHi && m.idLo === idLo && m.src === f[K.tunSrc] && m.dst === f[K.tunDst])
-    return m.record;
-  const record: TunnelRecord = {
+  const src = f[K.tunSrc];
+  const dst = f[K.tunDst];
+  if (m.record && m.idHi === idHi && m.idLo === idLo && m.src === src && m.dst === dst) return m.record;
+  m.record = {
     type,
     tunId: `0x${readField(f, TUN_ID).toString(16)}`,
-    src: ipText(f[K.tunSrc]),
-    dst: ipText(f[K.tunDst]),
+    src: ipText(src),
+    dst: ipText(dst),
   };
-  records.set(port, { idHi, idLo, src: f[K.tunSrc], dst: f[K.tunDst], record });
-  return record;
+  m.idHi = idHi;
+  m.idLo = idLo;
+  m.src = src;
+  m.dst = dst;
+  return m.record;
 }
 
 /** The kernel datapath's set(tunnel(...)) for the flow's tunnel metadata. */
@@ -282,12 +302,21 @@ interface NextHop {
 const nextHops = new WeakMap<SimHost, (dst: number) => NextHop>();
 function nextHop(ctx: XlateContext, dst: number): NextHop {
   const host = ctx.host;
-  const known = nextHops.get(host);
-  if (known) return known(dst);
-  const find = memoize((to: number) => nextHopFrom(host, to));
-  nextHops.set(host, find);
-  return find(dst);
+  // The last answer first: a capture's tunneled packets mostly go one way, one after another.
+  if (host === lastHost && dst === lastDst && lastHop !== undefined) return lastHop;
+  let find = nextHops.get(host);
+  if (!find) {
+    find = memoize((to: number) => nextHopFrom(host, to));
+    nextHops.set(host, find);
+  }
+  lastHost = host;
+  lastDst = dst;
+  lastHop = find(dst);
+  return lastHop;
 }
+let lastHost: SimHost | undefined;
+let lastDst = 0;
+let lastHop: NextHop | undefined;
 
 function nextHopFrom(host: SimHost, dst: number): NextHop {
   const route = routeTo(host, dst);

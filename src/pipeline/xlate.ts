@@ -23,7 +23,7 @@ import {
   type Translator,
   type XlateContext,
 } from "./context.js";
-import { EXECUTORS } from "./execute.js";
+import { type AnyExecutor, EXECUTOR_OF, EXECUTORS } from "./execute.js";
 import { borrowKey, releaseKey } from "./key-pool.js";
 import { mirrorSnaplen } from "./mirror.js";
 import { mirrorAt, xlateNormal } from "./normal.js";
@@ -363,7 +363,8 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
       if (type !== "output" && ctx.keyLive) ctx.liveKeyWritten();
     }
     // goto_table, the most common action of a pipeline, goes straight to the lookup (its executor does
-    // the same through the context's translator): EXECUTORS[type] is read with many keys, a slow load.
+    // the same through the context's translator): EXECUTORS[type] is read with many keys, a slow load
+    // (the others are found in EXECUTOR_OF, a Map).
     if (type === "gotoTable") {
       xlateTable(ctx, ctx.flow[K.inPort], (a as ActionOf<"gotoTable">).table, last);
       continue;
@@ -374,7 +375,7 @@ export function doActions(ctx: XlateContext, actions: readonly Action[], isLast:
         ? EXECUTORS.resubmit(ctx, a as ActionOf<"resubmit">, last, actions, i)
         : type === "output"
           ? EXECUTORS.output(ctx, a as ActionOf<"output">, last, actions, i)
-          : EXECUTORS[type](ctx, a as never, last, actions, i);
+          : (EXECUTOR_OF.get(type) as AnyExecutor)(ctx, a, last, actions, i);
     if (!keepsKey) ctx.keyFresh = false;
     if (stop === "stop") return;
   }
@@ -691,7 +692,7 @@ export function cloneActions(ctx: XlateContext, actions: readonly Action[], isLa
  * of the key for each patch crossing.
  */
 function patchedActions(ctx: XlateContext, actions: readonly Action[], isLast: boolean): void {
-  if (isLast || allReversible(actions)) {
+  if (isLast || rulesActionsReversible(ctx.rule, actions)) {
     doActions(ctx, actions, isLast);
     runActionSet(ctx);
   } else cloneInDatapath(ctx, actions);
@@ -780,6 +781,17 @@ export function checkPktLarger(
       `${ctx.bridge.name} check_pkt_larger(${a.length}): ${ctx.packetLength} bytes, ${taken ? "larger (gt)" : "not larger (le)"}`,
     );
   }
+}
+
+/**
+ * allReversible for the actions of the rule being run, remembered on the rule: patchedActions asks it
+ * for every patch crossing, and each action's ACTIONS[type] is a megamorphic load.
+ */
+function rulesActionsReversible(rule: ClassifiedFlow | undefined, actions: readonly Action[]): boolean {
+  if (rule === undefined || rule.flow.actions !== actions) return allReversible(actions);
+  let reversible = rule.reversible;
+  if (reversible === undefined) rule.reversible = reversible = allReversible(actions);
+  return reversible;
 }
 
 function allReversible(actions: readonly Action[]): boolean {
