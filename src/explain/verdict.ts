@@ -290,7 +290,8 @@ class Walk {
       }
       const port = e.port;
       if (path) this.hop(branch, { host: h, bridge: e.out.bridge, port: e.out.port, kind: "out" });
-      const tp = topoPort(v.host, e.out.bridge, e.out.port);
+      // The port's own, found when the host was built (the index by name only for a port without it).
+      const tp = port?.topo ?? topoPort(v.host, e.out.bridge, e.out.port);
       if (port?.down && tp) {
         if (!this.settled())
           this.add({

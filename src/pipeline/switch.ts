@@ -15,7 +15,7 @@ import { parseIpv4, parseMac } from "../model/field-value.js";
 import { allOnes, FIELD, wordBits } from "../model/fields.js";
 import { OFPP } from "../model/layout.js";
 import { portResolver } from "../model/port-names.js";
-import type { HostTopology, TunnelInfo } from "../topology/model.js";
+import type { HostTopology, OvsPort, TunnelInfo } from "../topology/model.js";
 import { memoize } from "../util/memo.js";
 import { buildClassifier, type Classifier } from "./classifier.js";
 import { MacTable } from "./mac-table.js";
@@ -40,6 +40,11 @@ export interface SimPort {
   peer?: string;
   /** That peer, found once the host's bridges are built (see patchPeer); null: none. */
   peerPort?: SimPort | null;
+  /**
+   * The topology's port of this name in this bridge (the first, as the explainer's index finds it),
+   * for the verdict's MTU and link checks of every delivery; absent for a port only ovs-ofctl showed.
+   */
+  topo: OvsPort | undefined;
   tunnel?: TunnelInfo;
   mac?: string;
   noFlood: boolean;
@@ -176,6 +181,7 @@ function simPort(fields: Omit<SimPort, "dpText" | "peerPort">): SimPort {
     trunks: fields.trunks,
     peer: fields.peer,
     peerPort: undefined,
+    topo: fields.topo,
     tunnel: fields.tunnel,
     mac: fields.mac,
     noFlood: fields.noFlood,
@@ -191,7 +197,9 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
   const byName = new Map<string, SimPort>();
   const ofShow = view?.ports?.value.ports ?? [];
   const modes = configuredVlanModes(host);
+  const firstNamed = new Map<string, OvsPort>();
   for (const p of topoBridge?.ports ?? []) {
+    if (!firstNamed.has(p.name)) firstNamed.set(p.name, p);
     const ofport = p.name === name ? OFPP.local : p.ofport;
     if (ofport === undefined) continue;
     const shown = ofShow.find((s) => s.name === p.name);
@@ -205,6 +213,7 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
       tag: p.tag,
       trunks: new Set(p.trunks),
       peer: p.peer,
+      topo: firstNamed.get(p.name),
       tunnel: p.tunnel,
       mac: shown?.mac || undefined,
       noFlood: shown?.config.includes("NO_FLOOD") ?? false,
@@ -228,6 +237,7 @@ function simBridge(host: Host, topo: HostTopology, name: string): SimBridge {
       tag: undefined,
       trunks: new Set(),
       peer: undefined,
+      topo: undefined,
       tunnel: undefined,
       mac: s.mac,
       noFlood: s.config.includes("NO_FLOOD"),
