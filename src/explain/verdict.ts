@@ -10,6 +10,7 @@ import type { SimBridge, SimHost, SimPort } from "../pipeline/switch.js";
 import type { TraceResult } from "../pipeline/trace.js";
 import type { TraceNode } from "../pipeline/trace-tree.js";
 import type { OvsPort } from "../topology/model.js";
+import { noItems, withItem } from "../util/lazy-list.js";
 import { memoize } from "../util/memo.js";
 import { isPartial } from "./branches.js";
 import { explainDrop } from "./drop.js";
@@ -136,9 +137,6 @@ function walkPatches(visit: HostVisit, nodes: readonly TraceNode[], bridge: stri
 
 type End = VerdictBranch;
 
-/** A walk's ends before its first (never written: see Walk.add). */
-const NO_ENDS = Object.freeze([]) as unknown as End[];
-
 /** The hops and tree of a walk that lays out no path (never written: see Walk). */
 const NO_HOPS: Hop[] = Object.freeze([]) as unknown as Hop[];
 const NO_TREE: PathTree = Object.freeze({ hops: NO_HOPS, forks: Object.freeze([]) as unknown as PathTree[] });
@@ -165,7 +163,7 @@ function tunnelSegment(t: NonNullable<OutputRecord["tunnel"]>): string {
  */
 class Walk {
   /** Made on the first end (most walks settle one): an empty list grown by its first push costs more. */
-  ends: End[] = NO_ENDS;
+  ends: End[] = noItems();
   mtuLimit = Number.POSITIVE_INFINITY;
   readonly hops: Hop[];
   readonly root: PathTree;
@@ -190,8 +188,7 @@ class Walk {
   }
 
   private add(e: End): End {
-    if (this.ends === NO_ENDS) this.ends = [e];
-    else this.ends.push(e);
+    this.ends = withItem(this.ends, e);
     return e;
   }
 

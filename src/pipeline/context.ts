@@ -9,6 +9,7 @@ import type { FlowEntry } from "../dumps/flows.js";
 import type { Action, ActionOf } from "../model/actions/index.js";
 import type { NatAction } from "../model/actions/types.js";
 import { copyFlowKey, FLOW_WORDS, type FlowKey, K } from "../model/layout.js";
+import { noItems, withItem } from "../util/lazy-list.js";
 import type { ClassifiedFlow } from "./classifier.js";
 import type { ConntrackTable, CtAnswer } from "./conntrack.js";
 import { borrowKey, borrowZeroKey, type FrameKeys, releaseKey, releaseZeroed } from "./key-pool.js";
@@ -101,15 +102,6 @@ export interface StackEntry {
  */
 export const NO_ACTIONS: readonly Action[] = Object.freeze([]);
 const NO_STACK = Object.freeze([]) as unknown as StackEntry[];
-/**
- * The empty lists a context starts with where most translations add nothing (recirculations, learned
- * flows, outer datapath lists): shared and frozen, replaced by a list of its own on the first add
- * (addRecirc, addLearned, enterOuter), so a pass does not make three empty arrays for nothing.
- */
-const NO_OUTER = Object.freeze([]) as unknown as OdpList[];
-const NO_RECIRC = Object.freeze([]) as unknown as RecircRequest[];
-const NO_LEARNED = Object.freeze([]) as unknown as LearnedFlow[];
-const NO_OUTPUTS = Object.freeze([]) as unknown as OutputRecord[];
 
 /** Runs an action list in a context: the translator's own walk, or a clone's. */
 export type ActionRunner = (ctx: XlateContext, actions: readonly Action[], isLast: boolean) => void;
@@ -186,7 +178,7 @@ export class XlateContext {
    * The lists `odp` is nested in (a clone's body is composed apart, then wrapped): OVS's 64 kB limit
    * counts them all, since it composes every action into one buffer.
    */
-  odpOuter: OdpList[] = NO_OUTER;
+  odpOuter: OdpList[] = noItems();
   /**
    * Datapath clone()s open around `odp`: OVS 3.1 puts a clone's 4-byte attribute header in its buffer
    * before translating the body (clone_xlate_actions, and native_tunnel_output when not last), so the
@@ -220,13 +212,13 @@ export class XlateContext {
   conntracked = false;
   /** The tunnel destination the packet arrived with (OVS refuses to tunnel back to it). */
   origTunDst: number;
-  outputs: OutputRecord[] = NO_OUTPUTS;
-  recirc: RecircRequest[] = NO_RECIRC;
+  outputs: OutputRecord[] = noItems();
+  recirc: RecircRequest[] = noItems();
   /** Recirculation ids already used by earlier passes of the same trace. */
   recircBase = 0;
   /** A replay's record of the ct() actions this pass ran (its per-pass megaflow cache replays them). */
   ctCalls: CtCall[] | undefined;
-  learned: LearnedFlow[] = NO_LEARNED;
+  learned: LearnedFlow[] = noItems();
   /** Whether learning (MAC table, learn()) may change state: only with a packet, as OVS. */
   sideEffects: boolean;
   /** The set(tunnel(...)) last emitted: OVS commits tunnel metadata only when it changes. */
@@ -340,16 +332,16 @@ export class XlateContext {
     return this.base;
   }
 
-  /** Records an output (see NO_RECIRC: a pass that outputs nothing makes no list). */
+  /**
+   * Lists most passes leave empty (outputs, recirculations, learned flows, outer datapath lists) start
+   * as the shared empty one and get their own on the first entry (see src/util/lazy-list.ts).
+   */
   addOutput(o: OutputRecord): void {
-    if (this.outputs === NO_OUTPUTS) this.outputs = [o];
-    else this.outputs.push(o);
+    this.outputs = withItem(this.outputs, o);
   }
 
-  /** Queues a recirculation (see NO_RECIRC). */
   addRecirc(r: RecircRequest): void {
-    if (this.recirc === NO_RECIRC) this.recirc = [r];
-    else this.recirc.push(r);
+    this.recirc = withItem(this.recirc, r);
   }
 
   /** Drops the recirculations queued after the first `n` (a check_pkt_len branch not taken). */
@@ -357,16 +349,13 @@ export class XlateContext {
     if (this.recirc.length !== n) this.recirc.length = n;
   }
 
-  /** Records a flow learn() added (see NO_RECIRC). */
   addLearned(l: LearnedFlow): void {
-    if (this.learned === NO_LEARNED) this.learned = [l];
-    else this.learned.push(l);
+    this.learned = withItem(this.learned, l);
   }
 
-  /** `odp` is nested in `outer` until leaveOuter (see odpOuter and NO_RECIRC). */
+  /** `odp` is nested in `outer` until leaveOuter (see odpOuter). */
   enterOuter(outer: OdpList): void {
-    if (this.odpOuter === NO_OUTER) this.odpOuter = [outer];
-    else this.odpOuter.push(outer);
+    this.odpOuter = withItem(this.odpOuter, outer);
   }
 
   leaveOuter(): void {

@@ -11,6 +11,7 @@ import { extractFlowKey, extractTunnelFlowKey } from "../decode/flowkey.js";
 import type { FlowEntry } from "../dumps/flows.js";
 import { parseIpv4 } from "../model/field-value.js";
 import { type FlowKey, K, KSIZE, newFlowKey } from "../model/layout.js";
+import { noItems, withItem } from "../util/lazy-list.js";
 import { ConntrackTable } from "./conntrack.js";
 import type { OutputRecord } from "./context.js";
 import { geneveMetadataFromHeader } from "./geneve-options.js";
@@ -35,15 +36,6 @@ const NO_CT_NEXT: number[] = [];
 
 /** How many hosts one frame may cross (a tunnel loop between hosts ends here). */
 const MAX_HOST_VISITS = 16;
-
-/** The empty lists a simulation starts with, shared and frozen: replaced by a list on the first add. */
-const NO_VISITS = Object.freeze([]) as unknown as HostVisit[];
-const NO_EXITS = Object.freeze([]) as unknown as Exit[];
-
-function addExit(visit: HostVisit, exit: Exit): void {
-  if (visit.exits === NO_EXITS) visit.exits = [exit];
-  else visit.exits.push(exit);
-}
 
 export interface HostVisit {
   host: SimHost;
@@ -207,7 +199,7 @@ export class ReplayEngine {
   ): Simulation {
     const sim: Simulation = {
       ingress,
-      visits: NO_VISITS,
+      visits: noItems(),
       hostLoop: false,
       mask: undefined,
       stateChanged: false,
@@ -254,24 +246,23 @@ export class ReplayEngine {
         port: item.port,
         before: item.before,
         trace: result,
-        exits: NO_EXITS,
+        exits: noItems(),
       };
       if (item.tunnel) visit.tunnel = item.tunnel;
       const index = sim.visits.length;
-      // Lists of one made whole (most frames cross one host, and leave it once): no empty list grown.
-      if (sim.visits === NO_VISITS) sim.visits = [visit];
-      else sim.visits.push(visit);
+      // A list of one made whole, not grown (see lazy-list.ts): most frames cross one host.
+      sim.visits = withItem(sim.visits, visit);
       if (item.from) item.from.visit = index;
       for (const pass of result.passes)
         for (const out of pass.outputs) {
           if (out.underlay) continue;
           if (out.port === "CONTROLLER") {
-            addExit(visit, { kind: "controller", out });
+            visit.exits = withItem(visit.exits, { kind: "controller", out });
             continue;
           }
           if (out.tunnel) {
             const exit: Exit & { kind: "tunnel" } = { kind: "tunnel", out, remote: out.tunnel.dst };
-            addExit(visit, exit);
+            visit.exits = withItem(visit.exits, exit);
             const remote = this.remoteOf(out.tunnel);
             const tp = remote ? tunnelPortFor(remote, out.tunnel.type, out.tunnel.src) : undefined;
             if (remote && tp) {
@@ -288,7 +279,7 @@ export class ReplayEngine {
             }
             continue;
           }
-          addExit(visit, { kind: "port", out, port: out.simPort });
+          visit.exits = withItem(visit.exits, { kind: "port", out, port: out.simPort });
         }
     }
     if (switchState.changes !== changesBefore) sim.stateChanged = true;
