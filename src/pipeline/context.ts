@@ -253,9 +253,10 @@ export class XlateContext {
   lengthBranch = false;
   /**
    * A replay that never prints the trace: report() drops action lines (a shared sink node stands in),
-   * callers skip formatting the notes nobody reads (tunnel routing, register loads), and the tree is
-   * flat (see childrenOf). Replay's readers (verdict hops, drop explanations, steps, near misses) read
-   * table steps and keys, bridges, and the warn/error notes and NORMAL's notes, which stay.
+   * callers skip the notes nobody reads (tunnel routing and output, register loads, NORMAL's forwarding
+   * to a learned port), and the tree is flat (see childrenOf). Replay's readers (verdict hops, drop
+   * explanations, steps, near misses) read table steps and keys, bridges, and the warn/error notes and
+   * NORMAL's notes of a drop, which stay.
    */
   lean = false;
   /** Which check_pkt_len branch the packet took, one note per check (a replay: lengthBranch). */

@@ -192,7 +192,7 @@ export function nativeTunnelOutput(ctx: XlateContext, port: SimPort, isLast: boo
   // compose_output_action__ commits the inner packet's changes (a VLAN popped for this port after a
   // flood pushed one for a trunk port) before build_tunnel_send, whether or not the route is found.
   commitPacket(ctx);
-  ctx.report("detail", "output to native tunnel");
+  if (!ctx.lean) ctx.report("detail", "output to native tunnel");
   const f = ctx.flow;
   const dst = f[K.tunDst];
   const hop = nextHop(ctx, dst);
