@@ -44,19 +44,20 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   }
 }
 
-export function out(line: string): void {
+/** A line on stdout, its newline added (`newline` false: the text as it is, a line being written in parts). */
+export function out(line: string, newline = true): void {
   buffer ??= Buffer.allocUnsafeSlow(BUFFER_BYTES);
   // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2).
   const most = 3 * line.length + 1;
   if (used + most > buffer.length) {
     flush();
     if (most > buffer.length) {
-      writeAll(STDOUT_FD, Buffer.from(`${line}\n`, "utf8"));
+      writeAll(STDOUT_FD, Buffer.from(newline ? `${line}\n` : line, "utf8"));
       return;
     }
   }
   used += buffer.write(line, used, "utf8");
-  buffer[used++] = NEWLINE;
+  if (newline) buffer[used++] = NEWLINE;
 }
 
 export function flush(): void {

@@ -61,6 +61,18 @@ describe("out: lines written as UTF-8, each with its newline, in order", () => {
   });
 });
 
+describe("out without its newline: the text as it is, a line written in parts", () => {
+  it.each([
+    ["short parts", ["{", "\n  a", ",", "\n}"]],
+    ["a part longer than the buffer", ["x", "é".repeat(300_000), "y"]],
+  ])("%s", (_name, parts) => {
+    for (const p of parts) out(p, false);
+    out("");
+    flush();
+    expect(bytesOf(STDOUT).equals(Buffer.from(`${parts.join("")}\n`, "utf8"))).toBe(true);
+  });
+});
+
 describe("writes", () => {
   it("nothing is written before flush for a few lines (buffered)", () => {
     out("x");

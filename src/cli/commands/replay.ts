@@ -25,8 +25,9 @@ import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
 import { HEAP_CEILING, HEAP_CEILING_BESIDE_A_THREAD, heapCap } from "../heap-cap.js";
 import { EXIT, err, out, UsageError } from "../io.js";
+import { JsonListStream } from "../json-stream.js";
 import { progressOnTerminal } from "../progress.js";
-import { errorCount, loadInputs, toJson } from "./hosts.js";
+import { errorCount, loadInputs } from "./hosts.js";
 import { compileFilterOption, listFilterFields } from "./options.js";
 import { ovnDropLines, ovnDropTargets, ovnFrameDropLines, ovnFrameDrops, ovnIndex } from "./ovn.js";
 import { CaptureFrames, type FrameSource } from "./replay-frames.js";
@@ -237,12 +238,14 @@ export function runReplay(
   const coverage = opts.flows ? new FlowCoverage() : undefined;
   const writer = opts.writeInner ? new PcapFileWriter(opts.writeInner) : undefined;
   const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };
-  const frames: unknown[] = [];
+  // JSON is written frame by frame, as text is: nothing is kept per frame (see JsonListStream).
+  const json = opts.json ? new JsonListStream("frames") : undefined;
   let failed = false;
   let reported = 0;
   const started = process.hrtime.bigint();
   const bar = progressOnTerminal(capturesBytes(inputs));
-  // Text output keeps nothing per frame, so its memory can stay flat (JSON keeps every frame).
+  // Nothing is kept per frame, text or JSON, so memory can stay flat (the cap is for text output, as
+  // before: a JSON frame's verdict objects are larger, and collected as soon as it is written).
   const heap = opts.json ? undefined : heapCap(opts.decoder ? HEAP_CEILING_BESIDE_A_THREAD : HEAP_CEILING);
   try {
     for (let m = source.next(); m && m.frame <= range.to; m = source.next()) {
@@ -280,8 +283,8 @@ export function runReplay(
       const summary = several ? `[${m.capture}] ${line}` : line;
       const ovn = opts.ovn && v.drop?.flow ? ovnDropTargets(v.drop.flow.cookie, opts.ovn) : undefined;
       const ovnDrops = opts.ovn ? ovnFrameDrops(v, opts.ovn) : [];
-      if (opts.json)
-        frames.push({
+      if (json)
+        json.item({
           ...(several ? { capture: m.capture } : {}),
           ...(verdictJson(v, time, line) as object),
           ...(ovn ? { ovn } : {}),
@@ -301,19 +304,16 @@ export function runReplay(
   let counters: CounterDelta[] | undefined;
   if (opts.before !== undefined && opts.after !== undefined) counters = countersOf(opts.before, opts.after);
   const flows = coverage?.report(switches);
-  if (opts.json) {
-    out(
-      toJson({
-        frames,
-        verdicts: agg.verdicts,
-        partlyDropped: agg.partlyDropped,
-        conversations: agg.conversations(),
-        drops: agg.dropGroups(),
-        ...(counters ? { counters } : {}),
-        ...(flows ? { flows } : {}),
-        stats: opts.filter ? { ...replayer.stats, reported, filter: opts.filter.text } : replayer.stats,
-      }),
-    );
+  if (json) {
+    json.end({
+      verdicts: agg.verdicts,
+      partlyDropped: agg.partlyDropped,
+      conversations: agg.conversations(),
+      drops: agg.dropGroups(),
+      ...(counters ? { counters } : {}),
+      ...(flows ? { flows } : {}),
+      stats: opts.filter ? { ...replayer.stats, reported, filter: opts.filter.text } : replayer.stats,
+    });
   } else {
     for (const l of conversationLines(agg.conversations())) out(l);
     for (const l of dropLines(agg.dropGroups())) out(l);
