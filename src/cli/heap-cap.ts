@@ -36,6 +36,12 @@ export const HEAP_CEILING_BESIDE_A_THREAD = 4 << 20;
 export const YOUNG_CEILING = 8 << 20;
 /** Frames between two looks at the heap (reading its statistics costs about a microsecond). */
 const CHECK_EVERY = 4096;
+/**
+ * Frames between two looks at the young generation until it is held: it doubles at a scavenge, and
+ * 4,096 frames of a fast replay (~14 MB allocated, several scavenges) can let it double twice between
+ * two looks. 256 frames allocate less than a semi-space.
+ */
+const YOUNG_CHECK_EVERY = 256;
 
 export interface HeapCap {
   /** Call once per frame. */
@@ -48,6 +54,33 @@ export interface HeapCap {
 export interface YoungGeneration {
   size(): number;
   hold(): void;
+  /** Lets it grow again (V8's default growth). */
+  release?(): void;
+}
+
+/** The young generation's hold while the hosts load (see holdYoungWhileLoading). */
+export interface LoadingHold {
+  /** Holds it again: a worker thread that has just started set V8's flags anew. */
+  again(): void;
+  /** The hosts are loaded (and any worker started): lets it grow again, if it is under the ceiling. */
+  done(): void;
+}
+
+/**
+ * Holds the young generation where it is while the hosts load, before the replay's heapCap takes over:
+ * loading grew it to 8 or to 16 MB by chance (the survivors of a few scavenges decide), and at 16 no
+ * collection gives the memory back (a 0.5 GB replay then peaked at 104 MB instead of 97). Node sets
+ * V8's flags anew when a worker thread starts, which undoes a hold: `again` once such a thread is up.
+ * heapCap then holds the young generation at YOUNG_CEILING.
+ */
+export function holdYoungWhileLoading(young: YoungGeneration = V8_YOUNG): LoadingHold {
+  young.hold();
+  return {
+    again: () => young.hold(),
+    done: () => {
+      if (young.size() < YOUNG_CEILING) young.release?.();
+    },
+  };
 }
 
 /** A heap cap; `gc` and `used` are the collector and the old generation's use (V8's unless given). */
@@ -75,8 +108,12 @@ export function heapCap(
   let bar = ceiling;
   return {
     tick() {
-      if (++frames % CHECK_EVERY !== 0) return;
-      holdYoung();
+      ++frames;
+      if (!youngHeld && frames % YOUNG_CHECK_EVERY === 0) holdYoung();
+      if (frames % CHECK_EVERY !== 0) return;
+      // Held again at every look: Node sets V8's flags anew when a worker thread starts (the replay's
+      // decoder thread does, beside the replay), which let the young generation double past the hold.
+      if (youngHeld) young.hold();
       if (used() < bar) return;
       gc();
       collections++;
@@ -99,14 +136,22 @@ const V8_YOUNG: YoungGeneration = {
     return 0;
   },
   hold() {
-    // The process's other V8 flags are left as they are; a runtime that refuses this one keeps growing.
-    try {
-      setFlagsFromString("--semi-space-growth-factor=1");
-    } catch {
-      // No hold: memory is then only capped in the old generation.
-    }
+    growthFactor(1);
+  },
+  release() {
+    growthFactor(2);
   },
 };
+
+/** V8's semi-space growth factor (2 by default), read at each growth of the young generation. */
+function growthFactor(factor: number): void {
+  // The process's other V8 flags are left as they are; a runtime that refuses this one keeps growing.
+  try {
+    setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+  } catch {
+    // No hold: memory is then only capped in the old generation.
+  }
+}
 
 /** V8's full collector; undefined where a runtime refuses it (memory is then only not capped). */
 export function v8Gc(): (() => void) | undefined {

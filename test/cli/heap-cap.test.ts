@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HEAP_CEILING, heapCap, v8Gc, YOUNG_CEILING } from "../../src/cli/heap-cap.js";
+import { HEAP_CEILING, heapCap, holdYoungWhileLoading, v8Gc, YOUNG_CEILING } from "../../src/cli/heap-cap.js";
 
 describe("heapCap", () => {
   it.each([
@@ -64,7 +64,7 @@ describe("heapCap", () => {
       2,
     ],
     ["stays below: never held", [YOUNG_CEILING / 4, YOUNG_CEILING - 1, YOUNG_CEILING - 1], undefined],
-  ] as const)("young generation %s, and only once", (_, sizes, heldAt) => {
+  ] as const)("young generation %s", (_, sizes, heldAt) => {
     let look = 0;
     const holds: number[] = [];
     const cap = heapCap(
@@ -74,6 +74,54 @@ describe("heapCap", () => {
       { size: () => sizes[Math.min(look, sizes.length - 1)], hold: () => holds.push(look) },
     );
     for (look = 1; look < sizes.length; look++) for (let i = 0; i < 4096; i++) cap.tick();
-    expect(holds).toEqual(heldAt === undefined ? [] : [heldAt]);
+    // First held at that look; then held again at each look after it (a thread's start undoes a hold).
+    expect(holds[0]).toBe(heldAt);
+    if (heldAt === undefined) expect(holds).toEqual([]);
+    else expect(holds.every((h) => h >= heldAt)).toBe(true);
+  });
+
+  it("looks at the young generation every 256 frames until it is held, then no more", () => {
+    // A fast replay's young generation can double twice in 4,096 frames: it must be seen sooner.
+    let looks = 0;
+    let size = YOUNG_CEILING / 2;
+    const cap = heapCap(
+      HEAP_CEILING,
+      () => {},
+      () => 0,
+      {
+        size: () => {
+          looks++;
+          return size;
+        },
+        hold: () => {},
+      },
+    );
+    const start = looks;
+    for (let i = 0; i < 1024; i++) cap.tick();
+    expect(looks - start).toBe(4);
+    size = YOUNG_CEILING;
+    for (let i = 0; i < 256; i++) cap.tick();
+    const held = looks;
+    for (let i = 0; i < 8192; i++) cap.tick();
+    expect(looks).toBe(held);
+  });
+
+  it("holds the young generation while the hosts load, again after a thread's start, and lets it grow under the ceiling", () => {
+    const calls: string[] = [];
+    let size = YOUNG_CEILING / 4;
+    const young = {
+      size: () => size,
+      hold: () => calls.push("hold"),
+      release: () => calls.push("release"),
+    };
+    const loading = holdYoungWhileLoading(young);
+    loading.again();
+    loading.done();
+    expect(calls).toEqual(["hold", "hold", "release"]);
+    // Grown to the ceiling while loading: not let grow any further.
+    calls.length = 0;
+    size = YOUNG_CEILING;
+    holdYoungWhileLoading(young).done();
+    expect(calls).toEqual(["hold"]);
   });
 });

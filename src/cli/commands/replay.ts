@@ -23,7 +23,7 @@ import { coverageLines } from "../../present/coverage-view.js";
 import { conversationLines, dropLines, frameLines } from "../../present/replay-view.js";
 import { escapeText } from "../../util/escape.js";
 import { formatDiagnostic } from "../../util/format-diagnostic.js";
-import { HEAP_CEILING, HEAP_CEILING_BESIDE_A_THREAD, heapCap } from "../heap-cap.js";
+import { HEAP_CEILING, HEAP_CEILING_BESIDE_A_THREAD, heapCap, holdYoungWhileLoading } from "../heap-cap.js";
 import { EXIT, err, out, UsageError } from "../io.js";
 import { JsonListStream } from "../json-stream.js";
 import { progressOnTerminal } from "../progress.js";
@@ -154,14 +154,21 @@ export function registerReplay(program: Command): void {
       if (opts.at !== undefined && args.captures.some((c) => c.at !== undefined))
         throw new UsageError("--at and CAPTURE@HOST:PORT pins do not go together");
       const range = opts.frames ?? { from: 1, to: Number.POSITIVE_INFINITY };
-      // Started before the hosts load, so that its start overlaps theirs.
       const threads = opts.threads ?? defaultThreads(capturesBytes(args.captures), availableParallelism());
-      const decoding = threads === 2 ? startDecoderThread({ inputs: args.captures, ...range }) : undefined;
+      // Text output caps its memory (runReplay's heapCap): the load must not grow the young generation
+      // past what the cap holds it at. The decoder thread starts once the hosts are loaded: a thread's
+      // start sets V8's flags anew (the hold with them), and this thread waits for it, allocating
+      // nothing, before holding again (see heap-cap.ts). Started before the load, it overlapped it by
+      // ~50 ms, and the hold broke by chance.
+      const loading = opts.json ? undefined : holdYoungWhileLoading();
       const hosts = await loadInputs(args.hosts, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
       const { filter: _text, ovn: ovnOpt, threads: _threads, ...rest } = opts;
       const ovn = ovnOpt === undefined ? undefined : await ovnIndex(hosts, ovnOpt);
-      const decoder = await decoding;
+      const decoder =
+        threads === 2 ? await startDecoderThread({ inputs: args.captures, ...range }) : undefined;
+      loading?.again();
+      loading?.done();
       try {
         process.exitCode = runReplay(args.captures, switches, hosts, {
           ...rest,
