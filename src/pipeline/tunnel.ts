@@ -302,21 +302,12 @@ interface NextHop {
 const nextHops = new WeakMap<SimHost, (dst: number) => NextHop>();
 function nextHop(ctx: XlateContext, dst: number): NextHop {
   const host = ctx.host;
-  // The last answer first: a capture's tunneled packets mostly go one way, one after another.
-  if (host === lastHost && dst === lastDst && lastHop !== undefined) return lastHop;
-  let find = nextHops.get(host);
-  if (!find) {
-    find = memoize((to: number) => nextHopFrom(host, to));
-    nextHops.set(host, find);
-  }
-  lastHost = host;
-  lastDst = dst;
-  lastHop = find(dst);
-  return lastHop;
+  const known = nextHops.get(host);
+  if (known) return known(dst);
+  const find = memoize((to: number) => nextHopFrom(host, to));
+  nextHops.set(host, find);
+  return find(dst);
 }
-let lastHost: SimHost | undefined;
-let lastDst = 0;
-let lastHop: NextHop | undefined;
 
 function nextHopFrom(host: SimHost, dst: number): NextHop {
   const route = routeTo(host, dst);

@@ -12,6 +12,20 @@ describe("memoize", () => {
     expect(calls).toBe(2);
   });
 
+  it("answers a repeated argument from the last answer, alternating ones from the Map: computed once each", () => {
+    let calls = 0;
+    const f = memoize((n: number) => {
+      calls++;
+      return { n };
+    });
+    const one = f(1);
+    expect(f(1)).toBe(one);
+    expect(f(2)).toEqual({ n: 2 });
+    expect(f(1)).toBe(one);
+    expect(f(2)).toBe(f(2));
+    expect(calls).toBe(2);
+  });
+
   it("past its bound it still answers, computing each time", () => {
     let calls = 0;
     const f = memoize((n: number) => {
