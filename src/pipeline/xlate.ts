@@ -612,14 +612,7 @@ export function patchOutput(ctx: XlateContext, peer: SimPort, isLast: boolean, s
   }
   ctx.trace = savedTrace;
   ctx.bridge = savedBridge;
-  if (ctx.flow !== flow) ctx.letGo(ctx.flow);
-  ctx.flow = flow;
-  ctx.keyFresh = false;
-  ctx.stack = stack;
-  ctx.stackOwned = stackOwned;
-  ctx.actionSet = actionSet;
-  ctx.conntracked = conntracked;
-  ctx.wasMpls = wasMpls;
+  putBack(ctx, flow, stack, stackOwned, actionSet, conntracked, wasMpls);
   ctx.exit = false;
   ctx.error = undefined;
 }
@@ -657,14 +650,31 @@ function saveState(ctx: XlateContext): SavedState {
 }
 
 function restoreState(ctx: XlateContext, s: SavedState): void {
-  ctx.letGo(ctx.flow);
-  ctx.flow = s.flow;
+  putBack(ctx, s.flow, s.stack, s.stackOwned, s.actionSet, s.conntracked, s.wasMpls);
+}
+
+/**
+ * Puts back what a nested translation must leave as it found it (see SavedState), given as values:
+ * patchOutput keeps them in locals, not in a SavedState object. The nested translation's packet, when
+ * it had one of its own, is let go.
+ */
+function putBack(
+  ctx: XlateContext,
+  flow: FlowKey,
+  stack: XlateContext["stack"],
+  stackOwned: boolean,
+  actionSet: readonly Action[],
+  conntracked: boolean,
+  wasMpls: boolean,
+): void {
+  if (ctx.flow !== flow) ctx.letGo(ctx.flow);
+  ctx.flow = flow;
   ctx.keyFresh = false;
-  ctx.stack = s.stack;
-  ctx.stackOwned = s.stackOwned;
-  ctx.actionSet = s.actionSet;
-  ctx.conntracked = s.conntracked;
-  ctx.wasMpls = s.wasMpls;
+  ctx.stack = stack;
+  ctx.stackOwned = stackOwned;
+  ctx.actionSet = actionSet;
+  ctx.conntracked = conntracked;
+  ctx.wasMpls = wasMpls;
 }
 
 /**
