@@ -58,28 +58,19 @@ export interface YoungGeneration {
   release?(): void;
 }
 
-/** The young generation's hold while the hosts load (see holdYoungWhileLoading). */
-export interface LoadingHold {
-  /** Holds it again: a worker thread that has just started set V8's flags anew. */
-  again(): void;
-  /** The hosts are loaded (and any worker started): lets it grow again, if it is under the ceiling. */
-  done(): void;
-}
-
 /**
  * Holds the young generation where it is while the hosts load, before the replay's heapCap takes over:
  * loading grew it to 8 or to 16 MB by chance (the survivors of a few scavenges decide), and at 16 no
- * collection gives the memory back (a 0.5 GB replay then peaked at 104 MB instead of 97). Node sets
- * V8's flags anew when a worker thread starts, which undoes a hold: `again` once such a thread is up.
- * heapCap then holds the young generation at YOUNG_CEILING.
+ * collection gives the memory back (a 0.5 GB replay then peaked at 104 MB instead of 97). Call the
+ * returned function once the hosts are loaded and any worker thread has started (Node sets V8's flags
+ * anew when one starts, which undoes a hold): it lets the young generation grow again if it is under
+ * YOUNG_CEILING, where heapCap then holds it, else holds it again where it is.
  */
-export function holdYoungWhileLoading(young: YoungGeneration = V8_YOUNG): LoadingHold {
+export function holdYoungWhileLoading(young: YoungGeneration = V8_YOUNG): () => void {
   young.hold();
-  return {
-    again: () => young.hold(),
-    done: () => {
-      if (young.size() < YOUNG_CEILING) young.release?.();
-    },
+  return () => {
+    if (young.size() < YOUNG_CEILING) young.release?.();
+    else young.hold();
   };
 }
 

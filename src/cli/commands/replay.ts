@@ -160,15 +160,14 @@ export function registerReplay(program: Command): void {
       // start sets V8's flags anew (the hold with them), and this thread waits for it, allocating
       // nothing, before holding again (see heap-cap.ts). Started before the load, it overlapped it by
       // ~50 ms, and the hold broke by chance.
-      const loading = opts.json ? undefined : holdYoungWhileLoading();
+      const loaded = opts.json ? undefined : holdYoungWhileLoading();
       const hosts = await loadInputs(args.hosts, {});
       const switches = switchesOf(hosts, opts.tunnels ? { tunnels: opts.tunnels } : {});
       const { filter: _text, ovn: ovnOpt, threads: _threads, ...rest } = opts;
       const ovn = ovnOpt === undefined ? undefined : await ovnIndex(hosts, ovnOpt);
       const decoder =
         threads === 2 ? await startDecoderThread({ inputs: args.captures, ...range }) : undefined;
-      loading?.again();
-      loading?.done();
+      loaded?.();
       try {
         process.exitCode = runReplay(args.captures, switches, hosts, {
           ...rest,
